@@ -2,4 +2,5 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 pub(crate) mod park;
 pub(crate) mod sched;
+pub(crate) mod stack;
 pub use park::WaitReason;
