@@ -68,7 +68,10 @@ impl GoroutineStack {
     /// Maps a new stack with `size` usable bytes (a multiple of the page size) plus one guard page.
     pub(crate) fn new(size: usize) -> io::Result<GoroutineStack> {
         let page = page_size();
-        debug_assert!(size > 0 && size % page == 0, "stack size must be whole pages");
+        debug_assert!(
+            size > 0 && size % page == 0,
+            "stack size must be whole pages"
+        );
         let guard = page;
         let len = size
             .checked_add(guard)
@@ -89,7 +92,11 @@ impl GoroutineStack {
             return Err(map_error(len, io::Error::last_os_error(), "mmap"));
         }
         // From here on, dropping `stack` unmaps the region on every error path.
-        let stack = GoroutineStack { lo: p as usize, guard, size };
+        let stack = GoroutineStack {
+            lo: p as usize,
+            guard,
+            size,
+        };
         stack.install_guard()?;
         Ok(stack)
     }
@@ -113,7 +120,13 @@ impl GoroutineStack {
                     // Unknown advice (kernel < 6.13) or a mapping the kernel refuses to guard
                     // (e.g. mlockall(MCL_FUTURE)): use the classic guard.
                     Some(libc::EINVAL) => break,
-                    _ => return Err(map_error(self.mapping_len(), err, "madvise(MADV_GUARD_INSTALL)")),
+                    _ => {
+                        return Err(map_error(
+                            self.mapping_len(),
+                            err,
+                            "madvise(MADV_GUARD_INSTALL)",
+                        ))
+                    }
                 }
             }
         }
@@ -121,7 +134,11 @@ impl GoroutineStack {
         let r = unsafe { libc::mprotect(lo, self.guard, libc::PROT_NONE) };
         if r != 0 {
             // ENOMEM here usually means the split pushed the process past vm.max_map_count.
-            return Err(map_error(self.mapping_len(), io::Error::last_os_error(), "mprotect"));
+            return Err(map_error(
+                self.mapping_len(),
+                io::Error::last_os_error(),
+                "mprotect",
+            ));
         }
         GUARD_MODE.store(GUARD_MPROTECT, Ordering::Relaxed);
         Ok(())
@@ -162,11 +179,20 @@ impl GoroutineStack {
         // memory: discarding its contents cannot invalidate a reference. MADV_DONTNEED keeps
         // guard markers (mprotect guards are outside the range anyway).
         let r = unsafe {
-            libc::madvise(self.usable_lo() as *mut libc::c_void, self.size, libc::MADV_DONTNEED)
+            libc::madvise(
+                self.usable_lo() as *mut libc::c_void,
+                self.size,
+                libc::MADV_DONTNEED,
+            )
         };
         // It can only fail for a bad range, which would be a bug here; the memory is then merely
         // kept, so do not take the process down for it in release builds.
-        debug_assert_eq!(r, 0, "madvise(MADV_DONTNEED): {}", io::Error::last_os_error());
+        debug_assert_eq!(
+            r,
+            0,
+            "madvise(MADV_DONTNEED): {}",
+            io::Error::last_os_error()
+        );
     }
 }
 
@@ -209,7 +235,9 @@ fn map_error(len: usize, err: io::Error, what: &str) -> io::Error {
     let max = std::fs::read_to_string("/proc/sys/vm/max_map_count")
         .ok()
         .and_then(|s| s.trim().parse::<usize>().ok());
-    let now = std::fs::read_to_string("/proc/self/maps").ok().map(|s| s.lines().count());
+    let now = std::fs::read_to_string("/proc/self/maps")
+        .ok()
+        .map(|s| s.lines().count());
     let limit = match (now, max) {
         (Some(n), Some(m)) => format!("{n} of vm.max_map_count={m} mappings in use"),
         (None, Some(m)) => format!("vm.max_map_count={m}"),
@@ -230,7 +258,6 @@ const _: () = {
     assert_send::<GoroutineStack>();
 };
 
-
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{kernel_can_read, map_count, memory_lock, resident_pages};
@@ -244,7 +271,11 @@ mod tests {
         let (glo, ghi) = s.guard_range();
         assert_eq!(ghi - glo, page);
         assert_eq!(glo % page, 0);
-        assert_eq!(s.limit().get(), ghi, "usable part starts right above the guard");
+        assert_eq!(
+            s.limit().get(),
+            ghi,
+            "usable part starts right above the guard"
+        );
         assert_eq!(s.base().get() - s.limit().get(), s.size());
         assert_eq!(s.base().get() % corosensei::stack::STACK_ALIGNMENT, 0);
         let lo = s.limit().get() as *mut u8;
@@ -255,7 +286,10 @@ mod tests {
         }
         assert!(usable.iter().enumerate().all(|(i, &b)| b == i as u8));
         assert!(kernel_can_read(ghi), "lowest usable byte is readable");
-        assert!(kernel_can_read(s.base().get() - 1), "highest usable byte is readable");
+        assert!(
+            kernel_can_read(s.base().get() - 1),
+            "highest usable byte is readable"
+        );
         assert!(!kernel_can_read(glo), "guard is not");
         assert!(!kernel_can_read(ghi - 1), "guard is not");
         assert!(guard_kind().is_some());
@@ -270,12 +304,19 @@ mod tests {
         unsafe { std::ptr::write_bytes(lo as *mut u8, 0xAB, s.size()) };
         assert_eq!(resident_pages(lo, s.size()), s.size() / page_size());
         s.release_memory();
-        assert_eq!(resident_pages(lo, s.size()), 0, "memory went back to the OS");
+        assert_eq!(
+            resident_pages(lo, s.size()),
+            0,
+            "memory went back to the OS"
+        );
         // SAFETY: still mapped and writable; DONTNEED'd anonymous pages read back as zero.
         let usable = unsafe { std::slice::from_raw_parts(lo as *const u8, s.size()) };
         assert!(usable.iter().all(|&b| b == 0));
         let (glo, ghi) = s.guard_range();
-        assert!(!kernel_can_read(glo) && !kernel_can_read(ghi - 1), "guard survives MADV_DONTNEED");
+        assert!(
+            !kernel_can_read(glo) && !kernel_can_read(ghi - 1),
+            "guard survives MADV_DONTNEED"
+        );
     }
 
     #[test]
@@ -285,21 +326,29 @@ mod tests {
         let before = map_count();
         let mut stacks = Vec::with_capacity(N);
         for i in 0..N {
-            let s = GoroutineStack::new(64 << 10)
-                .unwrap_or_else(|e| panic!("stack {i}: {e}"));
+            let s = GoroutineStack::new(64 << 10).unwrap_or_else(|e| panic!("stack {i}: {e}"));
             // Touch the top of each, as a goroutine's first frame would.
             // SAFETY: the byte below base() is in the usable, writable part.
             unsafe { ((s.base().get() - 1) as *mut u8).write_volatile(1) };
             stacks.push(s);
         }
         let after = map_count();
-        eprintln!("{N} stacks: {before} -> {after} mappings ({:?} guards)", guard_kind());
+        eprintln!(
+            "{N} stacks: {before} -> {after} mappings ({:?} guards)",
+            guard_kind()
+        );
         if guard_kind() == Some(GuardKind::Madvise) {
-            assert!(after - before.min(after) < 1000, "guard markers must not split VMAs");
+            assert!(
+                after - before.min(after) < 1000,
+                "guard markers must not split VMAs"
+            );
         }
         for s in stacks.iter().step_by(997) {
             let (glo, ghi) = s.guard_range();
-            assert!(!kernel_can_read(glo) && !kernel_can_read(ghi - 1), "every guard is in place");
+            assert!(
+                !kernel_can_read(glo) && !kernel_can_read(ghi - 1),
+                "every guard is in place"
+            );
         }
         drop(stacks);
         assert!(map_count() < before + 100, "stacks were unmapped");

@@ -26,10 +26,12 @@ mod mmap;
 mod overflow;
 mod pool;
 
-#[cfg(test)]
-pub(crate) use mmap::{guard_kind, GuardKind};
+// The interface the scheduler uses (unused until it lands; the tests reach the items directly).
+#[allow(unused_imports)]
 pub(crate) use mmap::GoroutineStack;
+#[allow(unused_imports)]
 pub(crate) use overflow::{ensure_altstack, install_overflow_handler, set_running, RunningStack};
+#[allow(unused_imports)]
 pub(crate) use pool::StackPool;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -99,7 +101,10 @@ pub(crate) mod test_util {
 
     /// Number of mappings (VMAs) of this process, from /proc/self/maps.
     pub(crate) fn map_count() -> usize {
-        std::fs::read_to_string("/proc/self/maps").unwrap().lines().count()
+        std::fs::read_to_string("/proc/self/maps")
+            .unwrap()
+            .lines()
+            .count()
     }
 
     /// How many pages of `[addr, addr + len)` are resident (mincore).

@@ -38,7 +38,12 @@ pub(crate) struct RunningStack {
     pub size: usize,
 }
 
-const NO_STACK: RunningStack = RunningStack { goroutine_id: 0, guard_lo: 0, guard_hi: 0, size: 0 };
+const NO_STACK: RunningStack = RunningStack {
+    goroutine_id: 0,
+    guard_lo: 0,
+    guard_hi: 0,
+    size: 0,
+};
 
 thread_local! {
     // Both are `const`-initialised `Copy` values without destructors: accessing them is a plain
@@ -88,7 +93,10 @@ pub(crate) fn install_overflow_handler() {
     INSTALL.call_once(|| {
         // Read the previous actions first and publish them, so that the handler can chain from the
         // moment it is installed.
-        let prev = Previous { segv: current_action(libc::SIGSEGV), bus: current_action(libc::SIGBUS) };
+        let prev = Previous {
+            segv: current_action(libc::SIGSEGV),
+            bus: current_action(libc::SIGBUS),
+        };
         if PREVIOUS.set(prev).is_err() {
             return; // unreachable: only this Once sets it
         }
@@ -133,7 +141,10 @@ extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut l
 
 /// Prints Go's stack-overflow report and aborts. Async-signal-safe.
 fn report_overflow(g: RunningStack) -> ! {
-    let mut buf = Buf { bytes: [0; 160], len: 0 };
+    let mut buf = Buf {
+        bytes: [0; 160],
+        len: 0,
+    };
     buf.push(b"runtime: goroutine ");
     buf.push_u64(g.goroutine_id);
     buf.push(b" stack exceeds ");
@@ -146,7 +157,9 @@ fn report_overflow(g: RunningStack) -> ! {
 
 /// Passes a fault that is not a goroutine overflow to the previous handler. Async-signal-safe.
 fn chain(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
-    let prev = PREVIOUS.get().map(|p| if sig == libc::SIGBUS { p.bus } else { p.segv });
+    let prev = PREVIOUS
+        .get()
+        .map(|p| if sig == libc::SIGBUS { p.bus } else { p.segv });
     match prev {
         Some(p) if p.sa_sigaction != libc::SIG_DFL && p.sa_sigaction != libc::SIG_IGN => {
             if p.sa_flags & libc::SA_SIGINFO != 0 {
@@ -234,7 +247,9 @@ struct OwnAltStack {
 
 impl Drop for OwnAltStack {
     fn drop(&mut self) {
-        let Some(stack) = self.stack.as_ref() else { return };
+        let Some(stack) = self.stack.as_ref() else {
+            return;
+        };
         let (_, usable_lo) = stack.guard_range();
         // SAFETY: querying the current altstack into a valid out-pointer.
         let mut cur: libc::stack_t = unsafe { std::mem::zeroed() };
@@ -283,11 +298,252 @@ pub(crate) fn ensure_altstack() {
         return; // no memory: overflow then ends in a plain SIGSEGV
     };
     let (_, usable_lo) = stack.guard_range();
-    let new = libc::stack_t { ss_sp: usable_lo as *mut libc::c_void, ss_flags: 0, ss_size: stack.size() };
+    let new = libc::stack_t {
+        ss_sp: usable_lo as *mut libc::c_void,
+        ss_flags: 0,
+        ss_size: stack.size(),
+    };
     // SAFETY: `new` describes memory that this thread's OwnAltStack owns until the thread exits,
     // and whose Drop disables the altstack before unmapping it.
     if unsafe { libc::sigaltstack(&new, std::ptr::null_mut()) } != 0 {
         return;
     }
     OWN_ALTSTACK.with(|a| *a.borrow_mut() = Some(OwnAltStack { stack: Some(stack) }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::StackPool;
+    use super::*;
+    use corosensei::{Coroutine, Yielder};
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Command;
+
+    /// Environment variable that tells `child_entry` which scenario to run in the child.
+    const CHILD_ENV: &str = "GORT_STACK_TEST_CHILD";
+
+    /// Recurses until the stack runs out (the bound is never reached).
+    #[inline(never)]
+    fn deep(n: u64) -> u64 {
+        if n == u64::MAX {
+            return 0;
+        }
+        let mut frame = [0u8; 512];
+        std::hint::black_box(&mut frame);
+        frame[0] = n as u8;
+        deep(n + 1) + std::hint::black_box(frame[0]) as u64
+    }
+
+    /// Alternate-stack state of the calling thread.
+    fn altstack() -> libc::stack_t {
+        // SAFETY: sigaltstack with a null new stack only writes the current one into `cur`.
+        unsafe {
+            let mut cur: libc::stack_t = std::mem::zeroed();
+            assert_eq!(libc::sigaltstack(std::ptr::null(), &mut cur), 0);
+            cur
+        }
+    }
+
+    fn disable_altstack() {
+        // SAFETY: an all-zero stack_t with SS_DISABLE asks to disable the altstack; we are not on it.
+        unsafe {
+            let mut off: libc::stack_t = std::mem::zeroed();
+            off.ss_flags = libc::SS_DISABLE;
+            assert_eq!(libc::sigaltstack(&off, std::ptr::null_mut()), 0);
+        }
+    }
+
+    /// Runs a goroutine (id 7) that overflows a pooled stack, after the stack went through a cold
+    /// put/get cycle, so that the guard is the one that survived MADV_DONTNEED.
+    fn overflow_goroutine() -> ! {
+        install_overflow_handler();
+        let pool = StackPool::with_limits(64 << 10, 0, 4);
+        let s = pool.get().unwrap();
+        let lo = s.guard_range().0;
+        pool.put(s);
+        let s = pool.get().unwrap();
+        assert_eq!(s.guard_range().0, lo, "reused stack");
+        let (guard_lo, guard_hi) = s.guard_range();
+        let info = RunningStack {
+            goroutine_id: 7,
+            guard_lo,
+            guard_hi,
+            size: s.size(),
+        };
+        let mut co = Coroutine::with_stack(s, |_: &Yielder<(), ()>, ()| deep(0));
+        set_running(Some(info));
+        co.resume(());
+        unreachable!("the goroutine returned from infinite recursion");
+    }
+
+    /// The child side of the subprocess tests; does nothing in a normal test run.
+    #[test]
+    fn child_entry() {
+        let Ok(mode) = std::env::var(CHILD_ENV) else {
+            return;
+        };
+        match mode.as_str() {
+            "overflow" => overflow_goroutine(),
+            "overflow_own_altstack" => {
+                let t = std::thread::spawn(|| {
+                    disable_altstack();
+                    ensure_altstack();
+                    assert_eq!(altstack().ss_flags & libc::SS_DISABLE, 0);
+                    overflow_goroutine()
+                });
+                let _ = t.join();
+                unreachable!();
+            }
+            "segv" => {
+                install_overflow_handler();
+                let s = GoroutineStack::new(64 << 10).unwrap();
+                let (guard_lo, guard_hi) = s.guard_range();
+                set_running(Some(RunningStack {
+                    goroutine_id: 7,
+                    guard_lo,
+                    guard_hi,
+                    size: s.size(),
+                }));
+                // A fault that is not in the running goroutine's guard: another stack's guard.
+                let other = GoroutineStack::new(64 << 10).unwrap();
+                // SAFETY: none: this deliberately faults; the test expects death by SIGSEGV.
+                unsafe { (other.guard_range().0 as *mut u8).write_volatile(1) };
+                unreachable!();
+            }
+            "thread_overflow" => {
+                install_overflow_handler();
+                let t = std::thread::Builder::new()
+                    .name("deep-thread".into())
+                    .stack_size(256 << 10)
+                    .spawn(|| {
+                        let s = GoroutineStack::new(64 << 10).unwrap();
+                        let (guard_lo, guard_hi) = s.guard_range();
+                        set_running(Some(RunningStack {
+                            goroutine_id: 7,
+                            guard_lo,
+                            guard_hi,
+                            size: s.size(),
+                        }));
+                        deep(0)
+                    })
+                    .unwrap();
+                let _ = t.join();
+                unreachable!();
+            }
+            other => panic!("unknown child mode {other}"),
+        }
+    }
+
+    /// Runs `child_entry` in a child process in `mode`; returns (signal, stderr).
+    fn run_child(mode: &str) -> (Option<i32>, String) {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "stack::overflow::tests::child_entry",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, mode)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        eprintln!("child {mode}: {:?}\n{stderr}", out.status);
+        (out.status.signal(), stderr)
+    }
+
+    #[test]
+    fn goroutine_overflow_is_reported() {
+        let (sig, err) = run_child("overflow");
+        assert!(
+            err.contains("runtime: goroutine 7 stack exceeds 65536-byte limit\n"),
+            "{err}"
+        );
+        assert!(err.contains("fatal error: stack overflow\n"), "{err}");
+        assert_eq!(sig, Some(libc::SIGABRT));
+    }
+
+    #[test]
+    fn goroutine_overflow_on_own_altstack() {
+        let (sig, err) = run_child("overflow_own_altstack");
+        assert!(
+            err.contains("runtime: goroutine 7 stack exceeds 65536-byte limit\n"),
+            "{err}"
+        );
+        assert!(err.contains("fatal error: stack overflow\n"), "{err}");
+        assert_eq!(sig, Some(libc::SIGABRT));
+    }
+
+    #[test]
+    fn other_faults_chain_to_default() {
+        let (sig, err) = run_child("segv");
+        assert!(!err.contains("runtime: goroutine"), "{err}");
+        assert_eq!(sig, Some(libc::SIGSEGV));
+    }
+
+    #[test]
+    fn thread_overflow_chains_to_std() {
+        let (sig, err) = run_child("thread_overflow");
+        // std's report: "thread 'deep-thread' (TID) has overflowed its stack" (TID since 1.9x).
+        assert!(err.contains("thread 'deep-thread'"), "{err}");
+        assert!(err.contains("has overflowed its stack"), "{err}");
+        assert!(!err.contains("runtime: goroutine"), "{err}");
+        assert_eq!(sig, Some(libc::SIGABRT));
+    }
+
+    #[test]
+    fn std_threads_have_altstack() {
+        assert_eq!(altstack().ss_flags & libc::SS_DISABLE, 0, "test thread");
+        std::thread::spawn(|| {
+            assert_eq!(altstack().ss_flags & libc::SS_DISABLE, 0, "spawned thread")
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn ensure_altstack_adds_one_once() {
+        std::thread::spawn(|| {
+            disable_altstack();
+            ensure_altstack();
+            let a = altstack();
+            assert_eq!(a.ss_flags & libc::SS_DISABLE, 0);
+            assert!(a.ss_size >= ALTSTACK_SIZE);
+            ensure_altstack();
+            assert_eq!(altstack().ss_sp, a.ss_sp, "idempotent");
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn set_running_round_trip() {
+        assert_eq!(running(), None);
+        let r = RunningStack {
+            goroutine_id: 42,
+            guard_lo: 4096,
+            guard_hi: 8192,
+            size: 65536,
+        };
+        set_running(Some(r));
+        assert_eq!(running(), Some(r));
+        std::thread::spawn(|| assert_eq!(running(), None, "per thread"))
+            .join()
+            .unwrap();
+        set_running(None);
+        assert_eq!(running(), None);
+    }
+
+    #[test]
+    fn report_formatting() {
+        let mut b = Buf {
+            bytes: [0; 160],
+            len: 0,
+        };
+        b.push_u64(0);
+        b.push(b" ");
+        b.push_u64(u64::MAX);
+        assert_eq!(&b.bytes[..b.len], b"0 18446744073709551615");
+        install_overflow_handler();
+        install_overflow_handler();
+    }
 }

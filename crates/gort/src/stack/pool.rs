@@ -93,7 +93,12 @@ impl StackPool {
     /// and keeps the mapping, or unmaps it, as described in the module docs.
     pub(crate) fn put(&self, s: GoroutineStack) {
         if s.size() != self.stack_size {
-            debug_assert!(false, "stack of {} bytes put into a {}-byte pool", s.size(), self.stack_size);
+            debug_assert!(
+                false,
+                "stack of {} bytes put into a {}-byte pool",
+                s.size(),
+                self.stack_size
+            );
             return; // dropped: unmapped
         }
         {
@@ -127,8 +132,8 @@ impl StackPool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_util::{kernel_can_read, memory_lock, resident_pages, rss_bytes};
     use super::super::page_size;
+    use super::super::test_util::{kernel_can_read, memory_lock, resident_pages, rss_bytes};
     use super::*;
     use corosensei::stack::Stack;
 
@@ -155,7 +160,11 @@ mod tests {
         assert_eq!(pool.cached(), (1, 0));
         let s = pool.get().unwrap();
         assert_eq!(s.limit().get(), lo, "the pooled stack is reused");
-        assert_eq!(resident_pages(lo, s.size()), s.size() / page_size(), "hot: memory kept");
+        assert_eq!(
+            resident_pages(lo, s.size()),
+            s.size() / page_size(),
+            "hot: memory kept"
+        );
         assert!(!kernel_can_read(s.guard_range().0));
     }
 
@@ -171,15 +180,22 @@ mod tests {
         pool.put(s);
         let rss_put = rss_bytes();
         eprintln!("RSS: {rss_touched} after touching a {SIZE}-byte stack, {rss_put} after put");
-        assert!(rss_touched - rss_put.min(rss_touched) >= SIZE * 3 / 4, "RSS dropped after put");
+        assert!(
+            rss_touched - rss_put.min(rss_touched) >= SIZE * 3 / 4,
+            "RSS dropped after put"
+        );
         assert_eq!(pool.cached(), (0, 1));
         let s = pool.get().unwrap();
         assert_eq!(s.limit().get(), lo, "the mapping is reused");
         assert_eq!(resident_pages(lo, s.size()), 0);
         // SAFETY: reading the stack's own usable memory, which nothing runs on.
-        assert_eq!(unsafe { *(lo as *const u8) }, 0, "reused memory is fresh zero pages");
+        let first = unsafe { *(lo as *const u8) };
+        assert_eq!(first, 0, "reused memory is fresh zero pages");
         let (glo, ghi) = s.guard_range();
-        assert!(!kernel_can_read(glo) && !kernel_can_read(ghi - 1), "guard survives put");
+        assert!(
+            !kernel_can_read(glo) && !kernel_can_read(ghi - 1),
+            "guard survives put"
+        );
     }
 
     #[test]
