@@ -50,6 +50,12 @@ pub(crate) fn guard_kind() -> Option<GuardKind> {
     }
 }
 
+/// Makes every later stack use the `mprotect` fallback, as on a kernel without guard markers.
+#[cfg(test)]
+pub(crate) fn force_mprotect_guards() {
+    GUARD_MODE.store(GUARD_MPROTECT, Ordering::Relaxed);
+}
+
 /// One goroutine stack: an mmap'd region with a guard page at its low end.
 ///
 /// Owns its mapping and unmaps it on drop. It is a plain pair of addresses, so it may move between

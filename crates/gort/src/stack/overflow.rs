@@ -251,9 +251,9 @@ impl Drop for OwnAltStack {
             return;
         };
         let (_, usable_lo) = stack.guard_range();
-        // SAFETY: querying the current altstack into a valid out-pointer.
+        // SAFETY: an all-zero stack_t is a valid value.
         let mut cur: libc::stack_t = unsafe { std::mem::zeroed() };
-        // SAFETY: as above.
+        // SAFETY: a null new stack only reads the current one into `cur`, a valid out-pointer.
         let r = unsafe { libc::sigaltstack(std::ptr::null(), &mut cur) };
         if r != 0 || cur.ss_flags & libc::SS_ONSTACK != 0 {
             // Cannot tell or we are on it: keep the memory rather than free a live stack.
@@ -281,9 +281,9 @@ thread_local! {
 /// SIGSEGV handler; this adds one (freed at thread exit) where there is none. Cheap when one is
 /// there already (one system call); the scheduler calls it at the start of every M.
 pub(crate) fn ensure_altstack() {
-    // SAFETY: sigaltstack with a null new stack only writes the current one into `cur`.
+    // SAFETY: an all-zero stack_t is a valid value.
     let mut cur: libc::stack_t = unsafe { std::mem::zeroed() };
-    // SAFETY: as above.
+    // SAFETY: a null new stack only reads the current one into `cur`, a valid out-pointer.
     if unsafe { libc::sigaltstack(std::ptr::null(), &mut cur) } != 0 {
         return;
     }
@@ -303,12 +303,20 @@ pub(crate) fn ensure_altstack() {
         ss_flags: 0,
         ss_size: stack.size(),
     };
-    // SAFETY: `new` describes memory that this thread's OwnAltStack owns until the thread exits,
-    // and whose Drop disables the altstack before unmapping it.
-    if unsafe { libc::sigaltstack(&new, std::ptr::null_mut()) } != 0 {
-        return;
-    }
-    OWN_ALTSTACK.with(|a| *a.borrow_mut() = Some(OwnAltStack { stack: Some(stack) }));
+    // Hand the memory to this thread's OwnAltStack first, so that it is owned (and disabled before
+    // being unmapped) from the moment the kernel knows it; in a thread already tearing down its
+    // thread-locals, do nothing.
+    let _ = OWN_ALTSTACK.try_with(|own| {
+        let mut own = own.borrow_mut();
+        if own.is_some() {
+            return; // ours, disabled by someone else since: leave it be
+        }
+        // SAFETY: `new` describes the usable part of `stack`, which the OwnAltStack stored below
+        // owns until the thread exits; its Drop disables the altstack before unmapping it.
+        if unsafe { libc::sigaltstack(&new, std::ptr::null_mut()) } == 0 {
+            *own = Some(OwnAltStack { stack: Some(stack) });
+        }
+    });
 }
 
 #[cfg(test)]
@@ -394,6 +402,26 @@ mod tests {
                 let _ = t.join();
                 unreachable!();
             }
+            "overflow_mprotect" => {
+                super::super::mmap::force_mprotect_guards();
+                let maps = super::super::test_util::map_count();
+                let stacks: Vec<_> = (0..10)
+                    .map(|_| GoroutineStack::new(64 << 10).unwrap())
+                    .collect();
+                assert!(
+                    super::super::test_util::map_count() >= maps + 20,
+                    "two VMAs per stack"
+                );
+                for s in &stacks {
+                    s.release_memory();
+                    assert!(!super::super::test_util::kernel_can_read(s.guard_range().0));
+                }
+                assert_eq!(
+                    super::super::mmap::guard_kind(),
+                    Some(super::super::mmap::GuardKind::Mprotect)
+                );
+                overflow_goroutine()
+            }
             "segv" => {
                 install_overflow_handler();
                 let s = GoroutineStack::new(64 << 10).unwrap();
@@ -465,6 +493,17 @@ mod tests {
     #[test]
     fn goroutine_overflow_on_own_altstack() {
         let (sig, err) = run_child("overflow_own_altstack");
+        assert!(
+            err.contains("runtime: goroutine 7 stack exceeds 65536-byte limit\n"),
+            "{err}"
+        );
+        assert!(err.contains("fatal error: stack overflow\n"), "{err}");
+        assert_eq!(sig, Some(libc::SIGABRT));
+    }
+
+    #[test]
+    fn goroutine_overflow_with_mprotect_guard() {
+        let (sig, err) = run_child("overflow_mprotect");
         assert!(
             err.contains("runtime: goroutine 7 stack exceeds 65536-byte limit\n"),
             "{err}"
