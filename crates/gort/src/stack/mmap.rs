@@ -359,4 +359,26 @@ mod tests {
         drop(stacks);
         assert!(map_count() < before + 100, "stacks were unmapped");
     }
+
+    /// The goal: a million live goroutines. Touches one page of each (4 GiB resident), so it is
+    /// not run by default (`cargo test --release -- --ignored million_stacks --nocapture`).
+    #[test]
+    #[ignore = "needs ~4.5 GiB of memory"]
+    fn million_stacks() {
+        let _mem = memory_lock();
+        const N: usize = 1_000_000;
+        let before = map_count();
+        let t = std::time::Instant::now();
+        let mut stacks = Vec::with_capacity(N);
+        for i in 0..N {
+            let s = GoroutineStack::new(64 << 10).unwrap_or_else(|e| panic!("stack {i}: {e}"));
+            // SAFETY: the byte below base() is in the usable, writable part.
+            unsafe { ((s.base().get() - 1) as *mut u8).write_volatile(1) };
+            stacks.push(s);
+        }
+        let took = t.elapsed();
+        let after = map_count();
+        eprintln!("{N} stacks in {took:?}: {before} -> {after} mappings");
+        assert!(after < before + 1000);
+    }
 }
