@@ -646,3 +646,33 @@ impl<T> IntoIterator for Chan<T> {
         IntoIter { chan: self }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropping_the_last_user_handle_closes_the_channel_for_internal_references() {
+        let c: Chan<u8> = Chan::new(1);
+        let internal = c.inner.clone(); // what a waiter or timer would hold: not a user handle
+        let weak = c.downgrade();
+        let c2 = c.clone();
+        drop(c);
+        assert!(!internal.lock().is_closed());
+        drop(c2);
+        assert!(internal.lock().is_closed());
+        assert!(matches!(weak.try_send(1), Err(TrySendError::Closed(1))));
+        drop(internal);
+        assert!(matches!(weak.try_send(2), Err(TrySendError::Closed(2))));
+    }
+
+    #[test]
+    fn dropping_the_last_user_handle_wakes_a_handleless_waiter() {
+        let c: Chan<u8> = Chan::new(0);
+        let internal = c.inner.clone();
+        let t = std::thread::spawn(move || internal.recv(None));
+        std::thread::sleep(Duration::from_millis(2));
+        drop(c);
+        assert_eq!(t.join().unwrap(), Err(RecvTimeoutError::Closed));
+    }
+}

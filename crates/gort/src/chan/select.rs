@@ -366,10 +366,12 @@ pub fn select<const N: usize>(cases: [&dyn SelectCase; N], mode: Mode) -> Option
 
     // Pass 2: enqueue on every channel, park.
     let cell = WaitCell::new();
-    for (i, c) in cases.iter().enumerate() {
+    // In the random poll order: when several cases of this select wait on one channel, which of them a
+    // partner meets first is random too (Go's TestPseudoRandomSend).
+    for &i in &poll_order {
         // SAFETY: the locks are held; `cell` and the cases outlive the entries: `Dequeue` removes them
         // before this frame ends, on every path including unwinding.
-        unsafe { c.enqueue(&cell, i) };
+        unsafe { cases[i].enqueue(&cell, i) };
     }
     locks.unlock();
     let mut dequeue = Dequeue {
