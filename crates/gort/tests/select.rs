@@ -388,10 +388,10 @@ fn selects_and_plain_operations_interleave_without_deadlock() {
     let n: usize = if cfg!(debug_assertions) { 1000 } else { 10_000 };
     let c: [Chan<i32>; 4] = [Chan::new(0), Chan::new(0), Chan::new(2), Chan::new(3)];
     let mut hs = Vec::new();
-    for k in 0..4 {
-        let ck = c[k].clone();
+    for ch in &c {
+        let ck = ch.clone();
         hs.push(go(move || (0..n).for_each(|_| ck.send(0).unwrap())));
-        let ck = c[k].clone();
+        let ck = ch.clone();
         hs.push(go(move || {
             (0..n).for_each(|_| assert!(ck.recv().is_some()))
         }));
