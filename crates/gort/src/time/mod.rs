@@ -51,9 +51,8 @@ pub fn sleep(d: Duration) {
 /// assert!(Instant::now() >= deadline);
 /// ```
 pub fn sleep_until(deadline: Instant) {
-    while Instant::now() < deadline {
-        park::park_until(WaitReason::Sleep, deadline);
-    }
+    // Spurious wake-ups (a stale unpark token) just park again.
+    while Instant::now() < deadline && !park::park_deadline(WaitReason::Sleep, deadline) {}
 }
 
 /// A channel that receives the current time once, after `d` (Go's `time.After`). The channel has capacity
