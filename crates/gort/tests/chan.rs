@@ -142,21 +142,25 @@ fn unbuffered_send_completes_only_when_a_receiver_takes_the_value() {
 }
 
 #[test]
-fn values_are_received_in_the_order_they_were_sent_across_blocked_senders() {
-    // Senders queue on a full buffer; a receiver refills the buffer from the first queued sender.
-    let c: Chan<usize> = Chan::new(2);
-    c.send(0).unwrap();
-    c.send(1).unwrap();
-    let mut hs = Vec::new();
-    for i in 2..6 {
-        let c1 = c.clone();
-        hs.push(go(move || c1.send(i).unwrap()));
-        settle(); // queue them in order
+fn each_senders_values_arrive_in_order_through_a_full_buffer() {
+    // Senders keep blocking on a full buffer; a receiver refills the buffer from the first queued sender,
+    // so each sender's values still arrive in the order it sent them.
+    for cap in [0usize, 1, 2, 7] {
+        let c: Chan<(usize, usize)> = Chan::new(cap);
+        let hs: Vec<_> = (0..4)
+            .map(|s| {
+                let c = c.clone();
+                go(move || (0..500).for_each(|k| c.send((s, k)).unwrap()))
+            })
+            .collect();
+        let mut next = [0usize; 4];
+        for _ in 0..4 * 500 {
+            let (s, k) = c.recv().unwrap();
+            assert_eq!(k, next[s], "cap {cap}: sender {s} out of order");
+            next[s] += 1;
+        }
+        hs.into_iter().for_each(|h| h.join().unwrap());
     }
-    for i in 0..6 {
-        assert_eq!(c.recv(), Some(i));
-    }
-    hs.into_iter().for_each(|h| h.join().unwrap());
 }
 
 #[test]
