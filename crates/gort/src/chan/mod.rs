@@ -136,6 +136,7 @@ impl<T> Inner<T> {
         }
     }
 
+    #[track_caller]
     fn send(&self, v: T, deadline: Option<Instant>) -> Result<(), SendTimeoutError<T>> {
         let mut st = self.lock();
         let v = match st.try_send(self.cap, v) {
@@ -189,6 +190,7 @@ impl<T> Inner<T> {
         }
     }
 
+    #[track_caller]
     fn recv(&self, deadline: Option<Instant>) -> Result<T, RecvTimeoutError> {
         let mut st = self.lock();
         match st.try_recv() {
@@ -306,6 +308,7 @@ impl<T> Chan<T> {
     /// ch.send("hi").unwrap();
     /// assert_eq!(ch.recv(), Some("hi"));
     /// ```
+    #[track_caller]
     pub fn send(&self, v: T) -> Result<(), SendError<T>> {
         self.inner
             .send(v, None)
@@ -321,6 +324,7 @@ impl<T> Chan<T> {
     /// assert_eq!(ch.recv(), Some(1)); // buffered values survive close
     /// assert_eq!(ch.recv(), None);
     /// ```
+    #[track_caller]
     pub fn recv(&self) -> Option<T> {
         self.inner.recv(None).ok()
     }
@@ -358,6 +362,7 @@ impl<T> Chan<T> {
     /// assert!(ch.send_timeout(1, Duration::from_millis(5)).is_ok());
     /// assert!(ch.send_timeout(2, Duration::from_millis(5)).unwrap_err().is_timeout());
     /// ```
+    #[track_caller]
     pub fn send_timeout(&self, v: T, timeout: Duration) -> Result<(), SendTimeoutError<T>> {
         self.inner.send(v, Instant::now().checked_add(timeout))
     }
@@ -370,6 +375,7 @@ impl<T> Chan<T> {
     /// let r = ch.send_deadline(1, Instant::now() + Duration::from_millis(2));
     /// assert!(r.unwrap_err().is_timeout());
     /// ```
+    #[track_caller]
     pub fn send_deadline(&self, v: T, deadline: Instant) -> Result<(), SendTimeoutError<T>> {
         self.inner.send(v, Some(deadline))
     }
@@ -382,6 +388,7 @@ impl<T> Chan<T> {
     /// let ch: gort::Chan<()> = gort::Chan::new(0);
     /// assert_eq!(ch.recv_timeout(Duration::ZERO), Err(RecvTimeoutError::Timeout));
     /// ```
+    #[track_caller]
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T, RecvTimeoutError> {
         self.inner.recv(Instant::now().checked_add(timeout))
     }
@@ -393,6 +400,7 @@ impl<T> Chan<T> {
     /// let ch: gort::Chan<()> = gort::Chan::new(0);
     /// assert!(ch.recv_deadline(Instant::now() + Duration::from_millis(1)).is_err());
     /// ```
+    #[track_caller]
     pub fn recv_deadline(&self, deadline: Instant) -> Result<T, RecvTimeoutError> {
         self.inner.recv(Some(deadline))
     }

@@ -321,6 +321,7 @@ impl<const N: usize> Drop for Dequeue<'_, '_, N> {
 /// Runs a select over `cases`; returns the winning case's index (also recorded in the case), or `None` if
 /// `default` was taken. Used by [`select!`](crate::select); call the macro instead.
 #[doc(hidden)]
+#[track_caller]
 pub fn select<const N: usize>(cases: [&dyn SelectCase; N], mode: Mode) -> Option<usize> {
     if N == 0 {
         match mode {
@@ -391,6 +392,7 @@ pub fn select<const N: usize>(cases: [&dyn SelectCase; N], mode: Mode) -> Option
 
 /// A select with no cases: parks for good (Go's `select {}`). Cancellation still unwinds it.
 #[doc(hidden)]
+#[track_caller]
 pub fn block_forever() -> ! {
     loop {
         park::park(WaitReason::SelectNoCases);

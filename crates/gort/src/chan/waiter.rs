@@ -92,6 +92,7 @@ impl WaitCell {
     }
 
     /// Parks until the cell is done or `deadline` passes (never, if `None`). Returns `true` if done.
+    #[track_caller]
     pub(crate) fn wait(&self, reason: WaitReason, deadline: Option<Instant>) -> bool {
         loop {
             if self.is_done() {

@@ -70,6 +70,7 @@ impl Condvar {
     /// drop(g);
     /// t.join().unwrap();
     /// ```
+    #[track_caller]
     pub fn wait<'a, T: ?Sized>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         let mutex = guard.mutex();
         let node = Node::new();
@@ -102,6 +103,7 @@ impl Condvar {
     /// drop(g);
     /// t.join().unwrap();
     /// ```
+    #[track_caller]
     pub fn wait_while<'a, T: ?Sized>(
         &self,
         mut guard: MutexGuard<'a, T>,

@@ -130,6 +130,7 @@ impl<T: ?Sized> Mutex<T> {
     /// *m.lock() += 1;
     /// assert_eq!(*m.lock(), 2);
     /// ```
+    #[track_caller]
     pub fn lock(&self) -> MutexGuard<'_, T> {
         // Acquire: see the previous owner's writes to the data (its unlock was Release).
         if self
@@ -197,6 +198,7 @@ impl<T: ?Sized> Mutex<T> {
     }
 
     #[cold]
+    #[track_caller]
     fn lock_slow(&self) {
         for _ in 0..32 {
             if self.try_acquire() {

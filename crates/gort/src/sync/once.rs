@@ -54,6 +54,7 @@ impl Once {
     /// once.call_once(|| println!("once"));
     /// assert!(once.is_completed());
     /// ```
+    #[track_caller]
     pub fn call_once<F: FnOnce()>(&self, f: F) {
         if self.state.load(Ordering::Acquire) == COMPLETE {
             return;
@@ -73,6 +74,7 @@ impl Once {
     }
 
     #[cold]
+    #[track_caller]
     fn call_once_slow<F: FnOnce()>(&self, f: F) {
         // Acquire on failure: if it is complete, we must see `f`'s effects.
         match self

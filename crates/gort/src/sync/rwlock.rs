@@ -140,6 +140,7 @@ impl<T: ?Sized> RwLock<T> {
     /// let l = gort::sync::RwLock::new("x");
     /// assert_eq!(*l.read(), "x");
     /// ```
+    #[track_caller]
     pub fn read(&self) -> RwLockReadGuard<'_, T> {
         let mut st = waiter::lock(&self.state);
         if !st.writer && st.writeq.is_empty() {
@@ -163,6 +164,7 @@ impl<T: ?Sized> RwLock<T> {
     /// l.write().push(1);
     /// assert_eq!(l.read().len(), 1);
     /// ```
+    #[track_caller]
     pub fn write(&self) -> RwLockWriteGuard<'_, T> {
         let mut st = waiter::lock(&self.state);
         if !st.writer && st.readers == 0 && st.writeq.is_empty() {
@@ -235,6 +237,7 @@ impl<T: ?Sized> RwLock<T> {
     }
 
     /// Parks until `node` is granted; a cancelled waiter withdraws or gives back what it was granted.
+    #[track_caller]
     fn wait(&self, node: &Arc<Node>, reason: WaitReason, kind: usize) {
         struct Cancel<'a, T: ?Sized> {
             lock: &'a RwLock<T>,

@@ -55,6 +55,7 @@ impl Semaphore {
     /// sem.acquire();
     /// sem.release();
     /// ```
+    #[track_caller]
     pub fn acquire(&self) {
         let mut st = waiter::lock(&self.state);
         if st.permits > 0 && st.queue.is_empty() {

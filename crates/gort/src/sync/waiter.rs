@@ -43,6 +43,7 @@ impl Node {
     }
 
     /// Parks until signalled; returns the signal.
+    #[track_caller]
     pub(crate) fn wait(&self, reason: WaitReason) -> usize {
         loop {
             let v = self.get();

@@ -102,6 +102,7 @@ impl WaitGroup {
     /// wg.wait();
     /// t.join().unwrap();
     /// ```
+    #[track_caller]
     pub fn wait(&self) {
         let mut st = waiter::lock(&self.state);
         if st.count == 0 {

@@ -33,6 +33,7 @@ use std::time::{Duration, Instant};
 /// gort::time::sleep(Duration::from_millis(2));
 /// assert!(start.elapsed() >= Duration::from_millis(2));
 /// ```
+#[track_caller]
 pub fn sleep(d: Duration) {
     match Instant::now().checked_add(d) {
         Some(deadline) => sleep_until(deadline),
@@ -50,6 +51,7 @@ pub fn sleep(d: Duration) {
 /// gort::time::sleep_until(deadline);
 /// assert!(Instant::now() >= deadline);
 /// ```
+#[track_caller]
 pub fn sleep_until(deadline: Instant) {
     // Spurious wake-ups (a stale unpark token) just park again.
     while Instant::now() < deadline && !park::park_deadline(WaitReason::Sleep, deadline) {}
