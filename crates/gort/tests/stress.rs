@@ -141,8 +141,7 @@ fn worker(world: Arc<World>, id: u64, seed: u64, until: Instant) -> Ledger {
     led
 }
 
-#[test]
-fn random_operations_account_for_every_value_exactly_once() {
+fn seed_and_secs() -> (u64, f64) {
     let seed: u64 = std::env::var("GORT_STRESS_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -156,7 +155,16 @@ fn random_operations_account_for_every_value_exactly_once() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(2.0);
-    eprintln!("stress seed = {seed} (GORT_STRESS_SEED to repeat), {secs} s");
+    (seed, secs)
+}
+
+/// Runs the workers with `spawn` and checks the ledgers.
+fn stress<H>(
+    seed: u64,
+    secs: f64,
+    spawn: impl Fn(Box<dyn FnOnce() -> Ledger + Send>) -> H,
+    join: impl Fn(H) -> Ledger,
+) {
     let mut rng = Rng(seed | 1);
     let world = Arc::new(World {
         slots: (0..CHANS)
@@ -167,16 +175,14 @@ fn random_operations_account_for_every_value_exactly_once() {
     let hs: Vec<_> = (0..WORKERS as u64)
         .map(|id| {
             let w = world.clone();
-            go(move || worker(w, id, seed, until))
+            spawn(Box::new(move || worker(w, id, seed, until)))
         })
         .collect();
     let mut sent = Vec::new();
     let mut received = Vec::new();
     let mut ops = 0;
     for h in hs {
-        let l = h
-            .join()
-            .unwrap_or_else(|_| panic!("worker panicked (seed {seed})"));
+        let l = join(h);
         sent.extend(l.sent);
         received.extend(l.received);
         ops += l.ops;
@@ -205,4 +211,40 @@ fn random_operations_account_for_every_value_exactly_once() {
     );
     eprintln!("{ops} operations, {} values moved", sent.len());
     assert!(!sent.is_empty());
+}
+
+#[test]
+fn random_operations_account_for_every_value_exactly_once() {
+    let (seed, secs) = seed_and_secs();
+    eprintln!("stress seed = {seed} (GORT_STRESS_SEED to repeat), {secs} s, threads");
+    stress(
+        seed,
+        secs,
+        |f| go(f),
+        |h| {
+            h.join()
+                .unwrap_or_else(|_| panic!("worker panicked (seed {seed})"))
+        },
+    );
+}
+
+#[test]
+fn random_operations_by_goroutines_account_for_every_value_exactly_once() {
+    let (seed, secs) = seed_and_secs();
+    for procs in [1, 2] {
+        eprintln!(
+            "stress seed = {seed} (GORT_STRESS_SEED to repeat), {secs} s, goroutines on {procs} Ps"
+        );
+        gort::Builder::new().max_procs(procs).run(move || {
+            stress(
+                seed,
+                secs / 2.0,
+                |f| gort::spawn(f),
+                |h| {
+                    h.join()
+                        .unwrap_or_else(|_| panic!("worker panicked (seed {seed})"))
+                },
+            );
+        });
+    }
 }
