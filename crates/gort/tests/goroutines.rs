@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 fn on_procs(f: impl Fn() + Send + Sync + Clone + 'static) {
     for procs in [1, 2] {
         let f = f.clone();
-        Builder::new().max_procs(procs).run(move || f());
+        Builder::new().max_procs(procs).run(f);
     }
 }
 

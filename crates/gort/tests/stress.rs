@@ -220,7 +220,7 @@ fn random_operations_account_for_every_value_exactly_once() {
     stress(
         seed,
         secs,
-        |f| go(f),
+        go,
         |h| {
             h.join()
                 .unwrap_or_else(|_| panic!("worker panicked (seed {seed})"))

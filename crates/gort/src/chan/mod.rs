@@ -270,16 +270,27 @@ impl<T> Drop for Withdraw<'_, T> {
 ///
 /// ```
 /// use gort::Chan;
-/// let ch = Chan::new(0);
-/// let tx = ch.clone();
-/// let t = std::thread::spawn(move || {
-///     for i in 0..3 {
-///         tx.send(i).unwrap();
-///     }
-///     tx.close();
+/// gort::run(|| {
+///     let ch = Chan::new(0);
+///     let tx = ch.clone();
+///     gort::spawn(move || {
+///         for i in 0..3 {
+///             tx.send(i).unwrap(); // parks this goroutine until main receives
+///         }
+///         tx.close();
+///     });
+///     let got: Vec<i32> = ch.iter().collect();
+///     assert_eq!(got, [0, 1, 2]);
 /// });
-/// let got: Vec<i32> = ch.iter().collect();
-/// assert_eq!(got, [0, 1, 2]);
+/// ```
+///
+/// Plain OS threads may use the same channel (they park the thread):
+///
+/// ```
+/// let ch = gort::Chan::new(0);
+/// let tx = ch.clone();
+/// let t = std::thread::spawn(move || tx.send("from a thread").unwrap());
+/// assert_eq!(ch.recv(), Some("from a thread"));
 /// t.join().unwrap();
 /// ```
 pub struct Chan<T> {

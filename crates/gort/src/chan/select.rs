@@ -482,6 +482,22 @@ fn seed() -> u64 {
 ///     send(a, 1) -> res => res.unwrap(),
 ///     default => unreachable!("a has room"),
 /// }
+/// // Goroutines: a worker answers until told to quit.
+/// gort::run(|| {
+///     let (jobs, quit): (Chan<u32>, Chan<()>) = (Chan::new(0), Chan::new(0));
+///     let results: Chan<u32> = Chan::new(0);
+///     let (j, q, r) = (jobs.clone(), quit.clone(), results.clone());
+///     gort::spawn(move || loop {
+///         select! {
+///             recv(j) -> n => r.send(n.unwrap() * 2).unwrap(),
+///             recv(q) -> _ => return,
+///         }
+///     });
+///     jobs.send(21).unwrap();
+///     assert_eq!(results.recv(), Some(42));
+///     quit.close();
+/// });
+///
 /// // Timeout.
 /// let empty: Chan<()> = Chan::new(0);
 /// let timed_out = select! {

@@ -46,21 +46,25 @@ const STARVATION_THRESHOLD: Duration = Duration::from_millis(1);
 /// ```
 /// use gort::sync::Mutex;
 /// use std::sync::Arc;
-/// let m = Arc::new(Mutex::new(0));
-/// let threads: Vec<_> = (0..4)
-///     .map(|_| {
-///         let m = m.clone();
-///         std::thread::spawn(move || {
-///             for _ in 0..100 {
-///                 *m.lock() += 1;
-///             }
+/// gort::run(|| {
+///     let m = Arc::new(Mutex::new(0));
+///     let hs: Vec<_> = (0..4)
+///         .map(|_| {
+///             let m = m.clone();
+///             gort::spawn(move || {
+///                 for _ in 0..100 {
+///                     let mut g = m.lock();
+///                     *g += 1;
+///                     gort::yield_now(); // holding a gort mutex across a scheduling point is fine
+///                 }
+///             })
 ///         })
-///     })
-///     .collect();
-/// for t in threads {
-///     t.join().unwrap();
-/// }
-/// assert_eq!(*m.lock(), 400);
+///         .collect();
+///     for h in hs {
+///         h.join().unwrap();
+///     }
+///     assert_eq!(*m.lock(), 400);
+/// });
 /// ```
 pub struct Mutex<T: ?Sized> {
     /// `LOCKED | WAITERS | STARVING`. Acquire on taking the lock, Release on giving it up: orders the

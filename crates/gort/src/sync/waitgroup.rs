@@ -21,13 +21,15 @@ struct State {
 /// ```
 /// use gort::sync::WaitGroup;
 /// use std::sync::Arc;
-/// let wg = Arc::new(WaitGroup::new());
-/// for _ in 0..3 {
-///     wg.add(1);
-///     let wg = wg.clone();
-///     std::thread::spawn(move || wg.done());
-/// }
-/// wg.wait();
+/// gort::run(|| {
+///     let wg = Arc::new(WaitGroup::new());
+///     for _ in 0..100 {
+///         wg.add(1);
+///         let wg = wg.clone();
+///         gort::spawn(move || wg.done());
+///     }
+///     wg.wait();
+/// });
 /// ```
 pub struct WaitGroup {
     state: std::sync::Mutex<State>,

@@ -29,9 +29,14 @@ use std::time::{Duration, Instant};
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// let start = Instant::now();
-/// gort::time::sleep(Duration::from_millis(2));
-/// assert!(start.elapsed() >= Duration::from_millis(2));
+/// gort::Builder::new().max_procs(1).run(|| {
+///     let start = Instant::now();
+///     // Both sleep at once on the single P: sleeping frees it.
+///     let h = gort::spawn(|| gort::time::sleep(Duration::from_millis(20)));
+///     gort::time::sleep(Duration::from_millis(20));
+///     h.join().unwrap();
+///     assert!(start.elapsed() >= Duration::from_millis(20));
+/// });
 /// ```
 #[track_caller]
 pub fn sleep(d: Duration) {
