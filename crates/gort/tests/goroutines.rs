@@ -568,3 +568,18 @@ fn goroutines_and_plain_threads_share_channels() {
     });
     assert_eq!(t.join().unwrap(), 10 * 4950);
 }
+
+#[test]
+fn a_goroutine_waiting_on_a_ticker_is_not_deadlocked() {
+    on_procs(|| {
+        let t = gort::time::Ticker::new(Duration::from_millis(3));
+        let ch = t.chan();
+        let mut last = Instant::now();
+        for _ in 0..5 {
+            let tick = ch.recv().unwrap();
+            assert!(tick >= last);
+            last = tick;
+        }
+        t.stop();
+    });
+}

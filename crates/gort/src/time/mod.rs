@@ -63,7 +63,11 @@ pub fn sleep_until(deadline: Instant) {
 }
 
 /// A channel that receives the current time once, after `d` (Go's `time.After`). The channel has capacity
-/// 1, so the timer never blocks; nobody needs to receive from it. `Duration::MAX` never fires.
+/// 1, so the timer never blocks; nobody needs to receive from it.
+///
+/// A duration too large for `Instant` (such as `Duration::MAX`) never fires and arms no timer, so a
+/// goroutine that waits on nothing else is reported as deadlocked rather than hanging forever (Go hangs).
+/// The same holds for [`sleep`]`(Duration::MAX)`.
 ///
 /// ```
 /// use std::time::{Duration, Instant};

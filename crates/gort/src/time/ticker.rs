@@ -5,17 +5,22 @@
 //! next timer. Deadlines advance by whole periods from the first one, so ticks do not drift; after a stall
 //! (the timer thread was late) the missed ticks are skipped rather than delivered in a burst.
 //!
+//! Every timer of a ticker goes on the queue the ticker started on. (`start_timer` picks the caller's
+//! runtime queue; called from a timer callback, which runs on the timer thread, it would pick the
+//! process-wide queue, whose timers the runtime's deadlock detector does not count.)
+//!
 //! `stop` and the callback meet on the ticker's small std mutex: the callback re-arms only if the ticker is
 //! not stopped, and stores the new key under the lock, so `stop` always cancels the latest timer.
 
 use crate::chan::WeakChan;
-use crate::sched::timers::{start_timer, TimerKey};
+use crate::sched::timers::{TimerKey, TimerQueue};
 use crate::Chan;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 struct Shared {
     period: Duration,
+    queue: Arc<TimerQueue>,
     chan: WeakChan<Instant>,
     /// `None` once stopped; otherwise the key of the armed timer (if any).
     timer: Mutex<Option<Option<TimerKey>>>,
@@ -54,6 +59,7 @@ impl Ticker {
         let chan = Chan::new(1);
         let shared = Arc::new(Shared {
             period,
+            queue: current_queue(),
             chan: chan.downgrade(),
             timer: Mutex::new(Some(None)),
         });
@@ -113,7 +119,7 @@ fn arm(shared: &Arc<Shared>, deadline: Instant) {
 fn arm_locked(shared: &Arc<Shared>, timer: &mut Option<Option<TimerKey>>, deadline: Instant) {
     let Some(slot) = timer.as_mut() else { return }; // stopped
     let s = shared.clone();
-    *slot = Some(start_timer(deadline, move || fire(&s, deadline)));
+    *slot = Some(shared.queue.start(deadline, move || fire(&s, deadline)));
 }
 
 fn fire(shared: &Arc<Shared>, deadline: Instant) {
@@ -135,4 +141,10 @@ fn fire(shared: &Arc<Shared>, deadline: Instant) {
         Some(next) => arm_locked(shared, &mut timer, next),
         None => *timer = Some(None),
     }
+}
+
+/// The queue `start_timer` would use here: the current runtime's, else the process-wide one.
+fn current_queue() -> Arc<TimerQueue> {
+    crate::sched::current::with_m(|m| m.rt().timers.clone())
+        .unwrap_or_else(|| TimerQueue::global().clone())
 }
