@@ -38,6 +38,15 @@ pub use builder::{
 pub use handle::{spawn, Handle, JoinHandle};
 pub use local::GoroutineLocal;
 pub use park::WaitReason;
+mod chan;
+#[doc(hidden)]
+pub use chan::select as __select;
+pub use chan::{
+    Chan, IntoIter, Iter, RecvTimeoutError, SendError, SendTimeoutError, TryIter, TryRecvError,
+    TrySendError,
+};
+pub mod sync;
+pub mod time;
 
 /// The most nested [`lock_os_thread`] calls one goroutine may make.
 pub const MAX_LOCK_NESTING: u32 = sched::wire::MAX_LOCK_NESTING;
