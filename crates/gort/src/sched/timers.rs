@@ -163,8 +163,10 @@ impl TimerQueue {
                     drop(heap);
                     let cb = e.slot.callback.lock().unwrap().take();
                     if let Some(cb) = cb {
-                        self.armed.fetch_sub(1, Ordering::SeqCst);
+                        // Uncount only after the callback ran: until it has readied its goroutine (or
+                        // armed the next timer of a ticker), the deadlock detector must still see a timer.
                         cb();
+                        self.armed.fetch_sub(1, Ordering::SeqCst);
                     }
                     heap = self.heap.lock().unwrap();
                 }
