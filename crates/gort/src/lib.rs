@@ -179,3 +179,33 @@ pub fn syscall<R>(f: impl FnOnce() -> R) -> R {
 pub fn dump() -> String {
     sched::current::with_m(|m| m.rt().dump()).unwrap_or_default()
 }
+
+/// Not part of gort's API: a bare park/unpark for gort's own integration tests (deadlock, parked
+/// goroutines, park-based ping-pong), which need a blocking point other than `JoinHandle::join` until
+/// channels land. May change or go away at any time.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::park::WaitReason;
+
+    /// Wakes one parker (see `crate::park`).
+    #[derive(Clone, Debug)]
+    pub struct Unparker(crate::park::Unparker);
+
+    impl Unparker {
+        /// Sets the parker's token; makes it runnable if it is parked.
+        pub fn unpark(&self) {
+            self.0.unpark()
+        }
+    }
+
+    /// The caller's unparker (a goroutine's, or a plain thread's).
+    pub fn current() -> Unparker {
+        Unparker(crate::park::current())
+    }
+
+    /// Parks the caller until unparked; wake-ups may be spurious.
+    #[track_caller]
+    pub fn park(reason: WaitReason) {
+        crate::park::park(reason)
+    }
+}
