@@ -97,6 +97,11 @@ impl Gate {
         }
     }
 
+    /// How many have registered to wait (they may not be parked yet).
+    pub fn waiting(&self) -> usize {
+        self.waiters.lock().unwrap().len()
+    }
+
     pub fn is_open(&self) -> bool {
         self.open.load(Ordering::SeqCst)
     }
