@@ -213,3 +213,39 @@ fn unwinding_goroutine_stays_on_its_thread_while_its_destructors_block() {
     });
     assert_eq!(moved.load(Ordering::SeqCst), 0, "an unwinding goroutine changed threads");
 }
+
+/// Semantics 4.1: "a goroutine still inside `gort::syscall` is unwound when the call returns; `run`
+/// does not wait for it" — here the goroutine is in its syscall on the very thread that called `run`
+/// (with one P, that is where it ran first).
+#[test]
+#[ignore = "known bug: run cannot return while the calling thread is inside another goroutine's syscall"]
+fn run_does_not_wait_for_a_syscall_on_the_calling_thread() {
+    static RELEASED: AtomicBool = AtomicBool::new(false);
+    static TIMED_OUT: AtomicBool = AtomicBool::new(false);
+    let _w = Watchdog::new("syscall on the calling thread", LIMIT);
+    let caller = gort::thread_id();
+    let ran_on = Arc::new(AtomicUsize::new(0));
+    let (r2, r3) = (ran_on.clone(), ran_on.clone());
+    gort::Builder::new().max_procs(1).run(move || {
+        gort::spawn(move || {
+            r2.store(gort::thread_id() as usize, Ordering::SeqCst);
+            gort::syscall(|| {
+                let t = std::time::Instant::now();
+                while !RELEASED.load(Ordering::SeqCst) {
+                    if t.elapsed() > Duration::from_secs(5) {
+                        TIMED_OUT.store(true, Ordering::SeqCst);
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            });
+        });
+        while r3.load(Ordering::SeqCst) == 0 {
+            gort::yield_now();
+        }
+        // main returns, while the other goroutine blocks in its syscall
+    });
+    RELEASED.store(true, Ordering::SeqCst);
+    assert_eq!(ran_on.load(Ordering::SeqCst) as u64, caller, "setup: the goroutine did not run on the calling thread");
+    assert!(!TIMED_OUT.load(Ordering::SeqCst), "run waited for a goroutine's syscall on the calling thread");
+}
