@@ -32,12 +32,21 @@ pub(crate) mod sched;
 pub(crate) mod stack;
 
 pub use builder::{
-    run, BuildError, Builder, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE, MAX_STACK_SIZE, MIN_STACK_SIZE,
-    MIN_THREADS,
+    run, BuildError, Builder, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE, MAX_STACK_SIZE,
+    MIN_STACK_SIZE, MIN_THREADS,
 };
 pub use handle::{spawn, Handle, JoinHandle};
 pub use local::GoroutineLocal;
 pub use park::WaitReason;
+mod chan;
+#[doc(hidden)]
+pub use chan::select as __select;
+pub use chan::{
+    Chan, IntoIter, Iter, RecvTimeoutError, SendError, SendTimeoutError, TryIter, TryRecvError,
+    TrySendError,
+};
+pub mod sync;
+pub mod time;
 
 /// The most nested [`lock_os_thread`] calls one goroutine may make.
 pub const MAX_LOCK_NESTING: u32 = sched::wire::MAX_LOCK_NESTING;
@@ -180,32 +189,28 @@ pub fn dump() -> String {
     sched::current::with_m(|m| m.rt().dump()).unwrap_or_default()
 }
 
-/// Not part of gort's API: a bare park/unpark for gort's own integration tests (deadlock, parked
-/// goroutines, park-based ping-pong), which need a blocking point other than `JoinHandle::join` until
-/// channels land. May change or go away at any time.
+/// The parking primitive, exposed for gort's own benchmarks and tests only: not a stable API.
 #[doc(hidden)]
-pub mod __private {
-    pub use crate::park::WaitReason;
-
-    /// Wakes one parker (see `crate::park`).
+pub mod __park {
+    /// Wakes one parked goroutine or thread.
     #[derive(Clone, Debug)]
     pub struct Unparker(crate::park::Unparker);
 
     impl Unparker {
-        /// Sets the parker's token; makes it runnable if it is parked.
+        /// Sets the token; readies the parker if it is parked.
         pub fn unpark(&self) {
             self.0.unpark()
         }
     }
 
-    /// The caller's unparker (a goroutine's, or a plain thread's).
+    /// The current goroutine's (or thread's) unparker.
     pub fn current() -> Unparker {
         Unparker(crate::park::current())
     }
 
-    /// Parks the caller until unparked; wake-ups may be spurious.
+    /// Parks until unparked (spurious returns possible).
     #[track_caller]
-    pub fn park(reason: WaitReason) {
-        crate::park::park(reason)
+    pub fn park() {
+        crate::park::park(crate::WaitReason::Semacquire)
     }
 }

@@ -10,30 +10,45 @@ use common::panic_message;
 fn bad_configurations_are_errors_from_try_run() {
     let ran = AtomicBool::new(false);
     let cases: [(gort::Builder, gort::BuildError, &str); 4] = [
-        (gort::Builder::new().max_procs(0), gort::BuildError::ZeroProcs, "max_procs must be at least 1"),
+        (
+            gort::Builder::new().max_procs(0),
+            gort::BuildError::ZeroProcs,
+            "max_procs must be at least 1",
+        ),
         (
             gort::Builder::new().stack_size(gort::MIN_STACK_SIZE - 1),
-            gort::BuildError::StackTooSmall { requested: gort::MIN_STACK_SIZE - 1 },
+            gort::BuildError::StackTooSmall {
+                requested: gort::MIN_STACK_SIZE - 1,
+            },
             "too small",
         ),
         (
             gort::Builder::new().stack_size(gort::MAX_STACK_SIZE + 1),
-            gort::BuildError::StackTooLarge { requested: gort::MAX_STACK_SIZE + 1 },
+            gort::BuildError::StackTooLarge {
+                requested: gort::MAX_STACK_SIZE + 1,
+            },
             "too large",
         ),
         (
             gort::Builder::new().max_threads(gort::MIN_THREADS - 1),
-            gort::BuildError::TooFewThreads { requested: gort::MIN_THREADS - 1 },
+            gort::BuildError::TooFewThreads {
+                requested: gort::MIN_THREADS - 1,
+            },
             "too small",
         ),
     ];
     for (builder, want, words) in cases {
-        let err = builder.try_run(|| ran.store(true, Ordering::SeqCst)).unwrap_err();
+        let err = builder
+            .try_run(|| ran.store(true, Ordering::SeqCst))
+            .unwrap_err();
         assert_eq!(err, want);
         assert!(err.to_string().contains(words), "{err}");
         assert!(err.to_string().starts_with("gort: "), "{err}");
     }
-    assert!(!ran.load(Ordering::SeqCst), "main ran under a bad configuration");
+    assert!(
+        !ran.load(Ordering::SeqCst),
+        "main ran under a bad configuration"
+    );
 }
 
 #[test]

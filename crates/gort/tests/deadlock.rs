@@ -13,7 +13,9 @@ const DEADLOCK: &str = "fatal error: all goroutines are asleep - deadlock!\n\n";
 
 /// Runs `f` as main on a fresh runtime and returns the message of the panic it must end with.
 fn deadlock_report(procs: usize, f: impl FnOnce() + Send) -> String {
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| gort::Builder::new().max_procs(procs).run(f)));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        gort::Builder::new().max_procs(procs).run(f)
+    }));
     panic_message(&*r.expect_err("run must panic on a deadlock"))
 }
 
@@ -35,9 +37,18 @@ fn deadlock_report_has_the_dump_of_every_goroutine() {
         assert!(msg.starts_with(DEADLOCK), "{msg}");
         let dump = &msg[DEADLOCK.len()..];
         assert!(dump.starts_with("goroutine 1 [semacquire]:\n"), "{dump}");
-        assert!(dump.contains("\ngoroutine 2 [select (no cases)]:\n"), "{dump}");
-        assert!(dump.contains("created by gort::spawn in goroutine 1\n"), "{dump}");
-        assert!(dump.contains("deadlock.rs"), "blocking and spawning locations are missing:\n{dump}");
+        assert!(
+            dump.contains("\ngoroutine 2 [select (no cases)]:\n"),
+            "{dump}"
+        );
+        assert!(
+            dump.contains("created by gort::spawn in goroutine 1\n"),
+            "{dump}"
+        );
+        assert!(
+            dump.contains("deadlock.rs"),
+            "blocking and spawning locations are missing:\n{dump}"
+        );
     }
 }
 
@@ -51,7 +62,10 @@ fn wired_main_blocked_forever_is_a_deadlock() {
             park_forever();
         });
         assert!(msg.starts_with(DEADLOCK), "{msg}");
-        assert!(msg.contains("goroutine 1 [select (no cases), locked to thread]:"), "{msg}");
+        assert!(
+            msg.contains("goroutine 1 [select (no cases), locked to thread]:"),
+            "{msg}"
+        );
     }
 }
 
@@ -71,7 +85,10 @@ fn wired_goroutine_blocked_forever_is_idle_for_deadlock_detection() {
             let _ = h.join();
         });
         assert!(msg.starts_with(DEADLOCK), "{msg}");
-        assert!(msg.contains("[select (no cases), locked to thread]:"), "{msg}");
+        assert!(
+            msg.contains("[select (no cases), locked to thread]:"),
+            "{msg}"
+        );
     }
 }
 
@@ -94,7 +111,12 @@ fn runtime_works_after_a_deadlock() {
     let _w = Watchdog::new("after deadlock", LIMIT);
     let msg = deadlock_report(2, || park_forever());
     assert!(msg.starts_with(DEADLOCK));
-    assert_eq!(gort::Builder::new().max_procs(2).run(|| gort::spawn(|| 3).join().unwrap()), 3);
+    assert_eq!(
+        gort::Builder::new()
+            .max_procs(2)
+            .run(|| gort::spawn(|| 3).join().unwrap()),
+        3
+    );
 }
 
 /// Semantics 4.3: while an OS thread outside the runtime is parked on a gort primitive, it may yet

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{Gate, Watchdog};
-use gort::__private::WaitReason;
 
 /// The block of goroutine `id` in `dump`.
 fn block(dump: &str, id: u64) -> String {
     let head = format!("goroutine {id} [");
-    let start = dump.find(&head).unwrap_or_else(|| panic!("no goroutine {id} in:\n{dump}"));
+    let start = dump
+        .find(&head)
+        .unwrap_or_else(|| panic!("no goroutine {id} in:\n{dump}"));
     let rest = &dump[start..];
     let end = rest.find("\n\n").map_or(rest.len(), |e| e + 1);
     rest[..end].to_string()
@@ -22,38 +23,40 @@ fn block(dump: &str, id: u64) -> String {
 fn dump_lists_every_goroutine_in_gos_layout() {
     let _w = Watchdog::new("dump", Duration::from_secs(60));
     gort::Builder::new().max_procs(2).run(|| {
-        let gate = Gate::new();
-        let parked = Arc::new(AtomicUsize::new(0));
-        let spawn_parked = |reason: WaitReason, wired: bool| {
-            let (gate, parked) = (gate.clone(), parked.clone());
-            gort::spawn(move || {
-                if wired {
-                    gort::lock_os_thread();
-                }
-                parked.fetch_add(1, Ordering::SeqCst);
-                gate.wait_as(reason);
-            })
-        };
-        let recv = spawn_parked(WaitReason::ChanReceive, false);
-        let wired = spawn_parked(WaitReason::MutexLock, true);
-        let g2 = gate.clone();
-        let p2 = parked.clone();
+        let ch: gort::Chan<()> = gort::Chan::new(0);
+        let mutex = Arc::new(gort::sync::Mutex::new(()));
+        let wg = Arc::new(gort::sync::WaitGroup::new());
+        wg.add(1);
+        let started = Arc::new(AtomicUsize::new(0));
+
+        let (c2, s2) = (ch.clone(), started.clone());
+        let recv = gort::spawn(move || {
+            s2.fetch_add(1, Ordering::SeqCst);
+            c2.recv()
+        });
+        let held = mutex.lock();
+        let (m2, s2) = (mutex.clone(), started.clone());
+        let wired = gort::spawn(move || {
+            gort::lock_os_thread();
+            s2.fetch_add(1, Ordering::SeqCst);
+            drop(m2.lock());
+        });
+        // A goroutine spawned by a goroutine, waiting on a WaitGroup; its parent waits on a join.
         let child_id = Arc::new(AtomicUsize::new(0));
-        let c2 = child_id.clone();
-        // A goroutine spawned by a goroutine, waiting on a join.
+        let (w2, s2, c3) = (wg.clone(), started.clone(), child_id.clone());
         let parent = gort::spawn(move || {
             let child = gort::spawn(move || {
-                c2.store(gort::goroutine_id() as usize, Ordering::SeqCst);
-                p2.fetch_add(1, Ordering::SeqCst);
-                g2.wait_as(WaitReason::Sleep);
+                c3.store(gort::goroutine_id() as usize, Ordering::SeqCst);
+                s2.fetch_add(1, Ordering::SeqCst);
+                w2.wait();
             });
-            let id = child.id();
-            (id, child.join())
+            child.join()
         });
-        let (g3, p3) = (gate.clone(), parked.clone());
+        let gate = Gate::new();
+        let (g3, s3) = (gate.clone(), started.clone());
         let in_syscall = gort::spawn(move || {
             gort::syscall(|| {
-                p3.fetch_add(1, Ordering::SeqCst);
+                s3.fetch_add(1, Ordering::SeqCst);
                 // Bounded: if an assertion fails, main's panic must not wait on us for ever.
                 let t = std::time::Instant::now();
                 while !g3.is_open() && t.elapsed() < Duration::from_secs(10) {
@@ -61,33 +64,75 @@ fn dump_lists_every_goroutine_in_gos_layout() {
                 }
             })
         });
-        while parked.load(Ordering::SeqCst) < 4 {
+        while started.load(Ordering::SeqCst) < 4 {
             gort::yield_now();
         }
-        gort::syscall(|| std::thread::sleep(Duration::from_millis(20)));
+        gort::time::sleep(Duration::from_millis(20)); // let them reach their blocking points
         let d = gort::dump();
 
         assert!(d.starts_with("goroutine 1 [running]:\n"), "{d}");
         let b = block(&d, recv.id());
-        assert!(b.starts_with(&format!("goroutine {} [chan receive]:\n", recv.id())), "{b}");
-        assert!(b.contains("gort: blocked at\n\t"), "{b}");
-        assert!(b.contains(&format!("created by gort::spawn in goroutine 1\n\t{}", file!())), "{b}");
+        assert!(
+            b.starts_with(&format!("goroutine {} [chan receive]:\n", recv.id())),
+            "{b}"
+        );
+        assert!(
+            b.contains(&format!("gort: blocked at\n\t{}:", file!())),
+            "{b}"
+        );
+        assert!(
+            b.contains(&format!(
+                "created by gort::spawn in goroutine 1\n\t{}",
+                file!()
+            )),
+            "{b}"
+        );
         let b = block(&d, wired.id());
-        assert!(b.starts_with(&format!("goroutine {} [sync.Mutex.Lock, locked to thread]:\n", wired.id())), "{b}");
+        assert!(
+            b.starts_with(&format!(
+                "goroutine {} [sync.Mutex.Lock, locked to thread]:\n",
+                wired.id()
+            )),
+            "{b}"
+        );
         let b = block(&d, parent.id());
-        assert!(b.starts_with(&format!("goroutine {} [semacquire]:\n", parent.id())), "{b}");
-        assert!(b.contains(&format!("gort: blocked at\n\t{}:", file!())), "join's location is the caller's: {b}");
+        assert!(
+            b.starts_with(&format!("goroutine {} [semacquire]:\n", parent.id())),
+            "{b}"
+        );
+        assert!(
+            b.contains(&format!("gort: blocked at\n\t{}:", file!())),
+            "join's location is the caller's: {b}"
+        );
         let child = child_id.load(Ordering::SeqCst) as u64;
         let b = block(&d, child);
-        assert!(b.starts_with(&format!("goroutine {child} [sleep]:\n")), "{b}");
-        assert!(b.contains(&format!("created by gort::spawn in goroutine {}\n", parent.id())), "{b}");
+        assert!(
+            b.starts_with(&format!("goroutine {child} [sync.WaitGroup.Wait]:\n")),
+            "{b}"
+        );
+        assert!(
+            b.contains(&format!(
+                "created by gort::spawn in goroutine {}\n",
+                parent.id()
+            )),
+            "{b}"
+        );
         let b = block(&d, in_syscall.id());
-        assert!(b.starts_with(&format!("goroutine {} [syscall]:\n", in_syscall.id())), "{b}");
+        assert!(
+            b.starts_with(&format!("goroutine {} [syscall]:\n", in_syscall.id())),
+            "{b}"
+        );
         assert!(!d.contains("minutes"), "no wait has lasted a minute: {d}");
         // Blocks are in id order, separated by one blank line.
         let ids: Vec<u64> = d
             .lines()
-            .filter_map(|l| l.strip_prefix("goroutine ")?.split(' ').next()?.parse().ok())
+            .filter_map(|l| {
+                l.strip_prefix("goroutine ")?
+                    .split(' ')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
             .collect();
         let mut sorted = ids.clone();
         sorted.sort();
@@ -95,11 +140,13 @@ fn dump_lists_every_goroutine_in_gos_layout() {
         assert_eq!(ids.len(), 6);
         assert_eq!(d.matches("\n\ngoroutine ").count(), 5, "{d}");
 
+        ch.send(()).unwrap();
+        drop(held);
+        wg.done();
         gate.open();
         recv.join().unwrap();
         wired.join().unwrap();
-        let (_, r) = parent.join().unwrap();
-        r.unwrap();
+        parent.join().unwrap().unwrap();
         in_syscall.join().unwrap();
     });
 }
@@ -108,6 +155,10 @@ fn dump_lists_every_goroutine_in_gos_layout() {
 fn dump_from_a_wired_main_says_locked_to_thread() {
     gort::run(|| {
         gort::lock_os_thread();
-        assert!(gort::dump().starts_with("goroutine 1 [running, locked to thread]:\n"), "{}", gort::dump());
+        assert!(
+            gort::dump().starts_with("goroutine 1 [running, locked to thread]:\n"),
+            "{}",
+            gort::dump()
+        );
     });
 }

@@ -31,7 +31,10 @@ fn wired_goroutines_beyond_max_threads_are_fatal() {
     let _w = Watchdog::new(NAME, Duration::from_secs(60));
     let out = run_child(NAME);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("runtime: program exceeds 10-thread limit\n"), "{err}");
+    assert!(
+        err.contains("runtime: program exceeds 10-thread limit\n"),
+        "{err}"
+    );
     assert!(err.contains("fatal error: thread exhaustion"), "{err}");
     assert_eq!(out.status.code(), Some(2), "{err}");
 }
@@ -67,18 +70,29 @@ fn recurse(n: u64) -> u64 {
 fn goroutine_stack_overflow_is_reported_and_aborts() {
     const NAME: &str = "goroutine_stack_overflow_is_reported_and_aborts";
     if is_child(NAME) {
-        gort::Builder::new().max_procs(2).stack_size(64 * 1024).run(|| {
-            let h = gort::spawn(|| recurse(0)); // goroutine 2
-            let _ = h.join();
-        });
+        gort::Builder::new()
+            .max_procs(2)
+            .stack_size(64 * 1024)
+            .run(|| {
+                let h = gort::spawn(|| recurse(0)); // goroutine 2
+                let _ = h.join();
+            });
         unreachable!("the overflow went unnoticed");
     }
     let _w = Watchdog::new(NAME, Duration::from_secs(60));
     let out = run_child(NAME);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("runtime: goroutine 2 stack exceeds 65536-byte limit\n"), "{err}");
+    assert!(
+        err.contains("runtime: goroutine 2 stack exceeds 65536-byte limit\n"),
+        "{err}"
+    );
     assert!(err.contains("fatal error: stack overflow"), "{err}");
-    assert_eq!(out.status.signal(), Some(libc::SIGABRT), "{:?}: {err}", out.status);
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGABRT),
+        "{:?}: {err}",
+        out.status
+    );
 }
 
 /// The same for a wired goroutine, and for the main goroutine.
@@ -87,18 +101,21 @@ fn wired_and_main_goroutine_stack_overflow_is_reported() {
     const NAME: &str = "wired_and_main_goroutine_stack_overflow_is_reported";
     if is_child(NAME) {
         let which = std::env::var("GORT_OVERFLOW_WHICH").unwrap();
-        gort::Builder::new().max_procs(2).stack_size(64 * 1024).run(move || {
-            if which == "main" {
-                recurse(0);
-            } else {
-                let h = gort::spawn(|| {
-                    gort::lock_os_thread();
-                    gort::yield_now();
-                    recurse(0)
-                });
-                let _ = h.join();
-            }
-        });
+        gort::Builder::new()
+            .max_procs(2)
+            .stack_size(64 * 1024)
+            .run(move || {
+                if which == "main" {
+                    recurse(0);
+                } else {
+                    let h = gort::spawn(|| {
+                        gort::lock_os_thread();
+                        gort::yield_now();
+                        recurse(0)
+                    });
+                    let _ = h.join();
+                }
+            });
         unreachable!("the overflow went unnoticed");
     }
     let _w = Watchdog::new(NAME, Duration::from_secs(60));
@@ -110,8 +127,16 @@ fn wired_and_main_goroutine_stack_overflow_is_reported() {
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(&format!("runtime: goroutine {id} stack exceeds 65536-byte limit\n")), "{which}: {err}");
-        assert!(err.contains("fatal error: stack overflow"), "{which}: {err}");
+        assert!(
+            err.contains(&format!(
+                "runtime: goroutine {id} stack exceeds 65536-byte limit\n"
+            )),
+            "{which}: {err}"
+        );
+        assert!(
+            err.contains("fatal error: stack overflow"),
+            "{which}: {err}"
+        );
         assert_eq!(out.status.signal(), Some(libc::SIGABRT), "{which}: {err}");
     }
 }

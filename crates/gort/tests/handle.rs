@@ -37,7 +37,9 @@ fn handle_spawn_after_the_runtime_ended_is_cancelled_not_hung() {
     let _w = Watchdog::new("handle after end", Duration::from_secs(60));
     let handle = gort::run(gort::Handle::current);
     let h = handle.spawn(|| 1);
-    let err = h.join().expect_err("a goroutine spawned on an ended runtime must not run");
+    let err = h
+        .join()
+        .expect_err("a goroutine spawned on an ended runtime must not run");
     assert!(!common::panic_message(&*err).is_empty());
 }
 
@@ -46,7 +48,11 @@ fn goroutine_joins_a_goroutine_spawned_from_a_plain_thread() {
     let _w = Watchdog::new("cross join", Duration::from_secs(60));
     let v = gort::Builder::new().max_procs(2).run(|| {
         let handle = gort::Handle::current();
-        let h = gort::syscall(|| std::thread::spawn(move || handle.spawn(|| 11)).join().unwrap());
+        let h = gort::syscall(|| {
+            std::thread::spawn(move || handle.spawn(|| 11))
+                .join()
+                .unwrap()
+        });
         h.join().unwrap()
     });
     assert_eq!(v, 11);
@@ -60,7 +66,9 @@ fn handle_spawns_racing_the_end_all_resolve() {
         let (tx, rx) = std::sync::mpsc::channel();
         let spammer = std::thread::spawn(move || {
             let handle: gort::Handle = rx.recv().unwrap();
-            (0..2000).map(|i| handle.spawn(move || i)).collect::<Vec<_>>()
+            (0..2000)
+                .map(|i| handle.spawn(move || i))
+                .collect::<Vec<_>>()
         });
         gort::Builder::new().max_procs(2).run(move || {
             tx.send(gort::Handle::current()).unwrap();

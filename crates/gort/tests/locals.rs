@@ -21,7 +21,10 @@ struct DropProbe {
 
 impl Drop for DropProbe {
     fn drop(&mut self) {
-        self.log.lock().unwrap().push((self.owner, gort::goroutine_id()));
+        self.log
+            .lock()
+            .unwrap()
+            .push((self.owner, gort::goroutine_id()));
     }
 }
 
@@ -37,16 +40,27 @@ fn goroutine_local_moves_with_its_goroutine() {
                 let (m, stop) = (m.clone(), stop.clone());
                 gort::spawn(move || {
                     let me = gort::goroutine_id();
-                    assert_eq!(MINE.with(Cell::get), 0, "a new goroutine starts with the initial value");
+                    assert_eq!(
+                        MINE.with(Cell::get),
+                        0,
+                        "a new goroutine starts with the initial value"
+                    );
                     MINE.with(|c| c.set(me));
                     let mut tid = gort::thread_id();
                     for i in 0..200 {
                         match (i + k) % 3 {
                             0 => gort::yield_now(),
-                            1 => gort::spawn(|| MINE.with(Cell::get)).join().map(|v| assert_eq!(v, 0)).unwrap(),
+                            1 => gort::spawn(|| MINE.with(Cell::get))
+                                .join()
+                                .map(|v| assert_eq!(v, 0))
+                                .unwrap(),
                             _ => gort::syscall(|| std::thread::sleep(Duration::from_micros(10))),
                         }
-                        assert_eq!(MINE.with(Cell::get), me, "goroutine {me} saw another goroutine's value");
+                        assert_eq!(
+                            MINE.with(Cell::get),
+                            me,
+                            "goroutine {me} saw another goroutine's value"
+                        );
                         if gort::thread_id() != tid {
                             tid = gort::thread_id();
                             m.fetch_add(1, Ordering::Relaxed);
@@ -66,7 +80,10 @@ fn goroutine_local_moves_with_its_goroutine() {
         assert_eq!(MINE.with(Cell::get), 0, "main's own value is untouched");
     });
     // Not a rule, but the test means little if nothing moved.
-    eprintln!("goroutine_local_moves_with_its_goroutine: {} migrations", migrations.load(Ordering::Relaxed));
+    eprintln!(
+        "goroutine_local_moves_with_its_goroutine: {} migrations",
+        migrations.load(Ordering::Relaxed)
+    );
 }
 
 #[test]
@@ -98,7 +115,10 @@ fn goroutine_local_values_drop_on_their_goroutine_at_exit() {
         seen.sort();
         assert_eq!(seen.iter().map(|&(o, _)| o).collect::<Vec<_>>(), owners);
         for (owner, dropped_on) in seen {
-            assert_eq!(owner, dropped_on, "goroutine {owner}'s local was dropped elsewhere");
+            assert_eq!(
+                owner, dropped_on,
+                "goroutine {owner}'s local was dropped elsewhere"
+            );
         }
     });
 }

@@ -45,6 +45,9 @@ fn at_most_max_procs_goroutines_run_at_once() {
             }
             peak.load(Ordering::SeqCst)
         });
-        assert!(peak <= procs, "{peak} goroutines ran at once with max_procs {procs}");
+        assert!(
+            peak <= procs,
+            "{peak} goroutines ran at once with max_procs {procs}"
+        );
     }
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{Gate, Watchdog};
-use gort::__private::{current, park, Unparker, WaitReason};
+use gort::__park::{current, park, Unparker};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -27,7 +27,10 @@ fn spawn_never_runs_inline_and_newest_spawn_runs_next() {
                 gort::spawn(move || order.lock().unwrap().push(i))
             })
             .collect();
-        assert!(hs.iter().all(|h| !h.is_finished()), "spawn ran a goroutine inline");
+        assert!(
+            hs.iter().all(|h| !h.is_finished()),
+            "spawn ran a goroutine inline"
+        );
         assert!(order.lock().unwrap().is_empty());
         for h in hs {
             h.join().unwrap();
@@ -53,7 +56,10 @@ fn one_proc_runs_every_goroutine_on_the_calling_thread() {
                     if i % 2 == 0 {
                         gate.wait();
                     } else {
-                        gort::spawn(gort::thread_id).join().map(|t| seen.lock().unwrap().push(t)).unwrap();
+                        gort::spawn(gort::thread_id)
+                            .join()
+                            .map(|t| seen.lock().unwrap().push(t))
+                            .unwrap();
                     }
                     seen.lock().unwrap().push(gort::thread_id());
                 })
@@ -71,7 +77,10 @@ fn one_proc_runs_every_goroutine_on_the_calling_thread() {
         v
     });
     assert_eq!(tids.len(), 200 * 2 + 100 + 1);
-    assert!(tids.iter().all(|&t| t == caller), "a goroutine ran on another thread: {tids:?}");
+    assert!(
+        tids.iter().all(|&t| t == caller),
+        "a goroutine ran on another thread: {tids:?}"
+    );
 }
 
 /// Go's TestGoroutineParallelism: with 2 Ps, two goroutines that busy-wait on each other (no
@@ -112,14 +121,20 @@ struct Pair {
     sides: Mutex<[Option<Unparker>; 2]>,
 }
 
-fn ping_pong_side(pair: Arc<Pair>, me: usize, limit: u64, count: Arc<AtomicU64>, done: Arc<AtomicBool>) {
+fn ping_pong_side(
+    pair: Arc<Pair>,
+    me: usize,
+    limit: u64,
+    count: Arc<AtomicU64>,
+    done: Arc<AtomicBool>,
+) {
     pair.sides.lock().unwrap()[me] = Some(current());
     loop {
         if done.load(Ordering::SeqCst) {
             return;
         }
         if pair.ball.load(Ordering::SeqCst) != me {
-            park(WaitReason::ChanReceive);
+            park();
             continue;
         }
         let mut n = 0u64;
@@ -147,10 +162,15 @@ fn ping_pong_hog_pairs_share_one_proc() {
         let mut hs = Vec::new();
         let mut pairs = Vec::new();
         for (limit, count) in [(1_000_000u64, &hog), (1_000, &light)] {
-            let pair = Arc::new(Pair { ball: AtomicUsize::new(0), sides: Mutex::new([None, None]) });
+            let pair = Arc::new(Pair {
+                ball: AtomicUsize::new(0),
+                sides: Mutex::new([None, None]),
+            });
             for me in 0..2 {
                 let (pair, count, done) = (pair.clone(), (*count).clone(), done.clone());
-                hs.push(gort::spawn(move || ping_pong_side(pair, me, limit, count, done)));
+                hs.push(gort::spawn(move || {
+                    ping_pong_side(pair, me, limit, count, done)
+                }));
             }
             pairs.push(pair);
         }
@@ -167,7 +187,10 @@ fn ping_pong_hog_pairs_share_one_proc() {
         }
         (hog.load(Ordering::Relaxed), light.load(Ordering::Relaxed))
     });
-    assert!(hog > 0 && light > 0, "a pair never ran: hog {hog}, light {light}");
+    assert!(
+        hog > 0 && light > 0,
+        "a pair never ran: hog {hog}, light {light}"
+    );
     assert!(
         hog / light <= 20 && light / hog <= 20,
         "pairs did not share the P: hog {hog}, light {light}"
@@ -194,7 +217,11 @@ fn num_goroutine_counts_live_goroutines() {
                 })
             })
             .collect();
-        assert_eq!(gort::num_goroutine(), 11, "spawned goroutines count before they run");
+        assert_eq!(
+            gort::num_goroutine(),
+            11,
+            "spawned goroutines count before they run"
+        );
         while parked.load(Ordering::SeqCst) < 10 {
             gort::yield_now();
         }
@@ -240,7 +267,10 @@ fn plain_sleep_does_not_stall_other_goroutines_on_the_proc() {
         counter.join().unwrap();
         progressed
     });
-    assert!(progressed >= 10, "the other goroutine made {progressed} steps while its P's G slept 100 ms");
+    assert!(
+        progressed >= 10,
+        "the other goroutine made {progressed} steps while its P's G slept 100 ms"
+    );
 }
 
 /// Go's TestPreemptionAfterSyscall, for a runtime that never interrupts a goroutine: after a
@@ -281,7 +311,10 @@ fn long_run_after_syscall_does_not_starve_the_proc() {
             counter.join().unwrap();
             r
         });
-        assert!(rounds >= 3, "syscall {micros} us: the other goroutine progressed in only {rounds} of 5 long runs");
+        assert!(
+            rounds >= 3,
+            "syscall {micros} us: the other goroutine progressed in only {rounds} of 5 long runs"
+        );
     }
 }
 

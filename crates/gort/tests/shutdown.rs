@@ -20,7 +20,10 @@ struct Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        self.log.lock().unwrap().push((gort::goroutine_id(), gort::thread_id(), self.wired_tid));
+        self.log
+            .lock()
+            .unwrap()
+            .push((gort::goroutine_id(), gort::thread_id(), self.wired_tid));
         self.drops.fetch_add(1, Ordering::SeqCst);
     }
 }
@@ -44,7 +47,11 @@ fn run_unwinds_every_parked_goroutine_before_returning() {
                     } else {
                         0
                     };
-                    let _g = Guard { drops: d, log: l, wired_tid };
+                    let _g = Guard {
+                        drops: d,
+                        log: l,
+                        wired_tid,
+                    };
                     started.fetch_add(1, Ordering::SeqCst);
                     match i % 3 {
                         0 | 1 => park_forever(),
@@ -64,11 +71,21 @@ fn run_unwinds_every_parked_goroutine_before_returning() {
             hs
         });
         // Every guard ran before `run` returned, each on its goroutine, a wired one on its thread.
-        assert_eq!(drops.load(Ordering::SeqCst), 60, "max_procs {procs}: not every goroutine was unwound");
+        assert_eq!(
+            drops.load(Ordering::SeqCst),
+            60,
+            "max_procs {procs}: not every goroutine was unwound"
+        );
         for &(gid, tid, wired_tid) in log.lock().unwrap().iter() {
-            assert!(gid > 1, "a goroutine's destructor ran outside the goroutine (id {gid})");
+            assert!(
+                gid > 1,
+                "a goroutine's destructor ran outside the goroutine (id {gid})"
+            );
             if wired_tid != 0 {
-                assert_eq!(tid, wired_tid, "a wired goroutine was unwound on another thread");
+                assert_eq!(
+                    tid, wired_tid,
+                    "a wired goroutine was unwound on another thread"
+                );
             }
         }
         // Their handles report the cancellation without waiting.
@@ -105,7 +122,10 @@ fn goroutines_queued_when_main_returns_are_dropped_unrun() {
             })
             .collect::<Vec<_>>()
     });
-    assert!(!ran.load(Ordering::SeqCst), "a goroutine spawned at main's return ran");
+    assert!(
+        !ran.load(Ordering::SeqCst),
+        "a goroutine spawned at main's return ran"
+    );
     assert_eq!(dropped.load(Ordering::SeqCst), 10);
     for h in hs {
         assert!(h.join().is_err());
@@ -118,9 +138,13 @@ fn goroutine_panic_is_returned_by_join() {
     let _w = Watchdog::new("goroutine panic", LIMIT);
     gort::Builder::new().max_procs(2).run(|| {
         let n = gort::spawn(|| 42).join().unwrap();
-        let e = gort::spawn(move || -> u32 { panic!("boom {n}") }).join().unwrap_err();
+        let e = gort::spawn(move || -> u32 { panic!("boom {n}") })
+            .join()
+            .unwrap_err();
         assert_eq!(panic_message(&*e), "boom 42");
-        let e = gort::spawn(|| std::panic::panic_any(7u8)).join().unwrap_err();
+        let e = gort::spawn(|| std::panic::panic_any(7u8))
+            .join()
+            .unwrap_err();
         assert_eq!(e.downcast_ref::<u8>(), Some(&7));
         let wired = gort::spawn(|| {
             gort::lock_os_thread();
@@ -211,7 +235,11 @@ fn unwinding_goroutine_stays_on_its_thread_while_its_destructors_block() {
             h.join().unwrap();
         }
     });
-    assert_eq!(moved.load(Ordering::SeqCst), 0, "an unwinding goroutine changed threads");
+    assert_eq!(
+        moved.load(Ordering::SeqCst),
+        0,
+        "an unwinding goroutine changed threads"
+    );
 }
 
 /// Semantics 4.1: "a goroutine still inside `gort::syscall` is unwound when the call returns; `run`
@@ -246,6 +274,13 @@ fn run_does_not_wait_for_a_syscall_on_the_calling_thread() {
         // main returns, while the other goroutine blocks in its syscall
     });
     RELEASED.store(true, Ordering::SeqCst);
-    assert_eq!(ran_on.load(Ordering::SeqCst) as u64, caller, "setup: the goroutine did not run on the calling thread");
-    assert!(!TIMED_OUT.load(Ordering::SeqCst), "run waited for a goroutine's syscall on the calling thread");
+    assert_eq!(
+        ran_on.load(Ordering::SeqCst) as u64,
+        caller,
+        "setup: the goroutine did not run on the calling thread"
+    );
+    assert!(
+        !TIMED_OUT.load(Ordering::SeqCst),
+        "run waited for a goroutine's syscall on the calling thread"
+    );
 }

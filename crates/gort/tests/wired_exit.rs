@@ -31,7 +31,8 @@ fn wired_goroutine_exit_kills_its_thread() {
                 .join()
                 .unwrap();
                 assert_ne!(tid, main_tid);
-                let gone = gort::syscall(|| wait_until(Duration::from_secs(10), || !task_alive(tid)));
+                let gone =
+                    gort::syscall(|| wait_until(Duration::from_secs(10), || !task_alive(tid)));
                 assert!(gone, "thread {tid} outlived its wired goroutine");
                 dead.push(tid);
             }
@@ -77,7 +78,12 @@ fn wired_goroutine_exit_does_not_leak_unshared_cwd() {
             // SAFETY: unshare(CLONE_FS) only gives the calling thread its own copy of the fs info.
             let rc = unsafe { libc::unshare(libc::CLONE_FS) };
             // Checked before the chdir: without the unshare, chdir would move the whole process.
-            assert_eq!(rc, 0, "unshare(CLONE_FS): {}", std::io::Error::last_os_error());
+            assert_eq!(
+                rc,
+                0,
+                "unshare(CLONE_FS): {}",
+                std::io::Error::last_os_error()
+            );
             std::env::set_current_dir(&t).unwrap();
             gort::yield_now();
             (gort::thread_id(), std::env::current_dir().unwrap())
@@ -87,7 +93,10 @@ fn wired_goroutine_exit_does_not_leak_unshared_cwd() {
         .unwrap();
         assert_eq!(cwd_inside, tmp2);
         let gone = gort::syscall(|| wait_until(Duration::from_secs(10), || !task_alive(tid)));
-        assert!(gone, "thread {tid} with the unshared cwd outlived its wired goroutine");
+        assert!(
+            gone,
+            "thread {tid} with the unshared cwd outlived its wired goroutine"
+        );
 
         // No goroutine, wherever it runs, sees the other directory...
         let hs: Vec<_> = (0..50)
@@ -104,7 +113,10 @@ fn wired_goroutine_exit_does_not_leak_unshared_cwd() {
             .collect();
         for h in hs {
             for c in h.join().unwrap() {
-                assert_eq!(c, orig, "the wired goroutine's cwd leaked to another goroutine");
+                assert_eq!(
+                    c, orig,
+                    "the wired goroutine's cwd leaked to another goroutine"
+                );
             }
         }
         // ...and no thread of the process has it.
@@ -131,8 +143,15 @@ fn wired_exit_on_the_calling_thread_retires_it() {
         })
         .join()
         .unwrap();
-        assert_eq!(tid, caller, "with max_procs 1 the goroutine runs on the calling thread");
-        assert_ne!(gort::thread_id(), caller, "main goroutine ran on the retired calling thread");
+        assert_eq!(
+            tid, caller,
+            "with max_procs 1 the goroutine runs on the calling thread"
+        );
+        assert_ne!(
+            gort::thread_id(),
+            caller,
+            "main goroutine ran on the retired calling thread"
+        );
         let hs: Vec<_> = (0..20)
             .map(|_| {
                 gort::spawn(|| {

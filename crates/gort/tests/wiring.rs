@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{panic_message, task_alive, Gate, Watchdog};
-use gort::__private::{current, park, Unparker, WaitReason};
+use gort::__park::{current, park, Unparker};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -24,7 +24,10 @@ fn lock_os_thread_calls_nest() {
             assert!(gort::is_locked_to_thread());
             let tid = gort::thread_id();
             gort::unlock_os_thread();
-            assert!(gort::is_locked_to_thread(), "one unlock of two locks must leave it wired");
+            assert!(
+                gort::is_locked_to_thread(),
+                "one unlock of two locks must leave it wired"
+            );
             for _ in 0..20 {
                 gort::yield_now();
                 assert_eq!(gort::thread_id(), tid, "still wired after one unlock");
@@ -73,7 +76,11 @@ fn lock_nesting_overflow_panics_with_a_clear_message() {
         })
         .join();
         let err = r.expect_err("nesting beyond MAX_LOCK_NESTING must panic");
-        assert!(panic_message(&*err).contains("lock_os_thread nesting overflow"), "{}", panic_message(&*err));
+        assert!(
+            panic_message(&*err).contains("lock_os_thread nesting overflow"),
+            "{}",
+            panic_message(&*err)
+        );
 
         // The overflow left the count where it was: MAX unlocks unwire.
         let r = gort::spawn(|| {
@@ -118,7 +125,11 @@ fn wired_goroutine_resumes_on_its_thread_after_yield_and_syscall() {
                     gort::yield_now();
                     assert_eq!(gort::thread_id(), tid, "wired goroutine moved after yield");
                     gort::syscall(|| std::thread::sleep(Duration::from_millis(1)));
-                    assert_eq!(gort::thread_id(), tid, "wired goroutine moved after syscall");
+                    assert_eq!(
+                        gort::thread_id(),
+                        tid,
+                        "wired goroutine moved after syscall"
+                    );
                 }
                 // Deliberately exits still wired (as in Go's test).
             });
@@ -180,7 +191,11 @@ fn blocked_wired_goroutine_wakes_on_its_own_thread() {
                         i
                     });
                     assert_eq!(child.join().unwrap(), i);
-                    assert_eq!(gort::thread_id(), tid, "wired goroutine woke on another thread");
+                    assert_eq!(
+                        gort::thread_id(),
+                        tid,
+                        "wired goroutine woke on another thread"
+                    );
                 }
                 gort::unlock_os_thread();
             });
@@ -197,7 +212,10 @@ struct PingPong {
 
 impl PingPong {
     fn new() -> Arc<PingPong> {
-        Arc::new(PingPong { turn: AtomicUsize::new(0), parties: Mutex::new([None, None]) })
+        Arc::new(PingPong {
+            turn: AtomicUsize::new(0),
+            parties: Mutex::new([None, None]),
+        })
     }
 
     fn join(&self, me: usize) {
@@ -207,7 +225,7 @@ impl PingPong {
     /// Waits for my turn, then hands the turn over.
     fn play(&self, me: usize) {
         while self.turn.load(Ordering::SeqCst) != me {
-            park(WaitReason::ChanReceive);
+            park();
         }
         self.turn.store(1 - me, Ordering::SeqCst);
         let other = self.parties.lock().unwrap()[1 - me].clone();
@@ -242,7 +260,11 @@ fn wired_ping_pong_over_park_stays_on_its_thread() {
             for _ in 0..ROUNDS {
                 pp.play(0);
             }
-            assert_eq!(wired.join().unwrap(), 0, "wired goroutine ran on another thread");
+            assert_eq!(
+                wired.join().unwrap(),
+                0,
+                "wired goroutine ran on another thread"
+            );
         });
     }
 }
@@ -264,7 +286,10 @@ fn wired_thread_runs_no_other_goroutine_and_children_are_unwired() {
                     .map(|_| {
                         let (g3, seen3) = (g2.clone(), seen2.clone());
                         gort::spawn(move || {
-                            assert!(!gort::is_locked_to_thread(), "a wired goroutine's child came out wired");
+                            assert!(
+                                !gort::is_locked_to_thread(),
+                                "a wired goroutine's child came out wired"
+                            );
                             for _ in 0..20 {
                                 seen3.lock().unwrap().insert(gort::thread_id());
                                 gort::yield_now();
@@ -287,7 +312,10 @@ fn wired_thread_runs_no_other_goroutine_and_children_are_unwired() {
             });
             let tid = wired.join().unwrap();
             let seen = seen.lock().unwrap();
-            assert!(!seen.contains(&tid), "another goroutine ran on the wired thread {tid}");
+            assert!(
+                !seen.contains(&tid),
+                "another goroutine ran on the wired thread {tid}"
+            );
         });
     }
 }
@@ -300,7 +328,11 @@ fn main_goroutine_wired_before_blocking_stays_on_the_calling_thread() {
     let caller = gort::thread_id();
     for procs in [1, 2, 4] {
         gort::Builder::new().max_procs(procs).run(|| {
-            assert_eq!(gort::thread_id(), caller, "main goroutine did not start on the calling thread");
+            assert_eq!(
+                gort::thread_id(),
+                caller,
+                "main goroutine did not start on the calling thread"
+            );
             gort::lock_os_thread();
             let stop = Arc::new(AtomicBool::new(false));
             let busy: Vec<_> = (0..8)
@@ -365,6 +397,9 @@ fn goroutine_unwired_before_exit_leaves_its_thread_alive() {
             gort::spawn(gort::yield_now).join().unwrap();
         }
         std::thread::sleep(Duration::from_millis(20));
-        assert!(task_alive(tid), "thread {tid} exited although its goroutine unwired first");
+        assert!(
+            task_alive(tid),
+            "thread {tid} exited although its goroutine unwired first"
+        );
     });
 }

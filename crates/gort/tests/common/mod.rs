@@ -1,5 +1,5 @@
-//! Helpers shared by gort's integration tests: child processes, `/proc/self/task`, a park-based gate,
-//! and a watchdog that turns a hang into a failure.
+//! Helpers shared by gort's integration tests: `go` starts a concurrent task; child processes,
+//! `/proc/self/task`, a park-based gate, and a watchdog that turns a hang into a failure.
 #![allow(dead_code)]
 
 use std::process::{Command, Output};
@@ -7,7 +7,29 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use gort::__private::{current, park, Unparker, WaitReason};
+use gort::__park::{current, park, Unparker};
+
+/// Starts `f` concurrently (Go's `go` statement) on a plain OS thread: gort's primitives park threads
+/// and goroutines through the same interface, so the rules tested with it hold for both.
+pub fn go<F: FnOnce() -> R + Send + 'static, R: Send + 'static>(
+    f: F,
+) -> std::thread::JoinHandle<R> {
+    std::thread::spawn(f)
+}
+
+/// Lets the other side reach its blocking point. Only ever used to make a test *more* demanding
+/// (a check that something stays blocked), never to make one pass.
+pub fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(1));
+}
+
+/// Reads a scale factor for long-running tests from `GORT_STRESS_SCALE` (default 1).
+pub fn scale() -> usize {
+    std::env::var("GORT_STRESS_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+}
 
 /// Set in a child process to the name of the test it is to run as the child.
 pub const CHILD_ENV: &str = "GORT_TEST_CHILD";
@@ -66,9 +88,9 @@ impl Gate {
         Arc::new(Gate::default())
     }
 
-    /// Parks until the gate opens (with `reason` in `gort::dump`).
+    /// Parks until the gate opens.
     #[track_caller]
-    pub fn wait_as(&self, reason: WaitReason) {
+    pub fn wait(&self) {
         {
             let mut w = self.waiters.lock().unwrap();
             if self.open.load(Ordering::SeqCst) {
@@ -77,13 +99,8 @@ impl Gate {
             w.push(current());
         }
         while !self.open.load(Ordering::SeqCst) {
-            park(reason);
+            park();
         }
-    }
-
-    #[track_caller]
-    pub fn wait(&self) {
-        self.wait_as(WaitReason::ChanReceive)
     }
 
     pub fn open(&self) {
@@ -108,11 +125,8 @@ impl Gate {
 }
 
 /// Parks the calling goroutine for good (Go's `select {}`).
-#[track_caller]
 pub fn park_forever() -> ! {
-    loop {
-        park(WaitReason::SelectNoCases);
-    }
+    gort::select! {}
 }
 
 /// Aborts the process with a message if not dropped within `limit`: a hang becomes a failure.
@@ -136,7 +150,10 @@ impl Watchdog {
                 std::thread::park_timeout(end - now);
             }
         });
-        Watchdog { done, thread: Some(thread) }
+        Watchdog {
+            done,
+            thread: Some(thread),
+        }
     }
 }
 
