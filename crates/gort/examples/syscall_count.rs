@@ -54,7 +54,7 @@ fn main() {
             ticks.load(Ordering::Relaxed)
         );
         let mut top: Vec<_> = counts.into_iter().collect();
-        top.sort_by(|a, b| b.1.cmp(&a.1));
+        top.sort_by_key(|e| std::cmp::Reverse(e.1));
         for (nr, n) in top.into_iter().take(8) {
             eprintln!("  syscall {nr:>4}: {n}");
         }
