@@ -94,6 +94,9 @@ pub(crate) struct Sched {
     pub(crate) mcount: usize,
     /// Threads started by this runtime (Ms, sysmon, template), to be joined by `run`.
     pub(crate) threads: Vec<(Option<Arc<MShared>>, JoinHandle<()>)>,
+    /// The runtime has stopped and its queues were drained: nothing will run a G queued now, so
+    /// `push_global` cancels such a G on the spot instead.
+    pub(crate) closed: bool,
 }
 
 /// Why the runtime is ending.
@@ -147,6 +150,7 @@ impl Runtime {
                 nm_wired_idle: 0,
                 mcount: 0,
                 threads: Vec::new(),
+                closed: false,
             }),
             global_len: AtomicUsize::new(0),
             npidle: AtomicUsize::new(procs),
@@ -314,19 +318,30 @@ impl Runtime {
     /// to run. Their bodies are told they were cancelled, so their closures drop and their `JoinHandle`s
     /// report it instead of waiting forever.
     pub(crate) fn drain_leftovers(&self) {
-        let mut left: Vec<Arc<G>> = std::mem::take(&mut self.sched().global).into();
+        let mut left: Vec<Arc<G>> = {
+            let mut s = self.sched();
+            // From here on `push_global` cancels what it is given (a `Handle::spawn` racing the end).
+            s.closed = true;
+            std::mem::take(&mut s.global).into()
+        };
         self.global_len.store(0, Ordering::SeqCst);
         for p in self.ps.iter() {
             left.extend(p.drain());
         }
         for g in left {
-            // SAFETY: the runtime has stopped: no M runs or will run these Gs.
-            let exec = unsafe { g.exec() };
-            if let Some(start) = exec.start.take() {
-                start(true);
-                self.registry().remove(&g);
-                self.live.fetch_sub(1, Ordering::SeqCst);
-            }
+            self.discard(g);
+        }
+    }
+
+    /// Cancels a G that never ran and never will: its body drops its closure and reports the
+    /// cancellation to its `JoinHandle`.
+    fn discard(&self, g: Arc<G>) {
+        // SAFETY: the runtime has stopped and `g` is on no queue: no M runs or will run it.
+        let exec = unsafe { g.exec() };
+        if let Some(start) = exec.start.take() {
+            start(true);
+            self.registry().remove(&g);
+            self.live.fetch_sub(1, Ordering::SeqCst);
         }
     }
 
@@ -411,9 +426,8 @@ impl Runtime {
                 return;
             }
         }
-        s.global.push_back(g.clone());
-        self.global_len.store(s.global.len(), Ordering::SeqCst);
         drop(s);
+        self.push_global([g.clone()]);
         self.wakep();
     }
 
@@ -423,6 +437,14 @@ impl Runtime {
 
     pub(crate) fn push_global(&self, gs: impl IntoIterator<Item = Arc<G>>) {
         let mut s = self.sched();
+        if s.closed {
+            // Spawned (from outside) after the runtime stopped: no M is left to run it.
+            drop(s);
+            for g in gs {
+                self.discard(g);
+            }
+            return;
+        }
         s.global.extend(gs);
         self.global_len.store(s.global.len(), Ordering::SeqCst);
     }
