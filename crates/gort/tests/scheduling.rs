@@ -319,7 +319,9 @@ fn long_run_after_syscall_does_not_starve_the_proc() {
 }
 
 /// Semantics 3: while a goroutine is inside `gort::syscall`, the others run (here with one P), and
-/// the call runs on the goroutine's own thread.
+/// the call runs on the goroutine's own thread, which is what matters for a wired goroutine. (An
+/// unwired goroutine on the thread that called `run` first moves to another thread: see
+/// `run_does_not_wait_for_a_syscall_on_the_calling_thread`.)
 #[test]
 fn syscall_releases_the_proc_and_runs_on_the_callers_thread() {
     let _w = Watchdog::new("syscall", LIMIT);
@@ -327,6 +329,7 @@ fn syscall_releases_the_proc_and_runs_on_the_callers_thread() {
         let gate = Gate::new();
         let g2 = gate.clone();
         let blocked = gort::spawn(move || {
+            gort::lock_os_thread();
             let before = gort::thread_id();
             // Blocks the thread until another goroutine, needing the only P, opens the gate.
             let inside = gort::syscall(|| {

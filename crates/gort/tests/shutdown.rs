@@ -246,7 +246,7 @@ fn unwinding_goroutine_stays_on_its_thread_while_its_destructors_block() {
 /// does not wait for it" — here the goroutine is in its syscall on the very thread that called `run`
 /// (with one P, that is where it ran first).
 #[test]
-#[ignore = "known bug: run cannot return while the calling thread is inside another goroutine's syscall"]
+
 fn run_does_not_wait_for_a_syscall_on_the_calling_thread() {
     static RELEASED: AtomicBool = AtomicBool::new(false);
     static TIMED_OUT: AtomicBool = AtomicBool::new(false);

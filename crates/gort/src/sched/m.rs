@@ -84,6 +84,8 @@ pub(crate) struct MLocal {
     /// The thread must end after the current G (it exited wired, 2.5).
     exit_thread: Cell<bool>,
     rng: Cell<u32>,
+    /// This M is the thread that called `run`.
+    is_main: Cell<bool>,
 }
 
 impl MLocal {
@@ -97,7 +99,16 @@ impl MLocal {
             spinning: Cell::new(false),
             exit_thread: Cell::new(false),
             rng: Cell::new(seed),
+            is_main: Cell::new(false),
         }
+    }
+
+    pub(crate) fn set_main(&self) {
+        self.is_main.set(true);
+    }
+
+    pub(crate) fn is_main(&self) -> bool {
+        self.is_main.get()
     }
 
     pub(crate) fn rt(&self) -> &Arc<Runtime> {
@@ -280,6 +291,13 @@ impl MLocal {
                 self.idle_wait();
                 return None;
             }
+        }
+        if self.is_main() && g.avoid_main.load(Ordering::Relaxed) {
+            // It is on its way into a syscall and must run elsewhere: queue it and lend our P.
+            rt.push_global([g]);
+            self.p.set(None);
+            rt.handoff_p(pi);
+            return None;
         }
         let p = &rt.ps[pi];
         if !inherit {
@@ -514,6 +532,14 @@ impl MLocal {
                 None
             }
             CoroutineResult::Yield(Suspend::NeedP { stay }) => self.run_again(g, stay),
+            CoroutineResult::Yield(Suspend::LeaveMain) => {
+                g.set_status(Status::Runnable);
+                rt.push_global([g]);
+                if let Some(pi) = self.p.take() {
+                    rt.handoff_p(pi);
+                }
+                None
+            }
         }
     }
 

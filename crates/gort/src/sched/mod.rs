@@ -426,8 +426,15 @@ impl Runtime {
                 return;
             }
         }
+        if s.closed {
+            drop(s);
+            self.discard(g.clone());
+            return;
+        }
+        // Still under the lock (see above).
+        s.global.push_back(g.clone());
+        self.global_len.store(s.global.len(), Ordering::SeqCst);
         drop(s);
-        self.push_global([g.clone()]);
         self.wakep();
     }
 
