@@ -52,12 +52,16 @@ fn run_unwinds_every_parked_goroutine_before_returning() {
                         log: l,
                         wired_tid,
                     };
-                    started.fetch_add(1, Ordering::SeqCst);
                     match i % 3 {
-                        0 | 1 => park_forever(),
+                        0 | 1 => {
+                            started.fetch_add(1, Ordering::SeqCst);
+                            park_forever()
+                        }
                         // A parked join that never returns: on a goroutine parked forever.
                         _ => {
                             let inner = gort::spawn(|| park_forever());
+                            // Counted once `inner` exists, for the num_goroutine check below.
+                            started.fetch_add(1, Ordering::SeqCst);
                             let _ = inner.join();
                             unreachable!("joined a goroutine parked forever");
                         }
