@@ -491,6 +491,17 @@ impl MLocal {
             CoroutineResult::Yield(Suspend::Yield) => {
                 g.set_status(Status::Runnable);
                 let stay = g.wired_m().is_some();
+                if !stay {
+                    if let Some(pi) = self.p.get() {
+                        if rt.ps[pi].len() == 0 {
+                            // Nothing local to run: to the global tail and take its head in one
+                            // critical section (the common case of goroutines taking turns).
+                            if let Some(next) = rt.swap_global(g.clone()) {
+                                return self.found(pi, next, false);
+                            }
+                        }
+                    }
+                }
                 rt.push_global([g.clone()]);
                 if stay {
                     // A wired G waits in the queue like any other; its M lends its P out meanwhile.

@@ -456,6 +456,21 @@ impl Runtime {
         self.global_len.store(s.global.len(), Ordering::SeqCst);
     }
 
+    /// Appends `g` to the global queue and takes its head (maybe `g` itself), under one lock.
+    /// `None` only once the runtime has stopped (then `g` was discarded).
+    pub(crate) fn swap_global(&self, g: Arc<G>) -> Option<Arc<G>> {
+        let mut s = self.sched();
+        if s.closed {
+            drop(s);
+            self.discard(g);
+            return None;
+        }
+        s.global.push_back(g);
+        let next = s.global.pop_front();
+        self.global_len.store(s.global.len(), Ordering::SeqCst);
+        next
+    }
+
     /// Takes a batch from the global queue for P `p`: one to run, the rest into its FIFO.
     pub(crate) fn take_global(&self, p: &P, max: usize) -> Option<Arc<G>> {
         if self.global_len() == 0 {
@@ -475,10 +490,9 @@ impl Runtime {
             .min(n)
             .min(p::LOCAL_CAP / 2);
         let first = s.global.pop_front();
-        let batch: Vec<Arc<G>> = s.global.drain(..take - 1).collect();
-        let rest = p.push_batch(batch);
-        for g in rest.into_iter().rev() {
-            s.global.push_front(g);
+        if take > 1 {
+            // Straight from the global queue into the P's FIFO (the P lock is a leaf under ours).
+            p.take_from(&mut s.global, take - 1);
         }
         self.global_len.store(s.global.len(), Ordering::SeqCst);
         first
