@@ -62,8 +62,12 @@ pub const SLEEP_PERIOD: Duration = Duration::from_millis(10);
 pub const HANDOFF_BLOCKERS: usize = 8;
 /// Length of each blocking syscall in `syscall_handoff`.
 pub const HANDOFF_SYSCALL: Duration = Duration::from_millis(1);
-/// Kernel iterations the counter of `syscall_handoff` runs between yields.
-pub const HANDOFF_CHUNK: u64 = 20_000;
+/// Kernel iterations of one counted unit of `syscall_handoff` (~0.1 ms).
+pub const HANDOFF_UNIT: u64 = 100_000;
+/// Units the counter of `syscall_handoff` runs between two yields, about
+/// 10 ms: Go's preemption quantum, so the counter behaves like a goroutine
+/// that sysmon preempts, on runtimes without preemption too.
+pub const HANDOFF_UNITS_PER_YIELD: u64 = 100;
 
 impl Sizes {
     /// The sizes for a configuration.
@@ -199,6 +203,19 @@ pub fn spin(iters: u64, seed: u64) -> u64 {
         x ^= x << 17;
     }
     std::hint::black_box(x)
+}
+
+/// One slice of the `syscall_handoff` counter: up to
+/// [`HANDOFF_UNITS_PER_YIELD`] units of work, stopping early at `end`.
+/// Returns the units done; the caller yields between slices and stops once
+/// `Instant::now() >= end`.
+pub fn count_slice(end: std::time::Instant, x: &mut u64) -> u64 {
+    let mut units = 0;
+    while units < HANDOFF_UNITS_PER_YIELD && std::time::Instant::now() < end {
+        *x = spin(HANDOFF_UNIT, *x);
+        units += 1;
+    }
+    units
 }
 
 /// Blocks the calling OS thread in `nanosleep` for `d` (a real blocking

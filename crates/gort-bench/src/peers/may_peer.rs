@@ -260,14 +260,13 @@ fn sleepers(sz: &Sizes) -> Outcome {
 fn count_for(run: Duration) -> u64 {
     go(move || {
         let end = Instant::now() + run;
-        let mut chunks = 0;
+        let mut units = 0;
         let mut x = 1;
         while Instant::now() < end {
-            x = spin(HANDOFF_CHUNK, x);
-            chunks += 1;
+            units += count_slice(end, &mut x);
             coroutine::yield_now();
         }
-        chunks
+        units
     })
     .join()
     .unwrap()

@@ -252,17 +252,16 @@ fn sleepers(sz: &Sizes) -> Outcome {
     sleepers_metrics(peak, &hist)
 }
 
-/// Counts kernel chunks until `run` has passed.
+/// Counts kernel units until `run` has passed.
 fn count_for(run: Duration) -> u64 {
     let end = Instant::now() + run;
-    let mut chunks = 0;
+    let mut units = 0;
     let mut x = 1;
     while Instant::now() < end {
-        x = spin(HANDOFF_CHUNK, x);
-        chunks += 1;
+        units += count_slice(end, &mut x);
         thread::yield_now();
     }
-    chunks
+    units
 }
 
 fn syscall_handoff(case: &str, sz: &Sizes) -> Outcome {

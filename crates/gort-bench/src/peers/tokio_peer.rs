@@ -325,14 +325,13 @@ async fn sleepers(sz: &Sizes) -> Outcome {
 async fn count_for(run: Duration) -> u64 {
     tokio::spawn(async move {
         let end = Instant::now() + run;
-        let mut chunks = 0;
+        let mut units = 0;
         let mut x = 1;
         while Instant::now() < end {
-            x = spin(HANDOFF_CHUNK, x);
-            chunks += 1;
+            units += count_slice(end, &mut x);
             tokio::task::yield_now().await;
         }
-        chunks
+        units
     })
     .await
     .unwrap()
