@@ -84,7 +84,7 @@ EOF
 RAW="$OUT/raw.txt"
 : > "$RAW"
 run_one() { # rep peer workload procs
-    local rep=$1 peer=$2 w=$3 p=$4 out rc
+    local rep=$1 peer=$2 w=$3 p=$4 out rc t0=$SECONDS
     if [ "$peer" = go ]; then
         out=$(timeout $((LIMIT * 3)) "$GOBIN" --workload "$w" --procs "$p" $QFLAG 2>/dev/null) && rc=0 || rc=$?
     else
@@ -96,6 +96,7 @@ run_one() { # rep peer workload procs
     if [ "$rc" != 0 ] && ! printf '%s' "$out" | grep -q ' fail '; then
         echo "$rep $p $peer $w fail exit $rc" | tee -a "$RAW" >&2
     fi
+    echo "   ($peer $w p$p: $((SECONDS - t0)) s)" >&2
 }
 
 START=$(date +%s)

@@ -26,8 +26,8 @@ import (
 // Sizes mirrors gort-bench's common::Sizes.
 type Sizes struct {
 	Spawn, Skynet, Pingpong, LockedPingpong, Yields, ChanBuffered, Select4 int
-	ParkedSmall, ParkedLarge, Sleepers                                     int
-	SleepersRun, HandoffRun                                                time.Duration
+	ParkedSmall, ParkedLarge, Sleepers, SleeperIters                       int
+	HandoffRun                                                             time.Duration
 	ScaleTasks                                                             int
 	ScaleIters                                                             uint64
 }
@@ -44,10 +44,10 @@ const (
 func sizesOf(quick bool) Sizes {
 	if quick {
 		return Sizes{10000, 10000, 10000, 2000, 20000, 100000, 20000,
-			1000, 10000, 1000, 200 * time.Millisecond, 200 * time.Millisecond, 16, 500000}
+			1000, 10000, 1000, 5, 200 * time.Millisecond, 16, 500000}
 	}
-	return Sizes{1000000, 1000000, 1000000, 100000, 1000000, 10000000, 1000000,
-		100000, 1000000, 100000, time.Second, time.Second, 64, 8000000}
+	return Sizes{1000000, 1000000, 1000000, 20000, 1000000, 10000000, 1000000,
+		100000, 1000000, 100000, 10, 500 * time.Millisecond, 64, 8000000}
 }
 
 var workloads = []struct {
@@ -333,27 +333,24 @@ func parkedMem(name string, n int) {
 
 func sleepers(sz Sizes) {
 	h := newHistogram()
-	deadline := time.Now().Add(sz.SleepersRun)
-	var wg sync.WaitGroup
-	wg.Add(sz.Sleepers)
+	var finished int64
 	for i := 0; i < sz.Sleepers; i++ {
 		go func() {
-			for time.Now().Before(deadline) {
+			for k := 0; k < sz.SleeperIters; k++ {
 				t := time.Now()
 				time.Sleep(sleepPeriod)
 				h.record(time.Since(t) - sleepPeriod)
 			}
-			wg.Done()
+			atomic.AddInt64(&finished, 1)
 		}()
 	}
-	var peak uint64
-	for time.Now().Before(deadline) {
+	peak := threadCount()
+	for atomic.LoadInt64(&finished) < int64(sz.Sleepers) {
 		if t := threadCount(); t > peak {
 			peak = t
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
-	wg.Wait()
 	emit("sleepers_threads", float64(peak), "threads")
 	emit("sleepers_p50", h.quantileUs(0.50), "us")
 	emit("sleepers_p99", h.quantileUs(0.99), "us")

@@ -44,8 +44,8 @@ pub struct Sizes {
     pub parked_large: usize,
     /// sleepers: number of sleeping goroutines.
     pub sleepers: usize,
-    /// sleepers: how long the sleep loop runs.
-    pub sleepers_run: Duration,
+    /// sleepers: sleeps done by each sleeper.
+    pub sleeper_iters: usize,
     /// syscall_handoff: how long each phase (alone, with sleepers) counts.
     pub handoff_run: Duration,
     /// scale: number of CPU-bound tasks.
@@ -84,7 +84,7 @@ impl Sizes {
                 parked_small: 1_000,
                 parked_large: 10_000,
                 sleepers: 1_000,
-                sleepers_run: Duration::from_millis(200),
+                sleeper_iters: 5,
                 handoff_run: Duration::from_millis(200),
                 scale_tasks: 16,
                 scale_iters: 500_000,
@@ -94,15 +94,15 @@ impl Sizes {
                 spawn: 1_000_000,
                 skynet: 1_000_000,
                 pingpong: 1_000_000,
-                locked_pingpong: 100_000,
+                locked_pingpong: 20_000,
                 yields: 1_000_000,
                 chan_buffered: 10_000_000,
                 select4: 1_000_000,
                 parked_small: 100_000,
                 parked_large: 1_000_000,
                 sleepers: 100_000,
-                sleepers_run: Duration::from_secs(1),
-                handoff_run: Duration::from_millis(1000),
+                sleeper_iters: 10,
+                handoff_run: Duration::from_millis(500),
                 scale_tasks: 64,
                 scale_iters: 8_000_000,
             }
@@ -327,6 +327,9 @@ pub fn parked_metric(case: &str, before: u64, after: u64, n: usize) -> Outcome {
 pub fn progress_metric(case: &str, alone: u64, with: u64) -> Outcome {
     Outcome::one(case, 100.0 * with as f64 / alone.max(1) as f64, "%")
 }
+
+/// How often the driver of `sleepers` samples the thread count.
+pub const SAMPLE_EVERY: Duration = Duration::from_millis(20);
 
 /// Waits (on the calling OS thread) until `counter` reaches `n`, then lets
 /// the last goroutines settle into their park; used by parked_mem on peers

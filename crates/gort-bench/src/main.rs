@@ -267,7 +267,22 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     if let Some(case) = &a.case {
-        // Child mode: one case, in this process.
+        // Child mode: one case, in this process. Any panic, on any thread,
+        // ends the process at once: unwinding through a runtime that has
+        // just run out of mappings can hang instead of exiting.
+        std::panic::set_hook(Box::new(|info| {
+            let msg = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            let loc = info.location().map(|l| l.to_string()).unwrap_or_default();
+            eprintln!("panicked at {loc}:\n{}", one_line(&msg));
+            // SAFETY: _exit ends the process without running destructors or
+            // atexit handlers, which is the point; it has no preconditions.
+            unsafe { libc::_exit(101) };
+        }));
         let o = peers::run_case(&a.peer, case, &a.cfg);
         print_outcome(&a.peer, case, &o);
         return ExitCode::SUCCESS;

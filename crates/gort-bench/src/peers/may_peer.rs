@@ -233,26 +233,23 @@ fn parked_mem(case: &str, n: usize) -> Outcome {
 
 fn sleepers(sz: &Sizes) -> Outcome {
     let hist = Arc::new(Histogram::new());
-    let deadline = Instant::now() + sz.sleepers_run;
-    let hs: Vec<_> = (0..sz.sleepers)
-        .map(|_| {
-            let hist = hist.clone();
-            go(move || {
-                while Instant::now() < deadline {
-                    let t = Instant::now();
-                    coroutine::sleep(SLEEP_PERIOD);
-                    hist.record(t.elapsed().saturating_sub(SLEEP_PERIOD));
-                }
-            })
-        })
-        .collect();
-    let mut peak = 0;
-    while Instant::now() < deadline {
-        peak = peak.max(thread_count());
-        coroutine::sleep(Duration::from_millis(50));
+    let finished = Arc::new(AtomicU64::new(0));
+    let iters = sz.sleeper_iters;
+    for _ in 0..sz.sleepers {
+        let (hist, finished) = (hist.clone(), finished.clone());
+        go(move || {
+            for _ in 0..iters {
+                let t = Instant::now();
+                coroutine::sleep(SLEEP_PERIOD);
+                hist.record(t.elapsed().saturating_sub(SLEEP_PERIOD));
+            }
+            finished.fetch_add(1, Ordering::Release);
+        });
     }
-    for h in hs {
-        h.join().unwrap();
+    let mut peak = thread_count();
+    while finished.load(Ordering::Acquire) < sz.sleepers as u64 {
+        peak = peak.max(thread_count());
+        coroutine::sleep(SAMPLE_EVERY);
     }
     sleepers_metrics(peak, &hist)
 }

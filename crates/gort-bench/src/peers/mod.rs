@@ -5,16 +5,24 @@
 
 use crate::common::{Cfg, Outcome};
 
+#[cfg(feature = "gort")]
+pub mod gort_peer;
 pub mod may_peer;
 pub mod threads;
 pub mod tokio_peer;
 
 /// The peers this binary knows, in the order the tables show them.
+#[cfg(feature = "gort")]
+pub const PEERS: &[&str] = &["gort", "tokio-mt", "tokio-ct", "may", "threads"];
+/// The peers this binary knows, in the order the tables show them.
+#[cfg(not(feature = "gort"))]
 pub const PEERS: &[&str] = &["tokio-mt", "tokio-ct", "may", "threads"];
 
 /// Runs `case` on `peer` in this process.
 pub fn run_case(peer: &str, case: &str, cfg: &Cfg) -> Outcome {
     match peer {
+        #[cfg(feature = "gort")]
+        "gort" => gort_peer::run(case, cfg),
         "tokio-mt" => tokio_peer::run(case, cfg, true),
         "tokio-ct" => tokio_peer::run(case, cfg, false),
         "may" => may_peer::run(case, cfg),

@@ -19,7 +19,7 @@ pub fn run(case: &str, cfg: &Cfg) -> Outcome {
     restrict_cpus(cfg.procs);
     let sz = Sizes::of(cfg);
     match case {
-        "spawn" => spawn(sz.spawn / 10),
+        "spawn" => spawn(sz.spawn / 50),
         "skynet" => Outcome::Skip(format!(
             "needs {} live OS threads",
             sz.skynet + sz.skynet / 9
@@ -28,7 +28,7 @@ pub fn run(case: &str, cfg: &Cfg) -> Outcome {
             // Every thread is wired to itself: the locked variants are the
             // plain thread ping-pong.
             let n = if case == "pingpong" {
-                sz.pingpong / 5
+                sz.pingpong / 20
             } else {
                 sz.locked_pingpong
             };
@@ -36,7 +36,7 @@ pub fn run(case: &str, cfg: &Cfg) -> Outcome {
         }
         "yield" => Outcome::one("yield", yields(sz.yields), "ns/op"),
         "chan_buffered" => Outcome::one("chan_buffered", chan_buffered(sz.chan_buffered), "ns/op"),
-        "select4" => Outcome::one("select4", select4(sz.select4 / 5), "ns/op"),
+        "select4" => Outcome::one("select4", select4(sz.select4 / 20), "ns/op"),
         "parked_mem_100k" | "parked_mem_1m" => {
             let n = if case == "parked_mem_100k" {
                 sz.parked_small
@@ -228,23 +228,25 @@ fn parked_mem(case: &str, n: usize) -> Outcome {
 
 fn sleepers(sz: &Sizes) -> Outcome {
     let hist = Arc::new(Histogram::new());
-    let deadline = Instant::now() + sz.sleepers_run;
+    let finished = Arc::new(AtomicU64::new(0));
+    let iters = sz.sleeper_iters;
     let hs: Vec<_> = (0..sz.sleepers)
         .map(|_| {
-            let hist = hist.clone();
+            let (hist, finished) = (hist.clone(), finished.clone());
             small_thread(move || {
-                while Instant::now() < deadline {
+                for _ in 0..iters {
                     let t = Instant::now();
                     thread::sleep(SLEEP_PERIOD);
                     hist.record(t.elapsed().saturating_sub(SLEEP_PERIOD));
                 }
+                finished.fetch_add(1, Ordering::Release);
             })
         })
         .collect();
-    let mut peak = 0;
-    while Instant::now() < deadline {
+    let mut peak = thread_count();
+    while finished.load(Ordering::Acquire) < sz.sleepers as u64 {
         peak = peak.max(thread_count());
-        thread::sleep(Duration::from_millis(50));
+        thread::sleep(SAMPLE_EVERY);
     }
     for h in hs {
         h.join().unwrap();

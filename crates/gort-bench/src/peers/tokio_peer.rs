@@ -299,26 +299,24 @@ async fn parked_mem(case: &str, n: usize) -> Outcome {
 
 async fn sleepers(sz: &Sizes) -> Outcome {
     let hist = Arc::new(Histogram::new());
-    let deadline = Instant::now() + sz.sleepers_run;
-    let wg = Wg::new(sz.sleepers);
+    let finished = Arc::new(AtomicU64::new(0));
+    let iters = sz.sleeper_iters;
     for _ in 0..sz.sleepers {
-        let hist = hist.clone();
-        let wg = wg.clone();
+        let (hist, finished) = (hist.clone(), finished.clone());
         tokio::spawn(async move {
-            while Instant::now() < deadline {
+            for _ in 0..iters {
                 let t = Instant::now();
                 tokio::time::sleep(SLEEP_PERIOD).await;
                 hist.record(t.elapsed().saturating_sub(SLEEP_PERIOD));
             }
-            wg.done();
+            finished.fetch_add(1, Ordering::Release);
         });
     }
-    let mut peak = 0;
-    while Instant::now() < deadline {
+    let mut peak = thread_count();
+    while finished.load(Ordering::Acquire) < sz.sleepers as u64 {
         peak = peak.max(thread_count());
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::time::sleep(SAMPLE_EVERY).await;
     }
-    wg.wait().await;
     sleepers_metrics(peak, &hist)
 }
 
