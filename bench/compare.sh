@@ -100,6 +100,7 @@ run_one() { # rep peer workload procs
 }
 
 START=$(date +%s)
+LOAD_START=$(cut -d" " -f1-3 /proc/loadavg)
 for rep in $(seq 1 "$REPS"); do
     order=$PEERS
     # Alternate the order every repetition so no peer always runs first.
@@ -117,6 +118,7 @@ for rep in $(seq 1 "$REPS"); do
     done < <(matrix)
 done
 ELAPSED=$(( $(date +%s) - START ))
+LOAD_END=$(cut -d" " -f1-3 /proc/loadavg)
 
 # --- report ----------------------------------------------------------------
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)
@@ -125,6 +127,7 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true
     echo
     echo "Machine: ${CPU:-unknown CPU}, $NCPU CPUs, $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r);"
     echo "$("$GO" version | cut -d' ' -f3), $(rustc --version | cut -d' ' -f1-2), $REPS rep(s)$([ "$QUICK" = 1 ] && echo ', quick sizes'), ${ELAPSED} s."
+    echo "Load average (1/5/15 min) before: $LOAD_START, after: $LOAD_END (anything else running on the machine skews the numbers)."
     echo "Reproduce: \`bench/compare.sh$([ "$QUICK" = 1 ] && echo ' --quick')\`"
     echo
     "$BIN" report --raw "$RAW" --svg "$OUT/chart.svg"

@@ -389,7 +389,10 @@ func rawNanosleep(d time.Duration) {
 func syscallHandoff(name string, sz Sizes, wrapped bool) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
-	alone := countFor(sz.HandoffRun)
+	// Warm up, then count alone before and after the blockers and take the
+	// mean, as gort-bench does.
+	countFor(100 * time.Millisecond)
+	aloneBefore := countFor(sz.HandoffRun)
 	var stop int32
 	var wg sync.WaitGroup
 	wg.Add(handoffBlockers)
@@ -410,6 +413,7 @@ func syscallHandoff(name string, sz Sizes, wrapped bool) {
 	with := countFor(sz.HandoffRun)
 	atomic.StoreInt32(&stop, 1)
 	wg.Wait()
+	alone := (aloneBefore + countFor(sz.HandoffRun)) / 2
 	if alone == 0 {
 		alone = 1
 	}

@@ -62,6 +62,8 @@ pub const SLEEP_PERIOD: Duration = Duration::from_millis(10);
 pub const HANDOFF_BLOCKERS: usize = 8;
 /// Length of each blocking syscall in `syscall_handoff`.
 pub const HANDOFF_SYSCALL: Duration = Duration::from_millis(1);
+/// Warm-up run of the `syscall_handoff` counter before it is measured.
+pub const HANDOFF_WARMUP: Duration = Duration::from_millis(100);
 /// Kernel iterations of one counted unit of `syscall_handoff` (~0.1 ms).
 pub const HANDOFF_UNIT: u64 = 100_000;
 /// Units the counter of `syscall_handoff` runs between two yields, about

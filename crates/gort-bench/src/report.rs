@@ -25,6 +25,7 @@ const ORDER: &[&str] = &[
     "select4",
     "parked_mem_100k",
     "parked_mem_1m",
+    "sleepers",
     "sleepers_threads",
     "sleepers_p50",
     "sleepers_p99",

@@ -29,7 +29,11 @@ fn run_all(peer: &str, procs: &str) {
         .output()
         .expect("run gort-bench");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{peer}: exit {:?}\n{text}", out.status);
+    assert!(
+        out.status.success(),
+        "{peer}: exit {:?}\n{text}",
+        out.status
+    );
     for line in text.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
         assert!(f.len() >= 4, "{peer}: malformed line {line:?}");
@@ -41,9 +45,14 @@ fn run_all(peer: &str, procs: &str) {
         }
     }
     for case in CASES {
-        let metric = if *case == "sleepers" { "sleepers_p99" } else { case };
+        let metric = if *case == "sleepers" {
+            "sleepers_p99"
+        } else {
+            case
+        };
         assert!(
-            text.lines().any(|l| l.split_whitespace().nth(1) == Some(metric)),
+            text.lines()
+                .any(|l| l.split_whitespace().nth(1) == Some(metric)),
             "{peer}: no line for {case}\n{text}"
         );
     }

@@ -270,7 +270,10 @@ fn count_for(run: Duration) -> u64 {
 }
 
 fn syscall_handoff(case: &str, sz: &Sizes) -> Outcome {
-    let alone = count_for(sz.handoff_run);
+    // Warm up, then count alone before and after the blockers and take
+    // the mean, so a slow start or a noisy neighbour does not skew it.
+    count_for(HANDOFF_WARMUP);
+    let alone_before = count_for(sz.handoff_run);
     let stop = Arc::new(AtomicBool::new(false));
     let blockers: Vec<_> = (0..HANDOFF_BLOCKERS)
         .map(|_| {
@@ -288,7 +291,8 @@ fn syscall_handoff(case: &str, sz: &Sizes) -> Outcome {
     for b in blockers {
         b.join().unwrap();
     }
-    progress_metric(case, alone, with)
+    let alone_after = count_for(sz.handoff_run);
+    progress_metric(case, (alone_before + alone_after) / 2, with)
 }
 
 fn scale(sz: &Sizes) -> f64 {

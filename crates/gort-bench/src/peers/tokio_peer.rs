@@ -336,7 +336,10 @@ async fn count_for(run: Duration) -> u64 {
 }
 
 async fn syscall_handoff(case: &str, sz: &Sizes, wrapped: bool) -> Outcome {
-    let alone = count_for(sz.handoff_run).await;
+    // Warm up, then count alone before and after the blockers and take
+    // the mean, so a slow start or a noisy neighbour does not skew it.
+    count_for(HANDOFF_WARMUP).await;
+    let alone_before = count_for(sz.handoff_run).await;
     let stop = Arc::new(AtomicBool::new(false));
     let mut blockers = Vec::new();
     for _ in 0..HANDOFF_BLOCKERS {
@@ -359,7 +362,8 @@ async fn syscall_handoff(case: &str, sz: &Sizes, wrapped: bool) -> Outcome {
     for b in blockers {
         b.await.unwrap();
     }
-    progress_metric(case, alone, with)
+    let alone_after = count_for(sz.handoff_run).await;
+    progress_metric(case, (alone_before + alone_after) / 2, with)
 }
 
 async fn scale(sz: &Sizes) -> f64 {
