@@ -1,7 +1,7 @@
-//! Smoke test: every workload runs at quick size on the peers that need no
-//! gort (tokio multi- and current-thread, may, OS threads), through the real
-//! binary and its per-case subprocesses, and prints a value or a `skip` for
-//! every case, never a `fail`.
+//! Smoke test: every workload runs at quick size on every peer of the
+//! binary (gort, tokio multi- and current-thread, may, OS threads), through
+//! the real binary and its per-case subprocesses, and prints a value or a
+//! `skip` for every case, never a `fail`.
 
 use std::process::Command;
 
@@ -56,6 +56,12 @@ fn run_all(peer: &str, procs: &str) {
             "{peer}: no line for {case}\n{text}"
         );
     }
+}
+
+#[test]
+fn gort_runs_every_workload() {
+    run_all("gort", "2");
+    run_all("gort", "1");
 }
 
 #[test]
