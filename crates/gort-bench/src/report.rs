@@ -309,7 +309,7 @@ fn chart(rows: &Rows, path: &str) -> Result<(), Box<dyn std::error::Error>> {
     root.fill(&WHITE)?;
     let mut ch = ChartBuilder::on(&root)
         .caption(
-            "gort / Go 1.19 per workload (log scale; below 1 = faster or smaller than Go, except ↑)",
+            "gort / Go 1.19 per workload (log scale; bars below 1 = faster or smaller than Go, except ↑)",
             ("sans-serif", 18),
         )
         .margin(12)
@@ -331,7 +331,7 @@ fn chart(rows: &Rows, path: &str) -> Result<(), Box<dyn std::error::Error>> {
     ch.draw_series(bars.iter().enumerate().filter_map(|(i, b)| {
         let x = i as f64;
         b.gort
-            .map(|g| Rectangle::new([(x - 0.3, lo), (x + 0.3, clamp(g))], blue.filled()))
+            .map(|g| Rectangle::new([(x - 0.3, 1.0), (x + 0.3, clamp(g))], blue.filled()))
     }))?
     .label("gort")
     .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], blue.filled()));
