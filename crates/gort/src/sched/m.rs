@@ -9,7 +9,7 @@
 //! for the G to be readied), requeue it (yield), or find it a P (back from a syscall). The park token is
 //! settled here, on the M, after the G's registers are saved: only then may another thread resume it.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
@@ -79,12 +79,13 @@ pub(crate) struct MLocal {
     pub(crate) shared: Arc<MShared>,
     rt: Arc<Runtime>,
     p: Cell<Option<usize>>,
-    running: RefCell<Option<Arc<G>>>,
     running_ptr: Cell<*const G>,
     spinning: Cell<bool>,
     /// The thread must end after the current G (it exited wired, 2.5).
     exit_thread: Cell<bool>,
     rng: Cell<u32>,
+    /// This M is the thread that called `run`.
+    is_main: Cell<bool>,
 }
 
 impl MLocal {
@@ -94,12 +95,20 @@ impl MLocal {
             shared,
             rt,
             p: Cell::new(None),
-            running: RefCell::new(None),
             running_ptr: Cell::new(std::ptr::null()),
             spinning: Cell::new(false),
             exit_thread: Cell::new(false),
             rng: Cell::new(seed),
+            is_main: Cell::new(false),
         }
+    }
+
+    pub(crate) fn set_main(&self) {
+        self.is_main.set(true);
+    }
+
+    pub(crate) fn is_main(&self) -> bool {
+        self.is_main.get()
     }
 
     pub(crate) fn rt(&self) -> &Arc<Runtime> {
@@ -119,7 +128,16 @@ impl MLocal {
     }
 
     pub(crate) fn current_g_arc(&self) -> Option<Arc<G>> {
-        self.running.borrow().clone()
+        let g = self.running_ptr.get();
+        if g.is_null() {
+            return None;
+        }
+        // SAFETY: `running_ptr` is non-null only inside `execute`, whose `g: Arc<G>` keeps the G alive;
+        // we add a count of our own before making a second `Arc` from the pointer.
+        unsafe {
+            Arc::increment_strong_count(g);
+            Some(Arc::from_raw(g))
+        }
     }
 
     /// Takes ownership of P `p` in state `st`.
@@ -274,9 +292,18 @@ impl MLocal {
                 return None;
             }
         }
+        if self.is_main() && g.avoid_main.load(Ordering::Relaxed) {
+            // It is on its way into a syscall and must run elsewhere: queue it and lend our P.
+            rt.push_global([g]);
+            self.p.set(None);
+            rt.handoff_p(pi);
+            return None;
+        }
         let p = &rt.ps[pi];
         if !inherit {
-            p.slice.fetch_add(1, Ordering::Relaxed);
+            // Only the P's owner writes these (Relaxed: sysmon reads them as hints).
+            p.slice
+                .store(p.slice.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
             p.slice_expired.store(false, Ordering::Relaxed);
         }
         Some(g)
@@ -414,12 +441,14 @@ impl MLocal {
         let rt = &self.rt;
         let pi = self.p.get().expect("gort: execute without a P");
         let p = &rt.ps[pi];
-        p.schedtick.fetch_add(1, Ordering::Relaxed);
+        // Only the P's owner writes `schedtick` (Relaxed: sysmon reads it as a hint). The state store
+        // needs no fence: sysmon and we only ever CAS the word, whose modification order is total.
+        p.schedtick
+            .store(p.schedtick.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
         p.state
-            .store(pack(self.id(), PState::Running), Ordering::SeqCst);
+            .store(pack(self.id(), PState::Running), Ordering::Release);
         g.set_status(Status::Running);
         self.running_ptr.set(Arc::as_ptr(&g));
-        *self.running.borrow_mut() = Some(g.clone());
 
         // SAFETY: this M took `g` off a queue (or was handed it as its wired G), so it alone owns the
         // G's execution state until the G is queued or parked again below.
@@ -436,7 +465,6 @@ impl MLocal {
         let result = exec.coroutine.as_mut().expect("coroutine").resume(());
         stack::set_running(None);
         self.running_ptr.set(std::ptr::null());
-        self.running.borrow_mut().take();
 
         // Did sysmon take our P while the G ran? (The G may also have changed it, in a syscall.)
         if let Some(pi) = self.p.get() {
@@ -463,6 +491,17 @@ impl MLocal {
             CoroutineResult::Yield(Suspend::Yield) => {
                 g.set_status(Status::Runnable);
                 let stay = g.wired_m().is_some();
+                if !stay {
+                    if let Some(pi) = self.p.get() {
+                        if rt.ps[pi].len() == 0 {
+                            // Nothing local to run: to the global tail and take its head in one
+                            // critical section (the common case of goroutines taking turns).
+                            if let Some(next) = rt.swap_global(g.clone()) {
+                                return self.found(pi, next, false);
+                            }
+                        }
+                    }
+                }
                 rt.push_global([g.clone()]);
                 if stay {
                     // A wired G waits in the queue like any other; its M lends its P out meanwhile.
@@ -504,6 +543,14 @@ impl MLocal {
                 None
             }
             CoroutineResult::Yield(Suspend::NeedP { stay }) => self.run_again(g, stay),
+            CoroutineResult::Yield(Suspend::LeaveMain) => {
+                g.set_status(Status::Runnable);
+                rt.push_global([g]);
+                if let Some(pi) = self.p.take() {
+                    rt.handoff_p(pi);
+                }
+                None
+            }
         }
     }
 

@@ -49,6 +49,7 @@ pub(crate) mod g;
 pub(crate) mod m;
 pub(crate) mod p;
 pub(crate) mod park;
+pub(crate) mod registry;
 pub(crate) mod run;
 pub(crate) mod syscall;
 pub(crate) mod sysmon;
@@ -57,7 +58,7 @@ pub(crate) mod timers;
 pub(crate) mod wake;
 pub(crate) mod wire;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::panic::Location;
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -93,6 +94,9 @@ pub(crate) struct Sched {
     pub(crate) mcount: usize,
     /// Threads started by this runtime (Ms, sysmon, template), to be joined by `run`.
     pub(crate) threads: Vec<(Option<Arc<MShared>>, JoinHandle<()>)>,
+    /// The runtime has stopped and its queues were drained: nothing will run a G queued now, so
+    /// `push_global` cancels such a G on the spot instead.
+    pub(crate) closed: bool,
 }
 
 /// Why the runtime is ending.
@@ -114,7 +118,7 @@ pub(crate) struct Runtime {
     pub(crate) nmspinning: AtomicUsize,
     pub(crate) stacks: StackPool,
     pub(crate) timers: Arc<TimerQueue>,
-    registry: Mutex<HashMap<u64, Arc<G>>>,
+    registry: Mutex<registry::Registry>,
     next_gid: AtomicU64,
     next_mid: AtomicU64,
     /// Live goroutines (num_goroutine).
@@ -125,6 +129,8 @@ pub(crate) struct Runtime {
     pub(crate) phase: AtomicU8,
     pub(crate) outcome: Mutex<Outcome>,
     pub(crate) start: Instant,
+    /// Written by sysmon each tick (Relaxed: a clock reading, it orders nothing).
+    pub(crate) coarse_now: AtomicU64,
     /// Sends thread-creation requests to the template thread (None once stopped).
     pub(crate) template: Mutex<Option<std::sync::mpsc::Sender<template::NewM>>>,
     /// The main thread's M, woken when the runtime stops.
@@ -144,13 +150,14 @@ impl Runtime {
                 nm_wired_idle: 0,
                 mcount: 0,
                 threads: Vec::new(),
+                closed: false,
             }),
             global_len: AtomicUsize::new(0),
             npidle: AtomicUsize::new(procs),
             nmspinning: AtomicUsize::new(0),
             stacks: StackPool::new(config.stack_size),
             timers: TimerQueue::new(),
-            registry: Mutex::new(HashMap::new()),
+            registry: Mutex::new(registry::Registry::default()),
             next_gid: AtomicU64::new(1),
             next_mid: AtomicU64::new(1),
             live: AtomicUsize::new(0),
@@ -158,6 +165,7 @@ impl Runtime {
             phase: AtomicU8::new(PHASE_RUNNING),
             outcome: Mutex::new(Outcome::default()),
             start: Instant::now(),
+            coarse_now: AtomicU64::new(0),
             template: Mutex::new(None),
             main_m: Mutex::new(None),
             config,
@@ -168,12 +176,18 @@ impl Runtime {
         self.sched.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn registry(&self) -> MutexGuard<'_, HashMap<u64, Arc<G>>> {
+    fn registry(&self) -> MutexGuard<'_, registry::Registry> {
         self.registry.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn nanos_since_start(&self) -> u64 {
         self.start.elapsed().as_nanos() as u64
+    }
+
+    /// `nanos_since_start` as of sysmon's last tick (at most 5 ms old): cheap enough for every park,
+    /// where it only dates waits for the dump's "N minutes".
+    pub(crate) fn coarse_nanos(&self) -> u64 {
+        self.coarse_now.load(Ordering::Relaxed)
     }
 
     pub(crate) fn phase(&self) -> u8 {
@@ -209,7 +223,7 @@ impl Runtime {
         let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
         let g = Arc::new(G::new(id, self.clone(), start, parent, at));
         self.live.fetch_add(1, Ordering::SeqCst);
-        self.registry().insert(id, g.clone());
+        self.registry().insert(g.clone(), &g.registry_slot);
         if self.phase() != PHASE_RUNNING {
             // Spawned while the runtime ends: it is cancelled before it starts (its body is dropped
             // and its JoinHandle reports the cancellation).
@@ -221,7 +235,7 @@ impl Runtime {
     /// A G is gone: forget it, and stop the runtime if it was the last one that matters.
     pub(crate) fn g_exited(&self, g: &G) {
         g.set_status(Status::Dead);
-        self.registry().remove(&g.id);
+        self.registry().remove(g);
         self.live.fetch_sub(1, Ordering::SeqCst);
         if g.id == 1 {
             self.begin_shutdown(None);
@@ -289,7 +303,7 @@ impl Runtime {
         {
             return;
         }
-        let gs: Vec<Arc<G>> = self.registry().values().cloned().collect();
+        let gs: Vec<Arc<G>> = self.registry().all();
         for g in gs {
             if g.id == 1 && !is_deadlock {
                 continue;
@@ -304,19 +318,30 @@ impl Runtime {
     /// to run. Their bodies are told they were cancelled, so their closures drop and their `JoinHandle`s
     /// report it instead of waiting forever.
     pub(crate) fn drain_leftovers(&self) {
-        let mut left: Vec<Arc<G>> = std::mem::take(&mut self.sched().global).into();
+        let mut left: Vec<Arc<G>> = {
+            let mut s = self.sched();
+            // From here on `push_global` cancels what it is given (a `Handle::spawn` racing the end).
+            s.closed = true;
+            std::mem::take(&mut s.global).into()
+        };
         self.global_len.store(0, Ordering::SeqCst);
         for p in self.ps.iter() {
             left.extend(p.drain());
         }
         for g in left {
-            // SAFETY: the runtime has stopped: no M runs or will run these Gs.
-            let exec = unsafe { g.exec() };
-            if let Some(start) = exec.start.take() {
-                start(true);
-                self.registry().remove(&g.id);
-                self.live.fetch_sub(1, Ordering::SeqCst);
-            }
+            self.discard(g);
+        }
+    }
+
+    /// Cancels a G that never ran and never will: its body drops its closure and reports the
+    /// cancellation to its `JoinHandle`.
+    fn discard(&self, g: Arc<G>) {
+        // SAFETY: the runtime has stopped and `g` is on no queue: no M runs or will run it.
+        let exec = unsafe { g.exec() };
+        if let Some(start) = exec.start.take() {
+            start(true);
+            self.registry().remove(&g);
+            self.live.fetch_sub(1, Ordering::SeqCst);
         }
     }
 
@@ -365,14 +390,85 @@ impl Runtime {
         self.wakep();
     }
 
+    /// `unpark` of a parked G by a thread that is not one of this runtime's Ms. The token CAS and the
+    /// queueing happen under the scheduler lock (see `park::unpark_g`).
+    pub(crate) fn ready_from_outside(self: &Arc<Self>, g: &Arc<G>) {
+        let mut s = self.sched();
+        loop {
+            let st = g.park_state.load(Ordering::Acquire);
+            let to = if st == g::PARKED {
+                g::IDLE
+            } else {
+                g::NOTIFIED
+            };
+            if st == g::NOTIFIED {
+                return;
+            }
+            // AcqRel: as in `park::unpark_g`.
+            if g.park_state
+                .compare_exchange(st, to, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                if st != g::PARKED {
+                    return;
+                }
+                break;
+            }
+        }
+        g.set_status(Status::Runnable);
+        if let Some(target) = g.wired_m() {
+            if let Some(p) = s.idle_ps.pop() {
+                self.npidle.fetch_sub(1, Ordering::SeqCst);
+                let target = target.arc();
+                target.give_p(&mut s, p, false);
+                drop(s);
+                target.wake.notify();
+                return;
+            }
+        }
+        if s.closed {
+            drop(s);
+            self.discard(g.clone());
+            return;
+        }
+        // Still under the lock (see above).
+        s.global.push_back(g.clone());
+        self.global_len.store(s.global.len(), Ordering::SeqCst);
+        drop(s);
+        self.wakep();
+    }
+
     pub(crate) fn global_len(&self) -> usize {
         self.global_len.load(Ordering::SeqCst)
     }
 
     pub(crate) fn push_global(&self, gs: impl IntoIterator<Item = Arc<G>>) {
         let mut s = self.sched();
+        if s.closed {
+            // Spawned (from outside) after the runtime stopped: no M is left to run it.
+            drop(s);
+            for g in gs {
+                self.discard(g);
+            }
+            return;
+        }
         s.global.extend(gs);
         self.global_len.store(s.global.len(), Ordering::SeqCst);
+    }
+
+    /// Appends `g` to the global queue and takes its head (maybe `g` itself), under one lock.
+    /// `None` only once the runtime has stopped (then `g` was discarded).
+    pub(crate) fn swap_global(&self, g: Arc<G>) -> Option<Arc<G>> {
+        let mut s = self.sched();
+        if s.closed {
+            drop(s);
+            self.discard(g);
+            return None;
+        }
+        s.global.push_back(g);
+        let next = s.global.pop_front();
+        self.global_len.store(s.global.len(), Ordering::SeqCst);
+        next
     }
 
     /// Takes a batch from the global queue for P `p`: one to run, the rest into its FIFO.
@@ -394,10 +490,9 @@ impl Runtime {
             .min(n)
             .min(p::LOCAL_CAP / 2);
         let first = s.global.pop_front();
-        let batch: Vec<Arc<G>> = s.global.drain(..take - 1).collect();
-        let rest = p.push_batch(batch);
-        for g in rest.into_iter().rev() {
-            s.global.push_front(g);
+        if take > 1 {
+            // Straight from the global queue into the P's FIFO (the P lock is a leaf under ours).
+            p.take_from(&mut s.global, take - 1);
         }
         self.global_len.store(s.global.len(), Ordering::SeqCst);
         first
@@ -553,7 +648,7 @@ impl Runtime {
     // ---- dump ---------------------------------------------------------------------------------
 
     pub(crate) fn dump(&self) -> String {
-        let mut gs: Vec<Arc<G>> = self.registry().values().cloned().collect();
+        let mut gs: Vec<Arc<G>> = self.registry().all();
         gs.sort_by_key(|g| g.id);
         let now = self.nanos_since_start();
         let current = current::goroutine_id();

@@ -125,6 +125,17 @@ impl P {
         rest
     }
 
+    /// Moves up to `n` Gs from the front of `from` to the FIFO tail, as many as fit.
+    pub(crate) fn take_from(&self, from: &mut VecDeque<Arc<G>>, n: usize) {
+        let mut q = self.lock();
+        let n = n
+            .min(LOCAL_CAP - q.fifo.len().min(LOCAL_CAP))
+            .min(from.len());
+        q.fifo.extend(from.drain(..n));
+        let len = q.fifo.len() + q.runnext.is_some() as usize;
+        self.len.store(len, Ordering::SeqCst);
+    }
+
     /// Takes the next G: `runnext` first (returned with `true`: it inherits the slice), then the FIFO.
     pub(crate) fn pop(&self) -> Option<(Arc<G>, bool)> {
         if self.len.load(Ordering::Relaxed) == 0 {

@@ -100,7 +100,6 @@ impl TimerQueue {
     }
 
     /// The process-wide queue for timers started outside any runtime; its thread starts on first use.
-    #[allow(dead_code)] // used by chan/time/sync (issue 3), landing from their branch
     pub(crate) fn global() -> &'static Arc<TimerQueue> {
         static GLOBAL: OnceLock<Arc<TimerQueue>> = OnceLock::new();
         GLOBAL.get_or_init(|| {
@@ -163,8 +162,10 @@ impl TimerQueue {
                     drop(heap);
                     let cb = e.slot.callback.lock().unwrap().take();
                     if let Some(cb) = cb {
-                        self.armed.fetch_sub(1, Ordering::SeqCst);
                         cb();
+                        // Only now: until the callback has made its goroutine runnable (queued it),
+                        // the deadlock detector must still see a timer pending.
+                        self.armed.fetch_sub(1, Ordering::SeqCst);
                     }
                     heap = self.heap.lock().unwrap();
                 }
@@ -191,7 +192,6 @@ impl TimerQueue {
 }
 
 /// Arms a timer on the current runtime's queue (the process-wide one outside any runtime).
-#[allow(dead_code)] // used by chan/time/sync (issue 3), landing from their branch
 pub(crate) fn start_timer(deadline: Instant, f: impl FnOnce() + Send + 'static) -> TimerKey {
     match super::current::with_m(|m| m.rt().timers.clone()) {
         Some(q) => q.start(deadline, f),
