@@ -59,10 +59,10 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    // SAFETY: may's spawn is unsafe because a coroutine that touches
-    // thread-local storage across a yield may observe another worker's
-    // values. The closures of this module use no thread-locals; only may's
-    // own channel and scheduler code runs inside them.
+    // SAFETY: may's spawn is unsafe because a coroutine that holds on to
+    // thread-local state across a yield may see another worker's. The
+    // closures of this module keep no thread-local state across a yield or
+    // a blocking may call; only may's own channel and scheduler code does.
     unsafe { coroutine::spawn(f) }
 }
 
