@@ -93,7 +93,7 @@ run_one() { # rep peer workload procs
     if [ -n "$out" ]; then
         printf '%s\n' "$out" | sed "s/^/$rep $p /" | tee -a "$RAW" >&2
     fi
-    if [ "$rc" != 0 ] && ! printf '%s' "$out" | grep -q ' fail '; then
+    if [ "$rc" != 0 ] && ! grep -q ' fail ' <<<"$out"; then
         echo "$rep $p $peer $w fail exit $rc" | tee -a "$RAW" >&2
     fi
     echo "   ($peer $w p$p: $((SECONDS - t0)) s)" >&2
