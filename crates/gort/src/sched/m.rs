@@ -325,7 +325,7 @@ impl MLocal {
             self.spinning.set(true);
             rt.nmspinning.fetch_add(1, Ordering::SeqCst);
         }
-        for _round in 0..4 {
+        for round in 0..4 {
             let start = self.next_rand() as usize % n;
             for k in 0..n {
                 let vi = (start + k) % n;
@@ -333,9 +333,12 @@ impl MLocal {
                     continue;
                 }
                 let victim = &rt.ps[vi];
-                // A P whose M is running a G will likely run its `runnext` in a moment: leave it.
+                // A P whose M is running a G will likely run its `runnext` in a moment: leave it,
+                // unless (last round) the victim has not switched goroutines while we paused, as
+                // Go does: then its G runs on and the readied one would wait for nothing.
                 let st = victim.state.load(Ordering::Relaxed) % 4;
-                let with_next = st != PState::Running as u64 && st != PState::Sched as u64;
+                let busy = st == PState::Running as u64 || st == PState::Sched as u64;
+                let with_next = !busy || (round == 3 && victim.len() > 0 && runnext_stale(victim));
                 let mut batch = victim.steal(with_next);
                 if batch.is_empty() {
                     continue;
@@ -623,4 +626,14 @@ impl MLocal {
         }
         rt.g_exited(&g);
     }
+}
+
+/// True if `p` starts no new goroutine during a short pause (about 3 µs): its running G keeps going
+/// and whatever waits in its `runnext` may as well run elsewhere.
+fn runnext_stale(p: &super::p::P) -> bool {
+    let tick = p.schedtick.load(Ordering::Relaxed);
+    for _ in 0..120 {
+        std::hint::spin_loop();
+    }
+    p.schedtick.load(Ordering::Relaxed) == tick
 }

@@ -384,10 +384,19 @@ impl Runtime {
                 if let Some(overflow) = p.push(g, next) {
                     self.push_global(overflow);
                 }
+                // A G alone in `runnext` will most likely run here as soon as the readier blocks
+                // (a ping-pong, a spawn-and-join): waking an M to look for it costs a wake-up per
+                // exchange and finds nothing it may steal. Wake one only if the FIFO holds work;
+                // if the readier runs on instead, a spinning M or sysmon's tick takes the G.
+                if p.fifo_len() > 0 {
+                    self.wakep();
+                }
             }
-            None => self.push_global([g]),
+            None => {
+                self.push_global([g]);
+                self.wakep();
+            }
         }
-        self.wakep();
     }
 
     /// `unpark` of a parked G by a thread that is not one of this runtime's Ms. The token CAS and the
