@@ -105,6 +105,8 @@ pub(crate) struct G {
     /// while it runs (Release), read by whoever readies it after it parked (Acquire); the M outlives the
     /// wiring, since a wired M only exits after its G does.
     pub(crate) wired_m: AtomicPtr<MShared>,
+    /// The number of this G's armed park timer, 0 if none (see `timers.rs`).
+    pub(crate) timer_seq: AtomicU64,
     /// This G's slot in the runtime's registry (see `registry.rs`).
     pub(crate) registry_slot: AtomicUsize,
     pub(crate) parent: u64,
@@ -146,6 +148,7 @@ impl G {
             cancelled: AtomicBool::new(false),
             lock_count: AtomicU32::new(0),
             wired_m: AtomicPtr::new(std::ptr::null_mut()),
+            timer_seq: AtomicU64::new(0),
             registry_slot: AtomicUsize::new(usize::MAX),
             parent,
             created_at,

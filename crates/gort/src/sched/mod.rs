@@ -402,49 +402,71 @@ impl Runtime {
     /// `unpark` of a parked G by a thread that is not one of this runtime's Ms. The token CAS and the
     /// queueing happen under the scheduler lock (see `park::unpark_g`).
     pub(crate) fn ready_from_outside(self: &Arc<Self>, g: &Arc<G>) {
+        self.ready_batch_from_outside(vec![g.clone()]);
+    }
+
+    /// Unparks every G of `gs` (all of this runtime) from outside it: each token CAS and the queueing
+    /// of every G readied happen under one scheduler lock, so the deadlock check, which runs under it
+    /// too, never sees a G neither parked nor queued.
+    pub(crate) fn ready_batch_from_outside(self: &Arc<Self>, gs: Vec<Arc<G>>) {
         let mut s = self.sched();
+        let mut wired = Vec::new();
+        let mut queued = 0;
+        for g in gs {
+            debug_assert!(Arc::ptr_eq(&g.rt, self));
+            if !Self::claim_parked(&g) {
+                continue;
+            }
+            g.set_status(Status::Runnable);
+            if let Some(target) = g.wired_m() {
+                if let Some(p) = s.idle_ps.pop() {
+                    self.npidle.fetch_sub(1, Ordering::SeqCst);
+                    let target = target.arc();
+                    target.give_p(&mut s, p, false);
+                    wired.push(target);
+                    continue;
+                }
+            }
+            if s.closed {
+                wired.clear();
+                drop(s);
+                self.discard(g);
+                return;
+            }
+            s.global.push_back(g);
+            queued += 1;
+        }
+        self.global_len.store(s.global.len(), Ordering::SeqCst);
+        drop(s);
+        for m in wired {
+            m.wake.notify();
+        }
+        if queued > 0 {
+            self.wakep();
+        }
+    }
+
+    /// Sets `g`'s park token (caller holds the scheduler lock). True if `g` was parked and is now ours
+    /// to queue; false if it was running (the token makes its next park return at once).
+    fn claim_parked(g: &G) -> bool {
         loop {
             let st = g.park_state.load(Ordering::Acquire);
+            if st == g::NOTIFIED {
+                return false;
+            }
             let to = if st == g::PARKED {
                 g::IDLE
             } else {
                 g::NOTIFIED
             };
-            if st == g::NOTIFIED {
-                return;
-            }
             // AcqRel: as in `park::unpark_g`.
             if g.park_state
                 .compare_exchange(st, to, Ordering::AcqRel, Ordering::Acquire)
                 .is_ok()
             {
-                if st != g::PARKED {
-                    return;
-                }
-                break;
+                return st == g::PARKED;
             }
         }
-        g.set_status(Status::Runnable);
-        if let Some(target) = g.wired_m() {
-            if let Some(p) = s.idle_ps.pop() {
-                self.npidle.fetch_sub(1, Ordering::SeqCst);
-                let target = target.arc();
-                target.give_p(&mut s, p, false);
-                drop(s);
-                target.wake.notify();
-                return;
-            }
-        }
-        if s.closed {
-            drop(s);
-            self.discard(g.clone());
-            return;
-        }
-        // Still under the lock (see above).
-        s.global.push_back(g.clone());
-        self.global_len.store(s.global.len(), Ordering::SeqCst);
-        drop(s);
-        self.wakep();
     }
 
     pub(crate) fn global_len(&self) -> usize {
