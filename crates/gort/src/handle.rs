@@ -2,43 +2,17 @@
 
 use std::any::Any;
 use std::fmt;
+use std::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe, Location};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use crate::park::{self, Unparker, WaitReason};
-use crate::sched::g::Cancelled;
+use crate::park::{self, WaitReason};
+use crate::sched::g::{Cancelled, G};
 use crate::sched::{current, Runtime};
 
 /// The payload a [`JoinHandle::join`] returns for a goroutine the runtime cancelled.
 pub(crate) fn cancelled_payload() -> Box<dyn Any + Send> {
     Box::new("gort: goroutine cancelled: the runtime shut down before it finished")
-}
-
-/// Where a goroutine's result goes, and who waits for it.
-struct Packet<T> {
-    done: AtomicBool,
-    state: Mutex<PacketState<T>>,
-}
-
-struct PacketState<T> {
-    result: Option<std::thread::Result<T>>,
-    waiter: Option<Unparker>,
-}
-
-impl<T> Packet<T> {
-    fn complete(&self, r: std::thread::Result<T>) {
-        let waiter = {
-            let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            s.result = Some(r);
-            // Release: pairs with the Acquire in `is_finished`.
-            self.done.store(true, Ordering::Release);
-            s.waiter.take()
-        };
-        if let Some(w) = waiter {
-            w.unpark();
-        }
-    }
 }
 
 /// An owned permission to join a goroutine (wait for it to finish and take its value), like
@@ -51,20 +25,22 @@ impl<T> Packet<T> {
 /// });
 /// ```
 pub struct JoinHandle<T> {
-    id: u64,
-    packet: Arc<Packet<T>>,
+    /// The goroutine itself: its result lands in it (`G::complete`), so a goroutine costs no separate
+    /// allocation for it while it runs or parks.
+    g: Arc<G>,
+    _result: PhantomData<fn() -> T>,
 }
 
-impl<T> fmt::Debug for JoinHandle<T> {
+impl<T: 'static> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle")
-            .field("id", &self.id)
+            .field("id", &self.g.id)
             .field("finished", &self.is_finished())
             .finish()
     }
 }
 
-impl<T> JoinHandle<T> {
+impl<T: 'static> JoinHandle<T> {
     /// Waits for the goroutine to finish; parks the calling goroutine (or blocks the calling thread)
     /// meanwhile. Returns its value, or `Err` with the panic payload if it panicked (the panic hook has
     /// printed the message with the goroutine's id). A goroutine cancelled because the runtime shut
@@ -80,12 +56,10 @@ impl<T> JoinHandle<T> {
     #[track_caller]
     pub fn join(self) -> std::thread::Result<T> {
         loop {
-            {
-                let mut s = self.packet.state.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some(r) = s.result.take() {
-                    return r;
-                }
-                s.waiter = Some(park::current());
+            if let Some(r) = self.g.take_result(park::current()) {
+                return *r
+                    .downcast::<std::thread::Result<T>>()
+                    .expect("a goroutine's result has the type its JoinHandle names");
             }
             park::park(WaitReason::Join);
         }
@@ -101,7 +75,7 @@ impl<T> JoinHandle<T> {
     /// });
     /// ```
     pub fn id(&self) -> u64 {
-        self.id
+        self.g.id
     }
 
     /// True once the goroutine has finished (returned, panicked or been cancelled).
@@ -116,7 +90,7 @@ impl<T> JoinHandle<T> {
     /// });
     /// ```
     pub fn is_finished(&self) -> bool {
-        self.packet.done.load(Ordering::Acquire)
+        self.g.is_done()
     }
 }
 
@@ -172,16 +146,8 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let packet = Arc::new(Packet {
-        done: AtomicBool::new(false),
-        state: Mutex::new(PacketState {
-            result: None,
-            waiter: None,
-        }),
-    });
-    let out = packet.clone();
     let body = Box::new(move |cancelled: bool| {
-        let r = if cancelled {
+        let r: std::thread::Result<T> = if cancelled {
             drop(f);
             Err(cancelled_payload())
         } else {
@@ -193,10 +159,16 @@ where
                 }
             })
         };
-        out.complete(r);
+        let me = current::current_g_ptr();
+        // SAFETY: the body runs as the goroutine itself, which is alive while it runs.
+        let me = unsafe { &*me };
+        me.complete(Box::new(r));
     });
     let g = rt.spawn_g(body, parent, at);
-    JoinHandle { id: g.id, packet }
+    JoinHandle {
+        g,
+        _result: PhantomData,
+    }
 }
 
 /// A handle to a running runtime, for spawning goroutines from plain OS threads.

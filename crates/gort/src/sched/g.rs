@@ -9,19 +9,18 @@
 //! the one unparker that wins the CAS and makes the G runnable. That CAS is what makes "ready exactly once"
 //! hold, however many threads unpark at once.
 
+use std::any::Any;
 use std::cell::UnsafeCell;
 use std::panic::Location;
-use std::sync::atomic::{
-    AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering,
-};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
 
 use corosensei::{Coroutine, Yielder};
 
 use super::m::MShared;
 use super::Runtime;
 use crate::local::LocalMap;
-use crate::park::WaitReason;
+use crate::park::{Unparker, WaitReason};
 use crate::stack::GoroutineStack;
 
 /// What a goroutine tells its M when it suspends.
@@ -72,8 +71,15 @@ pub(crate) struct Exec {
     pub(crate) start: Option<Body>,
     /// The coroutine, from the first run until exit.
     pub(crate) coroutine: Option<GCoroutine>,
-    /// Guard range and size of the stack, for the overflow handler.
-    pub(crate) guard: (usize, usize, usize),
+    /// Low end of the stack's guard page (its size is the stack pool's), for the overflow handler.
+    pub(crate) guard_lo: usize,
+}
+
+/// Where `JoinHandle::join` finds a goroutine's result.
+#[derive(Default)]
+struct JoinSlot {
+    result: Option<Box<dyn Any + Send>>,
+    waiter: Option<Unparker>,
 }
 
 pub(crate) struct G {
@@ -105,10 +111,14 @@ pub(crate) struct G {
     /// while it runs (Release), read by whoever readies it after it parked (Acquire); the M outlives the
     /// wiring, since a wired M only exits after its G does.
     pub(crate) wired_m: AtomicPtr<MShared>,
+    /// Set once the body has finished and `join` holds its result.
+    done: AtomicBool,
+    /// The finished body's result (a boxed `std::thread::Result<T>`), and who waits for it.
+    join: Mutex<JoinSlot>,
     /// The number of this G's armed park timer, 0 if none (see `timers.rs`).
     pub(crate) timer_seq: AtomicU64,
     /// This G's slot in the runtime's registry (see `registry.rs`).
-    pub(crate) registry_slot: AtomicUsize,
+    pub(crate) registry_slot: AtomicU32,
     pub(crate) parent: u64,
     pub(crate) created_at: &'static Location<'static>,
 }
@@ -135,7 +145,7 @@ impl G {
             exec: UnsafeCell::new(Exec {
                 start: Some(start),
                 coroutine: None,
-                guard: (0, 0, 0),
+                guard_lo: 0,
             }),
             yielder: AtomicPtr::new(std::ptr::null_mut()),
             locals: UnsafeCell::new(LocalMap::default()),
@@ -148,8 +158,10 @@ impl G {
             cancelled: AtomicBool::new(false),
             lock_count: AtomicU32::new(0),
             wired_m: AtomicPtr::new(std::ptr::null_mut()),
+            done: AtomicBool::new(false),
+            join: Mutex::new(JoinSlot::default()),
             timer_seq: AtomicU64::new(0),
-            registry_slot: AtomicUsize::new(usize::MAX),
+            registry_slot: AtomicU32::new(u32::MAX),
             parent,
             created_at,
         }
@@ -187,6 +199,34 @@ impl G {
         // SAFETY: the caller runs on this G's stack, so its coroutine has started and set the yielder,
         // which lives at the base of that stack for as long as the coroutine runs.
         unsafe { (*y).suspend(why) }
+    }
+
+    /// Stores the body's result and wakes a waiting `join`.
+    pub(crate) fn complete(&self, result: Box<dyn Any + Send>) {
+        let waiter = {
+            let mut j = self.join.lock().unwrap_or_else(|e| e.into_inner());
+            j.result = Some(result);
+            // Release: pairs with the Acquire in `is_done`.
+            self.done.store(true, Ordering::Release);
+            j.waiter.take()
+        };
+        if let Some(w) = waiter {
+            w.unpark();
+        }
+    }
+
+    /// Takes the result if the body has finished; otherwise records `waiter` to be woken when it does.
+    pub(crate) fn take_result(&self, waiter: Unparker) -> Option<Box<dyn Any + Send>> {
+        let mut j = self.join.lock().unwrap_or_else(|e| e.into_inner());
+        let r = j.result.take();
+        if r.is_none() {
+            j.waiter = Some(waiter);
+        }
+        r
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.done.load(Ordering::Acquire)
     }
 
     pub(crate) fn status(&self) -> Status {

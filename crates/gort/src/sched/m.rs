@@ -461,9 +461,9 @@ impl MLocal {
         }
         stack::set_running(Some(stack::RunningStack {
             goroutine_id: g.id,
-            guard_lo: exec.guard.0,
-            guard_hi: exec.guard.1,
-            size: exec.guard.2,
+            guard_lo: exec.guard_lo,
+            guard_hi: exec.guard_lo + crate::stack::page_size(),
+            size: rt.stacks.stack_size(),
         }));
         let result = exec.coroutine.as_mut().expect("coroutine").resume(());
         stack::set_running(None);
@@ -590,7 +590,9 @@ impl MLocal {
         let size = stack.size();
         // SAFETY: we own the G's execution state (see `execute`).
         let exec = unsafe { g.exec() };
-        exec.guard = (lo, hi, size);
+        debug_assert_eq!(hi - lo, crate::stack::page_size());
+        debug_assert_eq!(size, self.rt.stacks.stack_size());
+        exec.guard_lo = lo;
         let start = exec.start.take().expect("a new G has its body");
         let gp: *const G = Arc::as_ptr(g);
         let gp = gp as usize;

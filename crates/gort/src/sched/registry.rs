@@ -3,7 +3,7 @@
 //! A slab: each G remembers its slot, so insert and remove are O(1) with no hashing, which matters
 //! because every spawn and every exit goes through here.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use super::g::G;
@@ -15,7 +15,7 @@ pub(crate) struct Registry {
 }
 
 impl Registry {
-    pub(crate) fn insert(&mut self, g: Arc<G>, slot: &AtomicUsize) {
+    pub(crate) fn insert(&mut self, g: Arc<G>, slot: &AtomicU32) {
         let i = match self.free.pop() {
             Some(i) => i,
             None => {
@@ -24,12 +24,12 @@ impl Registry {
             }
         };
         // Relaxed: the slot index is only read under the registry lock, which orders it.
-        slot.store(i, Ordering::Relaxed);
+        slot.store(i as u32, Ordering::Relaxed);
         self.slots[i] = Some(g);
     }
 
     pub(crate) fn remove(&mut self, g: &G) {
-        let i = g.registry_slot.load(Ordering::Relaxed);
+        let i = g.registry_slot.load(Ordering::Relaxed) as usize;
         if self
             .slots
             .get(i)

@@ -67,7 +67,6 @@ impl StackPool {
     }
 
     /// Usable bytes of each stack of this pool.
-    #[cfg_attr(not(test), allow(dead_code))] // inspected by the tests
     pub(crate) fn stack_size(&self) -> usize {
         self.stack_size
     }
