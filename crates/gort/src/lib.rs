@@ -1,5 +1,181 @@
-//! gort: Go's goroutine runtime in Rust.
+//! # gort: Go's goroutine runtime, in Rust
+//!
+//! Cheap stackful goroutines multiplexed on a few OS threads by a Go-style scheduler (Ps with local
+//! run queues, work stealing, hand-off around blocking calls, a monitor thread), deadlock detection,
+//! goroutine dumps, and exact, fast wiring of a goroutine to its OS thread
+//! ([`lock_os_thread`]) — the feature Go added in 2009 so that its debugger could make every ptrace
+//! call from one thread.
+//!
+//! ```
+//! gort::run(|| {
+//!     let h = gort::spawn(|| 6 * 7);
+//!     assert_eq!(h.join().unwrap(), 42);
+//! });
+//! ```
+//!
+//! The rules the runtime keeps are in `docs/semantics.md` of the shared docs; each module says which
+//! part it implements. Start reading at [`sched`](crate::sched)'s module comment (in the source).
+//!
+//! ## Goroutines and thread-locals
+//! A goroutine that is not wired may resume on another OS thread after any blocking point, so a
+//! `thread_local!` read across such a point may see another thread's value. Use
+//! [`goroutine_local!`] for per-goroutine state, or wire the goroutine with [`lock_os_thread`].
 #![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+mod builder;
+mod dump;
+mod handle;
+mod local;
 pub(crate) mod park;
 pub(crate) mod sched;
+pub(crate) mod stack;
+
+pub use builder::{
+    run, BuildError, Builder, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE, MAX_STACK_SIZE, MIN_STACK_SIZE,
+    MIN_THREADS,
+};
+pub use handle::{spawn, Handle, JoinHandle};
+pub use local::GoroutineLocal;
 pub use park::WaitReason;
+
+/// The most nested [`lock_os_thread`] calls one goroutine may make.
+pub const MAX_LOCK_NESTING: u32 = sched::wire::MAX_LOCK_NESTING;
+
+/// Lets other goroutines run: the caller goes to the tail of the global run queue (semantics 1.6).
+/// On a plain OS thread it is `std::thread::yield_now`.
+///
+/// ```
+/// gort::Builder::new().max_procs(1).run(|| {
+///     let h = gort::spawn(|| 1);
+///     while !h.is_finished() {
+///         gort::yield_now(); // lets the spawned goroutine run on our only P
+///     }
+/// });
+/// ```
+pub fn yield_now() {
+    sched::park::yield_now()
+}
+
+/// Wires the calling goroutine to the OS thread it runs on now (Go's `runtime.LockOSThread`).
+///
+/// Until a matching number of [`unlock_os_thread`] calls, the goroutine runs only on this thread and
+/// the thread runs no other goroutine (semantics 2). Calls nest. O(1): it never blocks, yields or
+/// migrates. If the goroutine exits while wired, its thread exits too, so thread state it changed
+/// (`unshare`, `setns`, signal masks, ptrace relationships…) cannot leak to other goroutines.
+/// On a plain OS thread it does nothing.
+///
+/// # Panics
+/// With `lock_os_thread nesting overflow` beyond [`MAX_LOCK_NESTING`] nested calls.
+///
+/// ```
+/// gort::run(|| {
+///     gort::lock_os_thread();
+///     let tid = gort::thread_id();
+///     gort::yield_now();
+///     assert_eq!(gort::thread_id(), tid); // still on the same thread
+///     gort::unlock_os_thread();
+/// });
+/// ```
+pub fn lock_os_thread() {
+    sched::wire::lock_os_thread()
+}
+
+/// Undoes one [`lock_os_thread`]. When the count reaches zero the goroutine is unwired and its thread
+/// rejoins the pool at once. Without a matching lock it does nothing.
+///
+/// ```
+/// gort::run(|| {
+///     gort::unlock_os_thread(); // no-op: not wired
+///     gort::lock_os_thread();
+///     gort::lock_os_thread();
+///     gort::unlock_os_thread();
+///     assert!(gort::is_locked_to_thread()); // still one level deep
+///     gort::unlock_os_thread();
+///     assert!(!gort::is_locked_to_thread());
+/// });
+/// ```
+pub fn unlock_os_thread() {
+    sched::wire::unlock_os_thread()
+}
+
+/// True if the calling goroutine is wired to its thread.
+///
+/// ```
+/// gort::run(|| {
+///     assert!(!gort::is_locked_to_thread());
+///     gort::lock_os_thread();
+///     assert!(gort::is_locked_to_thread());
+///     gort::unlock_os_thread();
+/// });
+/// ```
+pub fn is_locked_to_thread() -> bool {
+    sched::wire::is_locked_to_thread()
+}
+
+/// The kernel's id (`gettid`) of the OS thread running the caller.
+///
+/// ```
+/// let tid = gort::thread_id();
+/// assert!(std::path::Path::new(&format!("/proc/self/task/{tid}")).exists());
+/// ```
+pub fn thread_id() -> u64 {
+    // SAFETY: gettid has no preconditions and cannot fail.
+    unsafe { libc::gettid() as u64 }
+}
+
+/// The calling goroutine's id (the main goroutine is 1), or 0 on a plain OS thread.
+///
+/// ```
+/// gort::run(|| {
+///     assert_eq!(gort::goroutine_id(), 1);
+///     assert_ne!(gort::spawn(gort::goroutine_id).join().unwrap(), 1);
+/// });
+/// assert_eq!(gort::goroutine_id(), 0);
+/// ```
+pub fn goroutine_id() -> u64 {
+    sched::current::goroutine_id().unwrap_or(0)
+}
+
+/// How many goroutines of the current runtime are alive (0 on a plain thread).
+///
+/// ```
+/// gort::run(|| {
+///     assert_eq!(gort::num_goroutine(), 1);
+/// });
+/// ```
+pub fn num_goroutine() -> usize {
+    sched::current::with_m(|m| m.rt().live.load(std::sync::atomic::Ordering::SeqCst)).unwrap_or(0)
+}
+
+/// Runs `f`, a blocking call (a system call, a blocking C function), without holding a P: while it
+/// blocks, other goroutines run in its place (semantics 3). `f` runs on the calling OS thread, which
+/// matters for wired goroutines. On a plain OS thread it just calls `f`.
+///
+/// ```
+/// gort::Builder::new().max_procs(1).run(|| {
+///     let sleeper = gort::spawn(|| gort::syscall(|| std::thread::sleep(std::time::Duration::from_millis(50))));
+///     // Meanwhile this goroutine keeps running on the only P.
+///     let h = gort::spawn(|| 2 + 2);
+///     assert_eq!(h.join().unwrap(), 4);
+///     sleeper.join().unwrap();
+/// });
+/// ```
+#[track_caller]
+pub fn syscall<R>(f: impl FnOnce() -> R) -> R {
+    sched::syscall::syscall(f)
+}
+
+/// A dump of every goroutine of the current runtime in Go's layout: id, state (with Go's wait reasons:
+/// `chan receive`, `sleep`, `sync.Mutex.Lock`…), `N minutes` after a minute of waiting,
+/// `locked to thread`, where it blocked and where it was created. Empty on a plain thread.
+///
+/// ```
+/// gort::run(|| {
+///     let d = gort::dump();
+///     assert!(d.starts_with("goroutine 1 [running]:"));
+/// });
+/// ```
+pub fn dump() -> String {
+    sched::current::with_m(|m| m.rt().dump()).unwrap_or_default()
+}

@@ -28,6 +28,7 @@ pub(crate) use crate::sched::park::{current, park, park_until, Unparker};
 /// Why a goroutine waits, in the words of Go's goroutine dumps (semantics 4.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[repr(u8)]
 pub enum WaitReason {
     /// Blocked in `Chan::recv` or ranging over a channel.
     ChanReceive,
@@ -60,6 +61,26 @@ pub enum WaitReason {
 }
 
 impl WaitReason {
+    pub(crate) fn from_u8(v: u8) -> WaitReason {
+        const ALL: [WaitReason; 14] = [
+            WaitReason::ChanReceive,
+            WaitReason::ChanSend,
+            WaitReason::Select,
+            WaitReason::SelectNoCases,
+            WaitReason::Sleep,
+            WaitReason::IoWait,
+            WaitReason::MutexLock,
+            WaitReason::RwMutexRLock,
+            WaitReason::RwMutexLock,
+            WaitReason::WaitGroupWait,
+            WaitReason::CondWait,
+            WaitReason::Semacquire,
+            WaitReason::Syscall,
+            WaitReason::Join,
+        ];
+        ALL.get(v as usize).copied().unwrap_or(WaitReason::Semacquire)
+    }
+
     /// The words Go's runtime prints for this reason.
     pub fn as_str(self) -> &'static str {
         match self {

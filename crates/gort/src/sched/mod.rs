@@ -1,3 +1,521 @@
-//! The scheduler (placeholder module header; the design comment lands with the scheduler).
+//! The scheduler: goroutines (G) multiplexed on OS threads (M) under `max_procs` processors (P).
+//!
+//! # Design
+//!
+//! The vocabulary and most of the policy are Go's (`runtime/proc.go`); semantics.md states the rules.
+//!
+//! **G** (`g.rs`) is a goroutine: a corosensei coroutine on a pooled, guard-paged stack, plus a park
+//! token. A G does not own a stack until it first runs, so a million queued-but-not-started goroutines
+//! cost a closure each.
+//!
+//! **P** (`p.rs`) is the right to run goroutine code. Each has a local run queue with a `runnext` slot.
+//! An M must hold a P to run a G; idle Ps sit on the idle list in [`Sched`].
+//!
+//! **M** (`m.rs`) is an OS thread running the scheduler loop on its own stack: find a runnable G
+//! (`runnext`, local FIFO, every 61st time the global queue first, then the global queue, then steal
+//! half of another P's FIFO), resume it, and act on what it suspended with (park, yield, need a P).
+//! The thread that called `run` is the first M and holds the first P. Other Ms are created on demand,
+//! always by the template thread (`template.rs`, semantics 2.6), and sleep on a [`wake::WakeSignal`]
+//! of their own when idle.
+//!
+//! **Spinning.** When work appears (a spawn, an unpark, a timer) and a P is idle, `wakep` wakes one M
+//! to look for it, unless an M is already looking (`nmspinning`). A spinning M that finds work wakes
+//! the next one, so wake-ups spread one at a time instead of stampeding. An M gives up its P only after
+//! re-checking every queue with the P already published as idle, which closes the race with a
+//! concurrent `ready` (that either sees the idle P and wakes someone, or its G is seen by the re-check).
+//!
+//! **Wiring** (`wire.rs`, semantics 2). A wired G parks with `stay`: its M gives its P away and waits on
+//! its own signal. Whoever readies the G hands it an idle P directly; if none is idle, the G is queued,
+//! and the M that dequeues it passes its own P to the wired M (Go's `startlockedm`) and goes idle.
+//!
+//! **Syscalls and stuck goroutines** (`syscall.rs`, `sysmon.rs`, semantics 1.7 and 3). A G inside
+//! `gort::syscall` marks its P `Syscall`; sysmon takes such a P after 20 µs if work is waiting and hands
+//! it to another M. Sysmon does the same to a P whose G has run 10 ms without a scheduling point (say,
+//! a plain `std::thread::sleep`): the G keeps its thread, the P and its queue move on. An M learns that it
+//! lost its P from the failed CAS on the P's state word at its next scheduling point.
+//!
+//! **Ending** (semantics 4). When the main G returns, every other G is cancelled: marked, and unparked,
+//! so that it unwinds from its park point (on its own thread if wired). When the last one is gone,
+//! every M leaves its loop and `run` joins the threads. The deadlock check runs whenever an M goes idle
+//! (and on sysmon's ticks): no M running, no G in a syscall, no timer armed, no outside thread parked
+//! on a gort primitive, yet goroutines alive — then the dump is taken and everything is cancelled.
+//!
+//! # Locks
+//! `Runtime::sched` (global queue, idle Ps and Ms, M counts) is taken before the registry lock (the
+//! deadlock check dumps under it), never after; a P's queue lock is a leaf.
+
+pub(crate) mod current;
+pub(crate) mod g;
+pub(crate) mod m;
+pub(crate) mod p;
 pub(crate) mod park;
+pub(crate) mod run;
+pub(crate) mod syscall;
+pub(crate) mod sysmon;
+pub(crate) mod template;
 pub(crate) mod timers;
+pub(crate) mod wake;
+pub(crate) mod wire;
+
+use std::collections::{HashMap, VecDeque};
+use std::panic::Location;
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use g::{Status, G};
+use m::MShared;
+use p::{pack, PState, P};
+use timers::TimerQueue;
+
+use crate::builder::Config;
+use crate::stack::StackPool;
+
+/// Runtime lifecycle (`Runtime::phase`).
+pub(crate) const PHASE_RUNNING: u8 = 0;
+/// Main returned (or deadlock): goroutines are being cancelled.
+pub(crate) const PHASE_DRAINING: u8 = 1;
+/// Every goroutine is gone: Ms leave their loops.
+pub(crate) const PHASE_STOPPING: u8 = 2;
+
+/// State under the scheduler lock.
+pub(crate) struct Sched {
+    pub(crate) global: VecDeque<Arc<G>>,
+    pub(crate) idle_ps: Vec<usize>,
+    /// Idle Ms, waiting for `startm` to hand them a P.
+    pub(crate) idle_ms: Vec<Arc<MShared>>,
+    /// Every M alive (for the stop broadcast).
+    pub(crate) all_ms: Vec<Arc<MShared>>,
+    /// Wired Ms asleep waiting for their G (they count as idle for the deadlock check, 2.10).
+    pub(crate) nm_wired_idle: usize,
+    /// Ms alive or being created, the main thread's included.
+    pub(crate) mcount: usize,
+    /// Threads started by this runtime (Ms, sysmon, template), to be joined by `run`.
+    pub(crate) threads: Vec<(Option<Arc<MShared>>, JoinHandle<()>)>,
+}
+
+/// Why the runtime is ending.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    /// The deadlock report (message and dump), if that is why.
+    pub(crate) deadlock: Option<String>,
+}
+
+pub(crate) struct Runtime {
+    pub(crate) config: Config,
+    pub(crate) ps: Box<[P]>,
+    sched: Mutex<Sched>,
+    /// Length of `Sched::global`, readable without the lock (SeqCst, like `P::len`).
+    global_len: AtomicUsize,
+    /// Idle Ps. SeqCst: the lost-wake-up argument pairs it with the queue lengths (see `release_p`).
+    pub(crate) npidle: AtomicUsize,
+    /// Ms looking for work. SeqCst for the same reason.
+    pub(crate) nmspinning: AtomicUsize,
+    pub(crate) stacks: StackPool,
+    pub(crate) timers: Arc<TimerQueue>,
+    registry: Mutex<HashMap<u64, Arc<G>>>,
+    next_gid: AtomicU64,
+    next_mid: AtomicU64,
+    /// Live goroutines (num_goroutine).
+    pub(crate) live: AtomicUsize,
+    /// Goroutines inside `gort::syscall`.
+    pub(crate) in_syscall: AtomicUsize,
+    /// PHASE_*; SeqCst: read by every M loop and by `spawn`.
+    pub(crate) phase: AtomicU8,
+    pub(crate) outcome: Mutex<Outcome>,
+    pub(crate) start: Instant,
+    /// Sends thread-creation requests to the template thread (None once stopped).
+    pub(crate) template: Mutex<Option<std::sync::mpsc::Sender<template::NewM>>>,
+    /// The main thread's M, woken when the runtime stops.
+    pub(crate) main_m: Mutex<Option<Arc<MShared>>>,
+}
+
+impl Runtime {
+    pub(crate) fn new(config: Config) -> Runtime {
+        let procs = config.max_procs;
+        Runtime {
+            ps: (0..procs).map(|_| P::new()).collect(),
+            sched: Mutex::new(Sched {
+                global: VecDeque::new(),
+                idle_ps: (0..procs).rev().collect(),
+                idle_ms: Vec::new(),
+                all_ms: Vec::new(),
+                nm_wired_idle: 0,
+                mcount: 0,
+                threads: Vec::new(),
+            }),
+            global_len: AtomicUsize::new(0),
+            npidle: AtomicUsize::new(procs),
+            nmspinning: AtomicUsize::new(0),
+            stacks: StackPool::new(config.stack_size),
+            timers: TimerQueue::new(),
+            registry: Mutex::new(HashMap::new()),
+            next_gid: AtomicU64::new(1),
+            next_mid: AtomicU64::new(1),
+            live: AtomicUsize::new(0),
+            in_syscall: AtomicUsize::new(0),
+            phase: AtomicU8::new(PHASE_RUNNING),
+            outcome: Mutex::new(Outcome::default()),
+            start: Instant::now(),
+            template: Mutex::new(None),
+            main_m: Mutex::new(None),
+            config,
+        }
+    }
+
+    pub(crate) fn sched(&self) -> MutexGuard<'_, Sched> {
+        self.sched.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn registry(&self) -> MutexGuard<'_, HashMap<u64, Arc<G>>> {
+        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn nanos_since_start(&self) -> u64 {
+        self.start.elapsed().as_nanos() as u64
+    }
+
+    pub(crate) fn phase(&self) -> u8 {
+        self.phase.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn next_mid(&self) -> u64 {
+        self.next_mid.fetch_add(1, Ordering::Relaxed)
+    }
+
+    // ---- goroutine creation -------------------------------------------------------------------
+
+    /// Creates a G and makes it runnable. From an M of this runtime holding a P it goes to that P's
+    /// `runnext` (semantics 1.1); from anywhere else to the global queue.
+    pub(crate) fn spawn_g(
+        self: &Arc<Self>,
+        start: g::Body,
+        parent: u64,
+        at: &'static Location<'static>,
+    ) -> Arc<G> {
+        let g = self.new_g(start, parent, at);
+        self.ready(g.clone(), true);
+        g
+    }
+
+    /// Creates and registers a G, not yet queued.
+    pub(crate) fn new_g(
+        self: &Arc<Self>,
+        start: g::Body,
+        parent: u64,
+        at: &'static Location<'static>,
+    ) -> Arc<G> {
+        let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
+        let g = Arc::new(G::new(id, self.clone(), start, parent, at));
+        self.live.fetch_add(1, Ordering::SeqCst);
+        self.registry().insert(id, g.clone());
+        if self.phase() != PHASE_RUNNING {
+            // Spawned while the runtime ends: it is cancelled before it starts (its body is dropped
+            // and its JoinHandle reports the cancellation).
+            g.cancelled.store(true, Ordering::Release);
+        }
+        g
+    }
+
+    /// A G is gone: forget it, and stop the runtime if it was the last one that matters.
+    pub(crate) fn g_exited(&self, g: &G) {
+        g.set_status(Status::Dead);
+        self.registry().remove(&g.id);
+        self.live.fetch_sub(1, Ordering::SeqCst);
+        if g.id == 1 {
+            self.begin_shutdown(None);
+        }
+        self.maybe_stop();
+    }
+
+    /// After main returns: stop once only goroutines stuck in `gort::syscall` remain (4.1).
+    pub(crate) fn maybe_stop(&self) {
+        if self.phase() != PHASE_DRAINING {
+            return;
+        }
+        let live = self.live.load(Ordering::SeqCst);
+        let sys = self.in_syscall.load(Ordering::SeqCst);
+        if live <= sys
+            && self
+                .phase
+                .compare_exchange(PHASE_DRAINING, PHASE_STOPPING, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+        {
+            let ms: Vec<Arc<MShared>> = self.sched().all_ms.clone();
+            for m in ms {
+                m.wake.notify();
+            }
+            if let Some(m) = self.main_m.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+                m.wake.notify();
+            }
+            self.timers.shutdown();
+            self.template.lock().unwrap_or_else(|e| e.into_inner()).take();
+        }
+    }
+
+    /// Cancels every goroutine but main (or every one, on deadlock) and moves to DRAINING.
+    pub(crate) fn begin_shutdown(&self, deadlock: Option<String>) {
+        let is_deadlock = deadlock.is_some();
+        if let Some(report) = deadlock {
+            self.outcome.lock().unwrap_or_else(|e| e.into_inner()).deadlock.get_or_insert(report);
+        }
+        if self
+            .phase
+            .compare_exchange(PHASE_RUNNING, PHASE_DRAINING, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
+            return;
+        }
+        let gs: Vec<Arc<G>> = self.registry().values().cloned().collect();
+        for g in gs {
+            if g.id == 1 && !is_deadlock {
+                continue;
+            }
+            // Release: pairs with the Acquire in `G::is_cancelled`.
+            g.cancelled.store(true, Ordering::Release);
+            park::Unparker::from_g(g).unpark();
+        }
+    }
+
+    /// After the stop: goroutines spawned (from outside) in the instant the runtime stopped never got
+    /// to run. Their bodies are told they were cancelled, so their closures drop and their `JoinHandle`s
+    /// report it instead of waiting forever.
+    pub(crate) fn drain_leftovers(&self) {
+        let mut left: Vec<Arc<G>> = std::mem::take(&mut self.sched().global).into();
+        self.global_len.store(0, Ordering::SeqCst);
+        for p in self.ps.iter() {
+            left.extend(p.drain());
+        }
+        for g in left {
+            // SAFETY: the runtime has stopped: no M runs or will run these Gs.
+            let exec = unsafe { g.exec() };
+            if let Some(start) = exec.start.take() {
+                start(true);
+                self.registry().remove(&g.id);
+                self.live.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    // ---- run queues ---------------------------------------------------------------------------
+
+    /// Makes a G runnable. `next`: into the current P's `runnext` (the readier's slice is inherited).
+    pub(crate) fn ready(self: &Arc<Self>, g: Arc<G>, next: bool) {
+        g.set_status(Status::Runnable);
+        if let Some(target) = g.wired_m() {
+            // Wired (or pinned): it may only run on its own M.
+            let target = target.arc();
+            let p = {
+                let mut s = self.sched();
+                let p = s.idle_ps.pop();
+                if let Some(p) = p {
+                    self.npidle.fetch_sub(1, Ordering::SeqCst);
+                    target.give_p(&mut s, p, false);
+                }
+                p
+            };
+            if p.is_some() {
+                target.wake.notify();
+                return;
+            }
+        }
+        let local = current::with_m(|m| {
+            if !Arc::ptr_eq(m.rt(), self) {
+                return None;
+            }
+            m.p().filter(|&p| {
+                let st = self.ps[p].state.load(Ordering::Relaxed);
+                st == pack(m.id(), PState::Running) || st == pack(m.id(), PState::Sched)
+            })
+        })
+        .flatten();
+        match local {
+            Some(p) => {
+                let p = &self.ps[p];
+                let next = next && !p.slice_expired.load(Ordering::Relaxed);
+                if let Some(overflow) = p.push(g, next) {
+                    self.push_global(overflow);
+                }
+            }
+            None => self.push_global([g]),
+        }
+        self.wakep();
+    }
+
+    pub(crate) fn global_len(&self) -> usize {
+        self.global_len.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn push_global(&self, gs: impl IntoIterator<Item = Arc<G>>) {
+        let mut s = self.sched();
+        s.global.extend(gs);
+        self.global_len.store(s.global.len(), Ordering::SeqCst);
+    }
+
+    /// Takes a batch from the global queue for P `p`: one to run, the rest into its FIFO.
+    pub(crate) fn take_global(&self, p: &P, max: usize) -> Option<Arc<G>> {
+        if self.global_len() == 0 {
+            return None;
+        }
+        let mut s = self.sched();
+        self.take_global_locked(&mut s, p, max)
+    }
+
+    pub(crate) fn take_global_locked(&self, s: &mut Sched, p: &P, max: usize) -> Option<Arc<G>> {
+        let n = s.global.len();
+        if n == 0 {
+            return None;
+        }
+        let take = (n / self.ps.len() + 1).min(max).min(n).min(p::LOCAL_CAP / 2);
+        let first = s.global.pop_front();
+        let batch: Vec<Arc<G>> = s.global.drain(..take - 1).collect();
+        let rest = p.push_batch(batch);
+        for g in rest.into_iter().rev() {
+            s.global.push_front(g);
+        }
+        self.global_len.store(s.global.len(), Ordering::SeqCst);
+        first
+    }
+
+    /// True if any queue holds a G.
+    pub(crate) fn any_work(&self) -> bool {
+        self.global_len() > 0 || self.ps.iter().any(|p| p.len() > 0)
+    }
+
+    // ---- idle Ps and Ms -----------------------------------------------------------------------
+
+    /// If a P is idle and nobody is looking for work, wake (or create) an M to look (Go's wakep).
+    pub(crate) fn wakep(self: &Arc<Self>) {
+        if self.npidle.load(Ordering::SeqCst) == 0 || self.phase() == PHASE_STOPPING {
+            return;
+        }
+        // Claim the single "looking" slot; the M we start releases it when it finds work.
+        if self.nmspinning.compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+            return;
+        }
+        let p = {
+            let mut s = self.sched();
+            let p = s.idle_ps.pop();
+            if p.is_some() {
+                self.npidle.fetch_sub(1, Ordering::SeqCst);
+            }
+            p
+        };
+        match p {
+            Some(p) => self.startm(p, true),
+            None => {
+                self.nmspinning.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// Runs P `p` on an idle M, or on a new one (Go's startm). The P is in transit (owner 0).
+    pub(crate) fn startm(self: &Arc<Self>, p: usize, spinning: bool) {
+        self.ps[p].state.store(pack(0, PState::Idle), Ordering::SeqCst);
+        let idle = {
+            let mut s = self.sched();
+            match s.idle_ms.pop() {
+                Some(m) => {
+                    m.give_p(&mut s, p, spinning);
+                    Some(m)
+                }
+                None => {
+                    s.mcount += 1;
+                    None
+                }
+            }
+        };
+        match idle {
+            Some(m) => m.wake.notify(),
+            None => template::request_m(self, p, spinning),
+        }
+    }
+
+    /// Gives up P `p` (Go's handoffp): to an M if work is waiting, else to the idle list.
+    pub(crate) fn handoff_p(self: &Arc<Self>, p: usize) {
+        if self.ps[p].len() > 0 || self.global_len() > 0 {
+            self.startm(p, false);
+            return;
+        }
+        if self.nmspinning.load(Ordering::SeqCst) + self.npidle.load(Ordering::SeqCst) == 0
+            && self.nmspinning.compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst).is_ok()
+        {
+            self.startm(p, true);
+            return;
+        }
+        self.release_p(p);
+    }
+
+    /// Puts P `p` on the idle list, then re-checks its queue: a `ready` that pushed into it before it
+    /// was published as idle saw `npidle` too early to wake anyone, so we must catch its G here.
+    pub(crate) fn release_p(self: &Arc<Self>, p: usize) {
+        {
+            let mut s = self.sched();
+            self.ps[p].state.store(pack(0, PState::Idle), Ordering::SeqCst);
+            s.idle_ps.push(p);
+            self.npidle.fetch_add(1, Ordering::SeqCst);
+        }
+        if self.ps[p].len() > 0 || self.global_len() > 0 {
+            self.wakep();
+        }
+    }
+
+    /// Takes an idle P, if any.
+    pub(crate) fn take_idle_p(&self) -> Option<usize> {
+        if self.npidle.load(Ordering::SeqCst) == 0 {
+            return None;
+        }
+        let mut s = self.sched();
+        let p = s.idle_ps.pop();
+        if p.is_some() {
+            self.npidle.fetch_sub(1, Ordering::SeqCst);
+        }
+        p
+    }
+
+    // ---- deadlock -----------------------------------------------------------------------------
+
+    /// Semantics 4.3, under the scheduler lock: is every goroutine blocked on something only another
+    /// goroutine could release? Returns the report if so.
+    pub(crate) fn check_dead(&self, s: &Sched) -> Option<String> {
+        if self.phase() != PHASE_RUNNING {
+            return None;
+        }
+        let idle = s.idle_ms.len() + s.nm_wired_idle;
+        if s.mcount > idle
+            || self.in_syscall.load(Ordering::SeqCst) > 0
+            || self.timers.armed() > 0
+            || park::external_parked() > 0
+            || self.live.load(Ordering::SeqCst) == 0
+            || !s.global.is_empty()
+            || self.ps.iter().any(|p| p.len() > 0)
+        {
+            return None;
+        }
+        Some(format!(
+            "fatal error: all goroutines are asleep - deadlock!\n\n{}",
+            self.dump()
+        ))
+    }
+
+    // ---- dump ---------------------------------------------------------------------------------
+
+    pub(crate) fn dump(&self) -> String {
+        let mut gs: Vec<Arc<G>> = self.registry().values().cloned().collect();
+        gs.sort_by_key(|g| g.id);
+        let now = self.nanos_since_start();
+        let current = current::goroutine_id();
+        crate::dump::format(&gs, now, current)
+    }
+}
+
+/// A fatal runtime error (Go's `throw`): the message, `fatal error: WHAT`, the goroutine dump, exit 2.
+pub(crate) fn fatal(rt: &Runtime, msg: &str, what: &str) -> ! {
+    use std::io::Write;
+    let dump = rt.dump();
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{msg}\nfatal error: {what}\n\n{dump}");
+    let _ = err.flush();
+    std::process::exit(2)
+}

@@ -1,27 +1,197 @@
-//! INTERIM: thread-only parking until the scheduler lands (replaced by the goroutine-aware version).
-use crate::park::WaitReason;
+//! The scheduler side of `crate::park`: parking a goroutine (switch away, free the thread) or a plain
+//! OS thread (block on its futex), behind one interface.
+
+use std::panic::Location;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
-#[derive(Clone, Debug)]
-pub(crate) struct Unparker(std::thread::Thread);
+use super::current;
+use super::g::{Cancelled, Suspend, G, IDLE, NOTIFIED, PARKED};
+use crate::park::WaitReason;
+
+/// OS threads outside any runtime parked on a gort primitive right now. While one is, no runtime reports
+/// a deadlock (semantics 4.3): that thread may yet release a goroutine. A count, not a synchronisation
+/// point; SeqCst to keep the deadlock check's reasoning simple.
+static EXTERNAL_PARKED: AtomicUsize = AtomicUsize::new(0);
+
+pub(crate) fn external_parked() -> usize {
+    EXTERNAL_PARKED.load(Ordering::SeqCst)
+}
+
+/// Wakes one parker: a goroutine or a plain thread.
+#[derive(Clone)]
+pub(crate) enum Unparker {
+    G(Arc<G>),
+    Thread(std::thread::Thread),
+}
+
+impl std::fmt::Debug for Unparker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unparker::G(g) => write!(f, "Unparker(goroutine {})", g.id),
+            Unparker::Thread(t) => write!(f, "Unparker(thread {:?})", t.id()),
+        }
+    }
+}
 
 impl Unparker {
+    pub(crate) fn from_g(g: Arc<G>) -> Unparker {
+        Unparker::G(g)
+    }
+
+    /// Sets the parker's token; makes it runnable if it is parked.
     pub(crate) fn unpark(&self) {
-        self.0.unpark()
+        match self {
+            Unparker::Thread(t) => t.unpark(),
+            Unparker::G(g) => unpark_g(g),
+        }
+    }
+
+    /// True if both wake the same parker.
+    #[allow(dead_code)]
+    pub(crate) fn same(&self, other: &Unparker) -> bool {
+        match (self, other) {
+            (Unparker::G(a), Unparker::G(b)) => Arc::ptr_eq(a, b),
+            (Unparker::Thread(a), Unparker::Thread(b)) => a.id() == b.id(),
+            _ => false,
+        }
     }
 }
 
+fn unpark_g(g: &Arc<G>) {
+    let mut s = g.park_state.load(Ordering::Acquire);
+    loop {
+        match s {
+            NOTIFIED => return,
+            // Release: what the unparker wrote before unparking is visible to the G when it sees the
+            // token (its Acquire CAS in `park_g`).
+            IDLE => match g.park_state.compare_exchange(IDLE, NOTIFIED, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => return,
+                Err(x) => s = x,
+            },
+            // Acquire: the M's Release CAS to PARKED published the G's saved context; winning this CAS
+            // makes us the one thread that readies it.
+            PARKED => match g.park_state.compare_exchange(PARKED, IDLE, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => {
+                    g.rt.ready(g.clone(), true);
+                    return;
+                }
+                Err(x) => s = x,
+            },
+            _ => unreachable!("bad park state"),
+        }
+    }
+}
+
+/// The current parker.
 pub(crate) fn current() -> Unparker {
-    Unparker(std::thread::current())
-}
-
-pub(crate) fn park(_reason: WaitReason) {
-    std::thread::park()
-}
-
-pub(crate) fn park_until(_reason: WaitReason, deadline: Instant) {
-    let now = Instant::now();
-    if deadline > now {
-        std::thread::park_timeout(deadline - now)
+    match current::current_g() {
+        Some(g) => Unparker::G(g),
+        None => Unparker::Thread(std::thread::current()),
     }
+}
+
+/// Parks the caller until unparked (spurious returns possible).
+#[track_caller]
+pub(crate) fn park(reason: WaitReason) {
+    park_inner(reason, None, Location::caller())
+}
+
+/// Parks the caller until unparked or `deadline` (spurious returns possible).
+#[track_caller]
+pub(crate) fn park_until(reason: WaitReason, deadline: Instant) {
+    park_inner(reason, Some(deadline), Location::caller())
+}
+
+fn park_inner(reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
+    let g = current::current_g_ptr();
+    if g.is_null() {
+        EXTERNAL_PARKED.fetch_add(1, Ordering::SeqCst);
+        match deadline {
+            None => std::thread::park(),
+            Some(d) => {
+                let now = Instant::now();
+                if d > now {
+                    std::thread::park_timeout(d - now);
+                }
+            }
+        }
+        EXTERNAL_PARKED.fetch_sub(1, Ordering::SeqCst);
+        return;
+    }
+    // SAFETY: the running G is alive while it runs, and we are it (see `current_g_ptr`).
+    let g = unsafe { &*g };
+    park_g(g, reason, deadline, at);
+}
+
+/// Unwinds the calling goroutine if the runtime has cancelled it (4.1). Not while it is already
+/// unwinding: a destructor that parks must get a normal (possibly spurious) return.
+pub(crate) fn check_cancel(g: &G) {
+    if g.is_cancelled() && !std::thread::panicking() {
+        std::panic::resume_unwind(Box::new(Cancelled));
+    }
+}
+
+fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
+    check_cancel(g);
+    // Acquire: pairs with the unparker's Release (see `unpark_g`).
+    if g.park_state.compare_exchange(NOTIFIED, IDLE, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+        return;
+    }
+    if let Some(d) = deadline {
+        if d <= Instant::now() {
+            return;
+        }
+    }
+    let timer = deadline.map(|d| {
+        let me = current::current_g().expect("a running goroutine");
+        g.rt.timers.start(d, move || unpark_g(&me))
+    });
+    g.set_wait(reason, at);
+    // A G that unwinds a panic stays on its thread: std counts panics per thread (see the README).
+    let pinned = !g.is_wired() && std::thread::panicking();
+    if pinned {
+        pin_to_current_m(g);
+    }
+    let stay = pinned || g.is_wired();
+    // SAFETY: we are the goroutine `g`, on its stack.
+    unsafe { g.suspend(Suspend::Park { stay }) };
+    if pinned {
+        g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
+    }
+    if let Some(t) = timer {
+        t.cancel();
+    }
+    check_cancel(g);
+}
+
+/// Makes `g` run only on the current M until unpinned (used for wiring and panicking Gs).
+pub(crate) fn pin_to_current_m(g: &G) {
+    current::with_m(|m| {
+        g.wired_m.store(Arc::as_ptr(&m.shared).cast_mut(), Ordering::Release);
+    });
+}
+
+/// `yield_now`: to the global queue tail (1.6). A wired G is queued the same way; its M hands its P
+/// on and waits until whoever dequeues the G passes a P back (`MLocal::execute`).
+pub(crate) fn yield_now() {
+    let g = current::current_g_ptr();
+    if g.is_null() {
+        std::thread::yield_now();
+        return;
+    }
+    // SAFETY: the running G is alive, and we are it.
+    let g = unsafe { &*g };
+    check_cancel(g);
+    let pinned = !g.is_wired() && std::thread::panicking();
+    if pinned {
+        pin_to_current_m(g);
+    }
+    // SAFETY: we are the goroutine `g`, on its stack.
+    unsafe { g.suspend(Suspend::Yield) };
+    if pinned {
+        g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
+    }
+    check_cancel(g);
 }

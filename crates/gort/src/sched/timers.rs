@@ -174,5 +174,8 @@ impl TimerQueue {
 
 /// Arms a timer on the current runtime's queue (the process-wide one outside any runtime).
 pub(crate) fn start_timer(deadline: Instant, f: impl FnOnce() + Send + 'static) -> TimerKey {
-    TimerQueue::global().start(deadline, f)
+    match super::current::with_m(|m| m.rt().timers.clone()) {
+        Some(q) => q.start(deadline, f),
+        None => TimerQueue::global().start(deadline, f),
+    }
 }

@@ -1,0 +1,248 @@
+//! Spawning goroutines and waiting for them: [`spawn`], [`Handle`], [`JoinHandle`].
+
+use std::any::Any;
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe, Location};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::park::{self, Unparker, WaitReason};
+use crate::sched::g::Cancelled;
+use crate::sched::{current, Runtime};
+
+/// The payload a [`JoinHandle::join`] returns for a goroutine the runtime cancelled.
+pub(crate) fn cancelled_payload() -> Box<dyn Any + Send> {
+    Box::new("gort: goroutine cancelled: the runtime shut down before it finished")
+}
+
+/// Where a goroutine's result goes, and who waits for it.
+struct Packet<T> {
+    done: AtomicBool,
+    state: Mutex<PacketState<T>>,
+}
+
+struct PacketState<T> {
+    result: Option<std::thread::Result<T>>,
+    waiter: Option<Unparker>,
+}
+
+impl<T> Packet<T> {
+    fn complete(&self, r: std::thread::Result<T>) {
+        let waiter = {
+            let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            s.result = Some(r);
+            // Release: pairs with the Acquire in `is_finished`.
+            self.done.store(true, Ordering::Release);
+            s.waiter.take()
+        };
+        if let Some(w) = waiter {
+            w.unpark();
+        }
+    }
+}
+
+/// An owned permission to join a goroutine (wait for it to finish and take its value), like
+/// `std::thread::JoinHandle`. Dropping it detaches the goroutine.
+///
+/// ```
+/// gort::run(|| {
+///     let h = gort::spawn(|| "hello");
+///     assert_eq!(h.join().unwrap(), "hello");
+/// });
+/// ```
+pub struct JoinHandle<T> {
+    id: u64,
+    packet: Arc<Packet<T>>,
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle").field("id", &self.id).field("finished", &self.is_finished()).finish()
+    }
+}
+
+impl<T> JoinHandle<T> {
+    /// Waits for the goroutine to finish; parks the calling goroutine (or blocks the calling thread)
+    /// meanwhile. Returns its value, or `Err` with the panic payload if it panicked (the panic hook has
+    /// printed the message with the goroutine's id). A goroutine cancelled because the runtime shut
+    /// down returns `Err` with a `&str` payload saying so.
+    ///
+    /// ```
+    /// gort::run(|| {
+    ///     let h = gort::spawn(|| -> u32 { panic!("boom") });
+    ///     let err = h.join().unwrap_err();
+    ///     assert_eq!(*err.downcast_ref::<&str>().unwrap(), "boom");
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn join(self) -> std::thread::Result<T> {
+        loop {
+            {
+                let mut s = self.packet.state.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(r) = s.result.take() {
+                    return r;
+                }
+                s.waiter = Some(park::current());
+            }
+            park::park(WaitReason::Join);
+        }
+    }
+
+    /// The goroutine's id (as in `gort::dump` and `gort::goroutine_id`).
+    ///
+    /// ```
+    /// gort::run(|| {
+    ///     let h = gort::spawn(gort::goroutine_id);
+    ///     let id = h.id();
+    ///     assert_eq!(h.join().unwrap(), id);
+    /// });
+    /// ```
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// True once the goroutine has finished (returned, panicked or been cancelled).
+    ///
+    /// ```
+    /// gort::run(|| {
+    ///     let h = gort::spawn(|| ());
+    ///     while !h.is_finished() {
+    ///         gort::yield_now();
+    ///     }
+    ///     assert!(h.join().is_ok());
+    /// });
+    /// ```
+    pub fn is_finished(&self) -> bool {
+        self.packet.done.load(Ordering::Acquire)
+    }
+}
+
+/// Spawns a goroutine on the current runtime and returns its [`JoinHandle`].
+///
+/// Never blocks, and never runs the goroutine inline: it goes to the current P's `runnext` slot and
+/// usually runs when the caller next blocks or yields (semantics 1.1).
+///
+/// # Panics
+/// Outside a gort runtime (on a plain OS thread): use [`run`](crate::run), or a [`Handle`] taken
+/// inside the runtime.
+///
+/// # Thread-locals
+/// A goroutine may resume on a different OS thread after any blocking point (a channel operation,
+/// `yield_now`, `join`, a mutex, a sleep). A `thread_local!` read across such a point can see another
+/// thread's value, and LLVM may even reuse a thread-local's address computed before the switch. Keep
+/// per-goroutine state in [`goroutine_local!`](crate::goroutine_local), which moves with the goroutine,
+/// or wire the goroutine with [`lock_os_thread`](crate::lock_os_thread) when it needs thread-affine
+/// state (ptrace, thread-bound C libraries, per-thread namespaces).
+///
+/// ```
+/// gort::run(|| {
+///     let handles: Vec<_> = (0..4).map(|i| gort::spawn(move || i * 10)).collect();
+///     let results: Vec<i32> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+///     assert_eq!(results, [0, 10, 20, 30]);
+/// });
+/// ```
+#[track_caller]
+pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let at = Location::caller();
+    let Some((rt, parent)) = current::with_m(|m| (m.rt().clone(), current::goroutine_id().unwrap_or(0))) else {
+        panic!(
+            "gort::spawn called outside a gort runtime: start one with gort::run, or spawn from a plain \
+             thread with a gort::Handle taken inside the runtime"
+        );
+    };
+    spawn_on(&rt, f, parent, at)
+}
+
+fn spawn_on<F, T>(rt: &Arc<Runtime>, f: F, parent: u64, at: &'static Location<'static>) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let packet = Arc::new(Packet {
+        done: AtomicBool::new(false),
+        state: Mutex::new(PacketState { result: None, waiter: None }),
+    });
+    let out = packet.clone();
+    let body = Box::new(move |cancelled: bool| {
+        let r = if cancelled {
+            drop(f);
+            Err(cancelled_payload())
+        } else {
+            panic::catch_unwind(AssertUnwindSafe(f))
+                .map_err(|e| if e.is::<Cancelled>() { cancelled_payload() } else { e })
+        };
+        out.complete(r);
+    });
+    let g = rt.spawn_g(body, parent, at);
+    JoinHandle { id: g.id, packet }
+}
+
+/// A handle to a running runtime, for spawning goroutines from plain OS threads.
+///
+/// ```
+/// gort::run(|| {
+///     let handle = gort::Handle::current();
+///     let from_thread = std::thread::spawn(move || handle.spawn(|| 7).join().unwrap());
+///     assert_eq!(from_thread.join().unwrap(), 7);
+/// });
+/// ```
+#[derive(Clone)]
+pub struct Handle {
+    rt: Arc<Runtime>,
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle").field("max_procs", &self.rt.ps.len()).finish()
+    }
+}
+
+impl Handle {
+    /// The handle of the runtime the caller runs on.
+    ///
+    /// # Panics
+    /// Outside a gort runtime.
+    ///
+    /// ```
+    /// gort::run(|| {
+    ///     let h = gort::Handle::current();
+    ///     assert_eq!(h.spawn(|| 1).join().unwrap(), 1);
+    /// });
+    /// ```
+    pub fn current() -> Handle {
+        Handle::try_current().expect("gort::Handle::current called outside a gort runtime")
+    }
+
+    /// The handle of the runtime the caller runs on, or `None` on a plain thread.
+    ///
+    /// ```
+    /// assert!(gort::Handle::try_current().is_none());
+    /// gort::run(|| assert!(gort::Handle::try_current().is_some()));
+    /// ```
+    pub fn try_current() -> Option<Handle> {
+        current::with_m(|m| Handle { rt: m.rt().clone() })
+    }
+
+    /// Spawns a goroutine on this handle's runtime, from any thread. If the runtime is shutting down
+    /// the goroutine is cancelled before it starts, and its `join` says so.
+    ///
+    /// ```
+    /// gort::run(|| {
+    ///     let h = gort::Handle::current();
+    ///     let t = std::thread::spawn(move || h.spawn(|| 2 + 2).join().unwrap());
+    ///     assert_eq!(t.join().unwrap(), 4);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn spawn<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        spawn_on(&self.rt, f, current::goroutine_id().unwrap_or(0), Location::caller())
+    }
+}

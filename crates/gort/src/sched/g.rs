@@ -1,0 +1,223 @@
+//! G: one goroutine, a stackful coroutine plus the bookkeeping the scheduler and `dump` need.
+//!
+//! A G's execution state (its coroutine, or the closure it has not started yet) sits in an `UnsafeCell`
+//! that only one M touches at a time: the M that took the G off a run queue (or was handed it as a wired
+//! G). Everything other threads read (status, wait reason, park token, cancellation) is atomic.
+//!
+//! The park token (`park_state`) implements the protocol of `crate::park`: IDLE -> NOTIFIED on an
+//! unpark that finds the G running; IDLE -> PARKED by the M once the G has suspended; PARKED -> IDLE by
+//! the one unparker that wins the CAS and makes the G runnable. That CAS is what makes "ready exactly once"
+//! hold, however many threads unpark at once.
+
+use std::cell::UnsafeCell;
+use std::panic::Location;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::Arc;
+
+use corosensei::{Coroutine, Yielder};
+
+use super::m::MShared;
+use super::Runtime;
+use crate::local::LocalMap;
+use crate::park::WaitReason;
+use crate::stack::GoroutineStack;
+
+/// What a goroutine tells its M when it suspends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Suspend {
+    /// Blocked: park it. `stay` keeps it on this M (wired, or unwinding a panic).
+    Park { stay: bool },
+    /// `yield_now`: to the tail of the global queue.
+    Yield,
+    /// Back from `gort::syscall`, and no P could be had: queue it until one frees up.
+    NeedP { stay: bool },
+}
+
+/// A goroutine's body, as the scheduler sees it.
+pub(crate) type Body = Box<dyn FnOnce(bool) + Send>;
+
+pub(crate) type GYielder = Yielder<(), Suspend>;
+pub(crate) type GCoroutine = Coroutine<(), Suspend, (), GoroutineStack>;
+
+/// The payload a cancelled goroutine unwinds with (semantics 4.1). `resume_unwind` does not call the
+/// panic hook, so cancellation prints nothing.
+pub(crate) struct Cancelled;
+
+/// Park token states (see the module comment).
+pub(crate) const IDLE: u8 = 0;
+pub(crate) const NOTIFIED: u8 = 1;
+pub(crate) const PARKED: u8 = 2;
+
+/// Scheduling status, for `dump` and the scheduler's own checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Status {
+    Runnable = 0,
+    Running = 1,
+    Waiting = 2,
+    Syscall = 3,
+    Dead = 4,
+}
+
+/// What only the executing M touches.
+pub(crate) struct Exec {
+    /// The body, until the G first runs.
+    /// Its argument says whether the G was cancelled before it started: then the body only drops its
+    /// closure and reports the cancellation.
+    pub(crate) start: Option<Body>,
+    /// The coroutine, from the first run until exit.
+    pub(crate) coroutine: Option<GCoroutine>,
+    /// Guard range and size of the stack, for the overflow handler.
+    pub(crate) guard: (usize, usize, usize),
+}
+
+pub(crate) struct G {
+    pub(crate) id: u64,
+    pub(crate) rt: Arc<Runtime>,
+    exec: UnsafeCell<Exec>,
+    /// The coroutine's yielder (it lives at the base of the G's stack). Set once when the coroutine
+    /// starts and read only by code running on that stack, so Relaxed suffices.
+    yielder: AtomicPtr<GYielder>,
+    /// Goroutine-local storage; touched only by the goroutine itself (through `crate::local`).
+    locals: UnsafeCell<LocalMap>,
+    /// The park token. Orders the G's suspension (Release by the M's IDLE->PARKED CAS) with the unparker
+    /// that readies it (Acquire in its PARKED->IDLE CAS), so the next M sees the saved context.
+    pub(crate) park_state: AtomicU8,
+    status: AtomicU8,
+    wait_reason: AtomicU8,
+    /// Nanoseconds since the runtime started, when the current wait began.
+    wait_since: AtomicU64,
+    /// Where the current wait began (a `&'static Location`), or null.
+    blocked_at: AtomicPtr<Location<'static>>,
+    /// Set once when the runtime cancels the G; read at every park and on return from `syscall`.
+    pub(crate) cancelled: AtomicBool,
+    /// `lock_os_thread` nesting depth. Written only by the G itself; read by `dump` (Relaxed).
+    pub(crate) lock_count: AtomicU32,
+    /// The M this G must run on while wired (or while it unwinds a panic), else null. Written by the G
+    /// while it runs (Release), read by whoever readies it after it parked (Acquire); the M outlives the
+    /// wiring, since a wired M only exits after its G does.
+    pub(crate) wired_m: AtomicPtr<MShared>,
+    pub(crate) parent: u64,
+    pub(crate) created_at: &'static Location<'static>,
+}
+
+// SAFETY: the only non-Sync parts are `exec` and `locals`. `exec` is used by one M at a time: the M that
+// dequeued the G (queues hand it over with a lock or a CAS, which orders the previous M's writes before the
+// next M's reads). `locals` is used only by code running on the G's own stack, which runs on one thread at
+// a time for the same reason.
+unsafe impl Sync for G {}
+// SAFETY: as above; the raw pointers inside `Exec` point into the G's own stack, which moves with it.
+unsafe impl Send for G {}
+
+impl G {
+    pub(crate) fn new(
+        id: u64,
+        rt: Arc<Runtime>,
+        start: Body,
+        parent: u64,
+        created_at: &'static Location<'static>,
+    ) -> G {
+        G {
+            id,
+            rt,
+            exec: UnsafeCell::new(Exec {
+                start: Some(start),
+                coroutine: None,
+                guard: (0, 0, 0),
+            }),
+            yielder: AtomicPtr::new(std::ptr::null_mut()),
+            locals: UnsafeCell::new(LocalMap::default()),
+            park_state: AtomicU8::new(IDLE),
+            status: AtomicU8::new(Status::Runnable as u8),
+            wait_reason: AtomicU8::new(0),
+            wait_since: AtomicU64::new(0),
+            blocked_at: AtomicPtr::new(std::ptr::null_mut()),
+            cancelled: AtomicBool::new(false),
+            lock_count: AtomicU32::new(0),
+            wired_m: AtomicPtr::new(std::ptr::null_mut()),
+            parent,
+            created_at,
+        }
+    }
+
+    /// # Safety
+    /// The caller is the M that currently owns this G's execution (see the `Sync` impl), and does not
+    /// let the reference outlive that ownership or alias another `exec` reference.
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn exec(&self) -> &mut Exec {
+        // SAFETY: exclusivity is the caller's obligation, stated above.
+        unsafe { &mut *self.exec.get() }
+    }
+
+    /// # Safety
+    /// Must be called from code running on this goroutine's own stack, without overlapping borrows.
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn locals(&self) -> &mut LocalMap {
+        // SAFETY: only the goroutine itself gets here, and it runs on one thread at a time.
+        unsafe { &mut *self.locals.get() }
+    }
+
+    pub(crate) fn set_yielder(&self, y: &GYielder) {
+        self.yielder.store(y as *const GYielder as *mut GYielder, Ordering::Relaxed);
+    }
+
+    /// Switches from this goroutine back to its M's scheduler loop; returns when it is resumed (maybe on
+    /// another thread).
+    ///
+    /// # Safety
+    /// Must be called by the goroutine itself, on its own stack.
+    pub(crate) unsafe fn suspend(&self, why: Suspend) {
+        let y = self.yielder.load(Ordering::Relaxed);
+        // SAFETY: the caller runs on this G's stack, so its coroutine has started and set the yielder,
+        // which lives at the base of that stack for as long as the coroutine runs.
+        unsafe { (*y).suspend(why) }
+    }
+
+    pub(crate) fn status(&self) -> Status {
+        match self.status.load(Ordering::Relaxed) {
+            0 => Status::Runnable,
+            1 => Status::Running,
+            2 => Status::Waiting,
+            3 => Status::Syscall,
+            _ => Status::Dead,
+        }
+    }
+
+    /// Status is informational (dump, deadlock report); the park token and queues carry the ordering.
+    pub(crate) fn set_status(&self, s: Status) {
+        self.status.store(s as u8, Ordering::Relaxed);
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        // Acquire: pairs with the Release store in `Runtime::cancel_all`.
+        self.cancelled.load(Ordering::Acquire)
+    }
+
+    /// Records why and where the G is about to wait.
+    pub(crate) fn set_wait(&self, reason: WaitReason, at: &'static Location<'static>) {
+        self.wait_reason.store(reason as u8, Ordering::Relaxed);
+        self.wait_since.store(self.rt.nanos_since_start(), Ordering::Relaxed);
+        self.blocked_at.store(at as *const _ as *mut _, Ordering::Relaxed);
+    }
+
+    pub(crate) fn wait_info(&self) -> (WaitReason, u64, Option<&'static Location<'static>>) {
+        let reason = WaitReason::from_u8(self.wait_reason.load(Ordering::Relaxed));
+        let since = self.wait_since.load(Ordering::Relaxed);
+        let at = self.blocked_at.load(Ordering::Relaxed);
+        // SAFETY: `blocked_at` only ever holds null or a `&'static Location` (see `set_wait`).
+        let at = unsafe { at.cast_const().as_ref() };
+        (reason, since, at)
+    }
+
+    pub(crate) fn is_wired(&self) -> bool {
+        self.lock_count.load(Ordering::Relaxed) > 0
+    }
+
+    /// The M a wired (or pinned) G must run on.
+    pub(crate) fn wired_m(&self) -> Option<&MShared> {
+        let m = self.wired_m.load(Ordering::Acquire);
+        // SAFETY: non-null only while the G is wired or pinned to a live M (see the field's comment);
+        // callers are the readier of a parked G, which runs while that M waits for it.
+        unsafe { m.cast_const().as_ref() }
+    }
+}

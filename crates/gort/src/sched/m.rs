@@ -1,0 +1,541 @@
+//! M: an OS thread running the scheduler loop.
+//!
+//! [`MShared`] is the part other threads touch (its wake signal and the slot where a P is handed to
+//! it); [`MLocal`] lives on the M's own stack and holds what only the M and the goroutines it runs use:
+//! its P, the running G, whether it is spinning.
+//!
+//! The loop (`run_loop`) alternates `find_runnable` and `execute`. `execute` resumes the G's coroutine
+//! and, when it suspends, does what the G asked: park it (or, for a wired G, give the P away and wait
+//! for the G to be readied), requeue it (yield), or find it a P (back from a syscall). The park token is
+//! settled here, on the M, after the G's registers are saved: only then may another thread resume it.
+
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
+
+use corosensei::{Coroutine, CoroutineResult};
+
+use super::current;
+use super::g::{Status, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::p::{pack, PState, LOCAL_CAP};
+use super::wake::WakeSignal;
+use super::{Runtime, Sched, PHASE_STOPPING};
+use crate::stack;
+
+/// No P in the hand-off slot.
+const NO_P: usize = usize::MAX;
+/// Flag bit in the hand-off slot: the M is to start out spinning.
+const SPIN_BIT: usize = 1 << (usize::BITS - 1);
+
+pub(crate) struct MShared {
+    pub(crate) id: u64,
+    pub(crate) wake: WakeSignal,
+    /// A P handed to this M (index, plus SPIN_BIT), or NO_P. Written by the giver under the scheduler
+    /// lock before `wake.notify()` (whose Release publishes it); taken by the M with a swap.
+    handoff: AtomicUsize,
+    /// The M is a wired M asleep waiting for its G; counted in `Sched::nm_wired_idle`. Only read and
+    /// written under the scheduler lock (the atomic is for `Sync`, not for ordering).
+    wired_waiting: AtomicBool,
+    /// The M is inside `gort::syscall`: `run` does not join it (4.1).
+    pub(crate) in_syscall: AtomicBool,
+    this: Weak<MShared>,
+}
+
+impl MShared {
+    pub(crate) fn new(id: u64) -> Arc<MShared> {
+        Arc::new_cyclic(|this| MShared {
+            id,
+            wake: WakeSignal::new(),
+            handoff: AtomicUsize::new(NO_P),
+            wired_waiting: AtomicBool::new(false),
+            in_syscall: AtomicBool::new(false),
+            this: this.clone(),
+        })
+    }
+
+    pub(crate) fn arc(&self) -> Arc<MShared> {
+        self.this.upgrade().expect("an M is alive while referenced")
+    }
+
+    /// Hands P `p` to this M (caller holds the scheduler lock, then calls `wake.notify()`).
+    pub(crate) fn give_p(&self, s: &mut Sched, p: usize, spinning: bool) {
+        if self.wired_waiting.swap(false, Ordering::Relaxed) {
+            s.nm_wired_idle -= 1;
+        }
+        let v = if spinning { p | SPIN_BIT } else { p };
+        self.handoff.store(v, Ordering::Relaxed);
+    }
+
+    fn take_handoff(&self) -> Option<(usize, bool)> {
+        // Acquire: pairs with the Release of the giver's `wake.notify()` (and the lock it held).
+        match self.handoff.swap(NO_P, Ordering::Acquire) {
+            NO_P => None,
+            v => Some((v & !SPIN_BIT, v & SPIN_BIT != 0)),
+        }
+    }
+}
+
+pub(crate) struct MLocal {
+    pub(crate) shared: Arc<MShared>,
+    rt: Arc<Runtime>,
+    p: Cell<Option<usize>>,
+    running: RefCell<Option<Arc<G>>>,
+    running_ptr: Cell<*const G>,
+    spinning: Cell<bool>,
+    /// The thread must end after the current G (it exited wired, 2.5).
+    exit_thread: Cell<bool>,
+    rng: Cell<u32>,
+}
+
+impl MLocal {
+    pub(crate) fn new(rt: Arc<Runtime>, shared: Arc<MShared>) -> MLocal {
+        let seed = (shared.id as u32).wrapping_mul(0x9E37_79B9) | 1;
+        MLocal {
+            shared,
+            rt,
+            p: Cell::new(None),
+            running: RefCell::new(None),
+            running_ptr: Cell::new(std::ptr::null()),
+            spinning: Cell::new(false),
+            exit_thread: Cell::new(false),
+            rng: Cell::new(seed),
+        }
+    }
+
+    pub(crate) fn rt(&self) -> &Arc<Runtime> {
+        &self.rt
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.shared.id
+    }
+
+    pub(crate) fn p(&self) -> Option<usize> {
+        self.p.get()
+    }
+
+    pub(crate) fn current_g(&self) -> *const G {
+        self.running_ptr.get()
+    }
+
+    pub(crate) fn current_g_arc(&self) -> Option<Arc<G>> {
+        self.running.borrow().clone()
+    }
+
+    /// Takes ownership of P `p` in state `st`.
+    pub(crate) fn adopt_p(&self, p: usize, st: PState) {
+        self.rt.ps[p].state.store(pack(self.id(), st), Ordering::SeqCst);
+        self.p.set(Some(p));
+    }
+
+    pub(crate) fn drop_p(&self) {
+        self.p.set(None);
+    }
+
+    /// Starts the M with P `p` (and spinning, if asked) — for Ms made by the template thread.
+    pub(crate) fn start_with(&self, p: usize, spinning: bool) {
+        self.adopt_p(p, PState::Sched);
+        self.spinning.set(spinning);
+    }
+
+    fn next_rand(&self) -> u32 {
+        let mut x = self.rng.get();
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        self.rng.set(x);
+        x
+    }
+
+    /// The scheduler loop. Returns when the runtime stops or the thread must exit (its wired G exited).
+    pub(crate) fn run_loop(&self, first: Option<Arc<G>>) {
+        current::set_current(self);
+        let mut next = first;
+        loop {
+            let g = match next.take() {
+                Some(g) => g,
+                None => match self.find_runnable() {
+                    Some(g) => g,
+                    None => break,
+                },
+            };
+            next = self.execute(g);
+            if self.exit_thread.get() {
+                break;
+            }
+        }
+        current::set_current(std::ptr::null());
+    }
+
+    /// True if the thread left its loop because its wired G exited.
+    pub(crate) fn exited_wired(&self) -> bool {
+        self.exit_thread.get()
+    }
+
+    // ---- finding work -------------------------------------------------------------------------
+
+    fn find_runnable(&self) -> Option<Arc<G>> {
+        let rt = &self.rt;
+        loop {
+            if rt.phase() == PHASE_STOPPING {
+                self.release_for_stop();
+                return None;
+            }
+            let Some(pi) = self.p.get() else {
+                if !self.stop_m() {
+                    return None;
+                }
+                continue;
+            };
+            let p = &rt.ps[pi];
+            // 1.3: every 61st schedule, the global queue first, so it never starves.
+            let fresh = if p.schedtick.load(Ordering::Relaxed) % 61 == 0 {
+                rt.take_global(p, 1).map(|g| (g, false))
+            } else {
+                None
+            };
+            let found = fresh
+                .or_else(|| p.pop())
+                .or_else(|| rt.take_global(p, LOCAL_CAP / 2).map(|g| (g, false)))
+                .or_else(|| self.steal(pi).map(|g| (g, false)));
+            if let Some((g, inherit)) = found {
+                if let Some(g) = self.found(pi, g, inherit) {
+                    return Some(g);
+                }
+                continue;
+            }
+            // Nothing anywhere: give the P back. Re-check the global queue under the lock first.
+            {
+                let mut s = rt.sched();
+                if let Some(g) = rt.take_global_locked(&mut s, p, LOCAL_CAP / 2) {
+                    drop(s);
+                    if let Some(g) = self.found(pi, g, false) {
+                        return Some(g);
+                    }
+                    continue;
+                }
+                p.state.store(pack(0, PState::Idle), Ordering::SeqCst);
+                s.idle_ps.push(pi);
+                rt.npidle.fetch_add(1, Ordering::SeqCst);
+            }
+            self.p.set(None);
+            let was_spinning = self.spinning.replace(false);
+            if was_spinning {
+                rt.nmspinning.fetch_sub(1, Ordering::SeqCst);
+            }
+            // The P is published as idle; a `ready` from now on wakes someone. One from before did
+            // not, so look once more (see `Runtime::release_p`).
+            if rt.any_work() {
+                if let Some(np) = rt.take_idle_p() {
+                    self.adopt_p(np, PState::Sched);
+                    if was_spinning {
+                        self.spinning.set(true);
+                        rt.nmspinning.fetch_add(1, Ordering::SeqCst);
+                    }
+                    continue;
+                }
+            }
+            if !self.stop_m() {
+                return None;
+            }
+        }
+    }
+
+    /// Bookkeeping for a G found for P `pi`. Returns it, unless it is wired to another M, in which case
+    /// our P goes to that M (Go's startlockedm) and we come back with no P.
+    fn found(&self, pi: usize, g: Arc<G>, inherit: bool) -> Option<Arc<G>> {
+        let rt = &self.rt;
+        if self.spinning.replace(false) {
+            // The last spinning M found work: let another look, in case there is more (Go's
+            // resetspinning).
+            if rt.nmspinning.fetch_sub(1, Ordering::SeqCst) == 1 {
+                rt.wakep();
+            }
+        }
+        if let Some(target) = g.wired_m() {
+            if target.id != self.id() {
+                let target = target.arc();
+                self.p.set(None);
+                rt.ps[pi].state.store(pack(0, PState::Idle), Ordering::SeqCst);
+                {
+                    let mut s = rt.sched();
+                    target.give_p(&mut s, pi, false);
+                }
+                target.wake.notify();
+                return None;
+            }
+        }
+        let p = &rt.ps[pi];
+        if !inherit {
+            p.slice.fetch_add(1, Ordering::Relaxed);
+            p.slice_expired.store(false, Ordering::Relaxed);
+        }
+        Some(g)
+    }
+
+    /// Steals from another P. Only a spinning M steals, and at most half as many Ms spin as Ps are busy
+    /// (1.4).
+    fn steal(&self, pi: usize) -> Option<Arc<G>> {
+        let rt = &self.rt;
+        let n = rt.ps.len();
+        if n == 1 {
+            return None;
+        }
+        if !self.spinning.get() {
+            let busy = n - rt.npidle.load(Ordering::SeqCst);
+            if 2 * rt.nmspinning.load(Ordering::SeqCst) >= busy {
+                return None;
+            }
+            self.spinning.set(true);
+            rt.nmspinning.fetch_add(1, Ordering::SeqCst);
+        }
+        for _round in 0..4 {
+            let start = self.next_rand() as usize % n;
+            for k in 0..n {
+                let vi = (start + k) % n;
+                if vi == pi {
+                    continue;
+                }
+                let victim = &rt.ps[vi];
+                // A P whose M is running a G will likely run its `runnext` in a moment: leave it.
+                let st = victim.state.load(Ordering::Relaxed) % 4;
+                let with_next = st != PState::Running as u64 && st != PState::Sched as u64;
+                let mut batch = victim.steal(with_next);
+                if batch.is_empty() {
+                    continue;
+                }
+                let first = batch.remove(0);
+                let rest = rt.ps[pi].push_batch(batch);
+                if !rest.is_empty() {
+                    rt.push_global(rest);
+                }
+                return Some(first);
+            }
+        }
+        None
+    }
+
+    /// Idles this M until a P is handed to it. Returns false when the runtime stops.
+    fn stop_m(&self) -> bool {
+        let rt = &self.rt;
+        let report = {
+            let mut s = rt.sched();
+            if rt.phase() == PHASE_STOPPING {
+                return false;
+            }
+            s.idle_ms.push(self.shared.clone());
+            rt.check_dead(&s)
+        };
+        if let Some(report) = report {
+            rt.begin_shutdown(Some(report));
+        }
+        loop {
+            if let Some((p, spinning)) = self.shared.take_handoff() {
+                self.adopt_p(p, PState::Sched);
+                self.spinning.set(spinning);
+                return true;
+            }
+            if rt.phase() == PHASE_STOPPING {
+                let mut s = rt.sched();
+                s.idle_ms.retain(|m| m.id != self.id());
+                return false;
+            }
+            self.shared.wake.wait(None);
+        }
+    }
+
+    /// Gives up whatever P this M holds as the runtime stops.
+    fn release_for_stop(&self) {
+        if let Some(pi) = self.p.take() {
+            let mut s = self.rt.sched();
+            self.rt.ps[pi].state.store(pack(0, PState::Idle), Ordering::SeqCst);
+            s.idle_ps.push(pi);
+            self.rt.npidle.fetch_add(1, Ordering::SeqCst);
+        }
+        if self.spinning.replace(false) {
+            self.rt.nmspinning.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// A wired M waits for its G to be readied and a P to be handed over. Returns false on stop.
+    fn wired_wait(&self) -> bool {
+        let rt = &self.rt;
+        let report = {
+            let mut s = rt.sched();
+            if self.shared.handoff.load(Ordering::Relaxed) == NO_P {
+                self.shared.wired_waiting.store(true, Ordering::Relaxed);
+                s.nm_wired_idle += 1;
+                rt.check_dead(&s)
+            } else {
+                None
+            }
+        };
+        if let Some(report) = report {
+            rt.begin_shutdown(Some(report));
+        }
+        loop {
+            if let Some((p, _)) = self.shared.take_handoff() {
+                self.adopt_p(p, PState::Sched);
+                return true;
+            }
+            if rt.phase() == PHASE_STOPPING {
+                let mut s = rt.sched();
+                if self.shared.wired_waiting.swap(false, Ordering::Relaxed) {
+                    s.nm_wired_idle -= 1;
+                }
+                return false;
+            }
+            self.shared.wake.wait(None);
+        }
+    }
+
+    // ---- running a goroutine ------------------------------------------------------------------
+
+    /// Runs `g` until it suspends or returns. Returns a G to run next on this M without looking (the
+    /// same G, when its park raced with an unpark or it is wired and got its P back).
+    fn execute(&self, g: Arc<G>) -> Option<Arc<G>> {
+        let rt = &self.rt;
+        let pi = self.p.get().expect("gort: execute without a P");
+        let p = &rt.ps[pi];
+        p.schedtick.fetch_add(1, Ordering::Relaxed);
+        p.state.store(pack(self.id(), PState::Running), Ordering::SeqCst);
+        g.set_status(Status::Running);
+        self.running_ptr.set(Arc::as_ptr(&g));
+        *self.running.borrow_mut() = Some(g.clone());
+
+        // SAFETY: this M took `g` off a queue (or was handed it as its wired G), so it alone owns the
+        // G's execution state until the G is queued or parked again below.
+        let exec = unsafe { g.exec() };
+        if exec.coroutine.is_none() {
+            exec.coroutine = Some(self.new_coroutine(&g));
+        }
+        stack::set_running(Some(stack::RunningStack {
+            goroutine_id: g.id,
+            guard_lo: exec.guard.0,
+            guard_hi: exec.guard.1,
+            size: exec.guard.2,
+        }));
+        let result = exec.coroutine.as_mut().expect("coroutine").resume(());
+        stack::set_running(None);
+        self.running_ptr.set(std::ptr::null());
+        self.running.borrow_mut().take();
+
+        // Did sysmon take our P while the G ran? (The G may also have changed it, in a syscall.)
+        if let Some(pi) = self.p.get() {
+            let ps = &rt.ps[pi].state;
+            let mine = pack(self.id(), PState::Running);
+            if ps.compare_exchange(mine, pack(self.id(), PState::Sched), Ordering::SeqCst, Ordering::SeqCst).is_err() {
+                self.p.set(None);
+            }
+        }
+
+        match result {
+            CoroutineResult::Return(()) => {
+                self.g_exit(g);
+                None
+            }
+            CoroutineResult::Yield(Suspend::Yield) => {
+                g.set_status(Status::Runnable);
+                let stay = g.wired_m().is_some();
+                rt.push_global([g.clone()]);
+                if stay {
+                    // A wired G waits in the queue like any other; its M lends its P out meanwhile.
+                    if let Some(pi) = self.p.take() {
+                        rt.handoff_p(pi);
+                    }
+                    return if self.wired_wait() { Some(g) } else { None };
+                }
+                if self.p.get().is_none() {
+                    rt.wakep();
+                }
+                None
+            }
+            CoroutineResult::Yield(Suspend::Park { stay }) => {
+                g.set_status(Status::Waiting);
+                // Release: the G's saved context happens-before whoever readies it (Acquire there).
+                if g.park_state.compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                    // An unpark arrived while it was suspending: consume it and go on running it.
+                    let _ = g.park_state.compare_exchange(NOTIFIED, IDLE, Ordering::AcqRel, Ordering::Relaxed);
+                    g.set_status(Status::Runnable);
+                    return self.run_again(g, stay);
+                }
+                if stay {
+                    if let Some(pi) = self.p.take() {
+                        rt.handoff_p(pi);
+                    }
+                    if self.wired_wait() {
+                        return Some(g);
+                    }
+                }
+                None
+            }
+            CoroutineResult::Yield(Suspend::NeedP { stay }) => self.run_again(g, stay),
+        }
+    }
+
+    /// `g` is runnable and was running here: run it again now if we hold a P, else queue it (a wired G
+    /// is queued too, and its M waits for whoever dequeues it to hand over a P).
+    fn run_again(&self, g: Arc<G>, stay: bool) -> Option<Arc<G>> {
+        if self.p.get().is_some() {
+            return Some(g);
+        }
+        let rt = &self.rt;
+        if stay {
+            if let Some(p) = rt.take_idle_p() {
+                self.adopt_p(p, PState::Sched);
+                return Some(g);
+            }
+            rt.push_global([g.clone()]);
+            rt.wakep();
+            return if self.wired_wait() { Some(g) } else { None };
+        }
+        rt.push_global([g]);
+        rt.wakep();
+        None
+    }
+
+    fn new_coroutine(&self, g: &Arc<G>) -> super::g::GCoroutine {
+        let stack = self.rt.stacks.get().unwrap_or_else(|e| {
+            super::fatal(&self.rt, &format!("runtime: cannot allocate a goroutine stack: {e}"), "out of memory")
+        });
+        let (lo, hi) = stack.guard_range();
+        let size = stack.size();
+        // SAFETY: we own the G's execution state (see `execute`).
+        let exec = unsafe { g.exec() };
+        exec.guard = (lo, hi, size);
+        let start = exec.start.take().expect("a new G has its body");
+        let gp: *const G = Arc::as_ptr(g);
+        let gp = gp as usize;
+        Coroutine::with_stack(stack, move |yielder: &super::g::GYielder, ()| {
+            let g = gp as *const G;
+            // SAFETY: the G outlives its coroutine: the M resuming it holds an `Arc<G>`.
+            let g = unsafe { &*g };
+            g.set_yielder(yielder);
+            // The body catches every panic (its JoinHandle reports it), so nothing unwinds out of here.
+            start(g.is_cancelled());
+            // Goroutine-local values are dropped here, on the goroutine, not wherever the last
+            // `Arc<G>` happens to go.
+            // SAFETY: we are the goroutine itself.
+            drop(std::mem::take(unsafe { g.locals() }));
+        })
+    }
+
+    fn g_exit(&self, g: Arc<G>) {
+        let rt = &self.rt;
+        // SAFETY: as in `execute`; the coroutine has returned, so nothing runs on its stack.
+        let exec = unsafe { g.exec() };
+        if let Some(c) = exec.coroutine.take() {
+            rt.stacks.put(c.into_stack());
+        }
+        let wired = g.is_wired();
+        g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
+        if wired {
+            // 2.5: the thread dies with its wired G. Its P goes on first.
+            if let Some(pi) = self.p.take() {
+                rt.handoff_p(pi);
+            }
+            self.exit_thread.set(true);
+        }
+        rt.g_exited(&g);
+    }
+}

@@ -1,0 +1,122 @@
+//! `run`: a runtime's whole life, on the thread that called it.
+//!
+//! 1. Build the runtime, start the template thread and sysmon (before any goroutine can wire: 2.6).
+//! 2. Make this thread the first M, holding the first P, and run the main goroutine (id 1) on it first
+//!    (2.8: if it wires before blocking, it stays here for good).
+//! 3. Run the scheduler loop here like on any M, until the runtime stops: main returned and every other
+//!    goroutine unwound (or a deadlock was found and everything was cancelled).
+//! 4. Join every thread the runtime started, but those stuck in `gort::syscall` (4.1), and hand back
+//!    main's value, its panic, or the deadlock report.
+
+use std::panic::{self, AssertUnwindSafe, Location};
+use std::sync::{Arc, Mutex, Once};
+
+use super::m::{MLocal, MShared};
+use super::p::PState;
+use super::{sysmon, template, Runtime, PHASE_STOPPING};
+use crate::builder::Config;
+use crate::handle::cancelled_payload;
+
+pub(crate) fn run_main<'a, F, T>(config: Config, f: F, at: &'static Location<'static>) -> T
+where
+    F: FnOnce() -> T + Send + 'a,
+    T: Send + 'a,
+{
+    install_panic_hook();
+    crate::stack::install_overflow_handler();
+    crate::stack::ensure_altstack();
+
+    let rt = Arc::new(Runtime::new(config));
+    template::start(&rt);
+    sysmon::start(&rt);
+
+    let result: Arc<Mutex<Option<std::thread::Result<T>>>> = Arc::new(Mutex::new(None));
+    let slot = result.clone();
+    let body: Box<dyn FnOnce(bool) + Send + 'a> = Box::new(move |_cancelled: bool| {
+        // Goroutine 1 starts before anything can cancel it.
+        let r = panic::catch_unwind(AssertUnwindSafe(f)).map_err(|e| {
+            if e.is::<super::g::Cancelled>() {
+                cancelled_payload()
+            } else {
+                e
+            }
+        });
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+    });
+    // SAFETY: the body may borrow from the caller for 'a. It runs only as goroutine 1 of this runtime,
+    // and `run_main` does not return before the runtime has stopped; the runtime stops only once
+    // goroutine 1 has exited (it is never left behind in a syscall: its exit is what starts the
+    // shutdown, or, on deadlock, it is parked and gets cancelled like the rest). So every use of the
+    // borrowed data ends before 'a does.
+    let body: Box<dyn FnOnce(bool) + Send + 'static> = unsafe { std::mem::transmute(body) };
+
+    let main_shared = MShared::new(rt.next_mid());
+    {
+        let mut s = rt.sched();
+        s.mcount += 1;
+        s.all_ms.push(main_shared.clone());
+    }
+    *rt.main_m.lock().unwrap_or_else(|e| e.into_inner()) = Some(main_shared.clone());
+    let main_g = rt.new_g(body, 0, at);
+    let p0 = rt.take_idle_p().expect("a new runtime has idle Ps");
+    let local = MLocal::new(rt.clone(), main_shared.clone());
+    local.adopt_p(p0, PState::Sched);
+    local.run_loop(Some(main_g));
+    if local.exited_wired() {
+        // 2.5: the main thread is never exited; it runs no goroutine again until `run` returns.
+        let mut s = rt.sched();
+        s.mcount -= 1;
+        s.all_ms.retain(|m| m.id != main_shared.id);
+    }
+    while rt.phase() != PHASE_STOPPING {
+        main_shared.wake.wait(None);
+    }
+    drop(local);
+    rt.drain_leftovers();
+
+    // Join: the template thread first (it may still push the handles of Ms it just made).
+    loop {
+        let batch: Vec<_> = std::mem::take(&mut rt.sched().threads);
+        if batch.is_empty() {
+            break;
+        }
+        let (service, ms): (Vec<_>, Vec<_>) = batch.into_iter().partition(|(m, _)| m.is_none());
+        for (_, h) in service {
+            let _ = h.join();
+        }
+        for (m, h) in ms {
+            let in_syscall = m.as_ref().is_some_and(|m| m.in_syscall.load(std::sync::atomic::Ordering::SeqCst));
+            if in_syscall {
+                drop(h); // detached: it unwinds its goroutine when the call returns (4.1)
+            } else {
+                let _ = h.join();
+            }
+        }
+    }
+
+    let deadlock = rt.outcome.lock().unwrap_or_else(|e| e.into_inner()).deadlock.take();
+    if let Some(report) = deadlock {
+        panic!("{report}");
+    }
+    let r = result.lock().unwrap_or_else(|e| e.into_inner()).take();
+    match r {
+        Some(Ok(v)) => v,
+        Some(Err(payload)) => panic::resume_unwind(payload),
+        None => unreachable!("gort: the main goroutine ended without a result"),
+    }
+}
+
+/// Prefixes panic messages from goroutines with the goroutine's id (4.2), then defers to the hook that
+/// was installed before (std's default prints the message and location).
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let prev = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if let Some(id) = super::current::goroutine_id() {
+                eprintln!("panic in goroutine {id}:");
+            }
+            prev(info)
+        }));
+    });
+}

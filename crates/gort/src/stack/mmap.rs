@@ -1,0 +1,384 @@
+//! One goroutine stack: an anonymous mapping with a guard page at its low end.
+//!
+//! Layout, low addresses first:
+//!
+//! ```text
+//! lo              lo + guard                        lo + guard + size
+//! | guard (1 page) | usable stack (size bytes) ...  |  <- base(): the stack grows down from here
+//! ```
+//!
+//! The whole region is mapped read/write in one `mmap` call, then the guard page is turned into a
+//! guard with `madvise(MADV_GUARD_INSTALL)`. That leaves the VMA untouched (the markers live in the
+//! page tables), so the stack stays a single VMA and merges with its neighbours: this is what lets
+//! a process hold a million stacks under `vm.max_map_count`. Guard markers survive
+//! `MADV_DONTNEED` (only `MADV_GUARD_REMOVE` and `munmap` remove them), so the pool may hand the
+//! memory back to the OS and reuse the mapping with its guard intact. Kernels older than 6.13
+//! answer `EINVAL`; from then on every stack gets an `mprotect(PROT_NONE)` guard instead, which
+//! costs a second VMA per stack.
+use std::io;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use corosensei::stack::{Stack, StackPointer};
+
+use super::page_size;
+
+/// `madvise` advice that installs guard markers (Linux 6.13+, `include/uapi/asm-generic/mman-common.h`).
+const MADV_GUARD_INSTALL: libc::c_int = 102;
+
+/// How guard pages are made in this process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GuardKind {
+    /// `madvise(MADV_GUARD_INSTALL)`: one VMA per stack, mergeable with its neighbours.
+    Madvise,
+    /// `mprotect(PROT_NONE)` fallback for kernels without guard markers: two VMAs per stack.
+    Mprotect,
+}
+
+const GUARD_UNKNOWN: u8 = 0;
+const GUARD_MADVISE: u8 = 1;
+const GUARD_MPROTECT: u8 = 2;
+
+/// Which guard mechanism works here; learned from the first stack and kept for the process.
+static GUARD_MODE: AtomicU8 = AtomicU8::new(GUARD_UNKNOWN);
+
+/// The guard mechanism this process uses, once a stack has been made (`None` before).
+pub(crate) fn guard_kind() -> Option<GuardKind> {
+    match GUARD_MODE.load(Ordering::Relaxed) {
+        GUARD_MADVISE => Some(GuardKind::Madvise),
+        GUARD_MPROTECT => Some(GuardKind::Mprotect),
+        _ => None,
+    }
+}
+
+/// Makes every later stack use the `mprotect` fallback, as on a kernel without guard markers.
+#[cfg(test)]
+pub(crate) fn force_mprotect_guards() {
+    GUARD_MODE.store(GUARD_MPROTECT, Ordering::Relaxed);
+}
+
+/// One goroutine stack: an mmap'd region with a guard page at its low end.
+///
+/// Owns its mapping and unmaps it on drop. It is a plain pair of addresses, so it may move between
+/// threads (`Send`); what runs on it is the scheduler's business.
+#[derive(Debug)]
+pub(crate) struct GoroutineStack {
+    /// Lowest address of the mapping (start of the guard).
+    lo: usize,
+    /// Bytes of guard at `lo`.
+    guard: usize,
+    /// Usable bytes above the guard.
+    size: usize,
+}
+
+impl GoroutineStack {
+    /// Maps a new stack with `size` usable bytes (a multiple of the page size) plus one guard page.
+    pub(crate) fn new(size: usize) -> io::Result<GoroutineStack> {
+        let page = page_size();
+        debug_assert!(
+            size > 0 && size % page == 0,
+            "stack size must be whole pages"
+        );
+        let guard = page;
+        let len = size
+            .checked_add(guard)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "stack size overflows"))?;
+        // SAFETY: an anonymous private mapping at an address of the kernel's choosing cannot alias
+        // any existing Rust object; every argument is valid for mmap.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_STACK,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(map_error(len, io::Error::last_os_error(), "mmap"));
+        }
+        // From here on, dropping `stack` unmaps the region on every error path.
+        let stack = GoroutineStack {
+            lo: p as usize,
+            guard,
+            size,
+        };
+        stack.install_guard()?;
+        Ok(stack)
+    }
+
+    /// Turns `[lo, lo + guard)` into a guard, with guard markers where the kernel has them.
+    fn install_guard(&self) -> io::Result<()> {
+        let lo = self.lo as *mut libc::c_void;
+        if GUARD_MODE.load(Ordering::Relaxed) != GUARD_MPROTECT {
+            let mut tries = 0;
+            loop {
+                // SAFETY: `[lo, lo + guard)` lies inside the mapping this stack owns, and nothing
+                // refers to that memory yet; installing guard markers only makes it inaccessible.
+                let r = unsafe { libc::madvise(lo, self.guard, MADV_GUARD_INSTALL) };
+                if r == 0 {
+                    GUARD_MODE.store(GUARD_MADVISE, Ordering::Relaxed);
+                    return Ok(());
+                }
+                let err = io::Error::last_os_error();
+                match err.raw_os_error() {
+                    Some(libc::EINTR) | Some(libc::EAGAIN) if tries < 100 => tries += 1,
+                    // Unknown advice (kernel < 6.13) or a mapping the kernel refuses to guard
+                    // (e.g. mlockall(MCL_FUTURE)): use the classic guard.
+                    Some(libc::EINVAL) => break,
+                    _ => {
+                        return Err(map_error(
+                            self.mapping_len(),
+                            err,
+                            "madvise(MADV_GUARD_INSTALL)",
+                        ))
+                    }
+                }
+            }
+        }
+        // SAFETY: as above, the guard range belongs to this stack's own, still unused, mapping.
+        let r = unsafe { libc::mprotect(lo, self.guard, libc::PROT_NONE) };
+        if r != 0 {
+            // ENOMEM here usually means the split pushed the process past vm.max_map_count.
+            return Err(map_error(
+                self.mapping_len(),
+                io::Error::last_os_error(),
+                "mprotect",
+            ));
+        }
+        GUARD_MODE.store(GUARD_MPROTECT, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// `[lo, hi)` of the guard page(s).
+    pub(crate) fn guard_range(&self) -> (usize, usize) {
+        (self.lo, self.lo + self.guard)
+    }
+
+    /// Usable bytes.
+    pub(crate) fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Bytes mapped in all, guard included.
+    fn mapping_len(&self) -> usize {
+        self.guard + self.size
+    }
+
+    /// Lowest usable address (just above the guard).
+    fn usable_lo(&self) -> usize {
+        self.lo + self.guard
+    }
+
+    /// High end of the stack, where it starts growing down.
+    fn high(&self) -> usize {
+        self.lo + self.guard + self.size
+    }
+
+    /// Gives the memory of the usable part back to the OS; the mapping and its guard stay. The next
+    /// touch of each page gets a fresh zero page.
+    ///
+    /// Must only be called while nothing runs on the stack (the pool calls it on stacks it owns).
+    pub(crate) fn release_memory(&self) {
+        // SAFETY: the range is this stack's own usable part, and the caller owns the stack by value
+        // or by exclusive borrow with no coroutine running on it, so no live Rust object is in that
+        // memory: discarding its contents cannot invalidate a reference. MADV_DONTNEED keeps
+        // guard markers (mprotect guards are outside the range anyway).
+        let r = unsafe {
+            libc::madvise(
+                self.usable_lo() as *mut libc::c_void,
+                self.size,
+                libc::MADV_DONTNEED,
+            )
+        };
+        // It can only fail for a bad range, which would be a bug here; the memory is then merely
+        // kept, so do not take the process down for it in release builds.
+        debug_assert_eq!(
+            r,
+            0,
+            "madvise(MADV_DONTNEED): {}",
+            io::Error::last_os_error()
+        );
+    }
+}
+
+impl Drop for GoroutineStack {
+    fn drop(&mut self) {
+        // SAFETY: the stack owns `[lo, lo + len)`, obtained from mmap, and is being dropped, so no
+        // coroutine still runs on it (a corosensei Coroutine borrows or owns its stack for as long
+        // as it lives).
+        let r = unsafe { libc::munmap(self.lo as *mut libc::c_void, self.mapping_len()) };
+        // munmap fails only for a bad range, or with ENOMEM when punching a hole into a merged VMA
+        // would exceed vm.max_map_count; the region then just stays mapped (a leak, not a fault).
+        let _ = r;
+    }
+}
+
+// SAFETY: base() is the page-aligned high end and limit() the page-aligned low end of the usable
+// part, so both are aligned to STACK_ALIGNMENT (16); the usable part is at least one page (≥
+// MIN_STACK_SIZE) and has a guard page right below it that faults on access. The region stays
+// mapped and unaliased for as long as the GoroutineStack lives. (corosensei's docs suggest limit()
+// may include the guard; on Unix it only uses limit() for its optional trap handler and the
+// sanitizer bounds, and the usable range is the right answer for both.)
+unsafe impl Stack for GoroutineStack {
+    fn base(&self) -> StackPointer {
+        StackPointer::new(self.high()).expect("stack mapping at address 0")
+    }
+
+    fn limit(&self) -> StackPointer {
+        StackPointer::new(self.usable_lo()).expect("stack mapping at address 0")
+    }
+}
+
+/// Builds a readable error for a failed stack mapping.
+fn map_error(len: usize, err: io::Error, what: &str) -> io::Error {
+    if err.raw_os_error() != Some(libc::ENOMEM) {
+        return io::Error::new(
+            err.kind(),
+            format!("gort: cannot map a {len}-byte goroutine stack: {what}: {err}"),
+        );
+    }
+    let max = std::fs::read_to_string("/proc/sys/vm/max_map_count")
+        .ok()
+        .and_then(|s| s.trim().parse::<usize>().ok());
+    let now = std::fs::read_to_string("/proc/self/maps")
+        .ok()
+        .map(|s| s.lines().count());
+    let limit = match (now, max) {
+        (Some(n), Some(m)) => format!("{n} of vm.max_map_count={m} mappings in use"),
+        (None, Some(m)) => format!("vm.max_map_count={m}"),
+        _ => "vm.max_map_count unknown".to_string(),
+    };
+    io::Error::new(
+        io::ErrorKind::OutOfMemory,
+        format!(
+            "gort: cannot map a {len}-byte goroutine stack: {what}: {err} \
+             (out of memory or address space, or at the mapping limit: {limit})"
+        ),
+    )
+}
+
+const _: () = {
+    // The scheduler moves stacks between Ms.
+    const fn assert_send<T: Send>() {}
+    assert_send::<GoroutineStack>();
+};
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{kernel_can_read, map_count, memory_lock, resident_pages};
+    use super::*;
+
+    #[test]
+    fn layout_and_whole_range_writable() {
+        let page = page_size();
+        let s = GoroutineStack::new(64 << 10).unwrap();
+        assert_eq!(s.size(), 64 << 10);
+        let (glo, ghi) = s.guard_range();
+        assert_eq!(ghi - glo, page);
+        assert_eq!(glo % page, 0);
+        assert_eq!(
+            s.limit().get(),
+            ghi,
+            "usable part starts right above the guard"
+        );
+        assert_eq!(s.base().get() - s.limit().get(), s.size());
+        assert_eq!(s.base().get() % corosensei::stack::STACK_ALIGNMENT, 0);
+        let lo = s.limit().get() as *mut u8;
+        // SAFETY: `[limit, base)` is the stack's usable, writable memory and nothing runs on it.
+        let usable = unsafe { std::slice::from_raw_parts_mut(lo, s.size()) };
+        for (i, b) in usable.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        assert!(usable.iter().enumerate().all(|(i, &b)| b == i as u8));
+        assert!(kernel_can_read(ghi), "lowest usable byte is readable");
+        assert!(
+            kernel_can_read(s.base().get() - 1),
+            "highest usable byte is readable"
+        );
+        assert!(!kernel_can_read(glo), "guard is not");
+        assert!(!kernel_can_read(ghi - 1), "guard is not");
+        assert!(guard_kind().is_some());
+        eprintln!("guard kind: {:?}", guard_kind());
+    }
+
+    #[test]
+    fn release_memory_keeps_guard_and_zeroes() {
+        let s = GoroutineStack::new(256 << 10).unwrap();
+        let lo = s.limit().get();
+        // SAFETY: the usable part is writable and unused.
+        unsafe { std::ptr::write_bytes(lo as *mut u8, 0xAB, s.size()) };
+        assert_eq!(resident_pages(lo, s.size()), s.size() / page_size());
+        s.release_memory();
+        assert_eq!(
+            resident_pages(lo, s.size()),
+            0,
+            "memory went back to the OS"
+        );
+        // SAFETY: still mapped and writable; DONTNEED'd anonymous pages read back as zero.
+        let usable = unsafe { std::slice::from_raw_parts(lo as *const u8, s.size()) };
+        assert!(usable.iter().all(|&b| b == 0));
+        let (glo, ghi) = s.guard_range();
+        assert!(
+            !kernel_can_read(glo) && !kernel_can_read(ghi - 1),
+            "guard survives MADV_DONTNEED"
+        );
+    }
+
+    #[test]
+    fn hundred_thousand_stacks_do_not_split_mappings() {
+        let _mem = memory_lock();
+        const N: usize = 100_000;
+        let before = map_count();
+        let mut stacks = Vec::with_capacity(N);
+        for i in 0..N {
+            let s = GoroutineStack::new(64 << 10).unwrap_or_else(|e| panic!("stack {i}: {e}"));
+            // Touch the top of each, as a goroutine's first frame would.
+            // SAFETY: the byte below base() is in the usable, writable part.
+            unsafe { ((s.base().get() - 1) as *mut u8).write_volatile(1) };
+            stacks.push(s);
+        }
+        let after = map_count();
+        eprintln!(
+            "{N} stacks: {before} -> {after} mappings ({:?} guards)",
+            guard_kind()
+        );
+        if guard_kind() == Some(GuardKind::Madvise) {
+            assert!(
+                after - before.min(after) < 1000,
+                "guard markers must not split VMAs"
+            );
+        }
+        for s in stacks.iter().step_by(997) {
+            let (glo, ghi) = s.guard_range();
+            assert!(
+                !kernel_can_read(glo) && !kernel_can_read(ghi - 1),
+                "every guard is in place"
+            );
+        }
+        drop(stacks);
+        assert!(map_count() < before + 100, "stacks were unmapped");
+    }
+
+    /// The goal: a million live goroutines. Touches one page of each (4 GiB resident), so it is
+    /// not run by default (`cargo test --release -- --ignored million_stacks --nocapture`).
+    #[test]
+    #[ignore = "needs ~4.5 GiB of memory"]
+    fn million_stacks() {
+        let _mem = memory_lock();
+        const N: usize = 1_000_000;
+        let before = map_count();
+        let t = std::time::Instant::now();
+        let mut stacks = Vec::with_capacity(N);
+        for i in 0..N {
+            let s = GoroutineStack::new(64 << 10).unwrap_or_else(|e| panic!("stack {i}: {e}"));
+            // SAFETY: the byte below base() is in the usable, writable part.
+            unsafe { ((s.base().get() - 1) as *mut u8).write_volatile(1) };
+            stacks.push(s);
+        }
+        let took = t.elapsed();
+        let after = map_count();
+        eprintln!("{N} stacks in {took:?}: {before} -> {after} mappings");
+        assert!(after < before + 1000);
+    }
+}

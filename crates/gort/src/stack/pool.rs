@@ -1,0 +1,279 @@
+//! A per-runtime pool of goroutine stacks of one size.
+//!
+//! Mapping a stack costs `mmap` + `madvise`, unmapping it `munmap`; and once a stack's memory has
+//! been returned to the OS, the next goroutine on it page-faults its first frames back in. Worse,
+//! both `munmap` and `MADV_DONTNEED` must flush the TLB of every CPU running one of our threads
+//! (inter-processor interrupts), which costs microseconds in a busy multi-threaded runtime. So a
+//! returned stack goes to one of two tiers:
+//!
+//! * **hot** (at most `hot_max`, by default as many as fit in [`HOT_BYTES`]): kept as is, memory
+//!   and all. A goroutine that exits and one that starts soon after trade the stack with no system
+//!   call and no page fault. This bounds the memory the pool holds on to at `HOT_BYTES` (stacks
+//!   are charged at their full size even if only partly touched).
+//! * **cold** (at most `cold_max`, by default [`COLD_MAX`]): the stack's memory is handed back with
+//!   `MADV_DONTNEED` (guard markers survive it), the mapping is kept for reuse. A cold stack costs
+//!   only address space and its page-table remains.
+//!
+//! Beyond both, the stack is unmapped. `get` takes hot stacks first (most recently used: their pages
+//! are resident and likely cached), then cold ones, then maps a new one. System calls are made
+//! outside the pool's lock, and the lists never allocate under it (capacity reserved up front).
+use std::io;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use super::{round_to_pages, GoroutineStack};
+
+/// Memory budget of the hot tier (stacks kept with their memory).
+pub(crate) const HOT_BYTES: usize = 4 << 20;
+/// Most hot stacks, whatever their size.
+const HOT_MAX: usize = 256;
+/// Most cold stacks (memory returned, mapping kept).
+pub(crate) const COLD_MAX: usize = 1024;
+
+/// A pool of stacks of one size (one per runtime). Thread-safe.
+#[derive(Debug)]
+pub(crate) struct StackPool {
+    stack_size: usize,
+    hot_max: usize,
+    cold_max: usize,
+    lists: Mutex<Lists>,
+}
+
+#[derive(Debug)]
+struct Lists {
+    hot: Vec<GoroutineStack>,
+    cold: Vec<GoroutineStack>,
+}
+
+impl StackPool {
+    /// A pool of stacks with `stack_size` usable bytes, rounded up to whole pages, and the default
+    /// cache bounds.
+    pub(crate) fn new(stack_size: usize) -> StackPool {
+        let stack_size = round_to_pages(stack_size);
+        let hot_max = (HOT_BYTES / stack_size).min(HOT_MAX);
+        StackPool::with_limits(stack_size, hot_max, COLD_MAX)
+    }
+
+    /// A pool that keeps at most `hot_max` stacks with their memory and `cold_max` stacks without.
+    pub(crate) fn with_limits(stack_size: usize, hot_max: usize, cold_max: usize) -> StackPool {
+        StackPool {
+            stack_size: round_to_pages(stack_size),
+            hot_max,
+            cold_max,
+            lists: Mutex::new(Lists {
+                hot: Vec::with_capacity(hot_max),
+                cold: Vec::with_capacity(cold_max),
+            }),
+        }
+    }
+
+    /// Usable bytes of each stack of this pool.
+    pub(crate) fn stack_size(&self) -> usize {
+        self.stack_size
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Lists> {
+        // Nothing panics while the lock is held, but a poisoned pool is still consistent.
+        self.lists.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A stack: a pooled one if there is one, else a newly mapped one. Fails with a readable error
+    /// when the mapping cannot be made (out of memory, address space, or `vm.max_map_count`).
+    pub(crate) fn get(&self) -> io::Result<GoroutineStack> {
+        let pooled = {
+            let mut l = self.lock();
+            l.hot.pop().or_else(|| l.cold.pop())
+        };
+        match pooled {
+            Some(s) => Ok(s),
+            None => GoroutineStack::new(self.stack_size),
+        }
+    }
+
+    /// Takes back a stack nothing runs on any more: keeps it hot, or returns its memory to the OS
+    /// and keeps the mapping, or unmaps it, as described in the module docs.
+    pub(crate) fn put(&self, s: GoroutineStack) {
+        if s.size() != self.stack_size {
+            debug_assert!(
+                false,
+                "stack of {} bytes put into a {}-byte pool",
+                s.size(),
+                self.stack_size
+            );
+            return; // dropped: unmapped
+        }
+        {
+            let mut l = self.lock();
+            if l.hot.len() < self.hot_max {
+                l.hot.push(s);
+                return;
+            }
+            if l.cold.len() >= self.cold_max {
+                drop(l);
+                drop(s); // munmap, outside the lock
+                return;
+            }
+        }
+        s.release_memory();
+        let mut l = self.lock();
+        if l.cold.len() < self.cold_max {
+            l.cold.push(s);
+        } else {
+            drop(l);
+            drop(s); // another thread filled the cold tier meanwhile
+        }
+    }
+
+    /// How many stacks are cached: (hot, cold).
+    pub(crate) fn cached(&self) -> (usize, usize) {
+        let l = self.lock();
+        (l.hot.len(), l.cold.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::page_size;
+    use super::super::test_util::{kernel_can_read, memory_lock, resident_pages, rss_bytes};
+    use super::*;
+    use corosensei::stack::Stack;
+
+    fn touch_all(s: &GoroutineStack) {
+        // SAFETY: the usable part `[limit, base)` is writable and nothing runs on the stack.
+        unsafe { std::ptr::write_bytes(s.limit().get() as *mut u8, 0x5A, s.size()) };
+    }
+
+    #[test]
+    fn size_is_rounded_to_pages() {
+        let pool = StackPool::new(10_000);
+        assert_eq!(pool.stack_size() % page_size(), 0);
+        assert!(pool.stack_size() >= 10_000);
+        assert_eq!(pool.get().unwrap().size(), pool.stack_size());
+    }
+
+    #[test]
+    fn hot_reuse_keeps_memory() {
+        let pool = StackPool::new(64 << 10);
+        let s = pool.get().unwrap();
+        touch_all(&s);
+        let lo = s.limit().get();
+        pool.put(s);
+        assert_eq!(pool.cached(), (1, 0));
+        let s = pool.get().unwrap();
+        assert_eq!(s.limit().get(), lo, "the pooled stack is reused");
+        assert_eq!(
+            resident_pages(lo, s.size()),
+            s.size() / page_size(),
+            "hot: memory kept"
+        );
+        assert!(!kernel_can_read(s.guard_range().0));
+    }
+
+    #[test]
+    fn cold_put_returns_memory_and_keeps_guard() {
+        let _mem = memory_lock();
+        const SIZE: usize = 32 << 20;
+        let pool = StackPool::with_limits(SIZE, 0, 4);
+        let s = pool.get().unwrap();
+        touch_all(&s);
+        let lo = s.limit().get();
+        let rss_touched = rss_bytes();
+        pool.put(s);
+        let rss_put = rss_bytes();
+        eprintln!("RSS: {rss_touched} after touching a {SIZE}-byte stack, {rss_put} after put");
+        assert!(
+            rss_touched - rss_put.min(rss_touched) >= SIZE * 3 / 4,
+            "RSS dropped after put"
+        );
+        assert_eq!(pool.cached(), (0, 1));
+        let s = pool.get().unwrap();
+        assert_eq!(s.limit().get(), lo, "the mapping is reused");
+        assert_eq!(resident_pages(lo, s.size()), 0);
+        // SAFETY: reading the stack's own usable memory, which nothing runs on.
+        let first = unsafe { *(lo as *const u8) };
+        assert_eq!(first, 0, "reused memory is fresh zero pages");
+        let (glo, ghi) = s.guard_range();
+        assert!(
+            !kernel_can_read(glo) && !kernel_can_read(ghi - 1),
+            "guard survives put"
+        );
+    }
+
+    #[test]
+    fn caches_are_bounded() {
+        let pool = StackPool::with_limits(16 << 10, 2, 3);
+        let stacks: Vec<_> = (0..10).map(|_| pool.get().unwrap()).collect();
+        for s in stacks {
+            pool.put(s);
+        }
+        assert_eq!(pool.cached(), (2, 3));
+        let again: Vec<_> = (0..7).map(|_| pool.get().unwrap()).collect();
+        assert_eq!(pool.cached(), (0, 0));
+        drop(again);
+        let default = StackPool::new(64 << 10);
+        assert_eq!(default.hot_max, HOT_BYTES / (64 << 10));
+        assert_eq!(default.cold_max, COLD_MAX);
+    }
+
+    #[test]
+    fn concurrent_get_put() {
+        let pool = StackPool::with_limits(16 << 10, 4, 8);
+        std::thread::scope(|sc| {
+            for t in 0..8u8 {
+                let pool = &pool;
+                sc.spawn(move || {
+                    for i in 0..2_000 {
+                        let s = pool.get().unwrap();
+                        let top = (s.base().get() - 1) as *mut u8;
+                        // SAFETY: this thread owns the stack; the byte below base() is usable.
+                        unsafe { top.write_volatile(t ^ i as u8) };
+                        // SAFETY: as above.
+                        assert_eq!(unsafe { top.read_volatile() }, t ^ i as u8);
+                        pool.put(s);
+                    }
+                });
+            }
+        });
+        let (hot, cold) = pool.cached();
+        assert!(hot <= 4 && cold <= 8);
+    }
+
+    /// Prints the cost of each path (`cargo test --release -- --ignored pool_timings --nocapture`).
+    #[test]
+    #[ignore = "timing figures, not a check"]
+    fn pool_timings() {
+        use std::time::Instant;
+        const N: u32 = 20_000;
+        let touch = |s: &GoroutineStack| {
+            // SAFETY: the byte below base() is usable and nothing runs on the stack.
+            unsafe { ((s.base().get() - 1) as *mut u8).write_volatile(1) }
+        };
+        let t = Instant::now();
+        let fresh: Vec<_> = (0..N)
+            .map(|_| GoroutineStack::new(64 << 10).unwrap())
+            .collect();
+        let map = t.elapsed() / N;
+        let t = Instant::now();
+        drop(fresh);
+        let unmap = t.elapsed() / N;
+        let hot = StackPool::new(64 << 10);
+        let t = Instant::now();
+        for _ in 0..N {
+            let s = hot.get().unwrap();
+            touch(&s);
+            hot.put(s);
+        }
+        let hot_cycle = t.elapsed() / N;
+        let cold = StackPool::with_limits(64 << 10, 0, 16);
+        let t = Instant::now();
+        for _ in 0..N {
+            let s = cold.get().unwrap();
+            touch(&s);
+            cold.put(s);
+        }
+        let cold_cycle = t.elapsed() / N;
+        eprintln!(
+            "64 KiB stacks: mmap+guard {map:?}, munmap {unmap:?}, \
+             hot get+touch+put {hot_cycle:?}, cold get+touch+put (DONTNEED, refault) {cold_cycle:?}"
+        );
+    }
+}
