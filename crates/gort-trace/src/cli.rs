@@ -15,7 +15,12 @@ use std::path::PathBuf;
 
 /// An strace-like syscall tracer whose ptrace work runs in one wired goroutine.
 #[derive(Parser, Debug)]
-#[command(name = "gort-trace", version, about, override_usage = "gort-trace [OPTIONS] -- CMD [ARGS...]\n       gort-trace [OPTIONS] -p PID [-p PID...]")]
+#[command(
+    name = "gort-trace",
+    version,
+    about,
+    override_usage = "gort-trace [OPTIONS] -- CMD [ARGS...]\n       gort-trace [OPTIONS] -p PID [-p PID...]"
+)]
 pub struct Cli {
     /// Follow forks, vforks and clones (threads)
     #[arg(short = 'f')]
@@ -42,10 +47,19 @@ pub struct Cli {
     #[arg(short = 'p', value_name = "PID")]
     pub pids: Vec<i32>,
     /// Number of gort processors (max_procs) to run on
-    #[arg(long = "procs", value_name = "N", env = "GORT_TRACE_PROCS", hide = true)]
+    #[arg(
+        long = "procs",
+        value_name = "N",
+        env = "GORT_TRACE_PROCS",
+        hide = true
+    )]
     pub procs: Option<usize>,
     /// The command to run and trace
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "CMD")]
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
     pub command: Vec<OsString>,
 }
 
@@ -90,7 +104,11 @@ pub struct CliError {
 }
 
 fn err(message: String) -> CliError {
-    CliError { message, code: 1, is_info: false }
+    CliError {
+        message,
+        code: 1,
+        is_info: false,
+    }
 }
 
 /// Parses and validates `args` (including the program name).
@@ -100,7 +118,11 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         Err(e) => {
             use clap::error::ErrorKind;
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-                return Err(CliError { message: e.render().to_string(), code: 0, is_info: true });
+                return Err(CliError {
+                    message: e.render().to_string(),
+                    code: 0,
+                    is_info: true,
+                });
             }
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("invalid arguments");
@@ -110,7 +132,11 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
     };
     let filter = Filter::parse(&cli.expr).map_err(err)?;
     let target = match (cli.command.is_empty(), cli.pids.is_empty()) {
-        (true, true) => return Err(err("must have PROG [ARGS] or -p PID (see 'gort-trace --help')".into())),
+        (true, true) => {
+            return Err(err(
+                "must have PROG [ARGS] or -p PID (see 'gort-trace --help')".into(),
+            ))
+        }
         (false, false) => return Err(err("use either a command or -p PID, not both".into())),
         (false, true) => Target::Spawn(spawn::prepare(&cli.command).map_err(err)?),
         (true, false) => {
@@ -132,7 +158,9 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
     let procs = match cli.procs {
         Some(0) => return Err(err("--procs must be at least 1".into())),
         Some(n) => n,
-        None => std::thread::available_parallelism().map_or(2, |n| n.get()).min(2),
+        None => std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(2),
     };
     Ok(Config {
         target,
@@ -140,7 +168,9 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         summary: cli.summary,
         output: cli.output,
         filter,
-        opts: Opts { strsize: cli.strsize },
+        opts: Opts {
+            strsize: cli.strsize,
+        },
         syscall_times: cli.syscall_times,
         timestamps: cli.timestamps,
         procs,
@@ -157,12 +187,29 @@ mod tests {
 
     #[test]
     fn good_and_bad() {
-        let c = p(&["gort-trace", "-f", "-s", "64", "-tt", "-T", "--", "true", "-x"]).ok().unwrap();
+        let c = p(&[
+            "gort-trace",
+            "-f",
+            "-s",
+            "64",
+            "-tt",
+            "-T",
+            "--",
+            "true",
+            "-x",
+        ])
+        .ok()
+        .unwrap();
         assert!(c.follow && c.syscall_times && c.timestamps == 2 && c.opts.strsize == 64);
-        assert!(matches!(p(&["gort-trace", "ls", "-l"]).ok().unwrap().target, Target::Spawn(_)));
+        assert!(matches!(
+            p(&["gort-trace", "ls", "-l"]).ok().unwrap().target,
+            Target::Spawn(_)
+        ));
         let e = p(&["gort-trace", "--bogus", "true"]).err().unwrap();
         assert!(e.code != 0 && !e.message.contains('\n'), "{}", e.message);
-        let e = p(&["gort-trace", "-e", "trace=nosuchcall", "true"]).err().unwrap();
+        let e = p(&["gort-trace", "-e", "trace=nosuchcall", "true"])
+            .err()
+            .unwrap();
         assert_eq!(e.message, "invalid system call 'nosuchcall'");
         assert!(p(&["gort-trace"]).is_err());
         assert!(p(&["gort-trace", "-p", "999999999"]).is_err());

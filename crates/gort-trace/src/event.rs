@@ -21,12 +21,18 @@ impl Stamp {
     /// Reads the clocks; the wall clock only when `wall` is set.
     pub fn now(wall: bool) -> Stamp {
         let read = |clock| {
-            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            let mut ts = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
             // SAFETY: `ts` is a valid out-pointer; the clock ids are valid constants.
             unsafe { libc::clock_gettime(clock, &mut ts) };
             ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
         };
-        Stamp { mono_ns: read(libc::CLOCK_MONOTONIC), wall_ns: if wall { read(libc::CLOCK_REALTIME) } else { 0 } }
+        Stamp {
+            mono_ns: read(libc::CLOCK_MONOTONIC),
+            wall_ns: if wall { read(libc::CLOCK_REALTIME) } else { 0 },
+        }
     }
 }
 

@@ -47,7 +47,9 @@ impl Filter {
                 None => ("trace", e.as_str()),
             };
             if key != "trace" && key != "t" {
-                return Err(format!("invalid -e qualifier '{key}' (only trace= is supported)"));
+                return Err(format!(
+                    "invalid -e qualifier '{key}' (only trace= is supported)"
+                ));
             }
             let (negate, list) = match value.strip_prefix('!') {
                 Some(rest) => (true, rest),
@@ -60,12 +62,14 @@ impl Filter {
                     bits.iter_mut().for_each(|b| *b = true);
                 } else if item == "none" {
                 } else if let Some(class) = item.strip_prefix('%') {
-                    let set = groups::class(class).ok_or_else(|| format!("invalid system call '{item}'"))?;
+                    let set = groups::class(class)
+                        .ok_or_else(|| format!("invalid system call '{item}'"))?;
                     for s in set {
                         bits[s.id() as usize] = true;
                     }
                 } else {
-                    let s = Sysno::from_str(item).map_err(|_| format!("invalid system call '{item}'"))?;
+                    let s = Sysno::from_str(item)
+                        .map_err(|_| format!("invalid system call '{item}'"))?;
                     bits[s.id() as usize] = true;
                 }
             }
@@ -85,12 +89,19 @@ mod tests {
     #[test]
     fn parses() {
         let f = Filter::parse(&["trace=openat,close".into()]).unwrap();
-        assert!(f.traced(Sysno::openat as u64) && f.traced(Sysno::close as u64) && !f.traced(Sysno::read as u64));
+        assert!(
+            f.traced(Sysno::openat as u64)
+                && f.traced(Sysno::close as u64)
+                && !f.traced(Sysno::read as u64)
+        );
         let f = Filter::parse(&["trace=%file".into()]).unwrap();
         assert!(f.traced(Sysno::openat as u64) && !f.traced(Sysno::read as u64));
         let f = Filter::parse(&["trace=!write".into()]).unwrap();
         assert!(!f.traced(Sysno::write as u64) && f.traced(Sysno::read as u64));
-        assert_eq!(Filter::parse(&["trace=bogus".into()]).unwrap_err(), "invalid system call 'bogus'");
+        assert_eq!(
+            Filter::parse(&["trace=bogus".into()]).unwrap_err(),
+            "invalid system call 'bogus'"
+        );
         assert!(Filter::all().traced(0));
     }
 }

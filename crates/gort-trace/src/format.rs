@@ -38,7 +38,10 @@ pub struct Formatter {
     pids: HashMap<Pid, FormatterSide>,
     live: usize,
     open_line: Option<Pid>,
+    /// Absolute output position (over all chunks taken so far) where the current line starts.
     line_start: usize,
+    /// Bytes handed out by [`Formatter::take`] so far.
+    taken: usize,
     out: String,
     summary: Summary,
     /// Messages for the user's terminal (attach/detach notices), not part of the trace.
@@ -56,6 +59,7 @@ impl Formatter {
             live: 0,
             open_line: None,
             line_start: 0,
+            taken: 0,
             out: String::with_capacity(4096),
             summary: Summary::default(),
             notices: Vec::new(),
@@ -64,7 +68,7 @@ impl Formatter {
 
     /// Takes the text produced so far.
     pub fn take(&mut self) -> String {
-        self.line_start = self.line_start.saturating_sub(self.out.len());
+        self.taken += self.out.len();
         std::mem::take(&mut self.out)
     }
 
@@ -95,7 +99,7 @@ impl Formatter {
     }
 
     fn begin_line(&mut self, pid: Pid, at: Stamp) {
-        self.line_start = self.out.len();
+        self.line_start = self.taken + self.out.len();
         if self.o.to_file && (self.o.follow || self.live > 1) {
             let _ = write!(self.out, "{pid:<5} ");
         } else if self.live > 1 {
@@ -107,7 +111,7 @@ impl Formatter {
     }
 
     fn pad_and_equals(&mut self) {
-        let col = self.out.len() - self.line_start;
+        let col = (self.taken + self.out.len()).saturating_sub(self.line_start);
         for _ in col..COLUMN {
             self.out.push(' ');
         }
@@ -122,10 +126,21 @@ impl Formatter {
                     self.live += 1;
                 }
             }
-            Event::Entry { pid, at, nr, args, mem } => {
+            Event::Entry {
+                pid,
+                at,
+                nr,
+                args,
+                mem,
+            } => {
                 self.close_open_line();
                 let side = self.pids.entry(pid).or_default();
-                side.pending = Some(Pending { nr, args, entered: at, unfinished: false });
+                side.pending = Some(Pending {
+                    nr,
+                    args,
+                    entered: at,
+                    unfinished: false,
+                });
                 if self.o.summary {
                     return;
                 }
@@ -135,12 +150,19 @@ impl Formatter {
                 decode::render_entry(nr, &args, &mem, &self.o.decode, &mut self.out);
                 self.open_line = Some(pid);
             }
-            Event::Exit { pid, at, nr: _, ret, mem } => {
+            Event::Exit {
+                pid,
+                at,
+                nr: _,
+                ret,
+                mem,
+            } => {
                 let Some(p) = self.pids.get_mut(&pid).and_then(|s| s.pending.take()) else {
                     return;
                 };
                 if self.o.summary {
-                    self.summary.record(p.nr, ret, at.mono_ns.saturating_sub(p.entered.mono_ns));
+                    self.summary
+                        .record(p.nr, ret, at.mono_ns.saturating_sub(p.entered.mono_ns));
                     return;
                 }
                 if self.open_line != Some(pid) {
@@ -155,7 +177,12 @@ impl Formatter {
                 decode::render_return(p.nr, ret, &mut self.out);
                 if self.o.syscall_times {
                     let ns = at.mono_ns.saturating_sub(p.entered.mono_ns);
-                    let _ = write!(self.out, " <{}.{:06}>", ns / 1_000_000_000, ns % 1_000_000_000 / 1000);
+                    let _ = write!(
+                        self.out,
+                        " <{}.{:06}>",
+                        ns / 1_000_000_000,
+                        ns % 1_000_000_000 / 1000
+                    );
                 }
                 self.out.push('\n');
             }
@@ -215,7 +242,8 @@ impl Formatter {
                 if self.open_line == Some(pid) {
                     self.close_open_line();
                 }
-                self.notices.push(format!("gort-trace: Process {pid} detached"));
+                self.notices
+                    .push(format!("gort-trace: Process {pid} detached"));
                 self.forget(pid);
             }
         }
@@ -270,10 +298,22 @@ mod tests {
     use crate::decode::Mem;
 
     fn entry(pid: Pid, nr: u64, args: [u64; 6]) -> Event {
-        Event::Entry { pid, at: Stamp::default(), nr, args, mem: Mem::default() }
+        Event::Entry {
+            pid,
+            at: Stamp::default(),
+            nr,
+            args,
+            mem: Mem::default(),
+        }
     }
     fn exit(pid: Pid, nr: u64, ret: i64) -> Event {
-        Event::Exit { pid, at: Stamp::default(), nr, ret, mem: Mem::default() }
+        Event::Exit {
+            pid,
+            at: Stamp::default(),
+            nr,
+            ret,
+            mem: Mem::default(),
+        }
     }
 
     #[test]
@@ -283,7 +323,11 @@ mod tests {
         f.handle(entry(10, 12, [0; 6]));
         f.handle(exit(10, 12, 0x55c2161c1000));
         f.handle(entry(10, 231, [0; 6]));
-        f.handle(Event::Exited { pid: 10, at: Stamp::default(), code: 0 });
+        f.handle(Event::Exited {
+            pid: 10,
+            at: Stamp::default(),
+            code: 0,
+        });
         assert_eq!(
             f.finish(),
             "brk(NULL)                               = 0x55c2161c1000\n\
@@ -293,7 +337,10 @@ mod tests {
 
     #[test]
     fn unfinished_and_resumed() {
-        let mut f = Formatter::new(FormatOpts { follow: true, ..Default::default() });
+        let mut f = Formatter::new(FormatOpts {
+            follow: true,
+            ..Default::default()
+        });
         f.handle(Event::Attached { pid: 4571 });
         f.handle(Event::Attached { pid: 4572 });
         f.handle(entry(4571, 3, [4, 0, 0, 0, 0, 0]));
@@ -312,12 +359,19 @@ mod tests {
 
     #[test]
     fn file_prefix_and_summary() {
-        let mut f = Formatter::new(FormatOpts { follow: true, to_file: true, ..Default::default() });
+        let mut f = Formatter::new(FormatOpts {
+            follow: true,
+            to_file: true,
+            ..Default::default()
+        });
         f.handle(Event::Attached { pid: 7 });
         f.handle(entry(7, 3, [1, 0, 0, 0, 0, 0]));
         f.handle(exit(7, 3, 0));
         assert_eq!(f.finish(), "7     close(1)                          = 0\n");
-        let mut f = Formatter::new(FormatOpts { summary: true, ..Default::default() });
+        let mut f = Formatter::new(FormatOpts {
+            summary: true,
+            ..Default::default()
+        });
         f.handle(Event::Attached { pid: 7 });
         f.handle(entry(7, 3, [1, 0, 0, 0, 0, 0]));
         f.handle(exit(7, 3, -9));

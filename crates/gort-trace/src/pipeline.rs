@@ -22,20 +22,135 @@ use std::io::Write;
 
 /// The runtime operations gort-trace uses, from gort.
 pub mod rt {
-    pub use gort::{lock_os_thread, spawn, syscall, Chan};
+    pub use gort::{lock_os_thread, spawn, syscall};
+    pub use stopgap_chan::Chan;
 
     /// Runs `f` as the main goroutine of a runtime with `procs` processors.
     pub fn run<T: Send + 'static>(procs: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
         gort::Builder::new().max_procs(procs).run(f)
+    }
+
+    /// TEMPORARY stand-in for `gort::Chan` until the channel issue lands in main: a bounded channel on a
+    /// std `Mutex`/`Condvar` whose blocking waits run inside `gort::syscall`, so a blocked goroutine never
+    /// holds a P. Same API subset as `gort::Chan` (`new`, `send`, `recv`, `close`, `Clone`).
+    mod stopgap_chan {
+        use std::collections::VecDeque;
+        use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+        struct State<T> {
+            q: VecDeque<T>,
+            closed: bool,
+        }
+
+        struct Inner<T> {
+            m: Mutex<State<T>>,
+            not_empty: Condvar,
+            not_full: Condvar,
+            cap: usize,
+        }
+
+        /// A bounded multi-producer multi-consumer channel.
+        pub struct Chan<T> {
+            inner: Arc<Inner<T>>,
+        }
+
+        impl<T> Clone for Chan<T> {
+            fn clone(&self) -> Self {
+                Chan {
+                    inner: self.inner.clone(),
+                }
+            }
+        }
+
+        impl<T> Chan<T> {
+            /// A channel holding up to `cap` values (at least 1).
+            pub fn new(cap: usize) -> Self {
+                Chan {
+                    inner: Arc::new(Inner {
+                        m: Mutex::new(State {
+                            q: VecDeque::new(),
+                            closed: false,
+                        }),
+                        not_empty: Condvar::new(),
+                        not_full: Condvar::new(),
+                        cap: cap.max(1),
+                    }),
+                }
+            }
+
+            fn lock(&self) -> MutexGuard<'_, State<T>> {
+                self.inner.m.lock().unwrap_or_else(|e| e.into_inner())
+            }
+
+            /// Sends `v`, blocking while full; gives `v` back if the channel is closed.
+            pub fn send(&self, v: T) -> Result<(), T> {
+                let mut g = self.lock();
+                if g.q.len() >= self.inner.cap && !g.closed {
+                    g = super::syscall(|| {
+                        let mut g = g;
+                        while g.q.len() >= self.inner.cap && !g.closed {
+                            g = self
+                                .inner
+                                .not_full
+                                .wait(g)
+                                .unwrap_or_else(|e| e.into_inner());
+                        }
+                        g
+                    });
+                }
+                if g.closed {
+                    return Err(v);
+                }
+                g.q.push_back(v);
+                drop(g);
+                self.inner.not_empty.notify_one();
+                Ok(())
+            }
+
+            /// Receives a value, blocking while empty; `None` once closed and drained.
+            pub fn recv(&self) -> Option<T> {
+                let mut g = self.lock();
+                if g.q.is_empty() && !g.closed {
+                    g = super::syscall(|| {
+                        let mut g = g;
+                        while g.q.is_empty() && !g.closed {
+                            g = self
+                                .inner
+                                .not_empty
+                                .wait(g)
+                                .unwrap_or_else(|e| e.into_inner());
+                        }
+                        g
+                    });
+                }
+                let v = g.q.pop_front();
+                drop(g);
+                if v.is_some() {
+                    self.inner.not_full.notify_one();
+                }
+                v
+            }
+
+            /// Closes the channel: receivers drain what is left, then get `None`.
+            pub fn close(&self) {
+                self.lock().closed = true;
+                self.inner.not_empty.notify_all();
+                self.inner.not_full.notify_all();
+            }
+        }
     }
 }
 
 /// Runs a whole trace; returns the exit status.
 pub fn run(cfg: Config) -> Result<i32, String> {
     let out: Box<dyn Write + Send> = match &cfg.output {
-        Some(p) => Box::new(
-            std::fs::File::create(p).map_err(|e| format!("Can't fopen '{}': {}", p.display(), crate::decode::flags::strerror(e.raw_os_error().unwrap_or(0))))?,
-        ),
+        Some(p) => Box::new(std::fs::File::create(p).map_err(|e| {
+            format!(
+                "Can't fopen '{}': {}",
+                p.display(),
+                crate::decode::flags::strerror(e.raw_os_error().unwrap_or(0))
+            )
+        })?),
         None => Box::new(std::io::stderr()),
     };
     let signals = signal_hook::iterator::Signals::new([libc::SIGINT, libc::SIGTERM])
@@ -43,7 +158,11 @@ pub fn run(cfg: Config) -> Result<i32, String> {
     rt::run(cfg.procs, move || main_goroutine(cfg, out, signals))
 }
 
-fn main_goroutine(cfg: Config, mut out: Box<dyn Write + Send>, mut signals: signal_hook::iterator::Signals) -> Result<i32, String> {
+fn main_goroutine(
+    cfg: Config,
+    mut out: Box<dyn Write + Send>,
+    mut signals: signal_hook::iterator::Signals,
+) -> Result<i32, String> {
     let events: rt::Chan<Vec<Event>> = rt::Chan::new(64);
     let text: rt::Chan<String> = rt::Chan::new(64);
 
@@ -119,10 +238,12 @@ fn main_goroutine(cfg: Config, mut out: Box<dyn Write + Send>, mut signals: sign
         r
     });
 
-    let result = tracer.join();
-    formatter.join();
-    writer.join();
+    let result = tracer
+        .join()
+        .unwrap_or_else(|_| Err("the tracer goroutine panicked".into()));
+    let _ = formatter.join();
+    let _ = writer.join();
     handle.close();
-    watcher.join();
+    let _ = watcher.join();
     result
 }

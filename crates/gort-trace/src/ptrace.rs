@@ -74,18 +74,28 @@ impl PtraceCap {
     /// relationships cannot leak into a pooled thread.
     pub fn acquire() -> PtraceCap {
         crate::pipeline::rt::lock_os_thread();
-        PtraceCap { _not_send: PhantomData }
+        PtraceCap {
+            _not_send: PhantomData,
+        }
     }
 
     fn raw(&self, req: libc::c_uint, pid: Pid, addr: u64, data: u64) -> io::Result<libc::c_long> {
         // SAFETY: the requests issued through this helper (SETOPTIONS, SYSCALL, CONT, LISTEN, DETACH, SEIZE,
         // INTERRUPT) take integer `addr`/`data` arguments and never write through them.
-        check(unsafe { libc::ptrace(req, pid, addr as *mut libc::c_void, data as *mut libc::c_void) })
+        check(unsafe {
+            libc::ptrace(
+                req,
+                pid,
+                addr as *mut libc::c_void,
+                data as *mut libc::c_void,
+            )
+        })
     }
 
     /// `PTRACE_SEIZE` with `options` (for `-p`).
     pub fn seize(&self, pid: Pid, options: i32) -> io::Result<()> {
-        self.raw(libc::PTRACE_SEIZE, pid, 0, options as u64).map(drop)
+        self.raw(libc::PTRACE_SEIZE, pid, 0, options as u64)
+            .map(drop)
     }
 
     /// `PTRACE_INTERRUPT`: stop a seized tracee.
@@ -95,7 +105,8 @@ impl PtraceCap {
 
     /// `PTRACE_SETOPTIONS`.
     pub fn set_options(&self, pid: Pid, options: i32) -> io::Result<()> {
-        self.raw(libc::PTRACE_SETOPTIONS, pid, 0, options as u64).map(drop)
+        self.raw(libc::PTRACE_SETOPTIONS, pid, 0, options as u64)
+            .map(drop)
     }
 
     /// Resumes until the next syscall stop, delivering `sig` (0 for none).
@@ -124,11 +135,20 @@ impl PtraceCap {
         // SAFETY: PTRACE_GETREGS writes one `user_regs_struct` to `data`, which points to writable storage
         // of exactly that type.
         check(unsafe {
-            libc::ptrace(libc::PTRACE_GETREGS, pid, std::ptr::null_mut::<libc::c_void>(), regs.as_mut_ptr())
+            libc::ptrace(
+                libc::PTRACE_GETREGS,
+                pid,
+                std::ptr::null_mut::<libc::c_void>(),
+                regs.as_mut_ptr(),
+            )
         })?;
         // SAFETY: zero-initialised and then filled by the kernel; every bit pattern is a valid integer.
         let r = unsafe { regs.assume_init() };
-        Ok(SyscallRegs { nr: r.orig_rax, args: [r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9], ret: r.rax as i64 })
+        Ok(SyscallRegs {
+            nr: r.orig_rax,
+            args: [r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9],
+            ret: r.rax as i64,
+        })
     }
 
     /// The raw 128-byte `siginfo_t` of a signal-delivery-stop; `None` in a group-stop.
@@ -136,7 +156,12 @@ impl PtraceCap {
         let mut buf = [0u8; 128];
         // SAFETY: PTRACE_GETSIGINFO writes one 128-byte `siginfo_t` to `data`, which points to `buf`.
         let rc = unsafe {
-            libc::ptrace(libc::PTRACE_GETSIGINFO, pid, std::ptr::null_mut::<libc::c_void>(), buf.as_mut_ptr())
+            libc::ptrace(
+                libc::PTRACE_GETSIGINFO,
+                pid,
+                std::ptr::null_mut::<libc::c_void>(),
+                buf.as_mut_ptr(),
+            )
         };
         (rc != -1).then_some(buf)
     }
@@ -146,7 +171,12 @@ impl PtraceCap {
         let mut msg: libc::c_ulong = 0;
         // SAFETY: PTRACE_GETEVENTMSG writes one `unsigned long` to `data`, which points to `msg`.
         check(unsafe {
-            libc::ptrace(libc::PTRACE_GETEVENTMSG, pid, std::ptr::null_mut::<libc::c_void>(), &mut msg)
+            libc::ptrace(
+                libc::PTRACE_GETEVENTMSG,
+                pid,
+                std::ptr::null_mut::<libc::c_void>(),
+                &mut msg,
+            )
         })?;
         Ok(msg)
     }
@@ -169,8 +199,14 @@ impl PtraceCap {
         if buf.is_empty() {
             return 0;
         }
-        let local = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
-        let remote = libc::iovec { iov_base: addr as *mut libc::c_void, iov_len: buf.len() };
+        let local = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        let remote = libc::iovec {
+            iov_base: addr as *mut libc::c_void,
+            iov_len: buf.len(),
+        };
         // SAFETY: `local` describes `buf`, which is valid for writes of its length; the remote iovec is only
         // interpreted by the kernel in the tracee's address space.
         let n = unsafe { libc::process_vm_readv(pid, &local, 1, &remote, 1, 0) };
@@ -186,7 +222,12 @@ impl PtraceCap {
             // errors apart from a word equal to -1.
             let word = unsafe {
                 *libc::__errno_location() = 0;
-                libc::ptrace(libc::PTRACE_PEEKDATA, pid, aligned as *mut libc::c_void, std::ptr::null_mut::<libc::c_void>())
+                libc::ptrace(
+                    libc::PTRACE_PEEKDATA,
+                    pid,
+                    aligned as *mut libc::c_void,
+                    std::ptr::null_mut::<libc::c_void>(),
+                )
             };
             // SAFETY: reading the thread-local errno is always valid.
             if word == -1 && unsafe { *libc::__errno_location() } != 0 {
@@ -222,12 +263,13 @@ impl ReadMem for TraceeMem<'_> {
 /// Sends `sig` to thread `tid` (used to stop non-seized tracees before detaching).
 pub fn tgkill(tgid: Pid, tid: Pid, sig: i32) -> io::Result<()> {
     // SAFETY: tgkill takes plain integers.
-    check(unsafe { libc::syscall(libc::SYS_tgkill, tgid, tid, sig) })
-        .map(drop)
+    check(unsafe { libc::syscall(libc::SYS_tgkill, tgid, tid, sig) }).map(drop)
 }
 
 /// The thread-group id of `tid`, from `/proc/TID/status`.
 pub fn tgid_of(tid: Pid) -> Option<Pid> {
     let s = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
-    s.lines().find_map(|l| l.strip_prefix("Tgid:")).and_then(|v| v.trim().parse().ok())
+    s.lines()
+        .find_map(|l| l.strip_prefix("Tgid:"))
+        .and_then(|v| v.trim().parse().ok())
 }

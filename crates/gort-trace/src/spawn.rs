@@ -24,7 +24,9 @@ pub struct Prepared {
 pub fn prepare(cmd: &[OsString]) -> Result<Prepared, String> {
     let name = cmd.first().ok_or("must have PROG [ARGS] or -p PID")?;
     let path = resolve(name)?;
-    let cstr = |s: &OsStr| CString::new(s.as_bytes()).map_err(|_| format!("argument contains a NUL byte: {s:?}"));
+    let cstr = |s: &OsStr| {
+        CString::new(s.as_bytes()).map_err(|_| format!("argument contains a NUL byte: {s:?}"))
+    };
     let argv = cmd.iter().map(|a| cstr(a)).collect::<Result<Vec<_>, _>>()?;
     let envp = std::env::vars_os()
         .map(|(k, v)| {
@@ -34,25 +36,38 @@ pub fn prepare(cmd: &[OsString]) -> Result<Prepared, String> {
             CString::new(kv).map_err(|_| "environment contains a NUL byte".to_string())
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Prepared { path: CString::new(path.into_os_string().into_vec()).map_err(|e| e.to_string())?, argv, envp })
+    Ok(Prepared {
+        path: CString::new(path.into_os_string().into_vec()).map_err(|e| e.to_string())?,
+        argv,
+        envp,
+    })
 }
 
 fn resolve(name: &OsStr) -> Result<PathBuf, String> {
     let shown = name.to_string_lossy();
     let executable = |p: &Path| {
-        std::fs::metadata(p).map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+        std::fs::metadata(p)
+            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false)
     };
     if name.as_bytes().contains(&b'/') {
         let p = PathBuf::from(name);
         return match std::fs::metadata(&p) {
-            Err(e) => Err(format!("Can't stat '{shown}': {}", crate::decode::flags::strerror(e.raw_os_error().unwrap_or(0)))),
+            Err(e) => Err(format!(
+                "Can't stat '{shown}': {}",
+                crate::decode::flags::strerror(e.raw_os_error().unwrap_or(0))
+            )),
             Ok(_) if !executable(&p) => Err(format!("Can't execute '{shown}': Permission denied")),
             Ok(_) => Ok(p),
         };
     }
     let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
     for dir in std::env::split_paths(&path) {
-        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
         let p = dir.join(name);
         if executable(&p) {
             return Ok(p);
@@ -90,8 +105,17 @@ pub fn spawn_traced(_cap: &PtraceCap, p: &Prepared) -> std::io::Result<Pid> {
                     std::ptr::null_mut::<libc::c_void>(),
                     std::ptr::null_mut::<libc::c_void>(),
                 );
-                libc::syscall(libc::SYS_kill, libc::syscall(libc::SYS_getpid), libc::SIGSTOP);
-                libc::syscall(libc::SYS_execve, p.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
+                libc::syscall(
+                    libc::SYS_kill,
+                    libc::syscall(libc::SYS_getpid),
+                    libc::SIGSTOP,
+                );
+                libc::syscall(
+                    libc::SYS_execve,
+                    p.path.as_ptr(),
+                    argv.as_ptr(),
+                    envp.as_ptr(),
+                );
                 libc::_exit(127)
             }
         }
@@ -106,7 +130,9 @@ mod tests {
     #[test]
     fn resolves_and_rejects() {
         assert!(prepare(&["true".into()]).is_ok());
-        let e = prepare(&["definitely-not-a-command-xyz".into()]).err().unwrap();
+        let e = prepare(&["definitely-not-a-command-xyz".into()])
+            .err()
+            .unwrap();
         assert!(e.contains("No such file"), "{e}");
         let e = prepare(&["/nonexistent/x".into()]).err().unwrap();
         assert!(e.contains("Can't stat"), "{e}");

@@ -34,12 +34,19 @@ impl Summary {
 
     /// Calls and errors of syscall `name` (for tests).
     pub fn counts(&self, name: &str) -> Option<(u64, u64)> {
-        self.rows.iter().find(|(nr, _)| syscall_name(**nr) == name).map(|(_, r)| (r.calls, r.errors))
+        self.rows
+            .iter()
+            .find(|(nr, _)| syscall_name(**nr) == name)
+            .map(|(_, r)| (r.calls, r.errors))
     }
 
     /// The table as strace prints it.
     pub fn render(&self) -> String {
-        let mut rows: Vec<(String, Row)> = self.rows.iter().map(|(nr, r)| (syscall_name(*nr).into_owned(), *r)).collect();
+        let mut rows: Vec<(String, Row)> = self
+            .rows
+            .iter()
+            .map(|(nr, r)| (syscall_name(*nr).into_owned(), *r))
+            .collect();
         rows.sort_by(|a, b| b.1.ns.cmp(&a.1.ns).then_with(|| a.0.cmp(&b.0)));
         let total_ns: u64 = rows.iter().map(|r| r.1.ns).sum();
         let total_calls: u64 = rows.iter().map(|r| r.1.calls).sum();
@@ -48,12 +55,24 @@ impl Summary {
         let mut s = String::from("% time     seconds  usecs/call     calls    errors syscall\n");
         s.push_str(sep);
         let line = |s: &mut String, pct: f64, ns: u64, calls: u64, errors: u64, name: &str| {
-            let errs = if errors == 0 { String::new() } else { errors.to_string() };
+            let errs = if errors == 0 {
+                String::new()
+            } else {
+                errors.to_string()
+            };
             let per = if calls == 0 { 0 } else { ns / calls / 1000 };
-            let _ = writeln!(s, "{pct:>6.2} {:>11.6} {per:>11} {calls:>9} {errs:>9} {name}", ns as f64 / 1e9);
+            let _ = writeln!(
+                s,
+                "{pct:>6.2} {:>11.6} {per:>11} {calls:>9} {errs:>9} {name}",
+                ns as f64 / 1e9
+            );
         };
         for (name, r) in &rows {
-            let pct = if total_ns == 0 { 0.0 } else { r.ns as f64 * 100.0 / total_ns as f64 };
+            let pct = if total_ns == 0 {
+                0.0
+            } else {
+                r.ns as f64 * 100.0 / total_ns as f64
+            };
             line(&mut s, pct, r.ns, r.calls, r.errors, name);
         }
         s.push_str(sep);
@@ -74,10 +93,22 @@ mod tests {
         s.record(257, 3, 782_000);
         let t = s.render();
         let lines: Vec<&str> = t.lines().collect();
-        assert_eq!(lines[0], "% time     seconds  usecs/call     calls    errors syscall");
-        assert_eq!(lines[2], " 88.71    0.006144        3072         2         1 wait4");
-        assert_eq!(lines[3], " 11.29    0.000782         782         1           openat");
-        assert_eq!(lines[5], "100.00    0.006926        2308         3         1 total");
+        assert_eq!(
+            lines[0],
+            "% time     seconds  usecs/call     calls    errors syscall"
+        );
+        assert_eq!(
+            lines[2],
+            " 88.71    0.006144        3072         2         1 wait4"
+        );
+        assert_eq!(
+            lines[3],
+            " 11.29    0.000782         782         1           openat"
+        );
+        assert_eq!(
+            lines[5],
+            "100.00    0.006926        2308         3         1 total"
+        );
         assert_eq!(s.counts("wait4"), Some((2, 1)));
     }
 }

@@ -62,7 +62,12 @@ struct Tracer<'c, S: FnMut(Vec<Event>)> {
 }
 
 /// Runs the tracer to completion; returns the exit status gort-trace should exit with.
-pub fn run(cap: &PtraceCap, start: Start, set: Settings, sink: impl FnMut(Vec<Event>)) -> Result<i32, String> {
+pub fn run(
+    cap: &PtraceCap,
+    start: Start,
+    set: Settings,
+    sink: impl FnMut(Vec<Event>),
+) -> Result<i32, String> {
     signals::register_tracer_thread();
     let mut t = Tracer {
         cap,
@@ -115,7 +120,9 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         if !libc::WIFSTOPPED(status) {
             return Err("the child did not start".into());
         }
-        self.cap.set_options(pid, ptrace::trace_options(self.set.follow)).map_err(|e| format!("ptrace(PTRACE_SETOPTIONS): {e}"))?;
+        self.cap
+            .set_options(pid, ptrace::trace_options(self.set.follow))
+            .map_err(|e| format!("ptrace(PTRACE_SETOPTIONS): {e}"))?;
         self.tracees.insert(pid, TracerSide::default());
         self.root = Some(pid);
         self.push(Event::Attached { pid });
@@ -129,7 +136,9 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             let mut tids = vec![pid];
             if self.set.follow {
                 if let Ok(rd) = std::fs::read_dir(format!("/proc/{pid}/task")) {
-                    tids = rd.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect();
+                    tids = rd
+                        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                        .collect();
                     tids.sort_unstable();
                 }
             }
@@ -140,12 +149,22 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 if let Err(e) = self.cap.seize(tid, opts) {
                     if tid == pid {
                         self.detach_all_now();
-                        return Err(format!("attach: ptrace(PTRACE_SEIZE, {pid}): {}", errno_text(&e)));
+                        return Err(format!(
+                            "attach: ptrace(PTRACE_SEIZE, {pid}): {}",
+                            errno_text(&e)
+                        ));
                     }
                     continue;
                 }
                 let _ = self.cap.interrupt(tid);
-                self.tracees.insert(tid, TracerSide { seized: true, awaiting_first_stop: true, ..Default::default() });
+                self.tracees.insert(
+                    tid,
+                    TracerSide {
+                        seized: true,
+                        awaiting_first_stop: true,
+                        ..Default::default()
+                    },
+                );
                 eprintln!("gort-trace: Process {tid} attached");
                 self.push(Event::Attached { pid: tid });
             }
@@ -187,7 +206,9 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 WaitStatus::Changed(pid, status) => self.handle(pid, status),
                 WaitStatus::None | WaitStatus::Error(libc::EINTR) => {}
                 WaitStatus::Error(libc::ECHILD) => break,
-                WaitStatus::Error(e) => return Err(format!("waitpid: {}", decode::flags::strerror(e))),
+                WaitStatus::Error(e) => {
+                    return Err(format!("waitpid: {}", decode::flags::strerror(e)))
+                }
             }
         }
         Ok(())
@@ -208,7 +229,12 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     if Some(pid) == self.root {
                         self.root_status = 128 + sig;
                     }
-                    self.push(Event::Killed { pid, at, sig, core: libc::WCOREDUMP(status) });
+                    self.push(Event::Killed {
+                        pid,
+                        at,
+                        sig,
+                        core: libc::WCOREDUMP(status),
+                    });
                 }
             }
             return;
@@ -221,11 +247,21 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         if !self.tracees.contains_key(&pid) {
             // A new child whose first stop beat its parent's fork/clone event.
             let seized = self.tracees.values().any(|t| t.seized);
-            self.tracees.insert(pid, TracerSide { awaiting_first_stop: true, seized, ..Default::default() });
+            self.tracees.insert(
+                pid,
+                TracerSide {
+                    awaiting_first_stop: true,
+                    seized,
+                    ..Default::default()
+                },
+            );
             self.push(Event::Attached { pid });
         }
         let t = self.tracees.get_mut(&pid).expect("inserted above");
-        if t.awaiting_first_stop && sig != SYSCALL_STOP && (sig == libc::SIGSTOP || event == libc::PTRACE_EVENT_STOP) {
+        if t.awaiting_first_stop
+            && sig != SYSCALL_STOP
+            && (sig == libc::SIGSTOP || event == libc::PTRACE_EVENT_STOP)
+        {
             t.awaiting_first_stop = false;
             if t.detaching {
                 let _ = self.cap.detach(pid, 0);
@@ -246,7 +282,10 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         } else if sig == libc::SIGTRAP && event != 0 {
             self.ptrace_event(pid, event);
         } else if event == libc::PTRACE_EVENT_STOP {
-            if matches!(sig, libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU) {
+            if matches!(
+                sig,
+                libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU
+            ) {
                 self.push(Event::Stopped { pid, at, sig });
                 let _ = self.cap.listen(pid);
             } else {
@@ -255,7 +294,11 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         } else {
             match self.cap.siginfo(pid) {
                 Some(info) => {
-                    self.push(Event::Signal { pid, at, info: Box::new(info) });
+                    self.push(Event::Signal {
+                        pid,
+                        at,
+                        info: Box::new(info),
+                    });
                     self.resume(pid, sig);
                 }
                 None => {
@@ -285,16 +328,36 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             t.reported = self.set.filter.traced(regs.nr);
             if t.reported {
                 let plan = decode::plan_entry(regs.nr, &regs.args, &self.set.opts);
-                let mem = if plan.is_empty() { Default::default() } else { decode::fetch(&plan, &mut cap.memory(pid)) };
-                self.push(Event::Entry { pid, at, nr: regs.nr, args: regs.args, mem });
+                let mem = if plan.is_empty() {
+                    Default::default()
+                } else {
+                    decode::fetch(&plan, &mut cap.memory(pid))
+                };
+                self.push(Event::Entry {
+                    pid,
+                    at,
+                    nr: regs.nr,
+                    args: regs.args,
+                    mem,
+                });
             }
         } else {
             t.in_syscall = false;
             if t.reported {
                 let (nr, args) = (t.nr, t.args);
                 let plan = decode::plan_exit(nr, &args, regs.ret, &self.set.opts);
-                let mem = if plan.is_empty() { Default::default() } else { decode::fetch(&plan, &mut cap.memory(pid)) };
-                self.push(Event::Exit { pid, at, nr, ret: regs.ret, mem });
+                let mem = if plan.is_empty() {
+                    Default::default()
+                } else {
+                    decode::fetch(&plan, &mut cap.memory(pid))
+                };
+                self.push(Event::Exit {
+                    pid,
+                    at,
+                    nr,
+                    ret: regs.ret,
+                    mem,
+                });
             }
         }
         self.resume(pid, 0);
@@ -310,7 +373,12 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                         let detaching = self.detaching;
                         self.tracees.insert(
                             child,
-                            TracerSide { awaiting_first_stop: true, seized, detaching, ..Default::default() },
+                            TracerSide {
+                                awaiting_first_stop: true,
+                                seized,
+                                detaching,
+                                ..Default::default()
+                            },
                         );
                         self.push(Event::Attached { pid: child });
                     }

@@ -182,10 +182,38 @@ pub fn clone_flags_into(out: &mut String, flags: u64) {
 /// The name of signal `sig` (`SIGSEGV`, `SIGRT_3`, or the number).
 pub fn signal_name(sig: i32) -> String {
     const NAMES: [&str; 32] = [
-        "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
-        "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",
-        "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF",
-        "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+        "0",
+        "SIGHUP",
+        "SIGINT",
+        "SIGQUIT",
+        "SIGILL",
+        "SIGTRAP",
+        "SIGABRT",
+        "SIGBUS",
+        "SIGFPE",
+        "SIGKILL",
+        "SIGUSR1",
+        "SIGSEGV",
+        "SIGUSR2",
+        "SIGPIPE",
+        "SIGALRM",
+        "SIGTERM",
+        "SIGSTKFLT",
+        "SIGCHLD",
+        "SIGCONT",
+        "SIGSTOP",
+        "SIGTSTP",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGURG",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGWINCH",
+        "SIGIO",
+        "SIGPWR",
+        "SIGSYS",
     ];
     match sig {
         1..=31 => NAMES[sig as usize].to_string(),
@@ -214,7 +242,9 @@ pub fn error_return(err: i32) -> String {
         516 => Some("Interrupted by signal"),
         _ => None,
     };
-    let name = errno_name(err).map(str::to_string).unwrap_or_else(|| format!("errno {err}"));
+    let name = errno_name(err)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("errno {err}"));
     match restart {
         Some(text) => format!("? {name} ({text})"),
         None => format!("-1 {name} ({})", strerror(err)),
@@ -275,7 +305,10 @@ mod tests {
     fn errors() {
         assert_eq!(error_return(2), "-1 ENOENT (No such file or directory)");
         assert_eq!(error_return(9), "-1 EBADF (Bad file descriptor)");
-        assert_eq!(error_return(512), "? ERESTARTSYS (To be restarted if SA_RESTART is set)");
+        assert_eq!(
+            error_return(512),
+            "? ERESTARTSYS (To be restarted if SA_RESTART is set)"
+        );
         assert_eq!(signal_name(11), "SIGSEGV");
         assert_eq!(signal_by_name("TERM"), Some(15));
     }

@@ -20,7 +20,7 @@ pub mod spec;
 pub mod strings;
 pub mod structs;
 
-use spec::{Arg, Ret, Spec};
+use spec::{Ret, Spec};
 use std::fmt::Write;
 use syscalls::Sysno;
 
@@ -107,7 +107,10 @@ pub struct Mem {
 impl Mem {
     /// The fetched value for argument `slot`, if one was planned.
     pub fn get(&self, slot: usize) -> Option<&Fetched> {
-        self.items.iter().find(|(s, _)| *s as usize == slot).map(|(_, f)| f)
+        self.items
+            .iter()
+            .find(|(s, _)| *s as usize == slot)
+            .map(|(_, f)| f)
     }
 }
 
@@ -136,19 +139,31 @@ fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
             if out.is_empty() {
                 return Fetched::Fault;
             }
-            return Fetched::Str { bytes: out, complete: false };
+            return Fetched::Str {
+                bytes: out,
+                complete: false,
+            };
         }
         if let Some(z) = chunk[..got].iter().position(|&b| b == 0) {
             out.extend_from_slice(&chunk[..z]);
-            return Fetched::Str { bytes: out, complete: true };
+            return Fetched::Str {
+                bytes: out,
+                complete: true,
+            };
         }
         out.extend_from_slice(&chunk[..got]);
         at += got as u64;
         if got < n {
-            return Fetched::Str { bytes: out, complete: false };
+            return Fetched::Str {
+                bytes: out,
+                complete: false,
+            };
         }
     }
-    Fetched::Str { bytes: out, complete: false }
+    Fetched::Str {
+        bytes: out,
+        complete: false,
+    }
 }
 
 fn read_ptr(r: &mut dyn ReadMem, addr: u64) -> Option<u64> {
@@ -215,7 +230,13 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                     match read_ptr(r, req.addr + 8 * n as u64) {
                         Some(0) => break Fetched::Count(n),
                         Some(_) if n < 1 << 20 => n += 1,
-                        _ => break if n == 0 { Fetched::Fault } else { Fetched::Count(n) },
+                        _ => {
+                            break if n == 0 {
+                                Fetched::Fault
+                            } else {
+                                Fetched::Count(n)
+                            }
+                        }
                     }
                 }
             }
@@ -320,11 +341,11 @@ pub fn render_return(nr: u64, ret: i64, out: &mut String) {
 
 /// Whether `nr` is a syscall that never returns on success (`exit`, `exit_group`).
 pub fn never_returns(nr: u64) -> bool {
-    matches!(Sysno::new(nr as usize), Some(Sysno::exit | Sysno::exit_group))
+    matches!(
+        Sysno::new(nr as usize),
+        Some(Sysno::exit | Sysno::exit_group)
+    )
 }
-
-/// Arg kinds re-exported for the spec table.
-pub use Arg as ArgKind;
 
 #[cfg(test)]
 mod tests {
@@ -362,10 +383,19 @@ mod tests {
     #[test]
     fn openat_read_write_close() {
         let o = Opts::default();
-        let mut f = Fake(vec![(0x1000, b"/etc/passwd\0".to_vec()), (0x2000, b"root:x:0:0:root:/root:/bin/bash\nmore".to_vec())]);
+        let mut f = Fake(vec![
+            (0x1000, b"/etc/passwd\0".to_vec()),
+            (0x2000, b"root:x:0:0:root:/root:/bin/bash\nmore".to_vec()),
+        ]);
         let cwd = (-100i64) as u64;
         assert_eq!(
-            line(Sysno::openat, [cwd, 0x1000, 0o2000000, 0, 0, 0], 3, &mut f, &o),
+            line(
+                Sysno::openat,
+                [cwd, 0x1000, 0o2000000, 0, 0, 0],
+                3,
+                &mut f,
+                &o
+            ),
             r#"openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3"#
         );
         assert_eq!(
@@ -376,13 +406,28 @@ mod tests {
             line(Sysno::read, [3, 0x2000, 4096, 0, 0, 0], -9, &mut f, &o),
             "read(3, 0x2000, 4096) = -1 EBADF (Bad file descriptor)"
         );
-        assert_eq!(line(Sysno::write, [1, 0x2000, 4, 0, 0, 0], 4, &mut f, &o), r#"write(1, "root", 4) = 4"#);
-        assert_eq!(line(Sysno::close, [3, 0, 0, 0, 0, 0], 0, &mut f, &o), "close(3) = 0");
         assert_eq!(
-            line(Sysno::openat, [cwd, 0x1000, 0o1101, 0o644, 0, 0], -2, &mut f, &o),
+            line(Sysno::write, [1, 0x2000, 4, 0, 0, 0], 4, &mut f, &o),
+            r#"write(1, "root", 4) = 4"#
+        );
+        assert_eq!(
+            line(Sysno::close, [3, 0, 0, 0, 0, 0], 0, &mut f, &o),
+            "close(3) = 0"
+        );
+        assert_eq!(
+            line(
+                Sysno::openat,
+                [cwd, 0x1000, 0o1101, 0o644, 0, 0],
+                -2,
+                &mut f,
+                &o
+            ),
             r#"openat(AT_FDCWD, "/etc/passwd", O_WRONLY|O_CREAT|O_TRUNC, 0644) = -1 ENOENT (No such file or directory)"#
         );
-        assert_eq!(line(Sysno::exit_group, [0; 6], 0, &mut f, &o), "exit_group(0) = 0");
+        assert_eq!(
+            line(Sysno::exit_group, [0; 6], 0, &mut f, &o),
+            "exit_group(0) = 0"
+        );
     }
 
     #[test]
@@ -391,9 +436,18 @@ mod tests {
         let mut mem = vec![0u8; 64];
         mem[0..8].copy_from_slice(&0x1000u64.to_ne_bytes());
         mem[8..16].copy_from_slice(&0x1010u64.to_ne_bytes());
-        let mut f = Fake(vec![(0x1000, b"/bin/ls\0\0\0\0\0\0\0\0\0-l\0".to_vec()), (0x3000, mem)]);
+        let mut f = Fake(vec![
+            (0x1000, b"/bin/ls\0\0\0\0\0\0\0\0\0-l\0".to_vec()),
+            (0x3000, mem),
+        ]);
         assert_eq!(
-            line(Sysno::execve, [0x1000, 0x3000, 0x3000, 0, 0, 0], 0, &mut f, &o),
+            line(
+                Sysno::execve,
+                [0x1000, 0x3000, 0x3000, 0, 0, 0],
+                0,
+                &mut f,
+                &o
+            ),
             r#"execve("/bin/ls", ["/bin/ls", "-l"], 0x3000 /* 2 vars */) = 0"#
         );
         assert_eq!(
@@ -406,18 +460,42 @@ mod tests {
     fn split_points() {
         let o = Opts::default();
         let mut s = String::new();
-        render_entry(Sysno::read as u64, &[3, 0, 10, 0, 0, 0], &Mem::default(), &o, &mut s);
+        render_entry(
+            Sysno::read as u64,
+            &[3, 0, 10, 0, 0, 0],
+            &Mem::default(),
+            &o,
+            &mut s,
+        );
         assert_eq!(s, "3, ");
         let mut s = String::new();
-        render_entry(Sysno::close as u64, &[4, 0, 0, 0, 0, 0], &Mem::default(), &o, &mut s);
+        render_entry(
+            Sysno::close as u64,
+            &[4, 0, 0, 0, 0, 0],
+            &Mem::default(),
+            &o,
+            &mut s,
+        );
         assert_eq!(s, "4");
     }
 
     #[test]
     fn cstr_across_pages_and_faults() {
         let mut f = Fake(vec![(4096 - 3, b"abcdef\0".to_vec())]);
-        assert_eq!(read_cstr(&mut f, 4093, 100), Fetched::Str { bytes: b"abcdef".to_vec(), complete: true });
+        assert_eq!(
+            read_cstr(&mut f, 4093, 100),
+            Fetched::Str {
+                bytes: b"abcdef".to_vec(),
+                complete: true
+            }
+        );
         assert_eq!(read_cstr(&mut f, 0, 100), Fetched::Fault);
-        assert_eq!(read_cstr(&mut f, 4093, 3), Fetched::Str { bytes: b"abcd".to_vec(), complete: false });
+        assert_eq!(
+            read_cstr(&mut f, 4093, 3),
+            Fetched::Str {
+                bytes: b"abcd".to_vec(),
+                complete: false
+            }
+        );
     }
 }

@@ -257,7 +257,15 @@ impl Arg {
     pub fn is_output(self) -> bool {
         matches!(
             self,
-            BufOut | BufOutHex | StrOut | StatOut | PtrOut | FdPairOut | WaitStatusOut | DirentsOut | UtsOut
+            BufOut
+                | BufOutHex
+                | StrOut
+                | StatOut
+                | PtrOut
+                | FdPairOut
+                | WaitStatusOut
+                | DirentsOut
+                | UtsOut
         )
     }
 
@@ -270,7 +278,14 @@ impl Arg {
     }
 
     /// Adds the memory this argument needs to `out`. `ret` is `Some` at exit.
-    pub fn plan(self, i: usize, args: &[u64; 6], ret: Option<i64>, opts: &Opts, out: &mut Vec<FetchReq>) {
+    pub fn plan(
+        self,
+        i: usize,
+        args: &[u64; 6],
+        ret: Option<i64>,
+        opts: &Opts,
+        out: &mut Vec<FetchReq>,
+    ) {
         let addr = args[i];
         if addr == 0 {
             return;
@@ -279,25 +294,48 @@ impl Arg {
         let kind = match self {
             Path => FetchKind::CStr { max: 4096 },
             Str => FetchKind::CStr { max: opts.strsize },
-            BufIn(len) => FetchKind::Bytes { len: (args[len as usize] as usize).min(opts.strsize) },
-            BufOut | BufOutHex if !failed => {
-                FetchKind::Bytes { len: (ret.unwrap_or(0) as usize).min(opts.strsize) }
-            }
-            StrOut if !failed => FetchKind::CStr { max: opts.strsize.max(4096) },
-            Argv => FetchKind::StrArray { max_items: opts.strsize, max: opts.strsize },
+            BufIn(len) => FetchKind::Bytes {
+                len: (args[len as usize] as usize).min(opts.strsize),
+            },
+            BufOut | BufOutHex if !failed => FetchKind::Bytes {
+                len: (ret.unwrap_or(0) as usize).min(opts.strsize),
+            },
+            StrOut if !failed => FetchKind::CStr {
+                max: opts.strsize.max(4096),
+            },
+            Argv => FetchKind::StrArray {
+                max_items: opts.strsize,
+                max: opts.strsize,
+            },
             Envp => FetchKind::PtrCount,
-            StatOut if !failed => FetchKind::Bytes { len: structs::STAT_SIZE },
+            StatOut if !failed => FetchKind::Bytes {
+                len: structs::STAT_SIZE,
+            },
             FdPairOut if !failed => FetchKind::Bytes { len: 8 },
             WaitStatusOut if !failed && ret != Some(0) => FetchKind::Bytes { len: 4 },
-            DirentsOut if !failed => FetchKind::Bytes { len: ret.unwrap_or(0) as usize },
+            DirentsOut if !failed => FetchKind::Bytes {
+                len: ret.unwrap_or(0) as usize,
+            },
             UtsOut if !failed => FetchKind::Bytes { len: 65 * 6 },
             _ => return,
         };
-        out.push(FetchReq { slot: i as u8, addr, kind });
+        out.push(FetchReq {
+            slot: i as u8,
+            addr,
+            kind,
+        });
     }
 
     /// Appends this argument's text.
-    pub fn render(self, i: usize, args: &[u64; 6], ret: Option<i64>, mem: &Mem, opts: &Opts, out: &mut String) {
+    pub fn render(
+        self,
+        i: usize,
+        args: &[u64; 6],
+        ret: Option<i64>,
+        mem: &Mem,
+        opts: &Opts,
+        out: &mut String,
+    ) {
         let v = args[i];
         let failed = matches!(ret, Some(r) if r < 0);
         let fetched = mem.get(i);
@@ -325,13 +363,21 @@ impl Arg {
             Mode | OpenMode(_) => {
                 // C's `%#03o`: a leading 0, zero-padded to three digits (`0644`, `000`, `007`).
                 let m = v & 0o7777;
-                let digits = if m == 0 { "0".to_string() } else { format!("0{m:o}") };
+                let digits = if m == 0 {
+                    "0".to_string()
+                } else {
+                    format!("0{m:o}")
+                };
                 let _ = write!(out, "{digits:0>3}");
             }
             Path | Str | Argv | Envp => match (self, fetched) {
                 (_, None) => ptr(out, v),
                 (Envp, Some(Fetched::Count(n))) => {
-                    let _ = write!(out, "{v:#x} /* {n} var{} */", if *n == 1 { "" } else { "s" });
+                    let _ = write!(
+                        out,
+                        "{v:#x} /* {n} var{} */",
+                        if *n == 1 { "" } else { "s" }
+                    );
                 }
                 (Argv, Some(Fetched::StrArray { items, truncated })) => {
                     out.push('[');
@@ -347,19 +393,29 @@ impl Arg {
                     out.push(']');
                 }
                 (_, Some(Fetched::Str { bytes, complete })) => {
-                    let max = if self == Path { None } else { Some(opts.strsize) };
+                    let max = if self == Path {
+                        None
+                    } else {
+                        Some(opts.strsize)
+                    };
                     quote_cstr(out, bytes, *complete, max);
                 }
                 _ => ptr(out, v),
             },
             BufIn(len) => match fetched {
-                Some(Fetched::Bytes(b)) => quote_buffer(out, b, args[len as usize], opts.strsize, false),
+                Some(Fetched::Bytes(b)) => {
+                    quote_buffer(out, b, args[len as usize], opts.strsize, false)
+                }
                 _ => ptr(out, v),
             },
             BufOut | BufOutHex => match fetched {
-                Some(Fetched::Bytes(b)) if !failed => {
-                    quote_buffer(out, b, ret.unwrap_or(0) as u64, opts.strsize, self == BufOutHex)
-                }
+                Some(Fetched::Bytes(b)) if !failed => quote_buffer(
+                    out,
+                    b,
+                    ret.unwrap_or(0) as u64,
+                    opts.strsize,
+                    self == BufOutHex,
+                ),
                 _ => ptr(out, v),
             },
             StrOut => match fetched {
@@ -383,7 +439,9 @@ impl Arg {
             AtFlags => flags_into(out, v & 0xffff_ffff, flags::AT_FLAGS, "0"),
             Sig => out.push_str(&flags::signal_name(v as i32)),
             StatOut => match fetched {
-                Some(Fetched::Bytes(b)) if !failed && b.len() >= structs::STAT_SIZE => structs::stat_into(out, b),
+                Some(Fetched::Bytes(b)) if !failed && b.len() >= structs::STAT_SIZE => {
+                    structs::stat_into(out, b)
+                }
                 _ => ptr(out, v),
             },
             PtrOut => ptr(out, v),
@@ -396,9 +454,10 @@ impl Arg {
                 _ => ptr(out, v),
             },
             WaitStatusOut => match fetched {
-                Some(Fetched::Bytes(b)) if b.len() == 4 => {
-                    structs::wait_status_into(out, i32::from_ne_bytes(b[..4].try_into().unwrap_or_default()))
-                }
+                Some(Fetched::Bytes(b)) if b.len() == 4 => structs::wait_status_into(
+                    out,
+                    i32::from_ne_bytes(b[..4].try_into().unwrap_or_default()),
+                ),
                 _ => ptr(out, v),
             },
             WaitOptions => flags_into(
@@ -416,17 +475,16 @@ impl Arg {
                 ],
                 "0",
             ),
-            Whence => out.push_str(match v {
-                0 => "SEEK_SET",
-                1 => "SEEK_CUR",
-                2 => "SEEK_END",
-                3 => "SEEK_DATA",
-                4 => "SEEK_HOLE",
+            Whence => match v {
+                0 => out.push_str("SEEK_SET"),
+                1 => out.push_str("SEEK_CUR"),
+                2 => out.push_str("SEEK_END"),
+                3 => out.push_str("SEEK_DATA"),
+                4 => out.push_str("SEEK_HOLE"),
                 _ => {
                     let _ = write!(out, "{v:#x} /* SEEK_??? */");
-                    ""
                 }
-            }),
+            },
             ArchCode => match v {
                 0x1001 => out.push_str("ARCH_SET_GS"),
                 0x1002 => out.push_str("ARCH_SET_FS"),
@@ -470,7 +528,16 @@ impl Arg {
                     let _ = write!(out, "{v:#x} /* SIG_??? */");
                 }
             },
-            GrndFlags => flags_into(out, v, &[(1, "GRND_NONBLOCK"), (2, "GRND_RANDOM"), (4, "GRND_INSECURE")], "0"),
+            GrndFlags => flags_into(
+                out,
+                v,
+                &[
+                    (1, "GRND_NONBLOCK"),
+                    (2, "GRND_RANDOM"),
+                    (4, "GRND_INSECURE"),
+                ],
+                "0",
+            ),
             DirentsOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed => {
                     let n = structs::count_dirents(b);
@@ -479,21 +546,22 @@ impl Arg {
                 _ => ptr(out, v),
             },
             UtsOut => match fetched {
-                Some(Fetched::Bytes(b)) if !failed && b.len() >= 130 => structs::utsname_into(out, b),
+                Some(Fetched::Bytes(b)) if !failed && b.len() >= 130 => {
+                    structs::utsname_into(out, b)
+                }
                 _ => ptr(out, v),
             },
-            FcntlCmd => out.push_str(match v {
-                0 => "F_DUPFD",
-                1 => "F_GETFD",
-                2 => "F_SETFD",
-                3 => "F_GETFL",
-                4 => "F_SETFL",
-                1030 => "F_DUPFD_CLOEXEC",
+            FcntlCmd => match v {
+                0 => out.push_str("F_DUPFD"),
+                1 => out.push_str("F_GETFD"),
+                2 => out.push_str("F_SETFD"),
+                3 => out.push_str("F_GETFL"),
+                4 => out.push_str("F_SETFL"),
+                1030 => out.push_str("F_DUPFD_CLOEXEC"),
                 _ => {
                     let _ = write!(out, "{v:#x}");
-                    ""
                 }
-            }),
+            },
         }
     }
 }
@@ -538,13 +606,34 @@ mod tests {
     #[test]
     fn modes() {
         let mut s = String::new();
-        Mode.render(0, &[0o644, 0, 0, 0, 0, 0], None, &Mem::default(), &Opts::default(), &mut s);
+        Mode.render(
+            0,
+            &[0o644, 0, 0, 0, 0, 0],
+            None,
+            &Mem::default(),
+            &Opts::default(),
+            &mut s,
+        );
         assert_eq!(s, "0644");
         let mut s = String::from("x, ");
-        Mode.render(0, &[0, 0, 0, 0, 0, 0], None, &Mem::default(), &Opts::default(), &mut s);
+        Mode.render(
+            0,
+            &[0, 0, 0, 0, 0, 0],
+            None,
+            &Mem::default(),
+            &Opts::default(),
+            &mut s,
+        );
         assert_eq!(s, "x, 000");
         let mut s = String::new();
-        Mode.render(0, &[0o4755, 0, 0, 0, 0, 0], None, &Mem::default(), &Opts::default(), &mut s);
+        Mode.render(
+            0,
+            &[0o4755, 0, 0, 0, 0, 0],
+            None,
+            &Mem::default(),
+            &Opts::default(),
+            &mut s,
+        );
         assert_eq!(s, "04755");
     }
 

@@ -86,7 +86,10 @@ mod tests {
     fn escapes_like_strace() {
         let b = [7u8, b'1', 200, b'"', b'\\', b'\t', 0, b'7', 0, b'8'];
         assert_eq!(q(&b), r#""\0071\310\"\\\t\0007\08""#);
-        assert_eq!(q(b"\x7fELF\x02\x01\x01\x03\x00\x00"), r#""\177ELF\2\1\1\3\0\0""#);
+        assert_eq!(
+            q(b"\x7fELF\x02\x01\x01\x03\x00\x00"),
+            r#""\177ELF\2\1\1\3\0\0""#
+        );
         assert_eq!(q(b"hi\n"), r#""hi\n""#);
         assert_eq!(q(&[27]), r#""\33""#);
         assert_eq!(q(b""), r#""""#);

@@ -13,7 +13,8 @@ use std::fmt::Write;
 pub const STAT_SIZE: usize = 144;
 
 fn u32_at(b: &[u8], off: usize) -> u32 {
-    b.get(off..off + 4).map_or(0, |s| u32::from_ne_bytes(s.try_into().unwrap_or_default()))
+    b.get(off..off + 4)
+        .map_or(0, |s| u32::from_ne_bytes(s.try_into().unwrap_or_default()))
 }
 
 fn i32_at(b: &[u8], off: usize) -> i32 {
@@ -21,7 +22,8 @@ fn i32_at(b: &[u8], off: usize) -> i32 {
 }
 
 fn u64_at(b: &[u8], off: usize) -> u64 {
-    b.get(off..off + 8).map_or(0, |s| u64::from_ne_bytes(s.try_into().unwrap_or_default()))
+    b.get(off..off + 8)
+        .map_or(0, |s| u64::from_ne_bytes(s.try_into().unwrap_or_default()))
 }
 
 fn mode_into(out: &mut String, mode: u32) {
@@ -36,7 +38,11 @@ fn mode_into(out: &mut String, mode: u32) {
         _ => "",
     };
     let perm = mode & 0o7777;
-    let digits = if perm == 0 { "0".to_string() } else { format!("0{perm:o}") };
+    let digits = if perm == 0 {
+        "0".to_string()
+    } else {
+        format!("0{perm:o}")
+    };
     if ty.is_empty() {
         let _ = write!(out, "{digits:0>3}");
     } else {
@@ -68,7 +74,11 @@ pub fn wait_status_into(out: &mut String, s: i32) {
     if sig == 0 {
         let _ = write!(out, "WIFEXITED(s) && WEXITSTATUS(s) == {}", (s >> 8) & 0xff);
     } else if sig == 0x7f {
-        let _ = write!(out, "WIFSTOPPED(s) && WSTOPSIG(s) == {}", signal_name((s >> 8) & 0xff));
+        let _ = write!(
+            out,
+            "WIFSTOPPED(s) && WSTOPSIG(s) == {}",
+            signal_name((s >> 8) & 0xff)
+        );
     } else if s == 0xffff {
         out.push_str("WIFCONTINUED(s)");
     } else {
@@ -191,13 +201,23 @@ pub fn siginfo_into(out: &mut String, b: &[u8]) {
     }
     if signo == 17 {
         let status = i32_at(b, 24);
-        let _ = write!(out, ", si_pid={}, si_uid={}, si_status=", i32_at(b, 16), u32_at(b, 20));
+        let _ = write!(
+            out,
+            ", si_pid={}, si_uid={}, si_status=",
+            i32_at(b, 16),
+            u32_at(b, 20)
+        );
         if code == 1 {
             let _ = write!(out, "{status}");
         } else {
             out.push_str(&signal_name(status));
         }
-        let _ = write!(out, ", si_utime={}, si_stime={}", u64_at(b, 32) as i64, u64_at(b, 40) as i64);
+        let _ = write!(
+            out,
+            ", si_utime={}, si_stime={}",
+            u64_at(b, 32) as i64,
+            u64_at(b, 40) as i64
+        );
     } else if fault {
         out.push_str(", si_addr=");
         addr_into(out, u64_at(b, 16));
@@ -232,7 +252,10 @@ mod tests {
         assert_eq!(s, "{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL}");
         let mut s = String::new();
         siginfo_into(&mut s, &info(15, 0, &[(16, 4762)]));
-        assert_eq!(s, "{si_signo=SIGTERM, si_code=SI_USER, si_pid=4762, si_uid=0}");
+        assert_eq!(
+            s,
+            "{si_signo=SIGTERM, si_code=SI_USER, si_pid=4762, si_uid=0}"
+        );
     }
 
     #[test]
