@@ -163,7 +163,7 @@ fn main_goroutine(
     mut out: Box<dyn Write + Send>,
     mut signals: signal_hook::iterator::Signals,
 ) -> Result<i32, String> {
-    let events: rt::Chan<Vec<Event>> = rt::Chan::new(64);
+    let events: rt::Chan<Vec<Event>> = rt::Chan::new(4);
     let text: rt::Chan<String> = rt::Chan::new(64);
 
     let writer_in = text.clone();
