@@ -210,10 +210,9 @@ fn main_goroutine(
     });
 
     let handle = signals.handle();
-    let watcher = rt::spawn(move || loop {
-        match rt::syscall(|| signals.forever().next()) {
-            Some(_) => crate::signals::request_stop(|d| rt::syscall(|| std::thread::sleep(d))),
-            None => break,
+    let watcher = rt::spawn(move || {
+        while rt::syscall(|| signals.forever().next()).is_some() {
+            crate::signals::request_stop(|d| rt::syscall(|| std::thread::sleep(d)));
         }
     });
 

@@ -60,7 +60,7 @@ impl Summary {
             } else {
                 errors.to_string()
             };
-            let per = if calls == 0 { 0 } else { ns / calls / 1000 };
+            let per = ns.checked_div(calls).unwrap_or(0) / 1000;
             let _ = writeln!(
                 s,
                 "{pct:>6.2} {:>11.6} {per:>11} {calls:>9} {errs:>9} {name}",
