@@ -7,7 +7,7 @@
 //! marker), so a stray exit after attaching mid-call is ignored. Memory for decoding is fetched right here
 //! while the tracee is stopped (see [`crate::decode`]).
 //!
-//! Events are batched: when no stop is ready the tracer polls `waitpid(WNOHANG)` for up to 50 µs (a busy
+//! Events are batched: when no stop is ready the tracer polls `waitpid(WNOHANG)`, yielding the CPU in between, for up to 50 µs (a busy
 //! tracee stops again within microseconds), and hands the batch to the formatter only when the tracee has
 //! gone quiet or the batch is large; then it blocks in `waitpid` inside `gort::syscall`, so its P goes to
 //! the other goroutines. Under a busy tracee that turns one channel hand-off (and one cross-thread wake-up)
@@ -204,7 +204,8 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 // hand-off to the formatter, so that events travel in large batches.
                 let t0 = std::time::Instant::now();
                 while matches!(ws, WaitStatus::None) && t0.elapsed() < SPIN {
-                    std::hint::spin_loop();
+                    // Yield rather than spin: on a small machine the tracee may need this very CPU.
+                    std::thread::yield_now();
                     ws = self.cap.wait_any(true);
                 }
             }
