@@ -15,6 +15,8 @@ pub struct Stamp {
     pub mono_ns: u64,
     /// `CLOCK_REALTIME` nanoseconds (for `-tt`); 0 when not recorded.
     pub wall_ns: u64,
+    /// The tracee's system CPU time so far, in nanoseconds (for `-c`, as strace counts it).
+    pub cpu_ns: u64,
 }
 
 impl Stamp {
@@ -32,6 +34,7 @@ impl Stamp {
         Stamp {
             mono_ns: read(libc::CLOCK_MONOTONIC),
             wall_ns: if wall { read(libc::CLOCK_REALTIME) } else { 0 },
+            cpu_ns: 0,
         }
     }
 }

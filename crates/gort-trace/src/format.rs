@@ -162,7 +162,7 @@ impl Formatter {
                 };
                 if self.o.summary {
                     self.summary
-                        .record(p.nr, ret, at.mono_ns.saturating_sub(p.entered.mono_ns));
+                        .record(p.nr, ret, at.cpu_ns.saturating_sub(p.entered.cpu_ns));
                     return;
                 }
                 if self.open_line != Some(pid) {

@@ -44,8 +44,9 @@ pub struct SyscallRegs {
 pub enum WaitStatus {
     /// Nothing is ready (only with `WNOHANG`).
     None,
-    /// `pid` changed state with raw `status`.
-    Changed(Pid, i32),
+    /// `pid` changed state with raw `status`; the last field is the tracee's system CPU time so far in
+    /// nanoseconds (from `wait4`'s rusage, what strace's `-c` sums).
+    Changed(Pid, i32, u64),
     /// `waitpid` failed with this errno (`EINTR`, `ECHILD`).
     Error(i32),
 }
@@ -181,16 +182,23 @@ impl PtraceCap {
         Ok(msg)
     }
 
-    /// `waitpid(-1, __WALL | extra)`. Blocking calls must be wrapped in `gort::syscall` by the caller.
+    /// `wait4(-1, __WALL | extra)`. Blocking calls must be wrapped in `gort::syscall` by the caller.
     pub fn wait_any(&self, nohang: bool) -> WaitStatus {
         let mut status = 0;
         let flags = libc::__WALL | if nohang { libc::WNOHANG } else { 0 };
-        // SAFETY: `status` is a valid out-pointer for the duration of the call.
-        let pid = unsafe { libc::waitpid(-1, &mut status, flags) };
+        let mut ru = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: `status` and `ru` are valid out-pointers for the duration of the call.
+        let pid = unsafe { libc::wait4(-1, &mut status, flags, ru.as_mut_ptr()) };
         match pid {
             0 => WaitStatus::None,
             -1 => WaitStatus::Error(io::Error::last_os_error().raw_os_error().unwrap_or(0)),
-            p => WaitStatus::Changed(p, status),
+            p => {
+                // SAFETY: zero-initialised, then filled by the kernel; any bit pattern is valid.
+                let ru = unsafe { ru.assume_init() };
+                let stime =
+                    ru.ru_stime.tv_sec as u64 * 1_000_000_000 + ru.ru_stime.tv_usec as u64 * 1000;
+                WaitStatus::Changed(p, status, stime)
+            }
         }
     }
 

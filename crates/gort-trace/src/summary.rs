@@ -1,8 +1,9 @@
 //! The `-c` summary table, in strace's layout.
 //!
 //! Design: calls are counted when they complete (at the exit stop), as strace does, so `exit_group` —
-//! which never returns — does not appear, and an interrupted call counts once. Time is the wall-clock
-//! latency between the entry and exit stops. Rows are sorted by time, then by name.
+//! which never returns — does not appear, and an interrupted call counts once. Time is system CPU time
+//! spent by the tracee between the entry and exit stops (from `wait4`'s rusage), which is strace's
+//! default measure. Rows are sorted by time, then by syscall number.
 
 use crate::decode::syscall_name;
 use std::collections::HashMap;
@@ -42,12 +43,13 @@ impl Summary {
 
     /// The table as strace prints it.
     pub fn render(&self) -> String {
-        let mut rows: Vec<(String, Row)> = self
-            .rows
-            .iter()
-            .map(|(nr, r)| (syscall_name(*nr).into_owned(), *r))
+        let mut rows: Vec<(u64, Row)> = self.rows.iter().map(|(nr, r)| (*nr, *r)).collect();
+        // By time, ties by syscall number (strace's order).
+        rows.sort_by(|a, b| b.1.ns.cmp(&a.1.ns).then(a.0.cmp(&b.0)));
+        let rows: Vec<(String, Row)> = rows
+            .into_iter()
+            .map(|(nr, r)| (syscall_name(nr).into_owned(), r))
             .collect();
-        rows.sort_by(|a, b| b.1.ns.cmp(&a.1.ns).then_with(|| a.0.cmp(&b.0)));
         let total_ns: u64 = rows.iter().map(|r| r.1.ns).sum();
         let total_calls: u64 = rows.iter().map(|r| r.1.calls).sum();
         let total_errors: u64 = rows.iter().map(|r| r.1.errors).sum();

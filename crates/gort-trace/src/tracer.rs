@@ -179,7 +179,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         self.begin_detach();
         while !self.tracees.is_empty() {
             match rt::syscall(|| self.cap.wait_any(false)) {
-                WaitStatus::Changed(pid, status) => self.handle(pid, status),
+                WaitStatus::Changed(pid, status, cpu) => self.handle(pid, status, cpu),
                 WaitStatus::Error(libc::EINTR) | WaitStatus::None => {}
                 WaitStatus::Error(_) => break,
             }
@@ -215,7 +215,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 ws = rt::syscall(|| cap.wait_any(false));
             }
             match ws {
-                WaitStatus::Changed(pid, status) => self.handle(pid, status),
+                WaitStatus::Changed(pid, status, cpu) => self.handle(pid, status, cpu),
                 WaitStatus::None | WaitStatus::Error(libc::EINTR) => {}
                 WaitStatus::Error(libc::ECHILD) => break,
                 WaitStatus::Error(e) => {
@@ -226,8 +226,11 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         Ok(())
     }
 
-    fn handle(&mut self, pid: Pid, status: i32) {
-        let at = Stamp::now(self.set.wall);
+    fn handle(&mut self, pid: Pid, status: i32, cpu_ns: u64) {
+        let at = Stamp {
+            cpu_ns,
+            ..Stamp::now(self.set.wall)
+        };
         if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
             if self.tracees.remove(&pid).is_some() {
                 if libc::WIFEXITED(status) {
