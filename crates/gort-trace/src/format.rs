@@ -174,7 +174,7 @@ impl Formatter {
                 decode::render_exit(p.nr, &p.args, ret, &mem, &self.o.decode, &mut self.out);
                 self.out.push(')');
                 self.pad_and_equals();
-                decode::render_return(p.nr, ret, &mut self.out);
+                decode::render_return(p.nr, &p.args, ret, &mut self.out);
                 if self.o.syscall_times {
                     let ns = at.mono_ns.saturating_sub(p.entered.mono_ns);
                     let _ = write!(

@@ -92,6 +92,40 @@ pub const CLONE_FLAGS: FlagTable = &[
     (0x80000000, "CLONE_IO"),
 ];
 
+/// `sigaction` flags, in strace's order.
+pub const SA_FLAGS: FlagTable = &[
+    (0x0400_0000, "SA_RESTORER"),
+    (0x0800_0000, "SA_ONSTACK"),
+    (0x1000_0000, "SA_RESTART"),
+    (0x4000_0000, "SA_NODEFER"),
+    (0x8000_0000, "SA_RESETHAND"),
+    (4, "SA_SIGINFO"),
+    (1, "SA_NOCLDSTOP"),
+    (2, "SA_NOCLDWAIT"),
+];
+
+/// A 64-bit signal set as strace prints it: `[CHLD PIPE]`, or `~[RTMIN RT_1]` when most signals are in it.
+pub fn sigset_into(out: &mut String, mask: u64) {
+    let complement = mask.count_ones() > 32;
+    let shown = if complement { !mask } else { mask };
+    if complement {
+        out.push('~');
+    }
+    out.push('[');
+    let mut first = true;
+    for sig in 1..=64 {
+        if shown & (1u64 << (sig - 1)) != 0 {
+            if !first {
+                out.push(' ');
+            }
+            first = false;
+            let name = signal_name(sig);
+            out.push_str(name.strip_prefix("SIG").unwrap_or(&name));
+        }
+    }
+    out.push(']');
+}
+
 /// `access` mode bits.
 pub const ACCESS_FLAGS: FlagTable = &[(4, "R_OK"), (2, "W_OK"), (1, "X_OK")];
 
@@ -217,7 +251,8 @@ pub fn signal_name(sig: i32) -> String {
     ];
     match sig {
         1..=31 => NAMES[sig as usize].to_string(),
-        32..=64 => format!("SIGRT_{}", sig - 32),
+        32 => "SIGRTMIN".to_string(),
+        33..=64 => format!("SIGRT_{}", sig - 32),
         _ => sig.to_string(),
     }
 }
@@ -299,6 +334,22 @@ mod tests {
         let mut s = String::new();
         clone_flags_into(&mut s, 0x1200000 | 17);
         assert_eq!(s, "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD");
+    }
+
+    #[test]
+    fn sigsets() {
+        let mut s = String::new();
+        sigset_into(&mut s, !(1u64 << 32));
+        assert_eq!(s, "~[RT_1]");
+        let mut s = String::new();
+        sigset_into(&mut s, 1 << 16);
+        assert_eq!(s, "[CHLD]");
+        let mut s = String::new();
+        sigset_into(&mut s, 0);
+        assert_eq!(s, "[]");
+        let mut s = String::new();
+        sigset_into(&mut s, u64::MAX);
+        assert_eq!(s, "~[]");
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub mod spec;
 pub mod strings;
 pub mod structs;
 
-use spec::{Ret, Spec};
+use spec::Ret;
 use std::fmt::Write;
 use syscalls::Sysno;
 
@@ -59,6 +59,13 @@ pub enum FetchKind {
     },
     /// The number of non-NULL pointers in a NULL-terminated array such as `envp`.
     PtrCount,
+    /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
+    Indirect {
+        /// Offset of the pointer.
+        offset: u64,
+        /// Bytes to read where it points.
+        len: usize,
+    },
 }
 
 /// One memory read requested by a plan, labelled with the argument it serves.
@@ -224,6 +231,19 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                     Fetched::StrArray { items, truncated }
                 }
             }
+            FetchKind::Indirect { offset, len } => match read_ptr(r, req.addr + offset) {
+                Some(p) if p != 0 => {
+                    let mut buf = vec![0u8; len];
+                    let n = r.read(p, &mut buf);
+                    buf.truncate(n);
+                    if n == 0 {
+                        Fetched::Fault
+                    } else {
+                        Fetched::Bytes(buf)
+                    }
+                }
+                _ => Fetched::Fault,
+            },
             FetchKind::PtrCount => {
                 let mut n = 0usize;
                 loop {
@@ -256,7 +276,10 @@ pub fn syscall_name(nr: u64) -> std::borrow::Cow<'static, str> {
 
 /// Memory needed at syscall entry.
 pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
-    let spec = spec::spec(nr);
+    let spec = spec::spec(nr, args);
+    if let Some(v) = spec::plan_custom(&spec, args, None) {
+        return v;
+    }
     let mut v = Vec::new();
     let split = spec.split_point();
     for (i, a) in spec.args().iter().enumerate().take(split) {
@@ -267,7 +290,10 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
 
 /// Memory needed at syscall exit, given the return value.
 pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchReq> {
-    let spec = spec::spec(nr);
+    let spec = spec::spec(nr, args);
+    if let Some(v) = spec::plan_custom(&spec, args, Some(ret)) {
+        return v;
+    }
     let mut v = Vec::new();
     let split = spec.split_point();
     for (i, a) in spec.args().iter().enumerate().skip(split) {
@@ -278,9 +304,8 @@ pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchRe
 
 /// Text printed at entry, after `name(`. Ends with `, ` when more arguments follow at exit.
 pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut String) {
-    let spec = spec::spec(nr);
-    if let Spec::Clone = spec {
-        spec::render_clone_entry(args, out);
+    let spec = spec::spec(nr, args);
+    if spec::render_custom(&spec, args, None, mem, out) {
         return;
     }
     let all = spec.args();
@@ -303,9 +328,8 @@ pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut 
 
 /// Text printed at exit, before `)`.
 pub fn render_exit(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, out: &mut String) {
-    let spec = spec::spec(nr);
-    if let Spec::Clone = spec {
-        spec::render_clone_exit(args, out);
+    let spec = spec::spec(nr, args);
+    if spec::render_custom(&spec, args, Some(ret), mem, out) {
         return;
     }
     let all = spec.args();
@@ -324,17 +348,37 @@ pub fn render_exit(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, o
 }
 
 /// The text after `= ` for a completed syscall.
-pub fn render_return(nr: u64, ret: i64, out: &mut String) {
+pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, out: &mut String) {
     if (-4095..0).contains(&ret) {
         out.push_str(&flags::error_return((-ret) as i32));
         return;
     }
-    match spec::spec(nr).ret() {
+    match spec::spec(nr, args).ret() {
         Ret::Hex => {
             let _ = write!(out, "{:#x}", ret as u64);
         }
         Ret::Dec => {
             let _ = write!(out, "{ret}");
+        }
+        Ret::OpenFlags => {
+            let _ = write!(out, "{:#x} (flags ", ret as u64);
+            flags::open_flags_into(out, ret as u64);
+            out.push(')');
+        }
+        Ret::FdFlags => {
+            let _ = write!(
+                out,
+                "{:#x} (flags {})",
+                ret as u64,
+                if ret & 1 != 0 { "FD_CLOEXEC" } else { "0" }
+            );
+        }
+        Ret::Timeout => {
+            if ret == 0 {
+                out.push_str("0 (Timeout)");
+            } else {
+                let _ = write!(out, "{ret}");
+            }
         }
     }
 }
@@ -376,7 +420,7 @@ mod tests {
         render_entry(nr, &args, &m1, opts, &mut s);
         render_exit(nr, &args, ret, &m2, opts, &mut s);
         s.push_str(") = ");
-        render_return(nr, ret, &mut s);
+        render_return(nr, &args, ret, &mut s);
         s
     }
 

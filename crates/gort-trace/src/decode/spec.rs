@@ -93,6 +93,42 @@ pub enum Arg {
     FcntlCmd,
     /// A pipe2/dup3 flags word (`O_CLOEXEC`).
     FdFlags,
+    /// A register that is not printed (keeps later arguments at their register index).
+    Hidden,
+    /// A clock id (`CLOCK_MONOTONIC`).
+    Clockid,
+    /// `clock_nanosleep` flags.
+    TimerFlags,
+    /// An input `struct timespec`.
+    TimespecIn,
+    /// An input signal set.
+    SigsetIn,
+    /// An output signal set.
+    SigsetOut,
+    /// An input `struct sigaction` (kernel layout).
+    SigactionIn,
+    /// An output `struct sigaction`.
+    SigactionOut,
+    /// An input `struct rlimit`.
+    RlimitIn,
+    /// An output `struct rlimit`.
+    RlimitOut,
+    /// An `ioctl` request.
+    IoctlReq,
+    /// A futex operation.
+    FutexOp,
+    /// A futex bitset (`FUTEX_BITSET_MATCH_ANY`).
+    Bitset,
+    /// An output CPU set of `ret` bytes.
+    CpuSetOut,
+    /// `FD_CLOEXEC` or 0.
+    CloexecFlag,
+    /// `madvise` advice.
+    Advice,
+    /// An input `stack_t` (`sigaltstack`).
+    StackIn,
+    /// An output `stack_t`.
+    StackOut,
 }
 
 /// How the return value is printed.
@@ -102,6 +138,12 @@ pub enum Ret {
     Dec,
     /// Hex (addresses).
     Hex,
+    /// `0x8002 (flags O_RDWR|O_LARGEFILE)` (`fcntl(F_GETFL)`).
+    OpenFlags,
+    /// `0x1 (flags FD_CLOEXEC)` (`fcntl(F_GETFD)`).
+    FdFlags,
+    /// `0 (Timeout)` for zero (`poll`).
+    Timeout,
 }
 
 /// A syscall description.
@@ -111,6 +153,8 @@ pub enum Spec {
     Args(&'static [Arg], Ret),
     /// `clone`, printed by keyword.
     Clone,
+    /// `clone3`, whose argument is a `struct clone_args`.
+    Clone3,
 }
 
 impl Spec {
@@ -118,7 +162,7 @@ impl Spec {
     pub fn args(&self) -> &'static [Arg] {
         match self {
             Spec::Args(a, _) => a,
-            Spec::Clone => &[],
+            Spec::Clone | Spec::Clone3 => &[],
         }
     }
 
@@ -126,7 +170,7 @@ impl Spec {
     pub fn ret(&self) -> Ret {
         match self {
             Spec::Args(_, r) => *r,
-            Spec::Clone => Ret::Dec,
+            Spec::Clone | Spec::Clone3 => Ret::Dec,
         }
     }
 
@@ -139,8 +183,9 @@ impl Spec {
 
 use Arg::*;
 
-/// The description for syscall number `nr`.
-pub fn spec(nr: u64) -> Spec {
+/// The description for syscall number `nr` with registers `regs` (some calls' arguments depend on an
+/// operation code, e.g. `futex` and `fcntl`).
+pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
     let Some(s) = Sysno::new(nr as usize) else {
         return Spec::Args(&[Hex, Hex, Hex, Hex, Hex, Hex], Ret::Dec);
     };
@@ -168,11 +213,11 @@ pub fn spec(nr: u64) -> Spec {
         Sysno::munmap => d(&[Ptr, ULong]),
         Sysno::brk => Spec::Args(&[Ptr], Ret::Hex),
         Sysno::mremap => Spec::Args(&[Ptr, ULong, ULong, Hex, Ptr], Ret::Hex),
-        Sysno::madvise => d(&[Ptr, ULong, Int]),
-        Sysno::rt_sigaction => d(&[Sig, Ptr, Ptr, ULong]),
-        Sysno::rt_sigprocmask => d(&[SigHow, Ptr, Ptr, ULong]),
+        Sysno::madvise => d(&[Ptr, ULong, Advice]),
+        Sysno::rt_sigaction => d(&[Sig, SigactionIn, SigactionOut, ULong]),
+        Sysno::rt_sigprocmask => d(&[SigHow, SigsetIn, SigsetOut, ULong]),
         Sysno::rt_sigreturn => d(&[]),
-        Sysno::ioctl => d(&[Fd, Hex, Ptr]),
+        Sysno::ioctl => d(&[Fd, IoctlReq, Ptr]),
         Sysno::readv | Sysno::writev => d(&[Fd, Ptr, Int]),
         Sysno::access => d(&[Path, AccessMode]),
         Sysno::faccessat => d(&[DirFd, Path, AccessMode]),
@@ -214,24 +259,32 @@ pub fn spec(nr: u64) -> Spec {
         Sysno::set_tid_address => d(&[Ptr]),
         Sysno::set_robust_list => d(&[Ptr, ULong]),
         Sysno::rseq => d(&[Ptr, Hex, Int, Hex]),
-        Sysno::prlimit64 => d(&[Int, Resource, Ptr, PtrOut]),
-        Sysno::getrlimit | Sysno::setrlimit => d(&[Resource, Ptr]),
+        Sysno::prlimit64 => d(&[Int, Resource, RlimitIn, RlimitOut]),
+        Sysno::getrlimit => d(&[Resource, RlimitOut]),
+        Sysno::setrlimit => d(&[Resource, RlimitIn]),
         Sysno::getrandom => d(&[BufOutHex, ULong, GrndFlags]),
-        Sysno::futex => d(&[Ptr, Int, Int, Ptr, Ptr, Int]),
+        Sysno::futex => d(futex_args(regs[1])),
         Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, ULong]),
         Sysno::uname => d(&[UtsOut]),
-        Sysno::fcntl => d(&[Fd, FcntlCmd, Hex]),
+        Sysno::fcntl => match regs[1] {
+            1 => Spec::Args(&[Fd, FcntlCmd], Ret::FdFlags),
+            3 => Spec::Args(&[Fd, FcntlCmd], Ret::OpenFlags),
+            2 => d(&[Fd, FcntlCmd, CloexecFlag]),
+            4 => d(&[Fd, FcntlCmd, OpenFlags]),
+            0 | 1030 => d(&[Fd, FcntlCmd, Int]),
+            _ => d(&[Fd, FcntlCmd, Hex]),
+        },
         Sysno::sysinfo => d(&[PtrOut]),
-        Sysno::sched_getaffinity => d(&[Int, ULong, PtrOut]),
-        Sysno::nanosleep => d(&[Ptr, Ptr]),
-        Sysno::clock_nanosleep => d(&[Int, Int, Ptr, Ptr]),
-        Sysno::clock_gettime => d(&[Int, PtrOut]),
-        Sysno::sigaltstack => d(&[Ptr, Ptr]),
+        Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
+        Sysno::nanosleep => d(&[TimespecIn, Ptr]),
+        Sysno::clock_nanosleep => d(&[Clockid, TimerFlags, TimespecIn, Ptr]),
+        Sysno::clock_gettime => d(&[Clockid, PtrOut]),
+        Sysno::sigaltstack => d(&[StackIn, StackOut]),
         Sysno::socket => d(&[Int, Int, Int]),
         Sysno::connect | Sysno::bind => d(&[Fd, Ptr, Int]),
-        Sysno::poll => d(&[Ptr, Int, Int]),
+        Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
-        Sysno::clone3 => d(&[Ptr, ULong]),
+        Sysno::clone3 => Spec::Clone3,
         Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::sendfile => d(&[Fd, Fd, Ptr, ULong]),
@@ -240,6 +293,21 @@ pub fn spec(nr: u64) -> Spec {
         Sysno::setpgid => d(&[Int, Int]),
         Sysno::alarm => d(&[ULong]),
         _ => d(&[Hex, Hex, Hex, Hex, Hex, Hex][..generic_nargs(s)]),
+    }
+}
+
+fn futex_args(op: u64) -> &'static [Arg] {
+    match op & 0x7f {
+        0 => &[Ptr, FutexOp, Int, TimespecIn],
+        1 | 2 => &[Ptr, FutexOp, Int],
+        3 => &[Ptr, FutexOp, Int, ULong, Ptr],
+        4 | 12 => &[Ptr, FutexOp, Int, ULong, Ptr, Int],
+        6 | 13 => &[Ptr, FutexOp, TimespecIn],
+        7 | 8 => &[Ptr, FutexOp],
+        9 => &[Ptr, FutexOp, Int, TimespecIn, Hidden, Bitset],
+        10 => &[Ptr, FutexOp, Int, Hidden, Hidden, Bitset],
+        11 => &[Ptr, FutexOp, Int, TimespecIn, Ptr],
+        _ => &[Ptr, FutexOp, Int, Hex, Ptr, Hex],
     }
 }
 
@@ -266,6 +334,11 @@ impl Arg {
                 | WaitStatusOut
                 | DirentsOut
                 | UtsOut
+                | SigsetOut
+                | SigactionOut
+                | RlimitOut
+                | CpuSetOut
+                | StackOut
         )
     }
 
@@ -273,6 +346,7 @@ impl Arg {
     pub fn skipped(self, args: &[u64; 6]) -> bool {
         match self {
             OpenMode(i) => args[i as usize] & (flags::O_CREAT | flags::O_TMPFILE_BIT) == 0,
+            Hidden => true,
             _ => false,
         }
     }
@@ -317,6 +391,18 @@ impl Arg {
                 len: ret.unwrap_or(0) as usize,
             },
             UtsOut if !failed => FetchKind::Bytes { len: 65 * 6 },
+            TimespecIn => FetchKind::Bytes { len: 16 },
+            SigsetIn => FetchKind::Bytes { len: 8 },
+            SigsetOut if !failed => FetchKind::Bytes { len: 8 },
+            SigactionIn => FetchKind::Bytes { len: 32 },
+            SigactionOut if !failed => FetchKind::Bytes { len: 32 },
+            RlimitIn => FetchKind::Bytes { len: 16 },
+            StackIn => FetchKind::Bytes { len: 24 },
+            StackOut if !failed => FetchKind::Bytes { len: 24 },
+            RlimitOut if !failed => FetchKind::Bytes { len: 16 },
+            CpuSetOut if !failed => FetchKind::Bytes {
+                len: (ret.unwrap_or(0) as usize).min(128),
+            },
             _ => return,
         };
         out.push(FetchReq {
@@ -551,6 +637,122 @@ impl Arg {
                 }
                 _ => ptr(out, v),
             },
+            Hidden => {}
+            Clockid => {
+                const C: [&str; 12] = [
+                    "CLOCK_REALTIME",
+                    "CLOCK_MONOTONIC",
+                    "CLOCK_PROCESS_CPUTIME_ID",
+                    "CLOCK_THREAD_CPUTIME_ID",
+                    "CLOCK_MONOTONIC_RAW",
+                    "CLOCK_REALTIME_COARSE",
+                    "CLOCK_MONOTONIC_COARSE",
+                    "CLOCK_BOOTTIME",
+                    "CLOCK_REALTIME_ALARM",
+                    "CLOCK_BOOTTIME_ALARM",
+                    "CLOCK_SGI_CYCLE",
+                    "CLOCK_TAI",
+                ];
+                match C.get(v as usize) {
+                    Some(n) => out.push_str(n),
+                    None => {
+                        let _ = write!(out, "{}", v as i32);
+                    }
+                }
+            }
+            TimerFlags => flags_into(out, v, &[(1, "TIMER_ABSTIME")], "0"),
+            TimespecIn | SigsetIn | SigsetOut | SigactionIn | SigactionOut | RlimitIn
+            | RlimitOut | CpuSetOut | StackIn | StackOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed || !self.is_output() => {
+                    structs::struct_into(self, b, out)
+                }
+                _ => ptr(out, v),
+            },
+            IoctlReq => match v & 0xffff_ffff {
+                0x5401 => out.push_str("TCGETS"),
+                0x5402 => out.push_str("TCSETS"),
+                0x5403 => out.push_str("TCSETSW"),
+                0x5404 => out.push_str("TCSETSF"),
+                0x540f => out.push_str("TIOCGPGRP"),
+                0x5410 => out.push_str("TIOCSPGRP"),
+                0x5413 => out.push_str("TIOCGWINSZ"),
+                0x5414 => out.push_str("TIOCSWINSZ"),
+                0x541b => out.push_str("FIONREAD"),
+                0x5421 => out.push_str("FIONBIO"),
+                0x5451 => out.push_str("FIOCLEX"),
+                0x5450 => out.push_str("FIONCLEX"),
+                r => {
+                    let _ = write!(out, "{r:#x}");
+                }
+            },
+            FutexOp => {
+                const OPS: [&str; 14] = [
+                    "FUTEX_WAIT",
+                    "FUTEX_WAKE",
+                    "FUTEX_FD",
+                    "FUTEX_REQUEUE",
+                    "FUTEX_CMP_REQUEUE",
+                    "FUTEX_WAKE_OP",
+                    "FUTEX_LOCK_PI",
+                    "FUTEX_UNLOCK_PI",
+                    "FUTEX_TRYLOCK_PI",
+                    "FUTEX_WAIT_BITSET",
+                    "FUTEX_WAKE_BITSET",
+                    "FUTEX_WAIT_REQUEUE_PI",
+                    "FUTEX_CMP_REQUEUE_PI",
+                    "FUTEX_LOCK_PI2",
+                ];
+                match OPS.get((v & 0x7f) as usize) {
+                    Some(n) => {
+                        out.push_str(n);
+                        if v & 128 != 0 {
+                            out.push_str("_PRIVATE");
+                        }
+                        if v & 256 != 0 {
+                            out.push_str("|FUTEX_CLOCK_REALTIME");
+                        }
+                    }
+                    None => {
+                        let _ = write!(out, "{v:#x}");
+                    }
+                }
+            }
+            Bitset => {
+                if v & 0xffff_ffff == 0xffff_ffff {
+                    out.push_str("FUTEX_BITSET_MATCH_ANY");
+                } else {
+                    let _ = write!(out, "{v:#x}");
+                }
+            }
+            Advice => {
+                const A: [&str; 18] = [
+                    "MADV_NORMAL",
+                    "MADV_RANDOM",
+                    "MADV_SEQUENTIAL",
+                    "MADV_WILLNEED",
+                    "MADV_DONTNEED",
+                    "",
+                    "",
+                    "",
+                    "MADV_FREE",
+                    "MADV_REMOVE",
+                    "MADV_DONTFORK",
+                    "MADV_DOFORK",
+                    "MADV_MERGEABLE",
+                    "MADV_UNMERGEABLE",
+                    "MADV_HUGEPAGE",
+                    "MADV_NOHUGEPAGE",
+                    "MADV_DONTDUMP",
+                    "MADV_DODUMP",
+                ];
+                match A.get(v as usize) {
+                    Some(n) if !n.is_empty() => out.push_str(n),
+                    _ => {
+                        let _ = write!(out, "{v:#x} /* MADV_??? */");
+                    }
+                }
+            }
+            CloexecFlag => out.push_str(if v & 1 != 0 { "FD_CLOEXEC" } else { "0" }),
             FcntlCmd => match v {
                 0 => out.push_str("F_DUPFD"),
                 1 => out.push_str("F_GETFD"),
@@ -571,6 +773,71 @@ fn ptr(out: &mut String, v: u64) {
         out.push_str("NULL");
     } else {
         let _ = write!(out, "{v:#x}");
+    }
+}
+
+/// Memory plan for the syscalls with their own renderer (`None` for the table-driven ones).
+pub fn plan_custom(spec: &Spec, args: &[u64; 6], ret: Option<i64>) -> Option<Vec<FetchReq>> {
+    match spec {
+        Spec::Args(..) => None,
+        Spec::Clone => Some(Vec::new()),
+        Spec::Clone3 => {
+            let len = (args[1] as usize).min(88);
+            let mut v = vec![FetchReq {
+                slot: 0,
+                addr: args[0],
+                kind: FetchKind::Bytes { len },
+            }];
+            if matches!(ret, Some(r) if r > 0) {
+                v.push(FetchReq {
+                    slot: 1,
+                    addr: args[0],
+                    kind: FetchKind::Indirect { offset: 24, len: 4 },
+                });
+            }
+            Some(v)
+        }
+    }
+}
+
+/// Renders the syscalls with their own renderer; returns false for the table-driven ones.
+pub fn render_custom(
+    spec: &Spec,
+    args: &[u64; 6],
+    ret: Option<i64>,
+    mem: &Mem,
+    out: &mut String,
+) -> bool {
+    match (spec, ret) {
+        (Spec::Args(..), _) => false,
+        (Spec::Clone, None) => {
+            render_clone_entry(args, out);
+            true
+        }
+        (Spec::Clone, Some(_)) => {
+            render_clone_exit(args, out);
+            true
+        }
+        (Spec::Clone3, None) => {
+            match mem.get(0) {
+                Some(Fetched::Bytes(b)) if b.len() >= 64 => structs::clone_args_into(out, b),
+                _ => ptr(out, args[0]),
+            }
+            true
+        }
+        (Spec::Clone3, Some(r)) => {
+            if let (Some(Fetched::Bytes(b)), Some(Fetched::Bytes(tid))) = (mem.get(0), mem.get(1)) {
+                let flags = b
+                    .get(0..8)
+                    .map_or(0, |f| u64::from_ne_bytes(f.try_into().unwrap_or_default()));
+                if r > 0 && flags & 0x100000 != 0 && tid.len() == 4 {
+                    let t = i32::from_ne_bytes(tid[..4].try_into().unwrap_or_default());
+                    let _ = write!(out, " => {{parent_tid=[{t}]}}");
+                }
+            }
+            let _ = write!(out, ", {}", args[1]);
+            true
+        }
     }
 }
 

@@ -5,7 +5,8 @@
 //! (`{st_mode=S_IFREG|0644, st_size=1234, ...}`); fields are read with explicit offsets so a short buffer
 //! can never be misread.
 
-use super::flags::signal_name;
+use super::flags::{self, signal_name};
+use super::spec::Arg;
 use super::strings::quote_into;
 use std::fmt::Write;
 
@@ -117,6 +118,120 @@ pub fn utsname_into(out: &mut String, b: &[u8]) {
     out.push_str(", nodename=");
     quote_into(out, field(1), false);
     out.push_str(", ...}");
+}
+
+/// Renders the small input/output structures named by `kind` from raw bytes.
+pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
+    match kind {
+        Arg::TimespecIn if b.len() >= 16 => {
+            let _ = write!(
+                out,
+                "{{tv_sec={}, tv_nsec={}}}",
+                u64_at(b, 0) as i64,
+                u64_at(b, 8) as i64
+            );
+        }
+        Arg::SigsetIn | Arg::SigsetOut if b.len() >= 8 => flags::sigset_into(out, u64_at(b, 0)),
+        Arg::SigactionIn | Arg::SigactionOut if b.len() >= 32 => {
+            let handler = u64_at(b, 0);
+            let fl = u64_at(b, 8);
+            out.push_str("{sa_handler=");
+            match handler {
+                0 => out.push_str("SIG_DFL"),
+                1 => out.push_str("SIG_IGN"),
+                h => {
+                    let _ = write!(out, "{h:#x}");
+                }
+            }
+            out.push_str(", sa_mask=");
+            flags::sigset_into(out, u64_at(b, 24));
+            out.push_str(", sa_flags=");
+            flags::flags_into(out, fl, flags::SA_FLAGS, "0");
+            if fl & 0x0400_0000 != 0 {
+                out.push_str(", sa_restorer=");
+                addr_into(out, u64_at(b, 16));
+            }
+            out.push('}');
+        }
+        Arg::RlimitIn | Arg::RlimitOut if b.len() >= 16 => {
+            let lim = |v: u64| match v {
+                u64::MAX => "RLIM64_INFINITY".to_string(),
+                v if v > 0 && v % 1024 == 0 => format!("{}*1024", v / 1024),
+                v => v.to_string(),
+            };
+            let _ = write!(
+                out,
+                "{{rlim_cur={}, rlim_max={}}}",
+                lim(u64_at(b, 0)),
+                lim(u64_at(b, 8))
+            );
+        }
+        Arg::StackIn | Arg::StackOut if b.len() >= 24 => {
+            out.push_str("{ss_sp=");
+            addr_into(out, u64_at(b, 0));
+            out.push_str(", ss_flags=");
+            flags::flags_into(
+                out,
+                u32_at(b, 8) as u64,
+                &[
+                    (1, "SS_ONSTACK"),
+                    (2, "SS_DISABLE"),
+                    (0x8000_0000, "SS_AUTODISARM"),
+                ],
+                "0",
+            );
+            let _ = write!(out, ", ss_size={}}}", u64_at(b, 16));
+        }
+        Arg::CpuSetOut => {
+            out.push('[');
+            let mut first = true;
+            for (i, byte) in b.iter().enumerate() {
+                for bit in 0..8 {
+                    if byte & (1 << bit) != 0 {
+                        if !first {
+                            out.push(' ');
+                        }
+                        first = false;
+                        let _ = write!(out, "{}", i * 8 + bit);
+                    }
+                }
+            }
+            out.push(']');
+        }
+        _ => out.push_str("{...}"),
+    }
+}
+
+/// `{flags=CLONE_VM|..., child_tid=0x..., parent_tid=0x..., exit_signal=0, stack=0x..., stack_size=0x..., tls=0x...}`.
+pub fn clone_args_into(out: &mut String, b: &[u8]) {
+    let fl = u64_at(b, 0);
+    out.push_str("{flags=");
+    flags::flags_into(out, fl, flags::CLONE_FLAGS, "0");
+    if fl & 0x1000 != 0 {
+        let _ = write!(out, ", pidfd={:#x}", u64_at(b, 8));
+    }
+    if fl & (0x1000000 | 0x200000) != 0 {
+        out.push_str(", child_tid=");
+        addr_into(out, u64_at(b, 16));
+    }
+    if fl & 0x100000 != 0 {
+        out.push_str(", parent_tid=");
+        addr_into(out, u64_at(b, 24));
+    }
+    let sig = u64_at(b, 32) as i32;
+    if sig == 0 {
+        out.push_str(", exit_signal=0");
+    } else {
+        let _ = write!(out, ", exit_signal={}", signal_name(sig));
+    }
+    out.push_str(", stack=");
+    addr_into(out, u64_at(b, 40));
+    let _ = write!(out, ", stack_size={:#x}", u64_at(b, 48));
+    if fl & 0x80000 != 0 {
+        out.push_str(", tls=");
+        addr_into(out, u64_at(b, 56));
+    }
+    out.push('}');
 }
 
 fn addr_into(out: &mut String, a: u64) {

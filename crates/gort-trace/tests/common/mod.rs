@@ -123,6 +123,9 @@ pub fn trace_with(
     if let Some(p) = procs {
         c.arg("--procs").arg(p.to_string());
     }
+    // One malloc arena: otherwise a thread's first malloc maps a new heap and trims it with one or two
+    // munmaps depending on where ASLR put it, which would make the oracle runs differ.
+    c.env("MALLOC_ARENA_MAX", "1");
     c.arg("-o")
         .arg(&file)
         .args(extra)
