@@ -101,7 +101,11 @@ impl Builder {
     /// assert_eq!(b.run(|| 1 + 1), 2);
     /// ```
     pub fn new() -> Builder {
-        Builder { max_procs: None, stack_size: DEFAULT_STACK_SIZE, max_threads: DEFAULT_MAX_THREADS }
+        Builder {
+            max_procs: None,
+            stack_size: DEFAULT_STACK_SIZE,
+            max_threads: DEFAULT_MAX_THREADS,
+        }
     }
 
     /// How many goroutines may run user code at once (Go's GOMAXPROCS).
@@ -151,15 +155,25 @@ impl Builder {
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
         if self.stack_size < MIN_STACK_SIZE {
-            return Err(BuildError::StackTooSmall { requested: self.stack_size });
+            return Err(BuildError::StackTooSmall {
+                requested: self.stack_size,
+            });
         }
         if self.stack_size > MAX_STACK_SIZE {
-            return Err(BuildError::StackTooLarge { requested: self.stack_size });
+            return Err(BuildError::StackTooLarge {
+                requested: self.stack_size,
+            });
         }
         if self.max_threads < MIN_THREADS {
-            return Err(BuildError::TooFewThreads { requested: self.max_threads });
+            return Err(BuildError::TooFewThreads {
+                requested: self.max_threads,
+            });
         }
-        Ok(Config { max_procs, stack_size: self.stack_size, max_threads: self.max_threads })
+        Ok(Config {
+            max_procs,
+            stack_size: self.stack_size,
+            max_threads: self.max_threads,
+        })
     }
 
     /// Runs `f` as the main goroutine (id 1) on a new runtime and returns its value, or the

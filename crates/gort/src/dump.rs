@@ -3,9 +3,9 @@
 //! ```text
 //! goroutine 7 [chan receive, 2 minutes, locked to thread]:
 //! gort: blocked at
-//! 	src/main.rs:12:17
+//! <TAB>src/main.rs:12:17
 //! created by gort::spawn in goroutine 1
-//! 	src/main.rs:10:5
+//! <TAB>src/main.rs:10:5
 //! ```
 //! Rust has no cheap way to walk another coroutine's stack, so each block names the source location
 //! where the goroutine blocked (`#[track_caller]` through gort's blocking calls) and where it was spawned.
@@ -30,7 +30,11 @@ pub(crate) fn format(gs: &[Arc<G>], now_ns: u64, current: Option<u64>) -> String
 
 fn block(out: &mut String, g: &G, now_ns: u64, is_current: bool) {
     let (reason, since, at) = g.wait_info();
-    let status = if is_current { Status::Running } else { g.status() };
+    let status = if is_current {
+        Status::Running
+    } else {
+        g.status()
+    };
     let mut head = match status {
         Status::Running => "running".to_string(),
         Status::Runnable => "runnable".to_string(),
@@ -48,11 +52,14 @@ fn block(out: &mut String, g: &G, now_ns: u64, is_current: bool) {
         head.push_str(", locked to thread");
     }
     let _ = writeln!(out, "goroutine {} [{}]:", g.id, head);
-    match (status, at) {
-        (Status::Waiting | Status::Syscall, Some(at)) => {
-            let _ = writeln!(out, "gort: blocked at\n\t{}:{}:{}", at.file(), at.line(), at.column());
-        }
-        _ => {}
+    if let (Status::Waiting | Status::Syscall, Some(at)) = (status, at) {
+        let _ = writeln!(
+            out,
+            "gort: blocked at\n\t{}:{}:{}",
+            at.file(),
+            at.line(),
+            at.column()
+        );
     }
     if g.id != 1 {
         let c = g.created_at;

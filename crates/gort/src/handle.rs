@@ -57,7 +57,10 @@ pub struct JoinHandle<T> {
 
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JoinHandle").field("id", &self.id).field("finished", &self.is_finished()).finish()
+        f.debug_struct("JoinHandle")
+            .field("id", &self.id)
+            .field("finished", &self.is_finished())
+            .finish()
     }
 }
 
@@ -148,7 +151,9 @@ where
     T: Send + 'static,
 {
     let at = Location::caller();
-    let Some((rt, parent)) = current::with_m(|m| (m.rt().clone(), current::goroutine_id().unwrap_or(0))) else {
+    let Some((rt, parent)) =
+        current::with_m(|m| (m.rt().clone(), current::goroutine_id().unwrap_or(0)))
+    else {
         panic!(
             "gort::spawn called outside a gort runtime: start one with gort::run, or spawn from a plain \
              thread with a gort::Handle taken inside the runtime"
@@ -157,14 +162,22 @@ where
     spawn_on(&rt, f, parent, at)
 }
 
-fn spawn_on<F, T>(rt: &Arc<Runtime>, f: F, parent: u64, at: &'static Location<'static>) -> JoinHandle<T>
+fn spawn_on<F, T>(
+    rt: &Arc<Runtime>,
+    f: F,
+    parent: u64,
+    at: &'static Location<'static>,
+) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
     let packet = Arc::new(Packet {
         done: AtomicBool::new(false),
-        state: Mutex::new(PacketState { result: None, waiter: None }),
+        state: Mutex::new(PacketState {
+            result: None,
+            waiter: None,
+        }),
     });
     let out = packet.clone();
     let body = Box::new(move |cancelled: bool| {
@@ -172,8 +185,13 @@ where
             drop(f);
             Err(cancelled_payload())
         } else {
-            panic::catch_unwind(AssertUnwindSafe(f))
-                .map_err(|e| if e.is::<Cancelled>() { cancelled_payload() } else { e })
+            panic::catch_unwind(AssertUnwindSafe(f)).map_err(|e| {
+                if e.is::<Cancelled>() {
+                    cancelled_payload()
+                } else {
+                    e
+                }
+            })
         };
         out.complete(r);
     });
@@ -197,7 +215,9 @@ pub struct Handle {
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handle").field("max_procs", &self.rt.ps.len()).finish()
+        f.debug_struct("Handle")
+            .field("max_procs", &self.rt.ps.len())
+            .finish()
     }
 }
 
@@ -243,6 +263,11 @@ impl Handle {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        spawn_on(&self.rt, f, current::goroutine_id().unwrap_or(0), Location::caller())
+        spawn_on(
+            &self.rt,
+            f,
+            current::goroutine_id().unwrap_or(0),
+            Location::caller(),
+        )
     }
 }

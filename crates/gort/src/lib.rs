@@ -32,12 +32,21 @@ pub(crate) mod sched;
 pub(crate) mod stack;
 
 pub use builder::{
-    run, BuildError, Builder, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE, MAX_STACK_SIZE, MIN_STACK_SIZE,
-    MIN_THREADS,
+    run, BuildError, Builder, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE, MAX_STACK_SIZE,
+    MIN_STACK_SIZE, MIN_THREADS,
 };
 pub use handle::{spawn, Handle, JoinHandle};
 pub use local::GoroutineLocal;
 pub use park::WaitReason;
+mod chan;
+#[doc(hidden)]
+pub use chan::select as __select;
+pub use chan::{
+    Chan, IntoIter, Iter, RecvTimeoutError, SendError, SendTimeoutError, TryIter, TryRecvError,
+    TrySendError,
+};
+pub mod sync;
+pub mod time;
 
 /// The most nested [`lock_os_thread`] calls one goroutine may make.
 pub const MAX_LOCK_NESTING: u32 = sched::wire::MAX_LOCK_NESTING;
@@ -178,4 +187,30 @@ pub fn syscall<R>(f: impl FnOnce() -> R) -> R {
 /// ```
 pub fn dump() -> String {
     sched::current::with_m(|m| m.rt().dump()).unwrap_or_default()
+}
+
+/// The parking primitive, exposed for gort's own benchmarks and tests only: not a stable API.
+#[doc(hidden)]
+pub mod __park {
+    /// Wakes one parked goroutine or thread.
+    #[derive(Clone, Debug)]
+    pub struct Unparker(crate::park::Unparker);
+
+    impl Unparker {
+        /// Sets the token; readies the parker if it is parked.
+        pub fn unpark(&self) {
+            self.0.unpark()
+        }
+    }
+
+    /// The current goroutine's (or thread's) unparker.
+    pub fn current() -> Unparker {
+        Unparker(crate::park::current())
+    }
+
+    /// Parks until unparked (spurious returns possible).
+    #[track_caller]
+    pub fn park() {
+        crate::park::park(crate::WaitReason::Semacquire)
+    }
 }

@@ -22,7 +22,8 @@ impl LocalMap {
     /// map is dropped: values are boxed and never removed.
     fn get_or_init<T: Send + 'static>(&mut self, key: usize, init: fn() -> T) -> *const T {
         let b = self.values.entry(key).or_insert_with(|| Box::new(init()));
-        b.downcast_ref::<T>().expect("a goroutine-local key maps to its own type") as *const T
+        b.downcast_ref::<T>()
+            .expect("a goroutine-local key maps to its own type") as *const T
     }
 }
 

@@ -78,7 +78,9 @@ impl WaitReason {
             WaitReason::Syscall,
             WaitReason::Join,
         ];
-        ALL.get(v as usize).copied().unwrap_or(WaitReason::Semacquire)
+        ALL.get(v as usize)
+            .copied()
+            .unwrap_or(WaitReason::Semacquire)
     }
 
     /// The words Go's runtime prints for this reason.
@@ -108,6 +110,7 @@ impl fmt::Display for WaitReason {
 }
 
 /// Parks until `deadline` or an unpark, whichever comes first; returns `true` if the deadline passed.
+#[allow(dead_code)] // used by chan/time/sync (issue 3), landing from their branch
 pub(crate) fn park_deadline(reason: WaitReason, deadline: Instant) -> bool {
     park_until(reason, deadline);
     Instant::now() >= deadline

@@ -158,7 +158,8 @@ impl G {
     }
 
     pub(crate) fn set_yielder(&self, y: &GYielder) {
-        self.yielder.store(y as *const GYielder as *mut GYielder, Ordering::Relaxed);
+        self.yielder
+            .store(y as *const GYielder as *mut GYielder, Ordering::Relaxed);
     }
 
     /// Switches from this goroutine back to its M's scheduler loop; returns when it is resumed (maybe on
@@ -196,8 +197,10 @@ impl G {
     /// Records why and where the G is about to wait.
     pub(crate) fn set_wait(&self, reason: WaitReason, at: &'static Location<'static>) {
         self.wait_reason.store(reason as u8, Ordering::Relaxed);
-        self.wait_since.store(self.rt.nanos_since_start(), Ordering::Relaxed);
-        self.blocked_at.store(at as *const _ as *mut _, Ordering::Relaxed);
+        self.wait_since
+            .store(self.rt.nanos_since_start(), Ordering::Relaxed);
+        self.blocked_at
+            .store(at as *const _ as *mut _, Ordering::Relaxed);
     }
 
     pub(crate) fn wait_info(&self) -> (WaitReason, u64, Option<&'static Location<'static>>) {

@@ -124,7 +124,9 @@ impl MLocal {
 
     /// Takes ownership of P `p` in state `st`.
     pub(crate) fn adopt_p(&self, p: usize, st: PState) {
-        self.rt.ps[p].state.store(pack(self.id(), st), Ordering::SeqCst);
+        self.rt.ps[p]
+            .state
+            .store(pack(self.id(), st), Ordering::SeqCst);
         self.p.set(Some(p));
     }
 
@@ -256,12 +258,19 @@ impl MLocal {
             if target.id != self.id() {
                 let target = target.arc();
                 self.p.set(None);
-                rt.ps[pi].state.store(pack(0, PState::Idle), Ordering::SeqCst);
+                rt.ps[pi]
+                    .state
+                    .store(pack(0, PState::Idle), Ordering::SeqCst);
                 {
+                    // We go idle in the same critical section, so that when the wired G parks again
+                    // in a moment and its M looks for an M to take the P, it finds us (spinning)
+                    // rather than a sleeping M or none.
                     let mut s = rt.sched();
                     target.give_p(&mut s, pi, false);
+                    s.idle_ms.push(self.shared.clone());
                 }
                 target.wake.notify();
+                self.idle_wait();
                 return None;
             }
         }
@@ -329,6 +338,12 @@ impl MLocal {
         if let Some(report) = report {
             rt.begin_shutdown(Some(report));
         }
+        self.idle_wait()
+    }
+
+    /// Waits, on the idle list, until a P is handed over. Returns false when the runtime stops.
+    fn idle_wait(&self) -> bool {
+        let rt = &self.rt;
         loop {
             if let Some((p, spinning)) = self.shared.take_handoff() {
                 self.adopt_p(p, PState::Sched);
@@ -348,7 +363,9 @@ impl MLocal {
     fn release_for_stop(&self) {
         if let Some(pi) = self.p.take() {
             let mut s = self.rt.sched();
-            self.rt.ps[pi].state.store(pack(0, PState::Idle), Ordering::SeqCst);
+            self.rt.ps[pi]
+                .state
+                .store(pack(0, PState::Idle), Ordering::SeqCst);
             s.idle_ps.push(pi);
             self.rt.npidle.fetch_add(1, Ordering::SeqCst);
         }
@@ -398,7 +415,8 @@ impl MLocal {
         let pi = self.p.get().expect("gort: execute without a P");
         let p = &rt.ps[pi];
         p.schedtick.fetch_add(1, Ordering::Relaxed);
-        p.state.store(pack(self.id(), PState::Running), Ordering::SeqCst);
+        p.state
+            .store(pack(self.id(), PState::Running), Ordering::SeqCst);
         g.set_status(Status::Running);
         self.running_ptr.set(Arc::as_ptr(&g));
         *self.running.borrow_mut() = Some(g.clone());
@@ -424,7 +442,15 @@ impl MLocal {
         if let Some(pi) = self.p.get() {
             let ps = &rt.ps[pi].state;
             let mine = pack(self.id(), PState::Running);
-            if ps.compare_exchange(mine, pack(self.id(), PState::Sched), Ordering::SeqCst, Ordering::SeqCst).is_err() {
+            if ps
+                .compare_exchange(
+                    mine,
+                    pack(self.id(), PState::Sched),
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                )
+                .is_err()
+            {
                 self.p.set(None);
             }
         }
@@ -453,9 +479,17 @@ impl MLocal {
             CoroutineResult::Yield(Suspend::Park { stay }) => {
                 g.set_status(Status::Waiting);
                 // Release: the G's saved context happens-before whoever readies it (Acquire there).
-                if g.park_state.compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                if g.park_state
+                    .compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire)
+                    .is_err()
+                {
                     // An unpark arrived while it was suspending: consume it and go on running it.
-                    let _ = g.park_state.compare_exchange(NOTIFIED, IDLE, Ordering::AcqRel, Ordering::Relaxed);
+                    let _ = g.park_state.compare_exchange(
+                        NOTIFIED,
+                        IDLE,
+                        Ordering::AcqRel,
+                        Ordering::Relaxed,
+                    );
                     g.set_status(Status::Runnable);
                     return self.run_again(g, stay);
                 }
@@ -496,7 +530,11 @@ impl MLocal {
 
     fn new_coroutine(&self, g: &Arc<G>) -> super::g::GCoroutine {
         let stack = self.rt.stacks.get().unwrap_or_else(|e| {
-            super::fatal(&self.rt, &format!("runtime: cannot allocate a goroutine stack: {e}"), "out of memory")
+            super::fatal(
+                &self.rt,
+                &format!("runtime: cannot allocate a goroutine stack: {e}"),
+                "out of memory",
+            )
         });
         let (lo, hi) = stack.guard_range();
         let size = stack.size();

@@ -239,18 +239,31 @@ impl Runtime {
         if live <= sys
             && self
                 .phase
-                .compare_exchange(PHASE_DRAINING, PHASE_STOPPING, Ordering::SeqCst, Ordering::SeqCst)
+                .compare_exchange(
+                    PHASE_DRAINING,
+                    PHASE_STOPPING,
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                )
                 .is_ok()
         {
             let ms: Vec<Arc<MShared>> = self.sched().all_ms.clone();
             for m in ms {
                 m.wake.notify();
             }
-            if let Some(m) = self.main_m.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            if let Some(m) = self
+                .main_m
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+            {
                 m.wake.notify();
             }
             self.timers.shutdown();
-            self.template.lock().unwrap_or_else(|e| e.into_inner()).take();
+            self.template
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
         }
     }
 
@@ -258,11 +271,20 @@ impl Runtime {
     pub(crate) fn begin_shutdown(&self, deadlock: Option<String>) {
         let is_deadlock = deadlock.is_some();
         if let Some(report) = deadlock {
-            self.outcome.lock().unwrap_or_else(|e| e.into_inner()).deadlock.get_or_insert(report);
+            self.outcome
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .deadlock
+                .get_or_insert(report);
         }
         if self
             .phase
-            .compare_exchange(PHASE_RUNNING, PHASE_DRAINING, Ordering::SeqCst, Ordering::SeqCst)
+            .compare_exchange(
+                PHASE_RUNNING,
+                PHASE_DRAINING,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            )
             .is_err()
         {
             return;
@@ -367,7 +389,10 @@ impl Runtime {
         if n == 0 {
             return None;
         }
-        let take = (n / self.ps.len() + 1).min(max).min(n).min(p::LOCAL_CAP / 2);
+        let take = (n / self.ps.len() + 1)
+            .min(max)
+            .min(n)
+            .min(p::LOCAL_CAP / 2);
         let first = s.global.pop_front();
         let batch: Vec<Arc<G>> = s.global.drain(..take - 1).collect();
         let rest = p.push_batch(batch);
@@ -391,7 +416,11 @@ impl Runtime {
             return;
         }
         // Claim the single "looking" slot; the M we start releases it when it finds work.
-        if self.nmspinning.compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+        if self
+            .nmspinning
+            .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
             return;
         }
         let p = {
@@ -412,7 +441,9 @@ impl Runtime {
 
     /// Runs P `p` on an idle M, or on a new one (Go's startm). The P is in transit (owner 0).
     pub(crate) fn startm(self: &Arc<Self>, p: usize, spinning: bool) {
-        self.ps[p].state.store(pack(0, PState::Idle), Ordering::SeqCst);
+        self.ps[p]
+            .state
+            .store(pack(0, PState::Idle), Ordering::SeqCst);
         let idle = {
             let mut s = self.sched();
             match s.idle_ms.pop() {
@@ -434,12 +465,30 @@ impl Runtime {
 
     /// Gives up P `p` (Go's handoffp): to an M if work is waiting, else to the idle list.
     pub(crate) fn handoff_p(self: &Arc<Self>, p: usize) {
+        // The next G is wired: its M is the one to run the P (no detour through an idle M).
+        if let Some(g) = self.ps[p].pop_if_wired() {
+            if let Some(target) = g.wired_m() {
+                let target = target.arc();
+                self.ps[p]
+                    .state
+                    .store(pack(0, PState::Idle), Ordering::SeqCst);
+                {
+                    let mut s = self.sched();
+                    target.give_p(&mut s, p, false);
+                }
+                target.wake.notify();
+                return;
+            }
+        }
         if self.ps[p].len() > 0 || self.global_len() > 0 {
             self.startm(p, false);
             return;
         }
         if self.nmspinning.load(Ordering::SeqCst) + self.npidle.load(Ordering::SeqCst) == 0
-            && self.nmspinning.compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst).is_ok()
+            && self
+                .nmspinning
+                .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
         {
             self.startm(p, true);
             return;
@@ -452,7 +501,9 @@ impl Runtime {
     pub(crate) fn release_p(self: &Arc<Self>, p: usize) {
         {
             let mut s = self.sched();
-            self.ps[p].state.store(pack(0, PState::Idle), Ordering::SeqCst);
+            self.ps[p]
+                .state
+                .store(pack(0, PState::Idle), Ordering::SeqCst);
             s.idle_ps.push(p);
             self.npidle.fetch_add(1, Ordering::SeqCst);
         }

@@ -141,6 +141,25 @@ impl P {
         r
     }
 
+    /// Takes the G that would run next, if it is wired to an M (whose P this must become).
+    pub(crate) fn pop_if_wired(&self) -> Option<Arc<G>> {
+        if self.len.load(Ordering::Relaxed) == 0 {
+            return None;
+        }
+        let mut q = self.lock();
+        let wired = match &q.runnext {
+            Some(g) => g.wired_m().is_some(),
+            None => q.fifo.front().is_some_and(|g| g.wired_m().is_some()),
+        };
+        if !wired {
+            return None;
+        }
+        let g = q.runnext.take().or_else(|| q.fifo.pop_front());
+        let n = q.fifo.len() + q.runnext.is_some() as usize;
+        self.len.store(n, Ordering::SeqCst);
+        g
+    }
+
     /// Steals half of the FIFO (at least one). `runnext` is taken only if `with_runnext` (the victim is
     /// not running a G that will likely run it in a moment).
     pub(crate) fn steal(&self, with_runnext: bool) -> Vec<Arc<G>> {

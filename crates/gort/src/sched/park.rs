@@ -66,13 +66,23 @@ fn unpark_g(g: &Arc<G>) {
             NOTIFIED => return,
             // Release: what the unparker wrote before unparking is visible to the G when it sees the
             // token (its Acquire CAS in `park_g`).
-            IDLE => match g.park_state.compare_exchange(IDLE, NOTIFIED, Ordering::AcqRel, Ordering::Acquire) {
+            IDLE => match g.park_state.compare_exchange(
+                IDLE,
+                NOTIFIED,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
                 Ok(_) => return,
                 Err(x) => s = x,
             },
             // Acquire: the M's Release CAS to PARKED published the G's saved context; winning this CAS
             // makes us the one thread that readies it.
-            PARKED => match g.park_state.compare_exchange(PARKED, IDLE, Ordering::AcqRel, Ordering::Acquire) {
+            PARKED => match g.park_state.compare_exchange(
+                PARKED,
+                IDLE,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
                 Ok(_) => {
                     g.rt.ready(g.clone(), true);
                     return;
@@ -100,6 +110,7 @@ pub(crate) fn park(reason: WaitReason) {
 
 /// Parks the caller until unparked or `deadline` (spurious returns possible).
 #[track_caller]
+#[allow(dead_code)] // used by chan/time/sync (issue 3), landing from their branch
 pub(crate) fn park_until(reason: WaitReason, deadline: Instant) {
     park_inner(reason, Some(deadline), Location::caller())
 }
@@ -136,7 +147,10 @@ pub(crate) fn check_cancel(g: &G) {
 fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
     check_cancel(g);
     // Acquire: pairs with the unparker's Release (see `unpark_g`).
-    if g.park_state.compare_exchange(NOTIFIED, IDLE, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+    if g.park_state
+        .compare_exchange(NOTIFIED, IDLE, Ordering::Acquire, Ordering::Relaxed)
+        .is_ok()
+    {
         return;
     }
     if let Some(d) = deadline {
@@ -169,7 +183,8 @@ fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Loc
 /// Makes `g` run only on the current M until unpinned (used for wiring and panicking Gs).
 pub(crate) fn pin_to_current_m(g: &G) {
     current::with_m(|m| {
-        g.wired_m.store(Arc::as_ptr(&m.shared).cast_mut(), Ordering::Release);
+        g.wired_m
+            .store(Arc::as_ptr(&m.shared).cast_mut(), Ordering::Release);
     });
 }
 

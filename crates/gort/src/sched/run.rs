@@ -85,7 +85,9 @@ where
             let _ = h.join();
         }
         for (m, h) in ms {
-            let in_syscall = m.as_ref().is_some_and(|m| m.in_syscall.load(std::sync::atomic::Ordering::SeqCst));
+            let in_syscall = m
+                .as_ref()
+                .is_some_and(|m| m.in_syscall.load(std::sync::atomic::Ordering::SeqCst));
             if in_syscall {
                 drop(h); // detached: it unwinds its goroutine when the call returns (4.1)
             } else {
@@ -94,7 +96,12 @@ where
         }
     }
 
-    let deadlock = rt.outcome.lock().unwrap_or_else(|e| e.into_inner()).deadlock.take();
+    let deadlock = rt
+        .outcome
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .deadlock
+        .take();
     if let Some(report) = deadlock {
         panic!("{report}");
     }

@@ -46,9 +46,18 @@ fn enter(g: &G, at: &'static Location<'static>) {
         m.shared.in_syscall.store(true, Ordering::SeqCst);
         if let Some(pi) = m.p() {
             let p = &g.rt.ps[pi];
-            p.syscall_since.store(g.rt.nanos_since_start(), Ordering::Relaxed);
+            p.syscall_since
+                .store(g.rt.nanos_since_start(), Ordering::Relaxed);
             let from = pack(m.id(), PState::Running);
-            if p.state.compare_exchange(from, pack(m.id(), PState::Syscall), Ordering::SeqCst, Ordering::SeqCst).is_err() {
+            if p.state
+                .compare_exchange(
+                    from,
+                    pack(m.id(), PState::Syscall),
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                )
+                .is_err()
+            {
                 // Sysmon took it already (we ran long before this call).
                 m.drop_p();
             }
@@ -63,7 +72,12 @@ fn leave(g: &G) {
         if let Some(pi) = m.p() {
             let st = &rt.ps[pi].state;
             if st
-                .compare_exchange(pack(m.id(), PState::Syscall), pack(m.id(), PState::Running), Ordering::SeqCst, Ordering::SeqCst)
+                .compare_exchange(
+                    pack(m.id(), PState::Syscall),
+                    pack(m.id(), PState::Running),
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                )
                 .is_ok()
             {
                 return true;

@@ -38,7 +38,13 @@ pub(crate) fn start(rt: &Arc<Runtime>) {
     let h = std::thread::Builder::new()
         .name("gort-sysmon".into())
         .spawn(move || run(&rt2))
-        .unwrap_or_else(|e| super::fatal(rt, &format!("runtime: failed to create new OS thread: {e}"), "newosproc"));
+        .unwrap_or_else(|e| {
+            super::fatal(
+                rt,
+                &format!("runtime: failed to create new OS thread: {e}"),
+                "newosproc",
+            )
+        });
     rt.sched().threads.push((None, h));
 }
 
@@ -101,7 +107,16 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
         };
         // The CAS loses if the owner moved on meanwhile (left the syscall, reached a scheduling
         // point): then it keeps its P, as it should.
-        if take && p.state.compare_exchange(st, pack(0, PState::Idle), Ordering::SeqCst, Ordering::SeqCst).is_ok() {
+        if take
+            && p.state
+                .compare_exchange(
+                    st,
+                    pack(0, PState::Idle),
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                )
+                .is_ok()
+        {
             rt.handoff_p(i);
             retook = true;
         }

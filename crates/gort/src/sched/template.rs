@@ -30,7 +30,13 @@ pub(crate) fn start(rt: &Arc<Runtime>) {
                 spawn_m(&rt2, req);
             }
         })
-        .unwrap_or_else(|e| super::fatal(rt, &format!("runtime: failed to create new OS thread: {e}"), "newosproc"));
+        .unwrap_or_else(|e| {
+            super::fatal(
+                rt,
+                &format!("runtime: failed to create new OS thread: {e}"),
+                "newosproc",
+            )
+        });
     rt.sched().threads.push((None, h));
 }
 
@@ -41,7 +47,10 @@ pub(crate) fn request_m(rt: &Arc<Runtime>, p: usize, spinning: bool) {
     if mcount + 2 > rt.config.max_threads {
         super::fatal(
             rt,
-            &format!("runtime: program exceeds {}-thread limit", rt.config.max_threads),
+            &format!(
+                "runtime: program exceeds {}-thread limit",
+                rt.config.max_threads
+            ),
             "thread exhaustion",
         );
     }
@@ -52,7 +61,14 @@ pub(crate) fn request_m(rt: &Arc<Runtime>, p: usize, spinning: bool) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .as_ref()
-        .map(|tx| tx.send(NewM { shared: shared.clone(), p, spinning }).is_ok())
+        .map(|tx| {
+            tx.send(NewM {
+                shared: shared.clone(),
+                p,
+                spinning,
+            })
+            .is_ok()
+        })
         .unwrap_or(false);
     if !sent {
         // The runtime is stopping: nobody needs the M.
@@ -61,7 +77,8 @@ pub(crate) fn request_m(rt: &Arc<Runtime>, p: usize, spinning: bool) {
         s.all_ms.retain(|m| m.id != shared.id);
         drop(s);
         if spinning {
-            rt.nmspinning.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            rt.nmspinning
+                .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
         }
         rt.release_p(p);
     }
@@ -73,7 +90,13 @@ fn spawn_m(rt: &Arc<Runtime>, req: NewM) {
     let h = std::thread::Builder::new()
         .name(format!("gort-m{}", req.shared.id))
         .spawn(move || m_thread(rt2, req))
-        .unwrap_or_else(|e| super::fatal(rt, &format!("runtime: failed to create new OS thread: {e}"), "newosproc"));
+        .unwrap_or_else(|e| {
+            super::fatal(
+                rt,
+                &format!("runtime: failed to create new OS thread: {e}"),
+                "newosproc",
+            )
+        });
     rt.sched().threads.push((Some(shared), h));
 }
 

@@ -11,8 +11,8 @@
 //! The queue counts timers that are armed (neither fired nor cancelled); the deadlock detector reads that
 //! count, since a goroutine waiting for a timer will wake (semantics 4.3).
 
-use std::collections::BinaryHeap;
 use std::cmp::{Ordering as CmpOrdering, Reverse};
+use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -89,13 +89,18 @@ impl TimerKey {
 impl TimerQueue {
     pub(crate) fn new() -> Arc<TimerQueue> {
         Arc::new(TimerQueue {
-            heap: Mutex::new(Heap { entries: BinaryHeap::new(), next_seq: 0, shutdown: false }),
+            heap: Mutex::new(Heap {
+                entries: BinaryHeap::new(),
+                next_seq: 0,
+                shutdown: false,
+            }),
             changed: Condvar::new(),
             armed: AtomicUsize::new(0),
         })
     }
 
     /// The process-wide queue for timers started outside any runtime; its thread starts on first use.
+    #[allow(dead_code)] // used by chan/time/sync (issue 3), landing from their branch
     pub(crate) fn global() -> &'static Arc<TimerQueue> {
         static GLOBAL: OnceLock<Arc<TimerQueue>> = OnceLock::new();
         GLOBAL.get_or_init(|| {
@@ -115,19 +120,32 @@ impl TimerQueue {
     }
 
     /// Arms a timer that calls `f` at `deadline` (at once if it has passed).
-    pub(crate) fn start(self: &Arc<Self>, deadline: Instant, f: impl FnOnce() + Send + 'static) -> TimerKey {
-        let slot = Arc::new(Slot { callback: Mutex::new(Some(Box::new(f))) });
+    pub(crate) fn start(
+        self: &Arc<Self>,
+        deadline: Instant,
+        f: impl FnOnce() + Send + 'static,
+    ) -> TimerKey {
+        let slot = Arc::new(Slot {
+            callback: Mutex::new(Some(Box::new(f))),
+        });
         self.armed.fetch_add(1, Ordering::SeqCst);
         let mut heap = self.heap.lock().unwrap();
         let seq = heap.next_seq;
         heap.next_seq += 1;
         let earliest = heap.entries.peek().map(|Reverse(e)| e.deadline);
-        heap.entries.push(Reverse(Entry { deadline, seq, slot: slot.clone() }));
+        heap.entries.push(Reverse(Entry {
+            deadline,
+            seq,
+            slot: slot.clone(),
+        }));
         drop(heap);
         if earliest.is_none_or(|e| deadline < e) {
             self.changed.notify_all();
         }
-        TimerKey { slot, queue: self.clone() }
+        TimerKey {
+            slot,
+            queue: self.clone(),
+        }
     }
 
     /// Fires every due timer, then sleeps until the next deadline, `tick` (if given) or a change.
@@ -173,6 +191,7 @@ impl TimerQueue {
 }
 
 /// Arms a timer on the current runtime's queue (the process-wide one outside any runtime).
+#[allow(dead_code)] // used by chan/time/sync (issue 3), landing from their branch
 pub(crate) fn start_timer(deadline: Instant, f: impl FnOnce() + Send + 'static) -> TimerKey {
     match super::current::with_m(|m| m.rt().timers.clone()) {
         Some(q) => q.start(deadline, f),

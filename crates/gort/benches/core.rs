@@ -1,0 +1,129 @@
+//! Core scheduler benchmarks (issue 2's speed targets): park/unpark ping-pong, unwired and wired,
+//! and spawn+join. Prints `gort workload procs value unit`, one line per run; `--quick` for tiny sizes.
+//!
+//! Run: `cargo bench -p gort --bench core` (compare with Go through `bench/compare.sh`).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use gort::__park::{current, park, Unparker};
+
+/// A one-way signal between two goroutines: a flag and the waiter's unparker.
+struct Signal {
+    flag: AtomicBool,
+    waiter: Mutex<Option<Unparker>>,
+}
+
+impl Signal {
+    fn new() -> Arc<Signal> {
+        Arc::new(Signal {
+            flag: AtomicBool::new(false),
+            waiter: Mutex::new(None),
+        })
+    }
+    fn register(&self) {
+        *self.waiter.lock().unwrap() = Some(current());
+    }
+    fn notify(&self) {
+        self.flag.store(true, Ordering::Release);
+        if let Some(w) = self.waiter.lock().unwrap().as_ref() {
+            w.unpark();
+        }
+    }
+    fn wait(&self) {
+        while !self.flag.swap(false, Ordering::Acquire) {
+            park();
+        }
+    }
+}
+
+/// Round trips between two goroutines parked/unparked in turn; `wire` = how many sides are wired.
+fn pingpong(procs: usize, n: u64, wire: usize) -> f64 {
+    gort::Builder::new().max_procs(procs).run(|| {
+        let a = Signal::new();
+        let b = Signal::new();
+        let (a2, b2) = (a.clone(), b.clone());
+        a.register();
+        let ready = Signal::new();
+        ready.register();
+        let ready2 = ready.clone();
+        let pong = gort::spawn(move || {
+            if wire >= 2 {
+                gort::lock_os_thread();
+            }
+            b2.register();
+            ready2.notify();
+            for _ in 0..n {
+                b2.wait();
+                a2.notify();
+            }
+        });
+        ready.wait();
+        if wire >= 1 {
+            gort::lock_os_thread();
+        }
+        let t = Instant::now();
+        for _ in 0..n {
+            b.notify();
+            a.wait();
+        }
+        let ns = t.elapsed().as_nanos() as f64 / n as f64;
+        pong.join().unwrap();
+        ns
+    })
+}
+
+fn spawn_join(procs: usize, n: usize) -> f64 {
+    gort::Builder::new().max_procs(procs).run(|| {
+        let t = Instant::now();
+        let hs: Vec<_> = (0..n).map(|_| gort::spawn(|| ())).collect();
+        for h in hs {
+            h.join().unwrap();
+        }
+        t.elapsed().as_nanos() as f64 / n as f64
+    })
+}
+
+fn yield_pair(procs: usize, n: u64) -> f64 {
+    gort::Builder::new().max_procs(procs).run(|| {
+        let t = Instant::now();
+        let h = gort::spawn(move || {
+            for _ in 0..n {
+                gort::yield_now();
+            }
+        });
+        for _ in 0..n {
+            gort::yield_now();
+        }
+        h.join().unwrap();
+        t.elapsed().as_nanos() as f64 / (2 * n) as f64
+    })
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let scale = if quick { 100 } else { 1 };
+    for procs in [1, 2] {
+        println!(
+            "gort park_pingpong {procs} {:.0} ns/roundtrip",
+            pingpong(procs, 1_000_000 / scale, 0)
+        );
+        println!(
+            "gort locked_pingpong {procs} {:.0} ns/roundtrip",
+            pingpong(procs, 200_000 / scale, 1)
+        );
+        println!(
+            "gort locked_pingpong_both {procs} {:.0} ns/roundtrip",
+            pingpong(procs, 200_000 / scale, 2)
+        );
+        println!(
+            "gort spawn_join {procs} {:.0} ns/goroutine",
+            spawn_join(procs, 1_000_000 / scale as usize)
+        );
+        println!(
+            "gort yield {procs} {:.0} ns/yield",
+            yield_pair(procs, 1_000_000 / scale)
+        );
+    }
+}

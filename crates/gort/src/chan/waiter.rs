@@ -1,0 +1,177 @@
+//! Waiters: the record a blocked channel operation leaves in a channel's queue.
+//!
+//! A parker that cannot complete its operation at once builds a [`WaitCell`] on its own stack, puts an
+//! [`Entry`] pointing at the cell (and at the value slot of the operation) into the queue of every channel
+//! it waits on, and parks until the cell is *done*. A plain `send`/`recv` enqueues one entry; a `select!`
+//! enqueues one entry per case, all pointing at the same cell.
+//!
+//! ## The claim protocol
+//!
+//! Exactly one party may complete a cell. The cell's `state` starts at `WAITING`; a completer (a sender
+//! that hands over a value, a receiver that takes one, `close`) moves it with one compare-and-swap to
+//! "claimed for case k". Only the winner of that CAS touches the slot. The owner withdraws (timeout,
+//! cancellation) by the same CAS to `CANCELLED`. Since the completer of a select holds the lock of only the
+//! one channel it works on, this CAS is what keeps two channels from both completing one select.
+//!
+//! A completer does, all while holding the lock of the entry's channel: claim, move the value into or out of
+//! the slot, clone the owner's unparker, set `done`. After `done` is set it must not touch the cell or the
+//! slot again: the owner may have returned and its stack frame be gone. It unparks through its clone,
+//! after releasing the lock. The owner, conversely, keeps its cell and slots alive until either it has seen
+//! `done`, or it has taken the lock of every channel it waits on and removed its entries: any completer
+//! that claimed it did all its work under one of those locks, so it has finished.
+//!
+//! Entries hold raw pointers into the owner's stack for this reason: no allocation per blocking operation,
+//! and the protocol above bounds the pointers' lifetime.
+
+use crate::park::{self, Unparker, WaitReason};
+use std::cell::UnsafeCell;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Instant;
+
+const WAITING: usize = 0;
+const CANCELLED: usize = usize::MAX;
+
+/// The shared part of one blocked operation (or one blocked `select!`), on the owner's stack.
+pub struct WaitCell {
+    unparker: Unparker,
+    /// `WAITING`, `k + 1` once claimed for case `k`, or `CANCELLED` once the owner withdrew. Changed only by
+    /// compare-and-swap away from `WAITING`. AcqRel on success: the claim orders nothing by itself (the slot
+    /// hand-over is ordered by the channel lock and by `done`), but AcqRel keeps the protocol easy to audit.
+    state: AtomicUsize,
+    /// Set (Release) by the completer after it has finished with the slot; the owner reads it with Acquire,
+    /// which makes the completer's slot write visible to the owner.
+    done: AtomicBool,
+}
+
+impl WaitCell {
+    /// A fresh cell for the calling parker.
+    pub(crate) fn new() -> WaitCell {
+        WaitCell {
+            unparker: park::current(),
+            state: AtomicUsize::new(WAITING),
+            done: AtomicBool::new(false),
+        }
+    }
+
+    /// Tries to claim the cell for `case`; `true` if this caller may now complete it.
+    pub(crate) fn try_claim(&self, case: usize) -> bool {
+        self.state
+            .compare_exchange(WAITING, case + 1, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// The owner withdraws; `true` if no completer claimed the cell first (none ever will now).
+    pub(crate) fn cancel(&self) -> bool {
+        self.state
+            .compare_exchange(WAITING, CANCELLED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// The case the cell was claimed for, if it was claimed.
+    pub(crate) fn claimed_case(&self) -> Option<usize> {
+        match self.state.load(Ordering::Acquire) {
+            WAITING | CANCELLED => None,
+            k => Some(k - 1),
+        }
+    }
+
+    /// Marks a claimed cell done and returns the owner's unparker, to be used after the channel lock is
+    /// released. The caller must not touch the cell after this.
+    pub(crate) fn complete(&self) -> Unparker {
+        let u = self.unparker.clone();
+        // Release: publishes the slot hand-over to the owner's Acquire load in `is_done`.
+        self.done.store(true, Ordering::Release);
+        u
+    }
+
+    /// Whether a completer has finished with this cell.
+    pub(crate) fn is_done(&self) -> bool {
+        // Acquire: pairs with the Release store in `complete`.
+        self.done.load(Ordering::Acquire)
+    }
+
+    /// Parks until the cell is done or `deadline` passes (never, if `None`). Returns `true` if done.
+    #[track_caller]
+    pub(crate) fn wait(&self, reason: WaitReason, deadline: Option<Instant>) -> bool {
+        loop {
+            if self.is_done() {
+                return true;
+            }
+            match deadline {
+                None => park::park(reason),
+                Some(d) => {
+                    if Instant::now() >= d {
+                        return self.is_done();
+                    }
+                    park::park_until(reason, d);
+                }
+            }
+        }
+    }
+}
+
+/// A queue entry: which cell, which value slot, and which case of the owner's select it stands for.
+pub(crate) struct Entry<T> {
+    cell: NonNull<WaitCell>,
+    slot: NonNull<UnsafeCell<Option<T>>>,
+    case: usize,
+}
+
+impl<T> Entry<T> {
+    /// An entry for `cell`, moving values through `slot`.
+    ///
+    /// The caller (the owner) must keep `cell` and `slot` alive and in place until the protocol in the
+    /// module comment says the entry is gone.
+    pub(crate) fn new(cell: &WaitCell, slot: &UnsafeCell<Option<T>>, case: usize) -> Entry<T> {
+        Entry {
+            cell: NonNull::from(cell),
+            slot: NonNull::from(slot),
+            case,
+        }
+    }
+
+    /// Whether this entry belongs to `cell`.
+    pub(crate) fn is_of(&self, cell: &WaitCell) -> bool {
+        std::ptr::eq(self.cell.as_ptr(), cell)
+    }
+
+    /// Claims the entry's cell for its case; on success returns a handle through which to complete it.
+    pub(crate) fn claim(self) -> Option<Claimed<T>> {
+        // SAFETY: an entry is in a queue (we were given it by value from one, under the channel lock) only
+        // while its owner keeps the cell alive: the owner removes its entries under that lock before its
+        // frame ends, or the entry was removed by a completer and then never used again.
+        let cell = unsafe { self.cell.as_ref() };
+        if cell.try_claim(self.case) {
+            Some(Claimed { entry: self })
+        } else {
+            None
+        }
+    }
+}
+
+/// An entry whose cell this thread has claimed: it may use the slot, then must call [`Claimed::complete`].
+pub(crate) struct Claimed<T> {
+    entry: Entry<T>,
+}
+
+impl<T> Claimed<T> {
+    /// Puts `v` into the owner's slot (a receiver's).
+    pub(crate) fn put(&mut self, v: T) {
+        // SAFETY: we won the claim, so no one else touches the slot until `done`; the owner keeps it alive
+        // until `done` or until it has taken the channel lock we hold (module comment).
+        unsafe { *self.entry.slot.as_ref().get() = Some(v) }
+    }
+
+    /// Takes the value out of the owner's slot (a sender's).
+    pub(crate) fn take(&mut self) -> Option<T> {
+        // SAFETY: as in `put`.
+        unsafe { (*self.entry.slot.as_ref().get()).take() }
+    }
+
+    /// Marks the cell done; returns the owner's unparker to wake it once the channel lock is released.
+    pub(crate) fn complete(self) -> Unparker {
+        // SAFETY: as in `put`; after this call we hold no pointer into the owner's frame.
+        unsafe { self.entry.cell.as_ref() }.complete()
+    }
+}

@@ -1,0 +1,105 @@
+//! Time: sleeping, one-shot timer channels and tickers, as Go's `time` package.
+//!
+//! ## Design
+//!
+//! Nothing here owns a thread. [`sleep`] parks the caller with a deadline (`park_until`), which in a
+//! goroutine registers a scheduler timer and frees the thread; outside a runtime it parks the OS thread.
+//! [`after`] and [`Ticker`] deliver on a channel of capacity 1 from a timer callback
+//! (`crate::sched::timers`), which runs on the timer thread and never blocks: it does a `try_send`, and a
+//! tick nobody has room for is dropped, as in Go.
+//!
+//! Timer callbacks reach their channel through a weak reference: a timer never keeps a channel open or
+//! alive, so dropping the returned channel (every handle of it) frees it and the timer fires into nothing.
+//!
+//! Deadlines are computed with `Instant::checked_add`; a duration too large to represent (up to
+//! `Duration::MAX`) means "never". A zero duration means "now". Timers never fire early: the value a timer
+//! channel delivers is the `Instant` at which it fired, never before its deadline.
+
+mod ticker;
+
+pub use ticker::Ticker;
+
+use crate::park::{self, WaitReason};
+use crate::sched::timers::start_timer;
+use crate::Chan;
+use std::time::{Duration, Instant};
+
+/// Pauses the calling goroutine (or thread) for at least `d`. A goroutine that sleeps holds no thread.
+/// `Duration::ZERO` returns at once; `Duration::MAX` sleeps forever.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// gort::Builder::new().max_procs(1).run(|| {
+///     let start = Instant::now();
+///     // Both sleep at once on the single P: sleeping frees it.
+///     let h = gort::spawn(|| gort::time::sleep(Duration::from_millis(20)));
+///     gort::time::sleep(Duration::from_millis(20));
+///     h.join().unwrap();
+///     assert!(start.elapsed() >= Duration::from_millis(20));
+/// });
+/// ```
+#[track_caller]
+pub fn sleep(d: Duration) {
+    match Instant::now().checked_add(d) {
+        Some(deadline) => sleep_until(deadline),
+        None => loop {
+            park::park(WaitReason::Sleep);
+        },
+    }
+}
+
+/// Pauses the calling goroutine (or thread) until `deadline`.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// let deadline = Instant::now() + Duration::from_millis(1);
+/// gort::time::sleep_until(deadline);
+/// assert!(Instant::now() >= deadline);
+/// ```
+#[track_caller]
+pub fn sleep_until(deadline: Instant) {
+    // Spurious wake-ups (a stale unpark token) just park again.
+    while Instant::now() < deadline && !park::park_deadline(WaitReason::Sleep, deadline) {}
+}
+
+/// A channel that receives the current time once, after `d` (Go's `time.After`). The channel has capacity
+/// 1, so the timer never blocks; nobody needs to receive from it.
+///
+/// A duration too large for `Instant` (such as `Duration::MAX`) never fires and arms no timer, so a
+/// goroutine that waits on nothing else is reported as deadlocked rather than hanging forever (Go hangs).
+/// The same holds for [`sleep`]`(Duration::MAX)`.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// let start = Instant::now();
+/// let fired = gort::time::after(Duration::from_millis(3)).recv().unwrap();
+/// assert!(fired >= start + Duration::from_millis(3));
+/// ```
+pub fn after(d: Duration) -> Chan<Instant> {
+    let ch = Chan::new(1);
+    if let Some(deadline) = Instant::now().checked_add(d) {
+        let weak = ch.downgrade();
+        // The key is not kept: a one-shot timer is never cancelled; if the channel is gone when it fires,
+        // the send goes nowhere.
+        let _key = start_timer(deadline, move || {
+            let _ = weak.try_send(Instant::now());
+        });
+    }
+    ch
+}
+
+/// Like [`after`], with an absolute deadline.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// let at = Instant::now() + Duration::from_millis(1);
+/// assert!(gort::time::after_deadline(at).recv().unwrap() >= at);
+/// ```
+pub fn after_deadline(deadline: Instant) -> Chan<Instant> {
+    let ch = Chan::new(1);
+    let weak = ch.downgrade();
+    let _key = start_timer(deadline, move || {
+        let _ = weak.try_send(Instant::now());
+    });
+    ch
+}
