@@ -22,122 +22,11 @@ use std::io::Write;
 
 /// The runtime operations gort-trace uses, from gort.
 pub mod rt {
-    pub use gort::{lock_os_thread, spawn, syscall};
-    pub use stopgap_chan::Chan;
+    pub use gort::{lock_os_thread, spawn, syscall, Chan};
 
     /// Runs `f` as the main goroutine of a runtime with `procs` processors.
     pub fn run<T: Send + 'static>(procs: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
         gort::Builder::new().max_procs(procs).run(f)
-    }
-
-    /// TEMPORARY stand-in for `gort::Chan` until the channel issue lands in main: a bounded channel on a
-    /// std `Mutex`/`Condvar` whose blocking waits run inside `gort::syscall`, so a blocked goroutine never
-    /// holds a P. Same API subset as `gort::Chan` (`new`, `send`, `recv`, `close`, `Clone`).
-    mod stopgap_chan {
-        use std::collections::VecDeque;
-        use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-
-        struct State<T> {
-            q: VecDeque<T>,
-            closed: bool,
-        }
-
-        struct Inner<T> {
-            m: Mutex<State<T>>,
-            not_empty: Condvar,
-            not_full: Condvar,
-            cap: usize,
-        }
-
-        /// A bounded multi-producer multi-consumer channel.
-        pub struct Chan<T> {
-            inner: Arc<Inner<T>>,
-        }
-
-        impl<T> Clone for Chan<T> {
-            fn clone(&self) -> Self {
-                Chan {
-                    inner: self.inner.clone(),
-                }
-            }
-        }
-
-        impl<T> Chan<T> {
-            /// A channel holding up to `cap` values (at least 1).
-            pub fn new(cap: usize) -> Self {
-                Chan {
-                    inner: Arc::new(Inner {
-                        m: Mutex::new(State {
-                            q: VecDeque::new(),
-                            closed: false,
-                        }),
-                        not_empty: Condvar::new(),
-                        not_full: Condvar::new(),
-                        cap: cap.max(1),
-                    }),
-                }
-            }
-
-            fn lock(&self) -> MutexGuard<'_, State<T>> {
-                self.inner.m.lock().unwrap_or_else(|e| e.into_inner())
-            }
-
-            /// Sends `v`, blocking while full; gives `v` back if the channel is closed.
-            pub fn send(&self, v: T) -> Result<(), T> {
-                let mut g = self.lock();
-                if g.q.len() >= self.inner.cap && !g.closed {
-                    g = super::syscall(|| {
-                        let mut g = g;
-                        while g.q.len() >= self.inner.cap && !g.closed {
-                            g = self
-                                .inner
-                                .not_full
-                                .wait(g)
-                                .unwrap_or_else(|e| e.into_inner());
-                        }
-                        g
-                    });
-                }
-                if g.closed {
-                    return Err(v);
-                }
-                g.q.push_back(v);
-                drop(g);
-                self.inner.not_empty.notify_one();
-                Ok(())
-            }
-
-            /// Receives a value, blocking while empty; `None` once closed and drained.
-            pub fn recv(&self) -> Option<T> {
-                let mut g = self.lock();
-                if g.q.is_empty() && !g.closed {
-                    g = super::syscall(|| {
-                        let mut g = g;
-                        while g.q.is_empty() && !g.closed {
-                            g = self
-                                .inner
-                                .not_empty
-                                .wait(g)
-                                .unwrap_or_else(|e| e.into_inner());
-                        }
-                        g
-                    });
-                }
-                let v = g.q.pop_front();
-                drop(g);
-                if v.is_some() {
-                    self.inner.not_full.notify_one();
-                }
-                v
-            }
-
-            /// Closes the channel: receivers drain what is left, then get `None`.
-            pub fn close(&self) {
-                self.lock().closed = true;
-                self.inner.not_empty.notify_all();
-                self.inner.not_full.notify_all();
-            }
-        }
     }
 }
 
@@ -169,7 +58,11 @@ fn main_goroutine(
     let writer_in = text.clone();
     let writer = rt::spawn(move || {
         let mut ok = true;
-        while let Some(chunk) = writer_in.recv() {
+        for mut chunk in &writer_in {
+            // Coalesce whatever else is already queued into one write.
+            while let Ok(more) = writer_in.try_recv() {
+                chunk.push_str(&more);
+            }
             // After an error (closed pipe, full disk) keep draining so the pipeline can finish.
             if ok && out.write_all(chunk.as_bytes()).is_err() {
                 ok = false;
@@ -190,7 +83,7 @@ fn main_goroutine(
     let fmt_out = text.clone();
     let formatter = rt::spawn(move || {
         let mut f = Formatter::new(fopts);
-        while let Some(batch) = fmt_in.recv() {
+        for batch in &fmt_in {
             for ev in batch {
                 f.handle(ev);
             }
@@ -206,7 +99,7 @@ fn main_goroutine(
         if !s.is_empty() {
             let _ = fmt_out.send(s);
         }
-        fmt_out.close();
+        let _ = fmt_out.close();
     });
 
     let handle = signals.handle();
@@ -233,7 +126,7 @@ fn main_goroutine(
             let _ = tracer_out.send(batch);
         });
         crate::signals::tracer_done();
-        tracer_out.close();
+        let _ = tracer_out.close();
         r
     });
 
