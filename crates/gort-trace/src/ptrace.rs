@@ -23,7 +23,20 @@ pub type Pid = i32;
 /// The right to make ptrace requests; exists only on the wired tracer thread.
 ///
 /// It is deliberately `!Send` and `!Sync`: the kernel ties each tracee to the thread that attached it, so
-/// the value that proves "I am that thread" must never leave it.
+/// the value that proves "I am that thread" must never leave it. Handing it to another goroutine does
+/// not compile:
+///
+/// ```compile_fail
+/// let cap = gort_trace::ptrace::PtraceCap::acquire();
+/// gort::spawn(move || cap.detach(1, 0)); // error: `*const ()` cannot be sent between threads safely
+/// ```
+///
+/// and neither does sharing a reference with one:
+///
+/// ```compile_fail
+/// fn needs_sync<T: Sync>(_: &T) {}
+/// needs_sync(&gort_trace::ptrace::PtraceCap::acquire());
+/// ```
 pub struct PtraceCap {
     _not_send: PhantomData<*const ()>,
 }
