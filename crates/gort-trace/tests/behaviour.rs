@@ -371,3 +371,69 @@ fn untraceable_pid() {
         .args(["-KILL", child.as_ref().unwrap()])
         .status();
 }
+
+#[test]
+fn sigint_detaches_a_spawned_command() {
+    let looper = c_fixture("looper");
+    for p in PROCS {
+        let out_file = tmpfile("spawned-out");
+        let trace = tmpfile("spawned.txt");
+        let mut tracer = Command::new(bin())
+            .args(["--procs", p, "-o", trace.to_str().unwrap()])
+            .arg(&looper)
+            .stdout(std::fs::File::create(&out_file).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_until("the looper's writes in the trace", || {
+            std::fs::read_to_string(&trace)
+                .unwrap_or_default()
+                .contains("write(1, \".\", 1)")
+        });
+        let looper_pid: u32 =
+            std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", tracer.id()))
+                .ok()
+                .and_then(|s| s.split_whitespace().next()?.parse().ok())
+                .or_else(|| {
+                    // The tracer thread is not the main thread: look through all of gort-trace's threads.
+                    std::fs::read_dir(format!("/proc/{}/task", tracer.id()))
+                        .ok()?
+                        .find_map(|t| {
+                            let t = t.ok()?.file_name();
+                            std::fs::read_to_string(format!(
+                                "/proc/{}/task/{}/children",
+                                tracer.id(),
+                                t.to_str()?
+                            ))
+                            .ok()?
+                            .split_whitespace()
+                            .next()?
+                            .parse()
+                            .ok()
+                        })
+                })
+                .expect("the looper is gort-trace's child");
+        Command::new("kill")
+            .args(["-INT", &tracer.id().to_string()])
+            .status()
+            .unwrap();
+        let mut status = None;
+        wait_until("gort-trace to exit after SIGINT", || {
+            status = tracer.try_wait().unwrap();
+            status.is_some()
+        });
+        let (state, tracer_pid) = proc_state(looper_pid).expect("looper still alive after detach");
+        assert_eq!(tracer_pid, 0);
+        assert!(
+            !matches!(state, 't' | 'T' | 'Z'),
+            "looper left in state {state}"
+        );
+        let len = std::fs::metadata(&out_file).unwrap().len();
+        wait_until("the looper to keep writing", || {
+            std::fs::metadata(&out_file).unwrap().len() > len + 3
+        });
+        let _ = Command::new("kill")
+            .args(["-KILL", &looper_pid.to_string()])
+            .status();
+    }
+}
