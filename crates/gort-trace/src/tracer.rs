@@ -7,11 +7,12 @@
 //! marker), so a stray exit after attaching mid-call is ignored. Memory for decoding is fetched right here
 //! while the tracee is stopped (see [`crate::decode`]).
 //!
-//! Events are batched: when no stop is ready the tracer polls `waitpid(WNOHANG)`, yielding the CPU in between, for up to 50 µs (a busy
-//! tracee stops again within microseconds), and hands the batch to the formatter only when the tracee has
-//! gone quiet or the batch is large; then it blocks in `waitpid` inside `gort::syscall`, so its P goes to
-//! the other goroutines. Under a busy tracee that turns one channel hand-off (and one cross-thread wake-up)
-//! per stop into one per 256 stops; under a quiet one every line still appears within 50 µs.
+//! Events are batched: when no stop is ready the tracer polls `wait4(WNOHANG)`, yielding the CPU in
+//! between, for up to 50 µs (a busy tracee stops again within microseconds), and hands the batch to the
+//! formatter only when the tracee has gone quiet or the batch is large; then it blocks in `wait4` inside
+//! `gort::syscall`, so its P goes to the other goroutines. Under a busy tracee that turns one channel
+//! hand-off (and one cross-thread wake-up) per stop into one per 256 stops; under a quiet one every line
+//! still appears within 50 µs.
 //!
 //! Detaching (SIGINT/SIGTERM) stops every tracee — `PTRACE_INTERRUPT` for seized ones, a `SIGSTOP` for the
 //! others — and detaches each at its next stop, re-injecting any signal that was about to be delivered, so

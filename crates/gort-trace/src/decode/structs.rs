@@ -51,7 +51,8 @@ fn mode_into(out: &mut String, mode: u32) {
     }
 }
 
-/// `{st_mode=S_IFREG|0644, st_size=1234, ...}` or, for devices, `{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}`.
+/// `{st_mode=S_IFREG|0644, st_size=1234, ...}` or, for devices,
+/// `{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}`.
 pub fn stat_into(out: &mut String, b: &[u8]) {
     let mode = u32_at(b, 24);
     out.push_str("{st_mode=");
