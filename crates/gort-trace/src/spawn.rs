@@ -91,8 +91,8 @@ pub fn spawn_traced(_cap: &PtraceCap, p: &Prepared) -> std::io::Result<Pid> {
         -1 => Err(std::io::Error::last_os_error()),
         0 => {
             // SAFETY: child side of fork: signal, sigemptyset, sigprocmask, PTRACE_TRACEME, getpid, kill,
-            // execve and _exit are
-            // async-signal-safe; `argv`/`envp` are NULL-terminated arrays of valid C strings.
+            // execve and _exit are async-signal-safe; `argv`/`envp` are NULL-terminated arrays of valid C
+            // strings built before the fork.
             unsafe {
                 // Undo what this process changed and exec would keep: Rust ignores SIGPIPE, and runtime
                 // threads may block signals.
