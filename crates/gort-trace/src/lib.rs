@@ -7,6 +7,8 @@
 //! ([`format`], [`summary`]) and another writes the text. Modules that do not touch the runtime are plain
 //! library code with unit tests.
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod decode;
 pub mod event;
