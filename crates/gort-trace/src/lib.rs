@@ -4,7 +4,7 @@
 //! only code that can make ptrace requests — it alone holds the `!Send` [`ptrace::PtraceCap`] that every
 //! ptrace wrapper demands. It turns stops into [`event::Event`]s (with the tracee memory the decoder will
 //! need already fetched) and sends them over a gort channel; an ordinary goroutine decodes and formats them
-//! ([`format`], [`summary`]) and another writes the text. Modules that do not touch the runtime are plain
+//! ([`mod@format`], [`summary`]) and another writes the text. Modules that do not touch the runtime are plain
 //! library code with unit tests.
 
 #![warn(missing_docs)]
