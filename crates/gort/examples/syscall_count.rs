@@ -17,7 +17,11 @@ use std::sync::Arc;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let args = if args.is_empty() { vec!["ls".to_string(), "/".to_string()] } else { args };
+    let args = if args.is_empty() {
+        vec!["ls".to_string(), "/".to_string()]
+    } else {
+        args
+    };
     let code = gort::Builder::new().max_procs(2).run(|| {
         let ticks = Arc::new(AtomicU64::new(0));
         // Ordinary goroutines that keep running while the tracer works.
@@ -41,10 +45,16 @@ fn main() {
             w.join().unwrap();
         }
         let total: u64 = counts.values().sum();
-        eprintln!("\n{total} system calls, {} distinct; tracer thread stayed wired;", counts.len());
-        eprintln!("{} worker steps ran meanwhile", ticks.load(Ordering::Relaxed));
+        eprintln!(
+            "\n{total} system calls, {} distinct; tracer thread stayed wired;",
+            counts.len()
+        );
+        eprintln!(
+            "{} worker steps ran meanwhile",
+            ticks.load(Ordering::Relaxed)
+        );
         let mut top: Vec<_> = counts.into_iter().collect();
-        top.sort_by(|a, b| b.1.cmp(&a.1));
+        top.sort_by_key(|e| std::cmp::Reverse(e.1));
         for (nr, n) in top.into_iter().take(8) {
             eprintln!("  syscall {nr:>4}: {n}");
         }
@@ -57,7 +67,10 @@ fn main() {
 fn trace(args: &[String]) -> (i32, BTreeMap<u64, u64>) {
     gort::lock_os_thread();
     let tid = gort::thread_id();
-    let cargs: Vec<CString> = args.iter().map(|a| CString::new(a.as_str()).expect("no NUL in args")).collect();
+    let cargs: Vec<CString> = args
+        .iter()
+        .map(|a| CString::new(a.as_str()).expect("no NUL in args"))
+        .collect();
     let mut argv: Vec<*const libc::c_char> = cargs.iter().map(|a| a.as_ptr()).collect();
     argv.push(std::ptr::null());
     // SAFETY: after fork the child calls only async-signal-safe functions (ptrace, raise, execvp, _exit).
@@ -78,7 +91,11 @@ fn trace(args: &[String]) -> (i32, BTreeMap<u64, u64>) {
         // SAFETY: waitpid writes only `status`.
         let r = gort::syscall(|| unsafe { libc::waitpid(pid, &mut status, 0) });
         assert_eq!(r, pid, "waitpid: {}", std::io::Error::last_os_error());
-        assert_eq!(gort::thread_id(), tid, "a wired goroutine never changes threads");
+        assert_eq!(
+            gort::thread_id(),
+            tid,
+            "a wired goroutine never changes threads"
+        );
         if libc::WIFEXITED(status) {
             return (libc::WEXITSTATUS(status), counts);
         }
@@ -104,7 +121,7 @@ fn trace(args: &[String]) -> (i32, BTreeMap<u64, u64>) {
             deliver = sig;
         }
         gort::yield_now(); // let the other goroutines run; we come back on the same thread
-        // SAFETY: resume the stopped tracee until its next syscall stop.
+                           // SAFETY: resume the stopped tracee until its next syscall stop.
         unsafe { libc::ptrace(libc::PTRACE_SYSCALL, pid, 0, deliver) };
     }
 }

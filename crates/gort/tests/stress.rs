@@ -217,15 +217,10 @@ fn stress<H>(
 fn random_operations_account_for_every_value_exactly_once() {
     let (seed, secs) = seed_and_secs();
     eprintln!("stress seed = {seed} (GORT_STRESS_SEED to repeat), {secs} s, threads");
-    stress(
-        seed,
-        secs,
-        go,
-        |h| {
-            h.join()
-                .unwrap_or_else(|_| panic!("worker panicked (seed {seed})"))
-        },
-    );
+    stress(seed, secs, go, |h| {
+        h.join()
+            .unwrap_or_else(|_| panic!("worker panicked (seed {seed})"))
+    });
 }
 
 #[test]

@@ -365,6 +365,48 @@ impl Runtime {
         self.wakep();
     }
 
+    /// `unpark` of a parked G by a thread that is not one of this runtime's Ms. The token CAS and the
+    /// queueing happen under the scheduler lock (see `park::unpark_g`).
+    pub(crate) fn ready_from_outside(self: &Arc<Self>, g: &Arc<G>) {
+        let mut s = self.sched();
+        loop {
+            let st = g.park_state.load(Ordering::Acquire);
+            let to = if st == g::PARKED {
+                g::IDLE
+            } else {
+                g::NOTIFIED
+            };
+            if st == g::NOTIFIED {
+                return;
+            }
+            // AcqRel: as in `park::unpark_g`.
+            if g.park_state
+                .compare_exchange(st, to, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                if st != g::PARKED {
+                    return;
+                }
+                break;
+            }
+        }
+        g.set_status(Status::Runnable);
+        if let Some(target) = g.wired_m() {
+            if let Some(p) = s.idle_ps.pop() {
+                self.npidle.fetch_sub(1, Ordering::SeqCst);
+                let target = target.arc();
+                target.give_p(&mut s, p, false);
+                drop(s);
+                target.wake.notify();
+                return;
+            }
+        }
+        s.global.push_back(g.clone());
+        self.global_len.store(s.global.len(), Ordering::SeqCst);
+        drop(s);
+        self.wakep();
+    }
+
     pub(crate) fn global_len(&self) -> usize {
         self.global_len.load(Ordering::SeqCst)
     }

@@ -60,6 +60,14 @@ impl Unparker {
 }
 
 fn unpark_g(g: &Arc<G>) {
+    let on_own_runtime = current::with_m(|m| Arc::ptr_eq(m.rt(), &g.rt)).unwrap_or(false);
+    if !on_own_runtime && g.park_state.load(Ordering::Acquire) == PARKED {
+        // From outside the runtime (a timer, a plain thread): make the G runnable under the scheduler
+        // lock, so that the deadlock check, which runs under it too, never sees the G neither parked
+        // nor queued.
+        g.rt.ready_from_outside(g);
+        return;
+    }
     let mut s = g.park_state.load(Ordering::Acquire);
     loop {
         match s {

@@ -163,8 +163,10 @@ impl TimerQueue {
                     drop(heap);
                     let cb = e.slot.callback.lock().unwrap().take();
                     if let Some(cb) = cb {
-                        self.armed.fetch_sub(1, Ordering::SeqCst);
                         cb();
+                        // Only now: until the callback has made its goroutine runnable (queued it),
+                        // the deadlock detector must still see a timer pending.
+                        self.armed.fetch_sub(1, Ordering::SeqCst);
                     }
                     heap = self.heap.lock().unwrap();
                 }
