@@ -20,6 +20,19 @@ fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
+/// Sends `sig` to `pid`.
+fn signal(pid: u32, sig: i32) {
+    // SAFETY: kill(2) takes plain integers.
+    let rc = unsafe { libc::kill(pid as i32, sig) };
+    assert_eq!(rc, 0, "kill({pid}, {sig})");
+}
+
+/// Kills `pid` if it is still there (cleanup; the result does not matter).
+fn cleanup_kill(pid: u32) {
+    // SAFETY: kill(2) takes plain integers.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+}
+
 fn stderr_of(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -236,11 +249,7 @@ fn attach_and_detach_on_sigint() {
             Some(tracer.id() as i32),
             "looper is traced by gort-trace"
         );
-        let st = Command::new("kill")
-            .args(["-INT", &tracer.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(st.success());
+        signal(tracer.id(), libc::SIGINT);
         let mut status = None;
         wait_until("gort-trace to exit after SIGINT", || {
             status = tracer.try_wait().unwrap();
@@ -289,10 +298,7 @@ fn attach_follows_threads_of_a_process() {
             .unwrap_or_default()
             .contains("nanosleep")
     });
-    Command::new("kill")
-        .args(["-TERM", &tracer.id().to_string()])
-        .status()
-        .unwrap();
+    signal(tracer.id(), libc::SIGTERM);
     let mut status = None;
     wait_until("gort-trace to exit after SIGTERM", || {
         status = tracer.try_wait().unwrap();
@@ -367,9 +373,7 @@ fn untraceable_pid() {
     assert_one_line_error(&o, "Operation not permitted");
     strace.kill().unwrap();
     strace.wait().unwrap();
-    let _ = Command::new("kill")
-        .args(["-KILL", child.as_ref().unwrap()])
-        .status();
+    cleanup_kill(child.as_ref().unwrap().parse().unwrap());
 }
 
 #[test]
@@ -413,10 +417,7 @@ fn sigint_detaches_a_spawned_command() {
                         })
                 })
                 .expect("the looper is gort-trace's child");
-        Command::new("kill")
-            .args(["-INT", &tracer.id().to_string()])
-            .status()
-            .unwrap();
+        signal(tracer.id(), libc::SIGINT);
         let mut status = None;
         wait_until("gort-trace to exit after SIGINT", || {
             status = tracer.try_wait().unwrap();
@@ -432,8 +433,6 @@ fn sigint_detaches_a_spawned_command() {
         wait_until("the looper to keep writing", || {
             std::fs::metadata(&out_file).unwrap().len() > len + 3
         });
-        let _ = Command::new("kill")
-            .args(["-KILL", &looper_pid.to_string()])
-            .status();
+        cleanup_kill(looper_pid);
     }
 }
