@@ -358,16 +358,18 @@ fn untraceable_pid() {
         .spawn()
         .expect("strace is required: run scripts/setup-trace-deps.sh");
     let mut child = None;
+    // strace forks short-lived probe children at startup: wait for the one that runs the looper and is
+    // traced.
+    let looper_name = looper.file_name().unwrap().to_string_lossy().into_owned();
     wait_until("strace's child", || {
-        child = std::fs::read_to_string(format!(
-            "/proc/{}/task/{}/children",
-            strace.id(),
-            strace.id()
-        ))
-        .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_string));
+        let kids = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", strace.id()))
+            .unwrap_or_default();
+        child = kids.split_whitespace().map(str::to_string).find(|c| {
+            let cmd = std::fs::read(format!("/proc/{c}/cmdline")).unwrap_or_default();
+            String::from_utf8_lossy(&cmd).contains(&looper_name)
+                && proc_state(c.parse().unwrap_or(0)).is_some_and(|s| s.1 != 0)
+        });
         child.is_some()
-            && proc_state(child.as_ref().unwrap().parse().unwrap()).is_some_and(|s| s.1 != 0)
     });
     let o = gort_trace(&["-p", child.as_ref().unwrap()]);
     assert_one_line_error(&o, "Operation not permitted");
