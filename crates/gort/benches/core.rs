@@ -102,28 +102,47 @@ fn yield_pair(procs: usize, n: u64) -> f64 {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let quick = std::env::args().any(|a| a == "--quick");
+    let want = |name: &str| args.is_empty() || args.iter().any(|a| name.contains(a.as_str()));
     let scale = if quick { 100 } else { 1 };
-    for procs in [1, 2] {
-        println!(
-            "gort park_pingpong {procs} {:.0} ns/roundtrip",
-            pingpong(procs, 1_000_000 / scale, 0)
-        );
-        println!(
-            "gort locked_pingpong {procs} {:.0} ns/roundtrip",
-            pingpong(procs, 200_000 / scale, 1)
-        );
-        println!(
-            "gort locked_pingpong_both {procs} {:.0} ns/roundtrip",
-            pingpong(procs, 200_000 / scale, 2)
-        );
-        println!(
-            "gort spawn_join {procs} {:.0} ns/goroutine",
-            spawn_join(procs, 1_000_000 / scale as usize)
-        );
-        println!(
-            "gort yield {procs} {:.0} ns/yield",
-            yield_pair(procs, 1_000_000 / scale)
-        );
+    let procs_list: Vec<usize> = match std::env::var("GORT_BENCH_PROCS") {
+        Ok(v) => v.split(',').filter_map(|p| p.trim().parse().ok()).collect(),
+        Err(_) => vec![1, 2],
+    };
+    for procs in procs_list {
+        if want("park_pingpong") {
+            println!(
+                "gort park_pingpong {procs} {:.0} ns/roundtrip",
+                pingpong(procs, 1_000_000 / scale, 0)
+            );
+        }
+        if want("locked_pingpong") {
+            println!(
+                "gort locked_pingpong {procs} {:.0} ns/roundtrip",
+                pingpong(procs, 200_000 / scale, 1)
+            );
+        }
+        if want("locked_pingpong_both") {
+            println!(
+                "gort locked_pingpong_both {procs} {:.0} ns/roundtrip",
+                pingpong(procs, 200_000 / scale, 2)
+            );
+        }
+        if want("spawn_join") {
+            println!(
+                "gort spawn_join {procs} {:.0} ns/goroutine",
+                spawn_join(procs, 1_000_000 / scale as usize)
+            );
+        }
+        if want("yield") {
+            println!(
+                "gort yield {procs} {:.0} ns/yield",
+                yield_pair(procs, 1_000_000 / scale)
+            );
+        }
     }
 }

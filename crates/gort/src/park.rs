@@ -110,7 +110,6 @@ impl fmt::Display for WaitReason {
 }
 
 /// Parks until `deadline` or an unpark, whichever comes first; returns `true` if the deadline passed.
-#[allow(dead_code)] // used by chan/time/sync (issue 3), landing from their branch
 pub(crate) fn park_deadline(reason: WaitReason, deadline: Instant) -> bool {
     park_until(reason, deadline);
     Instant::now() >= deadline

@@ -11,7 +11,9 @@
 
 use std::cell::UnsafeCell;
 use std::panic::Location;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{
+    AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering,
+};
 use std::sync::Arc;
 
 use corosensei::{Coroutine, Yielder};
@@ -97,6 +99,8 @@ pub(crate) struct G {
     /// while it runs (Release), read by whoever readies it after it parked (Acquire); the M outlives the
     /// wiring, since a wired M only exits after its G does.
     pub(crate) wired_m: AtomicPtr<MShared>,
+    /// This G's slot in the runtime's registry (see `registry.rs`).
+    pub(crate) registry_slot: AtomicUsize,
     pub(crate) parent: u64,
     pub(crate) created_at: &'static Location<'static>,
 }
@@ -135,6 +139,7 @@ impl G {
             cancelled: AtomicBool::new(false),
             lock_count: AtomicU32::new(0),
             wired_m: AtomicPtr::new(std::ptr::null_mut()),
+            registry_slot: AtomicUsize::new(usize::MAX),
             parent,
             created_at,
         }
@@ -198,7 +203,7 @@ impl G {
     pub(crate) fn set_wait(&self, reason: WaitReason, at: &'static Location<'static>) {
         self.wait_reason.store(reason as u8, Ordering::Relaxed);
         self.wait_since
-            .store(self.rt.nanos_since_start(), Ordering::Relaxed);
+            .store(self.rt.coarse_nanos(), Ordering::Relaxed);
         self.blocked_at
             .store(at as *const _ as *mut _, Ordering::Relaxed);
     }

@@ -9,7 +9,7 @@
 //! for the G to be readied), requeue it (yield), or find it a P (back from a syscall). The park token is
 //! settled here, on the M, after the G's registers are saved: only then may another thread resume it.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
@@ -79,7 +79,6 @@ pub(crate) struct MLocal {
     pub(crate) shared: Arc<MShared>,
     rt: Arc<Runtime>,
     p: Cell<Option<usize>>,
-    running: RefCell<Option<Arc<G>>>,
     running_ptr: Cell<*const G>,
     spinning: Cell<bool>,
     /// The thread must end after the current G (it exited wired, 2.5).
@@ -94,7 +93,6 @@ impl MLocal {
             shared,
             rt,
             p: Cell::new(None),
-            running: RefCell::new(None),
             running_ptr: Cell::new(std::ptr::null()),
             spinning: Cell::new(false),
             exit_thread: Cell::new(false),
@@ -119,7 +117,16 @@ impl MLocal {
     }
 
     pub(crate) fn current_g_arc(&self) -> Option<Arc<G>> {
-        self.running.borrow().clone()
+        let g = self.running_ptr.get();
+        if g.is_null() {
+            return None;
+        }
+        // SAFETY: `running_ptr` is non-null only inside `execute`, whose `g: Arc<G>` keeps the G alive;
+        // we add a count of our own before making a second `Arc` from the pointer.
+        unsafe {
+            Arc::increment_strong_count(g);
+            Some(Arc::from_raw(g))
+        }
     }
 
     /// Takes ownership of P `p` in state `st`.
@@ -276,7 +283,9 @@ impl MLocal {
         }
         let p = &rt.ps[pi];
         if !inherit {
-            p.slice.fetch_add(1, Ordering::Relaxed);
+            // Only the P's owner writes these (Relaxed: sysmon reads them as hints).
+            p.slice
+                .store(p.slice.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
             p.slice_expired.store(false, Ordering::Relaxed);
         }
         Some(g)
@@ -414,12 +423,14 @@ impl MLocal {
         let rt = &self.rt;
         let pi = self.p.get().expect("gort: execute without a P");
         let p = &rt.ps[pi];
-        p.schedtick.fetch_add(1, Ordering::Relaxed);
+        // Only the P's owner writes `schedtick` (Relaxed: sysmon reads it as a hint). The state store
+        // needs no fence: sysmon and we only ever CAS the word, whose modification order is total.
+        p.schedtick
+            .store(p.schedtick.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
         p.state
-            .store(pack(self.id(), PState::Running), Ordering::SeqCst);
+            .store(pack(self.id(), PState::Running), Ordering::Release);
         g.set_status(Status::Running);
         self.running_ptr.set(Arc::as_ptr(&g));
-        *self.running.borrow_mut() = Some(g.clone());
 
         // SAFETY: this M took `g` off a queue (or was handed it as its wired G), so it alone owns the
         // G's execution state until the G is queued or parked again below.
@@ -436,7 +447,6 @@ impl MLocal {
         let result = exec.coroutine.as_mut().expect("coroutine").resume(());
         stack::set_running(None);
         self.running_ptr.set(std::ptr::null());
-        self.running.borrow_mut().take();
 
         // Did sysmon take our P while the G ran? (The G may also have changed it, in a syscall.)
         if let Some(pi) = self.p.get() {

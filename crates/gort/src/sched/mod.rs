@@ -49,6 +49,7 @@ pub(crate) mod g;
 pub(crate) mod m;
 pub(crate) mod p;
 pub(crate) mod park;
+pub(crate) mod registry;
 pub(crate) mod run;
 pub(crate) mod syscall;
 pub(crate) mod sysmon;
@@ -57,7 +58,7 @@ pub(crate) mod timers;
 pub(crate) mod wake;
 pub(crate) mod wire;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::panic::Location;
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -114,7 +115,7 @@ pub(crate) struct Runtime {
     pub(crate) nmspinning: AtomicUsize,
     pub(crate) stacks: StackPool,
     pub(crate) timers: Arc<TimerQueue>,
-    registry: Mutex<HashMap<u64, Arc<G>>>,
+    registry: Mutex<registry::Registry>,
     next_gid: AtomicU64,
     next_mid: AtomicU64,
     /// Live goroutines (num_goroutine).
@@ -125,6 +126,8 @@ pub(crate) struct Runtime {
     pub(crate) phase: AtomicU8,
     pub(crate) outcome: Mutex<Outcome>,
     pub(crate) start: Instant,
+    /// Written by sysmon each tick (Relaxed: a clock reading, it orders nothing).
+    pub(crate) coarse_now: AtomicU64,
     /// Sends thread-creation requests to the template thread (None once stopped).
     pub(crate) template: Mutex<Option<std::sync::mpsc::Sender<template::NewM>>>,
     /// The main thread's M, woken when the runtime stops.
@@ -150,7 +153,7 @@ impl Runtime {
             nmspinning: AtomicUsize::new(0),
             stacks: StackPool::new(config.stack_size),
             timers: TimerQueue::new(),
-            registry: Mutex::new(HashMap::new()),
+            registry: Mutex::new(registry::Registry::default()),
             next_gid: AtomicU64::new(1),
             next_mid: AtomicU64::new(1),
             live: AtomicUsize::new(0),
@@ -158,6 +161,7 @@ impl Runtime {
             phase: AtomicU8::new(PHASE_RUNNING),
             outcome: Mutex::new(Outcome::default()),
             start: Instant::now(),
+            coarse_now: AtomicU64::new(0),
             template: Mutex::new(None),
             main_m: Mutex::new(None),
             config,
@@ -168,12 +172,18 @@ impl Runtime {
         self.sched.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn registry(&self) -> MutexGuard<'_, HashMap<u64, Arc<G>>> {
+    fn registry(&self) -> MutexGuard<'_, registry::Registry> {
         self.registry.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn nanos_since_start(&self) -> u64 {
         self.start.elapsed().as_nanos() as u64
+    }
+
+    /// `nanos_since_start` as of sysmon's last tick (at most 5 ms old): cheap enough for every park,
+    /// where it only dates waits for the dump's "N minutes".
+    pub(crate) fn coarse_nanos(&self) -> u64 {
+        self.coarse_now.load(Ordering::Relaxed)
     }
 
     pub(crate) fn phase(&self) -> u8 {
@@ -209,7 +219,7 @@ impl Runtime {
         let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
         let g = Arc::new(G::new(id, self.clone(), start, parent, at));
         self.live.fetch_add(1, Ordering::SeqCst);
-        self.registry().insert(id, g.clone());
+        self.registry().insert(g.clone(), &g.registry_slot);
         if self.phase() != PHASE_RUNNING {
             // Spawned while the runtime ends: it is cancelled before it starts (its body is dropped
             // and its JoinHandle reports the cancellation).
@@ -221,7 +231,7 @@ impl Runtime {
     /// A G is gone: forget it, and stop the runtime if it was the last one that matters.
     pub(crate) fn g_exited(&self, g: &G) {
         g.set_status(Status::Dead);
-        self.registry().remove(&g.id);
+        self.registry().remove(g);
         self.live.fetch_sub(1, Ordering::SeqCst);
         if g.id == 1 {
             self.begin_shutdown(None);
@@ -289,7 +299,7 @@ impl Runtime {
         {
             return;
         }
-        let gs: Vec<Arc<G>> = self.registry().values().cloned().collect();
+        let gs: Vec<Arc<G>> = self.registry().all();
         for g in gs {
             if g.id == 1 && !is_deadlock {
                 continue;
@@ -314,7 +324,7 @@ impl Runtime {
             let exec = unsafe { g.exec() };
             if let Some(start) = exec.start.take() {
                 start(true);
-                self.registry().remove(&g.id);
+                self.registry().remove(&g);
                 self.live.fetch_sub(1, Ordering::SeqCst);
             }
         }
@@ -595,7 +605,7 @@ impl Runtime {
     // ---- dump ---------------------------------------------------------------------------------
 
     pub(crate) fn dump(&self) -> String {
-        let mut gs: Vec<Arc<G>> = self.registry().values().cloned().collect();
+        let mut gs: Vec<Arc<G>> = self.registry().all();
         gs.sort_by_key(|g| g.id);
         let now = self.nanos_since_start();
         let current = current::goroutine_id();

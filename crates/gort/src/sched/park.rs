@@ -118,7 +118,6 @@ pub(crate) fn park(reason: WaitReason) {
 
 /// Parks the caller until unparked or `deadline` (spurious returns possible).
 #[track_caller]
-#[allow(dead_code)] // used by chan/time/sync (issue 3), landing from their branch
 pub(crate) fn park_until(reason: WaitReason, deadline: Instant) {
     park_inner(reason, Some(deadline), Location::caller())
 }

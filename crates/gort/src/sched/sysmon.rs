@@ -77,6 +77,7 @@ fn run(rt: &Arc<Runtime>) {
 
 fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
     let now = rt.nanos_since_start();
+    rt.coarse_now.store(now, Ordering::Relaxed);
     let mut retook = false;
     for (i, p) in rt.ps.iter().enumerate() {
         let st = p.state.load(Ordering::SeqCst);

@@ -100,7 +100,6 @@ impl TimerQueue {
     }
 
     /// The process-wide queue for timers started outside any runtime; its thread starts on first use.
-    #[allow(dead_code)] // used by chan/time/sync (issue 3), landing from their branch
     pub(crate) fn global() -> &'static Arc<TimerQueue> {
         static GLOBAL: OnceLock<Arc<TimerQueue>> = OnceLock::new();
         GLOBAL.get_or_init(|| {
@@ -193,7 +192,6 @@ impl TimerQueue {
 }
 
 /// Arms a timer on the current runtime's queue (the process-wide one outside any runtime).
-#[allow(dead_code)] // used by chan/time/sync (issue 3), landing from their branch
 pub(crate) fn start_timer(deadline: Instant, f: impl FnOnce() + Send + 'static) -> TimerKey {
     match super::current::with_m(|m| m.rt().timers.clone()) {
         Some(q) => q.start(deadline, f),

@@ -27,6 +27,7 @@ const MADV_GUARD_INSTALL: libc::c_int = 102;
 
 /// How guard pages are made in this process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code))] // inspected by the tests
 pub(crate) enum GuardKind {
     /// `madvise(MADV_GUARD_INSTALL)`: one VMA per stack, mergeable with its neighbours.
     Madvise,
@@ -42,6 +43,7 @@ const GUARD_MPROTECT: u8 = 2;
 static GUARD_MODE: AtomicU8 = AtomicU8::new(GUARD_UNKNOWN);
 
 /// The guard mechanism this process uses, once a stack has been made (`None` before).
+#[cfg_attr(not(test), allow(dead_code))] // inspected by the tests
 pub(crate) fn guard_kind() -> Option<GuardKind> {
     match GUARD_MODE.load(Ordering::Relaxed) {
         GUARD_MADVISE => Some(GuardKind::Madvise),

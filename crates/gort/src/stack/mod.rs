@@ -19,8 +19,6 @@
 //!   a touched stack costs 4 KiB pages, not a 2 MiB huge page).
 //! * [`StackPool`] reuses mappings instead of calling `mmap`/`munmap` per goroutine; see `pool.rs`
 //!   for the caching policy.
-// The scheduler is the user of this module; until it lands, only the tests use it.
-#![cfg_attr(not(test), allow(dead_code))]
 
 mod mmap;
 mod overflow;

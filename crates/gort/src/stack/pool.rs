@@ -67,6 +67,7 @@ impl StackPool {
     }
 
     /// Usable bytes of each stack of this pool.
+    #[cfg_attr(not(test), allow(dead_code))] // inspected by the tests
     pub(crate) fn stack_size(&self) -> usize {
         self.stack_size
     }
@@ -124,6 +125,7 @@ impl StackPool {
     }
 
     /// How many stacks are cached: (hot, cold).
+    #[cfg_attr(not(test), allow(dead_code))] // inspected by the tests
     pub(crate) fn cached(&self) -> (usize, usize) {
         let l = self.lock();
         (l.hot.len(), l.cold.len())
