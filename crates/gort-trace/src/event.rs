@@ -19,6 +19,17 @@ pub struct Stamp {
     pub cpu_ns: u64,
 }
 
+/// `CLOCK_MONOTONIC` in nanoseconds.
+pub fn mono_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid out-pointer; the clock id is a valid constant.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
 impl Stamp {
     /// Reads the clocks; the wall clock only when `wall` is set.
     pub fn now(wall: bool) -> Stamp {

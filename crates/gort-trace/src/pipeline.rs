@@ -130,6 +130,14 @@ fn main_goroutine(
         r
     });
 
+    // Hands a blocked tracer's old events to the formatter (see `signals`).
+    let flusher = rt::spawn(|| {
+        while !crate::signals::tracer_finished() {
+            gort::time::sleep(std::time::Duration::from_millis(1));
+            crate::signals::poke_if_stale(crate::event::mono_ns(), tracer::FLUSH_AFTER_NS);
+        }
+    });
+
     let result = tracer
         .join()
         .unwrap_or_else(|_| Err("the tracer goroutine panicked".into()));
@@ -137,5 +145,6 @@ fn main_goroutine(
     let _ = writer.join();
     handle.close();
     let _ = watcher.join();
+    let _ = flusher.join();
     result
 }

@@ -19,7 +19,7 @@
 //! attached processes keep running untouched.
 
 use crate::decode::{self, Opts};
-use crate::event::{Event, Stamp};
+use crate::event::{mono_ns, Event, Stamp};
 use crate::filter::Filter;
 use crate::pipeline::rt;
 use crate::ptrace::{self, Pid, PtraceCap, WaitStatus};
@@ -52,6 +52,8 @@ pub struct Settings {
 const SYSCALL_STOP: i32 = libc::SIGTRAP | 0x80;
 const BATCH_MAX: usize = 256;
 const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
+/// Events older than this are handed to the formatter even if the tracee keeps the tracer busy.
+pub const FLUSH_AFTER_NS: u64 = 1_000_000;
 
 struct Tracer<'c, S: FnMut(Vec<Event>)> {
     cap: &'c PtraceCap,
@@ -62,6 +64,10 @@ struct Tracer<'c, S: FnMut(Vec<Event>)> {
     root: Option<Pid>,
     root_status: i32,
     detaching: bool,
+    /// When the oldest event in `batch` was pushed (monotonic ns).
+    batch_started: u64,
+    /// Use the polling wait strategy.
+    poll: bool,
 }
 
 /// Runs the tracer to completion; returns the exit status gort-trace should exit with.
@@ -81,6 +87,8 @@ pub fn run(
         root: None,
         root_status: 0,
         detaching: false,
+        batch_started: 0,
+        poll: std::env::var_os("GORT_TRACE_POLL").is_some(),
     };
     match start {
         Start::Spawn(p) => t.spawn(&p)?,
@@ -93,6 +101,9 @@ pub fn run(
 
 impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
     fn push(&mut self, e: Event) {
+        if self.batch.is_empty() {
+            self.batch_started = mono_ns();
+        }
         self.batch.push(e);
         if self.batch.len() >= BATCH_MAX {
             self.flush();
@@ -199,22 +210,11 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 self.begin_detach();
                 continue;
             }
-            let mut ws = self.cap.wait_any(true);
-            if matches!(ws, WaitStatus::None) && !self.batch.is_empty() {
-                // A busy tracee stops again within microseconds: poll briefly before paying for a
-                // hand-off to the formatter, so that events travel in large batches.
-                let t0 = std::time::Instant::now();
-                while matches!(ws, WaitStatus::None) && t0.elapsed() < SPIN {
-                    // Yield rather than spin: on a small machine the tracee may need this very CPU.
-                    std::thread::yield_now();
-                    ws = self.cap.wait_any(true);
-                }
-            }
-            if let WaitStatus::None = ws {
-                self.flush();
-                let cap = self.cap;
-                ws = rt::syscall(|| cap.wait_any(false));
-            }
+            let ws = if self.poll {
+                self.wait_polling()
+            } else {
+                self.wait_blocking()
+            };
             match ws {
                 WaitStatus::Changed(pid, status, cpu) => self.handle(pid, status, cpu),
                 WaitStatus::None | WaitStatus::Error(libc::EINTR) => {}
@@ -225,6 +225,46 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             }
         }
         Ok(())
+    }
+
+    /// Waits for the next stop, keeping a young batch across the wait (see the module comment).
+    fn wait_blocking(&mut self) -> WaitStatus {
+        if !self.batch.is_empty() && mono_ns().saturating_sub(self.batch_started) >= FLUSH_AFTER_NS
+        {
+            self.flush();
+        }
+        signals::set_pending(if self.batch.is_empty() {
+            0
+        } else {
+            self.batch_started.max(1)
+        });
+        let cap = self.cap;
+        let ws = rt::syscall(|| cap.wait_any(false));
+        signals::set_pending(0);
+        if let WaitStatus::Error(libc::EINTR) = ws {
+            // Woken by the flusher (events got old) or by a detach request.
+            self.flush();
+        }
+        ws
+    }
+
+    /// The alternative strategy (`GORT_TRACE_POLL=1`): poll `wait4(WNOHANG)` with `sched_yield` for up
+    /// to 50 µs, flush, then block.
+    fn wait_polling(&mut self) -> WaitStatus {
+        let mut ws = self.cap.wait_any(true);
+        if matches!(ws, WaitStatus::None) && !self.batch.is_empty() {
+            let t0 = std::time::Instant::now();
+            while matches!(ws, WaitStatus::None) && t0.elapsed() < SPIN {
+                std::thread::yield_now();
+                ws = self.cap.wait_any(true);
+            }
+        }
+        if let WaitStatus::None = ws {
+            self.flush();
+            let cap = self.cap;
+            ws = rt::syscall(|| cap.wait_any(false));
+        }
+        ws
     }
 
     fn handle(&mut self, pid: Pid, status: i32, cpu_ns: u64) {
