@@ -7,12 +7,13 @@
 //! marker), so a stray exit after attaching mid-call is ignored. Memory for decoding is fetched right here
 //! while the tracee is stopped (see [`crate::decode`]).
 //!
-//! Events are batched: when no stop is ready the tracer polls `wait4(WNOHANG)`, yielding the CPU in
-//! between, for up to 50 µs (a busy tracee stops again within microseconds), and hands the batch to the
-//! formatter only when the tracee has gone quiet or the batch is large; then it blocks in `wait4` inside
-//! `gort::syscall`, so its P goes to the other goroutines. Under a busy tracee that turns one channel
-//! hand-off (and one cross-thread wake-up) per stop into one per 256 stops; under a quiet one every line
-//! still appears within 50 µs.
+//! Events are batched. Handing every event to the formatter would cost a cross-thread wake-up per stop,
+//! so the tracer keeps a young batch (under 1 ms old, under 256 events) while it blocks in `wait4`
+//! inside `gort::syscall` (its P goes to the other goroutines meanwhile). A busy tracee stops again within
+//! microseconds and the batch grows; if the tracee goes quiet, a flusher goroutine interrupts the tracer's
+//! `wait4` with a signal once the held events are 1 ms old (see [`crate::signals`]), and the tracer hands
+//! them over. `GORT_TRACE_POLL=1` selects the alternative: poll `wait4(WNOHANG)` with `sched_yield` for up
+//! to 50 µs before flushing and blocking (lower latency on an idle machine, more CPU under load).
 //!
 //! Detaching (SIGINT/SIGTERM) stops every tracee — `PTRACE_INTERRUPT` for seized ones, a `SIGSTOP` for the
 //! others — and detaches each at its next stop, re-injecting any signal that was about to be delivered, so
