@@ -46,7 +46,7 @@ pub struct Cli {
     /// Attach to a running process (repeatable)
     #[arg(short = 'p', value_name = "PID")]
     pub pids: Vec<i32>,
-    /// Number of gort processors (max_procs) to run on
+    /// Number of gort processors (max_procs): default 1, or 2 with 4 or more CPUs
     #[arg(
         long = "procs",
         value_name = "N",
@@ -158,9 +158,12 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
     let procs = match cli.procs {
         Some(0) => return Err(err("--procs must be at least 1".into())),
         Some(n) => n,
-        None => std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .min(2),
+        // The tracer thread and the tracee keep two CPUs busy; a second P only helps (formatting in
+        // parallel) when more CPUs are left, and on a 2-CPU machine its idle spinning costs more.
+        None => match std::thread::available_parallelism().map_or(1, |n| n.get()) {
+            n if n >= 4 => 2,
+            _ => 1,
+        },
     };
     Ok(Config {
         target,

@@ -7,13 +7,15 @@
 //! marker), so a stray exit after attaching mid-call is ignored. Memory for decoding is fetched right here
 //! while the tracee is stopped (see [`crate::decode`]).
 //!
-//! Events are batched. Handing every event to the formatter would cost a cross-thread wake-up per stop,
-//! so the tracer keeps a young batch (under 1 ms old, under 256 events) while it blocks in `wait4`
-//! inside `gort::syscall` (its P goes to the other goroutines meanwhile). A busy tracee stops again within
-//! microseconds and the batch grows; if the tracee goes quiet, a flusher goroutine interrupts the tracer's
-//! `wait4` with a signal once the held events are 1 ms old (see [`crate::signals`]), and the tracer hands
-//! them over. `GORT_TRACE_POLL=1` selects the alternative: poll `wait4(WNOHANG)` with `sched_yield` for up
-//! to 50 µs before flushing and blocking (lower latency on an idle machine, more CPU under load).
+//! Events are batched, because handing every event to the formatter would cost a cross-thread wake-up
+//! per stop. When no stop is ready the tracer first polls `wait4(WNOHANG)` for up to 50 µs, yielding the
+//! CPU between polls (a busy tracee stops again within microseconds, and a tracer that does not sleep
+//! saves a wake-up per stop). If the tracee is still running, the tracer blocks in `wait4` inside
+//! `gort::syscall` (its P goes to the other goroutines) *keeping* a batch younger than 1 ms; a flusher
+//! goroutine interrupts that `wait4` with a signal once the held events are 1 ms old (see
+//! [`crate::signals`]), so a quiet tracee's lines still appear within about 2 ms. Batches are also
+//! handed over at 256 events. `GORT_TRACE_WAIT=poll` (flush before every block) and `=block` (no
+//! polling) select the two halves alone, for the benchmark.
 //!
 //! Detaching (SIGINT/SIGTERM) stops every tracee — `PTRACE_INTERRUPT` for seized ones, a `SIGSTOP` for the
 //! others — and detaches each at its next stop, re-injecting any signal that was about to be delivered, so
@@ -56,6 +58,27 @@ const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
 /// Events older than this are handed to the formatter even if the tracee keeps the tracer busy.
 pub const FLUSH_AFTER_NS: u64 = 1_000_000;
 
+/// How the tracer waits for the next stop (`GORT_TRACE_WAIT=hybrid|poll|block`, for benchmarking).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WaitMode {
+    /// Poll up to 50 µs, then block holding a young batch (the default).
+    Hybrid,
+    /// Poll up to 50 µs, then flush and block.
+    Poll,
+    /// Block at once holding a young batch.
+    Block,
+}
+
+impl WaitMode {
+    fn from_env() -> WaitMode {
+        match std::env::var("GORT_TRACE_WAIT").as_deref() {
+            Ok("poll") => WaitMode::Poll,
+            Ok("block") => WaitMode::Block,
+            _ => WaitMode::Hybrid,
+        }
+    }
+}
+
 struct Tracer<'c, S: FnMut(Vec<Event>)> {
     cap: &'c PtraceCap,
     set: Settings,
@@ -67,8 +90,8 @@ struct Tracer<'c, S: FnMut(Vec<Event>)> {
     detaching: bool,
     /// When the oldest event in `batch` was pushed (monotonic ns).
     batch_started: u64,
-    /// Use the polling wait strategy.
-    poll: bool,
+    /// How to wait for stops.
+    mode: WaitMode,
 }
 
 /// Runs the tracer to completion; returns the exit status gort-trace should exit with.
@@ -89,7 +112,7 @@ pub fn run(
         root_status: 0,
         detaching: false,
         batch_started: 0,
-        poll: std::env::var_os("GORT_TRACE_POLL").is_some(),
+        mode: WaitMode::from_env(),
     };
     match start {
         Start::Spawn(p) => t.spawn(&p)?,
@@ -211,11 +234,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 self.begin_detach();
                 continue;
             }
-            let ws = if self.poll {
-                self.wait_polling()
-            } else {
-                self.wait_blocking()
-            };
+            let ws = self.wait_next();
             match ws {
                 WaitStatus::Changed(pid, status, cpu) => self.handle(pid, status, cpu),
                 WaitStatus::None | WaitStatus::Error(libc::EINTR) => {}
@@ -228,10 +247,24 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         Ok(())
     }
 
-    /// Waits for the next stop, keeping a young batch across the wait (see the module comment).
-    fn wait_blocking(&mut self) -> WaitStatus {
-        if !self.batch.is_empty() && mono_ns().saturating_sub(self.batch_started) >= FLUSH_AFTER_NS
-        {
+    /// Waits for the next stop (see the module comment for the strategies).
+    fn wait_next(&mut self) -> WaitStatus {
+        if self.mode != WaitMode::Block {
+            let mut ws = self.cap.wait_any(true);
+            if matches!(ws, WaitStatus::None) && !self.batch.is_empty() {
+                let t0 = std::time::Instant::now();
+                while matches!(ws, WaitStatus::None) && t0.elapsed() < SPIN {
+                    // Yield rather than spin: on a small machine the tracee may need this very CPU.
+                    std::thread::yield_now();
+                    ws = self.cap.wait_any(true);
+                }
+            }
+            if !matches!(ws, WaitStatus::None) {
+                return ws;
+            }
+        }
+        let old = mono_ns().saturating_sub(self.batch_started) >= FLUSH_AFTER_NS;
+        if self.mode == WaitMode::Poll || old {
             self.flush();
         }
         signals::set_pending(if self.batch.is_empty() {
@@ -243,27 +276,8 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         let ws = rt::syscall(|| cap.wait_any(false));
         signals::set_pending(0);
         if let WaitStatus::Error(libc::EINTR) = ws {
-            // Woken by the flusher (events got old) or by a detach request.
+            // Woken by the flusher (the held events got old) or by a detach request.
             self.flush();
-        }
-        ws
-    }
-
-    /// The alternative strategy (`GORT_TRACE_POLL=1`): poll `wait4(WNOHANG)` with `sched_yield` for up
-    /// to 50 µs, flush, then block.
-    fn wait_polling(&mut self) -> WaitStatus {
-        let mut ws = self.cap.wait_any(true);
-        if matches!(ws, WaitStatus::None) && !self.batch.is_empty() {
-            let t0 = std::time::Instant::now();
-            while matches!(ws, WaitStatus::None) && t0.elapsed() < SPIN {
-                std::thread::yield_now();
-                ws = self.cap.wait_any(true);
-            }
-        }
-        if let WaitStatus::None = ws {
-            self.flush();
-            let cap = self.cap;
-            ws = rt::syscall(|| cap.wait_any(false));
         }
         ws
     }
