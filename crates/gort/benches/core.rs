@@ -108,7 +108,11 @@ fn main() {
         .collect();
     let quick = std::env::args().any(|a| a == "--quick");
     let want = |name: &str| args.is_empty() || args.iter().any(|a| name.contains(a.as_str()));
-    let scale = if quick { 100 } else { 1 };
+    // GORT_BENCH_SCALE divides the sizes (for instruction counting under callgrind).
+    let scale = std::env::var("GORT_BENCH_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if quick { 100 } else { 1 });
     let procs_list: Vec<usize> = match std::env::var("GORT_BENCH_PROCS") {
         Ok(v) => v.split(',').filter_map(|p| p.trim().parse().ok()).collect(),
         Err(_) => vec![1, 2],

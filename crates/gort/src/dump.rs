@@ -61,7 +61,16 @@ fn block(out: &mut String, g: &G, now_ns: u64, is_current: bool) {
             at.column()
         );
     }
-    if g.id != 1 {
+    if g.id != 1 && g.parent == 0 {
+        let c = g.created_at;
+        let _ = writeln!(
+            out,
+            "created by gort::Handle::spawn outside the runtime\n\t{}:{}:{}",
+            c.file(),
+            c.line(),
+            c.column()
+        );
+    } else if g.id != 1 {
         let c = g.created_at;
         let _ = writeln!(
             out,

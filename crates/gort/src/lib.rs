@@ -159,7 +159,9 @@ pub fn num_goroutine() -> usize {
 
 /// Runs `f`, a blocking call (a system call, a blocking C function), without holding a P: while it
 /// blocks, other goroutines run in its place (semantics 3). `f` runs on the calling OS thread, which
-/// matters for wired goroutines. On a plain OS thread it just calls `f`.
+/// matters for wired goroutines. One exception: an unwired goroutine other than main that calls it on
+/// the thread that called [`run`](crate::run) first moves to another thread, because `run` must be
+/// able to return while the call blocks (semantics 4.1). On a plain OS thread it just calls `f`.
 ///
 /// ```
 /// gort::Builder::new().max_procs(1).run(|| {

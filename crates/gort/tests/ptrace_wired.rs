@@ -5,7 +5,9 @@
 //! goroutine resumes on another thread, which shows that wiring is what makes it work.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use gort::__park::{current, park, Unparker};
 
 /// A value the tracer reads back from the tracee's memory (fork copies it to the same address).
 static MAGIC: u64 = 0x6f72_7467_5f67_6f72;
@@ -70,6 +72,36 @@ fn ptrace_requests(pid: libc::pid_t) -> Result<(), i32> {
     Ok(())
 }
 
+/// A one-way wake-up between two goroutines, on gort's park/unpark (no channels).
+struct Signal {
+    flag: AtomicBool,
+    waiter: Mutex<Option<Unparker>>,
+}
+
+impl Signal {
+    fn new() -> Arc<Signal> {
+        Arc::new(Signal {
+            flag: AtomicBool::new(false),
+            waiter: Mutex::new(None),
+        })
+    }
+    /// The calling goroutine is the one that waits on this signal.
+    fn register(&self) {
+        *self.waiter.lock().unwrap() = Some(current());
+    }
+    fn notify(&self) {
+        self.flag.store(true, Ordering::Release);
+        if let Some(w) = self.waiter.lock().unwrap().as_ref() {
+            w.unpark();
+        }
+    }
+    fn wait(&self) {
+        while !self.flag.swap(false, Ordering::Acquire) {
+            park();
+        }
+    }
+}
+
 struct Outcome {
     ok: usize,
     esrch: usize,
@@ -91,17 +123,32 @@ fn trace_workload(procs: usize, wire: bool) -> Outcome {
                         churn.fetch_add(1, Ordering::Relaxed);
                         if i % 3 == 0 {
                             gort::spawn(|| ()).join().unwrap();
-                        } else {
-                            gort::yield_now();
                         }
+                        // Yield every round: a goroutine that only spawns and joins would keep its P
+                        // through `runnext` for a whole 10 ms slice (semantics 1.5).
+                        gort::yield_now();
                     }
                 })
             })
             .collect();
+        // A wired pinger: each round it wakes the tracer, which then becomes runnable on the pinger's
+        // P; the pinger's thread cannot run it, so it resumes wherever that P goes next. This is the
+        // park/unpark hand-off between goroutines on different threads that wiring must survive.
+        let (to_tracer, to_pinger) = (Signal::new(), Signal::new());
+        let (tt, tp) = (to_tracer.clone(), to_pinger.clone());
+        let pinger = gort::spawn(move || {
+            gort::lock_os_thread();
+            tp.register();
+            for _ in 0..REQUESTS / 4 {
+                tp.wait();
+                tt.notify();
+            }
+        });
         let tracer = gort::spawn(move || {
             if wire {
                 gort::lock_os_thread();
             }
+            to_tracer.register();
             let pid = fork_stopped_tracee();
             let mut out = Outcome {
                 ok: 0,
@@ -116,11 +163,17 @@ fn trace_workload(procs: usize, wire: bool) -> Outcome {
                     Err(libc::ESRCH) => out.esrch += 1,
                     Err(e) => panic!("ptrace failed with errno {e}"),
                 }
-                if i % 2 == 0 {
-                    gort::yield_now();
-                } else {
-                    // Park: wait for another goroutine to finish.
-                    gort::spawn(gort::yield_now).join().unwrap();
+                match i % 4 {
+                    0 | 2 => gort::yield_now(),
+                    1 => {
+                        // Park: wait for another goroutine to finish.
+                        gort::spawn(gort::yield_now).join().unwrap();
+                    }
+                    _ => {
+                        // Park until the wired pinger wakes us.
+                        to_pinger.notify();
+                        to_tracer.wait();
+                    }
                 }
             }
             out.threads_seen = tids.len();
@@ -131,6 +184,7 @@ fn trace_workload(procs: usize, wire: bool) -> Outcome {
             out
         });
         let out = tracer.join().unwrap();
+        pinger.join().unwrap();
         stop.store(true, Ordering::Relaxed);
         for h in others {
             h.join().unwrap();

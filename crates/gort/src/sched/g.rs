@@ -33,6 +33,9 @@ pub(crate) enum Suspend {
     Yield,
     /// Back from `gort::syscall`, and no P could be had: queue it until one frees up.
     NeedP { stay: bool },
+    /// About to enter `gort::syscall` on the thread that called `run`: move to another M first, so
+    /// that `run` never has to wait for the call (4.1). Only for unwired goroutines.
+    LeaveMain,
 }
 
 /// A goroutine's body, as the scheduler sees it.
@@ -91,6 +94,9 @@ pub(crate) struct G {
     wait_since: AtomicU64,
     /// Where the current wait began (a `&'static Location`), or null.
     blocked_at: AtomicPtr<Location<'static>>,
+    /// The G must not run on the main thread's M (it is on its way into a syscall, see
+    /// `Suspend::LeaveMain`). Written by the G, read by Ms after dequeuing it (the queue orders them).
+    pub(crate) avoid_main: AtomicBool,
     /// Set once when the runtime cancels the G; read at every park and on return from `syscall`.
     pub(crate) cancelled: AtomicBool,
     /// `lock_os_thread` nesting depth. Written only by the G itself; read by `dump` (Relaxed).
@@ -99,6 +105,8 @@ pub(crate) struct G {
     /// while it runs (Release), read by whoever readies it after it parked (Acquire); the M outlives the
     /// wiring, since a wired M only exits after its G does.
     pub(crate) wired_m: AtomicPtr<MShared>,
+    /// The number of this G's armed park timer, 0 if none (see `timers.rs`).
+    pub(crate) timer_seq: AtomicU64,
     /// This G's slot in the runtime's registry (see `registry.rs`).
     pub(crate) registry_slot: AtomicUsize,
     pub(crate) parent: u64,
@@ -136,9 +144,11 @@ impl G {
             wait_reason: AtomicU8::new(0),
             wait_since: AtomicU64::new(0),
             blocked_at: AtomicPtr::new(std::ptr::null_mut()),
+            avoid_main: AtomicBool::new(false),
             cancelled: AtomicBool::new(false),
             lock_count: AtomicU32::new(0),
             wired_m: AtomicPtr::new(std::ptr::null_mut()),
+            timer_seq: AtomicU64::new(0),
             registry_slot: AtomicUsize::new(usize::MAX),
             parent,
             created_at,

@@ -84,6 +84,8 @@ pub(crate) struct MLocal {
     /// The thread must end after the current G (it exited wired, 2.5).
     exit_thread: Cell<bool>,
     rng: Cell<u32>,
+    /// This M is the thread that called `run`.
+    is_main: Cell<bool>,
 }
 
 impl MLocal {
@@ -97,7 +99,16 @@ impl MLocal {
             spinning: Cell::new(false),
             exit_thread: Cell::new(false),
             rng: Cell::new(seed),
+            is_main: Cell::new(false),
         }
+    }
+
+    pub(crate) fn set_main(&self) {
+        self.is_main.set(true);
+    }
+
+    pub(crate) fn is_main(&self) -> bool {
+        self.is_main.get()
     }
 
     pub(crate) fn rt(&self) -> &Arc<Runtime> {
@@ -281,6 +292,13 @@ impl MLocal {
                 return None;
             }
         }
+        if self.is_main() && g.avoid_main.load(Ordering::Relaxed) {
+            // It is on its way into a syscall and must run elsewhere: queue it and lend our P.
+            rt.push_global([g]);
+            self.p.set(None);
+            rt.handoff_p(pi);
+            return None;
+        }
         let p = &rt.ps[pi];
         if !inherit {
             // Only the P's owner writes these (Relaxed: sysmon reads them as hints).
@@ -307,7 +325,7 @@ impl MLocal {
             self.spinning.set(true);
             rt.nmspinning.fetch_add(1, Ordering::SeqCst);
         }
-        for _round in 0..4 {
+        for round in 0..4 {
             let start = self.next_rand() as usize % n;
             for k in 0..n {
                 let vi = (start + k) % n;
@@ -315,9 +333,12 @@ impl MLocal {
                     continue;
                 }
                 let victim = &rt.ps[vi];
-                // A P whose M is running a G will likely run its `runnext` in a moment: leave it.
+                // A P whose M is running a G will likely run its `runnext` in a moment: leave it,
+                // unless (last round) the victim has not switched goroutines while we paused, as
+                // Go does: then its G runs on and the readied one would wait for nothing.
                 let st = victim.state.load(Ordering::Relaxed) % 4;
-                let with_next = st != PState::Running as u64 && st != PState::Sched as u64;
+                let busy = st == PState::Running as u64 || st == PState::Sched as u64;
+                let with_next = !busy || (round == 3 && victim.len() > 0 && runnext_stale(victim));
                 let mut batch = victim.steal(with_next);
                 if batch.is_empty() {
                     continue;
@@ -473,6 +494,17 @@ impl MLocal {
             CoroutineResult::Yield(Suspend::Yield) => {
                 g.set_status(Status::Runnable);
                 let stay = g.wired_m().is_some();
+                if !stay {
+                    if let Some(pi) = self.p.get() {
+                        if rt.ps[pi].len() == 0 {
+                            // Nothing local to run: to the global tail and take its head in one
+                            // critical section (the common case of goroutines taking turns).
+                            if let Some(next) = rt.swap_global(g.clone()) {
+                                return self.found(pi, next, false);
+                            }
+                        }
+                    }
+                }
                 rt.push_global([g.clone()]);
                 if stay {
                     // A wired G waits in the queue like any other; its M lends its P out meanwhile.
@@ -514,6 +546,14 @@ impl MLocal {
                 None
             }
             CoroutineResult::Yield(Suspend::NeedP { stay }) => self.run_again(g, stay),
+            CoroutineResult::Yield(Suspend::LeaveMain) => {
+                g.set_status(Status::Runnable);
+                rt.push_global([g]);
+                if let Some(pi) = self.p.take() {
+                    rt.handoff_p(pi);
+                }
+                None
+            }
         }
     }
 
@@ -586,4 +626,14 @@ impl MLocal {
         }
         rt.g_exited(&g);
     }
+}
+
+/// True if `p` starts no new goroutine during a short pause (about 3 µs): its running G keeps going
+/// and whatever waits in its `runnext` may as well run elsewhere.
+fn runnext_stale(p: &super::p::P) -> bool {
+    let tick = p.schedtick.load(Ordering::Relaxed);
+    for _ in 0..120 {
+        std::hint::spin_loop();
+    }
+    p.schedtick.load(Ordering::Relaxed) == tick
 }

@@ -94,6 +94,9 @@ pub(crate) struct Sched {
     pub(crate) mcount: usize,
     /// Threads started by this runtime (Ms, sysmon, template), to be joined by `run`.
     pub(crate) threads: Vec<(Option<Arc<MShared>>, JoinHandle<()>)>,
+    /// The runtime has stopped and its queues were drained: nothing will run a G queued now, so
+    /// `push_global` cancels such a G on the spot instead.
+    pub(crate) closed: bool,
 }
 
 /// Why the runtime is ending.
@@ -147,6 +150,7 @@ impl Runtime {
                 nm_wired_idle: 0,
                 mcount: 0,
                 threads: Vec::new(),
+                closed: false,
             }),
             global_len: AtomicUsize::new(0),
             npidle: AtomicUsize::new(procs),
@@ -314,19 +318,30 @@ impl Runtime {
     /// to run. Their bodies are told they were cancelled, so their closures drop and their `JoinHandle`s
     /// report it instead of waiting forever.
     pub(crate) fn drain_leftovers(&self) {
-        let mut left: Vec<Arc<G>> = std::mem::take(&mut self.sched().global).into();
+        let mut left: Vec<Arc<G>> = {
+            let mut s = self.sched();
+            // From here on `push_global` cancels what it is given (a `Handle::spawn` racing the end).
+            s.closed = true;
+            std::mem::take(&mut s.global).into()
+        };
         self.global_len.store(0, Ordering::SeqCst);
         for p in self.ps.iter() {
             left.extend(p.drain());
         }
         for g in left {
-            // SAFETY: the runtime has stopped: no M runs or will run these Gs.
-            let exec = unsafe { g.exec() };
-            if let Some(start) = exec.start.take() {
-                start(true);
-                self.registry().remove(&g);
-                self.live.fetch_sub(1, Ordering::SeqCst);
-            }
+            self.discard(g);
+        }
+    }
+
+    /// Cancels a G that never ran and never will: its body drops its closure and reports the
+    /// cancellation to its `JoinHandle`.
+    fn discard(&self, g: Arc<G>) {
+        // SAFETY: the runtime has stopped and `g` is on no queue: no M runs or will run it.
+        let exec = unsafe { g.exec() };
+        if let Some(start) = exec.start.take() {
+            start(true);
+            self.registry().remove(&g);
+            self.live.fetch_sub(1, Ordering::SeqCst);
         }
     }
 
@@ -369,52 +384,89 @@ impl Runtime {
                 if let Some(overflow) = p.push(g, next) {
                     self.push_global(overflow);
                 }
+                // A G alone in `runnext` will most likely run here as soon as the readier blocks
+                // (a ping-pong, a spawn-and-join): waking an M to look for it costs a wake-up per
+                // exchange and finds nothing it may steal. Wake one only if the FIFO holds work;
+                // if the readier runs on instead, a spinning M or sysmon's tick takes the G.
+                if p.fifo_len() > 0 {
+                    self.wakep();
+                }
             }
-            None => self.push_global([g]),
+            None => {
+                self.push_global([g]);
+                self.wakep();
+            }
         }
-        self.wakep();
     }
 
     /// `unpark` of a parked G by a thread that is not one of this runtime's Ms. The token CAS and the
     /// queueing happen under the scheduler lock (see `park::unpark_g`).
     pub(crate) fn ready_from_outside(self: &Arc<Self>, g: &Arc<G>) {
+        self.ready_batch_from_outside(vec![g.clone()]);
+    }
+
+    /// Unparks every G of `gs` (all of this runtime) from outside it: each token CAS and the queueing
+    /// of every G readied happen under one scheduler lock, so the deadlock check, which runs under it
+    /// too, never sees a G neither parked nor queued.
+    pub(crate) fn ready_batch_from_outside(self: &Arc<Self>, gs: Vec<Arc<G>>) {
         let mut s = self.sched();
+        let mut wired = Vec::new();
+        let mut queued = 0;
+        for g in gs {
+            debug_assert!(Arc::ptr_eq(&g.rt, self));
+            if !Self::claim_parked(&g) {
+                continue;
+            }
+            g.set_status(Status::Runnable);
+            if let Some(target) = g.wired_m() {
+                if let Some(p) = s.idle_ps.pop() {
+                    self.npidle.fetch_sub(1, Ordering::SeqCst);
+                    let target = target.arc();
+                    target.give_p(&mut s, p, false);
+                    wired.push(target);
+                    continue;
+                }
+            }
+            if s.closed {
+                wired.clear();
+                drop(s);
+                self.discard(g);
+                return;
+            }
+            s.global.push_back(g);
+            queued += 1;
+        }
+        self.global_len.store(s.global.len(), Ordering::SeqCst);
+        drop(s);
+        for m in wired {
+            m.wake.notify();
+        }
+        if queued > 0 {
+            self.wakep();
+        }
+    }
+
+    /// Sets `g`'s park token (caller holds the scheduler lock). True if `g` was parked and is now ours
+    /// to queue; false if it was running (the token makes its next park return at once).
+    fn claim_parked(g: &G) -> bool {
         loop {
             let st = g.park_state.load(Ordering::Acquire);
+            if st == g::NOTIFIED {
+                return false;
+            }
             let to = if st == g::PARKED {
                 g::IDLE
             } else {
                 g::NOTIFIED
             };
-            if st == g::NOTIFIED {
-                return;
-            }
             // AcqRel: as in `park::unpark_g`.
             if g.park_state
                 .compare_exchange(st, to, Ordering::AcqRel, Ordering::Acquire)
                 .is_ok()
             {
-                if st != g::PARKED {
-                    return;
-                }
-                break;
+                return st == g::PARKED;
             }
         }
-        g.set_status(Status::Runnable);
-        if let Some(target) = g.wired_m() {
-            if let Some(p) = s.idle_ps.pop() {
-                self.npidle.fetch_sub(1, Ordering::SeqCst);
-                let target = target.arc();
-                target.give_p(&mut s, p, false);
-                drop(s);
-                target.wake.notify();
-                return;
-            }
-        }
-        s.global.push_back(g.clone());
-        self.global_len.store(s.global.len(), Ordering::SeqCst);
-        drop(s);
-        self.wakep();
     }
 
     pub(crate) fn global_len(&self) -> usize {
@@ -423,8 +475,31 @@ impl Runtime {
 
     pub(crate) fn push_global(&self, gs: impl IntoIterator<Item = Arc<G>>) {
         let mut s = self.sched();
+        if s.closed {
+            // Spawned (from outside) after the runtime stopped: no M is left to run it.
+            drop(s);
+            for g in gs {
+                self.discard(g);
+            }
+            return;
+        }
         s.global.extend(gs);
         self.global_len.store(s.global.len(), Ordering::SeqCst);
+    }
+
+    /// Appends `g` to the global queue and takes its head (maybe `g` itself), under one lock.
+    /// `None` only once the runtime has stopped (then `g` was discarded).
+    pub(crate) fn swap_global(&self, g: Arc<G>) -> Option<Arc<G>> {
+        let mut s = self.sched();
+        if s.closed {
+            drop(s);
+            self.discard(g);
+            return None;
+        }
+        s.global.push_back(g);
+        let next = s.global.pop_front();
+        self.global_len.store(s.global.len(), Ordering::SeqCst);
+        next
     }
 
     /// Takes a batch from the global queue for P `p`: one to run, the rest into its FIFO.
@@ -446,10 +521,9 @@ impl Runtime {
             .min(n)
             .min(p::LOCAL_CAP / 2);
         let first = s.global.pop_front();
-        let batch: Vec<Arc<G>> = s.global.drain(..take - 1).collect();
-        let rest = p.push_batch(batch);
-        for g in rest.into_iter().rev() {
-            s.global.push_front(g);
+        if take > 1 {
+            // Straight from the global queue into the P's FIFO (the P lock is a leaf under ours).
+            p.take_from(&mut s.global, take - 1);
         }
         self.global_len.store(s.global.len(), Ordering::SeqCst);
         first

@@ -55,6 +55,8 @@ pub(crate) struct P {
     /// `runnext` + FIFO length, kept under the queue lock; read without it as a hint (Relaxed), and
     /// SeqCst where the lost-wake-up argument of `Runtime::release_p` needs it.
     len: AtomicUsize,
+    /// Whether `runnext` is occupied (a hint, like `len`).
+    has_next: AtomicBool,
     /// Bumped each time a G starts running on this P (Go's schedtick). Sysmon reads it to see a G that
     /// has run for 10 ms without a scheduling point.
     pub(crate) schedtick: AtomicU64,
@@ -72,6 +74,7 @@ impl P {
             state: AtomicU64::new(pack(0, PState::Idle)),
             queue: Mutex::new(LocalQueue::default()),
             len: AtomicUsize::new(0),
+            has_next: AtomicBool::new(false),
             schedtick: AtomicU64::new(0),
             slice: AtomicU64::new(0),
             slice_expired: AtomicBool::new(false),
@@ -79,8 +82,25 @@ impl P {
         }
     }
 
+    /// Updates the lock-free length hints; called under the queue lock after every change.
+    fn publish_len(&self, q: &LocalQueue) {
+        // `has_next` first: `fifo_len` reads it after `len`, so it never sees a runnext that is not
+        // counted yet (it may briefly undercount the FIFO, which is fine for a hint).
+        self.has_next.store(q.runnext.is_some(), Ordering::Relaxed);
+        self.len.store(
+            q.fifo.len() + q.runnext.is_some() as usize,
+            Ordering::SeqCst,
+        );
+    }
+
     fn lock(&self) -> MutexGuard<'_, LocalQueue> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Length of the FIFO alone (without `runnext`), as a hint.
+    pub(crate) fn fifo_len(&self) -> usize {
+        let n = self.len.load(Ordering::SeqCst);
+        n.saturating_sub(self.has_next.load(Ordering::Relaxed) as usize)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -103,8 +123,7 @@ impl P {
                 q.fifo.push_back(t);
             }
         }
-        let n = q.fifo.len() + q.runnext.is_some() as usize;
-        self.len.store(n, Ordering::SeqCst);
+        self.publish_len(&q);
         overflow
     }
 
@@ -120,9 +139,18 @@ impl P {
                 rest.push(g);
             }
         }
-        let n = q.fifo.len() + q.runnext.is_some() as usize;
-        self.len.store(n, Ordering::SeqCst);
+        self.publish_len(&q);
         rest
+    }
+
+    /// Moves up to `n` Gs from the front of `from` to the FIFO tail, as many as fit.
+    pub(crate) fn take_from(&self, from: &mut VecDeque<Arc<G>>, n: usize) {
+        let mut q = self.lock();
+        let n = n
+            .min(LOCAL_CAP - q.fifo.len().min(LOCAL_CAP))
+            .min(from.len());
+        q.fifo.extend(from.drain(..n));
+        self.publish_len(&q);
     }
 
     /// Takes the next G: `runnext` first (returned with `true`: it inherits the slice), then the FIFO.
@@ -136,8 +164,7 @@ impl P {
         } else {
             q.fifo.pop_front().map(|g| (g, false))
         };
-        let n = q.fifo.len() + q.runnext.is_some() as usize;
-        self.len.store(n, Ordering::SeqCst);
+        self.publish_len(&q);
         r
     }
 
@@ -155,8 +182,7 @@ impl P {
             return None;
         }
         let g = q.runnext.take().or_else(|| q.fifo.pop_front());
-        let n = q.fifo.len() + q.runnext.is_some() as usize;
-        self.len.store(n, Ordering::SeqCst);
+        self.publish_len(&q);
         g
     }
 
@@ -172,8 +198,7 @@ impl P {
         if got.is_empty() && with_runnext {
             got.extend(q.runnext.take());
         }
-        let n = q.fifo.len() + q.runnext.is_some() as usize;
-        self.len.store(n, Ordering::SeqCst);
+        self.publish_len(&q);
         got
     }
 
@@ -182,7 +207,7 @@ impl P {
         let mut q = self.lock();
         let mut all: Vec<Arc<G>> = q.runnext.take().into_iter().collect();
         all.extend(q.fifo.drain(..));
-        self.len.store(0, Ordering::SeqCst);
+        self.publish_len(&q);
         all
     }
 }

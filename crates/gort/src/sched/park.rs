@@ -102,6 +102,15 @@ fn unpark_g(g: &Arc<G>) {
     }
 }
 
+/// Unparks many goroutines at once (timers firing), queueing them under one scheduler lock.
+pub(crate) fn unpark_batch(gs: Vec<Arc<G>>) {
+    let Some(first) = gs.first() else {
+        return;
+    };
+    let rt = first.rt.clone();
+    rt.ready_batch_from_outside(gs);
+}
+
 /// The current parker.
 pub(crate) fn current() -> Unparker {
     match current::current_g() {
@@ -167,7 +176,7 @@ fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Loc
     }
     let timer = deadline.map(|d| {
         let me = current::current_g().expect("a running goroutine");
-        g.rt.timers.start(d, move || unpark_g(&me))
+        g.rt.timers.start_unpark(d, me)
     });
     g.set_wait(reason, at);
     // A G that unwinds a panic stays on its thread: std counts panics per thread (see the README).
@@ -181,8 +190,8 @@ fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Loc
     if pinned {
         g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
     }
-    if let Some(t) = timer {
-        t.cancel();
+    if let Some(seq) = timer {
+        g.rt.timers.cancel_unpark(g, seq);
     }
     check_cancel(g);
 }

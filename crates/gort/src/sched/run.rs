@@ -60,6 +60,7 @@ where
     let main_g = rt.new_g(body, 0, at);
     let p0 = rt.take_idle_p().expect("a new runtime has idle Ps");
     let local = MLocal::new(rt.clone(), main_shared.clone());
+    local.set_main();
     local.adopt_p(p0, PState::Sched);
     local.run_loop(Some(main_g));
     if local.exited_wired() {

@@ -25,6 +25,7 @@ pub(crate) fn syscall<R>(f: impl FnOnce() -> R) -> R {
     }
     // SAFETY: the running G is alive while it runs, and we are it.
     let g = unsafe { &*g };
+    leave_main_thread(g);
     enter(g, Location::caller());
     struct Leave<'a>(&'a G);
     impl Drop for Leave<'_> {
@@ -36,6 +37,23 @@ pub(crate) fn syscall<R>(f: impl FnOnce() -> R) -> R {
     let r = f();
     drop(guard);
     r
+}
+
+/// `run` returns on the thread that called it, so that thread must never be stuck in another
+/// goroutine's syscall when the runtime ends (4.1: `run` does not wait for syscalls). An unwired G about
+/// to make a syscall there moves to another M first. A wired G cannot move; only the main goroutine
+/// wires to the main thread in practice, and `run` waits for it anyway.
+fn leave_main_thread(g: &G) {
+    let on_main = current::with_m(|m| m.is_main()).unwrap_or(false);
+    // Goroutine 1 stays: `run` waits for it in any case.
+    if !on_main || g.id == 1 || g.is_wired() || std::thread::panicking() {
+        return;
+    }
+    g.avoid_main.store(true, Ordering::Relaxed);
+    // SAFETY: we are the goroutine `g`, on its stack.
+    unsafe { g.suspend(Suspend::LeaveMain) };
+    g.avoid_main.store(false, Ordering::Relaxed);
+    check_cancel(g);
 }
 
 fn enter(g: &G, at: &'static Location<'static>) {

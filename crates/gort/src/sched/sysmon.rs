@@ -79,6 +79,14 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
     let now = rt.nanos_since_start();
     rt.coarse_now.store(now, Ordering::Relaxed);
     let mut retook = false;
+    // `ready` does not wake an M for a G it leaves alone in `runnext` (see there). If such a G still
+    // waits at our tick while a P idles and nobody looks for work, wake someone to steal it.
+    if rt.npidle.load(Ordering::SeqCst) > 0
+        && rt.nmspinning.load(Ordering::SeqCst) == 0
+        && rt.ps.iter().any(|p| p.len() > 0)
+    {
+        rt.wakep();
+    }
     for (i, p) in rt.ps.iter().enumerate() {
         let st = p.state.load(Ordering::SeqCst);
         let s = &mut seen[i];

@@ -1,0 +1,517 @@
+// Command gort-bench-go runs the workloads of gort's side-by-side benchmark
+// (issue 4) on Go's own runtime, with the same sizes, the same command line
+// and the same output lines as crates/gort-bench:
+//
+//	gort-bench-go --workload pingpong --procs 2 [--quick]
+//
+// prints `go <workload> <value> <unit>` per measurement. GOMAXPROCS is set
+// from --procs. Standard library only.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// Sizes mirrors gort-bench's common::Sizes.
+type Sizes struct {
+	Spawn, Skynet, Pingpong, LockedPingpong, Yields, ChanBuffered, Select4 int
+	ParkedSmall, ParkedLarge, Sleepers, SleeperIters                       int
+	HandoffRun                                                             time.Duration
+	ScaleTasks                                                             int
+	ScaleIters                                                             uint64
+}
+
+const (
+	chanCap         = 1024
+	sleepPeriod     = 10 * time.Millisecond
+	handoffBlockers = 8
+	handoffSyscall  = time.Millisecond
+	handoffUnit     = 100000
+	handoffPerYield = 100
+)
+
+func sizesOf(quick bool) Sizes {
+	if quick {
+		return Sizes{10000, 10000, 10000, 2000, 20000, 100000, 20000,
+			1000, 10000, 1000, 5, 200 * time.Millisecond, 16, 500000}
+	}
+	return Sizes{1000000, 1000000, 1000000, 20000, 1000000, 10000000, 1000000,
+		100000, 1000000, 100000, 10, 500 * time.Millisecond, 64, 8000000}
+}
+
+var workloads = []struct {
+	name  string
+	cases []string
+}{
+	{"spawn", []string{"spawn"}},
+	{"skynet", []string{"skynet"}},
+	{"pingpong", []string{"pingpong"}},
+	{"locked_pingpong", []string{"locked_pingpong_one", "locked_pingpong_both"}},
+	{"yield", []string{"yield"}},
+	{"chan_buffered", []string{"chan_buffered"}},
+	{"select4", []string{"select4"}},
+	{"parked_mem", []string{"parked_mem_100k", "parked_mem_1m"}},
+	{"sleepers", []string{"sleepers"}},
+	{"syscall_handoff", []string{"syscall_handoff_wrapped", "syscall_handoff_plain"}},
+	{"scale", []string{"scale"}},
+}
+
+func emit(name string, value float64, unit string) {
+	if value >= 100 || value <= -100 {
+		fmt.Printf("go %s %.1f %s\n", name, value, unit)
+	} else {
+		fmt.Printf("go %s %.4f %s\n", name, value, unit)
+	}
+}
+
+func nsPer(d time.Duration, ops int) float64 {
+	if ops < 1 {
+		ops = 1
+	}
+	return float64(d.Nanoseconds()) / float64(ops)
+}
+
+// spin is the same serial xorshift chain as gort-bench's common::spin.
+//
+//go:noinline
+func spin(iters uint64, seed uint64) uint64 {
+	x := seed | 1
+	for i := uint64(0); i < iters; i++ {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	return x
+}
+
+var sink uint64
+
+func rssBytes() uint64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseUint(f[1], 10, 64)
+	return pages * uint64(os.Getpagesize())
+}
+
+func threadCount() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "Threads:") {
+			n, _ := strconv.ParseUint(strings.TrimSpace(l[len("Threads:"):]), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// Histogram: 10 µs buckets up to 2 s, then overflow (as in gort-bench).
+const histRes = 10
+const histBuckets = 200000
+
+type histogram struct{ b []uint64 }
+
+func newHistogram() *histogram { return &histogram{make([]uint64, histBuckets+1)} }
+
+func (h *histogram) record(d time.Duration) {
+	if d < 0 {
+		d = 0
+	}
+	i := uint64(d.Microseconds()) / histRes
+	if i > histBuckets {
+		i = histBuckets
+	}
+	atomic.AddUint64(&h.b[i], 1)
+}
+
+func (h *histogram) quantileUs(q float64) float64 {
+	var total uint64
+	for i := range h.b {
+		total += atomic.LoadUint64(&h.b[i])
+	}
+	if total == 0 {
+		return 0
+	}
+	rank := uint64(float64(total)*q + 0.999999999)
+	if rank < 1 {
+		rank = 1
+	}
+	var seen uint64
+	for i := range h.b {
+		seen += atomic.LoadUint64(&h.b[i])
+		if seen >= rank {
+			return float64((uint64(i) + 1) * histRes)
+		}
+	}
+	return histBuckets * histRes
+}
+
+func spawn(n int) {
+	start := time.Now()
+	var wg sync.WaitGroup
+	wg.Add(n)
+	for i := 0; i < n; i++ {
+		go func() { wg.Done() }()
+	}
+	wg.Wait()
+	emit("spawn", nsPer(time.Since(start), n), "ns/op")
+}
+
+func skynet(c chan<- uint64, num, size, div uint64) {
+	if size == 1 {
+		c <- num
+		return
+	}
+	rc := make(chan uint64)
+	sub := size / div
+	for i := uint64(0); i < div; i++ {
+		go skynet(rc, num+i*sub, sub, div)
+	}
+	var sum uint64
+	for i := uint64(0); i < div; i++ {
+		sum += <-rc
+	}
+	c <- sum
+}
+
+func skynetRun(leaves uint64) {
+	start := time.Now()
+	c := make(chan uint64)
+	go skynet(c, 0, leaves, 10)
+	sum := <-c
+	if sum != leaves*(leaves-1)/2 {
+		panic("skynet: wrong sum")
+	}
+	emit("skynet", time.Since(start).Seconds(), "s")
+}
+
+// pingpong with `wired` of the two sides locked to their OS thread.
+func pingpong(name string, n int, wired int) {
+	a := make(chan uint64)
+	b := make(chan uint64)
+	done := make(chan time.Duration)
+	go func() {
+		if wired >= 1 {
+			runtime.LockOSThread()
+		}
+		for v := range a {
+			b <- v
+		}
+	}()
+	go func() {
+		if wired >= 2 {
+			runtime.LockOSThread()
+		}
+		start := time.Now()
+		for i := 0; i < n; i++ {
+			a <- uint64(i)
+			<-b
+		}
+		d := time.Since(start)
+		close(a)
+		done <- d
+	}()
+	emit(name, nsPer(<-done, n), "ns/op")
+}
+
+func yields(n int) {
+	start := time.Now()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	for g := 0; g < 2; g++ {
+		go func() {
+			for i := 0; i < n; i++ {
+				runtime.Gosched()
+			}
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	emit("yield", nsPer(time.Since(start), 2*n), "ns/op")
+}
+
+func chanBuffered(n int) {
+	c := make(chan uint64, chanCap)
+	start := time.Now()
+	go func() {
+		for i := 0; i < n; i++ {
+			c <- uint64(i)
+		}
+		close(c)
+	}()
+	done := make(chan uint64)
+	go func() {
+		var sum uint64
+		for v := range c {
+			sum += v
+		}
+		done <- sum
+	}()
+	sink += <-done
+	emit("chan_buffered", nsPer(time.Since(start), n), "ns/op")
+}
+
+func select4(n int) {
+	per := n / 4
+	var cs [4]chan uint64
+	start := time.Now()
+	for k := range cs {
+		cs[k] = make(chan uint64)
+		go func(c chan uint64) {
+			for i := 0; i < per; i++ {
+				c <- uint64(i)
+			}
+		}(cs[k])
+	}
+	done := make(chan uint64)
+	go func() {
+		var sum uint64
+		for i := 0; i < per*4; i++ {
+			select {
+			case v := <-cs[0]:
+				sum += v
+			case v := <-cs[1]:
+				sum += v
+			case v := <-cs[2]:
+				sum += v
+			case v := <-cs[3]:
+				sum += v
+			}
+		}
+		done <- sum
+	}()
+	sink += <-done
+	emit("select4", nsPer(time.Since(start), per*4), "ns/op")
+}
+
+func parkedMem(name string, n int) {
+	c := make(chan struct{})
+	var started int64
+	var wg sync.WaitGroup
+	wg.Add(n)
+	runtime.GC()
+	before := rssBytes()
+	for i := 0; i < n; i++ {
+		go func() {
+			atomic.AddInt64(&started, 1)
+			<-c
+			wg.Done()
+		}()
+	}
+	for atomic.LoadInt64(&started) < int64(n) {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	after := rssBytes()
+	close(c)
+	wg.Wait()
+	var grown float64
+	if after > before {
+		grown = float64(after - before)
+	}
+	emit(name, grown/float64(n), "bytes/goroutine")
+}
+
+func sleepers(sz Sizes) {
+	h := newHistogram()
+	var finished int64
+	for i := 0; i < sz.Sleepers; i++ {
+		go func() {
+			for k := 0; k < sz.SleeperIters; k++ {
+				t := time.Now()
+				time.Sleep(sleepPeriod)
+				h.record(time.Since(t) - sleepPeriod)
+			}
+			atomic.AddInt64(&finished, 1)
+		}()
+	}
+	peak := threadCount()
+	for atomic.LoadInt64(&finished) < int64(sz.Sleepers) {
+		if t := threadCount(); t > peak {
+			peak = t
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	emit("sleepers_threads", float64(peak), "threads")
+	emit("sleepers_p50", h.quantileUs(0.50), "us")
+	emit("sleepers_p99", h.quantileUs(0.99), "us")
+}
+
+func countFor(run time.Duration) uint64 {
+	res := make(chan uint64)
+	go func() {
+		end := time.Now().Add(run)
+		var units uint64
+		x := uint64(1)
+		for time.Now().Before(end) {
+			// ~10 ms of work between yields (Go's preemption quantum),
+			// counted in units of ~0.1 ms, as in gort-bench.
+			for k := 0; k < handoffPerYield && time.Now().Before(end); k++ {
+				x = spin(handoffUnit, x)
+				units++
+			}
+			runtime.Gosched()
+		}
+		sink += x
+		res <- units
+	}()
+	return <-res
+}
+
+// rawNanosleep blocks in nanosleep without telling the scheduler (no
+// entersyscall), like a plain blocking call inside a gort goroutine.
+func rawNanosleep(d time.Duration) {
+	ts := syscall.NsecToTimespec(d.Nanoseconds())
+	syscall.RawSyscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+}
+
+// syscallHandoff: "wrapped" is syscall.Nanosleep (the runtime hands the P
+// off), "plain" is a RawSyscall the runtime cannot see.
+func syscallHandoff(name string, sz Sizes, wrapped bool) {
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	// Warm up, then count alone before and after the blockers and take the
+	// mean, as gort-bench does.
+	countFor(100 * time.Millisecond)
+	aloneBefore := countFor(sz.HandoffRun)
+	var stop int32
+	var wg sync.WaitGroup
+	wg.Add(handoffBlockers)
+	for i := 0; i < handoffBlockers; i++ {
+		go func() {
+			ts := syscall.NsecToTimespec(handoffSyscall.Nanoseconds())
+			for atomic.LoadInt32(&stop) == 0 {
+				if wrapped {
+					syscall.Nanosleep(&ts, nil)
+				} else {
+					rawNanosleep(handoffSyscall)
+				}
+				runtime.Gosched()
+			}
+			wg.Done()
+		}()
+	}
+	with := countFor(sz.HandoffRun)
+	atomic.StoreInt32(&stop, 1)
+	wg.Wait()
+	alone := (aloneBefore + countFor(sz.HandoffRun)) / 2
+	if alone == 0 {
+		alone = 1
+	}
+	emit(name, 100*float64(with)/float64(alone), "%")
+}
+
+func scale(sz Sizes) {
+	start := time.Now()
+	res := make(chan uint64, sz.ScaleTasks)
+	for i := 0; i < sz.ScaleTasks; i++ {
+		go func(seed uint64) { res <- spin(sz.ScaleIters, seed) }(uint64(i))
+	}
+	var acc uint64
+	for i := 0; i < sz.ScaleTasks; i++ {
+		acc ^= <-res
+	}
+	sink += acc
+	emit("scale", time.Since(start).Seconds(), "s")
+}
+
+func runCase(c string, sz Sizes) {
+	switch c {
+	case "spawn":
+		spawn(sz.Spawn)
+	case "skynet":
+		skynetRun(uint64(sz.Skynet))
+	case "pingpong":
+		pingpong(c, sz.Pingpong, 0)
+	case "locked_pingpong_one":
+		pingpong(c, sz.LockedPingpong, 1)
+	case "locked_pingpong_both":
+		pingpong(c, sz.LockedPingpong, 2)
+	case "yield":
+		yields(sz.Yields)
+	case "chan_buffered":
+		chanBuffered(sz.ChanBuffered)
+	case "select4":
+		select4(sz.Select4)
+	case "parked_mem_100k":
+		parkedMem(c, sz.ParkedSmall)
+	case "parked_mem_1m":
+		parkedMem(c, sz.ParkedLarge)
+	case "sleepers":
+		sleepers(sz)
+	case "syscall_handoff_wrapped":
+		syscallHandoff(c, sz, true)
+	case "syscall_handoff_plain":
+		syscallHandoff(c, sz, false)
+	case "scale":
+		scale(sz)
+	default:
+		fmt.Fprintf(os.Stderr, "unknown case %s\n", c)
+		os.Exit(2)
+	}
+}
+
+func casesOf(w string) []string {
+	var all []string
+	for _, wl := range workloads {
+		if wl.name == w {
+			return wl.cases
+		}
+		all = append(all, wl.cases...)
+	}
+	if w == "all" {
+		return all
+	}
+	for _, c := range all {
+		if c == w {
+			return []string{c}
+		}
+	}
+	return nil
+}
+
+func main() {
+	peer := flag.String("peer", "go", "peer name (always go)")
+	workload := flag.String("workload", "", "workload, case, or all")
+	procs := flag.Int("procs", 1, "GOMAXPROCS")
+	quick := flag.Bool("quick", false, "tiny sizes")
+	flag.Parse()
+	if *peer != "go" {
+		fmt.Fprintf(os.Stderr, "this program only runs peer go\n")
+		os.Exit(2)
+	}
+	cases := casesOf(*workload)
+	if cases == nil {
+		fmt.Fprintf(os.Stderr, "unknown workload %q\n", *workload)
+		os.Exit(2)
+	}
+	runtime.GOMAXPROCS(*procs)
+	debug.SetGCPercent(100)
+	sz := sizesOf(*quick)
+	for _, c := range cases {
+		runCase(c, sz)
+		runtime.GC()
+	}
+	if sink == 42 {
+		fmt.Fprintln(os.Stderr, "")
+	}
+}

@@ -1,0 +1,367 @@
+//! Shared pieces of every peer: the run configuration and workload sizes, the
+//! result type, measurements read from `/proc/self`, a lock-free latency
+//! histogram, the CPU-bound kernel and thread affinity for the OS-thread peer.
+//!
+//! Every peer implements the same workloads with the same sizes, taken from
+//! [`Sizes`], so that the numbers printed are comparable line by line with the
+//! Go program in `bench/go`, which uses the very same constants.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// How a single case is run: the number of scheduler threads (`max_procs`,
+/// `GOMAXPROCS`, tokio worker threads, may workers, CPUs for the thread peer)
+/// and whether tiny sizes are used.
+#[derive(Clone, Copy, Debug)]
+pub struct Cfg {
+    /// Number of scheduler threads (processors).
+    pub procs: usize,
+    /// Tiny sizes for smoke runs and CI.
+    pub quick: bool,
+}
+
+/// Workload sizes. Full sizes are those of the issue; quick sizes keep the
+/// whole quick run within a minute or two.
+#[derive(Clone, Copy, Debug)]
+pub struct Sizes {
+    /// spawn: goroutines spawned and joined.
+    pub spawn: usize,
+    /// skynet: leaves of the 10-ary tree.
+    pub skynet: usize,
+    /// pingpong: round trips.
+    pub pingpong: usize,
+    /// locked_pingpong: round trips.
+    pub locked_pingpong: usize,
+    /// yield: yields done by each of the two goroutines.
+    pub yields: usize,
+    /// chan_buffered: values sent through a channel of capacity 1024.
+    pub chan_buffered: usize,
+    /// select4: values received in total over the four channels.
+    pub select4: usize,
+    /// parked_mem: the smaller and the larger goroutine count.
+    pub parked_small: usize,
+    /// parked_mem: the larger goroutine count.
+    pub parked_large: usize,
+    /// sleepers: number of sleeping goroutines.
+    pub sleepers: usize,
+    /// sleepers: sleeps done by each sleeper.
+    pub sleeper_iters: usize,
+    /// syscall_handoff: how long each phase (alone, with sleepers) counts.
+    pub handoff_run: Duration,
+    /// scale: number of CPU-bound tasks.
+    pub scale_tasks: usize,
+    /// scale: kernel iterations per task.
+    pub scale_iters: u64,
+}
+
+/// Capacity of the channel in `chan_buffered`.
+pub const CHAN_CAP: usize = 1024;
+/// Period each sleeper sleeps in `sleepers`.
+pub const SLEEP_PERIOD: Duration = Duration::from_millis(10);
+/// Number of goroutines blocked in syscalls in `syscall_handoff`.
+pub const HANDOFF_BLOCKERS: usize = 8;
+/// Length of each blocking syscall in `syscall_handoff`.
+pub const HANDOFF_SYSCALL: Duration = Duration::from_millis(1);
+/// Warm-up run of the `syscall_handoff` counter before it is measured.
+pub const HANDOFF_WARMUP: Duration = Duration::from_millis(100);
+/// Kernel iterations of one counted unit of `syscall_handoff` (~0.1 ms).
+pub const HANDOFF_UNIT: u64 = 100_000;
+/// Units the counter of `syscall_handoff` runs between two yields, about
+/// 10 ms: Go's preemption quantum, so the counter behaves like a goroutine
+/// that sysmon preempts, on runtimes without preemption too.
+pub const HANDOFF_UNITS_PER_YIELD: u64 = 100;
+
+impl Sizes {
+    /// The sizes for a configuration.
+    pub fn of(cfg: &Cfg) -> Sizes {
+        if cfg.quick {
+            Sizes {
+                spawn: 10_000,
+                skynet: 10_000,
+                pingpong: 10_000,
+                locked_pingpong: 2_000,
+                yields: 20_000,
+                chan_buffered: 100_000,
+                select4: 20_000,
+                parked_small: 1_000,
+                parked_large: 10_000,
+                sleepers: 1_000,
+                sleeper_iters: 5,
+                handoff_run: Duration::from_millis(200),
+                scale_tasks: 16,
+                scale_iters: 500_000,
+            }
+        } else {
+            Sizes {
+                spawn: 1_000_000,
+                skynet: 1_000_000,
+                pingpong: 1_000_000,
+                locked_pingpong: 20_000,
+                yields: 1_000_000,
+                chan_buffered: 10_000_000,
+                select4: 1_000_000,
+                parked_small: 100_000,
+                parked_large: 1_000_000,
+                sleepers: 100_000,
+                sleeper_iters: 10,
+                handoff_run: Duration::from_millis(500),
+                scale_tasks: 64,
+                scale_iters: 8_000_000,
+            }
+        }
+    }
+}
+
+/// One printed measurement: `peer name value unit`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metric {
+    /// Metric name, the workload or `workload_suffix`.
+    pub name: String,
+    /// The value.
+    pub value: f64,
+    /// Its unit (`ns/op`, `s`, `bytes/goroutine`, `%`, `threads`, `us`).
+    pub unit: &'static str,
+}
+
+impl Metric {
+    /// A metric.
+    pub fn new(name: &str, value: f64, unit: &'static str) -> Metric {
+        Metric {
+            name: name.to_string(),
+            value,
+            unit,
+        }
+    }
+}
+
+/// What running a case on a peer gives.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Measurements.
+    Values(Vec<Metric>),
+    /// The workload makes no sense on this peer; the reason.
+    Skip(String),
+}
+
+impl Outcome {
+    /// A single measurement.
+    pub fn one(name: &str, value: f64, unit: &'static str) -> Outcome {
+        Outcome::Values(vec![Metric::new(name, value, unit)])
+    }
+}
+
+/// Nanoseconds per operation.
+pub fn ns_per(d: Duration, ops: usize) -> f64 {
+    d.as_nanos() as f64 / ops.max(1) as f64
+}
+
+/// Resident set size of this process in bytes, from `/proc/self/statm`.
+pub fn rss_bytes() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = s
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    pages * page_size()
+}
+
+/// The page size.
+pub fn page_size() -> u64 {
+    // SAFETY: sysconf has no preconditions; it only reads a constant.
+    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if p > 0 {
+        p as u64
+    } else {
+        4096
+    }
+}
+
+/// Number of threads of this process, from `Threads:` in `/proc/self/status`.
+pub fn thread_count() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// A kernel parameter from `/proc/sys`, e.g. `kernel/pid_max`.
+pub fn proc_sys(name: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/sys/{name}"))
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+}
+
+/// The CPU-bound kernel of `scale` and `syscall_handoff`: a serial xorshift
+/// chain that no compiler can vectorise or shortcut (the Go program runs the
+/// identical loop).
+#[inline(never)]
+pub fn spin(iters: u64, seed: u64) -> u64 {
+    let mut x = seed | 1;
+    for _ in 0..iters {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    std::hint::black_box(x)
+}
+
+/// One slice of the `syscall_handoff` counter: up to
+/// [`HANDOFF_UNITS_PER_YIELD`] units of work, stopping early at `end`.
+/// Returns the units done; the caller yields between slices and stops once
+/// `Instant::now() >= end`.
+pub fn count_slice(end: std::time::Instant, x: &mut u64) -> u64 {
+    let mut units = 0;
+    while units < HANDOFF_UNITS_PER_YIELD && std::time::Instant::now() < end {
+        *x = spin(HANDOFF_UNIT, *x);
+        units += 1;
+    }
+    units
+}
+
+/// Blocks the calling OS thread in `nanosleep` for `d` (a real blocking
+/// syscall, not a runtime-aware sleep).
+pub fn nanosleep(d: Duration) {
+    let ts = libc::timespec {
+        tv_sec: d.as_secs() as libc::time_t,
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    };
+    // SAFETY: `ts` is a valid timespec that lives across the call; the
+    // remainder pointer may be null.
+    unsafe {
+        libc::nanosleep(&ts, std::ptr::null_mut());
+    }
+}
+
+/// Restricts the calling thread (and so every thread it creates later) to the
+/// first `procs` CPUs, so that the OS-thread peer runs on as many cores as the
+/// runtimes get scheduler threads. Does nothing when `procs` covers them all.
+pub fn restrict_cpus(procs: usize) {
+    let ncpu = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    if procs >= ncpu {
+        return;
+    }
+    // SAFETY: cpu_set_t is plain data for which all-zero is the empty set;
+    // CPU_SET writes inside it and sched_setaffinity reads it with its size.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        for cpu in 0..procs.max(1) {
+            libc::CPU_SET(cpu, &mut set);
+        }
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+}
+
+/// Resolution of [`Histogram`] in microseconds.
+const HIST_RES_US: u64 = 10;
+/// Number of buckets of [`Histogram`]: 10 µs each up to 2 s, then overflow.
+const HIST_BUCKETS: usize = 200_000;
+
+/// A lock-free histogram of durations with 10 µs buckets up to 2 s, shared by
+/// all sleepers (the Go program uses the same layout).
+pub struct Histogram {
+    buckets: Vec<AtomicU64>,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Histogram {
+    /// An empty histogram.
+    pub fn new() -> Histogram {
+        Histogram {
+            buckets: (0..=HIST_BUCKETS).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+
+    /// Records one duration.
+    pub fn record(&self, d: Duration) {
+        let i = ((d.as_micros() as u64) / HIST_RES_US).min(HIST_BUCKETS as u64) as usize;
+        self.buckets[i].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Number of recorded durations.
+    pub fn count(&self) -> u64 {
+        self.buckets.iter().map(|b| b.load(Ordering::Relaxed)).sum()
+    }
+
+    /// The `q` quantile (0..=1) in microseconds (upper edge of its bucket).
+    pub fn quantile_us(&self, q: f64) -> f64 {
+        let total = self.count();
+        if total == 0 {
+            return 0.0;
+        }
+        let rank = ((total as f64) * q).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (i, b) in self.buckets.iter().enumerate() {
+            seen += b.load(Ordering::Relaxed);
+            if seen >= rank {
+                return ((i as u64 + 1) * HIST_RES_US) as f64;
+            }
+        }
+        (HIST_BUCKETS as u64 * HIST_RES_US) as f64
+    }
+}
+
+/// The three metrics of `sleepers`: peak threads, lateness p50 and p99.
+pub fn sleepers_metrics(threads: u64, hist: &Histogram) -> Outcome {
+    Outcome::Values(vec![
+        Metric::new("sleepers_threads", threads as f64, "threads"),
+        Metric::new("sleepers_p50", hist.quantile_us(0.50), "us"),
+        Metric::new("sleepers_p99", hist.quantile_us(0.99), "us"),
+    ])
+}
+
+/// RSS growth per parked goroutine, as a metric named after the case.
+pub fn parked_metric(case: &str, before: u64, after: u64, n: usize) -> Outcome {
+    let per = after.saturating_sub(before) as f64 / n.max(1) as f64;
+    Outcome::one(case, per, "bytes/goroutine")
+}
+
+/// Progress in percent of a counter that ran `with` chunks next to the
+/// blockers against `alone` chunks alone.
+pub fn progress_metric(case: &str, alone: u64, with: u64) -> Outcome {
+    Outcome::one(case, 100.0 * with as f64 / alone.max(1) as f64, "%")
+}
+
+/// How often the driver of `sleepers` samples the thread count.
+pub const SAMPLE_EVERY: Duration = Duration::from_millis(20);
+
+/// Waits (on the calling OS thread) until `counter` reaches `n`, then lets
+/// the last goroutines settle into their park; used by parked_mem on peers
+/// whose driver is a plain thread.
+pub fn wait_count(counter: &AtomicU64, n: u64) {
+    while counter.load(Ordering::Acquire) < n {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_quantiles() {
+        let h = Histogram::new();
+        for us in 1..=100u64 {
+            h.record(Duration::from_micros(us * 10));
+        }
+        assert_eq!(h.count(), 100);
+        assert_eq!(h.quantile_us(0.5), 510.0);
+        assert_eq!(h.quantile_us(0.99), 1000.0);
+    }
+
+    #[test]
+    fn proc_readings_are_sane() {
+        assert!(rss_bytes() > 0);
+        assert!(thread_count() >= 1);
+        assert_eq!(spin(0, 2), 3);
+    }
+}

@@ -1,0 +1,304 @@
+//! gort-bench: runs the workloads of the side-by-side benchmark (issue 4) on
+//! one peer and prints one line per measurement, `peer workload value unit`,
+//! exactly like the Go program in `bench/go`. A case that makes no sense on a
+//! peer prints `peer workload skip reason`, one that crashes or times out
+//! prints `peer workload fail reason`.
+//!
+//! ```text
+//! gort-bench --peer tokio-mt --workload pingpong --procs 2 [--quick]
+//! gort-bench --peer may --workload all --procs 1 --quick
+//! gort-bench peers | workloads
+//! gort-bench report --raw raw.tsv --md results.md --svg chart.svg
+//! ```
+//!
+//! A workload is one or more cases (`parked_mem` is `parked_mem_100k` and
+//! `parked_mem_1m`); each case runs in a subprocess of this binary (`--case`)
+//! so that a crash or a hang is reported as `fail` for that case only.
+
+mod common;
+mod peers;
+mod report;
+
+use common::{Cfg, Outcome};
+use std::io::Read;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+/// Workloads and the cases each is made of.
+const WORKLOADS: &[(&str, &[&str])] = &[
+    ("spawn", &["spawn"]),
+    ("skynet", &["skynet"]),
+    ("pingpong", &["pingpong"]),
+    (
+        "locked_pingpong",
+        &["locked_pingpong_one", "locked_pingpong_both"],
+    ),
+    ("yield", &["yield"]),
+    ("chan_buffered", &["chan_buffered"]),
+    ("select4", &["select4"]),
+    ("parked_mem", &["parked_mem_100k", "parked_mem_1m"]),
+    ("sleepers", &["sleepers"]),
+    (
+        "syscall_handoff",
+        &["syscall_handoff_wrapped", "syscall_handoff_plain"],
+    ),
+    ("scale", &["scale"]),
+];
+
+/// The cases of a workload name (`all` for every workload, or a case name).
+fn cases_of(workload: &str) -> Option<Vec<&'static str>> {
+    if workload == "all" {
+        return Some(
+            WORKLOADS
+                .iter()
+                .flat_map(|(_, c)| c.iter().copied())
+                .collect(),
+        );
+    }
+    if let Some((_, c)) = WORKLOADS.iter().find(|(w, _)| *w == workload) {
+        return Some(c.to_vec());
+    }
+    WORKLOADS
+        .iter()
+        .flat_map(|(_, c)| c.iter())
+        .find(|c| **c == workload)
+        .map(|c| vec![*c])
+}
+
+/// Parsed command line of a benchmark run.
+struct Args {
+    peer: String,
+    workload: Option<String>,
+    case: Option<String>,
+    cfg: Cfg,
+    timeout: Duration,
+}
+
+fn usage() -> ExitCode {
+    eprintln!(
+        "usage: gort-bench --peer PEER --workload WORKLOAD [--procs N] [--quick] [--timeout SECS]\n\
+         \x20      gort-bench peers | workloads\n\
+         \x20      gort-bench report --raw RAW.tsv [--md OUT.md] [--svg OUT.svg]"
+    );
+    ExitCode::from(2)
+}
+
+fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut a = Args {
+        peer: String::new(),
+        workload: None,
+        case: None,
+        cfg: Cfg {
+            procs: 1,
+            quick: false,
+        },
+        timeout: Duration::from_secs(300),
+    };
+    while let Some(flag) = it.next() {
+        let mut val = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--peer" => a.peer = val()?,
+            "--workload" => a.workload = Some(val()?),
+            "--case" => a.case = Some(val()?),
+            "--procs" => a.cfg.procs = val()?.parse().map_err(|e| format!("--procs: {e}"))?,
+            "--timeout" => {
+                a.timeout = Duration::from_secs(val()?.parse().map_err(|e| format!("{e}"))?)
+            }
+            "--quick" => a.cfg.quick = true,
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if a.peer.is_empty() || (a.workload.is_none() && a.case.is_none()) {
+        return Err("--peer and --workload are required".into());
+    }
+    Ok(a)
+}
+
+fn print_outcome(peer: &str, case: &str, o: &Outcome) {
+    match o {
+        Outcome::Values(ms) => {
+            for m in ms {
+                println!("{peer} {} {} {}", m.name, fmt_value(m.value), m.unit);
+            }
+        }
+        Outcome::Skip(why) => println!("{peer} {case} skip {}", one_line(why)),
+    }
+}
+
+/// A value with enough digits for ratios, without exponent notation.
+fn fmt_value(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Runs one case in a subprocess, forwarding its lines, and turns a crash,
+/// an error exit or a timeout into a `fail` line.
+fn run_isolated(a: &Args, case: &str) -> bool {
+    let exe = std::env::current_exe().expect("current exe");
+    let mut cmd = Command::new(exe);
+    cmd.args(["--peer", &a.peer, "--case", case, "--procs"])
+        .arg(a.cfg.procs.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if a.cfg.quick {
+        cmd.arg("--quick");
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            println!(
+                "{} {case} fail cannot start: {}",
+                a.peer,
+                one_line(&e.to_string())
+            );
+            return false;
+        }
+    };
+    // Drain both pipes on threads so a chatty child never blocks.
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let out_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break Some(st),
+            Ok(None) if start.elapsed() > a.timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(_) => break None,
+        }
+    };
+    let stdout = out_t.join().unwrap_or_default();
+    let stderr = err_t.join().unwrap_or_default();
+    print!("{stdout}");
+    let ok = matches!(status, Some(st) if st.success()) && !stdout.trim().is_empty();
+    if !ok {
+        let why = match status {
+            None => format!("timeout after {} s", a.timeout.as_secs()),
+            Some(st) => {
+                use std::os::unix::process::ExitStatusExt;
+                let last = panic_message(&stderr);
+                match st.signal() {
+                    Some(sig) => format!("killed by signal {sig} {}", one_line(&last)),
+                    None => format!("exit {} {}", st.code().unwrap_or(-1), one_line(&last)),
+                }
+            }
+        };
+        println!("{} {case} fail {}", a.peer, why.trim());
+    }
+    ok
+}
+
+/// The most telling line of a failed child's stderr: the panic message when
+/// there is one (the line after `panicked at`), else the last line.
+fn panic_message(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    if let Some(i) = lines.iter().position(|l| l.contains("panicked at")) {
+        return lines.get(i + 1).copied().unwrap_or(lines[i]).to_string();
+    }
+    lines
+        .iter()
+        .rev()
+        .find(|l| !l.contains("RUST_BACKTRACE"))
+        .copied()
+        .unwrap_or("")
+        .to_string()
+}
+
+fn main() -> ExitCode {
+    let mut argv = std::env::args().skip(1).peekable();
+    match argv.peek().map(String::as_str) {
+        Some("peers") => {
+            for p in peers::PEERS {
+                println!("{p}");
+            }
+            return ExitCode::SUCCESS;
+        }
+        Some("workloads") => {
+            for (w, _) in WORKLOADS {
+                println!("{w}");
+            }
+            return ExitCode::SUCCESS;
+        }
+        Some("report") => {
+            argv.next();
+            return match report::main(argv) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("report: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some("-h") | Some("--help") | None => return usage(),
+        _ => {}
+    }
+    let a = match parse(argv) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("gort-bench: {e}");
+            return usage();
+        }
+    };
+    if !peers::PEERS.contains(&a.peer.as_str()) {
+        eprintln!(
+            "gort-bench: unknown peer {} (try `gort-bench peers`)",
+            a.peer
+        );
+        return ExitCode::from(2);
+    }
+    if let Some(case) = &a.case {
+        // Child mode: one case, in this process. Any panic, on any thread,
+        // ends the process at once: unwinding through a runtime that has
+        // just run out of mappings can hang instead of exiting.
+        std::panic::set_hook(Box::new(|info| {
+            let msg = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            let loc = info.location().map(|l| l.to_string()).unwrap_or_default();
+            eprintln!("panicked at {loc}:\n{}", one_line(&msg));
+            // SAFETY: _exit ends the process without running destructors or
+            // atexit handlers, which is the point; it has no preconditions.
+            unsafe { libc::_exit(101) };
+        }));
+        let o = peers::run_case(&a.peer, case, &a.cfg);
+        print_outcome(&a.peer, case, &o);
+        return ExitCode::SUCCESS;
+    }
+    let w = a.workload.clone().unwrap_or_default();
+    let Some(cases) = cases_of(&w) else {
+        eprintln!("gort-bench: unknown workload {w} (try `gort-bench workloads`)");
+        return ExitCode::from(2);
+    };
+    let mut all_ok = true;
+    for case in cases {
+        all_ok &= run_isolated(&a, case);
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
