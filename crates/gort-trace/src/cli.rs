@@ -1,0 +1,220 @@
+//! Command-line interface (clap derive) and its validation into a [`Config`].
+//!
+//! Design: clap parses; [`parse`] then validates everything that can be checked before any process is
+//! touched (the command exists and is executable, pids exist, syscall names exist) so that bad input gets
+//! one clear line and a non-zero exit, never a panic. clap's multi-line errors are reduced to their first
+//! line.
+
+use crate::decode::Opts;
+use crate::filter::Filter;
+use crate::ptrace::Pid;
+use crate::spawn::{self, Prepared};
+use clap::Parser;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// An strace-like syscall tracer whose ptrace work runs in one wired goroutine.
+#[derive(Parser, Debug)]
+#[command(
+    name = "gort-trace",
+    version,
+    about,
+    override_usage = "gort-trace [OPTIONS] -- CMD [ARGS...]\n       gort-trace [OPTIONS] -p PID [-p PID...]"
+)]
+pub struct Cli {
+    /// Follow forks, vforks and clones (threads)
+    #[arg(short = 'f')]
+    pub follow: bool,
+    /// Print a summary table (% time, seconds, usecs/call, calls, errors, syscall) instead of the trace
+    #[arg(short = 'c')]
+    pub summary: bool,
+    /// Write the trace to FILE instead of standard error
+    #[arg(short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Filter expression: trace=SET (names, %file, %process, %network, %signal, %memory, %desc, !negation)
+    #[arg(short = 'e', value_name = "EXPR")]
+    pub expr: Vec<String>,
+    /// Longest string printed
+    #[arg(short = 's', value_name = "N", default_value_t = 32)]
+    pub strsize: usize,
+    /// Show the time spent in each syscall
+    #[arg(short = 'T')]
+    pub syscall_times: bool,
+    /// Prefix lines with the wall-clock time (-tt: with microseconds)
+    #[arg(short = 't', action = clap::ArgAction::Count)]
+    pub timestamps: u8,
+    /// Attach to a running process (repeatable)
+    #[arg(short = 'p', value_name = "PID")]
+    pub pids: Vec<i32>,
+    /// Number of gort processors (max_procs): default 1, or 2 with 4 or more CPUs
+    #[arg(
+        long = "procs",
+        value_name = "N",
+        env = "GORT_TRACE_PROCS",
+        hide = true
+    )]
+    pub procs: Option<usize>,
+    /// The command to run and trace
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
+    pub command: Vec<OsString>,
+}
+
+/// What to trace.
+pub enum Target {
+    /// Start this command.
+    Spawn(Prepared),
+    /// Attach to these pids.
+    Attach(Vec<Pid>),
+}
+
+/// A validated configuration.
+pub struct Config {
+    /// What to trace.
+    pub target: Target,
+    /// `-f`.
+    pub follow: bool,
+    /// `-c`.
+    pub summary: bool,
+    /// `-o`.
+    pub output: Option<PathBuf>,
+    /// `-e trace=`.
+    pub filter: Filter,
+    /// Decoding options (`-s`).
+    pub opts: Opts,
+    /// `-T`.
+    pub syscall_times: bool,
+    /// `-t` count (2 for `-tt`).
+    pub timestamps: u8,
+    /// max_procs for the runtime.
+    pub procs: usize,
+}
+
+/// A command-line error: the line to print and the exit code (0 for `--help`/`--version`).
+pub struct CliError {
+    /// Text to print.
+    pub message: String,
+    /// Exit status.
+    pub code: i32,
+    /// Whether the text goes to stdout (help/version) rather than being an error line.
+    pub is_info: bool,
+}
+
+fn err(message: String) -> CliError {
+    CliError {
+        message,
+        code: 1,
+        is_info: false,
+    }
+}
+
+/// Parses and validates `args` (including the program name).
+pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliError> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                return Err(CliError {
+                    message: e.render().to_string(),
+                    code: 0,
+                    is_info: true,
+                });
+            }
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            return Err(err(format!("{first} (see 'gort-trace --help')")));
+        }
+    };
+    let filter = Filter::parse(&cli.expr).map_err(err)?;
+    let target = match (cli.command.is_empty(), cli.pids.is_empty()) {
+        (true, true) => {
+            return Err(err(
+                "must have PROG [ARGS] or -p PID (see 'gort-trace --help')".into(),
+            ))
+        }
+        (false, false) => return Err(err("use either a command or -p PID, not both".into())),
+        (false, true) => Target::Spawn(spawn::prepare(&cli.command).map_err(err)?),
+        (true, false) => {
+            let me = std::process::id() as i32;
+            for &p in &cli.pids {
+                if p <= 0 {
+                    return Err(err(format!("invalid process id: '{p}'")));
+                }
+                if p == me {
+                    return Err(err(format!("cannot trace itself (pid {p})")));
+                }
+                if !std::path::Path::new(&format!("/proc/{p}")).exists() {
+                    return Err(err(format!("attach: no such process {p}")));
+                }
+            }
+            Target::Attach(cli.pids.clone())
+        }
+    };
+    let procs = match cli.procs {
+        Some(0) => return Err(err("--procs must be at least 1".into())),
+        Some(n) => n,
+        // The tracer thread and the tracee keep two CPUs busy; a second P only helps (formatting in
+        // parallel) when more CPUs are left, and on a 2-CPU machine its idle spinning costs more.
+        None => match std::thread::available_parallelism().map_or(1, |n| n.get()) {
+            n if n >= 4 => 2,
+            _ => 1,
+        },
+    };
+    Ok(Config {
+        target,
+        follow: cli.follow,
+        summary: cli.summary,
+        output: cli.output,
+        filter,
+        opts: Opts {
+            strsize: cli.strsize,
+        },
+        syscall_times: cli.syscall_times,
+        timestamps: cli.timestamps,
+        procs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Config, CliError> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn good_and_bad() {
+        let c = p(&[
+            "gort-trace",
+            "-f",
+            "-s",
+            "64",
+            "-tt",
+            "-T",
+            "--",
+            "true",
+            "-x",
+        ])
+        .ok()
+        .unwrap();
+        assert!(c.follow && c.syscall_times && c.timestamps == 2 && c.opts.strsize == 64);
+        assert!(matches!(
+            p(&["gort-trace", "ls", "-l"]).ok().unwrap().target,
+            Target::Spawn(_)
+        ));
+        let e = p(&["gort-trace", "--bogus", "true"]).err().unwrap();
+        assert!(e.code != 0 && !e.message.contains('\n'), "{}", e.message);
+        let e = p(&["gort-trace", "-e", "trace=nosuchcall", "true"])
+            .err()
+            .unwrap();
+        assert_eq!(e.message, "invalid system call 'nosuchcall'");
+        assert!(p(&["gort-trace"]).is_err());
+        assert!(p(&["gort-trace", "-p", "999999999"]).is_err());
+    }
+}

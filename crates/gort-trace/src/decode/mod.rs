@@ -1,0 +1,545 @@
+//! Decoding of system call arguments, return values and signal information into strace's text.
+//!
+//! Design: decoding is split into two pure halves so that only the wired tracer goroutine ever touches
+//! tracee memory and everything else runs in ordinary goroutines.
+//!
+//! 1. *Plan* ([`plan_entry`], [`plan_exit`]): from the syscall number and registers, list the tracee
+//!    memory the text will need (a path, the first `-s` bytes of a buffer, an argv array, a `struct
+//!    stat`). The tracer runs the plan with [`fetch`] through a [`ReadMem`] backed by its ptrace
+//!    capability, while the tracee is still stopped, and ships the bytes in the event.
+//! 2. *Render* ([`render_entry`], [`render_exit`], [`render_return`]): turn registers plus fetched bytes
+//!    into text. This runs in the formatter goroutine and never blocks the tracee.
+//!
+//! Arguments are described per syscall by a small table of [`spec::Arg`] kinds (see `spec.rs`). Like
+//! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
+//! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
+
+pub mod flags;
+pub mod groups;
+pub mod spec;
+pub mod strings;
+pub mod structs;
+
+use spec::Ret;
+use std::fmt::Write;
+use syscalls::Sysno;
+
+/// Options that change how arguments are printed.
+#[derive(Clone, Copy, Debug)]
+pub struct Opts {
+    /// `-s N`: longest string printed.
+    pub strsize: usize,
+}
+
+impl Default for Opts {
+    fn default() -> Self {
+        Opts { strsize: 32 }
+    }
+}
+
+/// What to read from tracee memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchKind {
+    /// A NUL-terminated string of at most `max` bytes (one more byte is read to detect longer strings).
+    CStr {
+        /// Limit in bytes.
+        max: usize,
+    },
+    /// Exactly `len` bytes (or fewer if memory ends).
+    Bytes {
+        /// Number of bytes.
+        len: usize,
+    },
+    /// A NULL-terminated array of string pointers such as `argv`.
+    StrArray {
+        /// Most items read.
+        max_items: usize,
+        /// Longest string read per item.
+        max: usize,
+    },
+    /// The number of non-NULL pointers in a NULL-terminated array such as `envp`.
+    PtrCount,
+    /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
+    Indirect {
+        /// Offset of the pointer.
+        offset: u64,
+        /// Bytes to read where it points.
+        len: usize,
+    },
+}
+
+/// One memory read requested by a plan, labelled with the argument it serves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchReq {
+    /// Argument index the result belongs to.
+    pub slot: u8,
+    /// Tracee address.
+    pub addr: u64,
+    /// What to read there.
+    pub kind: FetchKind,
+}
+
+/// The result of one [`FetchReq`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fetched {
+    /// A C string and whether its NUL was found within the limit.
+    Str {
+        /// The bytes, without the NUL.
+        bytes: Vec<u8>,
+        /// Whether the terminating NUL was seen.
+        complete: bool,
+    },
+    /// Raw bytes.
+    Bytes(Vec<u8>),
+    /// An array of C strings; `truncated` when more items followed.
+    StrArray {
+        /// Each string and whether it was complete.
+        items: Vec<(Vec<u8>, bool)>,
+        /// Whether the array was longer than read.
+        truncated: bool,
+    },
+    /// A count of pointers.
+    Count(usize),
+    /// The memory could not be read.
+    Fault,
+}
+
+/// Memory fetched for one syscall stop.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mem {
+    /// Results by argument index.
+    pub items: Vec<(u8, Fetched)>,
+}
+
+impl Mem {
+    /// The fetched value for argument `slot`, if one was planned.
+    pub fn get(&self, slot: usize) -> Option<&Fetched> {
+        self.items
+            .iter()
+            .find(|(s, _)| *s as usize == slot)
+            .map(|(_, f)| f)
+    }
+}
+
+/// Reads tracee memory; implemented by the ptrace layer and by fakes in tests.
+pub trait ReadMem {
+    /// Reads up to `buf.len()` bytes at `addr`; returns how many were read (0 on fault).
+    fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize;
+}
+
+const PAGE: u64 = 4096;
+
+fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
+    if addr == 0 {
+        return Fetched::Fault;
+    }
+    let mut out = Vec::new();
+    let mut at = addr;
+    let limit = max + 1;
+    let mut chunk = [0u8; 4096];
+    while out.len() < limit {
+        // Never cross a page boundary in one read: the next page may be unmapped.
+        let to_page = (PAGE - (at % PAGE)) as usize;
+        let n = to_page.min(limit - out.len()).min(chunk.len());
+        let got = r.read(at, &mut chunk[..n]);
+        if got == 0 {
+            if out.is_empty() {
+                return Fetched::Fault;
+            }
+            return Fetched::Str {
+                bytes: out,
+                complete: false,
+            };
+        }
+        if let Some(z) = chunk[..got].iter().position(|&b| b == 0) {
+            out.extend_from_slice(&chunk[..z]);
+            return Fetched::Str {
+                bytes: out,
+                complete: true,
+            };
+        }
+        out.extend_from_slice(&chunk[..got]);
+        at += got as u64;
+        if got < n {
+            return Fetched::Str {
+                bytes: out,
+                complete: false,
+            };
+        }
+    }
+    Fetched::Str {
+        bytes: out,
+        complete: false,
+    }
+}
+
+fn read_ptr(r: &mut dyn ReadMem, addr: u64) -> Option<u64> {
+    let mut b = [0u8; 8];
+    (r.read(addr, &mut b) == 8).then(|| u64::from_ne_bytes(b))
+}
+
+/// Runs a plan against tracee memory. Called only by the tracer (through its ptrace capability).
+pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
+    let mut items = Vec::with_capacity(reqs.len());
+    for req in reqs {
+        let f = match req.kind {
+            FetchKind::CStr { max } => read_cstr(r, req.addr, max),
+            FetchKind::Bytes { len } => {
+                let mut buf = vec![0u8; len];
+                let mut got = 0;
+                while got < len {
+                    let at = req.addr + got as u64;
+                    let to_page = (PAGE - (at % PAGE)) as usize;
+                    let n = to_page.min(len - got);
+                    let k = r.read(at, &mut buf[got..got + n]);
+                    got += k;
+                    if k < n {
+                        break;
+                    }
+                }
+                if got == 0 && len > 0 {
+                    Fetched::Fault
+                } else {
+                    buf.truncate(got);
+                    Fetched::Bytes(buf)
+                }
+            }
+            FetchKind::StrArray { max_items, max } => {
+                let mut items = Vec::new();
+                let mut truncated = false;
+                let mut fault = false;
+                for i in 0.. {
+                    let Some(p) = read_ptr(r, req.addr + 8 * i as u64) else {
+                        fault = i == 0;
+                        break;
+                    };
+                    if p == 0 {
+                        break;
+                    }
+                    if items.len() == max_items {
+                        truncated = true;
+                        break;
+                    }
+                    match read_cstr(r, p, max) {
+                        Fetched::Str { bytes, complete } => items.push((bytes, complete)),
+                        _ => items.push((Vec::new(), false)),
+                    }
+                }
+                if fault {
+                    Fetched::Fault
+                } else {
+                    Fetched::StrArray { items, truncated }
+                }
+            }
+            FetchKind::Indirect { offset, len } => match read_ptr(r, req.addr + offset) {
+                Some(p) if p != 0 => {
+                    let mut buf = vec![0u8; len];
+                    let n = r.read(p, &mut buf);
+                    buf.truncate(n);
+                    if n == 0 {
+                        Fetched::Fault
+                    } else {
+                        Fetched::Bytes(buf)
+                    }
+                }
+                _ => Fetched::Fault,
+            },
+            FetchKind::PtrCount => {
+                let mut n = 0usize;
+                loop {
+                    match read_ptr(r, req.addr + 8 * n as u64) {
+                        Some(0) => break Fetched::Count(n),
+                        Some(_) if n < 1 << 20 => n += 1,
+                        _ => {
+                            break if n == 0 {
+                                Fetched::Fault
+                            } else {
+                                Fetched::Count(n)
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        items.push((req.slot, f));
+    }
+    Mem { items }
+}
+
+/// The syscall's name as strace prints it (`syscall_0x1c8` when unknown).
+pub fn syscall_name(nr: u64) -> std::borrow::Cow<'static, str> {
+    match Sysno::new(nr as usize) {
+        Some(s) => s.name().into(),
+        None => format!("syscall_{nr:#x}").into(),
+    }
+}
+
+/// Memory needed at syscall entry.
+pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
+    let spec = spec::spec(nr, args);
+    if let Some(v) = spec::plan_custom(&spec, args, None) {
+        return v;
+    }
+    let mut v = Vec::new();
+    let split = spec.split_point();
+    for (i, a) in spec.args().iter().enumerate().take(split) {
+        a.plan(i, args, None, opts, &mut v);
+    }
+    v
+}
+
+/// Memory needed at syscall exit, given the return value.
+pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchReq> {
+    let spec = spec::spec(nr, args);
+    if let Some(v) = spec::plan_custom(&spec, args, Some(ret)) {
+        return v;
+    }
+    let mut v = Vec::new();
+    let split = spec.split_point();
+    for (i, a) in spec.args().iter().enumerate().skip(split) {
+        a.plan(i, args, Some(ret), opts, &mut v);
+    }
+    v
+}
+
+/// Text printed at entry, after `name(`. Ends with `, ` when more arguments follow at exit.
+pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut String) {
+    let spec = spec::spec(nr, args);
+    if spec::render_custom(&spec, args, None, mem, out) {
+        return;
+    }
+    let all = spec.args();
+    let split = spec.split_point();
+    let mut first = true;
+    for (i, a) in all.iter().enumerate().take(split) {
+        if a.skipped(args) {
+            continue;
+        }
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        a.render(i, args, None, mem, opts, out);
+    }
+    if split < all.len() && split > 0 {
+        out.push_str(", ");
+    }
+}
+
+/// Text printed at exit, before `)`.
+pub fn render_exit(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, out: &mut String) {
+    let spec = spec::spec(nr, args);
+    if spec::render_custom(&spec, args, Some(ret), mem, out) {
+        return;
+    }
+    let all = spec.args();
+    let split = spec.split_point();
+    let mut first = true;
+    for (i, a) in all.iter().enumerate().skip(split) {
+        if a.skipped(args) {
+            continue;
+        }
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        a.render(i, args, Some(ret), mem, opts, out);
+    }
+}
+
+/// The text after `= ` for a completed syscall.
+pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, out: &mut String) {
+    if (-4095..0).contains(&ret) {
+        out.push_str(&flags::error_return((-ret) as i32));
+        return;
+    }
+    match spec::spec(nr, args).ret() {
+        Ret::Hex => {
+            let _ = write!(out, "{:#x}", ret as u64);
+        }
+        Ret::Dec => {
+            let _ = write!(out, "{ret}");
+        }
+        Ret::OpenFlags => {
+            let _ = write!(out, "{:#x} (flags ", ret as u64);
+            flags::open_flags_into(out, ret as u64);
+            out.push(')');
+        }
+        Ret::FdFlags => {
+            let _ = write!(
+                out,
+                "{:#x} (flags {})",
+                ret as u64,
+                if ret & 1 != 0 { "FD_CLOEXEC" } else { "0" }
+            );
+        }
+        Ret::Timeout => {
+            if ret == 0 {
+                out.push_str("0 (Timeout)");
+            } else {
+                let _ = write!(out, "{ret}");
+            }
+        }
+    }
+}
+
+/// Whether `nr` is a syscall that never returns on success (`exit`, `exit_group`).
+pub fn never_returns(nr: u64) -> bool {
+    matches!(
+        Sysno::new(nr as usize),
+        Some(Sysno::exit | Sysno::exit_group)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake address space: a list of (address, bytes) regions.
+    pub(crate) struct Fake(pub Vec<(u64, Vec<u8>)>);
+
+    impl ReadMem for Fake {
+        fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+            for (base, bytes) in &self.0 {
+                if addr >= *base && addr < base + bytes.len() as u64 {
+                    let off = (addr - base) as usize;
+                    let n = buf.len().min(bytes.len() - off);
+                    buf[..n].copy_from_slice(&bytes[off..off + n]);
+                    return n;
+                }
+            }
+            0
+        }
+    }
+
+    fn line(nr: Sysno, args: [u64; 6], ret: i64, fake: &mut Fake, opts: &Opts) -> String {
+        let nr = nr as u64;
+        let m1 = fetch(&plan_entry(nr, &args, opts), fake);
+        let m2 = fetch(&plan_exit(nr, &args, ret, opts), fake);
+        let mut s = format!("{}(", syscall_name(nr));
+        render_entry(nr, &args, &m1, opts, &mut s);
+        render_exit(nr, &args, ret, &m2, opts, &mut s);
+        s.push_str(") = ");
+        render_return(nr, &args, ret, &mut s);
+        s
+    }
+
+    #[test]
+    fn openat_read_write_close() {
+        let o = Opts::default();
+        let mut f = Fake(vec![
+            (0x1000, b"/etc/passwd\0".to_vec()),
+            (0x2000, b"root:x:0:0:root:/root:/bin/bash\nmore".to_vec()),
+        ]);
+        let cwd = (-100i64) as u64;
+        assert_eq!(
+            line(
+                Sysno::openat,
+                [cwd, 0x1000, 0o2000000, 0, 0, 0],
+                3,
+                &mut f,
+                &o
+            ),
+            r#"openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3"#
+        );
+        assert_eq!(
+            line(Sysno::read, [3, 0x2000, 4096, 0, 0, 0], 36, &mut f, &o),
+            r#"read(3, "root:x:0:0:root:/root:/bin/bash\n"..., 4096) = 36"#
+        );
+        assert_eq!(
+            line(Sysno::read, [3, 0x2000, 4096, 0, 0, 0], -9, &mut f, &o),
+            "read(3, 0x2000, 4096) = -1 EBADF (Bad file descriptor)"
+        );
+        assert_eq!(
+            line(Sysno::write, [1, 0x2000, 4, 0, 0, 0], 4, &mut f, &o),
+            r#"write(1, "root", 4) = 4"#
+        );
+        assert_eq!(
+            line(Sysno::close, [3, 0, 0, 0, 0, 0], 0, &mut f, &o),
+            "close(3) = 0"
+        );
+        assert_eq!(
+            line(
+                Sysno::openat,
+                [cwd, 0x1000, 0o1101, 0o644, 0, 0],
+                -2,
+                &mut f,
+                &o
+            ),
+            r#"openat(AT_FDCWD, "/etc/passwd", O_WRONLY|O_CREAT|O_TRUNC, 0644) = -1 ENOENT (No such file or directory)"#
+        );
+        assert_eq!(
+            line(Sysno::exit_group, [0; 6], 0, &mut f, &o),
+            "exit_group(0) = 0"
+        );
+    }
+
+    #[test]
+    fn execve_and_mmap() {
+        let o = Opts::default();
+        let mut mem = vec![0u8; 64];
+        mem[0..8].copy_from_slice(&0x1000u64.to_ne_bytes());
+        mem[8..16].copy_from_slice(&0x1010u64.to_ne_bytes());
+        let mut f = Fake(vec![
+            (0x1000, b"/bin/ls\0\0\0\0\0\0\0\0\0-l\0".to_vec()),
+            (0x3000, mem),
+        ]);
+        assert_eq!(
+            line(
+                Sysno::execve,
+                [0x1000, 0x3000, 0x3000, 0, 0, 0],
+                0,
+                &mut f,
+                &o
+            ),
+            r#"execve("/bin/ls", ["/bin/ls", "-l"], 0x3000 /* 2 vars */) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::mmap, [0, 8192, 3, 0x22, u64::MAX, 0], 0x7f00_0000_0000, &mut f, &o),
+            "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000"
+        );
+    }
+
+    #[test]
+    fn split_points() {
+        let o = Opts::default();
+        let mut s = String::new();
+        render_entry(
+            Sysno::read as u64,
+            &[3, 0, 10, 0, 0, 0],
+            &Mem::default(),
+            &o,
+            &mut s,
+        );
+        assert_eq!(s, "3, ");
+        let mut s = String::new();
+        render_entry(
+            Sysno::close as u64,
+            &[4, 0, 0, 0, 0, 0],
+            &Mem::default(),
+            &o,
+            &mut s,
+        );
+        assert_eq!(s, "4");
+    }
+
+    #[test]
+    fn cstr_across_pages_and_faults() {
+        let mut f = Fake(vec![(4096 - 3, b"abcdef\0".to_vec())]);
+        assert_eq!(
+            read_cstr(&mut f, 4093, 100),
+            Fetched::Str {
+                bytes: b"abcdef".to_vec(),
+                complete: true
+            }
+        );
+        assert_eq!(read_cstr(&mut f, 0, 100), Fetched::Fault);
+        assert_eq!(
+            read_cstr(&mut f, 4093, 3),
+            Fetched::Str {
+                bytes: b"abcd".to_vec(),
+                complete: false
+            }
+        );
+    }
+}

@@ -1,0 +1,915 @@
+//! Per-syscall argument descriptions.
+//!
+//! Design: every syscall the tracer should decode is described by an ordered list of [`Arg`] kinds. A kind
+//! knows three things: which tracee memory it needs ([`Arg::plan`]), how to print itself ([`Arg::render`]),
+//! and whether it is an output that only makes sense after the call returns ([`Arg::is_output`]). The first
+//! output argument is the entry/exit split point. Syscalls without an entry print their raw arguments in
+//! hex, with a generic count, so nothing is ever hidden. `clone` has its own renderer because strace prints
+//! it by keyword rather than by position.
+
+use super::flags::{self, flags_into};
+use super::strings::{quote_buffer, quote_cstr};
+use super::structs;
+use super::{FetchKind, FetchReq, Fetched, Mem, Opts};
+use std::fmt::Write;
+use syscalls::Sysno;
+
+/// How one argument is decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// A file descriptor (signed int).
+    Fd,
+    /// A directory fd for `*at` calls (`AT_FDCWD`).
+    DirFd,
+    /// A signed 32-bit integer.
+    Int,
+    /// A signed 64-bit integer.
+    Long,
+    /// An unsigned 64-bit integer.
+    ULong,
+    /// A number in hex (`0x20`).
+    Hex,
+    /// A pointer (`NULL` or `0x...`).
+    Ptr,
+    /// A file mode in octal (`0644`).
+    Mode,
+    /// An `open` mode, printed only when the flags argument (index given) has `O_CREAT`/`O_TMPFILE`.
+    OpenMode(u8),
+    /// A path (never cut by `-s`).
+    Path,
+    /// A NUL-terminated string cut by `-s`.
+    Str,
+    /// An input buffer whose length is the argument at the given index.
+    BufIn(u8),
+    /// An output buffer whose length is the return value.
+    BufOut,
+    /// An output buffer printed in hex (random bytes).
+    BufOutHex,
+    /// An output NUL-terminated string (e.g. `getcwd`).
+    StrOut,
+    /// `open` flags.
+    OpenFlags,
+    /// Memory protection.
+    Prot,
+    /// `mmap` flags.
+    MmapFlags,
+    /// A file offset in hex.
+    Off,
+    /// `access` mode.
+    AccessMode,
+    /// `*at` flags.
+    AtFlags,
+    /// A signal number.
+    Sig,
+    /// `argv`.
+    Argv,
+    /// `envp` (printed as address and count).
+    Envp,
+    /// An output `struct stat`.
+    StatOut,
+    /// An output pointer printed as an address after the call.
+    PtrOut,
+    /// An output `int[2]` (pipe).
+    FdPairOut,
+    /// An output wait status.
+    WaitStatusOut,
+    /// `wait4` options.
+    WaitOptions,
+    /// `lseek` whence.
+    Whence,
+    /// `arch_prctl` code.
+    ArchCode,
+    /// A resource limit name.
+    Resource,
+    /// `rt_sigprocmask` how.
+    SigHow,
+    /// `getrandom` flags.
+    GrndFlags,
+    /// An output directory-entry buffer (`getdents64`).
+    DirentsOut,
+    /// An output `struct utsname`.
+    UtsOut,
+    /// `fcntl` command.
+    FcntlCmd,
+    /// A pipe2/dup3 flags word (`O_CLOEXEC`).
+    FdFlags,
+    /// A register that is not printed (keeps later arguments at their register index).
+    Hidden,
+    /// A clock id (`CLOCK_MONOTONIC`).
+    Clockid,
+    /// `clock_nanosleep` flags.
+    TimerFlags,
+    /// An input `struct timespec`.
+    TimespecIn,
+    /// An input signal set.
+    SigsetIn,
+    /// An output signal set.
+    SigsetOut,
+    /// An input `struct sigaction` (kernel layout).
+    SigactionIn,
+    /// An output `struct sigaction`.
+    SigactionOut,
+    /// An input `struct rlimit`.
+    RlimitIn,
+    /// An output `struct rlimit`.
+    RlimitOut,
+    /// An `ioctl` request.
+    IoctlReq,
+    /// A futex operation.
+    FutexOp,
+    /// A futex bitset (`FUTEX_BITSET_MATCH_ANY`).
+    Bitset,
+    /// An output CPU set of `ret` bytes.
+    CpuSetOut,
+    /// `FD_CLOEXEC` or 0.
+    CloexecFlag,
+    /// `madvise` advice.
+    Advice,
+    /// An input `stack_t` (`sigaltstack`).
+    StackIn,
+    /// An output `stack_t`.
+    StackOut,
+}
+
+/// How the return value is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ret {
+    /// Decimal.
+    Dec,
+    /// Hex (addresses).
+    Hex,
+    /// `0x8002 (flags O_RDWR|O_LARGEFILE)` (`fcntl(F_GETFL)`).
+    OpenFlags,
+    /// `0x1 (flags FD_CLOEXEC)` (`fcntl(F_GETFD)`).
+    FdFlags,
+    /// `0 (Timeout)` for zero (`poll`).
+    Timeout,
+}
+
+/// A syscall description.
+#[derive(Clone, Copy, Debug)]
+pub enum Spec {
+    /// Positional arguments and return style.
+    Args(&'static [Arg], Ret),
+    /// `clone`, printed by keyword.
+    Clone,
+    /// `clone3`, whose argument is a `struct clone_args`.
+    Clone3,
+}
+
+impl Spec {
+    /// The positional arguments.
+    pub fn args(&self) -> &'static [Arg] {
+        match self {
+            Spec::Args(a, _) => a,
+            Spec::Clone | Spec::Clone3 => &[],
+        }
+    }
+
+    /// Return style.
+    pub fn ret(&self) -> Ret {
+        match self {
+            Spec::Args(_, r) => *r,
+            Spec::Clone | Spec::Clone3 => Ret::Dec,
+        }
+    }
+
+    /// Index of the first argument printed at exit.
+    pub fn split_point(&self) -> usize {
+        let a = self.args();
+        a.iter().position(|x| x.is_output()).unwrap_or(a.len())
+    }
+}
+
+use Arg::*;
+
+/// The description for syscall number `nr` with registers `regs` (some calls' arguments depend on an
+/// operation code, e.g. `futex` and `fcntl`).
+pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
+    let Some(s) = Sysno::new(nr as usize) else {
+        return Spec::Args(&[Hex, Hex, Hex, Hex, Hex, Hex], Ret::Dec);
+    };
+    let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
+    match s {
+        Sysno::read => d(&[Fd, BufOut, ULong]),
+        Sysno::write => d(&[Fd, BufIn(2), ULong]),
+        Sysno::pread64 => d(&[Fd, BufOut, ULong, Long]),
+        Sysno::pwrite64 => d(&[Fd, BufIn(2), ULong, Long]),
+        Sysno::open => d(&[Path, OpenFlags, OpenMode(1)]),
+        Sysno::openat => d(&[DirFd, Path, OpenFlags, OpenMode(2)]),
+        Sysno::creat => d(&[Path, Mode]),
+        Sysno::close | Sysno::fchdir | Sysno::dup | Sysno::fsync | Sysno::fdatasync => d(&[Fd]),
+        Sysno::dup2 => d(&[Fd, Fd]),
+        Sysno::dup3 => d(&[Fd, Fd, FdFlags]),
+        Sysno::stat | Sysno::lstat => d(&[Path, StatOut]),
+        Sysno::fstat => d(&[Fd, StatOut]),
+        Sysno::newfstatat => d(&[DirFd, Path, StatOut, AtFlags]),
+        Sysno::statfs => d(&[Path, PtrOut]),
+        Sysno::fstatfs => d(&[Fd, PtrOut]),
+        Sysno::statx => d(&[DirFd, Path, AtFlags, Hex, PtrOut]),
+        Sysno::lseek => d(&[Fd, Long, Whence]),
+        Sysno::mmap => Spec::Args(&[Ptr, ULong, Prot, MmapFlags, Fd, Off], Ret::Hex),
+        Sysno::mprotect => d(&[Ptr, ULong, Prot]),
+        Sysno::munmap => d(&[Ptr, ULong]),
+        Sysno::brk => Spec::Args(&[Ptr], Ret::Hex),
+        Sysno::mremap => Spec::Args(&[Ptr, ULong, ULong, Hex, Ptr], Ret::Hex),
+        Sysno::madvise => d(&[Ptr, ULong, Advice]),
+        Sysno::rt_sigaction => d(&[Sig, SigactionIn, SigactionOut, ULong]),
+        Sysno::rt_sigprocmask => d(&[SigHow, SigsetIn, SigsetOut, ULong]),
+        Sysno::rt_sigreturn => d(&[]),
+        Sysno::ioctl => d(&[Fd, IoctlReq, Ptr]),
+        Sysno::readv | Sysno::writev => d(&[Fd, Ptr, Int]),
+        Sysno::access => d(&[Path, AccessMode]),
+        Sysno::faccessat => d(&[DirFd, Path, AccessMode]),
+        Sysno::faccessat2 => d(&[DirFd, Path, AccessMode, AtFlags]),
+        Sysno::pipe => d(&[FdPairOut]),
+        Sysno::pipe2 => d(&[FdPairOut, FdFlags]),
+        Sysno::getpid
+        | Sysno::getppid
+        | Sysno::getuid
+        | Sysno::geteuid
+        | Sysno::getgid
+        | Sysno::getegid
+        | Sysno::gettid
+        | Sysno::getpgrp
+        | Sysno::setsid
+        | Sysno::sched_yield
+        | Sysno::fork
+        | Sysno::vfork
+        | Sysno::pause
+        | Sysno::restart_syscall => d(&[]),
+        Sysno::exit | Sysno::exit_group => d(&[Int]),
+        Sysno::wait4 => d(&[Int, WaitStatusOut, WaitOptions, PtrOut]),
+        Sysno::kill => d(&[Int, Sig]),
+        Sysno::tkill => d(&[Int, Sig]),
+        Sysno::tgkill => d(&[Int, Int, Sig]),
+        Sysno::execve => d(&[Path, Argv, Envp]),
+        Sysno::execveat => d(&[DirFd, Path, Argv, Envp, AtFlags]),
+        Sysno::chdir | Sysno::rmdir | Sysno::unlink | Sysno::chroot => d(&[Path]),
+        Sysno::mkdir | Sysno::chmod => d(&[Path, Mode]),
+        Sysno::mkdirat | Sysno::fchmodat => d(&[DirFd, Path, Mode]),
+        Sysno::unlinkat => d(&[DirFd, Path, AtFlags]),
+        Sysno::rename | Sysno::link | Sysno::symlink => d(&[Path, Path]),
+        Sysno::renameat => d(&[DirFd, Path, DirFd, Path]),
+        Sysno::readlink => d(&[Path, StrOut, ULong]),
+        Sysno::readlinkat => d(&[DirFd, Path, StrOut, ULong]),
+        Sysno::getcwd => d(&[StrOut, ULong]),
+        Sysno::umask => d(&[Mode]),
+        Sysno::arch_prctl => d(&[ArchCode, Hex]),
+        Sysno::set_tid_address => d(&[Ptr]),
+        Sysno::set_robust_list => d(&[Ptr, ULong]),
+        Sysno::rseq => d(&[Ptr, Hex, Int, Hex]),
+        Sysno::prlimit64 => d(&[Int, Resource, RlimitIn, RlimitOut]),
+        Sysno::getrlimit => d(&[Resource, RlimitOut]),
+        Sysno::setrlimit => d(&[Resource, RlimitIn]),
+        Sysno::getrandom => d(&[BufOutHex, ULong, GrndFlags]),
+        Sysno::futex => d(futex_args(regs[1])),
+        Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, ULong]),
+        Sysno::uname => d(&[UtsOut]),
+        Sysno::fcntl => match regs[1] {
+            1 => Spec::Args(&[Fd, FcntlCmd], Ret::FdFlags),
+            3 => Spec::Args(&[Fd, FcntlCmd], Ret::OpenFlags),
+            2 => d(&[Fd, FcntlCmd, CloexecFlag]),
+            4 => d(&[Fd, FcntlCmd, OpenFlags]),
+            0 | 1030 => d(&[Fd, FcntlCmd, Int]),
+            _ => d(&[Fd, FcntlCmd, Hex]),
+        },
+        Sysno::sysinfo => d(&[PtrOut]),
+        Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
+        Sysno::nanosleep => d(&[TimespecIn, Ptr]),
+        Sysno::clock_nanosleep => d(&[Clockid, TimerFlags, TimespecIn, Ptr]),
+        Sysno::clock_gettime => d(&[Clockid, PtrOut]),
+        Sysno::sigaltstack => d(&[StackIn, StackOut]),
+        Sysno::socket => d(&[Int, Int, Int]),
+        Sysno::connect | Sysno::bind => d(&[Fd, Ptr, Int]),
+        Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
+        Sysno::clone => Spec::Clone,
+        Sysno::clone3 => Spec::Clone3,
+        Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
+        Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
+        Sysno::sendfile => d(&[Fd, Fd, Ptr, ULong]),
+        Sysno::membarrier => d(&[Int, Int, Int]),
+        Sysno::getpgid | Sysno::getsid => d(&[Int]),
+        Sysno::setpgid => d(&[Int, Int]),
+        Sysno::alarm => d(&[ULong]),
+        _ => d(&[Hex, Hex, Hex, Hex, Hex, Hex][..generic_nargs(s)]),
+    }
+}
+
+fn futex_args(op: u64) -> &'static [Arg] {
+    match op & 0x7f {
+        0 => &[Ptr, FutexOp, Int, TimespecIn],
+        1 | 2 => &[Ptr, FutexOp, Int],
+        3 => &[Ptr, FutexOp, Int, ULong, Ptr],
+        4 | 12 => &[Ptr, FutexOp, Int, ULong, Ptr, Int],
+        6 | 13 => &[Ptr, FutexOp, TimespecIn],
+        7 | 8 => &[Ptr, FutexOp],
+        9 => &[Ptr, FutexOp, Int, TimespecIn, Hidden, Bitset],
+        10 => &[Ptr, FutexOp, Int, Hidden, Hidden, Bitset],
+        11 => &[Ptr, FutexOp, Int, TimespecIn, Ptr],
+        _ => &[Ptr, FutexOp, Int, Hex, Ptr, Hex],
+    }
+}
+
+/// Number of arguments for syscalls without a description (a rough default; raw hex is printed).
+fn generic_nargs(s: Sysno) -> usize {
+    match s {
+        Sysno::setuid | Sysno::setgid | Sysno::epoll_create1 | Sysno::eventfd => 1,
+        Sysno::shutdown | Sysno::listen | Sysno::eventfd2 | Sysno::timerfd_create => 2,
+        _ => 6,
+    }
+}
+
+impl Arg {
+    /// Whether this argument is an output printed after the call.
+    pub fn is_output(self) -> bool {
+        matches!(
+            self,
+            BufOut
+                | BufOutHex
+                | StrOut
+                | StatOut
+                | PtrOut
+                | FdPairOut
+                | WaitStatusOut
+                | DirentsOut
+                | UtsOut
+                | SigsetOut
+                | SigactionOut
+                | RlimitOut
+                | CpuSetOut
+                | StackOut
+        )
+    }
+
+    /// Whether this argument is omitted (an `open` mode without `O_CREAT`).
+    pub fn skipped(self, args: &[u64; 6]) -> bool {
+        match self {
+            OpenMode(i) => args[i as usize] & (flags::O_CREAT | flags::O_TMPFILE_BIT) == 0,
+            Hidden => true,
+            _ => false,
+        }
+    }
+
+    /// Adds the memory this argument needs to `out`. `ret` is `Some` at exit.
+    pub fn plan(
+        self,
+        i: usize,
+        args: &[u64; 6],
+        ret: Option<i64>,
+        opts: &Opts,
+        out: &mut Vec<FetchReq>,
+    ) {
+        let addr = args[i];
+        if addr == 0 {
+            return;
+        }
+        let failed = matches!(ret, Some(r) if r < 0);
+        let kind = match self {
+            Path => FetchKind::CStr { max: 4096 },
+            Str => FetchKind::CStr { max: opts.strsize },
+            BufIn(len) => FetchKind::Bytes {
+                len: (args[len as usize] as usize).min(opts.strsize),
+            },
+            BufOut | BufOutHex if !failed => FetchKind::Bytes {
+                len: (ret.unwrap_or(0) as usize).min(opts.strsize),
+            },
+            StrOut if !failed => FetchKind::CStr {
+                max: opts.strsize.max(4096),
+            },
+            Argv => FetchKind::StrArray {
+                max_items: opts.strsize,
+                max: opts.strsize,
+            },
+            Envp => FetchKind::PtrCount,
+            StatOut if !failed => FetchKind::Bytes {
+                len: structs::STAT_SIZE,
+            },
+            FdPairOut if !failed => FetchKind::Bytes { len: 8 },
+            WaitStatusOut if !failed && ret != Some(0) => FetchKind::Bytes { len: 4 },
+            DirentsOut if !failed => FetchKind::Bytes {
+                len: ret.unwrap_or(0) as usize,
+            },
+            UtsOut if !failed => FetchKind::Bytes { len: 65 * 6 },
+            TimespecIn => FetchKind::Bytes { len: 16 },
+            SigsetIn => FetchKind::Bytes { len: 8 },
+            SigsetOut if !failed => FetchKind::Bytes { len: 8 },
+            SigactionIn => FetchKind::Bytes { len: 32 },
+            SigactionOut if !failed => FetchKind::Bytes { len: 32 },
+            RlimitIn => FetchKind::Bytes { len: 16 },
+            StackIn => FetchKind::Bytes { len: 24 },
+            StackOut if !failed => FetchKind::Bytes { len: 24 },
+            RlimitOut if !failed => FetchKind::Bytes { len: 16 },
+            CpuSetOut if !failed => FetchKind::Bytes {
+                len: (ret.unwrap_or(0) as usize).min(128),
+            },
+            _ => return,
+        };
+        out.push(FetchReq {
+            slot: i as u8,
+            addr,
+            kind,
+        });
+    }
+
+    /// Appends this argument's text.
+    pub fn render(
+        self,
+        i: usize,
+        args: &[u64; 6],
+        ret: Option<i64>,
+        mem: &Mem,
+        opts: &Opts,
+        out: &mut String,
+    ) {
+        let v = args[i];
+        let failed = matches!(ret, Some(r) if r < 0);
+        let fetched = mem.get(i);
+        match self {
+            Fd | Int => {
+                let _ = write!(out, "{}", v as i32);
+            }
+            DirFd => {
+                if v as i32 == -100 {
+                    out.push_str("AT_FDCWD");
+                } else {
+                    let _ = write!(out, "{}", v as i32);
+                }
+            }
+            Long => {
+                let _ = write!(out, "{}", v as i64);
+            }
+            ULong => {
+                let _ = write!(out, "{v}");
+            }
+            Hex => {
+                let _ = write!(out, "{v:#x}");
+            }
+            Ptr => ptr(out, v),
+            Mode | OpenMode(_) => {
+                // C's `%#03o`: a leading 0, zero-padded to three digits (`0644`, `000`, `007`).
+                let m = v & 0o7777;
+                let digits = if m == 0 {
+                    "0".to_string()
+                } else {
+                    format!("0{m:o}")
+                };
+                let _ = write!(out, "{digits:0>3}");
+            }
+            Path | Str | Argv | Envp => match (self, fetched) {
+                (_, None) => ptr(out, v),
+                (Envp, Some(Fetched::Count(n))) => {
+                    let _ = write!(
+                        out,
+                        "{v:#x} /* {n} var{} */",
+                        if *n == 1 { "" } else { "s" }
+                    );
+                }
+                (Argv, Some(Fetched::StrArray { items, truncated })) => {
+                    out.push('[');
+                    for (k, (b, complete)) in items.iter().enumerate() {
+                        if k > 0 {
+                            out.push_str(", ");
+                        }
+                        quote_cstr(out, b, *complete, Some(opts.strsize));
+                    }
+                    if *truncated {
+                        out.push_str(", ...");
+                    }
+                    out.push(']');
+                }
+                (_, Some(Fetched::Str { bytes, complete })) => {
+                    let max = if self == Path {
+                        None
+                    } else {
+                        Some(opts.strsize)
+                    };
+                    quote_cstr(out, bytes, *complete, max);
+                }
+                _ => ptr(out, v),
+            },
+            BufIn(len) => match fetched {
+                Some(Fetched::Bytes(b)) => {
+                    quote_buffer(out, b, args[len as usize], opts.strsize, false)
+                }
+                _ => ptr(out, v),
+            },
+            BufOut | BufOutHex => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => quote_buffer(
+                    out,
+                    b,
+                    ret.unwrap_or(0) as u64,
+                    opts.strsize,
+                    self == BufOutHex,
+                ),
+                _ => ptr(out, v),
+            },
+            StrOut => match fetched {
+                Some(Fetched::Str { bytes, complete }) if !failed => {
+                    quote_cstr(out, bytes, *complete, Some(opts.strsize.max(4096)))
+                }
+                _ => ptr(out, v),
+            },
+            OpenFlags => flags::open_flags_into(out, v),
+            FdFlags => flags_into(out, v & 0xffff_ffff, flags::OPEN_FLAGS, "0"),
+            Prot => flags_into(out, v, flags::PROT_FLAGS, "PROT_NONE"),
+            MmapFlags => flags::mmap_flags_into(out, v),
+            Off => {
+                if v == 0 {
+                    out.push('0');
+                } else {
+                    let _ = write!(out, "{v:#x}");
+                }
+            }
+            AccessMode => flags_into(out, v, flags::ACCESS_FLAGS, "F_OK"),
+            AtFlags => flags_into(out, v & 0xffff_ffff, flags::AT_FLAGS, "0"),
+            Sig => out.push_str(&flags::signal_name(v as i32)),
+            StatOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed && b.len() >= structs::STAT_SIZE => {
+                    structs::stat_into(out, b)
+                }
+                _ => ptr(out, v),
+            },
+            PtrOut => ptr(out, v),
+            FdPairOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed && b.len() == 8 => {
+                    let a = i32::from_ne_bytes(b[0..4].try_into().unwrap_or_default());
+                    let c = i32::from_ne_bytes(b[4..8].try_into().unwrap_or_default());
+                    let _ = write!(out, "[{a}, {c}]");
+                }
+                _ => ptr(out, v),
+            },
+            WaitStatusOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == 4 => structs::wait_status_into(
+                    out,
+                    i32::from_ne_bytes(b[..4].try_into().unwrap_or_default()),
+                ),
+                _ => ptr(out, v),
+            },
+            WaitOptions => flags_into(
+                out,
+                v & 0xffff_ffff,
+                &[
+                    (1, "WNOHANG"),
+                    (2, "WSTOPPED"),
+                    (4, "WEXITED"),
+                    (8, "WCONTINUED"),
+                    (0x0100_0000, "WNOWAIT"),
+                    (0x2000_0000, "__WNOTHREAD"),
+                    (0x4000_0000, "__WALL"),
+                    (0x8000_0000, "__WCLONE"),
+                ],
+                "0",
+            ),
+            Whence => match v {
+                0 => out.push_str("SEEK_SET"),
+                1 => out.push_str("SEEK_CUR"),
+                2 => out.push_str("SEEK_END"),
+                3 => out.push_str("SEEK_DATA"),
+                4 => out.push_str("SEEK_HOLE"),
+                _ => {
+                    let _ = write!(out, "{v:#x} /* SEEK_??? */");
+                }
+            },
+            ArchCode => match v {
+                0x1001 => out.push_str("ARCH_SET_GS"),
+                0x1002 => out.push_str("ARCH_SET_FS"),
+                0x1003 => out.push_str("ARCH_GET_FS"),
+                0x1004 => out.push_str("ARCH_GET_GS"),
+                _ => {
+                    let _ = write!(out, "{v:#x} /* ARCH_??? */");
+                }
+            },
+            Resource => {
+                const R: [&str; 16] = [
+                    "RLIMIT_CPU",
+                    "RLIMIT_FSIZE",
+                    "RLIMIT_DATA",
+                    "RLIMIT_STACK",
+                    "RLIMIT_CORE",
+                    "RLIMIT_RSS",
+                    "RLIMIT_NPROC",
+                    "RLIMIT_NOFILE",
+                    "RLIMIT_MEMLOCK",
+                    "RLIMIT_AS",
+                    "RLIMIT_LOCKS",
+                    "RLIMIT_SIGPENDING",
+                    "RLIMIT_MSGQUEUE",
+                    "RLIMIT_NICE",
+                    "RLIMIT_RTPRIO",
+                    "RLIMIT_RTTIME",
+                ];
+                match R.get(v as usize) {
+                    Some(n) => out.push_str(n),
+                    None => {
+                        let _ = write!(out, "{v:#x} /* RLIMIT_??? */");
+                    }
+                }
+            }
+            SigHow => match v {
+                0 => out.push_str("SIG_BLOCK"),
+                1 => out.push_str("SIG_UNBLOCK"),
+                2 => out.push_str("SIG_SETMASK"),
+                _ => {
+                    let _ = write!(out, "{v:#x} /* SIG_??? */");
+                }
+            },
+            GrndFlags => flags_into(
+                out,
+                v,
+                &[
+                    (1, "GRND_NONBLOCK"),
+                    (2, "GRND_RANDOM"),
+                    (4, "GRND_INSECURE"),
+                ],
+                "0",
+            ),
+            DirentsOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => {
+                    let n = structs::count_dirents(b);
+                    let _ = write!(out, "{v:#x} /* {n} entries */");
+                }
+                _ => ptr(out, v),
+            },
+            UtsOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed && b.len() >= 130 => {
+                    structs::utsname_into(out, b)
+                }
+                _ => ptr(out, v),
+            },
+            Hidden => {}
+            Clockid => {
+                const C: [&str; 12] = [
+                    "CLOCK_REALTIME",
+                    "CLOCK_MONOTONIC",
+                    "CLOCK_PROCESS_CPUTIME_ID",
+                    "CLOCK_THREAD_CPUTIME_ID",
+                    "CLOCK_MONOTONIC_RAW",
+                    "CLOCK_REALTIME_COARSE",
+                    "CLOCK_MONOTONIC_COARSE",
+                    "CLOCK_BOOTTIME",
+                    "CLOCK_REALTIME_ALARM",
+                    "CLOCK_BOOTTIME_ALARM",
+                    "CLOCK_SGI_CYCLE",
+                    "CLOCK_TAI",
+                ];
+                match C.get(v as usize) {
+                    Some(n) => out.push_str(n),
+                    None => {
+                        let _ = write!(out, "{}", v as i32);
+                    }
+                }
+            }
+            TimerFlags => flags_into(out, v, &[(1, "TIMER_ABSTIME")], "0"),
+            TimespecIn | SigsetIn | SigsetOut | SigactionIn | SigactionOut | RlimitIn
+            | RlimitOut | CpuSetOut | StackIn | StackOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed || !self.is_output() => {
+                    structs::struct_into(self, b, out)
+                }
+                _ => ptr(out, v),
+            },
+            IoctlReq => match v & 0xffff_ffff {
+                0x5401 => out.push_str("TCGETS"),
+                0x5402 => out.push_str("TCSETS"),
+                0x5403 => out.push_str("TCSETSW"),
+                0x5404 => out.push_str("TCSETSF"),
+                0x540f => out.push_str("TIOCGPGRP"),
+                0x5410 => out.push_str("TIOCSPGRP"),
+                0x5413 => out.push_str("TIOCGWINSZ"),
+                0x5414 => out.push_str("TIOCSWINSZ"),
+                0x541b => out.push_str("FIONREAD"),
+                0x5421 => out.push_str("FIONBIO"),
+                0x5451 => out.push_str("FIOCLEX"),
+                0x5450 => out.push_str("FIONCLEX"),
+                r => {
+                    let _ = write!(out, "{r:#x}");
+                }
+            },
+            FutexOp => {
+                const OPS: [&str; 14] = [
+                    "FUTEX_WAIT",
+                    "FUTEX_WAKE",
+                    "FUTEX_FD",
+                    "FUTEX_REQUEUE",
+                    "FUTEX_CMP_REQUEUE",
+                    "FUTEX_WAKE_OP",
+                    "FUTEX_LOCK_PI",
+                    "FUTEX_UNLOCK_PI",
+                    "FUTEX_TRYLOCK_PI",
+                    "FUTEX_WAIT_BITSET",
+                    "FUTEX_WAKE_BITSET",
+                    "FUTEX_WAIT_REQUEUE_PI",
+                    "FUTEX_CMP_REQUEUE_PI",
+                    "FUTEX_LOCK_PI2",
+                ];
+                match OPS.get((v & 0x7f) as usize) {
+                    Some(n) => {
+                        out.push_str(n);
+                        if v & 128 != 0 {
+                            out.push_str("_PRIVATE");
+                        }
+                        if v & 256 != 0 {
+                            out.push_str("|FUTEX_CLOCK_REALTIME");
+                        }
+                    }
+                    None => {
+                        let _ = write!(out, "{v:#x}");
+                    }
+                }
+            }
+            Bitset => {
+                if v & 0xffff_ffff == 0xffff_ffff {
+                    out.push_str("FUTEX_BITSET_MATCH_ANY");
+                } else {
+                    let _ = write!(out, "{v:#x}");
+                }
+            }
+            Advice => {
+                const A: [&str; 18] = [
+                    "MADV_NORMAL",
+                    "MADV_RANDOM",
+                    "MADV_SEQUENTIAL",
+                    "MADV_WILLNEED",
+                    "MADV_DONTNEED",
+                    "",
+                    "",
+                    "",
+                    "MADV_FREE",
+                    "MADV_REMOVE",
+                    "MADV_DONTFORK",
+                    "MADV_DOFORK",
+                    "MADV_MERGEABLE",
+                    "MADV_UNMERGEABLE",
+                    "MADV_HUGEPAGE",
+                    "MADV_NOHUGEPAGE",
+                    "MADV_DONTDUMP",
+                    "MADV_DODUMP",
+                ];
+                match A.get(v as usize) {
+                    Some(n) if !n.is_empty() => out.push_str(n),
+                    _ => {
+                        let _ = write!(out, "{v:#x} /* MADV_??? */");
+                    }
+                }
+            }
+            CloexecFlag => out.push_str(if v & 1 != 0 { "FD_CLOEXEC" } else { "0" }),
+            FcntlCmd => match v {
+                0 => out.push_str("F_DUPFD"),
+                1 => out.push_str("F_GETFD"),
+                2 => out.push_str("F_SETFD"),
+                3 => out.push_str("F_GETFL"),
+                4 => out.push_str("F_SETFL"),
+                1030 => out.push_str("F_DUPFD_CLOEXEC"),
+                _ => {
+                    let _ = write!(out, "{v:#x}");
+                }
+            },
+        }
+    }
+}
+
+fn ptr(out: &mut String, v: u64) {
+    if v == 0 {
+        out.push_str("NULL");
+    } else {
+        let _ = write!(out, "{v:#x}");
+    }
+}
+
+/// Memory plan for the syscalls with their own renderer (`None` for the table-driven ones).
+pub fn plan_custom(spec: &Spec, args: &[u64; 6], ret: Option<i64>) -> Option<Vec<FetchReq>> {
+    match spec {
+        Spec::Args(..) => None,
+        Spec::Clone => Some(Vec::new()),
+        Spec::Clone3 => {
+            let len = (args[1] as usize).min(88);
+            let mut v = vec![FetchReq {
+                slot: 0,
+                addr: args[0],
+                kind: FetchKind::Bytes { len },
+            }];
+            if matches!(ret, Some(r) if r > 0) {
+                v.push(FetchReq {
+                    slot: 1,
+                    addr: args[0],
+                    kind: FetchKind::Indirect { offset: 24, len: 4 },
+                });
+            }
+            Some(v)
+        }
+    }
+}
+
+/// Renders the syscalls with their own renderer; returns false for the table-driven ones.
+pub fn render_custom(
+    spec: &Spec,
+    args: &[u64; 6],
+    ret: Option<i64>,
+    mem: &Mem,
+    out: &mut String,
+) -> bool {
+    match (spec, ret) {
+        (Spec::Args(..), _) => false,
+        (Spec::Clone, None) => {
+            render_clone_entry(args, out);
+            true
+        }
+        (Spec::Clone, Some(_)) => {
+            render_clone_exit(args, out);
+            true
+        }
+        (Spec::Clone3, None) => {
+            match mem.get(0) {
+                Some(Fetched::Bytes(b)) if b.len() >= 64 => structs::clone_args_into(out, b),
+                _ => ptr(out, args[0]),
+            }
+            true
+        }
+        (Spec::Clone3, Some(r)) => {
+            if let (Some(Fetched::Bytes(b)), Some(Fetched::Bytes(tid))) = (mem.get(0), mem.get(1)) {
+                let flags = b
+                    .get(0..8)
+                    .map_or(0, |f| u64::from_ne_bytes(f.try_into().unwrap_or_default()));
+                if r > 0 && flags & 0x100000 != 0 && tid.len() == 4 {
+                    let t = i32::from_ne_bytes(tid[..4].try_into().unwrap_or_default());
+                    let _ = write!(out, " => {{parent_tid=[{t}]}}");
+                }
+            }
+            let _ = write!(out, ", {}", args[1]);
+            true
+        }
+    }
+}
+
+/// `clone(child_stack=..., flags=...` at entry (x86_64 order: flags, stack, parent_tid, child_tid, tls).
+pub fn render_clone_entry(args: &[u64; 6], out: &mut String) {
+    out.push_str("child_stack=");
+    ptr(out, args[1]);
+    out.push_str(", flags=");
+    flags::clone_flags_into(out, args[0]);
+}
+
+/// The keyword arguments strace prints after `clone` returns.
+pub fn render_clone_exit(args: &[u64; 6], out: &mut String) {
+    let f = args[0];
+    if f & 0x100000 != 0 {
+        out.push_str(", parent_tid=");
+        ptr(out, args[2]);
+    }
+    if f & (0x1000000 | 0x200000) != 0 {
+        out.push_str(", child_tidptr=");
+        ptr(out, args[3]);
+    }
+    if f & 0x80000 != 0 {
+        out.push_str(", tls=");
+        ptr(out, args[4]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes() {
+        let mut s = String::new();
+        Mode.render(
+            0,
+            &[0o644, 0, 0, 0, 0, 0],
+            None,
+            &Mem::default(),
+            &Opts::default(),
+            &mut s,
+        );
+        assert_eq!(s, "0644");
+        let mut s = String::from("x, ");
+        Mode.render(
+            0,
+            &[0, 0, 0, 0, 0, 0],
+            None,
+            &Mem::default(),
+            &Opts::default(),
+            &mut s,
+        );
+        assert_eq!(s, "x, 000");
+        let mut s = String::new();
+        Mode.render(
+            0,
+            &[0o4755, 0, 0, 0, 0, 0],
+            None,
+            &Mem::default(),
+            &Opts::default(),
+            &mut s,
+        );
+        assert_eq!(s, "04755");
+    }
+
+    #[test]
+    fn clone_text() {
+        let args = [0x1200011, 0, 0, 0x7f00, 0, 0];
+        let mut s = String::new();
+        render_clone_entry(&args, &mut s);
+        render_clone_exit(&args, &mut s);
+        assert_eq!(s, "child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f00");
+    }
+}

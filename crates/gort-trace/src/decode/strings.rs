@@ -1,0 +1,120 @@
+//! Quoting of tracee bytes the way strace prints them.
+//!
+//! Design: a tracee string is shown between double quotes; printable ASCII appears as itself, `"` and `\`
+//! are backslash-escaped, the five C whitespace escapes (`\t \n \v \f \r`) are used, and every other byte is
+//! written in octal. The octal form is the shortest one (`\0`, `\33`, `\310`) unless the next byte is an
+//! octal digit, in which case three digits are written so the escape cannot swallow it (`\0007`).
+//! Elision follows `-s N`: at most `N` bytes are shown, and a string cut short is followed by `...`.
+
+use std::fmt::Write;
+
+/// Appends `bytes` quoted (with the surrounding double quotes) to `out`.
+///
+/// When `hex` is true every byte is written as `\xNN` (strace does this for random or binary data such as
+/// `getrandom` buffers).
+pub fn quote_into(out: &mut String, bytes: &[u8], hex: bool) {
+    out.push('"');
+    for (i, &c) in bytes.iter().enumerate() {
+        if hex {
+            let _ = write!(out, "\\x{c:02x}");
+            continue;
+        }
+        match c {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            0x0b => out.push_str("\\v"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            0x20..=0x7e => out.push(c as char),
+            _ => {
+                out.push('\\');
+                let next_is_octal = matches!(bytes.get(i + 1), Some(b'0'..=b'7'));
+                if next_is_octal || c >= 0o100 {
+                    out.push((b'0' + (c >> 6)) as char);
+                }
+                if next_is_octal || c >= 0o10 {
+                    out.push((b'0' + ((c >> 3) & 7)) as char);
+                }
+                out.push((b'0' + (c & 7)) as char);
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// Appends a buffer of `total` bytes of which `shown` (already cut to at most `max` bytes) were read.
+///
+/// Writes `"..."...` when `total` exceeds what is shown, as strace does for `read`/`write` buffers.
+pub fn quote_buffer(out: &mut String, shown: &[u8], total: u64, max: usize, hex: bool) {
+    let n = shown.len().min(max);
+    quote_into(out, &shown[..n], hex);
+    if total > n as u64 {
+        out.push_str("...");
+    }
+}
+
+/// Appends a NUL-terminated string. `complete` says whether the terminating NUL was found within the
+/// bytes read; `max` is the `-s` limit (`None` for paths, which strace never cuts).
+pub fn quote_cstr(out: &mut String, bytes: &[u8], complete: bool, max: Option<usize>) {
+    match max {
+        Some(m) if bytes.len() > m => {
+            quote_into(out, &bytes[..m], false);
+            out.push_str("...");
+        }
+        _ => {
+            quote_into(out, bytes, false);
+            if !complete {
+                out.push_str("...");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(b: &[u8]) -> String {
+        let mut s = String::new();
+        quote_into(&mut s, b, false);
+        s
+    }
+
+    #[test]
+    fn escapes_like_strace() {
+        let b = [7u8, b'1', 200, b'"', b'\\', b'\t', 0, b'7', 0, b'8'];
+        assert_eq!(q(&b), r#""\0071\310\"\\\t\0007\08""#);
+        assert_eq!(
+            q(b"\x7fELF\x02\x01\x01\x03\x00\x00"),
+            r#""\177ELF\2\1\1\3\0\0""#
+        );
+        assert_eq!(q(b"hi\n"), r#""hi\n""#);
+        assert_eq!(q(&[27]), r#""\33""#);
+        assert_eq!(q(b""), r#""""#);
+    }
+
+    #[test]
+    fn elision() {
+        let mut s = String::new();
+        quote_buffer(&mut s, b"hello world", 12, 5, false);
+        assert_eq!(s, r#""hello"..."#);
+        let mut s = String::new();
+        quote_buffer(&mut s, b"hi", 2, 5, false);
+        assert_eq!(s, r#""hi""#);
+        let mut s = String::new();
+        quote_cstr(&mut s, b"abcdefgh", true, Some(3));
+        assert_eq!(s, r#""abc"..."#);
+        let mut s = String::new();
+        quote_cstr(&mut s, b"abcdefgh", true, None);
+        assert_eq!(s, r#""abcdefgh""#);
+    }
+
+    #[test]
+    fn hex() {
+        let mut s = String::new();
+        quote_into(&mut s, &[0xab, 1], true);
+        assert_eq!(s, r#""\xab\x01""#);
+    }
+}

@@ -1,0 +1,396 @@
+//! Decoding of the kernel structures strace shows: `struct stat`, wait statuses, `siginfo_t`, directory
+//! entries and `struct utsname` (x86_64 layouts).
+//!
+//! Design: every decoder takes the raw bytes fetched from the tracee and writes strace's abbreviated form
+//! (`{st_mode=S_IFREG|0644, st_size=1234, ...}`); fields are read with explicit offsets so a short buffer
+//! can never be misread.
+
+use super::flags::{self, signal_name};
+use super::spec::Arg;
+use super::strings::quote_into;
+use std::fmt::Write;
+
+/// Size of `struct stat` on x86_64.
+pub const STAT_SIZE: usize = 144;
+
+fn u32_at(b: &[u8], off: usize) -> u32 {
+    b.get(off..off + 4)
+        .map_or(0, |s| u32::from_ne_bytes(s.try_into().unwrap_or_default()))
+}
+
+fn i32_at(b: &[u8], off: usize) -> i32 {
+    u32_at(b, off) as i32
+}
+
+fn u64_at(b: &[u8], off: usize) -> u64 {
+    b.get(off..off + 8)
+        .map_or(0, |s| u64::from_ne_bytes(s.try_into().unwrap_or_default()))
+}
+
+fn mode_into(out: &mut String, mode: u32) {
+    let ty = match mode & 0o170000 {
+        0o140000 => "S_IFSOCK",
+        0o120000 => "S_IFLNK",
+        0o100000 => "S_IFREG",
+        0o060000 => "S_IFBLK",
+        0o040000 => "S_IFDIR",
+        0o020000 => "S_IFCHR",
+        0o010000 => "S_IFIFO",
+        _ => "",
+    };
+    let perm = mode & 0o7777;
+    let digits = if perm == 0 {
+        "0".to_string()
+    } else {
+        format!("0{perm:o}")
+    };
+    if ty.is_empty() {
+        let _ = write!(out, "{digits:0>3}");
+    } else {
+        let _ = write!(out, "{ty}|{digits:0>3}");
+    }
+}
+
+/// `{st_mode=S_IFREG|0644, st_size=1234, ...}` or, for devices,
+/// `{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}`.
+pub fn stat_into(out: &mut String, b: &[u8]) {
+    let mode = u32_at(b, 24);
+    out.push_str("{st_mode=");
+    mode_into(out, mode);
+    let ty = mode & 0o170000;
+    if ty == 0o020000 || ty == 0o060000 {
+        let dev = u64_at(b, 40);
+        let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+        let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+        let _ = write!(out, ", st_rdev=makedev({major:#x}, {minor:#x})");
+    } else {
+        let _ = write!(out, ", st_size={}", u64_at(b, 48) as i64);
+    }
+    out.push_str(", ...}");
+}
+
+/// `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]` and friends.
+pub fn wait_status_into(out: &mut String, s: i32) {
+    let sig = s & 0x7f;
+    out.push_str("[{");
+    if sig == 0 {
+        let _ = write!(out, "WIFEXITED(s) && WEXITSTATUS(s) == {}", (s >> 8) & 0xff);
+    } else if sig == 0x7f {
+        let _ = write!(
+            out,
+            "WIFSTOPPED(s) && WSTOPSIG(s) == {}",
+            signal_name((s >> 8) & 0xff)
+        );
+    } else if s == 0xffff {
+        out.push_str("WIFCONTINUED(s)");
+    } else {
+        let _ = write!(out, "WIFSIGNALED(s) && WTERMSIG(s) == {}", signal_name(sig));
+        if s & 0x80 != 0 {
+            out.push_str(" && WCOREDUMP(s)");
+        }
+    }
+    out.push_str("}]");
+}
+
+/// Number of `linux_dirent64` records in a `getdents64` buffer.
+pub fn count_dirents(b: &[u8]) -> usize {
+    let mut off = 0;
+    let mut n = 0;
+    while off + 19 <= b.len() {
+        let reclen = u16::from_ne_bytes([b[off + 16], b[off + 17]]) as usize;
+        if reclen == 0 {
+            break;
+        }
+        n += 1;
+        off += reclen;
+    }
+    n
+}
+
+/// `{sysname="Linux", nodename="host", ...}`.
+pub fn utsname_into(out: &mut String, b: &[u8]) {
+    let field = |i: usize| {
+        let f = &b[i * 65..(i + 1) * 65];
+        let end = f.iter().position(|&c| c == 0).unwrap_or(f.len());
+        &f[..end]
+    };
+    out.push_str("{sysname=");
+    quote_into(out, field(0), false);
+    out.push_str(", nodename=");
+    quote_into(out, field(1), false);
+    out.push_str(", ...}");
+}
+
+/// Renders the small input/output structures named by `kind` from raw bytes.
+pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
+    match kind {
+        Arg::TimespecIn if b.len() >= 16 => {
+            let _ = write!(
+                out,
+                "{{tv_sec={}, tv_nsec={}}}",
+                u64_at(b, 0) as i64,
+                u64_at(b, 8) as i64
+            );
+        }
+        Arg::SigsetIn | Arg::SigsetOut if b.len() >= 8 => flags::sigset_into(out, u64_at(b, 0)),
+        Arg::SigactionIn | Arg::SigactionOut if b.len() >= 32 => {
+            let handler = u64_at(b, 0);
+            let fl = u64_at(b, 8);
+            out.push_str("{sa_handler=");
+            match handler {
+                0 => out.push_str("SIG_DFL"),
+                1 => out.push_str("SIG_IGN"),
+                h => {
+                    let _ = write!(out, "{h:#x}");
+                }
+            }
+            out.push_str(", sa_mask=");
+            flags::sigset_into(out, u64_at(b, 24));
+            out.push_str(", sa_flags=");
+            flags::flags_into(out, fl, flags::SA_FLAGS, "0");
+            if fl & 0x0400_0000 != 0 {
+                out.push_str(", sa_restorer=");
+                addr_into(out, u64_at(b, 16));
+            }
+            out.push('}');
+        }
+        Arg::RlimitIn | Arg::RlimitOut if b.len() >= 16 => {
+            let lim = |v: u64| match v {
+                u64::MAX => "RLIM64_INFINITY".to_string(),
+                v if v > 0 && v % 1024 == 0 => format!("{}*1024", v / 1024),
+                v => v.to_string(),
+            };
+            let _ = write!(
+                out,
+                "{{rlim_cur={}, rlim_max={}}}",
+                lim(u64_at(b, 0)),
+                lim(u64_at(b, 8))
+            );
+        }
+        Arg::StackIn | Arg::StackOut if b.len() >= 24 => {
+            out.push_str("{ss_sp=");
+            addr_into(out, u64_at(b, 0));
+            out.push_str(", ss_flags=");
+            flags::flags_into(
+                out,
+                u32_at(b, 8) as u64,
+                &[
+                    (1, "SS_ONSTACK"),
+                    (2, "SS_DISABLE"),
+                    (0x8000_0000, "SS_AUTODISARM"),
+                ],
+                "0",
+            );
+            let _ = write!(out, ", ss_size={}}}", u64_at(b, 16));
+        }
+        Arg::CpuSetOut => {
+            out.push('[');
+            let mut first = true;
+            for (i, byte) in b.iter().enumerate() {
+                for bit in 0..8 {
+                    if byte & (1 << bit) != 0 {
+                        if !first {
+                            out.push(' ');
+                        }
+                        first = false;
+                        let _ = write!(out, "{}", i * 8 + bit);
+                    }
+                }
+            }
+            out.push(']');
+        }
+        _ => out.push_str("{...}"),
+    }
+}
+
+/// `{flags=CLONE_VM|..., child_tid=0x..., parent_tid=0x..., exit_signal=0, stack=0x..., stack_size=0x..., tls=0x...}`.
+pub fn clone_args_into(out: &mut String, b: &[u8]) {
+    let fl = u64_at(b, 0);
+    out.push_str("{flags=");
+    flags::flags_into(out, fl, flags::CLONE_FLAGS, "0");
+    if fl & 0x1000 != 0 {
+        let _ = write!(out, ", pidfd={:#x}", u64_at(b, 8));
+    }
+    if fl & (0x1000000 | 0x200000) != 0 {
+        out.push_str(", child_tid=");
+        addr_into(out, u64_at(b, 16));
+    }
+    if fl & 0x100000 != 0 {
+        out.push_str(", parent_tid=");
+        addr_into(out, u64_at(b, 24));
+    }
+    let sig = u64_at(b, 32) as i32;
+    if sig == 0 {
+        out.push_str(", exit_signal=0");
+    } else {
+        let _ = write!(out, ", exit_signal={}", signal_name(sig));
+    }
+    out.push_str(", stack=");
+    addr_into(out, u64_at(b, 40));
+    let _ = write!(out, ", stack_size={:#x}", u64_at(b, 48));
+    if fl & 0x80000 != 0 {
+        out.push_str(", tls=");
+        addr_into(out, u64_at(b, 56));
+    }
+    out.push('}');
+}
+
+fn addr_into(out: &mut String, a: u64) {
+    if a == 0 {
+        out.push_str("NULL");
+    } else {
+        let _ = write!(out, "{a:#x}");
+    }
+}
+
+/// The `{si_signo=..., si_code=..., ...}` text for a 128-byte `siginfo_t`.
+pub fn siginfo_into(out: &mut String, b: &[u8]) {
+    let signo = i32_at(b, 0);
+    let code = i32_at(b, 8);
+    let _ = write!(out, "{{si_signo={}, si_code=", signal_name(signo));
+    let generic = match code {
+        0 => Some("SI_USER"),
+        0x80 => Some("SI_KERNEL"),
+        -1 => Some("SI_QUEUE"),
+        -2 => Some("SI_TIMER"),
+        -3 => Some("SI_MESGQ"),
+        -4 => Some("SI_ASYNCIO"),
+        -5 => Some("SI_SIGIO"),
+        -6 => Some("SI_TKILL"),
+        _ => None,
+    };
+    let fault = matches!(signo, 4 | 7 | 8 | 11 | 5);
+    if let Some(name) = generic {
+        out.push_str(name);
+        match code {
+            0 | -6 | -1 => {
+                let _ = write!(out, ", si_pid={}, si_uid={}", i32_at(b, 16), u32_at(b, 20));
+            }
+            0x80 if fault => {
+                out.push_str(", si_addr=");
+                addr_into(out, u64_at(b, 16));
+            }
+            _ => {}
+        }
+        out.push('}');
+        return;
+    }
+    let specific: Option<&str> = match (signo, code) {
+        (17, 1) => Some("CLD_EXITED"),
+        (17, 2) => Some("CLD_KILLED"),
+        (17, 3) => Some("CLD_DUMPED"),
+        (17, 4) => Some("CLD_TRAPPED"),
+        (17, 5) => Some("CLD_STOPPED"),
+        (17, 6) => Some("CLD_CONTINUED"),
+        (11, 1) => Some("SEGV_MAPERR"),
+        (11, 2) => Some("SEGV_ACCERR"),
+        (11, 3) => Some("SEGV_BNDERR"),
+        (11, 4) => Some("SEGV_PKUERR"),
+        (7, 1) => Some("BUS_ADRALN"),
+        (7, 2) => Some("BUS_ADRERR"),
+        (7, 3) => Some("BUS_OBJERR"),
+        (4, 1) => Some("ILL_ILLOPC"),
+        (4, 2) => Some("ILL_ILLOPN"),
+        (4, 3) => Some("ILL_ILLADR"),
+        (4, 4) => Some("ILL_ILLTRP"),
+        (4, 5) => Some("ILL_PRVOPC"),
+        (4, 6) => Some("ILL_PRVREG"),
+        (4, 7) => Some("ILL_COPROC"),
+        (4, 8) => Some("ILL_BADSTK"),
+        (8, 1) => Some("FPE_INTDIV"),
+        (8, 2) => Some("FPE_INTOVF"),
+        (8, 3) => Some("FPE_FLTDIV"),
+        (8, 4) => Some("FPE_FLTOVF"),
+        (8, 5) => Some("FPE_FLTUND"),
+        (8, 6) => Some("FPE_FLTRES"),
+        (8, 7) => Some("FPE_FLTINV"),
+        (8, 8) => Some("FPE_FLTSUB"),
+        (5, 1) => Some("TRAP_BRKPT"),
+        (5, 2) => Some("TRAP_TRACE"),
+        _ => None,
+    };
+    match specific {
+        Some(n) => out.push_str(n),
+        None => {
+            let _ = write!(out, "{code:#x}");
+        }
+    }
+    if signo == 17 {
+        let status = i32_at(b, 24);
+        let _ = write!(
+            out,
+            ", si_pid={}, si_uid={}, si_status=",
+            i32_at(b, 16),
+            u32_at(b, 20)
+        );
+        if code == 1 {
+            let _ = write!(out, "{status}");
+        } else {
+            out.push_str(&signal_name(status));
+        }
+        let _ = write!(
+            out,
+            ", si_utime={}, si_stime={}",
+            u64_at(b, 32) as i64,
+            u64_at(b, 40) as i64
+        );
+    } else if fault {
+        out.push_str(", si_addr=");
+        addr_into(out, u64_at(b, 16));
+    }
+    out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(signo: i32, code: i32, f: &[(usize, u64)]) -> Vec<u8> {
+        let mut b = vec![0u8; 128];
+        b[0..4].copy_from_slice(&signo.to_ne_bytes());
+        b[8..12].copy_from_slice(&code.to_ne_bytes());
+        for &(off, v) in f {
+            b[off..off + 8].copy_from_slice(&v.to_ne_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn siginfo() {
+        let mut s = String::new();
+        siginfo_into(&mut s, &info(17, 1, &[(16, 4572), (24, 0)]));
+        assert_eq!(
+            s,
+            "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=4572, si_uid=0, si_status=0, si_utime=0, si_stime=0}"
+        );
+        let mut s = String::new();
+        siginfo_into(&mut s, &info(11, 1, &[]));
+        assert_eq!(s, "{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL}");
+        let mut s = String::new();
+        siginfo_into(&mut s, &info(15, 0, &[(16, 4762)]));
+        assert_eq!(
+            s,
+            "{si_signo=SIGTERM, si_code=SI_USER, si_pid=4762, si_uid=0}"
+        );
+    }
+
+    #[test]
+    fn wait_status() {
+        let mut s = String::new();
+        wait_status_into(&mut s, 0);
+        assert_eq!(s, "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]");
+        let mut s = String::new();
+        wait_status_into(&mut s, 9);
+        assert_eq!(s, "[{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL}]");
+    }
+
+    #[test]
+    fn stat() {
+        let mut b = vec![0u8; STAT_SIZE];
+        b[24..28].copy_from_slice(&(0o100644u32).to_ne_bytes());
+        b[48..56].copy_from_slice(&1234u64.to_ne_bytes());
+        let mut s = String::new();
+        stat_into(&mut s, &b);
+        assert_eq!(s, "{st_mode=S_IFREG|0644, st_size=1234, ...}");
+    }
+}

@@ -1,0 +1,380 @@
+//! strace's line layout, including the interleaving of several tracees.
+//!
+//! Design: the formatter replays strace's printing model. A syscall entry opens a line (`[pid N] name(args`)
+//! that the matching exit completes (`) = ret`), padded so that ` = ` starts at column 40. If anything
+//! else must be printed first — another tracee's syscall, a signal — the open line is closed with
+//! ` <unfinished ...>` and the exit later prints `<... name resumed>` instead. The pid prefix follows
+//! strace: `NNNNN ` on every line when writing to a file under `-f`, otherwise `[pid NNNNN] ` while more
+//! than one tracee is alive. Under `-c` no lines are produced; completed calls go to the [`Summary`].
+
+use crate::decode::{self, flags, structs, Opts};
+use crate::event::{Event, Stamp};
+use crate::ptrace::Pid;
+use crate::summary::Summary;
+use crate::tracee::{FormatterSide, Pending};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Formatter settings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FormatOpts {
+    /// Decoding options.
+    pub decode: Opts,
+    /// `-f`.
+    pub follow: bool,
+    /// Output goes to a file (`-o`), which changes the pid prefix.
+    pub to_file: bool,
+    /// `-T`.
+    pub syscall_times: bool,
+    /// `-t` count.
+    pub timestamps: u8,
+    /// `-c`.
+    pub summary: bool,
+}
+
+/// Turns events into text.
+pub struct Formatter {
+    o: FormatOpts,
+    pids: HashMap<Pid, FormatterSide>,
+    live: usize,
+    open_line: Option<Pid>,
+    /// Absolute output position (over all chunks taken so far) where the current line starts.
+    line_start: usize,
+    /// Bytes handed out by [`Formatter::take`] so far.
+    taken: usize,
+    out: String,
+    summary: Summary,
+    /// Messages for the user's terminal (attach/detach notices), not part of the trace.
+    pub notices: Vec<String>,
+}
+
+const COLUMN: usize = 39;
+
+impl Formatter {
+    /// A formatter with no tracees yet.
+    pub fn new(o: FormatOpts) -> Formatter {
+        Formatter {
+            o,
+            pids: HashMap::new(),
+            live: 0,
+            open_line: None,
+            line_start: 0,
+            taken: 0,
+            out: String::with_capacity(4096),
+            summary: Summary::default(),
+            notices: Vec::new(),
+        }
+    }
+
+    /// Takes the text produced so far.
+    pub fn take(&mut self) -> String {
+        self.taken += self.out.len();
+        std::mem::take(&mut self.out)
+    }
+
+    /// Ends the trace: returns the remaining text (and the `-c` table).
+    pub fn finish(&mut self) -> String {
+        if self.open_line.take().is_some() {
+            self.out.push_str(" <unfinished ...>\n");
+        }
+        if self.o.summary {
+            let t = self.summary.render();
+            self.out.push_str(&t);
+        }
+        std::mem::take(&mut self.out)
+    }
+
+    /// The summary so far.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    fn close_open_line(&mut self) {
+        if let Some(p) = self.open_line.take() {
+            self.out.push_str(" <unfinished ...>\n");
+            if let Some(Some(pend)) = self.pids.get_mut(&p).map(|s| s.pending.as_mut()) {
+                pend.unfinished = true;
+            }
+        }
+    }
+
+    fn begin_line(&mut self, pid: Pid, at: Stamp) {
+        self.line_start = self.taken + self.out.len();
+        if self.o.to_file && (self.o.follow || self.live > 1) {
+            let _ = write!(self.out, "{pid:<5} ");
+        } else if self.live > 1 {
+            let _ = write!(self.out, "[pid {pid:>5}] ");
+        }
+        if self.o.timestamps > 0 {
+            timestamp_into(&mut self.out, at.wall_ns, self.o.timestamps >= 2);
+        }
+    }
+
+    fn pad_and_equals(&mut self) {
+        let col = (self.taken + self.out.len()).saturating_sub(self.line_start);
+        for _ in col..COLUMN {
+            self.out.push(' ');
+        }
+        self.out.push_str(" = ");
+    }
+
+    /// Processes one event.
+    pub fn handle(&mut self, ev: Event) {
+        match ev {
+            Event::Attached { pid } => {
+                if self.pids.insert(pid, FormatterSide::default()).is_none() {
+                    self.live += 1;
+                }
+            }
+            Event::Entry {
+                pid,
+                at,
+                nr,
+                args,
+                mem,
+            } => {
+                self.close_open_line();
+                let side = self.pids.entry(pid).or_default();
+                side.pending = Some(Pending {
+                    nr,
+                    args,
+                    entered: at,
+                    unfinished: false,
+                });
+                if self.o.summary {
+                    return;
+                }
+                self.begin_line(pid, at);
+                self.out.push_str(&decode::syscall_name(nr));
+                self.out.push('(');
+                decode::render_entry(nr, &args, &mem, &self.o.decode, &mut self.out);
+                self.open_line = Some(pid);
+            }
+            Event::Exit {
+                pid,
+                at,
+                nr: _,
+                ret,
+                mem,
+            } => {
+                let Some(p) = self.pids.get_mut(&pid).and_then(|s| s.pending.take()) else {
+                    return;
+                };
+                if self.o.summary {
+                    self.summary
+                        .record(p.nr, ret, at.cpu_ns.saturating_sub(p.entered.cpu_ns));
+                    return;
+                }
+                if self.open_line != Some(pid) {
+                    self.close_open_line();
+                    self.begin_line(pid, at);
+                    let _ = write!(self.out, "<... {} resumed>", decode::syscall_name(p.nr));
+                }
+                self.open_line = None;
+                decode::render_exit(p.nr, &p.args, ret, &mem, &self.o.decode, &mut self.out);
+                self.out.push(')');
+                self.pad_and_equals();
+                decode::render_return(p.nr, &p.args, ret, &mut self.out);
+                if self.o.syscall_times {
+                    let ns = at.mono_ns.saturating_sub(p.entered.mono_ns);
+                    let _ = write!(
+                        self.out,
+                        " <{}.{:06}>",
+                        ns / 1_000_000_000,
+                        ns % 1_000_000_000 / 1000
+                    );
+                }
+                self.out.push('\n');
+            }
+            Event::Signal { pid, at, info } => {
+                if self.o.summary {
+                    return;
+                }
+                self.close_open_line();
+                self.begin_line(pid, at);
+                let signo = i32::from_ne_bytes([info[0], info[1], info[2], info[3]]);
+                let _ = write!(self.out, "--- {} ", flags::signal_name(signo));
+                structs::siginfo_into(&mut self.out, &info[..]);
+                self.out.push_str(" ---\n");
+            }
+            Event::Stopped { pid, at, sig } => {
+                if self.o.summary {
+                    return;
+                }
+                self.close_open_line();
+                self.begin_line(pid, at);
+                let _ = writeln!(self.out, "--- stopped by {} ---", flags::signal_name(sig));
+            }
+            Event::Superseded { pid, former } => {
+                if let Some(state) = self.pids.remove(&former) {
+                    self.pids.insert(pid, state);
+                    self.live = self.live.saturating_sub(1);
+                }
+                if self.o.summary {
+                    return;
+                }
+                if self.open_line == Some(former) {
+                    self.open_line = Some(pid);
+                }
+            }
+            Event::Exited { pid, at, code } => {
+                self.end_of_tracee(pid, at);
+                if !self.o.summary {
+                    self.begin_line(pid, at);
+                    let _ = writeln!(self.out, "+++ exited with {code} +++");
+                }
+                self.forget(pid);
+            }
+            Event::Killed { pid, at, sig, core } => {
+                self.end_of_tracee(pid, at);
+                if !self.o.summary {
+                    self.begin_line(pid, at);
+                    let _ = writeln!(
+                        self.out,
+                        "+++ killed by {}{} +++",
+                        flags::signal_name(sig),
+                        if core { " (core dumped)" } else { "" }
+                    );
+                }
+                self.forget(pid);
+            }
+            Event::Detached { pid } => {
+                if self.open_line == Some(pid) {
+                    self.close_open_line();
+                }
+                self.notices
+                    .push(format!("gort-trace: Process {pid} detached"));
+                self.forget(pid);
+            }
+        }
+    }
+
+    fn forget(&mut self, pid: Pid) {
+        if self.pids.remove(&pid).is_some() {
+            self.live = self.live.saturating_sub(1);
+        }
+    }
+
+    /// A tracee is gone while a syscall (typically `exit_group`) was in progress: print `= ?`.
+    fn end_of_tracee(&mut self, pid: Pid, at: Stamp) {
+        let Some(p) = self.pids.get_mut(&pid).and_then(|s| s.pending.take()) else {
+            if self.open_line != Some(pid) {
+                self.close_open_line();
+            }
+            return;
+        };
+        if self.o.summary {
+            return;
+        }
+        if self.open_line == Some(pid) {
+            self.open_line = None;
+        } else {
+            self.close_open_line();
+            self.begin_line(pid, at);
+            let _ = write!(self.out, "<... {} resumed>", decode::syscall_name(p.nr));
+        }
+        self.out.push(')');
+        self.pad_and_equals();
+        self.out.push_str("?\n");
+    }
+}
+
+fn timestamp_into(out: &mut String, wall_ns: u64, micros: bool) {
+    let secs = (wall_ns / 1_000_000_000) as libc::time_t;
+    // SAFETY: an all-zero `tm` is a valid value to be overwritten.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: `secs` and `tm` are valid pointers for the call; localtime_r is thread-safe.
+    unsafe { libc::localtime_r(&secs, &mut tm) };
+    let _ = write!(out, "{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if micros {
+        let _ = write!(out, ".{:06}", wall_ns % 1_000_000_000 / 1000);
+    }
+    out.push(' ');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::Mem;
+
+    fn entry(pid: Pid, nr: u64, args: [u64; 6]) -> Event {
+        Event::Entry {
+            pid,
+            at: Stamp::default(),
+            nr,
+            args,
+            mem: Mem::default(),
+        }
+    }
+    fn exit(pid: Pid, nr: u64, ret: i64) -> Event {
+        Event::Exit {
+            pid,
+            at: Stamp::default(),
+            nr,
+            ret,
+            mem: Mem::default(),
+        }
+    }
+
+    #[test]
+    fn single_line_padding() {
+        let mut f = Formatter::new(FormatOpts::default());
+        f.handle(Event::Attached { pid: 10 });
+        f.handle(entry(10, 12, [0; 6]));
+        f.handle(exit(10, 12, 0x55c2161c1000));
+        f.handle(entry(10, 231, [0; 6]));
+        f.handle(Event::Exited {
+            pid: 10,
+            at: Stamp::default(),
+            code: 0,
+        });
+        assert_eq!(
+            f.finish(),
+            "brk(NULL)                               = 0x55c2161c1000\n\
+             exit_group(0)                           = ?\n+++ exited with 0 +++\n"
+        );
+    }
+
+    #[test]
+    fn unfinished_and_resumed() {
+        let mut f = Formatter::new(FormatOpts {
+            follow: true,
+            ..Default::default()
+        });
+        f.handle(Event::Attached { pid: 4571 });
+        f.handle(Event::Attached { pid: 4572 });
+        f.handle(entry(4571, 3, [4, 0, 0, 0, 0, 0]));
+        f.handle(entry(4572, 0, [3, 0, 10, 0, 0, 0]));
+        f.handle(exit(4571, 3, 0));
+        f.handle(exit(4572, 0, -11));
+        let text = f.finish();
+        assert_eq!(
+            text,
+            "[pid  4571] close(4 <unfinished ...>\n\
+             [pid  4572] read(3,  <unfinished ...>\n\
+             [pid  4571] <... close resumed>)        = 0\n\
+             [pid  4572] <... read resumed>NULL, 10) = -1 EAGAIN (Resource temporarily unavailable)\n"
+        );
+    }
+
+    #[test]
+    fn file_prefix_and_summary() {
+        let mut f = Formatter::new(FormatOpts {
+            follow: true,
+            to_file: true,
+            ..Default::default()
+        });
+        f.handle(Event::Attached { pid: 7 });
+        f.handle(entry(7, 3, [1, 0, 0, 0, 0, 0]));
+        f.handle(exit(7, 3, 0));
+        assert_eq!(f.finish(), "7     close(1)                          = 0\n");
+        let mut f = Formatter::new(FormatOpts {
+            summary: true,
+            ..Default::default()
+        });
+        f.handle(Event::Attached { pid: 7 });
+        f.handle(entry(7, 3, [1, 0, 0, 0, 0, 0]));
+        f.handle(exit(7, 3, -9));
+        assert_eq!(f.summary().counts("close"), Some((1, 1)));
+    }
+}

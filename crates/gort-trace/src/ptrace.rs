@@ -1,0 +1,296 @@
+//! The ptrace capability and the wrappers that need it.
+//!
+//! Design: Linux answers ptrace requests about a tracee only from the very thread that attached to it. In a
+//! runtime that moves goroutines between threads, that rule is kept by two things together:
+//!
+//! * the goroutine that traces is wired to its thread with `gort::lock_os_thread` — [`PtraceCap::acquire`]
+//!   does the wiring, so holding a capability implies being wired;
+//! * every ptrace wrapper is a method of [`PtraceCap`], and `PtraceCap` is `!Send` and `!Sync` (it holds a
+//!   `PhantomData<*const ()>`). It cannot be moved or shared into another goroutine, so no other goroutine
+//!   can make a ptrace request at all: the compiler rejects it. Other goroutines talk to the tracer only
+//!   through channels.
+//!
+//! Reading tracee memory (`process_vm_readv`, falling back to `PTRACE_PEEKDATA`) also goes through the
+//! capability, so decoding that needs tracee memory is done on the decoders' behalf by the wired goroutine.
+
+use crate::decode::ReadMem;
+use std::io;
+use std::marker::PhantomData;
+
+/// A tracee's thread id.
+pub type Pid = i32;
+
+/// The right to make ptrace requests; exists only on the wired tracer thread.
+///
+/// It is deliberately `!Send` and `!Sync`: the kernel ties each tracee to the thread that attached it, so
+/// the value that proves "I am that thread" must never leave it. Handing it to another goroutine does
+/// not compile:
+///
+/// ```compile_fail
+/// let cap = gort_trace::ptrace::PtraceCap::acquire();
+/// gort::spawn(move || cap.detach(1, 0)); // error: `*const ()` cannot be sent between threads safely
+/// ```
+///
+/// and neither does sharing a reference with one:
+///
+/// ```compile_fail
+/// fn needs_sync<T: Sync>(_: &T) {}
+/// needs_sync(&gort_trace::ptrace::PtraceCap::acquire());
+/// ```
+pub struct PtraceCap {
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Registers of a syscall stop that the tracer needs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SyscallRegs {
+    /// Syscall number (`orig_rax`).
+    pub nr: u64,
+    /// The six arguments.
+    pub args: [u64; 6],
+    /// `rax`: the return value at exit, `-ENOSYS` at entry.
+    pub ret: i64,
+}
+
+/// The result of `waitpid`.
+#[derive(Clone, Copy, Debug)]
+pub enum WaitStatus {
+    /// Nothing is ready (only with `WNOHANG`).
+    None,
+    /// `pid` changed state with raw `status`; the last field is the tracee's system CPU time so far in
+    /// nanoseconds (from `wait4`'s rusage, what strace's `-c` sums).
+    Changed(Pid, i32, u64),
+    /// `waitpid` failed with this errno (`EINTR`, `ECHILD`).
+    Error(i32),
+}
+
+/// Options set on every tracee.
+pub fn trace_options(follow: bool) -> i32 {
+    let mut o = libc::PTRACE_O_TRACESYSGOOD | libc::PTRACE_O_TRACEEXEC;
+    if follow {
+        o |= libc::PTRACE_O_TRACECLONE | libc::PTRACE_O_TRACEFORK | libc::PTRACE_O_TRACEVFORK;
+    }
+    o
+}
+
+fn check(rc: libc::c_long) -> io::Result<libc::c_long> {
+    if rc == -1 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(rc)
+    }
+}
+
+impl PtraceCap {
+    /// Wires the calling goroutine to its OS thread and returns the capability.
+    ///
+    /// Never unwires: a tracer goroutine that exits while wired takes its thread down with it, so ptrace
+    /// relationships cannot leak into a pooled thread.
+    pub fn acquire() -> PtraceCap {
+        crate::pipeline::rt::lock_os_thread();
+        PtraceCap {
+            _not_send: PhantomData,
+        }
+    }
+
+    fn raw(&self, req: libc::c_uint, pid: Pid, addr: u64, data: u64) -> io::Result<libc::c_long> {
+        // SAFETY: the requests issued through this helper (SETOPTIONS, SYSCALL, CONT, LISTEN, DETACH, SEIZE,
+        // INTERRUPT) take integer `addr`/`data` arguments and never write through them.
+        check(unsafe {
+            libc::ptrace(
+                req,
+                pid,
+                addr as *mut libc::c_void,
+                data as *mut libc::c_void,
+            )
+        })
+    }
+
+    /// `PTRACE_SEIZE` with `options` (for `-p`).
+    pub fn seize(&self, pid: Pid, options: i32) -> io::Result<()> {
+        self.raw(libc::PTRACE_SEIZE, pid, 0, options as u64)
+            .map(drop)
+    }
+
+    /// `PTRACE_INTERRUPT`: stop a seized tracee.
+    pub fn interrupt(&self, pid: Pid) -> io::Result<()> {
+        self.raw(libc::PTRACE_INTERRUPT, pid, 0, 0).map(drop)
+    }
+
+    /// `PTRACE_SETOPTIONS`.
+    pub fn set_options(&self, pid: Pid, options: i32) -> io::Result<()> {
+        self.raw(libc::PTRACE_SETOPTIONS, pid, 0, options as u64)
+            .map(drop)
+    }
+
+    /// Resumes until the next syscall stop, delivering `sig` (0 for none).
+    pub fn syscall(&self, pid: Pid, sig: i32) -> io::Result<()> {
+        self.raw(libc::PTRACE_SYSCALL, pid, 0, sig as u64).map(drop)
+    }
+
+    /// Resumes without syscall stops, delivering `sig`.
+    pub fn cont(&self, pid: Pid, sig: i32) -> io::Result<()> {
+        self.raw(libc::PTRACE_CONT, pid, 0, sig as u64).map(drop)
+    }
+
+    /// `PTRACE_LISTEN`: leave a seized tracee in group-stop but keep reporting.
+    pub fn listen(&self, pid: Pid) -> io::Result<()> {
+        self.raw(libc::PTRACE_LISTEN, pid, 0, 0).map(drop)
+    }
+
+    /// Detaches, delivering `sig`; the process goes on running.
+    pub fn detach(&self, pid: Pid, sig: i32) -> io::Result<()> {
+        self.raw(libc::PTRACE_DETACH, pid, 0, sig as u64).map(drop)
+    }
+
+    /// Syscall number, arguments and `rax` of a stopped tracee.
+    pub fn syscall_regs(&self, pid: Pid) -> io::Result<SyscallRegs> {
+        let mut regs = std::mem::MaybeUninit::<libc::user_regs_struct>::zeroed();
+        // SAFETY: PTRACE_GETREGS writes one `user_regs_struct` to `data`, which points to writable storage
+        // of exactly that type.
+        check(unsafe {
+            libc::ptrace(
+                libc::PTRACE_GETREGS,
+                pid,
+                std::ptr::null_mut::<libc::c_void>(),
+                regs.as_mut_ptr(),
+            )
+        })?;
+        // SAFETY: zero-initialised and then filled by the kernel; every bit pattern is a valid integer.
+        let r = unsafe { regs.assume_init() };
+        Ok(SyscallRegs {
+            nr: r.orig_rax,
+            args: [r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9],
+            ret: r.rax as i64,
+        })
+    }
+
+    /// The raw 128-byte `siginfo_t` of a signal-delivery-stop; `None` in a group-stop.
+    pub fn siginfo(&self, pid: Pid) -> Option<[u8; 128]> {
+        let mut buf = [0u8; 128];
+        // SAFETY: PTRACE_GETSIGINFO writes one 128-byte `siginfo_t` to `data`, which points to `buf`.
+        let rc = unsafe {
+            libc::ptrace(
+                libc::PTRACE_GETSIGINFO,
+                pid,
+                std::ptr::null_mut::<libc::c_void>(),
+                buf.as_mut_ptr(),
+            )
+        };
+        (rc != -1).then_some(buf)
+    }
+
+    /// `PTRACE_GETEVENTMSG`: the new pid after a fork/clone event, the former tid after exec.
+    pub fn event_msg(&self, pid: Pid) -> io::Result<u64> {
+        let mut msg: libc::c_ulong = 0;
+        // SAFETY: PTRACE_GETEVENTMSG writes one `unsigned long` to `data`, which points to `msg`.
+        check(unsafe {
+            libc::ptrace(
+                libc::PTRACE_GETEVENTMSG,
+                pid,
+                std::ptr::null_mut::<libc::c_void>(),
+                &mut msg,
+            )
+        })?;
+        Ok(msg)
+    }
+
+    /// `wait4(-1, __WALL | extra)`. Blocking calls must be wrapped in `gort::syscall` by the caller.
+    pub fn wait_any(&self, nohang: bool) -> WaitStatus {
+        let mut status = 0;
+        let flags = libc::__WALL | if nohang { libc::WNOHANG } else { 0 };
+        let mut ru = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: `status` and `ru` are valid out-pointers for the duration of the call.
+        let pid = unsafe { libc::wait4(-1, &mut status, flags, ru.as_mut_ptr()) };
+        match pid {
+            0 => WaitStatus::None,
+            -1 => WaitStatus::Error(io::Error::last_os_error().raw_os_error().unwrap_or(0)),
+            p => {
+                // SAFETY: zero-initialised, then filled by the kernel; any bit pattern is valid.
+                let ru = unsafe { ru.assume_init() };
+                let stime =
+                    ru.ru_stime.tv_sec as u64 * 1_000_000_000 + ru.ru_stime.tv_usec as u64 * 1000;
+                WaitStatus::Changed(p, status, stime)
+            }
+        }
+    }
+
+    /// Reads tracee memory into `buf`; returns the bytes read (0 on fault).
+    pub fn read_mem(&self, pid: Pid, addr: u64, buf: &mut [u8]) -> usize {
+        if buf.is_empty() {
+            return 0;
+        }
+        let local = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        let remote = libc::iovec {
+            iov_base: addr as *mut libc::c_void,
+            iov_len: buf.len(),
+        };
+        // SAFETY: `local` describes `buf`, which is valid for writes of its length; the remote iovec is only
+        // interpreted by the kernel in the tracee's address space.
+        let n = unsafe { libc::process_vm_readv(pid, &local, 1, &remote, 1, 0) };
+        if n > 0 {
+            return n as usize;
+        }
+        // Fall back to word-at-a-time reads (e.g. if process_vm_readv is not permitted).
+        let mut got = 0;
+        while got < buf.len() {
+            let at = addr + got as u64;
+            let aligned = at & !7;
+            // SAFETY: PTRACE_PEEKDATA takes the address as an integer and returns the word; errno tells
+            // errors apart from a word equal to -1.
+            let word = unsafe {
+                *libc::__errno_location() = 0;
+                libc::ptrace(
+                    libc::PTRACE_PEEKDATA,
+                    pid,
+                    aligned as *mut libc::c_void,
+                    std::ptr::null_mut::<libc::c_void>(),
+                )
+            };
+            // SAFETY: reading the thread-local errno is always valid.
+            if word == -1 && unsafe { *libc::__errno_location() } != 0 {
+                break;
+            }
+            let bytes = word.to_ne_bytes();
+            let skip = (at - aligned) as usize;
+            let n = (8 - skip).min(buf.len() - got);
+            buf[got..got + n].copy_from_slice(&bytes[skip..skip + n]);
+            got += n;
+        }
+        got
+    }
+
+    /// A [`ReadMem`] for one tracee, for [`crate::decode::fetch`].
+    pub fn memory(&self, pid: Pid) -> TraceeMem<'_> {
+        TraceeMem { cap: self, pid }
+    }
+}
+
+/// Tracee memory seen through the capability.
+pub struct TraceeMem<'a> {
+    cap: &'a PtraceCap,
+    pid: Pid,
+}
+
+impl ReadMem for TraceeMem<'_> {
+    fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+        self.cap.read_mem(self.pid, addr, buf)
+    }
+}
+
+/// Sends `sig` to thread `tid` (used to stop non-seized tracees before detaching).
+pub fn tgkill(tgid: Pid, tid: Pid, sig: i32) -> io::Result<()> {
+    // SAFETY: tgkill takes plain integers.
+    check(unsafe { libc::syscall(libc::SYS_tgkill, tgid, tid, sig) }).map(drop)
+}
+
+/// The thread-group id of `tid`, from `/proc/TID/status`.
+pub fn tgid_of(tid: Pid) -> Option<Pid> {
+    let s = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
+    s.lines()
+        .find_map(|l| l.strip_prefix("Tgid:"))
+        .and_then(|v| v.trim().parse().ok())
+}

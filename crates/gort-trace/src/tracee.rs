@@ -1,0 +1,50 @@
+//! Per-tracee state, on both sides of the channel.
+//!
+//! Design: the tracer keeps a [`TracerSide`] per thread id — whether it is inside a syscall (ptrace
+//! reports entry and exit stops identically, so the tracer toggles), which syscall, and where it is in the
+//! attach/detach protocol. The formatter keeps a [`FormatterSide`] per thread id — the pending syscall
+//! whose entry has been printed, when it entered (for `-T` and `-c`), and whether its line was cut short
+//! with `<unfinished ...>` so the exit must print `<... name resumed>`. The two never share memory.
+
+use crate::event::Stamp;
+
+/// What the tracer knows about one tracee.
+#[derive(Clone, Debug, Default)]
+pub struct TracerSide {
+    /// Between a syscall-entry stop and its exit stop.
+    pub in_syscall: bool,
+    /// The syscall being executed (valid while `in_syscall`).
+    pub nr: u64,
+    /// Its arguments.
+    pub args: [u64; 6],
+    /// Whether the syscall is being reported (passes the `-e trace=` filter).
+    pub reported: bool,
+    /// Attached with `PTRACE_SEIZE` (so `PTRACE_INTERRUPT` works) rather than `TRACEME`/auto-attach.
+    pub seized: bool,
+    /// The first stop of a new tracee has not been seen yet; it must be swallowed.
+    pub awaiting_first_stop: bool,
+    /// A detach has been requested and we are waiting for a stop to detach at.
+    pub detaching: bool,
+    /// We sent a `SIGSTOP` to stop it for detaching.
+    pub sent_sigstop: bool,
+}
+
+/// A syscall whose entry has been seen by the formatter.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    /// Syscall number.
+    pub nr: u64,
+    /// Arguments.
+    pub args: [u64; 6],
+    /// Entry time.
+    pub entered: Stamp,
+    /// The entry text has been printed and the line was closed with `<unfinished ...>`.
+    pub unfinished: bool,
+}
+
+/// What the formatter knows about one tracee.
+#[derive(Clone, Debug, Default)]
+pub struct FormatterSide {
+    /// The syscall in progress, if any.
+    pub pending: Option<Pending>,
+}
