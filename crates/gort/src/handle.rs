@@ -146,7 +146,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let body = Box::new(move |cancelled: bool| {
+    let body = Box::new(move |me: &G, cancelled: bool| {
         let r: std::thread::Result<T> = if cancelled {
             drop(f);
             Err(cancelled_payload())
@@ -159,9 +159,8 @@ where
                 }
             })
         };
-        let me = current::current_g_ptr();
-        // SAFETY: the body runs as the goroutine itself, which is alive while it runs.
-        let me = unsafe { &*me };
+        // `me` is the goroutine itself: the body runs on it, or, for a goroutine discarded unstarted
+        // at the end of `run`, on the thread that discards it.
         me.complete(Box::new(r));
     });
     let g = rt.spawn_g(body, parent, at);

@@ -38,7 +38,7 @@ pub(crate) enum Suspend {
 }
 
 /// A goroutine's body, as the scheduler sees it.
-pub(crate) type Body = Box<dyn FnOnce(bool) + Send>;
+pub(crate) type Body = Box<dyn FnOnce(&G, bool) + Send>;
 
 pub(crate) type GYielder = Yielder<(), Suspend>;
 pub(crate) type GCoroutine = Coroutine<(), Suspend, (), GoroutineStack>;

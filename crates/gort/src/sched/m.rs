@@ -602,7 +602,7 @@ impl MLocal {
             let g = unsafe { &*g };
             g.set_yielder(yielder);
             // The body catches every panic (its JoinHandle reports it), so nothing unwinds out of here.
-            start(g.is_cancelled());
+            start(g, g.is_cancelled());
             // Goroutine-local values are dropped here, on the goroutine, not wherever the last
             // `Arc<G>` happens to go.
             // SAFETY: we are the goroutine itself.

@@ -339,7 +339,7 @@ impl Runtime {
         // SAFETY: the runtime has stopped and `g` is on no queue: no M runs or will run it.
         let exec = unsafe { g.exec() };
         if let Some(start) = exec.start.take() {
-            start(true);
+            start(&g, true);
             self.registry().remove(&g);
             self.live.fetch_sub(1, Ordering::SeqCst);
         }

@@ -11,6 +11,7 @@
 use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::{Arc, Mutex, Once};
 
+use super::g::G;
 use super::m::{MLocal, MShared};
 use super::p::PState;
 use super::{sysmon, template, Runtime, PHASE_STOPPING};
@@ -32,7 +33,7 @@ where
 
     let result: Arc<Mutex<Option<std::thread::Result<T>>>> = Arc::new(Mutex::new(None));
     let slot = result.clone();
-    let body: Box<dyn FnOnce(bool) + Send + 'a> = Box::new(move |_cancelled: bool| {
+    let body: Box<dyn FnOnce(&G, bool) + Send + 'a> = Box::new(move |_g: &G, _cancelled: bool| {
         // Goroutine 1 starts before anything can cancel it.
         let r = panic::catch_unwind(AssertUnwindSafe(f)).map_err(|e| {
             if e.is::<super::g::Cancelled>() {
@@ -48,7 +49,7 @@ where
     // goroutine 1 has exited (it is never left behind in a syscall: its exit is what starts the
     // shutdown, or, on deadlock, it is parked and gets cancelled like the rest). So every use of the
     // borrowed data ends before 'a does.
-    let body: Box<dyn FnOnce(bool) + Send + 'static> = unsafe { std::mem::transmute(body) };
+    let body: Box<dyn FnOnce(&G, bool) + Send + 'static> = unsafe { std::mem::transmute(body) };
 
     let main_shared = MShared::new(rt.next_mid());
     {
