@@ -18,6 +18,9 @@ use super::{sysmon, template, Runtime, PHASE_STOPPING};
 use crate::builder::Config;
 use crate::handle::cancelled_payload;
 
+/// Goroutine 1's body, borrowing from `run`'s caller for `'a`.
+type MainBody<'a> = Box<dyn FnOnce(&G, bool) + Send + 'a>;
+
 pub(crate) fn run_main<'a, F, T>(config: Config, f: F, at: &'static Location<'static>) -> T
 where
     F: FnOnce() -> T + Send + 'a,
@@ -33,7 +36,7 @@ where
 
     let result: Arc<Mutex<Option<std::thread::Result<T>>>> = Arc::new(Mutex::new(None));
     let slot = result.clone();
-    let body: Box<dyn FnOnce(&G, bool) + Send + 'a> = Box::new(move |_g: &G, _cancelled: bool| {
+    let body: MainBody<'a> = Box::new(move |_g: &G, _cancelled: bool| {
         // Goroutine 1 starts before anything can cancel it.
         let r = panic::catch_unwind(AssertUnwindSafe(f)).map_err(|e| {
             if e.is::<super::g::Cancelled>() {
@@ -49,7 +52,7 @@ where
     // goroutine 1 has exited (it is never left behind in a syscall: its exit is what starts the
     // shutdown, or, on deadlock, it is parked and gets cancelled like the rest). So every use of the
     // borrowed data ends before 'a does.
-    let body: Box<dyn FnOnce(&G, bool) + Send + 'static> = unsafe { std::mem::transmute(body) };
+    let body: MainBody<'static> = unsafe { std::mem::transmute(body) };
 
     let main_shared = MShared::new(rt.next_mid());
     {
