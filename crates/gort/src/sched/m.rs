@@ -496,6 +496,11 @@ impl MLocal {
                 let stay = g.wired_m().is_some();
                 if !stay {
                     if let Some(pi) = self.p.get() {
+                        if rt.ps[pi].len() == 0 && rt.global_len() == 0 {
+                            // Nothing waits anywhere for this P: going to the global tail would
+                            // only bring us straight back.
+                            return Some(g);
+                        }
                         if rt.ps[pi].len() == 0 {
                             // Nothing local to run: to the global tail and take its head in one
                             // critical section (the common case of goroutines taking turns).

@@ -73,6 +73,9 @@ use timers::TimerQueue;
 use crate::builder::Config;
 use crate::stack::StackPool;
 
+/// Shards of the goroutine registry.
+const REGISTRY_SHARDS: usize = 16;
+
 /// Runtime lifecycle (`Runtime::phase`).
 pub(crate) const PHASE_RUNNING: u8 = 0;
 /// Main returned (or deadlock): goroutines are being cancelled.
@@ -118,7 +121,9 @@ pub(crate) struct Runtime {
     pub(crate) nmspinning: AtomicUsize,
     pub(crate) stacks: StackPool,
     pub(crate) timers: Arc<TimerQueue>,
-    registry: Mutex<registry::Registry>,
+    /// Live goroutines, sharded by id so that Ms spawning and exiting goroutines at once rarely
+    /// contend for the same lock.
+    registry: Box<[Mutex<registry::Registry>]>,
     next_gid: AtomicU64,
     next_mid: AtomicU64,
     /// Live goroutines (num_goroutine).
@@ -157,7 +162,9 @@ impl Runtime {
             nmspinning: AtomicUsize::new(0),
             stacks: StackPool::new(config.stack_size),
             timers: TimerQueue::new(),
-            registry: Mutex::new(registry::Registry::default()),
+            registry: (0..REGISTRY_SHARDS)
+                .map(|_| Mutex::new(registry::Registry::default()))
+                .collect(),
             next_gid: AtomicU64::new(1),
             next_mid: AtomicU64::new(1),
             live: AtomicUsize::new(0),
@@ -176,8 +183,19 @@ impl Runtime {
         self.sched.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn registry(&self) -> MutexGuard<'_, registry::Registry> {
-        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    fn registry(&self, id: u64) -> MutexGuard<'_, registry::Registry> {
+        self.registry[id as usize % REGISTRY_SHARDS]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every live goroutine.
+    fn all_gs(&self) -> Vec<Arc<G>> {
+        let mut all = Vec::new();
+        for shard in self.registry.iter() {
+            all.extend(shard.lock().unwrap_or_else(|e| e.into_inner()).all());
+        }
+        all
     }
 
     pub(crate) fn nanos_since_start(&self) -> u64 {
@@ -223,7 +241,7 @@ impl Runtime {
         let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
         let g = Arc::new(G::new(id, self.clone(), start, parent, at));
         self.live.fetch_add(1, Ordering::SeqCst);
-        self.registry().insert(g.clone(), &g.registry_slot);
+        self.registry(id).insert(g.clone(), &g.registry_slot);
         if self.phase() != PHASE_RUNNING {
             // Spawned while the runtime ends: it is cancelled before it starts (its body is dropped
             // and its JoinHandle reports the cancellation).
@@ -235,7 +253,7 @@ impl Runtime {
     /// A G is gone: forget it, and stop the runtime if it was the last one that matters.
     pub(crate) fn g_exited(&self, g: &G) {
         g.set_status(Status::Dead);
-        self.registry().remove(g);
+        self.registry(g.id).remove(g);
         self.live.fetch_sub(1, Ordering::SeqCst);
         if g.id == 1 {
             self.begin_shutdown(None);
@@ -303,7 +321,7 @@ impl Runtime {
         {
             return;
         }
-        let gs: Vec<Arc<G>> = self.registry().all();
+        let gs: Vec<Arc<G>> = self.all_gs();
         for g in gs {
             if g.id == 1 && !is_deadlock {
                 continue;
@@ -340,7 +358,7 @@ impl Runtime {
         let exec = unsafe { g.exec() };
         if let Some(start) = exec.start.take() {
             start(&g, true);
-            self.registry().remove(&g);
+            self.registry(g.id).remove(&g);
             self.live.fetch_sub(1, Ordering::SeqCst);
         }
     }
@@ -679,7 +697,7 @@ impl Runtime {
     // ---- dump ---------------------------------------------------------------------------------
 
     pub(crate) fn dump(&self) -> String {
-        let mut gs: Vec<Arc<G>> = self.registry().all();
+        let mut gs: Vec<Arc<G>> = self.all_gs();
         gs.sort_by_key(|g| g.id);
         let now = self.nanos_since_start();
         let current = current::goroutine_id();

@@ -9,7 +9,8 @@
 //! * **hot** (at most `hot_max`, by default as many as fit in [`HOT_BYTES`]): kept as is, memory
 //!   and all. A goroutine that exits and one that starts soon after trade the stack with no system
 //!   call and no page fault. This bounds the memory the pool holds on to at `HOT_BYTES` (stacks
-//!   are charged at their full size even if only partly touched).
+//!   are charged at their full size even if only partly touched, so the real figure is far lower:
+//!   a goroutine typically touches one or two pages of its stack).
 //! * **cold** (at most `cold_max`, by default [`COLD_MAX`]): the stack's memory is handed back with
 //!   `MADV_DONTNEED` (guard markers survive it), the mapping is kept for reuse. A cold stack costs
 //!   only address space and its page-table remains.
@@ -22,8 +23,11 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{round_to_pages, GoroutineStack};
 
-/// Memory budget of the hot tier (stacks kept with their memory).
-pub(crate) const HOT_BYTES: usize = 4 << 20;
+/// Memory budget of the hot tier (stacks kept with their memory), counting whole stacks. At the
+/// default 256 KiB stacks that is 256 stacks: with fewer (16, from a 4 MiB budget), a spawn-heavy
+/// program at max_procs 2 (skynet) sent most exiting stacks to the cold tier, and the TLB-shootdown
+/// interrupts of their `MADV_DONTNEED` took a third of its time.
+pub(crate) const HOT_BYTES: usize = 64 << 20;
 /// Most hot stacks, whatever their size.
 const HOT_MAX: usize = 256;
 /// Most cold stacks (memory returned, mapping kept).
