@@ -215,7 +215,7 @@ mod tests {
         assert_eq!(pool.cached(), (0, 0));
         drop(again);
         let default = StackPool::new(64 << 10);
-        assert_eq!(default.hot_max, HOT_BYTES / (64 << 10));
+        assert_eq!(default.hot_max, (HOT_BYTES / (64 << 10)).min(HOT_MAX));
         assert_eq!(default.cold_max, COLD_MAX);
     }
 
