@@ -208,6 +208,7 @@ impl MLocal {
                 continue;
             };
             let p = &rt.ps[pi];
+            rt.timers.fire_due_from_m(rt.timer_clock());
             // 1.3: every 61st schedule, the global queue first, so it never starves.
             let fresh = if p.schedtick.load(Ordering::Relaxed) % 61 == 0 {
                 rt.take_global(p, 1).map(|g| (g, false))

@@ -202,6 +202,12 @@ impl Runtime {
         self.start.elapsed().as_nanos() as u64
     }
 
+    /// A clock for Ms to check timers against: sysmon's coarse reading, in the timer queue's epoch.
+    pub(crate) fn timer_clock(&self) -> u64 {
+        // The queue's epoch is taken just after `start`, so runtime time is never behind it.
+        self.coarse_nanos()
+    }
+
     /// `nanos_since_start` as of sysmon's last tick (at most 5 ms old): cheap enough for every park,
     /// where it only dates waits for the dump's "N minutes".
     pub(crate) fn coarse_nanos(&self) -> u64 {

@@ -17,7 +17,7 @@
 //! in a loop, per-timer locking would make the single timer thread the bottleneck.
 
 use std::collections::BinaryHeap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -82,6 +82,10 @@ pub(crate) struct TimerQueue {
     /// reads this after the scheduler lock, and a timer is counted before its owner parks.
     armed: AtomicUsize,
     epoch: Instant,
+    /// The earliest deadline in the heap (nanoseconds since `epoch`; `u64::MAX` if empty), so that Ms
+    /// can see without the lock whether a timer is due. Written under the heap lock; Relaxed reads are
+    /// hints (the lock re-checks).
+    earliest: AtomicU64,
 }
 
 /// The handle of an armed callback timer: cancels it.
@@ -115,6 +119,7 @@ impl TimerQueue {
             changed: Condvar::new(),
             armed: AtomicUsize::new(0),
             epoch: Instant::now(),
+            earliest: AtomicU64::new(u64::MAX),
         })
     }
 
@@ -201,6 +206,9 @@ impl TimerQueue {
             key,
             action: action(seq),
         });
+        if earlier {
+            self.earliest.store(at, Ordering::Relaxed);
+        }
         drop(heap);
         if earlier {
             self.changed.notify_all();
@@ -218,12 +226,8 @@ impl TimerQueue {
             }
             let now = Instant::now();
             let now_ns = self.nanos(now);
-            while let Some(e) = heap.entries.peek() {
-                if (e.key >> 64) as u64 > now_ns {
-                    break;
-                }
-                due.push(heap.entries.pop().expect("peeked"));
-            }
+            Self::pop_due(&mut heap, now_ns, &mut due);
+            self.publish_earliest(&heap);
             if due.is_empty() {
                 let next = heap
                     .entries
@@ -240,6 +244,44 @@ impl TimerQueue {
                 return true;
             }
             drop(heap);
+            self.fire(&mut due);
+        }
+    }
+
+    fn pop_due(heap: &mut Heap, now_ns: u64, due: &mut Vec<Entry>) {
+        while let Some(e) = heap.entries.peek() {
+            if (e.key >> 64) as u64 > now_ns {
+                break;
+            }
+            due.push(heap.entries.pop().expect("peeked"));
+        }
+    }
+
+    fn publish_earliest(&self, heap: &Heap) {
+        let at = heap
+            .entries
+            .peek()
+            .map_or(u64::MAX, |e| (e.key >> 64) as u64);
+        self.earliest.store(at, Ordering::Relaxed);
+    }
+
+    /// Called by Ms as they look for work (Go's Ps run their own timers): fires what is due, if
+    /// anything is and nobody else is at it. `now_hint` is a cheap, slightly old clock reading.
+    pub(crate) fn fire_due_from_m(&self, now_hint: u64) {
+        if self.earliest.load(Ordering::Relaxed) > now_hint {
+            return;
+        }
+        let Ok(mut heap) = self.heap.try_lock() else {
+            return;
+        };
+        if heap.shutdown {
+            return;
+        }
+        let mut due = Vec::new();
+        Self::pop_due(&mut heap, self.nanos(Instant::now()), &mut due);
+        self.publish_earliest(&heap);
+        drop(heap);
+        if !due.is_empty() {
             self.fire(&mut due);
         }
     }
