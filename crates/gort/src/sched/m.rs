@@ -9,7 +9,7 @@
 //! for the G to be readied), requeue it (yield), or find it a P (back from a syscall). The park token is
 //! settled here, on the M, after the G's registers are saved: only then may another thread resume it.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
@@ -20,7 +20,7 @@ use super::g::{Status, Suspend, G, IDLE, NOTIFIED, PARKED};
 use super::p::{pack, PState, LOCAL_CAP};
 use super::wake::WakeSignal;
 use super::{Runtime, Sched, PHASE_STOPPING};
-use crate::stack;
+use crate::stack::{self, GoroutineStack};
 
 /// No P in the hand-off slot.
 const NO_P: usize = usize::MAX;
@@ -86,6 +86,20 @@ pub(crate) struct MLocal {
     rng: Cell<u32>,
     /// This M is the thread that called `run`.
     is_main: Cell<bool>,
+    /// Stacks of goroutines that exited here, for the next ones to start here: no lock, and no
+    /// contention with other Ms on the runtime's pool (Go keeps such a cache per P).
+    stack_cache: RefCell<Vec<GoroutineStack>>,
+}
+
+/// Most stacks an M keeps for itself.
+const M_STACK_CACHE: usize = 16;
+
+impl Drop for MLocal {
+    fn drop(&mut self) {
+        for s in self.stack_cache.get_mut().drain(..) {
+            self.rt.stacks.put(s);
+        }
+    }
 }
 
 impl MLocal {
@@ -100,6 +114,7 @@ impl MLocal {
             exit_thread: Cell::new(false),
             rng: Cell::new(seed),
             is_main: Cell::new(false),
+            stack_cache: RefCell::new(Vec::with_capacity(M_STACK_CACHE)),
         }
     }
 
@@ -585,13 +600,16 @@ impl MLocal {
     }
 
     fn new_coroutine(&self, g: &Arc<G>) -> super::g::GCoroutine {
-        let stack = self.rt.stacks.get().unwrap_or_else(|e| {
-            super::fatal(
-                &self.rt,
-                &format!("runtime: cannot allocate a goroutine stack: {e}"),
-                "out of memory",
-            )
-        });
+        let cached = self.stack_cache.borrow_mut().pop();
+        let stack = cached
+            .map_or_else(|| self.rt.stacks.get(), Ok)
+            .unwrap_or_else(|e| {
+                super::fatal(
+                    &self.rt,
+                    &format!("runtime: cannot allocate a goroutine stack: {e}"),
+                    "out of memory",
+                )
+            });
         let (lo, hi) = stack.guard_range();
         let size = stack.size();
         // SAFETY: we own the G's execution state (see `execute`).
@@ -616,12 +634,22 @@ impl MLocal {
         })
     }
 
+    fn put_stack(&self, s: GoroutineStack) {
+        let mut cache = self.stack_cache.borrow_mut();
+        if cache.len() < M_STACK_CACHE {
+            cache.push(s);
+        } else {
+            drop(cache);
+            self.rt.stacks.put(s);
+        }
+    }
+
     fn g_exit(&self, g: Arc<G>) {
         let rt = &self.rt;
         // SAFETY: as in `execute`; the coroutine has returned, so nothing runs on its stack.
         let exec = unsafe { g.exec() };
         if let Some(c) = exec.coroutine.take() {
-            rt.stacks.put(c.into_stack());
+            self.put_stack(c.into_stack());
         }
         let wired = g.is_wired();
         g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
