@@ -3,40 +3,9 @@
 //!
 //! Run: `cargo bench -p gort --bench core` (compare with Go through `bench/compare.sh`).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use gort::__park::{current, park, Unparker};
-
-/// A one-way signal between two goroutines: a flag and the waiter's unparker.
-struct Signal {
-    flag: AtomicBool,
-    waiter: Mutex<Option<Unparker>>,
-}
-
-impl Signal {
-    fn new() -> Arc<Signal> {
-        Arc::new(Signal {
-            flag: AtomicBool::new(false),
-            waiter: Mutex::new(None),
-        })
-    }
-    fn register(&self) {
-        *self.waiter.lock().unwrap() = Some(current());
-    }
-    fn notify(&self) {
-        self.flag.store(true, Ordering::Release);
-        if let Some(w) = self.waiter.lock().unwrap().as_ref() {
-            w.unpark();
-        }
-    }
-    fn wait(&self) {
-        while !self.flag.swap(false, Ordering::Acquire) {
-            park();
-        }
-    }
-}
+use gort::__park::Signal;
 
 /// Round trips between two goroutines parked/unparked in turn; `wire` = how many sides are wired.
 fn pingpong(procs: usize, n: u64, wire: usize) -> f64 {

@@ -215,4 +215,42 @@ pub mod __park {
     pub fn park() {
         crate::park::park(crate::WaitReason::Semacquire)
     }
+
+    /// A one-way wake-up between two goroutines on park/unpark alone (no channel): a flag and the
+    /// waiter's unparker. The benchmarks and tests use it to measure and exercise bare parking.
+    pub struct Signal {
+        flag: std::sync::atomic::AtomicBool,
+        waiter: std::sync::Mutex<Option<Unparker>>,
+    }
+
+    impl Signal {
+        /// A signal with no waiter yet.
+        pub fn new() -> std::sync::Arc<Signal> {
+            std::sync::Arc::new(Signal {
+                flag: std::sync::atomic::AtomicBool::new(false),
+                waiter: std::sync::Mutex::new(None),
+            })
+        }
+
+        /// Makes the calling goroutine (or thread) the one that waits on this signal.
+        pub fn register(&self) {
+            *self.waiter.lock().unwrap() = Some(current());
+        }
+
+        /// Raises the flag and wakes the waiter.
+        pub fn notify(&self) {
+            // Release: what we wrote before notifying is visible to the waiter after its Acquire.
+            self.flag.store(true, std::sync::atomic::Ordering::Release);
+            if let Some(w) = self.waiter.lock().unwrap().as_ref() {
+                w.unpark();
+            }
+        }
+
+        /// Parks until the flag is raised, then lowers it.
+        pub fn wait(&self) {
+            while !self.flag.swap(false, std::sync::atomic::Ordering::Acquire) {
+                park();
+            }
+        }
+    }
 }

@@ -5,9 +5,9 @@
 //! goroutine resumes on another thread, which shows that wiring is what makes it work.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use gort::__park::{current, park, Unparker};
+use gort::__park::Signal;
 
 /// A value the tracer reads back from the tracee's memory (fork copies it to the same address).
 static MAGIC: u64 = 0x6f72_7467_5f67_6f72;
@@ -70,36 +70,6 @@ fn ptrace_requests(pid: libc::pid_t) -> Result<(), i32> {
         return Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0));
     }
     Ok(())
-}
-
-/// A one-way wake-up between two goroutines, on gort's park/unpark (no channels).
-struct Signal {
-    flag: AtomicBool,
-    waiter: Mutex<Option<Unparker>>,
-}
-
-impl Signal {
-    fn new() -> Arc<Signal> {
-        Arc::new(Signal {
-            flag: AtomicBool::new(false),
-            waiter: Mutex::new(None),
-        })
-    }
-    /// The calling goroutine is the one that waits on this signal.
-    fn register(&self) {
-        *self.waiter.lock().unwrap() = Some(current());
-    }
-    fn notify(&self) {
-        self.flag.store(true, Ordering::Release);
-        if let Some(w) = self.waiter.lock().unwrap().as_ref() {
-            w.unpark();
-        }
-    }
-    fn wait(&self) {
-        while !self.flag.swap(false, Ordering::Acquire) {
-            park();
-        }
-    }
 }
 
 struct Outcome {
