@@ -154,7 +154,7 @@ pub fn goroutine_id() -> u64 {
 /// });
 /// ```
 pub fn num_goroutine() -> usize {
-    sched::current::with_m(|m| m.rt().live.load(std::sync::atomic::Ordering::SeqCst)).unwrap_or(0)
+    sched::current::with_m(|m| m.rt().live()).unwrap_or(0)
 }
 
 /// Runs `f`, a blocking call (a system call, a blocking C function), without holding a P: while it

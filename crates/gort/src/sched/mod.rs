@@ -65,6 +65,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
+use crossbeam_utils::CachePadded;
+
 use g::{Status, G};
 use m::MShared;
 use p::{pack, PState, P};
@@ -127,7 +129,11 @@ pub(crate) struct Runtime {
     next_gid: AtomicU64,
     next_mid: AtomicU64,
     /// Live goroutines (num_goroutine).
-    pub(crate) live: AtomicUsize,
+    /// Goroutines created and goroutines gone: `live()` is their difference. Two counters on two cache
+    /// lines, so that a spawning M and an M whose goroutines exit do not bounce one line between them
+    /// on every spawn and exit.
+    spawned: CachePadded<AtomicUsize>,
+    exited: CachePadded<AtomicUsize>,
     /// Goroutines inside `gort::syscall`.
     pub(crate) in_syscall: AtomicUsize,
     /// PHASE_*; SeqCst: read by every M loop and by `spawn`.
@@ -167,7 +173,8 @@ impl Runtime {
                 .collect(),
             next_gid: AtomicU64::new(1),
             next_mid: AtomicU64::new(1),
-            live: AtomicUsize::new(0),
+            spawned: CachePadded::new(AtomicUsize::new(0)),
+            exited: CachePadded::new(AtomicUsize::new(0)),
             in_syscall: AtomicUsize::new(0),
             phase: AtomicU8::new(PHASE_RUNNING),
             outcome: Mutex::new(Outcome::default()),
@@ -196,6 +203,15 @@ impl Runtime {
             all.extend(shard.lock().unwrap_or_else(|e| e.into_inner()).all());
         }
         all
+    }
+
+    /// Goroutines alive. `exited` is read first: a goroutine spawned and gone between the two reads
+    /// then counts as alive, never the other way round, so the count errs high, which is the safe
+    /// side for the stop and deadlock checks (and it never underflows).
+    pub(crate) fn live(&self) -> usize {
+        let exited = self.exited.load(Ordering::SeqCst);
+        let spawned = self.spawned.load(Ordering::SeqCst);
+        spawned - exited
     }
 
     pub(crate) fn nanos_since_start(&self) -> u64 {
@@ -246,7 +262,7 @@ impl Runtime {
     ) -> Arc<G> {
         let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
         let g = Arc::new(G::new(id, self.clone(), start, parent, at));
-        self.live.fetch_add(1, Ordering::SeqCst);
+        self.spawned.fetch_add(1, Ordering::SeqCst);
         self.registry(id).insert(g.clone(), &g.registry_slot);
         if self.phase() != PHASE_RUNNING {
             // Spawned while the runtime ends: it is cancelled before it starts (its body is dropped
@@ -260,7 +276,7 @@ impl Runtime {
     pub(crate) fn g_exited(&self, g: &G) {
         g.set_status(Status::Dead);
         self.registry(g.id).remove(g);
-        self.live.fetch_sub(1, Ordering::SeqCst);
+        self.exited.fetch_add(1, Ordering::SeqCst);
         if g.id == 1 {
             self.begin_shutdown(None);
         }
@@ -272,7 +288,7 @@ impl Runtime {
         if self.phase() != PHASE_DRAINING {
             return;
         }
-        let live = self.live.load(Ordering::SeqCst);
+        let live = self.live();
         let sys = self.in_syscall.load(Ordering::SeqCst);
         if live <= sys
             && self
@@ -365,7 +381,7 @@ impl Runtime {
         if let Some(start) = exec.start.take() {
             start(&g, true);
             self.registry(g.id).remove(&g);
-            self.live.fetch_sub(1, Ordering::SeqCst);
+            self.exited.fetch_add(1, Ordering::SeqCst);
         }
     }
 
@@ -688,7 +704,7 @@ impl Runtime {
             || self.in_syscall.load(Ordering::SeqCst) > 0
             || self.timers.armed() > 0
             || park::external_parked() > 0
-            || self.live.load(Ordering::SeqCst) == 0
+            || self.live() == 0
             || !s.global.is_empty()
             || self.ps.iter().any(|p| p.len() > 0)
         {
