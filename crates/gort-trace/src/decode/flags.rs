@@ -138,6 +138,43 @@ pub const AT_FLAGS: FlagTable = &[
     (0x1000, "AT_EMPTY_PATH"),
 ];
 
+/// `statx` mask bits (`STATX_BASIC_STATS` is all of the first eleven).
+pub const STATX_MASK: FlagTable = &[
+    (0x7ff, "STATX_BASIC_STATS"),
+    (0x1, "STATX_TYPE"),
+    (0x2, "STATX_MODE"),
+    (0x4, "STATX_NLINK"),
+    (0x8, "STATX_UID"),
+    (0x10, "STATX_GID"),
+    (0x20, "STATX_ATIME"),
+    (0x40, "STATX_MTIME"),
+    (0x80, "STATX_CTIME"),
+    (0x100, "STATX_INO"),
+    (0x200, "STATX_SIZE"),
+    (0x400, "STATX_BLOCKS"),
+    (0x800, "STATX_BTIME"),
+    (0x1000, "STATX_MNT_ID"),
+    (0x2000, "STATX_DIOALIGN"),
+    (0x4000, "STATX_MNT_ID_UNIQUE"),
+];
+
+/// `statx` flags: the sync type (bits 0x6000, `AT_STATX_SYNC_AS_STAT` when clear, as strace
+/// prints it) and then the `*at` flags.
+pub fn statx_flags_into(out: &mut String, value: u64) {
+    let value = value & 0xffff_ffff;
+    out.push_str(match value & 0x6000 {
+        0x2000 => "AT_STATX_FORCE_SYNC",
+        0x4000 => "AT_STATX_DONT_SYNC",
+        0x6000 => "AT_STATX_SYNC_TYPE",
+        _ => "AT_STATX_SYNC_AS_STAT",
+    });
+    let rest = value & !0x6000;
+    if rest != 0 {
+        out.push('|');
+        flags_into(out, rest, AT_FLAGS, "0");
+    }
+}
+
 /// Writes `value` as `A|B|0x..` using `table`; writes `zero` when nothing is set.
 pub fn flags_into(out: &mut String, value: u64, table: FlagTable, zero: &str) {
     if value == 0 {
@@ -301,6 +338,23 @@ pub fn strerror(err: i32) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn statx_flags_and_mask_read_as_strace_prints_them() {
+        let mut out = String::new();
+        statx_flags_into(&mut out, 0x800);
+        assert_eq!(out, "AT_STATX_SYNC_AS_STAT|AT_NO_AUTOMOUNT");
+        out.clear();
+        statx_flags_into(&mut out, 0x4000 | 0x100);
+        assert_eq!(out, "AT_STATX_DONT_SYNC|AT_SYMLINK_NOFOLLOW");
+        out.clear();
+        flags_into(&mut out, 0x2, STATX_MASK, "0");
+        assert_eq!(out, "STATX_MODE");
+        out.clear();
+        flags_into(&mut out, 0x7ff | 0x1000, STATX_MASK, "0");
+        assert_eq!(out, "STATX_BASIC_STATS|STATX_MNT_ID");
+    }
+
     use super::*;
 
     #[test]

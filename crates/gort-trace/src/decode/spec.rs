@@ -59,6 +59,10 @@ pub enum Arg {
     AccessMode,
     /// `*at` flags.
     AtFlags,
+    /// `statx` flags (sync type, then `*at` flags).
+    StatxFlags,
+    /// `statx` mask.
+    StatxMask,
     /// A signal number.
     Sig,
     /// `argv`.
@@ -206,7 +210,7 @@ pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
         Sysno::newfstatat => d(&[DirFd, Path, StatOut, AtFlags]),
         Sysno::statfs => d(&[Path, PtrOut]),
         Sysno::fstatfs => d(&[Fd, PtrOut]),
-        Sysno::statx => d(&[DirFd, Path, AtFlags, Hex, PtrOut]),
+        Sysno::statx => d(&[DirFd, Path, StatxFlags, StatxMask, PtrOut]),
         Sysno::lseek => d(&[Fd, Long, Whence]),
         Sysno::mmap => Spec::Args(&[Ptr, ULong, Prot, MmapFlags, Fd, Off], Ret::Hex),
         Sysno::mprotect => d(&[Ptr, ULong, Prot]),
@@ -523,6 +527,8 @@ impl Arg {
             }
             AccessMode => flags_into(out, v, flags::ACCESS_FLAGS, "F_OK"),
             AtFlags => flags_into(out, v & 0xffff_ffff, flags::AT_FLAGS, "0"),
+            StatxFlags => flags::statx_flags_into(out, v),
+            StatxMask => flags_into(out, v & 0xffff_ffff, flags::STATX_MASK, "0"),
             Sig => out.push_str(&flags::signal_name(v as i32)),
             StatOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed && b.len() >= structs::STAT_SIZE => {
