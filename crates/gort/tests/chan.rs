@@ -392,44 +392,9 @@ fn ping_pong_over_unbuffered_channels() {
 #[test]
 fn go_multi_consumer_every_value_arrives_once() {
     // Go's TestMultiConsumer.
-    const NWORK: usize = 23;
-    let niter: usize = if cfg!(debug_assertions) {
+    common::go_ports::multi_consumer(if cfg!(debug_assertions) {
         5_000
     } else {
         50_000
-    };
-    let pn = [2u64, 3, 7, 11, 13, 17, 19, 23, 27, 31];
-    let q: Chan<u64> = Chan::new(NWORK * 3);
-    let r: Chan<u64> = Chan::new(NWORK * 3);
-    let wg = Arc::new(gort::sync::WaitGroup::new());
-    for w in 0..NWORK {
-        wg.add(1);
-        let (q, r, wg) = (q.clone(), r.clone(), wg.clone());
-        go(move || {
-            for v in &q {
-                if pn[w % pn.len()] == v {
-                    std::thread::yield_now();
-                }
-                r.send(v).unwrap();
-            }
-            wg.done();
-        });
-    }
-    let expect: u64 = (0..niter).map(|i| pn[i % pn.len()]).sum();
-    let (q1, r1) = (q.clone(), r.clone());
-    go(move || {
-        for i in 0..niter {
-            q1.send(pn[i % pn.len()]).unwrap();
-        }
-        q1.close();
-        wg.wait();
-        r1.close();
     });
-    drop(q);
-    let (mut n, mut s) = (0, 0);
-    for v in &r {
-        n += 1;
-        s += v;
-    }
-    assert_eq!((n, s), (niter, expect));
 }

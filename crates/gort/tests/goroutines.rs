@@ -2,6 +2,8 @@
 //! the goroutine, not the thread; the deadlock detector sees through them; cancellation at the end of
 //! `run` leaves no waiter behind.
 
+mod common;
+
 use gort::sync::{Mutex, WaitGroup};
 use gort::{select, spawn, Builder, Chan};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -171,94 +173,12 @@ fn goroutine_never_receives_its_own_send_in_select() {
 
 #[test]
 fn goroutine_selects_and_plain_operations_interleave_without_deadlock() {
-    on_procs(|| {
-        let n = 5000;
-        let c: [Chan<i32>; 4] = [Chan::new(0), Chan::new(0), Chan::new(2), Chan::new(3)];
-        let mut hs = Vec::new();
-        for ch in &c {
-            let ck = ch.clone();
-            hs.push(spawn(move || (0..n).for_each(|_| ck.send(0).unwrap())));
-            let ck = ch.clone();
-            hs.push(spawn(move || {
-                (0..n).for_each(|_| assert!(ck.recv().is_some()))
-            }));
-        }
-        let mut cs = c.clone();
-        hs.push(spawn(move || {
-            let mut cnt = [0; 4];
-            for _ in 0..4 * n {
-                let k = select! {
-                    send(cs[3], 0) -> _ => 3,
-                    send(cs[2], 0) -> _ => 2,
-                    send(cs[0], 0) -> _ => 0,
-                    send(cs[1], 0) -> _ => 1,
-                };
-                cnt[k] += 1;
-                if cnt[k] == n {
-                    cs[k] = Chan::new(0);
-                }
-            }
-        }));
-        let mut cs = c.clone();
-        hs.push(spawn(move || {
-            let mut cnt = [0; 4];
-            for _ in 0..4 * n {
-                let k = select! {
-                    recv(cs[0]) -> _ => 0,
-                    recv(cs[1]) -> _ => 1,
-                    recv(cs[2]) -> _ => 2,
-                    recv(cs[3]) -> _ => 3,
-                };
-                cnt[k] += 1;
-                if cnt[k] == n {
-                    cs[k] = Chan::new(0);
-                }
-            }
-        }));
-        hs.into_iter().for_each(|h| h.join().unwrap());
-    });
+    on_procs(|| common::go_ports::select_stress(5000));
 }
 
 #[test]
 fn goroutine_multi_consumer_every_value_arrives_once() {
-    on_procs(|| {
-        const NWORK: usize = 23;
-        let niter = 50_000usize;
-        let pn = [2u64, 3, 7, 11, 13, 17, 19, 23, 27, 31];
-        let q: Chan<u64> = Chan::new(NWORK * 3);
-        let r: Chan<u64> = Chan::new(NWORK * 3);
-        let wg = Arc::new(WaitGroup::new());
-        for w in 0..NWORK {
-            wg.add(1);
-            let (q, r, wg) = (q.clone(), r.clone(), wg.clone());
-            spawn(move || {
-                for v in &q {
-                    if pn[w % pn.len()] == v {
-                        gort::yield_now();
-                    }
-                    r.send(v).unwrap();
-                }
-                wg.done();
-            });
-        }
-        let expect: u64 = (0..niter).map(|i| pn[i % pn.len()]).sum();
-        let (q1, r1) = (q.clone(), r.clone());
-        spawn(move || {
-            for i in 0..niter {
-                q1.send(pn[i % pn.len()]).unwrap();
-            }
-            q1.close();
-            wg.wait();
-            r1.close();
-        });
-        drop(q);
-        let (mut n, mut s) = (0, 0);
-        for v in &r {
-            n += 1;
-            s += v;
-        }
-        assert_eq!((n, s), (niter, expect));
-    });
+    on_procs(|| common::go_ports::multi_consumer(50_000));
 }
 
 #[test]

@@ -385,53 +385,7 @@ fn select_never_receives_its_own_send() {
 /// Go's TestSelectStress: plain ops and selects on 4 channels interleave without deadlock or loss.
 #[test]
 fn selects_and_plain_operations_interleave_without_deadlock() {
-    let n: usize = if cfg!(debug_assertions) { 1000 } else { 10_000 };
-    let c: [Chan<i32>; 4] = [Chan::new(0), Chan::new(0), Chan::new(2), Chan::new(3)];
-    let mut hs = Vec::new();
-    for ch in &c {
-        let ck = ch.clone();
-        hs.push(go(move || (0..n).for_each(|_| ck.send(0).unwrap())));
-        let ck = ch.clone();
-        hs.push(go(move || {
-            (0..n).for_each(|_| assert!(ck.recv().is_some()))
-        }));
-    }
-    // A case is disabled by swapping in a channel nobody else uses (Go sets it to nil).
-    let c1 = c.clone();
-    hs.push(go(move || {
-        let mut cs = c1;
-        let mut cnt = [0; 4];
-        for _ in 0..4 * n {
-            let k = select! {
-                send(cs[3], 0) -> _ => 3,
-                send(cs[2], 0) -> _ => 2,
-                send(cs[0], 0) -> _ => 0,
-                send(cs[1], 0) -> _ => 1,
-            };
-            cnt[k] += 1;
-            if cnt[k] == n {
-                cs[k] = Chan::new(0);
-            }
-        }
-    }));
-    let c2 = c.clone();
-    hs.push(go(move || {
-        let mut cs = c2;
-        let mut cnt = [0; 4];
-        for _ in 0..4 * n {
-            let k = select! {
-                recv(cs[0]) -> _ => 0,
-                recv(cs[1]) -> _ => 1,
-                recv(cs[2]) -> _ => 2,
-                recv(cs[3]) -> _ => 3,
-            };
-            cnt[k] += 1;
-            if cnt[k] == n {
-                cs[k] = Chan::new(0);
-            }
-        }
-    }));
-    hs.into_iter().for_each(|h| h.join().unwrap());
+    common::go_ports::select_stress(if cfg!(debug_assertions) { 1000 } else { 10_000 });
 }
 
 /// Go's TestSelectDuplicateChannel: one select may wait on the same channel in several cases.

@@ -439,13 +439,8 @@ impl Runtime {
         }
     }
 
-    /// `unpark` of a parked G by a thread that is not one of this runtime's Ms. The token CAS and the
-    /// queueing happen under the scheduler lock (see `park::unpark_g`).
-    pub(crate) fn ready_from_outside(self: &Arc<Self>, g: &Arc<G>) {
-        self.ready_batch_from_outside(vec![g.clone()]);
-    }
-
-    /// Unparks every G of `gs` (all of this runtime) from outside it: each token CAS and the queueing
+    /// Unparks every G of `gs` (all of this runtime) from a thread that is not one of its Ms (a timer,
+    /// a plain thread): each token CAS and the queueing
     /// of every G readied happen under one scheduler lock, so the deadlock check, which runs under it
     /// too, never sees a G neither parked nor queued.
     pub(crate) fn ready_batch_from_outside(self: &Arc<Self>, gs: Vec<Arc<G>>) {

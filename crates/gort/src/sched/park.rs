@@ -47,16 +47,6 @@ impl Unparker {
             Unparker::G(g) => unpark_g(g),
         }
     }
-
-    /// True if both wake the same parker.
-    #[allow(dead_code)]
-    pub(crate) fn same(&self, other: &Unparker) -> bool {
-        match (self, other) {
-            (Unparker::G(a), Unparker::G(b)) => Arc::ptr_eq(a, b),
-            (Unparker::Thread(a), Unparker::Thread(b)) => a.id() == b.id(),
-            _ => false,
-        }
-    }
 }
 
 fn unpark_g(g: &Arc<G>) {
@@ -65,7 +55,7 @@ fn unpark_g(g: &Arc<G>) {
         // From outside the runtime (a timer, a plain thread): make the G runnable under the scheduler
         // lock, so that the deadlock check, which runs under it too, never sees the G neither parked
         // nor queued.
-        g.rt.ready_from_outside(g);
+        g.rt.ready_batch_from_outside(vec![g.clone()]);
         return;
     }
     let mut s = g.park_state.load(Ordering::Acquire);

@@ -479,37 +479,30 @@ mod tests {
         (out.status.signal(), stderr)
     }
 
-    #[test]
-    fn goroutine_overflow_is_reported() {
-        let (sig, err) = run_child("overflow");
+    /// The child `mode` overflows goroutine 7's 64 KiB stack: Go's message, then SIGABRT.
+    fn assert_goroutine_7_overflow_reported(mode: &str) {
+        let (sig, err) = run_child(mode);
         assert!(
             err.contains("runtime: goroutine 7 stack exceeds 65536-byte limit\n"),
             "{err}"
         );
         assert!(err.contains("fatal error: stack overflow\n"), "{err}");
         assert_eq!(sig, Some(libc::SIGABRT));
+    }
+
+    #[test]
+    fn goroutine_overflow_is_reported() {
+        assert_goroutine_7_overflow_reported("overflow");
     }
 
     #[test]
     fn goroutine_overflow_on_own_altstack() {
-        let (sig, err) = run_child("overflow_own_altstack");
-        assert!(
-            err.contains("runtime: goroutine 7 stack exceeds 65536-byte limit\n"),
-            "{err}"
-        );
-        assert!(err.contains("fatal error: stack overflow\n"), "{err}");
-        assert_eq!(sig, Some(libc::SIGABRT));
+        assert_goroutine_7_overflow_reported("overflow_own_altstack");
     }
 
     #[test]
     fn goroutine_overflow_with_mprotect_guard() {
-        let (sig, err) = run_child("overflow_mprotect");
-        assert!(
-            err.contains("runtime: goroutine 7 stack exceeds 65536-byte limit\n"),
-            "{err}"
-        );
-        assert!(err.contains("fatal error: stack overflow\n"), "{err}");
-        assert_eq!(sig, Some(libc::SIGABRT));
+        assert_goroutine_7_overflow_reported("overflow_mprotect");
     }
 
     #[test]

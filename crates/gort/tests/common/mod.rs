@@ -2,6 +2,8 @@
 //! `/proc/self/task`, a park-based gate, and a watchdog that turns a hang into a failure.
 #![allow(dead_code)]
 
+pub mod go_ports;
+
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
