@@ -127,7 +127,7 @@ impl<T> Inner<T> {
             SendNow::Sent(w) => {
                 drop(st);
                 if let Some(w) = w {
-                    w.unpark();
+                    w.wake();
                 }
                 Ok(())
             }
@@ -143,7 +143,7 @@ impl<T> Inner<T> {
             SendNow::Sent(w) => {
                 drop(st);
                 if let Some(w) = w {
-                    w.unpark();
+                    w.wake();
                 }
                 return Ok(());
             }
@@ -181,7 +181,7 @@ impl<T> Inner<T> {
             RecvNow::Value(v, w) => {
                 drop(st);
                 if let Some(w) = w {
-                    w.unpark();
+                    w.wake();
                 }
                 Ok(v)
             }
@@ -197,7 +197,7 @@ impl<T> Inner<T> {
             RecvNow::Value(v, w) => {
                 drop(st);
                 if let Some(w) = w {
-                    w.unpark();
+                    w.wake();
                 }
                 return Ok(v);
             }
@@ -227,7 +227,7 @@ impl<T> Inner<T> {
         let mut wake = Vec::new();
         let closed = self.lock().close(&mut wake);
         for w in wake {
-            w.unpark();
+            w.wake();
         }
         closed
     }

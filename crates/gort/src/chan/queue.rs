@@ -103,7 +103,7 @@ impl<T> State<T> {
                 return RecvNow::Value(v, Some(s.complete()));
             }
             // A sender slot is never empty while its entry is queued; complete it anyway to stay live.
-            s.complete().unpark();
+            s.complete().wake();
         }
         if self.closed {
             RecvNow::Closed

@@ -346,7 +346,7 @@ pub fn select<const N: usize>(cases: [&dyn SelectCase; N], mode: Mode) -> Option
         if let Some(Wake(waker)) = unsafe { cases[i].poll() } {
             locks.unlock();
             if let Some(w) = waker {
-                w.unpark();
+                w.wake();
             }
             cases[i].set_won();
             return Some(i);

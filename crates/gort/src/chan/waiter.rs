@@ -34,7 +34,9 @@ const CANCELLED: usize = usize::MAX;
 
 /// The shared part of one blocked operation (or one blocked `select!`), on the owner's stack.
 pub struct WaitCell {
-    unparker: Unparker,
+    /// The owner's unparker. The completer that wins the claim moves it out (in `complete`); the
+    /// owner drops it itself only if no one did, which it knows once it has seen `done` or withdrawn.
+    unparker: UnsafeCell<Option<Unparker>>,
     /// `WAITING`, `k + 1` once claimed for case `k`, or `CANCELLED` once the owner withdrew. Changed only by
     /// compare-and-swap away from `WAITING`. AcqRel on success: the claim orders nothing by itself (the slot
     /// hand-over is ordered by the channel lock and by `done`), but AcqRel keeps the protocol easy to audit.
@@ -48,7 +50,7 @@ impl WaitCell {
     /// A fresh cell for the calling parker.
     pub(crate) fn new() -> WaitCell {
         WaitCell {
-            unparker: park::current(),
+            unparker: UnsafeCell::new(Some(park::current())),
             state: AtomicUsize::new(WAITING),
             done: AtomicBool::new(false),
         }
@@ -79,7 +81,10 @@ impl WaitCell {
     /// Marks a claimed cell done and returns the owner's unparker, to be used after the channel lock is
     /// released. The caller must not touch the cell after this.
     pub(crate) fn complete(&self) -> Unparker {
-        let u = self.unparker.clone();
+        // SAFETY: the caller won the claim, so it alone touches the unparker until `done` is set; the
+        // owner reads it only after seeing `done` (Acquire) or after its own `cancel` succeeded, which
+        // no completer can then have claimed.
+        let u = unsafe { (*self.unparker.get()).take() }.expect("a cell is completed once");
         // Release: publishes the slot hand-over to the owner's Acquire load in `is_done`.
         self.done.store(true, Ordering::Release);
         u

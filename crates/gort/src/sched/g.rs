@@ -211,7 +211,7 @@ impl G {
             j.waiter.take()
         };
         if let Some(w) = waiter {
-            w.unpark();
+            w.wake();
         }
     }
 

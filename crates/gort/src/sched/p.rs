@@ -5,9 +5,11 @@
 //! inherits the current time slice (semantics 1.1, 1.5). When the FIFO is full, half of it moves to the
 //! global queue (1.3). Idle Ms steal half of another P's FIFO (1.4).
 //!
-//! The queue sits behind a mutex: with a handful of Ps, an uncontended lock costs about as much as the
-//! atomics of a lock-free ring, and it lets anyone push into any P's queue safely, which matters when a
-//! P changes hands under a running G (sysmon's hand-off, semantics 1.7).
+//! `runnext` is one atomic pointer, taken and replaced by `swap` alone, so the hand-off at the heart of
+//! a ping-pong (ready into `runnext`, then run it) costs two atomic swaps and no lock. The FIFO sits
+//! behind a mutex: with a handful of Ps, an uncontended lock costs about as much as the atomics of a
+//! lock-free ring, and it lets anyone push into any P's queue safely, which matters when a P changes
+//! hands under a running G (sysmon's hand-off, semantics 1.7).
 //!
 //! Ownership of a P is one atomic word, `state` = owner M id × 4 + [`PState`]. Every transfer is a CAS on
 //! the whole word, so an M that lost its P (sysmon took it while the M sat in a syscall or a long call)
@@ -15,7 +17,7 @@
 //! are never reused).
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::g::G;
@@ -41,22 +43,21 @@ pub(crate) fn pack(owner: u64, s: PState) -> u64 {
     owner * 4 + s as u64
 }
 
-#[derive(Default)]
-pub(crate) struct LocalQueue {
-    pub(crate) runnext: Option<Arc<G>>,
-    pub(crate) fifo: VecDeque<Arc<G>>,
-}
-
 pub(crate) struct P {
     /// Owner and state (see the module comment). Every change is a SeqCst CAS or store: sysmon, the
     /// owner and idle-list code all reason about it together with `npidle` and the queue lengths.
     pub(crate) state: AtomicU64,
-    queue: Mutex<LocalQueue>,
-    /// `runnext` + FIFO length, kept under the queue lock; read without it as a hint (Relaxed), and
-    /// SeqCst where the lost-wake-up argument of `Runtime::release_p` needs it.
-    len: AtomicUsize,
-    /// Whether `runnext` is occupied (a hint, like `len`).
-    has_next: AtomicBool,
+    /// The G to run next: an `Arc<G>` turned into a raw pointer, or null. It is only ever taken or
+    /// replaced with one atomic `swap`, by the owner (`push`, `pop`) and by thieves (`steal`), so every
+    /// G put here is taken exactly once and the hot path of a ping-pong takes no lock. SeqCst: the
+    /// swap that publishes a G is ordered with the `npidle` checks of the lost-wake-up argument in
+    /// `Runtime::release_p`, as the FIFO's `fifo_len` is; it also carries the G (Release/Acquire).
+    runnext: AtomicPtr<G>,
+    /// The FIFO, bounded at [`LOCAL_CAP`] (one more may sit there briefly, see `pop_if_wired`).
+    fifo: Mutex<VecDeque<Arc<G>>>,
+    /// The FIFO's length, stored under its lock after every change; read without it as a hint
+    /// (Relaxed), and SeqCst where the lost-wake-up argument of `Runtime::release_p` needs it.
+    fifo_len: AtomicUsize,
     /// Bumped each time a G starts running on this P (Go's schedtick). Sysmon reads it to see a G that
     /// has run for 10 ms without a scheduling point.
     pub(crate) schedtick: AtomicU64,
@@ -72,9 +73,9 @@ impl P {
     pub(crate) fn new() -> P {
         P {
             state: AtomicU64::new(pack(0, PState::Idle)),
-            queue: Mutex::new(LocalQueue::default()),
-            len: AtomicUsize::new(0),
-            has_next: AtomicBool::new(false),
+            runnext: AtomicPtr::new(std::ptr::null_mut()),
+            fifo: Mutex::new(VecDeque::new()),
+            fifo_len: AtomicUsize::new(0),
             schedtick: AtomicU64::new(0),
             slice: AtomicU64::new(0),
             slice_expired: AtomicBool::new(false),
@@ -82,46 +83,56 @@ impl P {
         }
     }
 
-    /// Updates the lock-free length hints; called under the queue lock after every change.
-    fn publish_len(&self, q: &LocalQueue) {
-        // `has_next` first: `fifo_len` reads it after `len`, so it never sees a runnext that is not
-        // counted yet (it may briefly undercount the FIFO, which is fine for a hint).
-        self.has_next.store(q.runnext.is_some(), Ordering::Relaxed);
-        self.len.store(
-            q.fifo.len() + q.runnext.is_some() as usize,
-            Ordering::SeqCst,
-        );
+    /// Puts `g` (or nothing) in `runnext` and returns the previous occupant.
+    fn swap_next(&self, g: Option<Arc<G>>) -> Option<Arc<G>> {
+        let new = g.map_or(std::ptr::null_mut(), |g| Arc::into_raw(g).cast_mut());
+        let old = self.runnext.swap(new, Ordering::SeqCst);
+        // SAFETY: every non-null pointer stored in `runnext` came from `Arc::into_raw` and carries
+        // one strong count; the swap took it out, so this is its only owner.
+        (!old.is_null()).then(|| unsafe { Arc::from_raw(old) })
     }
 
-    fn lock(&self) -> MutexGuard<'_, LocalQueue> {
-        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    fn has_next(&self, order: Ordering) -> bool {
+        !self.runnext.load(order).is_null()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, VecDeque<Arc<G>>> {
+        self.fifo.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Updates the lock-free length hint; called under the FIFO lock after every change.
+    fn publish_len(&self, fifo: &VecDeque<Arc<G>>) {
+        self.fifo_len.store(fifo.len(), Ordering::SeqCst);
     }
 
     /// Length of the FIFO alone (without `runnext`), as a hint.
     pub(crate) fn fifo_len(&self) -> usize {
-        let n = self.len.load(Ordering::SeqCst);
-        n.saturating_sub(self.has_next.load(Ordering::Relaxed) as usize)
+        self.fifo_len.load(Ordering::SeqCst)
     }
 
+    /// `runnext` + FIFO, as a hint.
     pub(crate) fn len(&self) -> usize {
-        self.len.load(Ordering::SeqCst)
+        self.fifo_len() + self.has_next(Ordering::SeqCst) as usize
     }
 
     /// Queues `g`. With `next`, it goes to `runnext` and the previous occupant to the FIFO tail.
     /// Returns the Gs that overflowed (half the FIFO), for the caller to move to the global queue.
     pub(crate) fn push(&self, g: Arc<G>, next: bool) -> Option<Vec<Arc<G>>> {
+        let tail = if next {
+            self.swap_next(Some(g))
+        } else {
+            Some(g)
+        };
+        let t = tail?;
         let mut q = self.lock();
-        let tail = if next { q.runnext.replace(g) } else { Some(g) };
         let mut overflow = None;
-        if let Some(t) = tail {
-            if q.fifo.len() >= LOCAL_CAP {
-                let half = q.fifo.len() / 2;
-                let mut moved: Vec<Arc<G>> = q.fifo.drain(..half).collect();
-                moved.push(t);
-                overflow = Some(moved);
-            } else {
-                q.fifo.push_back(t);
-            }
+        if q.len() >= LOCAL_CAP {
+            let half = q.len() / 2;
+            let mut moved: Vec<Arc<G>> = q.drain(..half).collect();
+            moved.push(t);
+            overflow = Some(moved);
+        } else {
+            q.push_back(t);
         }
         self.publish_len(&q);
         overflow
@@ -133,8 +144,8 @@ impl P {
         let mut q = self.lock();
         let mut rest = Vec::new();
         for g in batch {
-            if q.fifo.len() < LOCAL_CAP {
-                q.fifo.push_back(g);
+            if q.len() < LOCAL_CAP {
+                q.push_back(g);
             } else {
                 rest.push(g);
             }
@@ -146,42 +157,55 @@ impl P {
     /// Moves up to `n` Gs from the front of `from` to the FIFO tail, as many as fit.
     pub(crate) fn take_from(&self, from: &mut VecDeque<Arc<G>>, n: usize) {
         let mut q = self.lock();
-        let n = n
-            .min(LOCAL_CAP - q.fifo.len().min(LOCAL_CAP))
-            .min(from.len());
-        q.fifo.extend(from.drain(..n));
+        let n = n.min(LOCAL_CAP - q.len().min(LOCAL_CAP)).min(from.len());
+        q.extend(from.drain(..n));
         self.publish_len(&q);
     }
 
     /// Takes the next G: `runnext` first (returned with `true`: it inherits the slice), then the FIFO.
     pub(crate) fn pop(&self) -> Option<(Arc<G>, bool)> {
-        if self.len.load(Ordering::Relaxed) == 0 {
+        if self.has_next(Ordering::Relaxed) {
+            if let Some(g) = self.swap_next(None) {
+                return Some((g, true));
+            }
+        }
+        self.pop_fifo().map(|g| (g, false))
+    }
+
+    /// Takes the FIFO's head.
+    fn pop_fifo(&self) -> Option<Arc<G>> {
+        if self.fifo_len.load(Ordering::Relaxed) == 0 {
             return None;
         }
         let mut q = self.lock();
-        let r = if let Some(g) = q.runnext.take() {
-            Some((g, true))
-        } else {
-            q.fifo.pop_front().map(|g| (g, false))
-        };
+        let g = q.pop_front();
         self.publish_len(&q);
-        r
+        g
     }
 
     /// Takes the G that would run next, if it is wired to an M (whose P this must become).
     pub(crate) fn pop_if_wired(&self) -> Option<Arc<G>> {
-        if self.len.load(Ordering::Relaxed) == 0 {
+        if self.has_next(Ordering::Relaxed) {
+            // Only a G we hold may be looked at (a thief may run and free one we merely peek at):
+            // take it, and put it back if it is not wired.
+            let g = self.swap_next(None)?;
+            if g.wired_m().is_some() {
+                return Some(g);
+            }
+            if let Some(other) = self.swap_next(Some(g)) {
+                // Another G was readied into `runnext` meanwhile. It goes to the FIFO tail, as
+                // `push` would have put it there, even if that makes the FIFO one over its bound.
+                let mut q = self.lock();
+                q.push_back(other);
+                self.publish_len(&q);
+            }
             return None;
         }
         let mut q = self.lock();
-        let wired = match &q.runnext {
-            Some(g) => g.wired_m().is_some(),
-            None => q.fifo.front().is_some_and(|g| g.wired_m().is_some()),
-        };
-        if !wired {
+        if !q.front().is_some_and(|g| g.wired_m().is_some()) {
             return None;
         }
-        let g = q.runnext.take().or_else(|| q.fifo.pop_front());
+        let g = q.pop_front();
         self.publish_len(&q);
         g
     }
@@ -189,25 +213,34 @@ impl P {
     /// Steals half of the FIFO (at least one). `runnext` is taken only if `with_runnext` (the victim is
     /// not running a G that will likely run it in a moment).
     pub(crate) fn steal(&self, with_runnext: bool) -> Vec<Arc<G>> {
-        if self.len.load(Ordering::Relaxed) == 0 {
+        if self.len() == 0 {
             return Vec::new();
         }
-        let mut q = self.lock();
-        let n = q.fifo.len().div_ceil(2);
-        let mut got: Vec<Arc<G>> = q.fifo.drain(..n).collect();
+        let mut got: Vec<Arc<G>> = {
+            let mut q = self.lock();
+            let n = q.len().div_ceil(2);
+            let got = q.drain(..n).collect();
+            self.publish_len(&q);
+            got
+        };
         if got.is_empty() && with_runnext {
-            got.extend(q.runnext.take());
+            got.extend(self.swap_next(None));
         }
-        self.publish_len(&q);
         got
     }
 
     /// Empties the queue (only at the end of `run`).
     pub(crate) fn drain(&self) -> Vec<Arc<G>> {
+        let mut all: Vec<Arc<G>> = self.swap_next(None).into_iter().collect();
         let mut q = self.lock();
-        let mut all: Vec<Arc<G>> = q.runnext.take().into_iter().collect();
-        all.extend(q.fifo.drain(..));
+        all.extend(q.drain(..));
         self.publish_len(&q);
         all
+    }
+}
+
+impl Drop for P {
+    fn drop(&mut self) {
+        drop(self.swap_next(None));
     }
 }

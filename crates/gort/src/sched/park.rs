@@ -44,24 +44,55 @@ impl Unparker {
     pub(crate) fn unpark(&self) {
         match self {
             Unparker::Thread(t) => t.unpark(),
-            Unparker::G(g) => unpark_g(g),
+            Unparker::G(g) => {
+                if claim_parked(g) {
+                    g.rt.ready(g.clone(), true);
+                }
+            }
+        }
+    }
+
+    /// [`unpark`](Self::unpark), consuming the unparker: a parked goroutine's own reference moves into
+    /// the run queue (no reference-count traffic on the hot path of a channel hand-off).
+    pub(crate) fn wake(self) {
+        match self {
+            Unparker::Thread(t) => t.unpark(),
+            Unparker::G(g) => {
+                if claim_parked(&g) {
+                    // Ready it through our M's runtime handle when it is the G's: `g` moves into
+                    // the queue, where another M may run it to its end at once, so nothing of it
+                    // may be borrowed across the call.
+                    let mut g = Some(g);
+                    current::with_m(|m| {
+                        if g.as_ref().is_some_and(|g| Arc::ptr_eq(m.rt(), &g.rt)) {
+                            m.rt().ready(g.take().expect("checked above"), true);
+                        }
+                    });
+                    if let Some(g) = g {
+                        let rt = g.rt.clone();
+                        rt.ready(g, true);
+                    }
+                }
+            }
         }
     }
 }
 
-fn unpark_g(g: &Arc<G>) {
+/// Sets `g`'s token. Returns true if `g` was parked and the caller, having moved it to IDLE, must now
+/// ready it (on an M of `g`'s runtime; from anywhere else the G is queued here).
+fn claim_parked(g: &Arc<G>) -> bool {
     let on_own_runtime = current::with_m(|m| Arc::ptr_eq(m.rt(), &g.rt)).unwrap_or(false);
     if !on_own_runtime && g.park_state.load(Ordering::Acquire) == PARKED {
         // From outside the runtime (a timer, a plain thread): make the G runnable under the scheduler
         // lock, so that the deadlock check, which runs under it too, never sees the G neither parked
         // nor queued.
         g.rt.ready_batch_from_outside(vec![g.clone()]);
-        return;
+        return false;
     }
     let mut s = g.park_state.load(Ordering::Acquire);
     loop {
         match s {
-            NOTIFIED => return,
+            NOTIFIED => return false,
             // Release: what the unparker wrote before unparking is visible to the G when it sees the
             // token (its Acquire CAS in `park_g`).
             IDLE => match g.park_state.compare_exchange(
@@ -70,7 +101,7 @@ fn unpark_g(g: &Arc<G>) {
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
-                Ok(_) => return,
+                Ok(_) => return false,
                 Err(x) => s = x,
             },
             // Acquire: the M's Release CAS to PARKED published the G's saved context; winning this CAS
@@ -81,10 +112,7 @@ fn unpark_g(g: &Arc<G>) {
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
-                Ok(_) => {
-                    g.rt.ready(g.clone(), true);
-                    return;
-                }
+                Ok(_) => return true,
                 Err(x) => s = x,
             },
             _ => unreachable!("bad park state"),
@@ -152,10 +180,12 @@ pub(crate) fn check_cancel(g: &G) {
 
 fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
     check_cancel(g);
-    // Acquire: pairs with the unparker's Release (see `unpark_g`).
-    if g.park_state
-        .compare_exchange(NOTIFIED, IDLE, Ordering::Acquire, Ordering::Relaxed)
-        .is_ok()
+    // Acquire: pairs with the unparker's Release (see `unpark_g`). The plain load first spares the
+    // usual case (no token) a locked instruction.
+    if g.park_state.load(Ordering::Relaxed) == NOTIFIED
+        && g.park_state
+            .compare_exchange(NOTIFIED, IDLE, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
     {
         return;
     }
