@@ -202,7 +202,7 @@ impl P {
             return None;
         }
         let mut q = self.lock();
-        if !q.front().is_some_and(|g| g.wired_m().is_some()) {
+        if q.front().is_none_or(|g| g.wired_m().is_none()) {
             return None;
         }
         let g = q.pop_front();
