@@ -125,15 +125,20 @@ where
     T: Send + 'static,
 {
     let at = Location::caller();
-    let Some((rt, parent)) =
-        current::with_m(|m| (m.rt().clone(), current::goroutine_id().unwrap_or(0)))
-    else {
+    // Spawn through our M's handle on the runtime: cloning it would bounce the runtime's reference
+    // count between cores at every spawn.
+    let mut f = Some(f);
+    let spawned = current::with_m(|m| {
+        let parent = current::goroutine_id().unwrap_or(0);
+        spawn_on(m.rt(), f.take().expect("taken once"), parent, at)
+    });
+    let Some(handle) = spawned else {
         panic!(
             "gort::spawn called outside a gort runtime: start one with gort::run, or spawn from a plain \
              thread with a gort::Handle taken inside the runtime"
         );
     };
-    spawn_on(&rt, f, parent, at)
+    handle
 }
 
 fn spawn_on<F, T>(

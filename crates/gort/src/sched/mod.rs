@@ -113,7 +113,9 @@ pub(crate) struct Outcome {
 
 pub(crate) struct Runtime {
     pub(crate) config: Config,
-    pub(crate) ps: Box<[P]>,
+    /// One cache line (pair) each: an M writes its P's state and schedtick at every switch, and Ps
+    /// side by side would make two Ms on two cores invalidate each other's line at every switch.
+    pub(crate) ps: Box<[CachePadded<P>]>,
     sched: Mutex<Sched>,
     /// Length of `Sched::global`, readable without the lock (SeqCst, like `P::len`).
     global_len: AtomicUsize,
@@ -126,7 +128,8 @@ pub(crate) struct Runtime {
     /// Live goroutines, sharded by id so that Ms spawning and exiting goroutines at once rarely
     /// contend for the same lock.
     registry: Box<[Mutex<registry::Registry>]>,
-    next_gid: AtomicU64,
+    /// Written by every spawn: on a line of its own, away from what every M reads.
+    next_gid: CachePadded<AtomicU64>,
     next_mid: AtomicU64,
     /// Live goroutines (num_goroutine).
     /// Goroutines created and goroutines gone: `live()` is their difference. Two counters on two cache
@@ -152,7 +155,7 @@ impl Runtime {
     pub(crate) fn new(config: Config) -> Runtime {
         let procs = config.max_procs;
         Runtime {
-            ps: (0..procs).map(|_| P::new()).collect(),
+            ps: (0..procs).map(|_| CachePadded::new(P::new())).collect(),
             sched: Mutex::new(Sched {
                 global: VecDeque::new(),
                 idle_ps: (0..procs).rev().collect(),
@@ -171,7 +174,7 @@ impl Runtime {
             registry: (0..REGISTRY_SHARDS)
                 .map(|_| Mutex::new(registry::Registry::default()))
                 .collect(),
-            next_gid: AtomicU64::new(1),
+            next_gid: CachePadded::new(AtomicU64::new(1)),
             next_mid: AtomicU64::new(1),
             spawned: CachePadded::new(AtomicUsize::new(0)),
             exited: CachePadded::new(AtomicUsize::new(0)),
