@@ -126,9 +126,16 @@ fn rwlock_admits_readers_together_and_writers_alone() {
     let w = go(move || {
         *l1.write() += 1;
     });
-    settle();
-    // A writer is waiting: new readers queue behind it (Go's writer preference).
-    assert!(l.try_read().is_none());
+    // Once the writer waits, new readers queue behind it (Go's writer preference). Wait for that
+    // (a loaded machine may take a while to start the writer's thread), but not forever.
+    let waiting_since = std::time::Instant::now();
+    while l.try_read().is_some() {
+        assert!(
+            waiting_since.elapsed() < std::time::Duration::from_secs(30),
+            "a reader still got in 30 s after a writer started waiting"
+        );
+        settle();
+    }
     drop(r1);
     drop(r2);
     w.join().unwrap();
