@@ -94,6 +94,12 @@ impl<T: 'static> JoinHandle<T> {
     }
 }
 
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        self.g.detach();
+    }
+}
+
 /// Spawns a goroutine on the current runtime and returns its [`JoinHandle`].
 ///
 /// Never blocks, and never runs the goroutine inline: it goes to the current P's `runnext` slot and
@@ -166,7 +172,13 @@ where
         };
         // `me` is the goroutine itself: the body runs on it, or, for a goroutine discarded unstarted
         // at the end of `run`, on the thread that discards it.
-        me.complete(Box::new(r));
+        if me.is_detached() {
+            // Nobody can join it any more: the result (or panic payload) is dropped right here.
+            drop(r);
+            me.complete_detached();
+        } else {
+            me.complete(Box::new(r));
+        }
     });
     let g = rt.spawn_g(body, parent, at);
     JoinHandle {

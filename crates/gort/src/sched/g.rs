@@ -113,6 +113,9 @@ pub(crate) struct G {
     pub(crate) wired_m: AtomicPtr<MShared>,
     /// Set once the body has finished and `join` holds its result.
     done: AtomicBool,
+    /// Set when the `JoinHandle` is dropped without joining: nobody will ever take the result, so the
+    /// body drops it instead of boxing it (Relaxed: a stale `false` only costs that box).
+    detached: AtomicBool,
     /// The finished body's result (a boxed `std::thread::Result<T>`), and who waits for it.
     join: Mutex<JoinSlot>,
     /// The number of this G's armed park timer, 0 if none (see `timers.rs`).
@@ -159,12 +162,54 @@ impl G {
             lock_count: AtomicU32::new(0),
             wired_m: AtomicPtr::new(std::ptr::null_mut()),
             done: AtomicBool::new(false),
+            detached: AtomicBool::new(false),
             join: Mutex::new(JoinSlot::default()),
             timer_seq: AtomicU64::new(0),
             registry_slot: AtomicU32::new(u32::MAX),
             parent,
             created_at,
         }
+    }
+
+    /// Clears what the goroutine that ran in this G left behind, so that the G can go on a free list
+    /// (Go's gFree) and carry another goroutine: no allocation, and no touch of the runtime's
+    /// reference count, per spawn. `&mut self`: only a G nobody else references is reset.
+    pub(crate) fn reset(&mut self) {
+        let exec = self.exec.get_mut();
+        exec.start = None;
+        exec.coroutine = None;
+        exec.guard_lo = 0;
+        *self.yielder.get_mut() = std::ptr::null_mut();
+        *self.locals.get_mut() = LocalMap::default();
+        *self.park_state.get_mut() = IDLE;
+        *self.status.get_mut() = Status::Dead as u8;
+        *self.wait_reason.get_mut() = 0;
+        *self.wait_since.get_mut() = 0;
+        *self.blocked_at.get_mut() = std::ptr::null_mut();
+        *self.avoid_main.get_mut() = false;
+        *self.cancelled.get_mut() = false;
+        *self.lock_count.get_mut() = 0;
+        *self.wired_m.get_mut() = std::ptr::null_mut();
+        *self.done.get_mut() = false;
+        *self.detached.get_mut() = false;
+        *self.join.get_mut().unwrap_or_else(|e| e.into_inner()) = JoinSlot::default();
+        *self.timer_seq.get_mut() = 0;
+        *self.registry_slot.get_mut() = u32::MAX;
+    }
+
+    /// Readies a G taken from a free list (see [`reset`](Self::reset)) for a new goroutine.
+    pub(crate) fn reuse(
+        &mut self,
+        id: u64,
+        start: Body,
+        parent: u64,
+        created_at: &'static Location<'static>,
+    ) {
+        self.id = id;
+        self.exec.get_mut().start = Some(start);
+        *self.status.get_mut() = Status::Runnable as u8;
+        self.parent = parent;
+        self.created_at = created_at;
     }
 
     /// # Safety
@@ -213,6 +258,21 @@ impl G {
         if let Some(w) = waiter {
             w.wake();
         }
+    }
+
+    /// Marks the goroutine done without a result: its `JoinHandle` was dropped (see `detached`).
+    pub(crate) fn complete_detached(&self) {
+        // Release: pairs with the Acquire in `is_done` (nobody can call it now, but the rule is kept).
+        self.done.store(true, Ordering::Release);
+    }
+
+    /// The `JoinHandle` is gone.
+    pub(crate) fn detach(&self) {
+        self.detached.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn is_detached(&self) -> bool {
+        self.detached.load(Ordering::Relaxed)
     }
 
     /// Takes the result if the body has finished; otherwise records `waiter` to be woken when it does.

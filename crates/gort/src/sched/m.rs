@@ -17,6 +17,7 @@ use corosensei::{Coroutine, CoroutineResult};
 
 use super::current;
 use super::g::{Status, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::gfree::LocalFree;
 use super::p::{pack, PState, LOCAL_CAP};
 use super::wake::WakeSignal;
 use super::{Runtime, Sched, PHASE_STOPPING};
@@ -89,6 +90,8 @@ pub(crate) struct MLocal {
     /// Stacks of goroutines that exited here, for the next ones to start here: no lock, and no
     /// contention with other Ms on the runtime's pool (Go keeps such a cache per P).
     stack_cache: RefCell<Vec<GoroutineStack>>,
+    /// Gs whose goroutines exited here, for the next spawns here (see `gfree.rs`).
+    pub(crate) free_gs: LocalFree,
 }
 
 /// Most stacks an M keeps for itself.
@@ -115,6 +118,7 @@ impl MLocal {
             rng: Cell::new(seed),
             is_main: Cell::new(false),
             stack_cache: RefCell::new(Vec::with_capacity(M_STACK_CACHE)),
+            free_gs: LocalFree::default(),
         }
     }
 
@@ -644,7 +648,7 @@ impl MLocal {
         }
     }
 
-    fn g_exit(&self, g: Arc<G>) {
+    fn g_exit(&self, mut g: Arc<G>) {
         let rt = &self.rt;
         // SAFETY: as in `execute`; the coroutine has returned, so nothing runs on its stack.
         let exec = unsafe { g.exec() };
@@ -661,6 +665,11 @@ impl MLocal {
             self.exit_thread.set(true);
         }
         rt.g_exited(&g);
+        // Nobody else holds it (its JoinHandle is gone, no timer names it): keep it for a spawn.
+        if let Some(gm) = Arc::get_mut(&mut g) {
+            gm.reset();
+            self.free_gs.put(g, &rt.free_gs);
+        }
     }
 }
 

@@ -46,6 +46,7 @@
 
 pub(crate) mod current;
 pub(crate) mod g;
+pub(crate) mod gfree;
 pub(crate) mod m;
 pub(crate) mod p;
 pub(crate) mod park;
@@ -130,6 +131,8 @@ pub(crate) struct Runtime {
     registry: Box<[Mutex<registry::Registry>]>,
     /// Written by every spawn: on a line of its own, away from what every M reads.
     next_gid: CachePadded<AtomicU64>,
+    /// Free Gs that Ms pass between them (see `gfree.rs`).
+    pub(crate) free_gs: gfree::GlobalFree,
     next_mid: AtomicU64,
     /// Live goroutines (num_goroutine).
     /// Goroutines created and goroutines gone: `live()` is their difference. Two counters on two cache
@@ -175,6 +178,7 @@ impl Runtime {
                 .map(|_| Mutex::new(registry::Registry::default()))
                 .collect(),
             next_gid: CachePadded::new(AtomicU64::new(1)),
+            free_gs: gfree::GlobalFree::new(),
             next_mid: AtomicU64::new(1),
             spawned: CachePadded::new(AtomicUsize::new(0)),
             exited: CachePadded::new(AtomicUsize::new(0)),
@@ -264,7 +268,23 @@ impl Runtime {
         at: &'static Location<'static>,
     ) -> Arc<G> {
         let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
-        let g = Arc::new(G::new(id, self.clone(), start, parent, at));
+        let free = current::with_m(|m| {
+            if Arc::ptr_eq(m.rt(), self) {
+                m.free_gs.get(&self.free_gs)
+            } else {
+                None
+            }
+        })
+        .flatten();
+        let g = match free {
+            Some(mut g) => {
+                Arc::get_mut(&mut g)
+                    .expect("a free G has no other owner")
+                    .reuse(id, start, parent, at);
+                g
+            }
+            None => Arc::new(G::new(id, self.clone(), start, parent, at)),
+        };
         self.spawned.fetch_add(1, Ordering::SeqCst);
         self.registry(id).insert(g.clone(), &g.registry_slot);
         if self.phase() != PHASE_RUNNING {
@@ -367,6 +387,7 @@ impl Runtime {
             s.closed = true;
             std::mem::take(&mut s.global).into()
         };
+        self.free_gs.close();
         self.global_len.store(0, Ordering::SeqCst);
         for p in self.ps.iter() {
             left.extend(p.drain());

@@ -1,0 +1,106 @@
+//! Free Gs (Go's gFree): Gs whose goroutine has exited, kept to carry the next spawned ones.
+//!
+//! A spawn that finds a free G skips two allocations' worth of work (the G and its reference to the
+//! runtime) and, more importantly on several cores, the cache-line traffic they cause: a G freed by
+//! the M where it exited and allocated again by the M that spawns makes the allocator and the runtime's
+//! reference count bounce between cores at every spawn.
+//!
+//! Each M keeps up to [`LOCAL_MAX`] free Gs of its own, with no lock. An M with more moves half to the
+//! runtime-wide list; an M with none takes a batch from it. When goroutines are spawned on one M and
+//! exit on another (the usual fan-out), Gs flow back through the global list, one lock per
+//! [`BATCH`] Gs.
+//!
+//! Only a G that nobody else references is freed (`Arc::get_mut` succeeds): one whose `JoinHandle`
+//! still exists, or that a lazily deleted timer entry still names, is dropped the usual way when its
+//! last reference goes. A freed G holds its runtime (`G::rt`), and the runtime holds the global list:
+//! `close` breaks that cycle at the end of `run`.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::g::G;
+
+/// Most free Gs an M keeps.
+pub(crate) const LOCAL_MAX: usize = 64;
+/// Gs moved between an M's list and the global one at a time.
+pub(crate) const BATCH: usize = LOCAL_MAX / 2;
+
+/// The runtime-wide list.
+pub(crate) struct GlobalFree {
+    /// The Gs, or `None` once closed (freed Gs are then dropped).
+    list: Mutex<Option<Vec<Arc<G>>>>,
+    /// The list's length, stored under the lock; read without it (Relaxed) only to skip taking the
+    /// lock when the list is empty: a stale answer costs a fresh allocation, nothing else.
+    len: AtomicUsize,
+}
+
+impl GlobalFree {
+    pub(crate) fn new() -> GlobalFree {
+        GlobalFree {
+            list: Mutex::new(Some(Vec::new())),
+            len: AtomicUsize::new(0),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Vec<Arc<G>>>> {
+        self.list.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Moves up to [`BATCH`] Gs into `to`.
+    fn take_batch(&self, to: &mut Vec<Arc<G>>) {
+        if self.len.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        let mut l = self.lock();
+        if let Some(list) = l.as_mut() {
+            let n = list.len().min(BATCH);
+            to.extend(list.drain(list.len() - n..));
+            self.len.store(list.len(), Ordering::Relaxed);
+        }
+    }
+
+    /// Takes the Gs of `from` (or drops them, once closed).
+    fn put_batch(&self, from: impl Iterator<Item = Arc<G>>) {
+        let mut l = self.lock();
+        if let Some(list) = l.as_mut() {
+            list.extend(from);
+            self.len.store(list.len(), Ordering::Relaxed);
+        }
+    }
+
+    /// Drops every free G and keeps none from now on (end of `run`).
+    pub(crate) fn close(&self) {
+        let list = self.lock().take();
+        self.len.store(0, Ordering::Relaxed);
+        drop(list);
+    }
+}
+
+/// One M's list. Only its M touches it.
+#[derive(Default)]
+pub(crate) struct LocalFree {
+    list: RefCell<Vec<Arc<G>>>,
+}
+
+impl LocalFree {
+    /// A free G (this M's, else a batch from `global`), if there is one.
+    pub(crate) fn get(&self, global: &GlobalFree) -> Option<Arc<G>> {
+        let mut list = self.list.borrow_mut();
+        if list.is_empty() {
+            global.take_batch(&mut list);
+        }
+        list.pop()
+    }
+
+    /// Keeps `g`, whose goroutine has exited and which has no other owner (checked by the caller
+    /// through `Arc::get_mut`, which also reset it).
+    pub(crate) fn put(&self, g: Arc<G>, global: &GlobalFree) {
+        let mut list = self.list.borrow_mut();
+        if list.len() >= LOCAL_MAX {
+            let keep = list.len() - BATCH;
+            global.put_batch(list.drain(keep..));
+        }
+        list.push(g);
+    }
+}
