@@ -92,13 +92,20 @@ pub(crate) struct MLocal {
     stack_cache: RefCell<Vec<GoroutineStack>>,
     /// Gs whose goroutines exited here, for the next spawns here (see `gfree.rs`).
     pub(crate) free_gs: LocalFree,
+    /// Gs that exited here and are still registered: unregistered [`DEAD_BATCH`] at a time (see
+    /// `registry.rs`), then freed.
+    dead: RefCell<Vec<Arc<G>>>,
 }
+
+/// Exited Gs an M collects before it unregisters them.
+const DEAD_BATCH: usize = 32;
 
 /// Most stacks an M keeps for itself.
 const M_STACK_CACHE: usize = 16;
 
 impl Drop for MLocal {
     fn drop(&mut self) {
+        self.release_dead();
         for s in self.stack_cache.get_mut().drain(..) {
             self.rt.stacks.put(s);
         }
@@ -119,6 +126,7 @@ impl MLocal {
             is_main: Cell::new(false),
             stack_cache: RefCell::new(Vec::with_capacity(M_STACK_CACHE)),
             free_gs: LocalFree::default(),
+            dead: RefCell::new(Vec::with_capacity(DEAD_BATCH)),
         }
     }
 
@@ -377,6 +385,8 @@ impl MLocal {
     /// Idles this M until a P is handed to it. Returns false when the runtime stops.
     fn stop_m(&self) -> bool {
         let rt = &self.rt;
+        // Nothing to do for now: unlist what exited here rather than keep it waiting.
+        self.release_dead();
         let report = {
             let mut s = rt.sched();
             if rt.phase() == PHASE_STOPPING {
@@ -648,7 +658,7 @@ impl MLocal {
         }
     }
 
-    fn g_exit(&self, mut g: Arc<G>) {
+    fn g_exit(&self, g: Arc<G>) {
         let rt = &self.rt;
         // SAFETY: as in `execute`; the coroutine has returned, so nothing runs on its stack.
         let exec = unsafe { g.exec() };
@@ -665,11 +675,32 @@ impl MLocal {
             self.exit_thread.set(true);
         }
         rt.g_exited(&g);
-        // Nobody else holds it (its JoinHandle is gone, no timer names it): keep it for a spawn.
-        if let Some(gm) = Arc::get_mut(&mut g) {
-            gm.reset();
-            self.free_gs.put(g, &rt.free_gs);
+        let full = {
+            let mut dead = self.dead.borrow_mut();
+            dead.push(g);
+            dead.len() >= DEAD_BATCH
+        };
+        if full || wired {
+            self.release_dead();
         }
+    }
+
+    /// Unregisters the Gs that exited here, then keeps for the next spawns each one that nobody else
+    /// holds (its JoinHandle is gone, no timer names it); the others go when their last owner does.
+    fn release_dead(&self) {
+        let mut dead = std::mem::take(&mut *self.dead.borrow_mut());
+        if dead.is_empty() {
+            return;
+        }
+        self.rt.unregister_batch(&dead);
+        for mut g in dead.drain(..) {
+            if let Some(gm) = Arc::get_mut(&mut g) {
+                gm.reset();
+                self.free_gs.put(g, &self.rt.free_gs);
+            }
+        }
+        // Give the (empty) buffer back, so that the next batch needs no allocation.
+        *self.dead.borrow_mut() = dead;
     }
 }
 

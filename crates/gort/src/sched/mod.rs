@@ -78,6 +78,7 @@ use crate::stack::StackPool;
 
 /// Shards of the goroutine registry.
 const REGISTRY_SHARDS: usize = 16;
+const _: () = assert!(REGISTRY_SHARDS <= registry::MAX_SHARDS && REGISTRY_SHARDS <= 32);
 
 /// Runtime lifecycle (`Runtime::phase`).
 pub(crate) const PHASE_RUNNING: u8 = 0;
@@ -197,10 +198,36 @@ impl Runtime {
         self.sched.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn registry(&self, id: u64) -> MutexGuard<'_, registry::Registry> {
-        self.registry[id as usize % REGISTRY_SHARDS]
+    fn registry_shard(&self, shard: usize) -> MutexGuard<'_, registry::Registry> {
+        self.registry[shard]
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Lists `g` in shard `shard` (any number; taken modulo the shard count).
+    fn register(&self, g: &Arc<G>, shard: usize) {
+        let shard = shard % REGISTRY_SHARDS;
+        g.registry_slot
+            .store(registry::pack_shard(shard), Ordering::Relaxed);
+        self.registry_shard(shard)
+            .insert(g.clone(), &g.registry_slot);
+    }
+
+    /// Unlists every G of `gs` (all exited), taking each shard's lock once.
+    pub(crate) fn unregister_batch(&self, gs: &[Arc<G>]) {
+        let shard_of = |g: &Arc<G>| registry::slot_shard(g.registry_slot.load(Ordering::Relaxed));
+        let mut done = 0u32;
+        for (i, g) in gs.iter().enumerate() {
+            let shard = shard_of(g);
+            if done & (1 << shard) != 0 {
+                continue;
+            }
+            done |= 1 << shard;
+            let mut reg = self.registry_shard(shard);
+            for h in gs[i..].iter().filter(|h| shard_of(h) == shard) {
+                reg.remove(h);
+            }
+        }
     }
 
     /// Every live goroutine.
@@ -268,14 +295,15 @@ impl Runtime {
         at: &'static Location<'static>,
     ) -> Arc<G> {
         let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
-        let free = current::with_m(|m| {
+        // On one of our Ms: a free G of its own, and the registry shard of its P.
+        let (free, shard) = current::with_m(|m| {
             if Arc::ptr_eq(m.rt(), self) {
-                m.free_gs.get(&self.free_gs)
+                (m.free_gs.get(&self.free_gs), m.p().unwrap_or(id as usize))
             } else {
-                None
+                (None, id as usize)
             }
         })
-        .flatten();
+        .unwrap_or((None, id as usize));
         let g = match free {
             Some(mut g) => {
                 Arc::get_mut(&mut g)
@@ -286,7 +314,7 @@ impl Runtime {
             None => Arc::new(G::new(id, self.clone(), start, parent, at)),
         };
         self.spawned.fetch_add(1, Ordering::SeqCst);
-        self.registry(id).insert(g.clone(), &g.registry_slot);
+        self.register(&g, shard);
         if self.phase() != PHASE_RUNNING {
             // Spawned while the runtime ends: it is cancelled before it starts (its body is dropped
             // and its JoinHandle reports the cancellation).
@@ -295,10 +323,10 @@ impl Runtime {
         g
     }
 
-    /// A G is gone: forget it, and stop the runtime if it was the last one that matters.
+    /// A G is gone: count it, and stop the runtime if it was the last one that matters. The caller
+    /// unregisters it (in a batch, `unregister_batch`); until then the registry skips it as `Dead`.
     pub(crate) fn g_exited(&self, g: &G) {
         g.set_status(Status::Dead);
-        self.registry(g.id).remove(g);
         self.exited.fetch_add(1, Ordering::SeqCst);
         if g.id == 1 {
             self.begin_shutdown(None);
@@ -404,7 +432,7 @@ impl Runtime {
         let exec = unsafe { g.exec() };
         if let Some(start) = exec.start.take() {
             start(&g, true);
-            self.registry(g.id).remove(&g);
+            self.unregister_batch(std::slice::from_ref(&g));
             self.exited.fetch_add(1, Ordering::SeqCst);
         }
     }
