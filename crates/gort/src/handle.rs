@@ -7,6 +7,7 @@ use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::Arc;
 
 use crate::park::{self, WaitReason};
+use crate::sched::body::Body;
 use crate::sched::g::{Cancelled, G};
 use crate::sched::{current, Runtime};
 
@@ -157,7 +158,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let body = Box::new(move |me: &G, cancelled: bool| {
+    let body = Body::new(move |me: &G, cancelled: bool| {
         let r: std::thread::Result<T> = if cancelled {
             drop(f);
             Err(cancelled_payload())

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use corosensei::{Coroutine, Yielder};
 
+use super::body::Body;
 use super::m::MShared;
 use super::Runtime;
 use crate::local::LocalMap;
@@ -36,9 +37,6 @@ pub(crate) enum Suspend {
     /// that `run` never has to wait for the call (4.1). Only for unwired goroutines.
     LeaveMain,
 }
-
-/// A goroutine's body, as the scheduler sees it.
-pub(crate) type Body = Box<dyn FnOnce(&G, bool) + Send>;
 
 pub(crate) type GYielder = Yielder<(), Suspend>;
 pub(crate) type GCoroutine = Coroutine<(), Suspend, (), GoroutineStack>;
@@ -63,16 +61,18 @@ pub(crate) enum Status {
     Dead = 4,
 }
 
-/// What only the executing M touches.
-pub(crate) struct Exec {
-    /// The body, until the G first runs.
-    /// Its argument says whether the G was cancelled before it started: then the body only drops its
-    /// closure and reports the cancellation.
-    pub(crate) start: Option<Body>,
-    /// The coroutine, from the first run until exit.
-    pub(crate) coroutine: Option<GCoroutine>,
-    /// Low end of the stack's guard page (its size is the stack pool's), for the overflow handler.
-    pub(crate) guard_lo: usize,
+/// What only the executing M touches: the goroutine's body until it first runs, then its coroutine.
+pub(crate) enum Exec {
+    /// Not started yet.
+    New(Body),
+    /// Started: the coroutine, and the low end of its stack's guard page (its size is the stack
+    /// pool's), for the overflow handler.
+    Running {
+        coroutine: GCoroutine,
+        guard_lo: usize,
+    },
+    /// Finished, or discarded before it started.
+    Done,
 }
 
 /// Where `JoinHandle::join` finds a goroutine's result.
@@ -145,11 +145,7 @@ impl G {
         G {
             id,
             rt,
-            exec: UnsafeCell::new(Exec {
-                start: Some(start),
-                coroutine: None,
-                guard_lo: 0,
-            }),
+            exec: UnsafeCell::new(Exec::New(start)),
             yielder: AtomicPtr::new(std::ptr::null_mut()),
             locals: UnsafeCell::new(LocalMap::default()),
             park_state: AtomicU8::new(IDLE),
@@ -175,10 +171,7 @@ impl G {
     /// (Go's gFree) and carry another goroutine: no allocation, and no touch of the runtime's
     /// reference count, per spawn. `&mut self`: only a G nobody else references is reset.
     pub(crate) fn reset(&mut self) {
-        let exec = self.exec.get_mut();
-        exec.start = None;
-        exec.coroutine = None;
-        exec.guard_lo = 0;
+        *self.exec.get_mut() = Exec::Done;
         *self.yielder.get_mut() = std::ptr::null_mut();
         *self.locals.get_mut() = LocalMap::default();
         *self.park_state.get_mut() = IDLE;
@@ -206,7 +199,7 @@ impl G {
         created_at: &'static Location<'static>,
     ) {
         self.id = id;
-        self.exec.get_mut().start = Some(start);
+        *self.exec.get_mut() = Exec::New(start);
         *self.status.get_mut() = Status::Runnable as u8;
         self.parent = parent;
         self.created_at = created_at;

@@ -16,7 +16,7 @@ use std::sync::{Arc, Weak};
 use corosensei::{Coroutine, CoroutineResult};
 
 use super::current;
-use super::g::{Status, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
 use super::gfree::LocalFree;
 use super::p::{pack, PState, LOCAL_CAP};
 use super::wake::WakeSignal;
@@ -486,16 +486,23 @@ impl MLocal {
         // SAFETY: this M took `g` off a queue (or was handed it as its wired G), so it alone owns the
         // G's execution state until the G is queued or parked again below.
         let exec = unsafe { g.exec() };
-        if exec.coroutine.is_none() {
-            exec.coroutine = Some(self.new_coroutine(&g));
+        if let Exec::New(_) = exec {
+            self.start_coroutine(&g, exec);
         }
+        let Exec::Running {
+            coroutine,
+            guard_lo,
+        } = exec
+        else {
+            unreachable!("gort: a queued goroutine has finished");
+        };
         stack::set_running(Some(stack::RunningStack {
             goroutine_id: g.id,
-            guard_lo: exec.guard_lo,
-            guard_hi: exec.guard_lo + crate::stack::page_size(),
+            guard_lo: *guard_lo,
+            guard_hi: *guard_lo + crate::stack::page_size(),
             size: rt.stacks.stack_size(),
         }));
-        let result = exec.coroutine.as_mut().expect("coroutine").resume(());
+        let result = coroutine.resume(());
         stack::set_running(None);
         self.running_ptr.set(std::ptr::null());
 
@@ -613,7 +620,8 @@ impl MLocal {
         None
     }
 
-    fn new_coroutine(&self, g: &Arc<G>) -> super::g::GCoroutine {
+    /// Turns `exec`, `g`'s body, into its coroutine, on a stack from this M's cache or the pool.
+    fn start_coroutine(&self, g: &Arc<G>, exec: &mut Exec) {
         let cached = self.stack_cache.borrow_mut().pop();
         let stack = cached
             .map_or_else(|| self.rt.stacks.get(), Ok)
@@ -626,26 +634,29 @@ impl MLocal {
             });
         let (lo, hi) = stack.guard_range();
         let size = stack.size();
-        // SAFETY: we own the G's execution state (see `execute`).
-        let exec = unsafe { g.exec() };
         debug_assert_eq!(hi - lo, crate::stack::page_size());
         debug_assert_eq!(size, self.rt.stacks.stack_size());
-        exec.guard_lo = lo;
-        let start = exec.start.take().expect("a new G has its body");
+        let Exec::New(start) = std::mem::replace(exec, Exec::Done) else {
+            unreachable!("gort: a goroutine started twice");
+        };
         let gp: *const G = Arc::as_ptr(g);
         let gp = gp as usize;
-        Coroutine::with_stack(stack, move |yielder: &super::g::GYielder, ()| {
+        let coroutine = Coroutine::with_stack(stack, move |yielder: &super::g::GYielder, ()| {
             let g = gp as *const G;
             // SAFETY: the G outlives its coroutine: the M resuming it holds an `Arc<G>`.
             let g = unsafe { &*g };
             g.set_yielder(yielder);
             // The body catches every panic (its JoinHandle reports it), so nothing unwinds out of here.
-            start(g, g.is_cancelled());
+            start.run(g, g.is_cancelled());
             // Goroutine-local values are dropped here, on the goroutine, not wherever the last
             // `Arc<G>` happens to go.
             // SAFETY: we are the goroutine itself.
             drop(std::mem::take(unsafe { g.locals() }));
-        })
+        });
+        *exec = Exec::Running {
+            coroutine,
+            guard_lo: lo,
+        };
     }
 
     fn put_stack(&self, s: GoroutineStack) {
@@ -662,8 +673,8 @@ impl MLocal {
         let rt = &self.rt;
         // SAFETY: as in `execute`; the coroutine has returned, so nothing runs on its stack.
         let exec = unsafe { g.exec() };
-        if let Some(c) = exec.coroutine.take() {
-            self.put_stack(c.into_stack());
+        if let Exec::Running { coroutine, .. } = std::mem::replace(exec, Exec::Done) {
+            self.put_stack(coroutine.into_stack());
         }
         let wired = g.is_wired();
         g.wired_m.store(std::ptr::null_mut(), Ordering::Release);

@@ -44,6 +44,7 @@
 //! `Runtime::sched` (global queue, idle Ps and Ms, M counts) is taken before the registry lock (the
 //! deadlock check dumps under it), never after; a P's queue lock is a leaf.
 
+pub(crate) mod body;
 pub(crate) mod current;
 pub(crate) mod g;
 pub(crate) mod gfree;
@@ -278,7 +279,7 @@ impl Runtime {
     /// `runnext` (semantics 1.1); from anywhere else to the global queue.
     pub(crate) fn spawn_g(
         self: &Arc<Self>,
-        start: g::Body,
+        start: body::Body,
         parent: u64,
         at: &'static Location<'static>,
     ) -> Arc<G> {
@@ -290,7 +291,7 @@ impl Runtime {
     /// Creates and registers a G, not yet queued.
     pub(crate) fn new_g(
         self: &Arc<Self>,
-        start: g::Body,
+        start: body::Body,
         parent: u64,
         at: &'static Location<'static>,
     ) -> Arc<G> {
@@ -430,8 +431,8 @@ impl Runtime {
     fn discard(&self, g: Arc<G>) {
         // SAFETY: the runtime has stopped and `g` is on no queue: no M runs or will run it.
         let exec = unsafe { g.exec() };
-        if let Some(start) = exec.start.take() {
-            start(&g, true);
+        if let g::Exec::New(start) = std::mem::replace(exec, g::Exec::Done) {
+            start.run(&g, true);
             self.unregister_batch(std::slice::from_ref(&g));
             self.exited.fetch_add(1, Ordering::SeqCst);
         }

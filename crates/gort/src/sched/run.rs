@@ -11,6 +11,7 @@
 use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::{Arc, Mutex, Once};
 
+use super::body::Body;
 use super::g::G;
 use super::m::{MLocal, MShared};
 use super::p::PState;
@@ -61,7 +62,7 @@ where
         s.all_ms.push(main_shared.clone());
     }
     *rt.main_m.lock().unwrap_or_else(|e| e.into_inner()) = Some(main_shared.clone());
-    let main_g = rt.new_g(body, 0, at);
+    let main_g = rt.new_g(Body::new(move |g: &G, c: bool| body(g, c)), 0, at);
     let p0 = rt.take_idle_p().expect("a new runtime has idle Ps");
     let local = MLocal::new(rt.clone(), main_shared.clone());
     local.set_main();
