@@ -13,8 +13,8 @@ use std::mem::{align_of, size_of, ManuallyDrop, MaybeUninit};
 
 use super::g::G;
 
-/// Words of inline storage: room for a closure that captures four pointers or integers.
-const INLINE_WORDS: usize = 4;
+/// Words of inline storage: room for a closure that captures five pointers or integers.
+const INLINE_WORDS: usize = 5;
 
 type Storage = MaybeUninit<[usize; INLINE_WORDS]>;
 
