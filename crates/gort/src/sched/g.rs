@@ -12,7 +12,7 @@
 use std::any::Any;
 use std::cell::UnsafeCell;
 use std::panic::Location;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
 use corosensei::{Coroutine, Yielder};
@@ -77,10 +77,21 @@ pub(crate) enum Exec {
 
 /// Where `JoinHandle::join` finds a goroutine's result.
 #[derive(Default)]
-struct JoinSlot {
-    result: Option<Box<dyn Any + Send>>,
-    waiter: Option<Unparker>,
+enum JoinSlot {
+    /// The body runs, and nobody waits yet.
+    #[default]
+    Empty,
+    /// The body runs, and this joiner waits.
+    Waiting(Unparker),
+    /// The body has finished with this result (until `join` takes it).
+    Done(Box<dyn Any + Send>),
 }
+
+/// Bits of `G::flags`.
+const AVOID_MAIN: u8 = 1;
+const CANCELLED: u8 = 2;
+const DONE: u8 = 4;
+const DETACHED: u8 = 8;
 
 pub(crate) struct G {
     pub(crate) id: u64,
@@ -96,26 +107,27 @@ pub(crate) struct G {
     pub(crate) park_state: AtomicU8,
     status: AtomicU8,
     wait_reason: AtomicU8,
-    /// Nanoseconds since the runtime started, when the current wait began.
-    wait_since: AtomicU64,
+    /// One-bit facts, each set and cleared on its own (one byte keeps the G small):
+    /// - `AVOID_MAIN`: the G must not run on the main thread's M (it is on its way into a syscall, see
+    ///   `Suspend::LeaveMain`). Written by the G, read by Ms after dequeuing it (the queue orders them).
+    /// - `CANCELLED`: set once when the runtime cancels the G (Release; read with Acquire at every park
+    ///   and on return from `syscall`).
+    /// - `DONE`: set once the body has finished and `join` can take its result (Release, pairs with
+    ///   the Acquire of `is_done`).
+    /// - `DETACHED`: the `JoinHandle` was dropped without joining: nobody will ever take the result,
+    ///   so the body drops it instead of boxing it (Relaxed: a stale "no" only costs that box).
+    flags: AtomicU8,
+    /// Milliseconds since the runtime started, when the current wait began (for the dump's
+    /// "N minutes"; wraps after 49 days, which only makes that figure wrong).
+    wait_since: AtomicU32,
     /// Where the current wait began (a `&'static Location`), or null.
     blocked_at: AtomicPtr<Location<'static>>,
-    /// The G must not run on the main thread's M (it is on its way into a syscall, see
-    /// `Suspend::LeaveMain`). Written by the G, read by Ms after dequeuing it (the queue orders them).
-    pub(crate) avoid_main: AtomicBool,
-    /// Set once when the runtime cancels the G; read at every park and on return from `syscall`.
-    pub(crate) cancelled: AtomicBool,
     /// `lock_os_thread` nesting depth. Written only by the G itself; read by `dump` (Relaxed).
     pub(crate) lock_count: AtomicU32,
     /// The M this G must run on while wired (or while it unwinds a panic), else null. Written by the G
     /// while it runs (Release), read by whoever readies it after it parked (Acquire); the M outlives the
     /// wiring, since a wired M only exits after its G does.
     pub(crate) wired_m: AtomicPtr<MShared>,
-    /// Set once the body has finished and `join` holds its result.
-    done: AtomicBool,
-    /// Set when the `JoinHandle` is dropped without joining: nobody will ever take the result, so the
-    /// body drops it instead of boxing it (Relaxed: a stale `false` only costs that box).
-    detached: AtomicBool,
     /// The finished body's result (a boxed `std::thread::Result<T>`), and who waits for it.
     join: Mutex<JoinSlot>,
     /// The number of this G's armed park timer, 0 if none (see `timers.rs`).
@@ -151,14 +163,11 @@ impl G {
             park_state: AtomicU8::new(IDLE),
             status: AtomicU8::new(Status::Runnable as u8),
             wait_reason: AtomicU8::new(0),
-            wait_since: AtomicU64::new(0),
+            flags: AtomicU8::new(0),
+            wait_since: AtomicU32::new(0),
             blocked_at: AtomicPtr::new(std::ptr::null_mut()),
-            avoid_main: AtomicBool::new(false),
-            cancelled: AtomicBool::new(false),
             lock_count: AtomicU32::new(0),
             wired_m: AtomicPtr::new(std::ptr::null_mut()),
-            done: AtomicBool::new(false),
-            detached: AtomicBool::new(false),
             join: Mutex::new(JoinSlot::default()),
             timer_seq: AtomicU64::new(0),
             registry_slot: AtomicU32::new(u32::MAX),
@@ -179,12 +188,9 @@ impl G {
         *self.wait_reason.get_mut() = 0;
         *self.wait_since.get_mut() = 0;
         *self.blocked_at.get_mut() = std::ptr::null_mut();
-        *self.avoid_main.get_mut() = false;
-        *self.cancelled.get_mut() = false;
+        *self.flags.get_mut() = 0;
         *self.lock_count.get_mut() = 0;
         *self.wired_m.get_mut() = std::ptr::null_mut();
-        *self.done.get_mut() = false;
-        *self.detached.get_mut() = false;
         *self.join.get_mut().unwrap_or_else(|e| e.into_inner()) = JoinSlot::default();
         *self.timer_seq.get_mut() = 0;
         *self.registry_slot.get_mut() = u32::MAX;
@@ -243,43 +249,68 @@ impl G {
     pub(crate) fn complete(&self, result: Box<dyn Any + Send>) {
         let waiter = {
             let mut j = self.join.lock().unwrap_or_else(|e| e.into_inner());
-            j.result = Some(result);
+            let before = std::mem::replace(&mut *j, JoinSlot::Done(result));
             // Release: pairs with the Acquire in `is_done`.
-            self.done.store(true, Ordering::Release);
-            j.waiter.take()
+            self.flags.fetch_or(DONE, Ordering::Release);
+            match before {
+                JoinSlot::Waiting(w) => Some(w),
+                _ => None,
+            }
         };
         if let Some(w) = waiter {
             w.wake();
         }
     }
 
-    /// Marks the goroutine done without a result: its `JoinHandle` was dropped (see `detached`).
+    /// Marks the goroutine done without a result: its `JoinHandle` was dropped (see `flags`).
     pub(crate) fn complete_detached(&self) {
         // Release: pairs with the Acquire in `is_done` (nobody can call it now, but the rule is kept).
-        self.done.store(true, Ordering::Release);
+        self.flags.fetch_or(DONE, Ordering::Release);
     }
 
     /// The `JoinHandle` is gone.
     pub(crate) fn detach(&self) {
-        self.detached.store(true, Ordering::Relaxed);
+        self.flags.fetch_or(DETACHED, Ordering::Relaxed);
     }
 
     pub(crate) fn is_detached(&self) -> bool {
-        self.detached.load(Ordering::Relaxed)
+        self.flags.load(Ordering::Relaxed) & DETACHED != 0
     }
 
     /// Takes the result if the body has finished; otherwise records `waiter` to be woken when it does.
     pub(crate) fn take_result(&self, waiter: Unparker) -> Option<Box<dyn Any + Send>> {
         let mut j = self.join.lock().unwrap_or_else(|e| e.into_inner());
-        let r = j.result.take();
-        if r.is_none() {
-            j.waiter = Some(waiter);
+        match std::mem::take(&mut *j) {
+            JoinSlot::Done(r) => Some(r),
+            _ => {
+                *j = JoinSlot::Waiting(waiter);
+                None
+            }
         }
-        r
     }
 
     pub(crate) fn is_done(&self) -> bool {
-        self.done.load(Ordering::Acquire)
+        self.flags.load(Ordering::Acquire) & DONE != 0
+    }
+
+    /// Cancels the goroutine (semantics 4.1): it unwinds at its next park, or never starts.
+    pub(crate) fn cancel(&self) {
+        // Release: pairs with the Acquire in `is_cancelled`.
+        self.flags.fetch_or(CANCELLED, Ordering::Release);
+    }
+
+    /// Marks whether the G must keep off the main thread's M (`Suspend::LeaveMain`).
+    pub(crate) fn set_avoid_main(&self, avoid: bool) {
+        // Relaxed: read by the M that dequeues the G, after the queue ordered them.
+        if avoid {
+            self.flags.fetch_or(AVOID_MAIN, Ordering::Relaxed);
+        } else {
+            self.flags.fetch_and(!AVOID_MAIN, Ordering::Relaxed);
+        }
+    }
+
+    pub(crate) fn avoids_main(&self) -> bool {
+        self.flags.load(Ordering::Relaxed) & AVOID_MAIN != 0
     }
 
     pub(crate) fn status(&self) -> Status {
@@ -298,22 +329,22 @@ impl G {
     }
 
     pub(crate) fn is_cancelled(&self) -> bool {
-        // Acquire: pairs with the Release store in `Runtime::cancel_all`.
-        self.cancelled.load(Ordering::Acquire)
+        // Acquire: pairs with the Release in `cancel`.
+        self.flags.load(Ordering::Acquire) & CANCELLED != 0
     }
 
     /// Records why and where the G is about to wait.
     pub(crate) fn set_wait(&self, reason: WaitReason, at: &'static Location<'static>) {
         self.wait_reason.store(reason as u8, Ordering::Relaxed);
-        self.wait_since
-            .store(self.rt.coarse_nanos(), Ordering::Relaxed);
+        let ms = self.rt.coarse_nanos() / 1_000_000;
+        self.wait_since.store(ms as u32, Ordering::Relaxed);
         self.blocked_at
             .store(at as *const _ as *mut _, Ordering::Relaxed);
     }
 
     pub(crate) fn wait_info(&self) -> (WaitReason, u64, Option<&'static Location<'static>>) {
         let reason = WaitReason::from_u8(self.wait_reason.load(Ordering::Relaxed));
-        let since = self.wait_since.load(Ordering::Relaxed);
+        let since = u64::from(self.wait_since.load(Ordering::Relaxed)) * 1_000_000;
         let at = self.blocked_at.load(Ordering::Relaxed);
         // SAFETY: `blocked_at` only ever holds null or a `&'static Location` (see `set_wait`).
         let at = unsafe { at.cast_const().as_ref() };

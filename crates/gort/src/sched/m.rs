@@ -320,7 +320,7 @@ impl MLocal {
                 return None;
             }
         }
-        if self.is_main() && g.avoid_main.load(Ordering::Relaxed) {
+        if self.is_main() && g.avoids_main() {
             // It is on its way into a syscall and must run elsewhere: queue it and lend our P.
             rt.push_global([g]);
             self.p.set(None);

@@ -319,7 +319,7 @@ impl Runtime {
         if self.phase() != PHASE_RUNNING {
             // Spawned while the runtime ends: it is cancelled before it starts (its body is dropped
             // and its JoinHandle reports the cancellation).
-            g.cancelled.store(true, Ordering::Release);
+            g.cancel();
         }
         g
     }
@@ -400,8 +400,7 @@ impl Runtime {
             if g.id == 1 && !is_deadlock {
                 continue;
             }
-            // Release: pairs with the Acquire in `G::is_cancelled`.
-            g.cancelled.store(true, Ordering::Release);
+            g.cancel();
             park::Unparker::from_g(g).unpark();
         }
     }

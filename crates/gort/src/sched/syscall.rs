@@ -49,10 +49,10 @@ fn leave_main_thread(g: &G) {
     if !on_main || g.id == 1 || g.is_wired() || std::thread::panicking() {
         return;
     }
-    g.avoid_main.store(true, Ordering::Relaxed);
+    g.set_avoid_main(true);
     // SAFETY: we are the goroutine `g`, on its stack.
     unsafe { g.suspend(Suspend::LeaveMain) };
-    g.avoid_main.store(false, Ordering::Relaxed);
+    g.set_avoid_main(false);
     check_cancel(g);
 }
 
