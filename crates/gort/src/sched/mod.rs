@@ -146,6 +146,8 @@ pub(crate) struct Runtime {
     pub(crate) template: Mutex<Option<std::sync::mpsc::Sender<template::NewM>>>,
     /// The main thread's M, woken when the runtime stops.
     pub(crate) main_m: Mutex<Option<Arc<MShared>>>,
+    /// Sysmon's hand-offs of Ps from threads blocked in plain calls, counted for tests.
+    pub(crate) sysmon_stats: sysmon::Stats,
 }
 
 impl Runtime {
@@ -182,6 +184,7 @@ impl Runtime {
             coarse_now: AtomicU64::new(0),
             template: Mutex::new(None),
             main_m: Mutex::new(None),
+            sysmon_stats: sysmon::Stats::default(),
             config,
         }
     }
