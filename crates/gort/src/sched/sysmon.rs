@@ -13,29 +13,37 @@
 //!   runtime may have held it off then).
 //!
 //! The tick starts at 20 µs and doubles after 1 ms without anything to do, up to 5 ms, like Go's.
+//! Sysmon's timer slack is set to 1 µs (Linux's default of 50 µs made a 20 µs tick about 85 µs).
 //!
 //! # Plain blocking calls
 //!
 //! Go wraps every system call, so its sysmon knows when a thread blocks. Rust code does not: a
 //! goroutine calling `std::thread::sleep`, a blocking `read` or a C library without going through
 //! `gort::syscall` looks to the runtime like one that runs on. Sysmon goes beyond Go here and asks
-//! the kernel. When a P is `Running` and its `schedtick` has not moved for [`BLOCKED_PROBE_NS`] while
-//! work waits (its queue or the global queue is not empty), sysmon reads the state of the owning M's
-//! thread from `/proc/self/task/<tid>/stat` (one `pread` on a file it opened the first time it probed
-//! that M). If the thread sleeps in the kernel (`S` or `D`), sysmon takes the P exactly as it does
-//! for a G stuck 10 ms: the G keeps its thread (a wired G included), the P and its queue move to
-//! another M, and the G finds out at its next scheduling point that it has no P and gets one the
-//! usual way. A thread in any other state (`R`: running or waiting for a CPU; stopped; traced) keeps
-//! its P; the P is probed again after a backoff that doubles from [`PROBE_BACKOFF_MIN_NS`] to
-//! [`PROBE_BACKOFF_MAX_NS`] while its G runs on, so a long CPU-bound G costs sysmon a few reads per
-//! 10 ms. Nothing is read while no work waits behind a P, so a runtime with no blocked thread pays
+//! the kernel. When a P is `Running` and its `schedtick` has not moved for more than
+//! [`BLOCKED_PROBE_NS`] (so across two ticks at least) while work waits (its queue or the global
+//! queue is not empty), sysmon reads the state of the owning M's thread from
+//! `/proc/self/task/<tid>/stat` (one `pread` of a file it opened the first time it probed that M;
+//! the M records its tid when it starts). If the thread sleeps in the kernel (`S` or `D`), sysmon
+//! takes the P exactly as it does for a G stuck 10 ms: the G keeps its thread (a wired G included),
+//! the P and its queue move to another M, and the G finds out at its next scheduling point that it
+//! has no P and gets one the usual way. A thread in any other state (`R`: running or waiting for a
+//! CPU; stopped; traced) keeps its P, and is probed again once its G has run another quarter of the
+//! time it has run so far (20 µs to 1 ms later), so a long CPU-bound G costs a few dozen reads per
+//! 10 ms. Nothing is read while no work waits behind a P, so a runtime without such a P pays
 //! nothing. Without `/proc` the probe answers "unknown" and only the 10 ms rule applies.
+//!
+//! Such a G is only seen by polling, whereas `gort::syscall` dates its entry, so after a hand-off of
+//! this kind sysmon ticks every 10 µs for 50 rounds: where one G blocked, the next one on that P
+//! often will too (a pool of workers doing blocking I/O), and it is caught a tick sooner.
 //!
 //! Limits: the probe sees the thread, not why it sleeps. A G that waits a moment on a contended
 //! `std::sync::Mutex` also sleeps in the kernel and may lose its P early; that costs it a trip through
 //! the run queue, nothing more. Between the read and the CAS that takes the P, the G may wake, reach
 //! a scheduling point and start another G on the same M (the state word and `schedtick` are checked
 //! again, but not atomically with the read): then that G loses its P as a G stuck for 10 ms does.
+//! And as with the 10 ms rule, a G whose P was taken runs on without one from the moment its call
+//! returns until its next scheduling point, so for that while more than `max_procs` Gs run code.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -60,9 +68,8 @@ const PROBE_BACKOFF_DIV: u64 = 4;
 const PROBE_BACKOFF_MIN_NS: u64 = 20_000;
 const PROBE_BACKOFF_MAX_NS: u64 = 1_000_000;
 const MIN_TICK: Duration = Duration::from_micros(20);
-/// The tick for [`FAST_ROUNDS`] rounds after a P was taken from a thread blocked in a plain call:
-/// such Ps are seen only by polling, so where one G blocked, the next G on its P likely will too
-/// and is caught a tick sooner.
+/// The tick for [`FAST_ROUNDS`] rounds after a P was taken from a thread blocked in a plain call
+/// (see the module comment).
 const FAST_TICK: Duration = Duration::from_micros(10);
 const FAST_ROUNDS: u32 = 50;
 const MAX_TICK: Duration = Duration::from_millis(5);
@@ -154,6 +161,8 @@ pub(crate) fn start(rt: &Arc<Runtime>) {
 }
 
 fn run(rt: &Arc<Runtime>) {
+    // Timer slack in nanoseconds: without it, each 20 µs sleep overshoots by tens of µs. Failure
+    // (not Linux) only leaves the ticks coarser.
     // SAFETY: PR_SET_TIMERSLACK takes a plain integer and changes only this thread's timer slack.
     unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1_000 as libc::c_ulong) };
     let mut seen = vec![Seen::default(); rt.ps.len()];
