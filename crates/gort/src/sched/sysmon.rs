@@ -33,10 +33,6 @@
 //! 10 ms. Nothing is read while no work waits behind a P, so a runtime without such a P pays
 //! nothing. Without `/proc` the probe answers "unknown" and only the 10 ms rule applies.
 //!
-//! Such a G is only seen by polling, whereas `gort::syscall` dates its entry, so after a hand-off of
-//! this kind sysmon ticks every 10 µs for 50 rounds: where one G blocked, the next one on that P
-//! often will too (a pool of workers doing blocking I/O), and it is caught a tick sooner.
-//!
 //! Limits: the probe sees the thread, not why it sleeps. A G that waits a moment on a contended
 //! `std::sync::Mutex` also sleeps in the kernel and may lose its P early; that costs it a trip through
 //! the run queue, nothing more. Between the read and the CAS that takes the P, the G may wake, reach
@@ -68,10 +64,6 @@ const PROBE_BACKOFF_DIV: u64 = 4;
 const PROBE_BACKOFF_MIN_NS: u64 = 20_000;
 const PROBE_BACKOFF_MAX_NS: u64 = 1_000_000;
 const MIN_TICK: Duration = Duration::from_micros(20);
-/// The tick for [`FAST_ROUNDS`] rounds after a P was taken from a thread blocked in a plain call
-/// (see the module comment).
-const FAST_TICK: Duration = Duration::from_micros(10);
-const FAST_ROUNDS: u32 = 50;
 const MAX_TICK: Duration = Duration::from_millis(5);
 
 /// What sysmon remembers of one P between ticks.
@@ -168,15 +160,12 @@ fn run(rt: &Arc<Runtime>) {
     let mut seen = vec![Seen::default(); rt.ps.len()];
     let mut tick = MIN_TICK;
     let mut quiet_rounds = 0u32;
-    // Rounds left at FAST_TICK after a P was taken from a thread blocked in a plain call.
-    let mut fast_rounds = 0u32;
-    loop {
-        let sleep = if fast_rounds > 0 { FAST_TICK } else { tick };
-        if !rt.timers.drive(Some(sleep)) || rt.phase() == PHASE_STOPPING {
+    while rt.timers.drive(Some(tick)) {
+        if rt.phase() == PHASE_STOPPING {
             break;
         }
-        let r = retake(rt, &mut seen);
-        if r.retook {
+        let retook = retake(rt, &mut seen);
+        if retook {
             tick = MIN_TICK;
             quiet_rounds = 0;
         } else {
@@ -185,11 +174,6 @@ fn run(rt: &Arc<Runtime>) {
                 tick = (tick * 2).min(MAX_TICK);
             }
         }
-        fast_rounds = if r.blocked {
-            FAST_ROUNDS
-        } else {
-            fast_rounds.saturating_sub(1)
-        };
         if rt.phase() == PHASE_RUNNING && rt.npidle.load(Ordering::SeqCst) == rt.ps.len() {
             let report = rt.check_dead(&rt.sched());
             if let Some(report) = report {
@@ -199,19 +183,10 @@ fn run(rt: &Arc<Runtime>) {
     }
 }
 
-/// What a round of `retake` did.
-struct Retook {
-    /// A P was taken (for any reason).
-    retook: bool,
-    /// A P was taken from a thread asleep in the kernel.
-    blocked: bool,
-}
-
-fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> Retook {
+fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
     let now = rt.nanos_since_start();
     rt.coarse_now.store(now, Ordering::Relaxed);
     let mut retook = false;
-    let mut retook_blocked = false;
     let mut stuck_work = false;
     for (i, p) in rt.ps.iter().enumerate() {
         let st = p.state.load(Ordering::SeqCst);
@@ -274,7 +249,6 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> Retook {
                 .is_ok()
         {
             if blocked {
-                retook_blocked = true;
                 rt.sysmon_stats
                     .blocked_handoffs
                     .fetch_add(1, Ordering::Relaxed);
@@ -293,10 +267,7 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> Retook {
     {
         rt.wakep();
     }
-    Retook {
-        retook,
-        blocked: retook_blocked,
-    }
+    retook
 }
 
 /// True if M `owner`'s thread sleeps in the kernel; false if it runs or cannot be told.
