@@ -191,6 +191,28 @@ pub fn dump() -> String {
     sched::current::with_m(|m| m.rt().dump()).unwrap_or_default()
 }
 
+/// Sysmon's counters of the current runtime, exposed for gort's own tests only: not a stable API.
+/// Both read 0 on a plain thread.
+#[doc(hidden)]
+pub mod __sysmon {
+    use std::sync::atomic::Ordering;
+
+    /// How many times sysmon read the kernel state of a thread whose P had work waiting behind a
+    /// goroutine that ran on.
+    pub fn thread_probes() -> u64 {
+        crate::sched::current::with_m(|m| m.rt().sysmon_stats.probes.load(Ordering::Relaxed))
+            .unwrap_or(0)
+    }
+
+    /// How many Ps sysmon took from a thread it found asleep in the kernel (a plain blocking call).
+    pub fn blocked_handoffs() -> u64 {
+        crate::sched::current::with_m(|m| {
+            m.rt().sysmon_stats.blocked_handoffs.load(Ordering::Relaxed)
+        })
+        .unwrap_or(0)
+    }
+}
+
 /// The parking primitive, exposed for gort's own benchmarks and tests only: not a stable API.
 #[doc(hidden)]
 pub mod __park {

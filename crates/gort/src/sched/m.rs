@@ -19,6 +19,7 @@ use super::current;
 use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
 use super::gfree::LocalFree;
 use super::p::{pack, PState, LOCAL_CAP};
+use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
 use super::{Runtime, Sched, PHASE_STOPPING};
 use crate::stack::{self, GoroutineStack};
@@ -39,6 +40,8 @@ pub(crate) struct MShared {
     wired_waiting: AtomicBool,
     /// The M is inside `gort::syscall`: `run` does not join it (4.1).
     pub(crate) in_syscall: AtomicBool,
+    /// Lets sysmon see whether this M's thread sleeps in the kernel (a plain blocking call).
+    pub(crate) probe: ThreadProbe,
     this: Weak<MShared>,
 }
 
@@ -50,6 +53,7 @@ impl MShared {
             handoff: AtomicUsize::new(NO_P),
             wired_waiting: AtomicBool::new(false),
             in_syscall: AtomicBool::new(false),
+            probe: ThreadProbe::default(),
             this: this.clone(),
         })
     }
@@ -113,7 +117,9 @@ impl Drop for MLocal {
 }
 
 impl MLocal {
+    /// Called on the M's own thread, as it starts.
     pub(crate) fn new(rt: Arc<Runtime>, shared: Arc<MShared>) -> MLocal {
+        shared.probe.record_current_thread();
         let seed = (shared.id as u32).wrapping_mul(0x9E37_79B9) | 1;
         MLocal {
             shared,
@@ -552,6 +558,9 @@ impl MLocal {
                     // A wired G waits in the queue like any other; its M lends its P out meanwhile.
                     if let Some(pi) = self.p.take() {
                         rt.handoff_p(pi);
+                    } else {
+                        // Sysmon took the P while the G ran: have someone come for the G.
+                        rt.wakep();
                     }
                     return if self.wired_wait() { Some(g) } else { None };
                 }
@@ -593,6 +602,9 @@ impl MLocal {
                 rt.push_global([g]);
                 if let Some(pi) = self.p.take() {
                     rt.handoff_p(pi);
+                } else {
+                    // Sysmon took the P while the G ran: have someone come for the G.
+                    rt.wakep();
                 }
                 None
             }

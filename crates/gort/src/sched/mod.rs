@@ -30,9 +30,11 @@
 //!
 //! **Syscalls and stuck goroutines** (`syscall.rs`, `sysmon.rs`, semantics 1.7 and 3). A G inside
 //! `gort::syscall` marks its P `Syscall`; sysmon takes such a P after 20 µs if work is waiting and hands
-//! it to another M. Sysmon does the same to a P whose G has run 10 ms without a scheduling point (say,
-//! a plain `std::thread::sleep`): the G keeps its thread, the P and its queue move on. An M learns that it
-//! lost its P from the failed CAS on the P's state word at its next scheduling point.
+//! it to another M. Sysmon does the same to a P whose G blocks in a plain call (say, a plain
+//! `std::thread::sleep`; sysmon reads the thread's state from `/proc` once the G has run 20 µs with
+//! work waiting) or has run 10 ms without a scheduling point: the G keeps its thread, the P and its
+//! queue move on. An M learns that it lost its P from the failed CAS on the P's state word at its next
+//! scheduling point.
 //!
 //! **Ending** (semantics 4). When the main G returns, every other G is cancelled: marked, and unparked,
 //! so that it unwinds from its park point (on its own thread if wired). When the last one is gone,
@@ -154,6 +156,8 @@ pub(crate) struct Runtime {
     pub(crate) template: Mutex<Option<std::sync::mpsc::Sender<template::NewM>>>,
     /// The main thread's M, woken when the runtime stops.
     pub(crate) main_m: Mutex<Option<Arc<MShared>>>,
+    /// Sysmon's hand-offs of Ps from threads blocked in plain calls, counted for tests.
+    pub(crate) sysmon_stats: sysmon::Stats,
 }
 
 impl Runtime {
@@ -191,6 +195,7 @@ impl Runtime {
             coarse_now: AtomicU64::new(0),
             template: Mutex::new(None),
             main_m: Mutex::new(None),
+            sysmon_stats: sysmon::Stats::default(),
             config,
         }
     }

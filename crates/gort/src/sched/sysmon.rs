@@ -4,6 +4,7 @@
 //! - fires due timers (the runtime's timer queue is driven by this thread's sleep);
 //! - takes the P of a G that has been in `gort::syscall` for more than 20 µs while work waits (or for
 //!   more than 10 ms in any case) and hands it to another M;
+//! - takes the P of a G that is blocked in the kernel in a *plain* call (see below) while work waits;
 //! - takes the P of a G that has run 10 ms without a scheduling point while work waits: the G keeps its
 //!   thread, the P and its queue move on (gort never interrupts a running G);
 //! - marks a P's time slice expired after 10 ms, so a ping-pong pair sharing one slice through
@@ -12,11 +13,41 @@
 //!   runtime may have held it off then).
 //!
 //! The tick starts at 20 µs and doubles after 1 ms without anything to do, up to 5 ms, like Go's.
+//! Sysmon's timer slack is set to 1 µs (Linux's default of 50 µs made a 20 µs tick about 85 µs).
+//!
+//! # Plain blocking calls
+//!
+//! Go wraps every system call, so its sysmon knows when a thread blocks. Rust code does not: a
+//! goroutine calling `std::thread::sleep`, a blocking `read` or a C library without going through
+//! `gort::syscall` looks to the runtime like one that runs on. Sysmon goes beyond Go here and asks
+//! the kernel. When a P is `Running` and its `schedtick` has not moved for more than
+//! [`BLOCKED_PROBE_NS`] (so across two ticks at least) while work waits (its queue or the global
+//! queue is not empty), sysmon reads the state of the owning M's thread from
+//! `/proc/self/task/<tid>/stat` (one `pread` of a file it opened the first time it probed that M;
+//! the M records its tid when it starts). If the thread sleeps in the kernel (`S` or `D`), sysmon
+//! takes the P exactly as it does for a G stuck 10 ms: the G keeps its thread (a wired G included),
+//! the P and its queue move to another M, and the G finds out at its next scheduling point that it
+//! has no P and gets one the usual way. A thread in any other state (`R`: running or waiting for a
+//! CPU; stopped; traced) keeps its P, and is probed again once its G has run another quarter of the
+//! time it has run so far (20 µs to 1 ms later), so a long CPU-bound G costs a few dozen reads per
+//! 10 ms. Nothing is read while no work waits behind a P, so a runtime without such a P pays
+//! nothing. Without `/proc` the probe answers "unknown" and only the 10 ms rule applies.
+//!
+//! Limits: the probe sees the thread, not why it sleeps. A G that waits a moment on a contended
+//! `std::sync::Mutex` also sleeps in the kernel and may lose its P early; that costs it a trip through
+//! the run queue, nothing more. Between the read and the CAS that takes the P, the G may wake, reach
+//! a scheduling point and start another G on the same M (the state word and `schedtick` are checked
+//! again, but not atomically with the read): then that G loses its P as a G stuck for 10 ms does.
+//! And as with the 10 ms rule, a G whose P was taken runs on without one from the moment its call
+//! returns until its next scheduling point, so for that while more than `max_procs` Gs run code.
 
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use super::m::MShared;
 use super::p::{pack, PState};
 use super::{Runtime, PHASE_RUNNING, PHASE_STOPPING};
 
@@ -24,15 +55,86 @@ const SYSCALL_RETAKE_NS: u64 = 20_000;
 const SLICE_NS: u64 = 10_000_000;
 /// Work queued behind a G that has run this long without a scheduling point gets an M to steal it.
 const STUCK_NS: u64 = 1_000_000;
+/// A P whose G has run this long without a scheduling point while work waits has its M's thread
+/// probed: if the thread sleeps in the kernel, the P moves on.
+const BLOCKED_PROBE_NS: u64 = 20_000;
+/// After a probe finds the thread not blocked, the same G is probed again once it has run another
+/// 1/[`PROBE_BACKOFF_DIV`] of the time it has run so far, within these bounds.
+const PROBE_BACKOFF_DIV: u64 = 4;
+const PROBE_BACKOFF_MIN_NS: u64 = 20_000;
+const PROBE_BACKOFF_MAX_NS: u64 = 1_000_000;
 const MIN_TICK: Duration = Duration::from_micros(20);
 const MAX_TICK: Duration = Duration::from_millis(5);
 
-#[derive(Clone, Copy, Default)]
+/// What sysmon remembers of one P between ticks.
+#[derive(Clone, Default)]
 struct Seen {
     schedtick: u64,
     tick_at: u64,
     slice: u64,
     slice_at: u64,
+    /// No probe of the P's thread before this time (runtime nanoseconds); 0 for a fresh G.
+    probe_at: u64,
+    /// The M found owning this P at the last probe (an M usually keeps its P, so this saves a
+    /// search of `Sched::all_ms` under the scheduler lock).
+    m: Option<Arc<MShared>>,
+}
+
+/// Counters of the blocked-thread hand-off, for gort's own tests (`gort::__sysmon`).
+#[derive(Default)]
+pub(crate) struct Stats {
+    /// Reads of an M's thread state. Relaxed: a statistic, it orders nothing.
+    pub(crate) probes: AtomicU64,
+    /// Ps taken because their M's thread slept in the kernel. Relaxed, as `probes`.
+    pub(crate) blocked_handoffs: AtomicU64,
+}
+
+/// What sysmon needs to tell whether an M's thread sleeps in the kernel. Part of [`MShared`].
+#[derive(Default)]
+pub(crate) struct ThreadProbe {
+    /// The thread's kernel id, recorded by the thread itself when its M starts; 0 before. Relaxed: it
+    /// is written once, and a reader that still sees 0 only skips the probe.
+    tid: AtomicI32,
+    /// `/proc/self/task/<tid>/stat`, opened by sysmon the first time it probes this M (`None` if it
+    /// could not be opened). Only sysmon touches it.
+    stat: OnceLock<Option<File>>,
+}
+
+impl ThreadProbe {
+    /// Records the calling thread as the one to probe; called on the M's own thread as it starts.
+    pub(crate) fn record_current_thread(&self) {
+        // SAFETY: gettid has no preconditions and cannot fail.
+        let tid = unsafe { libc::gettid() };
+        self.tid.store(tid, Ordering::Relaxed);
+    }
+
+    /// True if the thread sleeps in the kernel (state `S` or `D`), false if it is in any other state;
+    /// `None` if that cannot be told (no tid yet, no `/proc`, the thread is gone).
+    fn blocked_in_kernel(&self, stats: &Stats) -> Option<bool> {
+        let tid = self.tid.load(Ordering::Relaxed);
+        if tid == 0 {
+            return None;
+        }
+        let file = self
+            .stat
+            .get_or_init(|| File::open(format!("/proc/self/task/{tid}/stat")).ok())
+            .as_ref()?;
+        // The state follows the name, which is at most 15 bytes: 128 bytes always reach it.
+        let mut buf = [0u8; 128];
+        let n = file.read_at(&mut buf, 0).ok()?;
+        stats.probes.fetch_add(1, Ordering::Relaxed);
+        parse_state(&buf[..n]).map(|s| s == b'S' || s == b'D')
+    }
+}
+
+/// The state letter of a `/proc/<pid>/stat` line: `pid (comm) S ...`. The name may contain spaces
+/// and parentheses, but no field after it contains `)`, so the state follows the last `)`.
+fn parse_state(line: &[u8]) -> Option<u8> {
+    let close = line.iter().rposition(|&b| b == b')')?;
+    line[close + 1..]
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace())
 }
 
 pub(crate) fn start(rt: &Arc<Runtime>) {
@@ -51,6 +153,10 @@ pub(crate) fn start(rt: &Arc<Runtime>) {
 }
 
 fn run(rt: &Arc<Runtime>) {
+    // Timer slack in nanoseconds: without it, each 20 µs sleep overshoots by tens of µs. Failure
+    // (not Linux) only leaves the ticks coarser.
+    // SAFETY: PR_SET_TIMERSLACK takes a plain integer and changes only this thread's timer slack.
+    unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1_000 as libc::c_ulong) };
     let mut seen = vec![Seen::default(); rt.ps.len()];
     let mut tick = MIN_TICK;
     let mut quiet_rounds = 0u32;
@@ -89,6 +195,7 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
         if schedtick != s.schedtick {
             s.schedtick = schedtick;
             s.tick_at = now;
+            s.probe_at = 0;
         }
         let slice = p.slice.load(Ordering::Relaxed);
         if slice != s.slice {
@@ -99,6 +206,7 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
         if p.len() > 0 && now.saturating_sub(s.tick_at) > STUCK_NS {
             stuck_work = true;
         }
+        let mut blocked = false;
         let take = match st % 4 {
             x if x == PState::Syscall as u64 => {
                 let since = now.saturating_sub(p.syscall_since.load(Ordering::Relaxed));
@@ -108,7 +216,23 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
                 if now.saturating_sub(s.slice_at) > SLICE_NS {
                     p.slice_expired.store(true, Ordering::Relaxed);
                 }
-                now.saturating_sub(s.tick_at) > SLICE_NS && work_waits
+                let ran = now.saturating_sub(s.tick_at);
+                let long = ran > SLICE_NS;
+                // A G stuck 10 ms is probed too, whatever the backoff, so that the count of
+                // blocked-thread hand-offs is exact.
+                if work_waits && (long || (ran > BLOCKED_PROBE_NS && now >= s.probe_at)) {
+                    blocked =
+                        probe(rt, st / 4, s) && p.schedtick.load(Ordering::Relaxed) == s.schedtick;
+                    if !blocked {
+                        // Probe again after a quarter of the time it has run so far: a G that
+                        // blocks after running a while loses its P at most 25% later than it
+                        // could, and a long CPU-bound G costs a few dozen reads per 10 ms.
+                        let gap = (ran / PROBE_BACKOFF_DIV)
+                            .clamp(PROBE_BACKOFF_MIN_NS, PROBE_BACKOFF_MAX_NS);
+                        s.probe_at = now + gap;
+                    }
+                }
+                work_waits && (blocked || long)
             }
             _ => false,
         };
@@ -124,6 +248,11 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
                 )
                 .is_ok()
         {
+            if blocked {
+                rt.sysmon_stats
+                    .blocked_handoffs
+                    .fetch_add(1, Ordering::Relaxed);
+            }
             rt.handoff_p(i);
             retook = true;
         }
@@ -139,4 +268,28 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
         rt.wakep();
     }
     retook
+}
+
+/// True if M `owner`'s thread sleeps in the kernel; false if it runs or cannot be told.
+fn probe(rt: &Runtime, owner: u64, s: &mut Seen) -> bool {
+    if s.m.as_ref().is_none_or(|m| m.id != owner) {
+        s.m = rt.sched().all_ms.iter().find(|m| m.id == owner).cloned();
+    }
+    s.m.as_ref()
+        .and_then(|m| m.probe.blocked_in_kernel(&rt.sysmon_stats))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_state;
+
+    #[test]
+    fn parse_state_finds_the_letter_after_the_last_paren() {
+        assert_eq!(parse_state(b"123 (gort-m1) S 1 2 3"), Some(b'S'));
+        assert_eq!(parse_state(b"7 (a) b) (c) R 0 0"), Some(b'R'));
+        assert_eq!(parse_state(b"9 (sp ace)  D 1"), Some(b'D'));
+        assert_eq!(parse_state(b"9 (no end"), None);
+        assert_eq!(parse_state(b"9 (x)"), None);
+    }
 }
