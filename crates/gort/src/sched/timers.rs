@@ -917,3 +917,67 @@ impl TimerHome {
 pub(crate) fn start_timer(deadline: Instant, f: impl FnOnce() + Send + 'static) -> TimerKey {
     TimerHome::current().start(deadline, f)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(when: u64, seq: u64) -> PEntry {
+        let slot = Arc::new(Slot {
+            callback: Mutex::new(Some(Box::new(|| {}))),
+        });
+        PEntry {
+            when,
+            seq,
+            job: Job::Call(slot),
+        }
+    }
+
+    #[test]
+    fn heap4_pops_in_deadline_then_arming_order() {
+        let mut h = Heap4::default();
+        let mut x = 12345u64;
+        let mut want = Vec::new();
+        for seq in 0..2000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let when = (x >> 33) % 500; // many equal deadlines
+            h.push(entry(when, seq));
+            want.push((when, seq));
+        }
+        want.sort();
+        let mut got = Vec::new();
+        while let Some(e) = h.pop() {
+            got.push((e.when, e.seq));
+        }
+        assert_eq!(got, want);
+        assert_eq!(h.earliest(), NONE);
+    }
+
+    #[test]
+    fn purge_drops_cancelled_entries_and_keeps_the_order() {
+        let mut h = Heap4::default();
+        let mut slots = Vec::new();
+        for seq in 0..300u64 {
+            let e = entry((seq * 7919) % 1000, seq);
+            if let Job::Call(s) = &e.job {
+                slots.push(s.clone());
+            }
+            h.push(e);
+        }
+        for s in slots.iter().step_by(3) {
+            s.lock().take();
+        }
+        assert_eq!(h.purge(), 100);
+        let mut last = (0, 0);
+        let mut n = 0;
+        while let Some(e) = h.pop() {
+            assert!(e.job.live(e.seq));
+            assert!((e.when, e.seq) >= last);
+            last = (e.when, e.seq);
+            n += 1;
+        }
+        assert_eq!(n, 200);
+    }
+}
