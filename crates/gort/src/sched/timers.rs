@@ -27,8 +27,8 @@
 //! **Idle Ms.** An M with nothing to run sleeps on its wake signal until the earliest deadline on an idle
 //! P ([`Timers::idle_wait`]). One idle M at a time sleeps with a deadline: `sleeper_until` holds the
 //! deadline it sleeps for, and another idle M only takes the role if it has an earlier one. The M that
-//! wakes at the deadline fires what is due on the idle Ps onto the global queue and wakes an M (usually
-//! itself) to run it. It leaves alone the timers of Ps that Ms hold: firing those onto the global queue
+//! wakes at the deadline takes an idle P, fires what is due on the idle Ps onto that P's local queue and
+//! hands the P to an M (usually itself). It leaves alone the timers of Ps that Ms hold: firing those onto the global queue
 //! would put them behind whatever waits there instead of on their P's local queue. A timer armed later
 //! on a busy P needs no wake-up: its M either finds it due in its loop or, going idle, computes the new
 //! earliest deadline itself.
@@ -677,7 +677,7 @@ impl Timers {
     }
 
     /// Fires heap `i`'s timers due at `now`. Woken goroutines go to P `into`'s local queue (the caller's
-    /// own P), or with `None` (a thread holding no P) to the global queue.
+    /// own P, or one it took off the idle list), or with `None` (sysmon) to the global queue.
     fn fire(&self, rt: &Arc<Runtime>, i: usize, now: u64, into: Option<usize>) {
         let t = &self.ps[i];
         // Someone else holding the lock is arming here or firing these very timers.
@@ -822,10 +822,26 @@ impl Timers {
                 .compare_exchange(next, NONE, Ordering::SeqCst, Ordering::Relaxed);
         let now = self.now();
         if next <= now {
-            // To the global queue: `ready_batch_from_outside` wakes an M for them, most likely this one
-            // (the idle list is LIFO), which then finds the P handed to it.
-            self.fire_ps(rt, now, |i, _| is_idle(rt, i));
+            self.fire_idle_ps(rt, now);
         }
+    }
+
+    /// Fires the due timers of idle Ps from a thread holding no P. As Go's Ms steal timers: take an idle
+    /// P, queue the goroutines on its local queue and hand it to an M (most likely the caller, as the idle
+    /// list is LIFO). The global queue would put them behind whatever waits there. If no P is idle, the
+    /// Ms that hold them now fire their timers.
+    fn fire_idle_ps(&self, rt: &Arc<Runtime>, now: u64) {
+        let Some(p) = rt.take_idle_p() else {
+            return;
+        };
+        for (i, t) in self.ps.iter().enumerate() {
+            if t.earliest.load(Ordering::Relaxed) <= now && (i == p || is_idle(rt, i)) {
+                self.fire(rt, i, now, Some(p));
+            }
+        }
+        // The P is in transit (off the idle list, owned by nobody) until an M adopts it; `check_dead`
+        // sees its queue meanwhile, and the timers were uncounted only after the queueing.
+        rt.startm(p, false);
     }
 
     /// Sysmon's sleep and timer duties: drives the outside queue (sleeping until its next deadline or
