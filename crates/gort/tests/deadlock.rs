@@ -153,3 +153,29 @@ fn outside_thread_parked_on_a_gort_primitive_holds_off_the_deadlock() {
     });
     assert_eq!(v, 5);
 }
+
+/// Timeouts that completed early leave their (cancelled) timers in the P heaps for a while; they must
+/// not count as pending timers (4.3): with every goroutine then blocked for good, it is a deadlock.
+#[test]
+fn cancelled_timeouts_do_not_hold_off_deadlock_detection() {
+    let _w = Watchdog::new("deadlock after cancelled timeouts", LIMIT);
+    for procs in [1, 2] {
+        let msg = deadlock_report(procs, || {
+            let ping: gort::Chan<u32> = gort::Chan::new(0);
+            let pong: gort::Chan<u32> = gort::Chan::new(0);
+            let (pi, po) = (ping.clone(), pong.clone());
+            let _echo = gort::spawn(move || {
+                while let Some(v) = pi.recv() {
+                    po.send(v).unwrap();
+                }
+            });
+            for i in 0..10_000 {
+                ping.send(i).unwrap();
+                assert_eq!(pong.recv_timeout(Duration::from_secs(3600)), Ok(i));
+            }
+            let never: gort::Chan<u32> = gort::Chan::new(0);
+            let _ = never.recv();
+        });
+        assert!(msg.starts_with(DEADLOCK), "{msg}");
+    }
+}

@@ -241,7 +241,7 @@ impl MLocal {
                 continue;
             };
             let p = &rt.ps[pi];
-            rt.timers.fire_due_from_m(rt.timer_clock());
+            rt.timers.run_due(rt, pi);
             // 1.3: every 61st schedule, the global queue first, so it never starves.
             let fresh = if p.schedtick.load(Ordering::Relaxed) % 61 == 0 {
                 rt.take_global(p, 1).map(|g| (g, false))
@@ -421,7 +421,8 @@ impl MLocal {
                 s.idle_ms.retain(|m| m.id != self.id());
                 return false;
             }
-            self.shared.wake.wait(None);
+            // Sleeps until the earliest timer deadline if no other idle M does (see `timers.rs`).
+            rt.timers.idle_wait(rt, &self.shared.wake);
         }
     }
 

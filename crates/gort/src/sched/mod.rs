@@ -18,6 +18,10 @@
 //! always by the template thread (`template.rs`, semantics 2.6), and sleep on a [`wake::WakeSignal`]
 //! of their own when idle.
 //!
+//! **Timers** (`timers.rs`) live on the P where they are armed, in a heap of its own; the M running the
+//! P fires the due ones each time it looks for work, onto the P's local queue. An idle M sleeps until the
+//! earliest deadline of an idle P; sysmon fires the timers of Ps whose M is stuck.
+//!
 //! **Spinning.** When work appears (a spawn, an unpark, a timer) and a P is idle, `wakep` wakes one M
 //! to look for it, unless an M is already looking (`nmspinning`). A spinning M that finds work wakes
 //! the next one, so wake-ups spread one at a time instead of stampeding. An M gives up its P only after
@@ -74,7 +78,7 @@ use crossbeam_utils::CachePadded;
 use g::{Status, G};
 use m::MShared;
 use p::{pack, PState, P};
-use timers::TimerQueue;
+use timers::Timers;
 
 use crate::builder::Config;
 use crate::stack::StackPool;
@@ -129,7 +133,7 @@ pub(crate) struct Runtime {
     /// Ms looking for work. SeqCst for the same reason.
     pub(crate) nmspinning: AtomicUsize,
     pub(crate) stacks: StackPool,
-    pub(crate) timers: Arc<TimerQueue>,
+    pub(crate) timers: Arc<Timers>,
     /// Live goroutines, sharded by id so that Ms spawning and exiting goroutines at once rarely
     /// contend for the same lock.
     registry: Box<[Mutex<registry::Registry>]>,
@@ -179,7 +183,7 @@ impl Runtime {
             npidle: AtomicUsize::new(procs),
             nmspinning: AtomicUsize::new(0),
             stacks: StackPool::new(config.stack_size),
-            timers: TimerQueue::new(),
+            timers: Timers::new(procs),
             registry: (0..REGISTRY_SHARDS)
                 .map(|_| Mutex::new(registry::Registry::default()))
                 .collect(),
@@ -256,12 +260,6 @@ impl Runtime {
 
     pub(crate) fn nanos_since_start(&self) -> u64 {
         self.start.elapsed().as_nanos() as u64
-    }
-
-    /// A clock for Ms to check timers against: sysmon's coarse reading, in the timer queue's epoch.
-    pub(crate) fn timer_clock(&self) -> u64 {
-        // The queue's epoch is taken just after `start`, so runtime time is never behind it.
-        self.coarse_nanos()
     }
 
     /// `nanos_since_start` as of sysmon's last tick (at most 5 ms old): cheap enough for every park,

@@ -1,7 +1,11 @@
 //! Sysmon: the monitor thread (semantics 1.7). It runs without a P and never runs goroutine code.
 //!
 //! Each tick it
-//! - fires due timers (the runtime's timer queue is driven by this thread's sleep);
+//! - drives the runtime's outside timer queue (timers armed with no P at hand; this thread's sleep ends
+//!   at its next deadline) and is the fallback for the per-P timer heaps: it fires the due timers of a P
+//!   whose M has not switched goroutines for 1 ms (blocked in a plain call, or running a goroutine that
+//!   does not yield) and of idle Ps, and sleeps no later than an idle P's earliest deadline while no
+//!   idle M sleeps for it (`Timers::sysmon_drive`; see `timers.rs`);
 //! - takes the P of a G that has been in `gort::syscall` for more than 20 µs while work waits (or for
 //!   more than 10 ms in any case) and hands it to another M;
 //! - takes the P of a G that is blocked in the kernel in a *plain* call (see below) while work waits;
@@ -160,7 +164,7 @@ fn run(rt: &Arc<Runtime>) {
     let mut seen = vec![Seen::default(); rt.ps.len()];
     let mut tick = MIN_TICK;
     let mut quiet_rounds = 0u32;
-    while rt.timers.drive(Some(tick)) {
+    while rt.timers.sysmon_drive(rt, tick) {
         if rt.phase() == PHASE_STOPPING {
             break;
         }

@@ -5,8 +5,9 @@
 //! Nothing here owns a thread. [`sleep`] parks the caller with a deadline (`park_until`), which in a
 //! goroutine registers a scheduler timer and frees the thread; outside a runtime it parks the OS thread.
 //! [`after`] and [`Ticker`] deliver on a channel of capacity 1 from a timer callback
-//! (`crate::sched::timers`), which runs on the timer thread and never blocks: it does a `try_send`, and a
-//! tick nobody has room for is dropped, as in Go.
+//! (`crate::sched::timers`), which runs wherever the timer fires (the M whose P holds it, sysmon, or the
+//! process-wide timer thread outside a runtime) and never blocks: it does a `try_send`, and a tick nobody
+//! has room for is dropped, as in Go.
 //!
 //! Timer callbacks reach their channel through a weak reference: a timer never keeps a channel open or
 //! alive, so dropping the returned channel (every handle of it) frees it and the timer fires into nothing.
@@ -40,8 +41,11 @@ use std::time::{Duration, Instant};
 /// ```
 #[track_caller]
 pub fn sleep(d: Duration) {
+    if d.is_zero() {
+        return;
+    }
     match Instant::now().checked_add(d) {
-        Some(deadline) => sleep_until(deadline),
+        Some(deadline) => sleep_rest(deadline),
         None => loop {
             park::park(WaitReason::Sleep);
         },
@@ -58,8 +62,16 @@ pub fn sleep(d: Duration) {
 /// ```
 #[track_caller]
 pub fn sleep_until(deadline: Instant) {
-    // Spurious wake-ups (a stale unpark token) just park again.
-    while Instant::now() < deadline && !park::park_deadline(WaitReason::Sleep, deadline) {}
+    if Instant::now() < deadline {
+        sleep_rest(deadline);
+    }
+}
+
+/// Parks until `deadline`, which has not passed yet. Spurious wake-ups (a stale unpark token) just park
+/// again. (One clock reading per park and one after it: a sleep in a loop is a hot path.)
+#[track_caller]
+fn sleep_rest(deadline: Instant) {
+    while !park::park_deadline(WaitReason::Sleep, deadline) {}
 }
 
 /// A channel that receives the current time once, after `d` (Go's `time.After`). The channel has capacity

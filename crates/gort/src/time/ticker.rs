@@ -5,22 +5,24 @@
 //! next timer. Deadlines advance by whole periods from the first one, so ticks do not drift; after a stall
 //! (the timer thread was late) the missed ticks are skipped rather than delivered in a burst.
 //!
-//! Every timer of a ticker goes on the queue the ticker started on. (`start_timer` picks the caller's
-//! runtime queue; called from a timer callback, which runs on the timer thread, it would pick the
-//! process-wide queue, whose timers the runtime's deadlock detector does not count.)
+//! Every timer of a ticker goes to the runtime the ticker started on (or to the process-wide queue if it
+//! started outside any runtime). Within a runtime, each re-arm lands on the P of the M that fired the
+//! previous tick, or on the runtime's outside queue if the tick was fired by a thread holding no P
+//! (sysmon, an idle M). Re-arming with `start_timer` from the callback would not do: on sysmon it would
+//! pick the process-wide queue, whose timers the runtime's deadlock detector does not count.
 //!
 //! `stop` and the callback meet on the ticker's small std mutex: the callback re-arms only if the ticker is
 //! not stopped, and stores the new key under the lock, so `stop` always cancels the latest timer.
 
 use crate::chan::WeakChan;
-use crate::sched::timers::{TimerKey, TimerQueue};
+use crate::sched::timers::{TimerHome, TimerKey};
 use crate::Chan;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 struct Shared {
     period: Duration,
-    queue: Arc<TimerQueue>,
+    home: TimerHome,
     chan: WeakChan<Instant>,
     /// `None` once stopped; otherwise the key of the armed timer (if any).
     timer: Mutex<Option<Option<TimerKey>>>,
@@ -59,7 +61,7 @@ impl Ticker {
         let chan = Chan::new(1);
         let shared = Arc::new(Shared {
             period,
-            queue: current_queue(),
+            home: TimerHome::current(),
             chan: chan.downgrade(),
             timer: Mutex::new(Some(None)),
         });
@@ -119,7 +121,7 @@ fn arm(shared: &Arc<Shared>, deadline: Instant) {
 fn arm_locked(shared: &Arc<Shared>, timer: &mut Option<Option<TimerKey>>, deadline: Instant) {
     let Some(slot) = timer.as_mut() else { return }; // stopped
     let s = shared.clone();
-    *slot = Some(shared.queue.start(deadline, move || fire(&s, deadline)));
+    *slot = Some(shared.home.start(deadline, move || fire(&s, deadline)));
 }
 
 fn fire(shared: &Arc<Shared>, deadline: Instant) {
@@ -141,10 +143,4 @@ fn fire(shared: &Arc<Shared>, deadline: Instant) {
         Some(next) => arm_locked(shared, &mut timer, next),
         None => *timer = Some(None),
     }
-}
-
-/// The queue `start_timer` would use here: the current runtime's, else the process-wide one.
-fn current_queue() -> Arc<TimerQueue> {
-    crate::sched::current::with_m(|m| m.rt().timers.clone())
-        .unwrap_or_else(|| TimerQueue::global().clone())
 }

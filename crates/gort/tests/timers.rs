@@ -1,0 +1,229 @@
+//! Timers live on the P where they are armed (`sched/timers.rs`): they still fire, never early, when
+//! that P's M is blocked in a plain call or runs a goroutine that never yields; many sleepers on one P
+//! wake in deadline order; callback timers and tickers keep working from goroutines on every P; a
+//! runtime that ends with timers pending ends cleanly.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{wait_until, Watchdog};
+use gort::time::{after, sleep, Ticker};
+use gort::Chan;
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Holds the calling thread, with no scheduling point, until `flag` is set (true) or 30 s pass (false):
+/// spinning if `busy`, else blocked in plain sleeps.
+fn hold_thread(busy: bool, flag: &AtomicBool) -> bool {
+    if !busy {
+        return wait_until(Duration::from_secs(30), || flag.load(Ordering::Acquire));
+    }
+    let end = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < end {
+        if flag.load(Ordering::Acquire) {
+            return true;
+        }
+        std::hint::spin_loop();
+    }
+    false
+}
+
+/// Main arms a timer (on its own P) and then holds its thread without a scheduling point, blocked in
+/// a plain call or spinning: the timer fires anyway and a goroutine receives it.
+#[test]
+fn a_timer_fires_while_the_m_of_its_p_is_blocked_or_busy() {
+    let _w = Watchdog::new("timer on a stuck P", LIMIT);
+    for procs in [1, 2] {
+        for busy in [false, true] {
+            gort::Builder::new().max_procs(procs).run(move || {
+                let armed = Instant::now();
+                let t = after(Duration::from_millis(5));
+                let got = Arc::new(AtomicBool::new(false));
+                let g = got.clone();
+                let h = gort::spawn(move || {
+                    let fired = t.recv().unwrap();
+                    assert!(fired >= armed + Duration::from_millis(5), "fired early");
+                    g.store(true, Ordering::Release);
+                });
+                // No scheduling point until the goroutine has received the tick.
+                let ok = hold_thread(busy, &got);
+                assert!(ok, "procs {procs}, busy {busy}: the timer never fired");
+                h.join().unwrap();
+            });
+        }
+    }
+}
+
+/// The same for a sleeping goroutine: it sleeps on main's P (it runs there first, from `runnext`,
+/// while main parks for a moment), then main blocks its thread.
+#[test]
+fn a_sleeper_wakes_while_the_m_of_its_p_is_blocked() {
+    let _w = Watchdog::new("sleeper on a stuck P", LIMIT);
+    for procs in [1, 2] {
+        gort::Builder::new().max_procs(procs).run(move || {
+            let woke = Arc::new(AtomicBool::new(false));
+            let w = woke.clone();
+            let started = Chan::new(1);
+            let s = started.clone();
+            let h = gort::spawn(move || {
+                let t0 = Instant::now();
+                s.send(()).unwrap();
+                sleep(Duration::from_millis(5));
+                assert!(t0.elapsed() >= Duration::from_millis(5), "woke early");
+                w.store(true, Ordering::Release);
+            });
+            started.recv().unwrap();
+            let ok = hold_thread(false, &woke);
+            assert!(ok, "procs {procs}: the sleeper never woke");
+            h.join().unwrap();
+        });
+    }
+}
+
+/// On one P, sleepers started in reverse order wake in the order of their deadlines, and none early.
+#[test]
+fn sleepers_on_one_p_wake_in_deadline_order() {
+    let _w = Watchdog::new("sleepers in order", LIMIT);
+    const N: u64 = 60;
+    let order = gort::Builder::new().max_procs(1).run(|| {
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let start = Instant::now();
+        let hs: Vec<_> = (0..N)
+            .rev()
+            .map(|i| {
+                let order = order.clone();
+                gort::spawn(move || {
+                    let deadline = start + Duration::from_millis(5 + 3 * i);
+                    gort::time::sleep_until(deadline);
+                    assert!(Instant::now() >= deadline, "sleeper {i} woke early");
+                    order.lock().unwrap().push(i);
+                })
+            })
+            .collect();
+        hs.into_iter().for_each(|h| h.join().unwrap());
+        let v = order.lock().unwrap().clone();
+        v
+    });
+    assert_eq!(order, (0..N).collect::<Vec<_>>());
+}
+
+/// Many goroutines on every P sleep in a loop with short, varied sleeps: none wakes early, all finish.
+#[test]
+fn many_sleepers_on_every_p_never_wake_early() {
+    let _w = Watchdog::new("many sleepers", LIMIT);
+    for procs in [1, 2, 4] {
+        let early = gort::Builder::new().max_procs(procs).run(|| {
+            let early = Arc::new(AtomicUsize::new(0));
+            let hs: Vec<_> = (0..2000u64)
+                .map(|i| {
+                    let early = early.clone();
+                    gort::spawn(move || {
+                        for k in 0..5 {
+                            let d = Duration::from_micros((i * 37 + k * 101) % 2000);
+                            let t0 = Instant::now();
+                            sleep(d);
+                            if t0.elapsed() < d {
+                                early.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    })
+                })
+                .collect();
+            hs.into_iter().for_each(|h| h.join().unwrap());
+            early.load(Ordering::Relaxed)
+        });
+        assert_eq!(early, 0, "procs {procs}: sleeps ended early");
+    }
+}
+
+/// Receives with a timeout that complete early (the timer is cancelled) do not disturb timers that
+/// do fire, on any P.
+#[test]
+fn cancelled_timeouts_leave_other_timers_alone() {
+    let _w = Watchdog::new("cancelled timeouts", LIMIT);
+    gort::Builder::new().max_procs(2).run(|| {
+        let ping: Chan<u32> = Chan::new(0);
+        let pong: Chan<u32> = Chan::new(0);
+        let (pi, po) = (ping.clone(), pong.clone());
+        let echo = gort::spawn(move || {
+            while let Some(v) = pi.recv() {
+                po.send(v).unwrap();
+            }
+        });
+        let start = Instant::now();
+        let ticks = Ticker::new(Duration::from_millis(1));
+        for i in 0..20_000 {
+            ping.send(i).unwrap();
+            assert_eq!(pong.recv_timeout(Duration::from_secs(3600)), Ok(i));
+        }
+        // The ticker, armed before all those cancelled timeouts, still ticks.
+        let t = ticks.chan().recv().unwrap();
+        assert!(t >= start + Duration::from_millis(1));
+        ticks.stop();
+        let slept = Instant::now();
+        sleep(Duration::from_millis(2));
+        assert!(slept.elapsed() >= Duration::from_millis(2));
+        ping.close();
+        echo.join().unwrap();
+    });
+}
+
+/// A ticker started on a goroutine keeps ticking from whichever thread fires it (its P's M, sysmon,
+/// an idle M), at increasing times, until stopped.
+#[test]
+fn tickers_on_several_ps_keep_ticking() {
+    let _w = Watchdog::new("tickers", LIMIT);
+    gort::Builder::new().max_procs(2).run(|| {
+        let hs: Vec<_> = (0..8)
+            .map(|_| {
+                gort::spawn(|| {
+                    let t = Ticker::new(Duration::from_micros(500));
+                    let mut last = Instant::now();
+                    for _ in 0..20 {
+                        let at = t.chan().recv().unwrap();
+                        assert!(at > last);
+                        last = at;
+                    }
+                    t.stop();
+                })
+            })
+            .collect();
+        hs.into_iter().for_each(|h| h.join().unwrap());
+    });
+}
+
+/// Main returns while goroutines sleep for an hour and timer channels are pending on every P: `run`
+/// returns at once, and the runtime is freed (its timers do not keep it alive).
+#[test]
+fn ending_with_pending_timers_is_clean() {
+    let _w = Watchdog::new("pending timers at the end", LIMIT);
+    let weak = Arc::new(Mutex::new(None));
+    let w = weak.clone();
+    let start = Instant::now();
+    gort::Builder::new().max_procs(2).run(move || {
+        let marker = Arc::new(());
+        *w.lock().unwrap() = Some(Arc::downgrade(&marker));
+        for i in 0..200 {
+            let m = marker.clone();
+            drop(gort::spawn(move || {
+                let _m = m;
+                if i % 2 == 0 {
+                    sleep(Duration::from_secs(3600));
+                } else {
+                    let _ = after(Duration::from_secs(3600)).recv();
+                }
+            }));
+        }
+        let _pending = after(Duration::from_secs(3600));
+        sleep(Duration::from_millis(20));
+    });
+    assert!(start.elapsed() < Duration::from_secs(30));
+    let weak = weak.lock().unwrap().take().unwrap();
+    assert!(
+        weak.upgrade().is_none(),
+        "goroutines' captures outlived the runtime"
+    );
+}
