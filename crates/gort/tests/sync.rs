@@ -316,13 +316,21 @@ fn semaphore_serves_waiters_first_come_first_served() {
     let order: Chan<usize> = Chan::new(4);
     let mut hs = Vec::new();
     for i in 0..4 {
-        let (sem, order) = (sem.clone(), order.clone());
+        let (sem2, order) = (sem.clone(), order.clone());
         hs.push(go(move || {
-            sem.acquire();
+            sem2.acquire();
             order.send(i).unwrap();
-            sem.release();
+            sem2.release();
         }));
-        settle();
+        // Each waiter queues before the next one starts (however long its thread takes to start).
+        let since = std::time::Instant::now();
+        while sem.waiters() < i + 1 {
+            assert!(
+                since.elapsed() < std::time::Duration::from_secs(30),
+                "waiter {i} never queued"
+            );
+            settle();
+        }
     }
     sem.release();
     hs.into_iter().for_each(|h| h.join().unwrap());

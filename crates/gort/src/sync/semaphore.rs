@@ -134,12 +134,23 @@ impl Semaphore {
     pub fn available_permits(&self) -> usize {
         waiter::lock(&self.state).permits
     }
+
+    /// How many goroutines (or threads) wait in `acquire` right now.
+    ///
+    /// ```
+    /// let sem = gort::sync::Semaphore::new(0);
+    /// assert_eq!(sem.waiters(), 0);
+    /// ```
+    pub fn waiters(&self) -> usize {
+        waiter::lock(&self.state).queue.len()
+    }
 }
 
 impl fmt::Debug for Semaphore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Semaphore")
             .field("permits", &self.available_permits())
+            .field("waiters", &self.waiters())
             .finish()
     }
 }
