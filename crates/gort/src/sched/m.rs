@@ -10,7 +10,7 @@
 //! settled here, on the M, after the G's registers are saved: only then may another thread resume it.
 
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
 use corosensei::{Coroutine, CoroutineResult};
@@ -21,8 +21,16 @@ use super::gfree::LocalFree;
 use super::p::{pack, PState, LOCAL_CAP};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
-use super::{Runtime, Sched, PHASE_STOPPING};
+use super::{Runtime, Sched, PHASE_RUNNING, PHASE_STOPPING};
 use crate::stack::{self, GoroutineStack};
+
+/// Values of `MShared::hold`.
+pub(crate) const NOT_HOLDING: u8 = 0;
+pub(crate) const HOLDING: u8 = 1;
+pub(crate) const GOT: u8 = 2;
+/// How long an M keeps its P spinning for its wired G: `pause` rounds, about 5 µs (as long as the
+/// first phase of `WakeSignal::wait`).
+const HOLD_SPIN_ROUNDS: u32 = 200;
 
 /// No P in the hand-off slot.
 const NO_P: usize = usize::MAX;
@@ -40,6 +48,12 @@ pub(crate) struct MShared {
     wired_waiting: AtomicBool,
     /// The M is inside `gort::syscall`: `run` does not join it (4.1).
     pub(crate) in_syscall: AtomicBool,
+    /// `HOLDING` while this M, whose wired G has just parked, keeps its P and spins for the G to be
+    /// readied (nothing else was waiting to run); `GOT` once a readier took that path instead of
+    /// handing over a P: two wired goroutines taking turns on two Ps then trade cache lines, not
+    /// futex wake-ups. `NOT_HOLDING` otherwise. The M stores HOLDING (SeqCst) before its CAS that
+    /// parks the G; the readier reads it after its CAS that unparks the G, so it cannot miss it.
+    pub(crate) hold: AtomicU8,
     /// Lets sysmon see whether this M's thread sleeps in the kernel (a plain blocking call).
     pub(crate) probe: ThreadProbe,
     this: Weak<MShared>,
@@ -53,6 +67,7 @@ impl MShared {
             handoff: AtomicUsize::new(NO_P),
             wired_waiting: AtomicBool::new(false),
             in_syscall: AtomicBool::new(false),
+            hold: AtomicU8::new(NOT_HOLDING),
             probe: ThreadProbe::default(),
             this: this.clone(),
         })
@@ -473,6 +488,43 @@ impl MLocal {
         }
     }
 
+    /// Whether a wired G that parks may keep this M's P while the M spins for it: the M holds a P and
+    /// nothing else waits to run, here or in the global queue.
+    fn may_hold_p(&self) -> bool {
+        let rt = &self.rt;
+        self.p
+            .get()
+            .is_some_and(|pi| rt.ps[pi].len() == 0 && rt.global_len() == 0)
+            && rt.phase() == PHASE_RUNNING
+    }
+
+    /// Spins (with `HOLDING` announced) for our wired G to be readied. True if it was: run it now,
+    /// on the P we kept. False if the wait was too long: `hold` is back to `NOT_HOLDING` and the
+    /// caller gives the P away as usual.
+    fn spin_holding_p(&self) -> bool {
+        for _ in 0..HOLD_SPIN_ROUNDS {
+            // Acquire: pairs with the readier's AcqRel CAS to GOT, which follows its writes.
+            if self.shared.hold.load(Ordering::Acquire) == GOT {
+                self.shared.hold.store(NOT_HOLDING, Ordering::Relaxed);
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        match self.shared.hold.compare_exchange(
+            HOLDING,
+            NOT_HOLDING,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => false,
+            Err(_) => {
+                // GOT arrived at the last moment.
+                self.shared.hold.store(NOT_HOLDING, Ordering::Relaxed);
+                true
+            }
+        }
+    }
+
     // ---- running a goroutine ------------------------------------------------------------------
 
     /// Runs `g` until it suspends or returns. Returns a G to run next on this M without looking (the
@@ -572,6 +624,14 @@ impl MLocal {
             }
             CoroutineResult::Yield(Suspend::Park { stay }) => {
                 g.set_status(Status::Waiting);
+                // A wired G whose P has nothing else to run: keep the P and spin a moment for the
+                // G to be readied (see `MShared::hold`). Announced before the G is marked parked,
+                // so that whoever readies it sees the announcement.
+                let hold = stay && self.may_hold_p();
+                if hold {
+                    // SeqCst: ordered before the PARKED CAS below, which the readier's CAS acquires.
+                    self.shared.hold.store(HOLDING, Ordering::SeqCst);
+                }
                 // Release: the G's saved context happens-before whoever readies it (Acquire there).
                 if g.park_state
                     .compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire)
@@ -585,7 +645,13 @@ impl MLocal {
                         Ordering::Relaxed,
                     );
                     g.set_status(Status::Runnable);
+                    if hold {
+                        self.shared.hold.store(NOT_HOLDING, Ordering::SeqCst);
+                    }
                     return self.run_again(g, stay);
+                }
+                if hold && self.spin_holding_p() {
+                    return Some(g);
                 }
                 if stay {
                     if let Some(pi) = self.p.take() {

@@ -446,7 +446,16 @@ impl Runtime {
     pub(crate) fn ready(self: &Arc<Self>, g: Arc<G>, next: bool) {
         g.set_status(Status::Runnable);
         if let Some(target) = g.wired_m() {
-            // Wired (or pinned): it may only run on its own M.
+            // Wired (or pinned): it may only run on its own M. That M may be spinning with its P
+            // for it (see `MShared::hold`): then it is enough to say so.
+            // AcqRel: our writes (the G's wake-up reason) happen-before the M resumes it.
+            if target
+                .hold
+                .compare_exchange(m::HOLDING, m::GOT, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+            {
+                return;
+            }
             let target = target.arc();
             let p = {
                 let mut s = self.sched();
@@ -509,6 +518,14 @@ impl Runtime {
             }
             g.set_status(Status::Runnable);
             if let Some(target) = g.wired_m() {
+                // Its M may be spinning with its P for it (see `MShared::hold`, and `ready`).
+                if target
+                    .hold
+                    .compare_exchange(m::HOLDING, m::GOT, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    continue;
+                }
                 if let Some(p) = s.idle_ps.pop() {
                     self.npidle.fetch_sub(1, Ordering::SeqCst);
                     let target = target.arc();

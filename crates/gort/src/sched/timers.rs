@@ -868,11 +868,20 @@ impl Timers {
                 *s = (tick, now);
             }
         }
+        // Idle Ps: onto the local queue of one of them, which then gets an M (`fire_idle_ps`), as an
+        // idle M that wakes for a deadline does. Not the global queue: the M that later fires the same
+        // P's next timers puts their goroutines on its local queue, which runs first, and goroutines
+        // sleeping on one P would wake out of deadline order.
+        if (0..self.ps.len())
+            .any(|i| is_idle(rt, i) && self.ps[i].earliest.load(Ordering::Relaxed) <= now)
+        {
+            self.fire_idle_ps(rt, now);
+        }
         // A busy P whose M keeps scheduling fires its own timers, however late they are (they wait
         // behind other runnable goroutines, and the global queue would only put them further back).
         // Only a P that has not switched goroutines for STUCK_GRACE_NS has its timers fired here.
         self.fire_ps(rt, now, |i, _| {
-            is_idle(rt, i) || seen[i].1.saturating_add(STUCK_GRACE_NS) <= now
+            !is_idle(rt, i) && seen[i].1.saturating_add(STUCK_GRACE_NS) <= now
         });
         true
     }
