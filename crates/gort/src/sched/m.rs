@@ -537,6 +537,7 @@ impl MLocal {
         // needs no fence: sysmon and we only ever CAS the word, whose modification order is total.
         p.schedtick
             .store(p.schedtick.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        p.run_since.store(rt.coarse_nanos(), Ordering::Relaxed);
         p.state
             .store(pack(self.id(), PState::Running), Ordering::Release);
         g.set_status(Status::Running);

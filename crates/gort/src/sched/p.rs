@@ -67,6 +67,10 @@ pub(crate) struct P {
     pub(crate) slice_expired: AtomicBool,
     /// When the owner entered `gort::syscall` (runtime nanoseconds).
     pub(crate) syscall_since: AtomicU64,
+    /// When the current G started running, by sysmon's coarse clock (`Runtime::coarse_nanos`, so
+    /// up to one sysmon tick early). Written by the owner at each switch, read by sysmon (Relaxed:
+    /// a hint) so that it can probe a blocked thread at its first look rather than its second.
+    pub(crate) run_since: AtomicU64,
 }
 
 impl P {
@@ -80,6 +84,7 @@ impl P {
             slice: AtomicU64::new(0),
             slice_expired: AtomicBool::new(false),
             syscall_since: AtomicU64::new(0),
+            run_since: AtomicU64::new(0),
         }
     }
 
