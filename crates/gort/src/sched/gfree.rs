@@ -19,7 +19,43 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use super::body::Body;
 use super::g::G;
+
+/// A G on a free list: its goroutine has exited, it has been reset, and this is its only reference
+/// (no other `Arc`, no `Weak`), which `new` checks and nothing can break: a `FreeG` hands out no
+/// reference until `reuse`.
+pub(crate) struct FreeG(Arc<G>);
+
+impl FreeG {
+    /// Resets `g` for reuse if nobody else references it; gives it back otherwise.
+    pub(crate) fn new(mut g: Arc<G>) -> Result<FreeG, Arc<G>> {
+        match Arc::get_mut(&mut g) {
+            Some(gm) => {
+                gm.reset();
+                Ok(FreeG(g))
+            }
+            None => Err(g),
+        }
+    }
+
+    /// The G, set up to carry a new goroutine.
+    pub(crate) fn reuse(
+        self,
+        id: u64,
+        start: Body,
+        parent: u64,
+        at: &'static std::panic::Location<'static>,
+    ) -> Arc<G> {
+        let FreeG(g) = self;
+        // SAFETY: `g` is the only reference to this G (see the type's comment), so no one else can
+        // read or write it while we do. (`Arc::get_mut` would check that again with a locked
+        // instruction on a cache line that usually comes from another core.)
+        let gm = unsafe { &mut *Arc::as_ptr(&g).cast_mut() };
+        gm.reuse(id, start, parent, at);
+        g
+    }
+}
 
 /// Most free Gs an M keeps.
 pub(crate) const LOCAL_MAX: usize = 64;
@@ -29,7 +65,7 @@ pub(crate) const BATCH: usize = LOCAL_MAX / 2;
 /// The runtime-wide list.
 pub(crate) struct GlobalFree {
     /// The Gs, or `None` once closed (freed Gs are then dropped).
-    list: Mutex<Option<Vec<Arc<G>>>>,
+    list: Mutex<Option<Vec<FreeG>>>,
     /// The list's length, stored under the lock; read without it (Relaxed) only to skip taking the
     /// lock when the list is empty: a stale answer costs a fresh allocation, nothing else.
     len: AtomicUsize,
@@ -43,12 +79,12 @@ impl GlobalFree {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Vec<Arc<G>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Vec<FreeG>>> {
         self.list.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Moves up to [`BATCH`] Gs into `to`.
-    fn take_batch(&self, to: &mut Vec<Arc<G>>) {
+    fn take_batch(&self, to: &mut Vec<FreeG>) {
         if self.len.load(Ordering::Relaxed) == 0 {
             return;
         }
@@ -61,7 +97,7 @@ impl GlobalFree {
     }
 
     /// Takes the Gs of `from` (or drops them, once closed).
-    fn put_batch(&self, from: impl Iterator<Item = Arc<G>>) {
+    fn put_batch(&self, from: impl Iterator<Item = FreeG>) {
         let mut l = self.lock();
         if let Some(list) = l.as_mut() {
             list.extend(from);
@@ -80,12 +116,12 @@ impl GlobalFree {
 /// One M's list. Only its M touches it.
 #[derive(Default)]
 pub(crate) struct LocalFree {
-    list: RefCell<Vec<Arc<G>>>,
+    list: RefCell<Vec<FreeG>>,
 }
 
 impl LocalFree {
     /// A free G (this M's, else a batch from `global`), if there is one.
-    pub(crate) fn get(&self, global: &GlobalFree) -> Option<Arc<G>> {
+    pub(crate) fn get(&self, global: &GlobalFree) -> Option<FreeG> {
         let mut list = self.list.borrow_mut();
         if list.is_empty() {
             global.take_batch(&mut list);
@@ -93,9 +129,8 @@ impl LocalFree {
         list.pop()
     }
 
-    /// Keeps `g`, whose goroutine has exited and which has no other owner (checked by the caller
-    /// through `Arc::get_mut`, which also reset it).
-    pub(crate) fn put(&self, g: Arc<G>, global: &GlobalFree) {
+    /// Keeps `g` for a later spawn.
+    pub(crate) fn put(&self, g: FreeG, global: &GlobalFree) {
         let mut list = self.list.borrow_mut();
         if list.len() >= LOCAL_MAX {
             let keep = list.len() - BATCH;

@@ -17,7 +17,7 @@ use corosensei::{Coroutine, CoroutineResult};
 
 use super::current;
 use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
-use super::gfree::LocalFree;
+use super::gfree::{FreeG, LocalFree};
 use super::p::{pack, PState, LOCAL_CAP};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
@@ -784,10 +784,9 @@ impl MLocal {
             return;
         }
         self.rt.unregister_batch(&dead);
-        for mut g in dead.drain(..) {
-            if let Some(gm) = Arc::get_mut(&mut g) {
-                gm.reset();
-                self.free_gs.put(g, &self.rt.free_gs);
+        for g in dead.drain(..) {
+            if let Ok(free) = FreeG::new(g) {
+                self.free_gs.put(free, &self.rt.free_gs);
             }
         }
         // Give the (empty) buffer back, so that the next batch needs no allocation.

@@ -309,12 +309,7 @@ impl Runtime {
         })
         .unwrap_or((None, id as usize));
         let g = match free {
-            Some(mut g) => {
-                Arc::get_mut(&mut g)
-                    .expect("a free G has no other owner")
-                    .reuse(id, start, parent, at);
-                g
-            }
+            Some(free) => free.reuse(id, start, parent, at),
             None => Arc::new(G::new(id, self.clone(), start, parent, at)),
         };
         self.spawned.fetch_add(1, Ordering::SeqCst);
