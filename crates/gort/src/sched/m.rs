@@ -10,7 +10,7 @@
 //! settled here, on the M, after the G's registers are saved: only then may another thread resume it.
 
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
 use corosensei::{Coroutine, CoroutineResult};
@@ -114,7 +114,12 @@ pub(crate) struct MLocal {
     /// Gs that exited here and are still registered: unregistered [`DEAD_BATCH`] at a time (see
     /// `registry.rs`), then freed.
     dead: RefCell<Vec<Arc<G>>>,
+    /// Goroutine ids reserved for spawns on this M: `[next, end)`.
+    ids: Cell<(u64, u64)>,
 }
+
+/// Goroutine ids an M reserves at a time (Go's `_GoidCacheBatch` is 16).
+const ID_BATCH: u64 = 64;
 
 /// Exited Gs an M collects before it unregisters them.
 const DEAD_BATCH: usize = 32;
@@ -148,7 +153,21 @@ impl MLocal {
             stack_cache: RefCell::new(Vec::with_capacity(M_STACK_CACHE)),
             free_gs: LocalFree::default(),
             dead: RefCell::new(Vec::with_capacity(DEAD_BATCH)),
+            ids: Cell::new((0, 0)),
         }
+    }
+
+    /// A goroutine id for a spawn on this M, from its reserved batch (one shared atomic add per
+    /// [`ID_BATCH`] spawns instead of one per spawn).
+    pub(crate) fn next_goroutine_id(&self, next_gid: &AtomicU64) -> u64 {
+        let (mut next, mut end) = self.ids.get();
+        if next == end {
+            // Relaxed: ids only need to be unique, which the atomic add guarantees.
+            next = next_gid.fetch_add(ID_BATCH, Ordering::Relaxed);
+            end = next + ID_BATCH;
+        }
+        self.ids.set((next + 1, end));
+        next
     }
 
     pub(crate) fn set_main(&self) {

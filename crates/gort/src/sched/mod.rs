@@ -145,7 +145,9 @@ pub(crate) struct Runtime {
     /// Live goroutines, sharded by id so that Ms spawning and exiting goroutines at once rarely
     /// contend for the same lock.
     registry: Box<[Mutex<registry::Registry>]>,
-    /// Written by every spawn: on a line of its own, away from what every M reads.
+    /// The next goroutine id not handed out yet. Ms take ids from it in batches (`MLocal::next_goroutine_id`,
+    /// as Go's per-P goid cache), so ids are unique but not in spawn order across Ms. On a line of its
+    /// own, away from what every M reads.
     next_gid: CachePadded<AtomicU64>,
     /// Free Gs that Ms pass between them (see `gfree.rs`).
     pub(crate) free_gs: gfree::GlobalFree,
@@ -306,16 +308,25 @@ impl Runtime {
         parent: u64,
         at: &'static Location<'static>,
     ) -> Arc<G> {
-        let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
-        // On one of our Ms: a free G of its own, and the registry shard of its P.
-        let (free, shard) = current::with_m(|m| {
+        // On one of our Ms: an id from its cache, a free G of its own, and the registry shard of
+        // its P. Elsewhere (a plain thread with a `Handle`): a fresh id and G.
+        let (id, free, shard) = current::with_m(|m| {
             if Arc::ptr_eq(m.rt(), self) {
-                (m.free_gs.get(&self.free_gs), m.p().unwrap_or(id as usize))
+                let id = m.next_goroutine_id(&self.next_gid);
+                (
+                    id,
+                    m.free_gs.get(&self.free_gs),
+                    m.p().unwrap_or(id as usize),
+                )
             } else {
-                (None, id as usize)
+                let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
+                (id, None, id as usize)
             }
         })
-        .unwrap_or((None, id as usize));
+        .unwrap_or_else(|| {
+            let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
+            (id, None, id as usize)
+        });
         let g = match free {
             Some(free) => free.reuse(id, start, parent, at),
             None => Arc::new(G::new(id, self.clone(), start, parent, at)),
