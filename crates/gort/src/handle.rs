@@ -148,6 +148,54 @@ where
     handle
 }
 
+/// Starts `f` as a new goroutine and returns nothing, like Go's `go` statement: nobody can join it,
+/// so nothing of it outlives its end. Use a channel or a [`WaitGroup`](crate::sync::WaitGroup) to
+/// learn that it finished. The cheapest way to start a goroutine: `spawn` also sets up the result's
+/// hand-over to the `JoinHandle`, and dropping the handle costs two atomic operations more.
+///
+/// A panic in `f` is printed by the panic hook with the goroutine's id, as for `spawn`, and then
+/// dropped (Go would end the program).
+///
+/// # Panics
+/// Outside a gort runtime, as [`spawn`].
+///
+/// ```
+/// gort::run(|| {
+///     let done = gort::Chan::new(0);
+///     let d = done.clone();
+///     gort::go(move || d.send("hi").unwrap());
+///     assert_eq!(done.recv(), Some("hi"));
+/// });
+/// ```
+#[track_caller]
+pub fn go<F>(f: F)
+where
+    F: FnOnce() + Send + 'static,
+{
+    let at = Location::caller();
+    let mut f = Some(f);
+    let started = current::with_m(|m| {
+        let parent = current::goroutine_id().unwrap_or(0);
+        let f = f.take().expect("taken once");
+        let body = Body::new(move |me: &G, cancelled: bool| {
+            if cancelled {
+                drop(f);
+            } else {
+                // The hook has printed a panic's message; a cancellation unwinds silently.
+                drop(panic::catch_unwind(AssertUnwindSafe(f)));
+            }
+            me.complete_detached();
+        });
+        m.rt().spawn_g_detached(body, parent, at);
+    });
+    if started.is_none() {
+        panic!(
+            "gort::go called outside a gort runtime: start one with gort::run, or spawn from a plain \
+             thread with a gort::Handle taken inside the runtime"
+        );
+    }
+}
+
 fn spawn_on<F, T>(
     rt: &Arc<Runtime>,
     f: F,

@@ -35,7 +35,7 @@ pub use builder::{
     run, BuildError, Builder, DEFAULT_MAX_THREADS, DEFAULT_STACK_SIZE, MAX_STACK_SIZE,
     MIN_STACK_SIZE, MIN_THREADS,
 };
-pub use handle::{spawn, Handle, JoinHandle};
+pub use handle::{go, spawn, Handle, JoinHandle};
 pub use local::GoroutineLocal;
 pub use park::WaitReason;
 mod chan;

@@ -151,3 +151,34 @@ fn wired_goroutines_taking_turns_stay_on_their_threads() {
         });
     }
 }
+
+#[test]
+fn goroutines_started_with_go_run_and_leave_nothing_behind() {
+    let _w = Watchdog::new("go", Duration::from_secs(60));
+    for procs in [1, 2] {
+        let ran = Arc::new(AtomicUsize::new(0));
+        let r = ran.clone();
+        gort::Builder::new().max_procs(procs).run(move || {
+            let wg = Arc::new(WaitGroup::new());
+            wg.add(10_000);
+            for i in 0..10_000usize {
+                let (r, wg) = (r.clone(), wg.clone());
+                gort::go(move || {
+                    if i % 1000 == 0 {
+                        // A panicking one is reported by the hook and takes nothing else down.
+                        wg.done();
+                        panic!("goroutine {i} panics on purpose");
+                    }
+                    r.fetch_add(1, Ordering::SeqCst);
+                    wg.done();
+                });
+            }
+            wg.wait();
+            assert!(common::wait_until(Duration::from_secs(30), || {
+                gort::yield_now();
+                gort::num_goroutine() == 1
+            }));
+        });
+        assert_eq!(ran.load(Ordering::SeqCst), 10_000 - 10);
+    }
+}

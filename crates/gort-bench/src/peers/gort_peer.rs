@@ -49,7 +49,7 @@ fn spawn(n: usize) -> f64 {
     wg.add(n as isize);
     for _ in 0..n {
         let wg = wg.clone();
-        drop(gort::spawn(move || wg.done()));
+        gort::go(move || wg.done());
     }
     wg.wait();
     ns_per(start.elapsed(), n)
@@ -64,7 +64,7 @@ fn skynet(c: Chan<u64>, num: u64, size: u64, div: u64) {
     let sub = size / div;
     for i in 0..div {
         let rc = rc.clone();
-        drop(gort::spawn(move || skynet(rc, num + i * sub, sub, div)));
+        gort::go(move || skynet(rc, num + i * sub, sub, div));
     }
     let mut sum = 0;
     for _ in 0..div {
@@ -77,7 +77,7 @@ fn skynet_run(leaves: u64) -> f64 {
     let start = Instant::now();
     let c = Chan::new(0);
     let cc = c.clone();
-    drop(gort::spawn(move || skynet(cc, 0, leaves, 10)));
+    gort::go(move || skynet(cc, 0, leaves, 10));
     let sum = c.recv().expect("skynet root");
     assert_eq!(sum, leaves * (leaves - 1) / 2);
     start.elapsed().as_secs_f64()
@@ -138,12 +138,12 @@ fn chan_buffered(n: usize) -> f64 {
     let c = Chan::<u64>::new(CHAN_CAP);
     let start = Instant::now();
     let tx = c.clone();
-    drop(gort::spawn(move || {
+    gort::go(move || {
         for i in 0..n as u64 {
             tx.send(i).unwrap();
         }
         tx.close();
-    }));
+    });
     let consumer = gort::spawn(move || {
         let mut sum = 0u64;
         while let Some(v) = c.recv() {
@@ -161,11 +161,11 @@ fn select4(n: usize) -> f64 {
     let start = Instant::now();
     for c in &cs {
         let c = c.clone();
-        drop(gort::spawn(move || {
+        gort::go(move || {
             for i in 0..per as u64 {
                 c.send(i).unwrap();
             }
-        }));
+        });
     }
     let consumer = gort::spawn(move || {
         let (c0, c1, c2, c3) = (&cs[0], &cs[1], &cs[2], &cs[3]);
@@ -195,11 +195,11 @@ fn parked_mem(case: &str, n: usize) -> Outcome {
         let c = c.clone();
         let started = started.clone();
         let wg = wg.clone();
-        drop(gort::spawn(move || {
+        gort::go(move || {
             started.fetch_add(1, Ordering::Release);
             let _ = c.recv();
             wg.done();
-        }));
+        });
     }
     while started.load(Ordering::Acquire) < n as u64 {
         gort::time::sleep(Duration::from_millis(1));
@@ -217,14 +217,14 @@ fn sleepers(sz: &Sizes) -> Outcome {
     let iters = sz.sleeper_iters;
     for _ in 0..sz.sleepers {
         let (hist, finished) = (hist.clone(), finished.clone());
-        drop(gort::spawn(move || {
+        gort::go(move || {
             for _ in 0..iters {
                 let t = Instant::now();
                 gort::time::sleep(SLEEP_PERIOD);
                 hist.record(t.elapsed().saturating_sub(SLEEP_PERIOD));
             }
             finished.fetch_add(1, Ordering::Release);
-        }));
+        });
     }
     let mut peak = thread_count();
     while finished.load(Ordering::Acquire) < sz.sleepers as u64 {

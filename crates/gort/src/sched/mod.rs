@@ -301,6 +301,17 @@ impl Runtime {
         g
     }
 
+    /// `spawn_g` for a goroutine nobody will join: the new G's only reference goes to the run queue.
+    pub(crate) fn spawn_g_detached(
+        self: &Arc<Self>,
+        start: body::Body,
+        parent: u64,
+        at: &'static Location<'static>,
+    ) {
+        let g = self.new_g(start, parent, at);
+        self.ready(g, true);
+    }
+
     /// Creates and registers a G, not yet queued.
     pub(crate) fn new_g(
         self: &Arc<Self>,
