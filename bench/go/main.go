@@ -143,6 +143,25 @@ func (h *histogram) record(d time.Duration) {
 	atomic.AddUint64(&h.b[i], 1)
 }
 
+// meanUs counts each duration at its bucket's middle (the overflow bucket at its lower edge).
+func (h *histogram) meanUs() float64 {
+	var total uint64
+	var sum float64
+	for i := range h.b {
+		n := atomic.LoadUint64(&h.b[i])
+		at := (float64(i) + 0.5) * histRes
+		if i == histBuckets {
+			at = float64(i) * histRes
+		}
+		total += n
+		sum += at * float64(n)
+	}
+	if total == 0 {
+		return 0
+	}
+	return sum / float64(total)
+}
+
 func (h *histogram) quantileUs(q float64) float64 {
 	var total uint64
 	for i := range h.b {
@@ -352,6 +371,7 @@ func sleepers(sz Sizes) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	emit("sleepers_threads", float64(peak), "threads")
+	emit("sleepers_mean", h.meanUs(), "us")
 	emit("sleepers_p50", h.quantileUs(0.50), "us")
 	emit("sleepers_p99", h.quantileUs(0.99), "us")
 }

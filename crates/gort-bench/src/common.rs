@@ -291,6 +291,29 @@ impl Histogram {
         self.buckets.iter().map(|b| b.load(Ordering::Relaxed)).sum()
     }
 
+    /// The mean in microseconds, counting each duration at its bucket's middle (the overflow bucket
+    /// at its lower edge, so the mean errs low when durations overflow).
+    pub fn mean_us(&self) -> f64 {
+        let total = self.count();
+        if total == 0 {
+            return 0.0;
+        }
+        let sum: f64 = self
+            .buckets
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let at = if i == HIST_BUCKETS {
+                    (i as u64 * HIST_RES_US) as f64
+                } else {
+                    (i as f64 + 0.5) * HIST_RES_US as f64
+                };
+                at * b.load(Ordering::Relaxed) as f64
+            })
+            .sum();
+        sum / total as f64
+    }
+
     /// The `q` quantile (0..=1) in microseconds (upper edge of its bucket).
     pub fn quantile_us(&self, q: f64) -> f64 {
         let total = self.count();
@@ -313,6 +336,7 @@ impl Histogram {
 pub fn sleepers_metrics(threads: u64, hist: &Histogram) -> Outcome {
     Outcome::Values(vec![
         Metric::new("sleepers_threads", threads as f64, "threads"),
+        Metric::new("sleepers_mean", hist.mean_us(), "us"),
         Metric::new("sleepers_p50", hist.quantile_us(0.50), "us"),
         Metric::new("sleepers_p99", hist.quantile_us(0.99), "us"),
     ])

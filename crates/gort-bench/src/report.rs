@@ -27,6 +27,7 @@ const ORDER: &[&str] = &[
     "parked_mem_1m",
     "sleepers",
     "sleepers_threads",
+    "sleepers_mean",
     "sleepers_p50",
     "sleepers_p99",
     "syscall_handoff_wrapped",

@@ -83,7 +83,10 @@ fn spawn_outside_a_runtime_panics_with_a_clear_message() {
     assert!(msg.contains("outside a gort runtime"), "{msg}");
     let err = std::panic::catch_unwind(|| gort::go(|| ())).unwrap_err();
     let msg = panic_message(&*err);
-    assert!(msg.contains("gort::go called outside a gort runtime"), "{msg}");
+    assert!(
+        msg.contains("gort::go called outside a gort runtime"),
+        "{msg}"
+    );
     let err = std::panic::catch_unwind(gort::Handle::current).unwrap_err();
     assert!(panic_message(&*err).contains("outside a gort runtime"));
     assert!(gort::Handle::try_current().is_none());

@@ -18,6 +18,14 @@
 //! Beyond both, the stack is unmapped. `get` takes hot stacks first (most recently used: their pages
 //! are resident and likely cached), then cold ones, then maps a new one. System calls are made
 //! outside the pool's lock, and the lists never allocate under it (capacity reserved up front).
+//!
+//! A stack that does not fit the hot tier waits in a short `pending` list (still resident, and the
+//! first choice of `get` after the hot tier) until [`RELEASE_BATCH`] of them have gathered; then the
+//! whole batch goes cold or is unmapped at once, with one `madvise` or `munmap` per run of stacks that
+//! lie back to back in memory (`mmap::release_memory_batch`, `mmap::unmap_batch`). Goroutines exit
+//! in bursts (the end of a fan-out, 100,000 sleepers finishing), and one TLB shootdown per stack made
+//! such a burst spend a fifth of its time in inter-processor interrupts. The pool's own end unmaps
+//! everything it holds the same way.
 use std::io;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -30,8 +38,12 @@ use super::{round_to_pages, GoroutineStack};
 pub(crate) const HOT_BYTES: usize = 64 << 20;
 /// Most hot stacks, whatever their size.
 const HOT_MAX: usize = 256;
-/// Most cold stacks (memory returned, mapping kept).
-pub(crate) const COLD_MAX: usize = 1024;
+/// Most cold stacks (memory returned, mapping kept). A cold stack costs address space and about half
+/// a KiB of page tables; unmapping one costs a TLB shootdown that cannot be batched, so keep many
+/// (the burst of a fan-out such as skynet has some 13,000 goroutines live at once).
+pub(crate) const COLD_MAX: usize = 16384;
+/// Stacks released to the OS together (see the module comment).
+pub(crate) const RELEASE_BATCH: usize = 64;
 
 /// A pool of stacks of one size (one per runtime). Thread-safe.
 #[derive(Debug)]
@@ -39,12 +51,16 @@ pub(crate) struct StackPool {
     stack_size: usize,
     hot_max: usize,
     cold_max: usize,
+    /// Stacks gathered in `pending` before they are released together.
+    batch: usize,
     lists: Mutex<Lists>,
 }
 
 #[derive(Debug)]
 struct Lists {
     hot: Vec<GoroutineStack>,
+    /// Beyond the hot tier, waiting for a batch to be released (memory still resident).
+    pending: Vec<GoroutineStack>,
     cold: Vec<GoroutineStack>,
 }
 
@@ -54,17 +70,27 @@ impl StackPool {
     pub(crate) fn new(stack_size: usize) -> StackPool {
         let stack_size = round_to_pages(stack_size);
         let hot_max = (HOT_BYTES / stack_size).min(HOT_MAX);
-        StackPool::with_limits(stack_size, hot_max, COLD_MAX)
+        let mut pool = StackPool::with_limits(stack_size, hot_max, COLD_MAX);
+        pool.batch = RELEASE_BATCH;
+        pool.lists
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pending
+            .reserve(RELEASE_BATCH);
+        pool
     }
 
-    /// A pool that keeps at most `hot_max` stacks with their memory and `cold_max` stacks without.
+    /// A pool that keeps at most `hot_max` stacks with their memory and `cold_max` stacks without,
+    /// releasing each stack beyond the hot tier at once (no batching).
     pub(crate) fn with_limits(stack_size: usize, hot_max: usize, cold_max: usize) -> StackPool {
         StackPool {
             stack_size: round_to_pages(stack_size),
             hot_max,
             cold_max,
+            batch: 1,
             lists: Mutex::new(Lists {
                 hot: Vec::with_capacity(hot_max),
+                pending: Vec::with_capacity(1),
                 cold: Vec::with_capacity(cold_max),
             }),
         }
@@ -85,7 +111,10 @@ impl StackPool {
     pub(crate) fn get(&self) -> io::Result<GoroutineStack> {
         let pooled = {
             let mut l = self.lock();
-            l.hot.pop().or_else(|| l.cold.pop())
+            l.hot
+                .pop()
+                .or_else(|| l.pending.pop())
+                .or_else(|| l.cold.pop())
         };
         match pooled {
             Some(s) => Ok(s),
@@ -105,26 +134,41 @@ impl StackPool {
             );
             return; // dropped: unmapped
         }
-        {
+        let mut batch = {
             let mut l = self.lock();
             if l.hot.len() < self.hot_max {
                 l.hot.push(s);
                 return;
             }
-            if l.cold.len() >= self.cold_max {
-                drop(l);
-                drop(s); // munmap, outside the lock
+            l.pending.push(s);
+            if l.pending.len() < self.batch {
                 return;
             }
-        }
-        s.release_memory();
-        let mut l = self.lock();
-        if l.cold.len() < self.cold_max {
-            l.cold.push(s);
-        } else {
-            drop(l);
-            drop(s); // another thread filled the cold tier meanwhile
-        }
+            std::mem::take(&mut l.pending)
+        };
+        // Outside the lock: as many as the cold tier has room for lose their memory and go cold;
+        // the rest are unmapped.
+        let room = {
+            let l = self.lock();
+            self.cold_max.saturating_sub(l.cold.len())
+        };
+        let unmap = batch.split_off(room.min(batch.len()));
+        super::mmap::release_memory_batch(&mut batch);
+        super::mmap::unmap_batch(unmap);
+        let extra = {
+            let mut l = self.lock();
+            let fit = self.cold_max.saturating_sub(l.cold.len()).min(batch.len());
+            // Another thread filled the cold tier meanwhile: those few are unmapped after all
+            // (a rare allocation under the lock).
+            let extra: Vec<GoroutineStack> = batch.drain(fit..).collect();
+            l.cold.append(&mut batch);
+            if l.pending.is_empty() && l.pending.capacity() < batch.capacity() {
+                // The drained batch's buffer becomes `pending` again, so `put` does not allocate.
+                l.pending = batch;
+            }
+            extra
+        };
+        super::mmap::unmap_batch(extra);
     }
 
     /// How many stacks are cached: (hot, cold).
@@ -132,6 +176,18 @@ impl StackPool {
     pub(crate) fn cached(&self) -> (usize, usize) {
         let l = self.lock();
         (l.hot.len(), l.cold.len())
+    }
+}
+
+impl Drop for StackPool {
+    fn drop(&mut self) {
+        // Every stack at once, in runs of adjacent ones (see the module comment): a runtime that
+        // ends with 100,000 stacks pooled unmaps them with a handful of calls.
+        let l = self.lists.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let mut all = std::mem::take(&mut l.hot);
+        all.append(&mut l.pending);
+        all.append(&mut l.cold);
+        super::mmap::unmap_batch(all);
     }
 }
 
