@@ -25,7 +25,8 @@
 //! lie back to back in memory (`mmap::release_memory_batch`, `mmap::unmap_batch`). Goroutines exit
 //! in bursts (the end of a fan-out, 100,000 sleepers finishing), and one TLB shootdown per stack made
 //! such a burst spend a fifth of its time in inter-processor interrupts. The pool's own end unmaps
-//! everything it holds the same way.
+//! everything it holds the same way. When it runs out, it maps 16 new stacks with one `mmap` and
+//! installs their guards with one call (`GoroutineStack::new_many`).
 use std::io;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -44,6 +45,8 @@ const HOT_MAX: usize = 256;
 pub(crate) const COLD_MAX: usize = 16384;
 /// Stacks released to the OS together (see the module comment).
 pub(crate) const RELEASE_BATCH: usize = 64;
+/// Stacks mapped together when the pool runs out (one `mmap` and one guard-installing call).
+const NEW_BATCH: usize = 16;
 
 /// A pool of stacks of one size (one per runtime). Thread-safe.
 #[derive(Debug)]
@@ -116,10 +119,22 @@ impl StackPool {
                 .or_else(|| l.pending.pop())
                 .or_else(|| l.cold.pop())
         };
-        match pooled {
-            Some(s) => Ok(s),
-            None => GoroutineStack::new(self.stack_size),
+        if let Some(s) = pooled {
+            return Ok(s);
         }
+        if self.batch == 1 {
+            return GoroutineStack::new(self.stack_size);
+        }
+        // Out of stacks: map a batch (fresh, memory-less: the rest go to the cold tier).
+        let mut fresh = GoroutineStack::new_many(self.stack_size, NEW_BATCH)?;
+        let s = fresh.pop().expect("a batch is not empty");
+        let mut l = self.lock();
+        let fit = self.cold_max.saturating_sub(l.cold.len()).min(fresh.len());
+        let extra = fresh.split_off(fit);
+        l.cold.append(&mut fresh);
+        drop(l);
+        super::mmap::unmap_batch(extra);
+        Ok(s)
     }
 
     /// Takes back a stack nothing runs on any more: keeps it hot, or returns its memory to the OS
@@ -217,8 +232,9 @@ mod tests {
         let s = pool.get().unwrap();
         touch_all(&s);
         let lo = s.limit().get();
+        let (_, cold) = pool.cached(); // the rest of the batch `get` mapped
         pool.put(s);
-        assert_eq!(pool.cached(), (1, 0));
+        assert_eq!(pool.cached(), (1, cold));
         let s = pool.get().unwrap();
         assert_eq!(s.limit().get(), lo, "the pooled stack is reused");
         assert_eq!(
