@@ -23,7 +23,7 @@ pub(crate) fn format(gs: &[Arc<G>], now_ns: u64, current: Option<u64>) -> String
         if i > 0 {
             out.push('\n');
         }
-        block(&mut out, g, now_ns, current == Some(g.id));
+        block(&mut out, g, now_ns, current == Some(g.id()));
     }
     out
 }
@@ -51,7 +51,7 @@ fn block(out: &mut String, g: &G, now_ns: u64, is_current: bool) {
     if g.is_wired() {
         head.push_str(", locked to thread");
     }
-    let _ = writeln!(out, "goroutine {} [{}]:", g.id, head);
+    let _ = writeln!(out, "goroutine {} [{}]:", g.id(), head);
     if let (Status::Waiting | Status::Syscall, Some(at)) = (status, at) {
         let _ = writeln!(
             out,
@@ -61,8 +61,8 @@ fn block(out: &mut String, g: &G, now_ns: u64, is_current: bool) {
             at.column()
         );
     }
-    if g.id != 1 && g.parent == 0 {
-        let c = g.created_at;
+    if g.id() != 1 && g.parent() == 0 {
+        let c = g.created_at();
         let _ = writeln!(
             out,
             "created by gort::Handle::spawn outside the runtime\n\t{}:{}:{}",
@@ -70,12 +70,12 @@ fn block(out: &mut String, g: &G, now_ns: u64, is_current: bool) {
             c.line(),
             c.column()
         );
-    } else if g.id != 1 {
-        let c = g.created_at;
+    } else if g.id() != 1 {
+        let c = g.created_at();
         let _ = writeln!(
             out,
             "created by gort::spawn in goroutine {}\n\t{}:{}:{}",
-            g.parent,
+            g.parent(),
             c.file(),
             c.line(),
             c.column()

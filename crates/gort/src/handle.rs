@@ -35,7 +35,7 @@ pub struct JoinHandle<T> {
 impl<T: 'static> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle")
-            .field("id", &self.g.id)
+            .field("id", &self.g.id())
             .field("finished", &self.is_finished())
             .finish()
     }
@@ -76,7 +76,7 @@ impl<T: 'static> JoinHandle<T> {
     /// });
     /// ```
     pub fn id(&self) -> u64 {
-        self.g.id
+        self.g.id()
     }
 
     /// True once the goroutine has finished (returned, panicked or been cancelled).

@@ -51,5 +51,5 @@ pub(crate) fn current_g() -> Option<Arc<G>> {
 pub(crate) fn goroutine_id() -> Option<u64> {
     let g = current_g_ptr();
     // SAFETY: see `current_g_ptr`: the running G is alive.
-    unsafe { g.as_ref() }.map(|g| g.id)
+    unsafe { g.as_ref() }.map(|g| g.id())
 }

@@ -94,7 +94,11 @@ const DONE: u8 = 4;
 const DETACHED: u8 = 8;
 
 pub(crate) struct G {
-    pub(crate) id: u64,
+    /// The goroutine's id, and (below) its parent's id and where it was created: atomics, because a
+    /// G is reused (`gfree.rs`) while `dump` may be reading the registry, which lists free Gs too.
+    /// Readers skip a G whose status is `Dead`; a reuse writes these, then sets the status with
+    /// Release (`reuse`), so a reader that sees it alive (Acquire) sees them.
+    id: AtomicU64,
     pub(crate) rt: Arc<Runtime>,
     exec: UnsafeCell<Exec>,
     /// The coroutine's yielder (it lives at the base of the G's stack). Set once when the coroutine
@@ -134,8 +138,8 @@ pub(crate) struct G {
     pub(crate) timer_seq: AtomicU64,
     /// This G's slot in the runtime's registry (see `registry.rs`).
     pub(crate) registry_slot: AtomicU32,
-    pub(crate) parent: u64,
-    pub(crate) created_at: &'static Location<'static>,
+    parent: AtomicU64,
+    created_at: AtomicPtr<Location<'static>>,
 }
 
 // SAFETY: the only non-Sync parts are `exec` and `locals`. `exec` is used by one M at a time: the M that
@@ -155,7 +159,7 @@ impl G {
         created_at: &'static Location<'static>,
     ) -> G {
         G {
-            id,
+            id: AtomicU64::new(id),
             rt,
             exec: UnsafeCell::new(Exec::New(start)),
             yielder: AtomicPtr::new(std::ptr::null_mut()),
@@ -171,44 +175,78 @@ impl G {
             join: Mutex::new(JoinSlot::default()),
             timer_seq: AtomicU64::new(0),
             registry_slot: AtomicU32::new(u32::MAX),
-            parent,
-            created_at,
+            parent: AtomicU64::new(parent),
+            created_at: AtomicPtr::new(created_at as *const _ as *mut _),
         }
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id.load(Ordering::Relaxed)
+    }
+
+    /// The id of the goroutine that spawned this one (0: spawned from outside the runtime).
+    pub(crate) fn parent(&self) -> u64 {
+        self.parent.load(Ordering::Relaxed)
+    }
+
+    /// Where this goroutine was spawned.
+    pub(crate) fn created_at(&self) -> &'static Location<'static> {
+        let at = self.created_at.load(Ordering::Relaxed);
+        // SAFETY: `created_at` only ever holds a `&'static Location` (see `new` and `reuse`).
+        unsafe { &*at }
     }
 
     /// Clears what the goroutine that ran in this G left behind, so that the G can go on a free list
     /// (Go's gFree) and carry another goroutine: no allocation, and no touch of the runtime's
-    /// reference count, per spawn. `&mut self`: only a G nobody else references is reset.
-    pub(crate) fn reset(&mut self) {
-        *self.exec.get_mut() = Exec::Done;
-        *self.yielder.get_mut() = std::ptr::null_mut();
-        *self.locals.get_mut() = LocalMap::default();
-        *self.park_state.get_mut() = IDLE;
-        *self.status.get_mut() = Status::Dead as u8;
-        *self.wait_reason.get_mut() = 0;
-        *self.wait_since.get_mut() = 0;
-        *self.blocked_at.get_mut() = std::ptr::null_mut();
-        *self.flags.get_mut() = 0;
-        *self.lock_count.get_mut() = 0;
-        *self.wired_m.get_mut() = std::ptr::null_mut();
-        *self.join.get_mut().unwrap_or_else(|e| e.into_inner()) = JoinSlot::default();
-        *self.timer_seq.get_mut() = 0;
-        *self.registry_slot.get_mut() = u32::MAX;
+    /// reference count, per spawn. The G stays in the registry (as `Dead`).
+    ///
+    /// # Safety
+    /// The goroutine has exited and nothing but the registry (which lends no `Dead` G) and the caller
+    /// references the G, so nobody else touches its execution state or its locals.
+    pub(crate) unsafe fn reset(&self) {
+        // SAFETY: nobody else uses the execution state or the locals (the function's contract).
+        unsafe {
+            *self.exec.get() = Exec::Done;
+            *self.locals.get() = LocalMap::default();
+        }
+        self.yielder.store(std::ptr::null_mut(), Ordering::Relaxed);
+        self.park_state.store(IDLE, Ordering::Relaxed);
+        self.wait_reason.store(0, Ordering::Relaxed);
+        self.wait_since.store(0, Ordering::Relaxed);
+        self.blocked_at
+            .store(std::ptr::null_mut(), Ordering::Relaxed);
+        self.flags.store(0, Ordering::Relaxed);
+        self.lock_count.store(0, Ordering::Relaxed);
+        self.wired_m.store(std::ptr::null_mut(), Ordering::Relaxed);
+        *self.join.lock().unwrap_or_else(|e| e.into_inner()) = JoinSlot::default();
+        self.timer_seq.store(0, Ordering::Relaxed);
     }
 
     /// Readies a G taken from a free list (see [`reset`](Self::reset)) for a new goroutine.
-    pub(crate) fn reuse(
-        &mut self,
+    ///
+    /// # Safety
+    /// As for `reset`: the caller holds the G's only reference besides the registry's.
+    pub(crate) unsafe fn reuse(
+        &self,
         id: u64,
         start: Body,
         parent: u64,
         created_at: &'static Location<'static>,
     ) {
-        self.id = id;
-        *self.exec.get_mut() = Exec::New(start);
-        *self.status.get_mut() = Status::Runnable as u8;
-        self.parent = parent;
-        self.created_at = created_at;
+        self.id.store(id, Ordering::Relaxed);
+        self.parent.store(parent, Ordering::Relaxed);
+        self.created_at
+            .store(created_at as *const _ as *mut _, Ordering::Relaxed);
+        // SAFETY: nobody else uses the execution state (the function's contract).
+        unsafe { *self.exec.get() = Exec::New(start) };
+        // Release: a registry reader that sees the G alive (Acquire in `is_dead`) sees the fields
+        // written above.
+        self.status.store(Status::Runnable as u8, Ordering::Release);
+    }
+
+    /// Whether the goroutine has exited (or the G is free). Acquire: pairs with `reuse`.
+    pub(crate) fn is_dead(&self) -> bool {
+        self.status.load(Ordering::Acquire) == Status::Dead as u8
     }
 
     /// # Safety

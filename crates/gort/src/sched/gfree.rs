@@ -22,24 +22,31 @@ use std::sync::{Arc, Mutex};
 use super::body::Body;
 use super::g::G;
 
-/// A G on a free list: its goroutine has exited, it has been reset, and this is its only reference
-/// (no other `Arc`, no `Weak`), which `new` checks and nothing can break: a `FreeG` hands out no
-/// reference until `reuse`.
-pub(crate) struct FreeG(Arc<G>);
+/// A G on a free list: its goroutine has exited, it has been reset, and it stays listed in the
+/// registry as `Dead` (so a spawn that reuses it needs no registry lock). Its only references are
+/// this one and the registry's, which lends no `Dead` G to anyone; `new` checks that under the
+/// registry lock, and nothing can break it afterwards. Dropped unused, it leaves the registry.
+pub(crate) struct FreeG(std::mem::ManuallyDrop<Arc<G>>);
 
 impl FreeG {
-    /// Resets `g` for reuse if nobody else references it; gives it back otherwise.
-    pub(crate) fn new(mut g: Arc<G>) -> Result<FreeG, Arc<G>> {
-        match Arc::get_mut(&mut g) {
-            Some(gm) => {
-                gm.reset();
-                Ok(FreeG(g))
-            }
-            None => Err(g),
+    /// Resets `g` for reuse if nobody but the registry and the caller references it; gives it back
+    /// otherwise.
+    ///
+    /// # Safety
+    /// The caller holds the lock of the registry shard that lists `g`, and `g` is `Dead` (its
+    /// goroutine has exited): then no new reference can appear while we look.
+    pub(crate) unsafe fn new(g: Arc<G>) -> Result<FreeG, Arc<G>> {
+        // The registry's reference and ours; a `Weak` could be upgraded behind our back.
+        if Arc::strong_count(&g) != 2 || Arc::weak_count(&g) != 0 {
+            return Err(g);
         }
+        // SAFETY: the references are ours and the registry's, which lends no `Dead` G, and the
+        // goroutine has exited: nothing else touches the G.
+        unsafe { g.reset() };
+        Ok(FreeG(std::mem::ManuallyDrop::new(g)))
     }
 
-    /// The G, set up to carry a new goroutine.
+    /// The G, set up to carry a new goroutine (still listed in the registry).
     pub(crate) fn reuse(
         self,
         id: u64,
@@ -47,13 +54,20 @@ impl FreeG {
         parent: u64,
         at: &'static std::panic::Location<'static>,
     ) -> Arc<G> {
-        let FreeG(g) = self;
-        // SAFETY: `g` is the only reference to this G (see the type's comment), so no one else can
-        // read or write it while we do. (`Arc::get_mut` would check that again with a locked
-        // instruction on a cache line that usually comes from another core.)
-        let gm = unsafe { &mut *Arc::as_ptr(&g).cast_mut() };
-        gm.reuse(id, start, parent, at);
+        let mut this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never used or dropped again, so the `Arc` is moved out exactly once.
+        let g = unsafe { std::mem::ManuallyDrop::take(&mut this.0) };
+        // SAFETY: our reference and the registry's are the only ones (the type's invariant).
+        unsafe { g.reuse(id, start, parent, at) };
         g
+    }
+}
+
+impl Drop for FreeG {
+    fn drop(&mut self) {
+        // SAFETY: dropped once, here.
+        let g = unsafe { std::mem::ManuallyDrop::take(&mut self.0) };
+        g.rt.unregister(&g);
     }
 }
 

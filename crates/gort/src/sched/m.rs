@@ -17,7 +17,7 @@ use corosensei::{Coroutine, CoroutineResult};
 
 use super::current;
 use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
-use super::gfree::{FreeG, LocalFree};
+use super::gfree::LocalFree;
 use super::p::{pack, PState, LOCAL_CAP};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
@@ -576,7 +576,7 @@ impl MLocal {
             unreachable!("gort: a queued goroutine has finished");
         };
         stack::set_running(Some(stack::RunningStack {
-            goroutine_id: g.id,
+            goroutine_id: g.id(),
             guard_lo: *guard_lo,
             guard_hi: *guard_lo + crate::stack::page_size(),
             size: rt.stacks.stack_size(),
@@ -795,18 +795,15 @@ impl MLocal {
         }
     }
 
-    /// Unregisters the Gs that exited here, then keeps for the next spawns each one that nobody else
-    /// holds (its JoinHandle is gone, no timer names it); the others go when their last owner does.
+    /// Unlists the Gs that exited here or keeps them for the next spawns (see
+    /// `Runtime::release_exited`).
     fn release_dead(&self) {
         let mut dead = std::mem::take(&mut *self.dead.borrow_mut());
         if dead.is_empty() {
             return;
         }
-        self.rt.unregister_batch(&dead);
-        for g in dead.drain(..) {
-            if let Ok(free) = FreeG::new(g) {
-                self.free_gs.put(free, &self.rt.free_gs);
-            }
+        for free in self.rt.release_exited(&mut dead) {
+            self.free_gs.put(free, &self.rt.free_gs);
         }
         // Give the (empty) buffer back, so that the next batch needs no allocation.
         *self.dead.borrow_mut() = dead;

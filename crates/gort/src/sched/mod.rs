@@ -233,21 +233,50 @@ impl Runtime {
             .insert(g.clone(), &g.registry_slot);
     }
 
-    /// Unlists every G of `gs` (all exited), taking each shard's lock once.
-    pub(crate) fn unregister_batch(&self, gs: &[Arc<G>]) {
+    /// Unlists `g`.
+    pub(crate) fn unregister(&self, g: &G) {
+        let shard = registry::slot_shard(g.registry_slot.load(Ordering::Relaxed));
+        self.registry_shard(shard).remove(g);
+    }
+
+    /// Deals with Gs whose goroutines exited (all of `gs`, which it empties), taking each registry
+    /// shard's lock once: a G that nobody else references stays listed (as `Dead`) and is returned
+    /// as a [`gfree::FreeG`] for a later spawn; any other is unlisted, and goes when its last owner
+    /// (a `JoinHandle`, a timer entry) does. Once the runtime stops, nothing is kept.
+    pub(crate) fn release_exited(&self, gs: &mut Vec<Arc<G>>) -> Vec<gfree::FreeG> {
+        let keep = self.phase() != PHASE_STOPPING;
         let shard_of = |g: &Arc<G>| registry::slot_shard(g.registry_slot.load(Ordering::Relaxed));
-        let mut done = 0u32;
-        for (i, g) in gs.iter().enumerate() {
-            let shard = shard_of(g);
-            if done & (1 << shard) != 0 {
-                continue;
-            }
-            done |= 1 << shard;
+        let mut free = Vec::with_capacity(gs.len());
+        let mut rest = Vec::new();
+        while let Some(first) = gs.first() {
+            let shard = shard_of(first);
             let mut reg = self.registry_shard(shard);
-            for h in gs[i..].iter().filter(|h| shard_of(h) == shard) {
-                reg.remove(h);
+            let mut k = 0;
+            while k < gs.len() {
+                if shard_of(&gs[k]) != shard {
+                    k += 1;
+                    continue;
+                }
+                let g = gs.swap_remove(k);
+                let g = if keep {
+                    // SAFETY: we hold the lock of the shard that lists `g`, whose goroutine exited.
+                    match unsafe { gfree::FreeG::new(g) } {
+                        Ok(f) => {
+                            free.push(f);
+                            continue;
+                        }
+                        Err(g) => g,
+                    }
+                } else {
+                    g
+                };
+                reg.remove(&g);
+                rest.push(g);
             }
         }
+        // The last references of the unlisted ones may go here: outside every lock.
+        drop(rest);
+        free
     }
 
     /// Every live goroutine.
@@ -339,11 +368,15 @@ impl Runtime {
             (id, None, id as usize)
         });
         let g = match free {
+            // Still listed in the registry, where it waited as `Dead`.
             Some(free) => free.reuse(id, start, parent, at),
-            None => Arc::new(G::new(id, self.clone(), start, parent, at)),
+            None => {
+                let g = Arc::new(G::new(id, self.clone(), start, parent, at));
+                self.register(&g, shard);
+                g
+            }
         };
         self.spawned.fetch_add(1, Ordering::SeqCst);
-        self.register(&g, shard);
         if self.phase() != PHASE_RUNNING {
             // Spawned while the runtime ends: it is cancelled before it starts (its body is dropped
             // and its JoinHandle reports the cancellation).
@@ -357,7 +390,7 @@ impl Runtime {
     pub(crate) fn g_exited(&self, g: &G) {
         g.set_status(Status::Dead);
         self.exited.fetch_add(1, Ordering::SeqCst);
-        if g.id == 1 {
+        if g.id() == 1 {
             self.begin_shutdown(None);
         }
         self.maybe_stop();
@@ -425,7 +458,7 @@ impl Runtime {
         }
         let gs: Vec<Arc<G>> = self.all_gs();
         for g in gs {
-            if g.id == 1 && !is_deadlock {
+            if g.id() == 1 && !is_deadlock {
                 continue;
             }
             g.cancel();
@@ -460,7 +493,7 @@ impl Runtime {
         let exec = unsafe { g.exec() };
         if let g::Exec::New(start) = std::mem::replace(exec, g::Exec::Done) {
             start.run(&g, true);
-            self.unregister_batch(std::slice::from_ref(&g));
+            self.unregister(&g);
             self.exited.fetch_add(1, Ordering::SeqCst);
         }
     }
@@ -812,7 +845,7 @@ impl Runtime {
 
     pub(crate) fn dump(&self) -> String {
         let mut gs: Vec<Arc<G>> = self.all_gs();
-        gs.sort_by_key(|g| g.id);
+        gs.sort_by_key(|g| g.id());
         let now = self.nanos_since_start();
         let current = current::goroutine_id();
         crate::dump::format(&gs, now, current)

@@ -29,7 +29,7 @@ pub(crate) enum Unparker {
 impl std::fmt::Debug for Unparker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Unparker::G(g) => write!(f, "Unparker(goroutine {})", g.id),
+            Unparker::G(g) => write!(f, "Unparker(goroutine {})", g.id()),
             Unparker::Thread(t) => write!(f, "Unparker(thread {:?})", t.id()),
         }
     }

@@ -3,15 +3,17 @@
 //! A slab: each G remembers its slot, so insert and remove are O(1) with no hashing, which matters
 //! because every spawn and every exit goes through here.
 //!
-//! The runtime keeps several of these shards. A spawn registers its G in the shard of the P it runs
-//! on, whose lock then stays in that core's cache; an M where goroutines exit does not take a shard
-//! lock per exit but collects its dead Gs and unregisters them in batches (`MLocal::g_exit`), one lock
-//! per shard and batch. Until then a dead G stays listed, with status `Dead`: every reader skips it.
+//! The runtime keeps several of these shards. A new G is registered in the shard of the P it is
+//! spawned on. An M where goroutines exit does not take a shard lock per exit but deals with its dead
+//! Gs in batches, one lock per shard and batch (`Runtime::release_exited`): a G that nobody else
+//! references stays listed and goes on a free list (`gfree.rs`), so a later spawn that reuses it
+//! takes no registry lock at all; any other G is unlisted. A listed G whose status is `Dead` (exited,
+//! free, or waiting for its batch) is skipped by every reader, and never lent out.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use super::g::{Status, G};
+use super::g::G;
 
 #[derive(Default)]
 pub(crate) struct Registry {
@@ -53,7 +55,7 @@ impl Registry {
         self.slots
             .iter()
             .flatten()
-            .filter(|g| g.status() != Status::Dead)
+            .filter(|g| !g.is_dead())
             .cloned()
             .collect()
     }

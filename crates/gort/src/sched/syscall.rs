@@ -46,7 +46,7 @@ pub(crate) fn syscall<R>(f: impl FnOnce() -> R) -> R {
 fn leave_main_thread(g: &G) {
     let on_main = current::with_m(|m| m.is_main()).unwrap_or(false);
     // Goroutine 1 stays: `run` waits for it in any case.
-    if !on_main || g.id == 1 || g.is_wired() || std::thread::panicking() {
+    if !on_main || g.id() == 1 || g.is_wired() || std::thread::panicking() {
         return;
     }
     g.set_avoid_main(true);
