@@ -92,6 +92,7 @@ const AVOID_MAIN: u8 = 1;
 const CANCELLED: u8 = 2;
 const DONE: u8 = 4;
 const DETACHED: u8 = 8;
+const JOIN_USED: u8 = 16;
 
 pub(crate) struct G {
     /// The goroutine's id, and (below) its parent's id and where it was created: atomics, because a
@@ -120,6 +121,8 @@ pub(crate) struct G {
     ///   the Acquire of `is_done`).
     /// - `DETACHED`: the `JoinHandle` was dropped without joining: nobody will ever take the result,
     ///   so the body drops it instead of boxing it (Relaxed: a stale "no" only costs that box).
+    /// - `JOIN_USED`: `join` holds something (a result or a waiter), set under its lock; `reset`
+    ///   clears the slot only then, so a goroutine started with `go` costs no lock at its end.
     flags: AtomicU8,
     /// Milliseconds since the runtime started, when the current wait began (for the dump's
     /// "N minutes"; wraps after 49 days, which only makes that figure wrong).
@@ -215,10 +218,12 @@ impl G {
         self.wait_since.store(0, Ordering::Relaxed);
         self.blocked_at
             .store(std::ptr::null_mut(), Ordering::Relaxed);
-        self.flags.store(0, Ordering::Relaxed);
         self.lock_count.store(0, Ordering::Relaxed);
         self.wired_m.store(std::ptr::null_mut(), Ordering::Relaxed);
-        *self.join.lock().unwrap_or_else(|e| e.into_inner()) = JoinSlot::default();
+        if self.flags.load(Ordering::Relaxed) & JOIN_USED != 0 {
+            *self.join.lock().unwrap_or_else(|e| e.into_inner()) = JoinSlot::default();
+        }
+        self.flags.store(0, Ordering::Relaxed);
         self.timer_seq.store(0, Ordering::Relaxed);
     }
 
@@ -289,7 +294,7 @@ impl G {
             let mut j = self.join.lock().unwrap_or_else(|e| e.into_inner());
             let before = std::mem::replace(&mut *j, JoinSlot::Done(result));
             // Release: pairs with the Acquire in `is_done`.
-            self.flags.fetch_or(DONE, Ordering::Release);
+            self.flags.fetch_or(DONE | JOIN_USED, Ordering::Release);
             match before {
                 JoinSlot::Waiting(w) => Some(w),
                 _ => None,
@@ -322,6 +327,7 @@ impl G {
             JoinSlot::Done(r) => Some(r),
             _ => {
                 *j = JoinSlot::Waiting(waiter);
+                self.flags.fetch_or(JOIN_USED, Ordering::Relaxed);
                 None
             }
         }

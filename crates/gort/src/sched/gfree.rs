@@ -40,6 +40,10 @@ impl FreeG {
         if Arc::strong_count(&g) != 2 || Arc::weak_count(&g) != 0 {
             return Err(g);
         }
+        // Acquire: whoever dropped the other references did so with a Release decrement (as in
+        // `Arc`'s own drop); this makes what they wrote to the G (a join slot used and emptied)
+        // visible to `reset`.
+        std::sync::atomic::fence(std::sync::atomic::Ordering::Acquire);
         // SAFETY: the references are ours and the registry's, which lends no `Dead` G, and the
         // goroutine has exited: nothing else touches the G.
         unsafe { g.reset() };
