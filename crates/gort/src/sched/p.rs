@@ -105,9 +105,17 @@ impl P {
         self.fifo.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Updates the lock-free length hint; called under the FIFO lock after every change.
+    /// Updates the lock-free length hint after the FIFO grew (called under its lock). SeqCst: the
+    /// lost-wake-up argument of `Runtime::release_p` orders this store before the pusher's read of
+    /// `npidle`.
     fn publish_len(&self, fifo: &VecDeque<Arc<G>>) {
         self.fifo_len.store(fifo.len(), Ordering::SeqCst);
+    }
+
+    /// The same after the FIFO shrank. Relaxed: a reader that sees the old, larger length at worst
+    /// looks for work in vain or wakes an M for nothing; the argument above is about new work only.
+    fn publish_shrunk_len(&self, fifo: &VecDeque<Arc<G>>) {
+        self.fifo_len.store(fifo.len(), Ordering::Relaxed);
     }
 
     /// Length of the FIFO alone (without `runnext`), as a hint.
@@ -184,7 +192,7 @@ impl P {
         }
         let mut q = self.lock();
         let g = q.pop_front();
-        self.publish_len(&q);
+        self.publish_shrunk_len(&q);
         g
     }
 
@@ -211,7 +219,7 @@ impl P {
             return None;
         }
         let g = q.pop_front();
-        self.publish_len(&q);
+        self.publish_shrunk_len(&q);
         g
     }
 
@@ -225,7 +233,7 @@ impl P {
             let mut q = self.lock();
             let n = q.len().div_ceil(2);
             let got = q.drain(..n).collect();
-            self.publish_len(&q);
+            self.publish_shrunk_len(&q);
             got
         };
         if got.is_empty() && with_runnext {
@@ -239,7 +247,7 @@ impl P {
         let mut all: Vec<Arc<G>> = self.swap_next(None).into_iter().collect();
         let mut q = self.lock();
         all.extend(q.drain(..));
-        self.publish_len(&q);
+        self.publish_shrunk_len(&q);
         all
     }
 }
