@@ -75,38 +75,8 @@ pub(crate) struct GoroutineStack {
 impl GoroutineStack {
     /// Maps a new stack with `size` usable bytes (a multiple of the page size) plus one guard page.
     pub(crate) fn new(size: usize) -> io::Result<GoroutineStack> {
-        let page = page_size();
-        debug_assert!(
-            size > 0 && size % page == 0,
-            "stack size must be whole pages"
-        );
-        let guard = page;
-        let len = size
-            .checked_add(guard)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "stack size overflows"))?;
-        // SAFETY: an anonymous private mapping at an address of the kernel's choosing cannot alias
-        // any existing Rust object; every argument is valid for mmap.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_STACK,
-                -1,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            return Err(map_error(len, io::Error::last_os_error(), "mmap"));
-        }
-        // From here on, dropping `stack` unmaps the region on every error path.
-        let stack = GoroutineStack {
-            lo: p as usize,
-            guard,
-            size,
-        };
-        stack.install_guard()?;
-        Ok(stack)
+        let mut one = GoroutineStack::new_many(size, 1)?;
+        Ok(one.pop().expect("one stack was mapped"))
     }
 
     /// Maps `n` stacks of `size` usable bytes each with one `mmap`, back to back, and installs their
