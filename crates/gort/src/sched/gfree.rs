@@ -10,10 +10,12 @@
 //! exit on another (the usual fan-out), Gs flow back through the global list, one lock per
 //! [`BATCH`] Gs.
 //!
-//! Only a G that nobody else references is freed (`Arc::get_mut` succeeds): one whose `JoinHandle`
-//! still exists, or that a lazily deleted timer entry still names, is dropped the usual way when its
-//! last reference goes. A freed G holds its runtime (`G::rt`), and the runtime holds the global list:
-//! `close` breaks that cycle at the end of `run`.
+//! Only a G that nobody but the registry references is freed (`FreeG::new` checks it under the
+//! registry lock): one whose `JoinHandle` still exists, or that a lazily deleted timer entry still
+//! names, is unlisted and dropped the usual way when its last reference goes. A free G stays listed
+//! in the registry as `Dead` (readers skip it and never lend it out), so reusing it takes no registry
+//! lock; a `FreeG` dropped unused unlists it. A free G holds its runtime (`G::rt`), and the runtime
+//! holds the global list: `close` breaks that cycle at the end of `run`.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -386,7 +386,8 @@ impl Runtime {
     }
 
     /// A G is gone: count it, and stop the runtime if it was the last one that matters. The caller
-    /// unregisters it (in a batch, `unregister_batch`); until then the registry skips it as `Dead`.
+    /// deals with its registry entry (in a batch, `release_exited`); until then the registry skips it
+    /// as `Dead`.
     pub(crate) fn g_exited(&self, g: &G) {
         g.set_status(Status::Dead);
         self.exited.fetch_add(1, Ordering::SeqCst);
