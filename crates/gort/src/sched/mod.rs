@@ -625,7 +625,7 @@ impl Runtime {
             } else {
                 g::NOTIFIED
             };
-            // AcqRel: as in `park::unpark_g`.
+            // AcqRel: as in `park::claim_parked`.
             if g.park_state
                 .compare_exchange(st, to, Ordering::AcqRel, Ordering::Acquire)
                 .is_ok()

@@ -45,7 +45,7 @@ impl Unparker {
         match self {
             Unparker::Thread(t) => t.unpark(),
             Unparker::G(g) => {
-                if claim_parked(g) {
+                if claim_parked(g, on_own_runtime(g)) {
                     g.rt.ready(g.clone(), true);
                 }
             }
@@ -58,19 +58,20 @@ impl Unparker {
         match self {
             Unparker::Thread(t) => t.unpark(),
             Unparker::G(g) => {
-                if claim_parked(&g) {
-                    // Ready it through our M's runtime handle when it is the G's: `g` moves into
-                    // the queue, where another M may run it to its end at once, so nothing of it
-                    // may be borrowed across the call.
-                    let mut g = Some(g);
-                    current::with_m(|m| {
-                        if g.as_ref().is_some_and(|g| Arc::ptr_eq(m.rt(), &g.rt)) {
-                            m.rt().ready(g.take().expect("checked above"), true);
+                let m = current::current_ptr();
+                // SAFETY: `current_ptr` is null or this thread's `MLocal`, which outlives this call
+                // (it lives on the M's stack for the whole scheduler loop).
+                let own = unsafe { m.as_ref() }.filter(|m| Arc::ptr_eq(m.rt(), &g.rt));
+                if claim_parked(&g, own.is_some()) {
+                    // `g` moves into the queue, where another M may run it to its end at once, so
+                    // nothing of it may be borrowed across the call: ready it through our M's
+                    // handle on the runtime when it is the G's, else through a handle of our own.
+                    match own {
+                        Some(m) => m.rt().ready(g, true),
+                        None => {
+                            let rt = g.rt.clone();
+                            rt.ready(g, true);
                         }
-                    });
-                    if let Some(g) = g {
-                        let rt = g.rt.clone();
-                        rt.ready(g, true);
                     }
                 }
             }
@@ -78,10 +79,15 @@ impl Unparker {
     }
 }
 
+/// Whether the calling thread is one of `g`'s runtime's Ms.
+fn on_own_runtime(g: &G) -> bool {
+    current::with_m(|m| Arc::ptr_eq(m.rt(), &g.rt)).unwrap_or(false)
+}
+
 /// Sets `g`'s token. Returns true if `g` was parked and the caller, having moved it to IDLE, must now
-/// ready it (on an M of `g`'s runtime; from anywhere else the G is queued here).
-fn claim_parked(g: &Arc<G>) -> bool {
-    let on_own_runtime = current::with_m(|m| Arc::ptr_eq(m.rt(), &g.rt)).unwrap_or(false);
+/// ready it. `on_own_runtime`: the caller is an M of `g`'s runtime; from anywhere else a parked G is
+/// queued here.
+fn claim_parked(g: &Arc<G>, on_own_runtime: bool) -> bool {
     if !on_own_runtime && g.park_state.load(Ordering::Acquire) == PARKED {
         // From outside the runtime (a timer, a plain thread): make the G runnable under the scheduler
         // lock, so that the deadlock check, which runs under it too, never sees the G neither parked
@@ -180,7 +186,7 @@ pub(crate) fn check_cancel(g: &G) {
 
 fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
     check_cancel(g);
-    // Acquire: pairs with the unparker's Release (see `unpark_g`). The plain load first spares the
+    // Acquire: pairs with the unparker's Release (see `claim_parked`). The plain load first spares the
     // usual case (no token) a locked instruction.
     if g.park_state.load(Ordering::Relaxed) == NOTIFIED
         && g.park_state
