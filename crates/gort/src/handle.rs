@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::park::{self, WaitReason};
 use crate::sched::body::Body;
 use crate::sched::g::{Cancelled, G};
+use crate::sched::m::MLocal;
 use crate::sched::{current, Runtime};
 
 /// The payload a [`JoinHandle::join`] returns for a goroutine the runtime cancelled.
@@ -137,7 +138,7 @@ where
     let mut f = Some(f);
     let spawned = current::with_m(|m| {
         let parent = current::goroutine_id().unwrap_or(0);
-        spawn_on(m.rt(), f.take().expect("taken once"), parent, at)
+        spawn_on(m.rt(), Some(m), f.take().expect("taken once"), parent, at)
     });
     let Some(handle) = spawned else {
         panic!(
@@ -186,7 +187,7 @@ where
             }
             me.complete_detached();
         });
-        m.rt().spawn_g_detached(body, parent, at);
+        m.rt().spawn_g_detached(m, body, parent, at);
     });
     if started.is_none() {
         panic!(
@@ -196,8 +197,10 @@ where
     }
 }
 
+/// Spawns on `rt`; `m` is the calling thread's M, if it is one (spares looking it up again).
 fn spawn_on<F, T>(
     rt: &Arc<Runtime>,
+    m: Option<&MLocal>,
     f: F,
     parent: u64,
     at: &'static Location<'static>,
@@ -229,7 +232,7 @@ where
             me.complete(Box::new(r));
         }
     });
-    let g = rt.spawn_g(body, parent, at);
+    let g = rt.spawn_g(m, body, parent, at);
     JoinHandle {
         g,
         _result: PhantomData,
@@ -300,8 +303,11 @@ impl Handle {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
+        // SAFETY: `current_ptr` is null or this thread's `MLocal`, alive for this whole call.
+        let m = unsafe { current::current_ptr().as_ref() };
         spawn_on(
             &self.rt,
+            m,
             f,
             current::goroutine_id().unwrap_or(0),
             Location::caller(),

@@ -84,7 +84,7 @@ use std::time::Instant;
 use crossbeam_utils::CachePadded;
 
 use g::{Status, G};
-use m::MShared;
+use m::{MLocal, MShared};
 use p::{pack, PState, P};
 use timers::Timers;
 
@@ -321,24 +321,26 @@ impl Runtime {
     /// `runnext` (semantics 1.1); from anywhere else to the global queue.
     pub(crate) fn spawn_g(
         self: &Arc<Self>,
+        m: Option<&MLocal>,
         start: body::Body,
         parent: u64,
         at: &'static Location<'static>,
     ) -> Arc<G> {
-        let g = self.new_g(start, parent, at);
-        self.ready(g.clone(), true);
+        let g = self.new_g_from(m, start, parent, at);
+        self.ready_from(m, g.clone(), true);
         g
     }
 
     /// `spawn_g` for a goroutine nobody will join: the new G's only reference goes to the run queue.
     pub(crate) fn spawn_g_detached(
         self: &Arc<Self>,
+        m: &MLocal,
         start: body::Body,
         parent: u64,
         at: &'static Location<'static>,
     ) {
-        let g = self.new_g(start, parent, at);
-        self.ready(g, true);
+        let g = self.new_g_from(Some(m), start, parent, at);
+        self.ready_from(Some(m), g, true);
     }
 
     /// Creates and registers a G, not yet queued.
@@ -348,25 +350,35 @@ impl Runtime {
         parent: u64,
         at: &'static Location<'static>,
     ) -> Arc<G> {
+        // SAFETY: as in `ready`.
+        let m = unsafe { current::current_ptr().as_ref() };
+        self.new_g_from(m, start, parent, at)
+    }
+
+    /// [`new_g`](Self::new_g) when the caller already has the current thread's M (`None`: not an M).
+    fn new_g_from(
+        self: &Arc<Self>,
+        m: Option<&MLocal>,
+        start: body::Body,
+        parent: u64,
+        at: &'static Location<'static>,
+    ) -> Arc<G> {
         // On one of our Ms: an id from its cache, a free G of its own, and the registry shard of
         // its P. Elsewhere (a plain thread with a `Handle`): a fresh id and G.
-        let (id, free, shard) = current::with_m(|m| {
-            if Arc::ptr_eq(m.rt(), self) {
+        let (id, free, shard) = match m.filter(|m| Arc::ptr_eq(m.rt(), self)) {
+            Some(m) => {
                 let id = m.next_goroutine_id(&self.next_gid);
                 (
                     id,
                     m.free_gs.get(&self.free_gs),
                     m.p().unwrap_or(id as usize),
                 )
-            } else {
+            }
+            None => {
                 let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
                 (id, None, id as usize)
             }
-        })
-        .unwrap_or_else(|| {
-            let id = self.next_gid.fetch_add(1, Ordering::Relaxed);
-            (id, None, id as usize)
-        });
+        };
         let g = match free {
             // Still listed in the registry, where it waited as `Dead`.
             Some(free) => free.reuse(id, start, parent, at),
@@ -503,6 +515,14 @@ impl Runtime {
 
     /// Makes a G runnable. `next`: into the current P's `runnext` (the readier's slice is inherited).
     pub(crate) fn ready(self: &Arc<Self>, g: Arc<G>, next: bool) {
+        // SAFETY: `current_ptr` is null or this thread's `MLocal`, which lives on the M's stack for
+        // the whole scheduler loop, so for this call.
+        let m = unsafe { current::current_ptr().as_ref() };
+        self.ready_from(m, g, next);
+    }
+
+    /// [`ready`](Self::ready) when the caller already has the current thread's M (`None`: not an M).
+    pub(crate) fn ready_from(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
         g.set_status(Status::Runnable);
         if let Some(target) = g.wired_m() {
             // Wired (or pinned): it may only run on its own M. That M may be spinning with its P
@@ -530,16 +550,12 @@ impl Runtime {
                 return;
             }
         }
-        let local = current::with_m(|m| {
-            if !Arc::ptr_eq(m.rt(), self) {
-                return None;
-            }
+        let local = m.filter(|m| Arc::ptr_eq(m.rt(), self)).and_then(|m| {
             m.p().filter(|&p| {
                 let st = self.ps[p].state.load(Ordering::Relaxed);
                 st == pack(m.id(), PState::Running) || st == pack(m.id(), PState::Sched)
             })
-        })
-        .flatten();
+        });
         match local {
             Some(p) => {
                 let p = &self.ps[p];
