@@ -187,7 +187,7 @@ where
             }
             me.complete_detached();
         });
-        m.rt().spawn_g_detached(m, body, parent, at);
+        m.rt().spawn_g(Some(m), body, parent, at, false);
     });
     if started.is_none() {
         panic!(
@@ -232,7 +232,9 @@ where
             me.complete(Box::new(r));
         }
     });
-    let g = rt.spawn_g(m, body, parent, at);
+    let g = rt
+        .spawn_g(m, body, parent, at, true)
+        .expect("asked for a handle");
     JoinHandle {
         g,
         _result: PhantomData,

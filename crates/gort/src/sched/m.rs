@@ -25,9 +25,9 @@ use super::{Runtime, Sched, PHASE_RUNNING, PHASE_STOPPING};
 use crate::stack::{self, GoroutineStack};
 
 /// Values of `MShared::hold`.
-pub(crate) const NOT_HOLDING: u8 = 0;
-pub(crate) const HOLDING: u8 = 1;
-pub(crate) const GOT: u8 = 2;
+const NOT_HOLDING: u8 = 0;
+const HOLDING: u8 = 1;
+const GOT: u8 = 2;
 /// How long an M keeps its P spinning for its wired G: `pause` rounds, about 5 µs (as long as the
 /// first phase of `WakeSignal::wait`).
 const HOLD_SPIN_ROUNDS: u32 = 200;
@@ -84,6 +84,16 @@ impl MShared {
         }
         let v = if spinning { p | SPIN_BIT } else { p };
         self.handoff.store(v, Ordering::Relaxed);
+    }
+
+    /// If this M keeps its P spinning for its wired G (`hold` is `HOLDING`), tells it the G is
+    /// ready (`GOT`) and returns true: the M runs it on that P, no P changes hands.
+    pub(crate) fn hand_to_holder(&self) -> bool {
+        // AcqRel: the readier's writes (the G's wake-up reason) happen-before the M resumes the G
+        // (its Acquire load of `GOT` in `spin_holding_p`).
+        self.hold
+            .compare_exchange(HOLDING, GOT, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
     }
 
     fn take_handoff(&self) -> Option<(usize, bool)> {

@@ -318,29 +318,21 @@ impl Runtime {
     // ---- goroutine creation -------------------------------------------------------------------
 
     /// Creates a G and makes it runnable. From an M of this runtime holding a P it goes to that P's
-    /// `runnext` (semantics 1.1); from anywhere else to the global queue.
+    /// `runnext` (semantics 1.1); from anywhere else to the global queue. `m` is the calling thread's
+    /// M, if it is one. Returns a reference to the G if `handle` (for a `JoinHandle`); without one,
+    /// the new G's only reference goes to the run queue (`gort::go`).
     pub(crate) fn spawn_g(
         self: &Arc<Self>,
         m: Option<&MLocal>,
         start: body::Body,
         parent: u64,
         at: &'static Location<'static>,
-    ) -> Arc<G> {
+        handle: bool,
+    ) -> Option<Arc<G>> {
         let g = self.new_g_from(m, start, parent, at);
-        self.ready_from(m, g.clone(), true);
-        g
-    }
-
-    /// `spawn_g` for a goroutine nobody will join: the new G's only reference goes to the run queue.
-    pub(crate) fn spawn_g_detached(
-        self: &Arc<Self>,
-        m: &MLocal,
-        start: body::Body,
-        parent: u64,
-        at: &'static Location<'static>,
-    ) {
-        let g = self.new_g_from(Some(m), start, parent, at);
-        self.ready_from(Some(m), g, true);
+        let h = handle.then(|| g.clone());
+        self.ready_from(m, g, true);
+        h
     }
 
     /// Creates and registers a G, not yet queued.
@@ -527,12 +519,7 @@ impl Runtime {
         if let Some(target) = g.wired_m() {
             // Wired (or pinned): it may only run on its own M. That M may be spinning with its P
             // for it (see `MShared::hold`): then it is enough to say so.
-            // AcqRel: our writes (the G's wake-up reason) happen-before the M resumes it.
-            if target
-                .hold
-                .compare_exchange(m::HOLDING, m::GOT, Ordering::AcqRel, Ordering::Relaxed)
-                .is_ok()
-            {
+            if target.hand_to_holder() {
                 return;
             }
             let target = target.arc();
@@ -594,11 +581,7 @@ impl Runtime {
             g.set_status(Status::Runnable);
             if let Some(target) = g.wired_m() {
                 // Its M may be spinning with its P for it (see `MShared::hold`, and `ready`).
-                if target
-                    .hold
-                    .compare_exchange(m::HOLDING, m::GOT, Ordering::AcqRel, Ordering::Relaxed)
-                    .is_ok()
-                {
+                if target.hand_to_holder() {
                     continue;
                 }
                 if let Some(p) = s.idle_ps.pop() {
