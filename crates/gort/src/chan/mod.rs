@@ -33,6 +33,7 @@
 //! it.
 
 mod error;
+mod lock;
 mod queue;
 #[doc(hidden)]
 pub mod select;
@@ -41,19 +42,21 @@ mod waiter;
 pub use error::{RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError};
 
 use crate::park::WaitReason;
+use lock::{SpinGuard, SpinLock};
 use queue::{RecvNow, SendNow, State};
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use waiter::{Entry, WaitCell};
 
 /// The shared channel object.
 pub(crate) struct Inner<T> {
-    /// Protects `state`. A `Mutex<()>` rather than `Mutex<State<T>>` so that `select!` can hold the locks
-    /// of channels of different element types side by side.
-    lock: Mutex<()>,
+    /// Protects `state`. Separate from it so that `select!` can hold the locks of channels of
+    /// different element types side by side. A spin lock (see `lock.rs`): no critical section is more
+    /// than a few dozen instructions.
+    lock: SpinLock,
     state: UnsafeCell<State<T>>,
     cap: usize,
     /// Live `Chan` handles. The channel is closed when this drops to zero (module comment).
@@ -70,7 +73,7 @@ unsafe impl<T: Send> Sync for Inner<T> {}
 /// The channel lock held, with access to the state.
 pub(crate) struct Locked<'a, T> {
     state: &'a mut State<T>,
-    _guard: MutexGuard<'a, ()>,
+    _guard: SpinGuard<'a>,
 }
 
 impl<T> std::ops::Deref for Locked<'_, T> {
@@ -89,16 +92,16 @@ impl<T> std::ops::DerefMut for Locked<'_, T> {
 impl<T> Inner<T> {
     fn new(cap: usize) -> Inner<T> {
         Inner {
-            lock: Mutex::new(()),
+            lock: SpinLock::new(),
             state: UnsafeCell::new(State::new()),
             cap,
             users: AtomicUsize::new(1),
         }
     }
 
-    /// Takes the lock (channel locks are never poisoned in a way that matters: no user code runs under them).
-    pub(crate) fn raw_lock(&self) -> MutexGuard<'_, ()> {
-        self.lock.lock().unwrap_or_else(|e| e.into_inner())
+    /// Takes the lock.
+    pub(crate) fn raw_lock(&self) -> SpinGuard<'_> {
+        self.lock.lock()
     }
 
     /// The state.

@@ -29,7 +29,6 @@ use super::waiter::{Entry, WaitCell};
 use super::{Chan, Inner, SendError};
 use crate::park::{self, Unparker, WaitReason};
 use std::cell::{Cell, UnsafeCell};
-use std::sync::MutexGuard;
 use std::time::{Duration, Instant};
 
 /// What a channel expression in a `select!` case may be: a `Chan<T>` or any reference to one.
@@ -59,7 +58,7 @@ pub trait SelectCase {
     /// The channel's identity, for lock ordering and de-duplication.
     fn chan_addr(&self) -> usize;
     /// Takes the channel's lock.
-    fn lock(&self) -> MutexGuard<'_, ()>;
+    fn lock(&self) -> super::lock::SpinGuard<'_>;
     /// Tries to complete the case now. `None`: not ready. `Some(w)`: done; unpark `w` after unlocking.
     ///
     /// # Safety
@@ -120,7 +119,7 @@ impl<T> SelectCase for RecvCase<'_, T> {
     fn chan_addr(&self) -> usize {
         self.chan as *const Inner<T> as usize
     }
-    fn lock(&self) -> MutexGuard<'_, ()> {
+    fn lock(&self) -> super::lock::SpinGuard<'_> {
         self.chan.raw_lock()
     }
     unsafe fn poll(&self) -> Ready {
@@ -185,7 +184,7 @@ impl<T> SelectCase for SendCase<'_, T> {
     fn chan_addr(&self) -> usize {
         self.chan as *const Inner<T> as usize
     }
-    fn lock(&self) -> MutexGuard<'_, ()> {
+    fn lock(&self) -> super::lock::SpinGuard<'_> {
         self.chan.raw_lock()
     }
     unsafe fn poll(&self) -> Ready {
@@ -245,7 +244,7 @@ struct Locks<'a, const N: usize> {
     cases: &'a [&'a dyn SelectCase; N],
     /// Case indices sorted by channel address.
     order: [usize; N],
-    guards: [Option<MutexGuard<'a, ()>>; N],
+    guards: [Option<super::lock::SpinGuard<'a>>; N],
 }
 
 impl<'a, const N: usize> Locks<'a, N> {
