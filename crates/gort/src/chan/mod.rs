@@ -130,7 +130,7 @@ impl<T> Inner<T> {
             SendNow::Sent(w) => {
                 drop(st);
                 if let Some(w) = w {
-                    w.wake();
+                    w.run();
                 }
                 Ok(())
             }
@@ -146,7 +146,7 @@ impl<T> Inner<T> {
             SendNow::Sent(w) => {
                 drop(st);
                 if let Some(w) = w {
-                    w.wake();
+                    w.run();
                 }
                 return Ok(());
             }
@@ -184,7 +184,7 @@ impl<T> Inner<T> {
             RecvNow::Value(v, w) => {
                 drop(st);
                 if let Some(w) = w {
-                    w.wake();
+                    w.run();
                 }
                 Ok(v)
             }
@@ -200,7 +200,7 @@ impl<T> Inner<T> {
             RecvNow::Value(v, w) => {
                 drop(st);
                 if let Some(w) = w {
-                    w.wake();
+                    w.run();
                 }
                 return Ok(v);
             }
@@ -230,7 +230,7 @@ impl<T> Inner<T> {
         let mut wake = Vec::new();
         let closed = self.lock().close(&mut wake);
         for w in wake {
-            w.wake();
+            w.run();
         }
         closed
     }

@@ -12,13 +12,13 @@
 //! that fails drops the entry and the operation tries the next one.
 
 use super::waiter::{Claimed, Entry, WaitCell};
-use crate::park::Unparker;
+use crate::park::Wakeup;
 use std::collections::VecDeque;
 
 /// Outcome of trying to send without blocking.
 pub(crate) enum SendNow<T> {
     /// Sent; wake this receiver (if any) once the lock is released.
-    Sent(Option<Unparker>),
+    Sent(Option<Wakeup>),
     /// The channel is closed; here is the value back.
     Closed(T),
     /// The operation would block; here is the value back.
@@ -28,7 +28,7 @@ pub(crate) enum SendNow<T> {
 /// Outcome of trying to receive without blocking.
 pub(crate) enum RecvNow<T> {
     /// Received; wake this sender (if any) once the lock is released.
-    Value(T, Option<Unparker>),
+    Value(T, Option<Wakeup>),
     /// Closed and drained.
     Closed,
     /// The operation would block.
@@ -76,7 +76,7 @@ impl<T> State<T> {
         }
         if let Some(mut r) = first_claimable(&mut self.recvq) {
             r.put(v);
-            return SendNow::Sent(Some(r.complete()));
+            return SendNow::Sent(r.complete());
         }
         if self.buf.len() < cap {
             self.buf.push_back(v);
@@ -93,17 +93,19 @@ impl<T> State<T> {
                 if let Some(w) = s.take() {
                     self.buf.push_back(w);
                 }
-                waker = Some(s.complete());
+                waker = s.complete();
             }
             return RecvNow::Value(v, waker);
         }
         // Empty buffer: take straight from a waiting sender (unbuffered channels only reach here with one).
         while let Some(mut s) = first_claimable(&mut self.sendq) {
             if let Some(v) = s.take() {
-                return RecvNow::Value(v, Some(s.complete()));
+                return RecvNow::Value(v, s.complete());
             }
             // A sender slot is never empty while its entry is queued; complete it anyway to stay live.
-            s.complete().wake();
+            if let Some(w) = s.complete() {
+                w.run();
+            }
         }
         if self.closed {
             RecvNow::Closed
@@ -114,15 +116,15 @@ impl<T> State<T> {
 
     /// Closes the channel; returns `false` if it was closed already. Every waiter is claimed and completed
     /// with its slot untouched (receivers: empty, i.e. closed; senders: still holding their value, i.e.
-    /// `Err(value)`). Their unparkers go into `wake`.
-    pub(crate) fn close(&mut self, wake: &mut Vec<Unparker>) -> bool {
+    /// `Err(value)`). What to do to wake them goes into `wake`.
+    pub(crate) fn close(&mut self, wake: &mut Vec<Wakeup>) -> bool {
         if self.closed {
             return false;
         }
         self.closed = true;
         for q in [&mut self.recvq, &mut self.sendq] {
             while let Some(c) = first_claimable(q) {
-                wake.push(c.complete());
+                wake.extend(c.complete());
             }
         }
         true

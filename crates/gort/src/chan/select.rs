@@ -27,7 +27,7 @@
 
 use super::waiter::{Entry, WaitCell};
 use super::{Chan, Inner, SendError};
-use crate::park::{self, Unparker, WaitReason};
+use crate::park::{self, WaitReason, Wakeup};
 use std::cell::{Cell, UnsafeCell};
 use std::time::{Duration, Instant};
 
@@ -81,7 +81,7 @@ pub trait SelectCase {
 
 /// Whom a completed poll must wake, once the locks are released.
 #[doc(hidden)]
-pub struct Wake(Option<Unparker>);
+pub struct Wake(Option<Wakeup>);
 
 /// Whether a poll completed the case, and whom to wake if so.
 type Ready = Option<Wake>;
@@ -345,7 +345,7 @@ pub fn select<const N: usize>(cases: [&dyn SelectCase; N], mode: Mode) -> Option
         if let Some(Wake(waker)) = unsafe { cases[i].poll() } {
             locks.unlock();
             if let Some(w) = waker {
-                w.wake();
+                w.run();
             }
             cases[i].set_won();
             return Some(i);

@@ -14,16 +14,26 @@
 //! one channel it works on, this CAS is what keeps two channels from both completing one select.
 //!
 //! A completer does, all while holding the lock of the entry's channel: claim, move the value into or out of
-//! the slot, clone the owner's unparker, set `done`. After `done` is set it must not touch the cell or the
-//! slot again: the owner may have returned and its stack frame be gone. It unparks through its clone,
-//! after releasing the lock. The owner, conversely, keeps its cell and slots alive until either it has seen
-//! `done`, or it has taken the lock of every channel it waits on and removed its entries: any completer
-//! that claimed it did all its work under one of those locks, so it has finished.
+//! the slot, wake the owner (set its park token, or take the parked goroutine over to queue it), and
+//! only then set `done`. After `done` is set it must not touch the cell or the slot again: the owner may
+//! have returned and its stack frame be gone. It queues the goroutine (or unparks the thread) after
+//! releasing the lock.
+//!
+//! The owner, conversely, keeps its cell and slots alive until either it has seen `done`, or it has
+//! taken the lock of every channel it waits on and removed its entries: any completer that claimed it
+//! did all its work under one of those locks, so it has finished. An owner woken while its cell is
+//! claimed but not yet done (its completer set the token an instant before `done`) waits the few
+//! instructions until `done` rather than parking again, which would sleep past the token.
 //!
 //! Entries hold raw pointers into the owner's stack for this reason: no allocation per blocking operation,
-//! and the protocol above bounds the pointers' lifetime.
+//! and the protocol above bounds the pointers' lifetime. A goroutine owner is recorded as a plain pointer
+//! to its G, not a counted reference: the G cannot leave its wait, let alone exit, before `done`, and
+//! the completer is done with the pointer before it sets `done`. A parked G owns a reference to itself,
+//! which the completer takes over (`G::take_park_ref`), so a hand-over costs no reference counting.
 
-use crate::park::{self, Unparker, WaitReason};
+use crate::park::{self, WaitReason, Wakeup};
+use crate::sched::current;
+use crate::sched::g::G;
 use std::cell::UnsafeCell;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -32,25 +42,36 @@ use std::time::Instant;
 const WAITING: usize = 0;
 const CANCELLED: usize = usize::MAX;
 
+/// Who waits on a cell.
+enum Owner {
+    /// A goroutine (a plain pointer: see the module comment).
+    Goroutine(NonNull<G>),
+    /// A plain OS thread. The completer takes the handle out to unpark the thread after the lock.
+    Thread(UnsafeCell<Option<std::thread::Thread>>),
+}
+
 /// The shared part of one blocked operation (or one blocked `select!`), on the owner's stack.
 pub struct WaitCell {
-    /// The owner's unparker. The completer that wins the claim moves it out (in `complete`); the
-    /// owner drops it itself only if no one did, which it knows once it has seen `done` or withdrawn.
-    unparker: UnsafeCell<Option<Unparker>>,
+    owner: Owner,
     /// `WAITING`, `k + 1` once claimed for case `k`, or `CANCELLED` once the owner withdrew. Changed only by
     /// compare-and-swap away from `WAITING`. AcqRel on success: the claim orders nothing by itself (the slot
     /// hand-over is ordered by the channel lock and by `done`), but AcqRel keeps the protocol easy to audit.
     state: AtomicUsize,
-    /// Set (Release) by the completer after it has finished with the slot; the owner reads it with Acquire,
-    /// which makes the completer's slot write visible to the owner.
+    /// Set (Release) by the completer after it has finished with the slot and the owner; the owner
+    /// reads it with Acquire, which makes the completer's slot write visible to the owner.
     done: AtomicBool,
 }
 
 impl WaitCell {
     /// A fresh cell for the calling parker.
     pub(crate) fn new() -> WaitCell {
+        let g = current::current_g_ptr();
+        let owner = match NonNull::new(g.cast_mut()) {
+            Some(g) => Owner::Goroutine(g),
+            None => Owner::Thread(UnsafeCell::new(Some(std::thread::current()))),
+        };
         WaitCell {
-            unparker: UnsafeCell::new(Some(park::current())),
+            owner,
             state: AtomicUsize::new(WAITING),
             done: AtomicBool::new(false),
         }
@@ -78,16 +99,24 @@ impl WaitCell {
         }
     }
 
-    /// Marks a claimed cell done and returns the owner's unparker, to be used after the channel lock is
-    /// released. The caller must not touch the cell after this.
-    pub(crate) fn complete(&self) -> Unparker {
-        // SAFETY: the caller won the claim, so it alone touches the unparker until `done` is set; the
-        // owner reads it only after seeing `done` (Acquire) or after its own `cancel` succeeded, which
-        // no completer can then have claimed.
-        let u = unsafe { (*self.unparker.get()).take() }.expect("a cell is completed once");
+    /// Wakes the owner of a claimed cell and marks the cell done. Returns what to do once the
+    /// channel lock is released. The caller must not touch the cell after this.
+    pub(crate) fn complete(&self) -> Option<Wakeup> {
+        let wakeup = match &self.owner {
+            Owner::Goroutine(g) => {
+                // SAFETY: the owner cannot leave its wait before `done`, which we set below: its G
+                // is alive (module comment).
+                let g = unsafe { g.as_ref() };
+                park::claim(g).map(Wakeup::Goroutine)
+            }
+            // SAFETY: the caller won the claim, so it alone touches the handle until `done` is
+            // set; the owner reads it only after seeing `done` (Acquire) or after its own `cancel`
+            // succeeded, which no completer can then have claimed.
+            Owner::Thread(t) => unsafe { (*t.get()).take() }.map(Wakeup::Thread),
+        };
         // Release: publishes the slot hand-over to the owner's Acquire load in `is_done`.
         self.done.store(true, Ordering::Release);
-        u
+        wakeup
     }
 
     /// Whether a completer has finished with this cell.
@@ -101,6 +130,15 @@ impl WaitCell {
     pub(crate) fn wait(&self, reason: WaitReason, deadline: Option<Instant>) -> bool {
         loop {
             if self.is_done() {
+                return true;
+            }
+            if self.claimed_case().is_some() {
+                // A completer is between its claim and `done`, under a channel lock (module
+                // comment): a matter of instructions, unless the OS preempted it.
+                let backoff = crossbeam_utils::Backoff::new();
+                while !self.is_done() {
+                    backoff.snooze();
+                }
                 return true;
             }
             match deadline {
@@ -174,8 +212,8 @@ impl<T> Claimed<T> {
         unsafe { (*self.entry.slot.as_ref().get()).take() }
     }
 
-    /// Marks the cell done; returns the owner's unparker to wake it once the channel lock is released.
-    pub(crate) fn complete(self) -> Unparker {
+    /// Wakes the owner and marks the cell done; returns what to do once the channel lock is released.
+    pub(crate) fn complete(self) -> Option<Wakeup> {
         // SAFETY: as in `put`; after this call we hold no pointer into the owner's frame.
         unsafe { self.entry.cell.as_ref() }.complete()
     }

@@ -8,6 +8,12 @@
 //! unpark that finds the G running; IDLE -> PARKED by the M once the G has suspended; PARKED -> IDLE by
 //! the one unparker that wins the CAS and makes the G runnable. That CAS is what makes "ready exactly once"
 //! hold, however many threads unpark at once.
+//!
+//! **The park reference.** A parked G owns one strong count of itself. The M that parks it turns the
+//! reference it ran the G with into that count instead of dropping it, and the unparker that wins
+//! PARKED -> IDLE takes it over ([`G::take_park_ref`]) and queues it. So a park and its wake-up cost
+//! no reference-count traffic at all, and an unparker needs no counted reference of its own: a
+//! channel waiter records a plain pointer to its G (see `chan/waiter.rs` for why it stays valid).
 
 use std::any::Any;
 use std::cell::UnsafeCell;
@@ -286,6 +292,16 @@ impl G {
         // SAFETY: the caller runs on this G's stack, so its coroutine has started and set the yielder,
         // which lives at the base of that stack for as long as the coroutine runs.
         unsafe { (*y).suspend(why) }
+    }
+
+    /// The reference a parked G holds on itself (see the module comment).
+    ///
+    /// # Safety
+    /// The caller has just won this G's PARKED -> IDLE compare-and-swap, and calls this once for it.
+    pub(crate) unsafe fn take_park_ref(&self) -> Arc<G> {
+        // SAFETY: the M that parked the G left one strong count behind for whoever unparks it
+        // (`MLocal::execute`), and the winner of the CAS is the only one to claim it.
+        unsafe { Arc::from_raw(self) }
     }
 
     /// Stores the body's result and wakes a waiting `join`.

@@ -662,11 +662,18 @@ impl MLocal {
                     // SeqCst: ordered before the PARKED CAS below, which the readier's CAS acquires.
                     self.shared.hold.store(HOLDING, Ordering::SeqCst);
                 }
+                // The park reference (see `g.rs`) is our own, unless we keep the G (wired): then
+                // it is a new count.
+                let wired_ref = stay.then(|| Arc::into_raw(g.clone()));
                 // Release: the G's saved context happens-before whoever readies it (Acquire there).
                 if g.park_state
                     .compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire)
                     .is_err()
                 {
+                    if let Some(r) = wired_ref {
+                        // SAFETY: the count made just above, not handed to anyone: the G never parked.
+                        drop(unsafe { Arc::from_raw(r) });
+                    }
                     // An unpark arrived while it was suspending: consume it and go on running it.
                     let _ = g.park_state.compare_exchange(
                         NOTIFIED,
@@ -680,18 +687,19 @@ impl MLocal {
                     }
                     return self.run_again(g, stay);
                 }
+                if !stay {
+                    // Parked: its unparker takes over our reference (`G::take_park_ref`), and may
+                    // be running the G elsewhere already. Touch nothing of it from here on.
+                    let _ = Arc::into_raw(g);
+                    return None;
+                }
                 if hold && self.spin_holding_p() {
                     return Some(g);
                 }
-                if stay {
-                    if let Some(pi) = self.p.take() {
-                        rt.handoff_p(pi);
-                    }
-                    if self.wired_wait() {
-                        return Some(g);
-                    }
+                if let Some(pi) = self.p.take() {
+                    rt.handoff_p(pi);
                 }
-                None
+                self.wired_wait().then_some(g)
             }
             CoroutineResult::Yield(Suspend::NeedP { stay }) => self.run_again(g, stay),
             CoroutineResult::Yield(Suspend::LeaveMain) => {

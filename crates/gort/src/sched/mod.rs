@@ -569,15 +569,20 @@ impl Runtime {
     /// a plain thread): each token CAS and the queueing
     /// of every G readied happen under one scheduler lock, so the deadlock check, which runs under it
     /// too, never sees a G neither parked nor queued.
-    pub(crate) fn ready_batch_from_outside(self: &Arc<Self>, gs: Vec<Arc<G>>) {
+    pub(crate) fn ready_batch_from_outside<'a>(
+        self: &Arc<Self>,
+        gs: impl IntoIterator<Item = &'a G>,
+    ) {
         let mut s = self.sched();
         let mut wired = Vec::new();
         let mut queued = 0;
         for g in gs {
             debug_assert!(Arc::ptr_eq(&g.rt, self));
-            if !Self::claim_parked(&g) {
+            if !Self::claim_parked(g) {
                 continue;
             }
+            // SAFETY: `claim_parked` just won the G's PARKED -> IDLE.
+            let g = unsafe { g.take_park_ref() };
             g.set_status(Status::Runnable);
             if let Some(target) = g.wired_m() {
                 // Its M may be spinning with its P for it (see `MShared::hold`, and `ready`).
@@ -612,7 +617,8 @@ impl Runtime {
     }
 
     /// Sets `g`'s park token (caller holds the scheduler lock). True if `g` was parked and is now ours
-    /// to queue; false if it was running (the token makes its next park return at once).
+    /// to queue (its park reference is the caller's to take); false if it was running (the token
+    /// makes its next park return at once).
     fn claim_parked(g: &G) -> bool {
         loop {
             let st = g.park_state.load(Ordering::Acquire);

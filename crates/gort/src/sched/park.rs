@@ -45,33 +45,50 @@ impl Unparker {
         match self {
             Unparker::Thread(t) => t.unpark(),
             Unparker::G(g) => {
-                if claim_parked(g, on_own_runtime(g)) {
-                    g.rt.ready(g.clone(), true);
+                if let Some(parked) = claim(g) {
+                    // `g` (ours) keeps the runtime alive across the call.
+                    g.rt.ready(parked, true);
                 }
             }
         }
     }
 
-    /// [`unpark`](Self::unpark), consuming the unparker: a parked goroutine's own reference moves into
-    /// the run queue (no reference-count traffic on the hot path of a channel hand-off).
+    /// [`unpark`](Self::unpark), consuming the unparker.
     pub(crate) fn wake(self) {
         match self {
             Unparker::Thread(t) => t.unpark(),
             Unparker::G(g) => {
+                if let Some(parked) = claim(&g) {
+                    Wakeup::Goroutine(parked).run();
+                }
+            }
+        }
+    }
+}
+
+/// What to do once a completer has released its lock: queue a goroutine it took over from its park
+/// ([`claim`]), or unpark a thread.
+pub(crate) enum Wakeup {
+    Goroutine(Arc<G>),
+    Thread(std::thread::Thread),
+}
+
+impl Wakeup {
+    pub(crate) fn run(self) {
+        match self {
+            Wakeup::Thread(t) => t.unpark(),
+            Wakeup::Goroutine(g) => {
                 let m = current::current_ptr();
                 // SAFETY: `current_ptr` is null or this thread's `MLocal`, which outlives this call
                 // (it lives on the M's stack for the whole scheduler loop).
-                let own = unsafe { m.as_ref() }.filter(|m| Arc::ptr_eq(m.rt(), &g.rt));
-                if claim_parked(&g, own.is_some()) {
+                match unsafe { m.as_ref() }.filter(|m| Arc::ptr_eq(m.rt(), &g.rt)) {
                     // `g` moves into the queue, where another M may run it to its end at once, so
                     // nothing of it may be borrowed across the call: ready it through our M's
                     // handle on the runtime when it is the G's, else through a handle of our own.
-                    match own {
-                        Some(m) => m.rt().ready(g, true),
-                        None => {
-                            let rt = g.rt.clone();
-                            rt.ready(g, true);
-                        }
+                    Some(m) => m.rt().ready_from(Some(m), g, true),
+                    None => {
+                        let rt = g.rt.clone();
+                        rt.ready(g, true);
                     }
                 }
             }
@@ -84,21 +101,22 @@ fn on_own_runtime(g: &G) -> bool {
     current::with_m(|m| Arc::ptr_eq(m.rt(), &g.rt)).unwrap_or(false)
 }
 
-/// Sets `g`'s token. Returns true if `g` was parked and the caller, having moved it to IDLE, must now
-/// ready it. `on_own_runtime`: the caller is an M of `g`'s runtime; from anywhere else a parked G is
-/// queued here.
-fn claim_parked(g: &Arc<G>, on_own_runtime: bool) -> bool {
-    if !on_own_runtime && g.park_state.load(Ordering::Acquire) == PARKED {
-        // From outside the runtime (a timer, a plain thread): make the G runnable under the scheduler
-        // lock, so that the deadlock check, which runs under it too, never sees the G neither parked
-        // nor queued.
-        g.rt.ready_batch_from_outside(vec![g.clone()]);
-        return false;
+/// Sets `g`'s token. If `g` was parked, returns it, taken over from its park (`G::take_park_ref`),
+/// for the caller to ready. From a thread that is not one of `g`'s runtime's Ms, a parked G is
+/// queued here instead (and `None` returned): under the scheduler lock, so that the deadlock check,
+/// which runs under it too, never sees the G neither parked nor queued.
+///
+/// `g` need only be alive for the duration of the call: that is what lets a channel waiter keep a
+/// plain pointer to its G (`chan/waiter.rs`).
+pub(crate) fn claim(g: &G) -> Option<Arc<G>> {
+    if !on_own_runtime(g) && g.park_state.load(Ordering::Acquire) == PARKED {
+        g.rt.ready_batch_from_outside([g]);
+        return None;
     }
     let mut s = g.park_state.load(Ordering::Acquire);
     loop {
         match s {
-            NOTIFIED => return false,
+            NOTIFIED => return None,
             // Release: what the unparker wrote before unparking is visible to the G when it sees the
             // token (its Acquire CAS in `park_g`).
             IDLE => match g.park_state.compare_exchange(
@@ -107,7 +125,7 @@ fn claim_parked(g: &Arc<G>, on_own_runtime: bool) -> bool {
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
-                Ok(_) => return false,
+                Ok(_) => return None,
                 Err(x) => s = x,
             },
             // Acquire: the M's Release CAS to PARKED published the G's saved context; winning this CAS
@@ -118,7 +136,8 @@ fn claim_parked(g: &Arc<G>, on_own_runtime: bool) -> bool {
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
-                Ok(_) => return true,
+                // SAFETY: we won PARKED -> IDLE, just now.
+                Ok(_) => return Some(unsafe { g.take_park_ref() }),
                 Err(x) => s = x,
             },
             _ => unreachable!("bad park state"),
@@ -132,7 +151,7 @@ pub(crate) fn unpark_batch(gs: Vec<Arc<G>>) {
         return;
     };
     let rt = first.rt.clone();
-    rt.ready_batch_from_outside(gs);
+    rt.ready_batch_from_outside(gs.iter().map(|g| &**g));
 }
 
 /// The current parker.

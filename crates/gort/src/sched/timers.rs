@@ -730,8 +730,7 @@ impl Timers {
         }
         match into {
             Some(pi) => self.queue_local(rt, pi, &mut gs),
-            None if !gs.is_empty() => rt.ready_batch_from_outside(std::mem::take(&mut gs)),
-            None => {}
+            None => rt.ready_batch_from_outside(gs.iter().map(|g| &**g)),
         }
         // Only now: until the goroutines are queued, the deadlock detector must still see their timers
         // pending.
@@ -753,8 +752,16 @@ impl Timers {
     /// lot, in order. Empties `gs`.
     fn queue_local(&self, rt: &Arc<Runtime>, pi: usize, gs: &mut Vec<Arc<G>>) {
         // The park token: a G not parked yet (its M is still switching away from it) gets the token and
-        // runs on at once; it is not ours to queue.
-        gs.retain(|g| Runtime::claim_parked(g));
+        // runs on at once; it is not ours to queue. One that was parked is queued by its park
+        // reference; the timer's own goes.
+        gs.retain_mut(|g| {
+            let parked = Runtime::claim_parked(g);
+            if parked {
+                // SAFETY: `claim_parked` just won the G's PARKED -> IDLE.
+                *g = unsafe { g.take_park_ref() };
+            }
+            parked
+        });
         let mut k = 0;
         while k < gs.len() {
             if gs[k].wired_m().is_some() {
