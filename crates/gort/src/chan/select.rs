@@ -365,7 +365,7 @@ pub fn select<const N: usize>(cases: [&dyn SelectCase; N], mode: Mode) -> Option
     }
 
     // Pass 2: enqueue on every channel, park.
-    let cell = WaitCell::new();
+    let cell = WaitCell::for_select();
     // In the random poll order: when several cases of this select wait on one channel, which of them a
     // partner meets first is random too (Go's TestPseudoRandomSend).
     for &i in &poll_order {

@@ -53,18 +53,32 @@ enum Owner {
 /// The shared part of one blocked operation (or one blocked `select!`), on the owner's stack.
 pub struct WaitCell {
     owner: Owner,
-    /// `WAITING`, `k + 1` once claimed for case `k`, or `CANCELLED` once the owner withdrew. Changed only by
-    /// compare-and-swap away from `WAITING`. AcqRel on success: the claim orders nothing by itself (the slot
-    /// hand-over is ordered by the channel lock and by `done`), but AcqRel keeps the protocol easy to audit.
+    /// `WAITING`, `k + 1` once claimed for case `k`, or `CANCELLED` once the owner withdrew. Changed only
+    /// away from `WAITING`, always under a lock of one of the cell's channels: by compare-and-swap when
+    /// the cell is `shared` (AcqRel on success: the claim orders nothing by itself, the slot hand-over
+    /// is ordered by the channel lock and by `done`, but AcqRel keeps the protocol easy to audit), by a
+    /// plain store when one lock covers every change.
     state: AtomicUsize,
     /// Set (Release) by the completer after it has finished with the slot and the owner; the owner
     /// reads it with Acquire, which makes the completer's slot write visible to the owner.
     done: AtomicBool,
+    /// The cell has entries in several queues (a `select!`): completers holding different locks
+    /// may race for it. If not, every change of `state` happens under the one channel's lock.
+    shared: bool,
 }
 
 impl WaitCell {
-    /// A fresh cell for the calling parker.
+    /// A fresh cell for the calling parker, for one operation on one channel.
     pub(crate) fn new() -> WaitCell {
+        WaitCell::with_sharing(false)
+    }
+
+    /// A fresh cell for the calling parker's `select!`, whose entries go into several queues.
+    pub(crate) fn for_select() -> WaitCell {
+        WaitCell::with_sharing(true)
+    }
+
+    fn with_sharing(shared: bool) -> WaitCell {
         let g = current::current_g_ptr();
         let owner = match NonNull::new(g.cast_mut()) {
             Some(g) => Owner::Goroutine(g),
@@ -74,17 +88,29 @@ impl WaitCell {
             owner,
             state: AtomicUsize::new(WAITING),
             done: AtomicBool::new(false),
+            shared,
         }
     }
 
-    /// Tries to claim the cell for `case`; `true` if this caller may now complete it.
+    /// Tries to claim the cell for `case`; `true` if this caller may now complete it. The caller holds
+    /// the lock of the channel whose queue held the entry.
     pub(crate) fn try_claim(&self, case: usize) -> bool {
+        if !self.shared {
+            // One channel's lock, which we hold, covers every claim and the owner's `cancel`: no
+            // locked instruction needed. (Relaxed: the owner learns of the hand-over from `done`.)
+            if self.state.load(Ordering::Relaxed) != WAITING {
+                return false;
+            }
+            self.state.store(case + 1, Ordering::Relaxed);
+            return true;
+        }
         self.state
             .compare_exchange(WAITING, case + 1, Ordering::AcqRel, Ordering::Acquire)
             .is_ok()
     }
 
-    /// The owner withdraws; `true` if no completer claimed the cell first (none ever will now).
+    /// The owner withdraws; `true` if no completer claimed the cell first (none ever will now). The
+    /// caller holds the locks of the cell's channels.
     pub(crate) fn cancel(&self) -> bool {
         self.state
             .compare_exchange(WAITING, CANCELLED, Ordering::AcqRel, Ordering::Acquire)
