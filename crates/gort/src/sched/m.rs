@@ -630,27 +630,27 @@ impl MLocal {
                         if rt.ps[pi].len() == 0 {
                             // Nothing local to run: to the global tail and take its head in one
                             // critical section (the common case of goroutines taking turns).
-                            if let Some(next) = rt.swap_global(g.clone()) {
-                                return self.found(pi, next, false);
-                            }
+                            // (`None`: the runtime has stopped and discarded `g`.)
+                            return rt
+                                .swap_global(g)
+                                .and_then(|next| self.found(pi, next, false));
                         }
                     }
-                }
-                rt.push_global([g.clone()]);
-                if stay {
-                    // A wired G waits in the queue like any other; its M lends its P out meanwhile.
-                    if let Some(pi) = self.p.take() {
-                        rt.handoff_p(pi);
-                    } else {
-                        // Sysmon took the P while the G ran: have someone come for the G.
+                    rt.push_global([g]);
+                    if self.p.get().is_none() {
                         rt.wakep();
                     }
-                    return if self.wired_wait() { Some(g) } else { None };
+                    return None;
                 }
-                if self.p.get().is_none() {
+                // A wired G waits in the queue like any other; its M lends its P out meanwhile.
+                rt.push_global([g.clone()]);
+                if let Some(pi) = self.p.take() {
+                    rt.handoff_p(pi);
+                } else {
+                    // Sysmon took the P while the G ran: have someone come for the G.
                     rt.wakep();
                 }
-                None
+                self.wired_wait().then_some(g)
             }
             CoroutineResult::Yield(Suspend::Park { stay }) => {
                 g.set_status(Status::Waiting);

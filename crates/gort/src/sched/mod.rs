@@ -667,10 +667,9 @@ impl Runtime {
             self.discard(g);
             return None;
         }
+        // One in, one out: the length (and so `global_len`) stays as it was.
         s.global.push_back(g);
-        let next = s.global.pop_front();
-        self.global_len.store(s.global.len(), Ordering::SeqCst);
-        next
+        s.global.pop_front()
     }
 
     /// Takes a batch from the global queue for P `p`: one to run, the rest into its FIFO.
