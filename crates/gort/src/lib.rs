@@ -29,6 +29,7 @@ mod handle;
 mod local;
 pub(crate) mod park;
 pub(crate) mod sched;
+mod spinlock;
 pub(crate) mod stack;
 
 pub use builder::{

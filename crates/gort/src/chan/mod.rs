@@ -33,7 +33,6 @@
 //! it.
 
 mod error;
-mod lock;
 mod queue;
 #[doc(hidden)]
 pub mod select;
@@ -42,7 +41,7 @@ mod waiter;
 pub use error::{RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError};
 
 use crate::park::WaitReason;
-use lock::{SpinGuard, SpinLock};
+use crate::spinlock::{SpinGuard, SpinLock};
 use queue::{RecvNow, SendNow, State};
 use std::cell::UnsafeCell;
 use std::fmt;
@@ -54,9 +53,9 @@ use waiter::{Entry, WaitCell};
 /// The shared channel object.
 pub(crate) struct Inner<T> {
     /// Protects `state`. Separate from it so that `select!` can hold the locks of channels of
-    /// different element types side by side. A spin lock (see `lock.rs`): no critical section is more
-    /// than a few dozen instructions.
-    lock: SpinLock,
+    /// different element types side by side. A spin lock (see `spinlock.rs`): no critical section is
+    /// more than a few dozen instructions.
+    lock: SpinLock<()>,
     state: UnsafeCell<State<T>>,
     cap: usize,
     /// Live `Chan` handles. The channel is closed when this drops to zero (module comment).
@@ -73,7 +72,7 @@ unsafe impl<T: Send> Sync for Inner<T> {}
 /// The channel lock held, with access to the state.
 pub(crate) struct Locked<'a, T> {
     state: &'a mut State<T>,
-    _guard: SpinGuard<'a>,
+    _guard: SpinGuard<'a, ()>,
 }
 
 impl<T> std::ops::Deref for Locked<'_, T> {
@@ -92,7 +91,7 @@ impl<T> std::ops::DerefMut for Locked<'_, T> {
 impl<T> Inner<T> {
     fn new(cap: usize) -> Inner<T> {
         Inner {
-            lock: SpinLock::new(),
+            lock: SpinLock::new(()),
             state: UnsafeCell::new(State::new()),
             cap,
             users: AtomicUsize::new(1),
@@ -100,7 +99,7 @@ impl<T> Inner<T> {
     }
 
     /// Takes the lock.
-    pub(crate) fn raw_lock(&self) -> SpinGuard<'_> {
+    pub(crate) fn raw_lock(&self) -> SpinGuard<'_, ()> {
         self.lock.lock()
     }
 

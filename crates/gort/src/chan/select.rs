@@ -58,7 +58,7 @@ pub trait SelectCase {
     /// The channel's identity, for lock ordering and de-duplication.
     fn chan_addr(&self) -> usize;
     /// Takes the channel's lock.
-    fn lock(&self) -> super::lock::SpinGuard<'_>;
+    fn lock(&self) -> crate::spinlock::SpinGuard<'_, ()>;
     /// Tries to complete the case now. `None`: not ready. `Some(w)`: done; unpark `w` after unlocking.
     ///
     /// # Safety
@@ -119,7 +119,7 @@ impl<T> SelectCase for RecvCase<'_, T> {
     fn chan_addr(&self) -> usize {
         self.chan as *const Inner<T> as usize
     }
-    fn lock(&self) -> super::lock::SpinGuard<'_> {
+    fn lock(&self) -> crate::spinlock::SpinGuard<'_, ()> {
         self.chan.raw_lock()
     }
     unsafe fn poll(&self) -> Ready {
@@ -184,7 +184,7 @@ impl<T> SelectCase for SendCase<'_, T> {
     fn chan_addr(&self) -> usize {
         self.chan as *const Inner<T> as usize
     }
-    fn lock(&self) -> super::lock::SpinGuard<'_> {
+    fn lock(&self) -> crate::spinlock::SpinGuard<'_, ()> {
         self.chan.raw_lock()
     }
     unsafe fn poll(&self) -> Ready {
@@ -244,7 +244,7 @@ struct Locks<'a, const N: usize> {
     cases: &'a [&'a dyn SelectCase; N],
     /// Case indices sorted by channel address.
     order: [usize; N],
-    guards: [Option<super::lock::SpinGuard<'a>>; N],
+    guards: [Option<crate::spinlock::SpinGuard<'a, ()>>; N],
 }
 
 impl<'a, const N: usize> Locks<'a, N> {

@@ -7,9 +7,10 @@
 //!
 //! `runnext` is one atomic pointer, taken and replaced by `swap` alone, so the hand-off at the heart of
 //! a ping-pong (ready into `runnext`, then run it) costs two atomic swaps and no lock. The FIFO sits
-//! behind a mutex: with a handful of Ps, an uncontended lock costs about as much as the atomics of a
-//! lock-free ring, and it lets anyone push into any P's queue safely, which matters when a P changes
-//! hands under a running G (sysmon's hand-off, semantics 1.7).
+//! behind a spin lock (`spinlock.rs`; its sections are a few instructions, bar a steal or an overflow
+//! moving half the queue): with a handful of Ps, an uncontended lock costs about as much as the
+//! atomics of a lock-free ring, and it lets anyone push into any P's queue safely, which matters when
+//! a P changes hands under a running G (sysmon's hand-off, semantics 1.7).
 //!
 //! Ownership of a P is one atomic word, `state` = owner M id × 4 + [`PState`]. Every transfer is a CAS on
 //! the whole word, so an M that lost its P (sysmon took it while the M sat in a syscall or a long call)
@@ -18,7 +19,9 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+
+use crate::spinlock::{SpinGuard, SpinLock};
 
 use super::g::G;
 
@@ -54,7 +57,7 @@ pub(crate) struct P {
     /// `Runtime::release_p`, as the FIFO's `fifo_len` is; it also carries the G (Release/Acquire).
     runnext: AtomicPtr<G>,
     /// The FIFO, bounded at [`LOCAL_CAP`] (one more may sit there briefly, see `pop_if_wired`).
-    fifo: Mutex<VecDeque<Arc<G>>>,
+    fifo: SpinLock<VecDeque<Arc<G>>>,
     /// The FIFO's length, stored under its lock after every change; read without it as a hint
     /// (Relaxed), and SeqCst where the lost-wake-up argument of `Runtime::release_p` needs it.
     fifo_len: AtomicUsize,
@@ -78,7 +81,7 @@ impl P {
         P {
             state: AtomicU64::new(pack(0, PState::Idle)),
             runnext: AtomicPtr::new(std::ptr::null_mut()),
-            fifo: Mutex::new(VecDeque::new()),
+            fifo: SpinLock::new(VecDeque::new()),
             fifo_len: AtomicUsize::new(0),
             schedtick: AtomicU64::new(0),
             slice: AtomicU64::new(0),
@@ -101,8 +104,8 @@ impl P {
         !self.runnext.load(order).is_null()
     }
 
-    fn lock(&self) -> MutexGuard<'_, VecDeque<Arc<G>>> {
-        self.fifo.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> SpinGuard<'_, VecDeque<Arc<G>>> {
+        self.fifo.lock()
     }
 
     /// Updates the lock-free length hint after the FIFO grew (called under its lock). SeqCst: the

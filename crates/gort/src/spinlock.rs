@@ -1,10 +1,11 @@
-//! The channel lock: a test-and-test-and-set spin lock whose unlock is one plain store.
+//! A test-and-test-and-set spin lock whose unlock is one plain store, for the runtime's shortest
+//! critical sections: a channel's state, a P's run queue.
 //!
-//! A channel's critical sections are a few dozen instructions: move a value, pop or push a waiter
-//! entry, flip a flag. No user code runs under the lock, nothing parks, nothing waits for I/O (the
-//! module comment of `chan` lists the rules). For sections that short the cost of the lock is its
-//! atomic instructions, not waiting: on the 2-core AMD EPYC we measure on, each locked instruction
-//! costs about 5 ns, and an unbuffered ping-pong round trip takes four channel operations.
+//! Those sections are a few dozen instructions: move a value, pop or push a waiter entry or a G,
+//! flip a flag. No user code runs under the lock, nothing parks, nothing waits for I/O. For sections
+//! that short the cost of the lock is its atomic instructions, not waiting: on the 2-core AMD EPYC we
+//! measure on, each locked instruction costs about 5 ns, and an unbuffered ping-pong round trip takes
+//! four channel operations.
 //! `std::sync::Mutex` spends two locked instructions per critical section (a compare-and-swap to
 //! lock, a swap to unlock, since the unlock must learn whether a sleeper needs a futex wake-up);
 //! this lock spends one, because nobody ever sleeps on it and its unlock is a Release store.
@@ -12,35 +13,45 @@
 //! Under contention a waiter spins with `pause` for a short while, then gives its core away with
 //! `sched_yield` between looks, so that a holder that the OS preempted gets to run and finish (on a
 //! busy machine, the waiter may be what keeps it off the core). The `spin` crate's lock offers
-//! either pure spinning or yielding on every look; neither fits, hence these forty lines.
+//! either pure spinning or yielding on every look; neither fits, hence these few lines.
 
+use std::cell::UnsafeCell;
+use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Looks with `pause` before a waiter starts yielding its core (about 2 µs in all).
 const SPIN_LIMIT: u32 = 64;
 
-/// A spin lock. It guards no data of its own: the channel keeps its state in an `UnsafeCell` and
-/// reaches it only with the lock held (see `chan::Inner::state`).
-pub(crate) struct SpinLock {
+/// A spin lock guarding a `T` (a channel uses `SpinLock<()>` and keeps its state apart, so that
+/// `select!` can hold the locks of channels of different element types side by side).
+pub(crate) struct SpinLock<T> {
     locked: AtomicBool,
+    data: UnsafeCell<T>,
 }
+
+// SAFETY: the lock hands out access to `data` to one thread at a time (the guard), and `T` moves
+// between threads with it, hence `T: Send`.
+unsafe impl<T: Send> Sync for SpinLock<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send> Send for SpinLock<T> {}
 
 /// Proof that the lock is held; unlocks on drop. (Public only because `select!`'s hidden case trait
 /// names it.)
-pub struct SpinGuard<'a> {
-    lock: &'a SpinLock,
+pub struct SpinGuard<'a, T> {
+    lock: &'a SpinLock<T>,
 }
 
-impl SpinLock {
-    pub(crate) const fn new() -> SpinLock {
+impl<T> SpinLock<T> {
+    pub(crate) const fn new(data: T) -> SpinLock<T> {
         SpinLock {
             locked: AtomicBool::new(false),
+            data: UnsafeCell::new(data),
         }
     }
 
     /// Takes the lock, spinning (then yielding) until it is free.
     #[inline]
-    pub(crate) fn lock(&self) -> SpinGuard<'_> {
+    pub(crate) fn lock(&self) -> SpinGuard<'_, T> {
         // Acquire: everything the previous holder wrote under the lock (its Release store in
         // `SpinGuard::drop`) is visible to us once we hold it.
         if self
@@ -79,7 +90,22 @@ impl SpinLock {
     }
 }
 
-impl Drop for SpinGuard<'_> {
+impl<T> Deref for SpinGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the guard proves we hold the lock, so no other reference to the data exists.
+        unsafe { &*self.lock.data.get() }
+    }
+}
+
+impl<T> DerefMut for SpinGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`, and `&mut self` makes this the only reference through the guard.
+        unsafe { &mut *self.lock.data.get() }
+    }
+}
+
+impl<T> Drop for SpinGuard<'_, T> {
     #[inline]
     fn drop(&mut self) {
         // Release: publishes our writes under the lock to the next holder's Acquire.
@@ -90,30 +116,17 @@ impl Drop for SpinGuard<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::UnsafeCell;
     use std::sync::Arc;
-
-    struct Counter {
-        lock: SpinLock,
-        n: UnsafeCell<u64>,
-    }
-    // SAFETY: `n` is only touched with `lock` held.
-    unsafe impl Sync for Counter {}
 
     #[test]
     fn lock_excludes_other_threads() {
-        let c = Arc::new(Counter {
-            lock: SpinLock::new(),
-            n: UnsafeCell::new(0),
-        });
+        let c = Arc::new(SpinLock::new(0u64));
         let threads: Vec<_> = (0..4)
             .map(|_| {
                 let c = c.clone();
                 std::thread::spawn(move || {
                     for _ in 0..100_000 {
-                        let _g = c.lock.lock();
-                        // SAFETY: we hold the lock.
-                        unsafe { *c.n.get() += 1 };
+                        *c.lock() += 1;
                     }
                 })
             })
@@ -121,8 +134,6 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        let _g = c.lock.lock();
-        // SAFETY: we hold the lock and every writer has finished.
-        assert_eq!(unsafe { *c.n.get() }, 400_000);
+        assert_eq!(*c.lock(), 400_000);
     }
 }
