@@ -340,51 +340,67 @@ impl MLocal {
     }
 
     /// Bookkeeping for a G found for P `pi`. Returns it, unless it is wired to another M, in which case
-    /// our P goes to that M (Go's startlockedm) and we come back with no P.
+    /// our P goes to that M (Go's startlockedm) and we come back with no P. Inlined: it runs at every
+    /// switch, and its usual case is three loads.
+    #[inline]
     fn found(&self, pi: usize, g: Arc<G>, inherit: bool) -> Option<Arc<G>> {
-        let rt = &self.rt;
-        if self.spinning.replace(false) {
-            // The last spinning M found work: let another look, in case there is more (Go's
-            // resetspinning).
-            if rt.nmspinning.fetch_sub(1, Ordering::SeqCst) == 1 {
-                rt.wakep();
-            }
+        if self.spinning.get() {
+            self.stop_spinning();
         }
-        if let Some(target) = g.wired_m() {
-            if target.id != self.id() {
-                let target = target.arc();
-                self.p.set(None);
-                rt.ps[pi]
-                    .state
-                    .store(pack(0, PState::Idle), Ordering::SeqCst);
-                {
-                    // We go idle in the same critical section, so that when the wired G parks again
-                    // in a moment and its M looks for an M to take the P, it finds us (spinning)
-                    // rather than a sleeping M or none.
-                    let mut s = rt.sched();
-                    target.give_p(&mut s, pi, false);
-                    s.idle_ms.push(self.shared.clone());
-                }
-                target.wake.notify();
-                self.idle_wait();
-                return None;
-            }
-        }
-        if self.is_main() && g.avoids_main() {
-            // It is on its way into a syscall and must run elsewhere: queue it and lend our P.
-            rt.push_global([g]);
-            self.p.set(None);
-            rt.handoff_p(pi);
+        if g.wired_m().is_some_and(|target| target.id != self.id())
+            || (self.is_main() && g.avoids_main())
+        {
+            self.hand_p_to_others(pi, g);
             return None;
         }
-        let p = &rt.ps[pi];
         if !inherit {
+            let p = &self.rt.ps[pi];
             // Only the P's owner writes these (Relaxed: sysmon reads them as hints).
             p.slice
                 .store(p.slice.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
             p.slice_expired.store(false, Ordering::Relaxed);
         }
         Some(g)
+    }
+
+    /// A spinning M found work: it stops spinning and, if it was the last spinning M, lets another
+    /// look, in case there is more (Go's resetspinning).
+    #[cold]
+    fn stop_spinning(&self) {
+        self.spinning.set(false);
+        if self.rt.nmspinning.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.rt.wakep();
+        }
+    }
+
+    /// `found`'s unusual cases: `g` is wired to another M, which gets our P (and we go idle), or
+    /// `g` must keep off the main thread's M (queued, and our P lent out).
+    #[cold]
+    fn hand_p_to_others(&self, pi: usize, g: Arc<G>) {
+        let rt = &self.rt;
+        if let Some(target) = g.wired_m() {
+            let target = target.arc();
+            drop(g);
+            self.p.set(None);
+            rt.ps[pi]
+                .state
+                .store(pack(0, PState::Idle), Ordering::SeqCst);
+            {
+                // We go idle in the same critical section, so that when the wired G parks again
+                // in a moment and its M looks for an M to take the P, it finds us (spinning)
+                // rather than a sleeping M or none.
+                let mut s = rt.sched();
+                target.give_p(&mut s, pi, false);
+                s.idle_ms.push(self.shared.clone());
+            }
+            target.wake.notify();
+            self.idle_wait();
+            return;
+        }
+        // It is on its way into a syscall and must run elsewhere: queue it and lend our P.
+        rt.push_global([g]);
+        self.p.set(None);
+        rt.handoff_p(pi);
     }
 
     /// Steals from another P. Only a spinning M steals, and at most half as many Ms spin as Ps are busy
