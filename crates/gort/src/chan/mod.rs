@@ -29,8 +29,11 @@
 //!
 //! A single operation takes one channel lock. `select!` takes the locks of all its channels in address
 //! order, once each even when a channel appears in several cases, so two selects never deadlock. Nothing
-//! parks or unparks while holding a channel lock, and no user code (not even a value's `Drop`) runs under
-//! it.
+//! parks while holding a channel lock, and no user code (not even a value's `Drop`) runs under it. A
+//! completer sets the owner's park token under the lock (`waiter.rs` says why) and queues the owner
+//! after releasing it; from a thread outside the owner's runtime the token and the queueing go together
+//! under the scheduler lock, which is therefore taken inside a channel lock, never the other way round.
+//! The lock is a spin lock (`crate::spinlock`): its critical sections are a few dozen instructions.
 
 mod error;
 mod queue;
