@@ -302,16 +302,10 @@ impl MLocal {
                 }
                 continue;
             }
-            // Nothing anywhere: give the P back. Re-check the global queue under the lock first.
+            // Nothing anywhere: give the P back. Work queued from here on is caught by the look
+            // once the P is published as idle, below.
             {
                 let mut s = rt.sched();
-                if let Some(g) = rt.take_global_locked(&mut s, p, LOCAL_CAP / 2) {
-                    drop(s);
-                    if let Some(g) = self.found(pi, g, false) {
-                        return Some(g);
-                    }
-                    continue;
-                }
                 p.state.store(pack(0, PState::Idle), Ordering::SeqCst);
                 s.idle_ps.push(pi);
                 rt.npidle.fetch_add(1, Ordering::SeqCst);

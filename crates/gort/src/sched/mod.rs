@@ -55,8 +55,12 @@
 //! on a gort primitive, yet goroutines alive — then the dump is taken and everything is cancelled.
 //!
 //! # Locks
-//! `Runtime::sched` (global queue, idle Ps and Ms, M counts) is taken before the registry lock (the
-//! deadlock check dumps under it), never after; a P's queue lock is a leaf.
+//! `Runtime::sched` (idle Ps and Ms, M counts) is taken before the global queue's lock and the
+//! registry lock (the deadlock check dumps under it), never after. The global queue's lock and a P's
+//! queue lock are spin locks (`crate::spinlock`) around a few instructions each; the P's is a leaf.
+//! No lock is needed for the lost-wake-up argument: a pusher stores a queue length, then reads
+//! `npidle`; an M going idle increments `npidle`, then reads the lengths (all SeqCst; see
+//! `release_p`).
 
 pub(crate) mod body;
 pub(crate) mod current;
@@ -83,6 +87,8 @@ use std::time::Instant;
 
 use crossbeam_utils::CachePadded;
 
+use crate::spinlock::SpinLock;
+
 use g::{Status, G};
 use m::{MLocal, MShared};
 use p::{pack, PState, P};
@@ -102,9 +108,17 @@ pub(crate) const PHASE_DRAINING: u8 = 1;
 /// Every goroutine is gone: Ms leave their loops.
 pub(crate) const PHASE_STOPPING: u8 = 2;
 
+/// The global run queue, under a lock of its own (a spin lock: every section is a push, a pop or a
+/// batch move).
+pub(crate) struct GlobalQueue {
+    gs: VecDeque<Arc<G>>,
+    /// The runtime has stopped and its queues were drained: nothing will run a G queued now, so
+    /// `push_global` cancels such a G on the spot instead.
+    closed: bool,
+}
+
 /// State under the scheduler lock.
 pub(crate) struct Sched {
-    pub(crate) global: VecDeque<Arc<G>>,
     pub(crate) idle_ps: Vec<usize>,
     /// Idle Ms, waiting for `startm` to hand them a P.
     pub(crate) idle_ms: Vec<Arc<MShared>>,
@@ -116,9 +130,6 @@ pub(crate) struct Sched {
     pub(crate) mcount: usize,
     /// Threads started by this runtime (Ms, sysmon, template), to be joined by `run`.
     pub(crate) threads: Vec<(Option<Arc<MShared>>, JoinHandle<()>)>,
-    /// The runtime has stopped and its queues were drained: nothing will run a G queued now, so
-    /// `push_global` cancels such a G on the spot instead.
-    pub(crate) closed: bool,
 }
 
 /// Why the runtime is ending.
@@ -134,7 +145,11 @@ pub(crate) struct Runtime {
     /// side by side would make two Ms on two cores invalidate each other's line at every switch.
     pub(crate) ps: Box<[CachePadded<P>]>,
     sched: Mutex<Sched>,
-    /// Length of `Sched::global`, readable without the lock (SeqCst, like `P::len`).
+    /// Taken inside `sched` where both are held, never the other way round; a P's queue lock is
+    /// taken inside it.
+    global: SpinLock<GlobalQueue>,
+    /// Length of `global`, readable without the lock. SeqCst: a pusher's store of it and an idle
+    /// M's `npidle` increment are the two sides of the lost-wake-up argument (see `release_p`).
     global_len: AtomicUsize,
     /// Idle Ps. SeqCst: the lost-wake-up argument pairs it with the queue lengths (see `release_p`).
     pub(crate) npidle: AtomicUsize,
@@ -180,13 +195,15 @@ impl Runtime {
         Runtime {
             ps: (0..procs).map(|_| CachePadded::new(P::new())).collect(),
             sched: Mutex::new(Sched {
-                global: VecDeque::new(),
                 idle_ps: (0..procs).rev().collect(),
                 idle_ms: Vec::new(),
                 all_ms: Vec::new(),
                 nm_wired_idle: 0,
                 mcount: 0,
                 threads: Vec::new(),
+            }),
+            global: SpinLock::new(GlobalQueue {
+                gs: VecDeque::new(),
                 closed: false,
             }),
             global_len: AtomicUsize::new(0),
@@ -476,10 +493,10 @@ impl Runtime {
     /// report it instead of waiting forever.
     pub(crate) fn drain_leftovers(&self) {
         let mut left: Vec<Arc<G>> = {
-            let mut s = self.sched();
+            let mut q = self.global.lock();
             // From here on `push_global` cancels what it is given (a `Handle::spawn` racing the end).
-            s.closed = true;
-            std::mem::take(&mut s.global).into()
+            q.closed = true;
+            std::mem::take(&mut q.gs).into()
         };
         self.free_gs.close();
         self.global_len.store(0, Ordering::SeqCst);
@@ -597,16 +614,18 @@ impl Runtime {
                     continue;
                 }
             }
-            if s.closed {
+            let mut q = self.global.lock();
+            if q.closed {
+                drop(q);
                 wired.clear();
                 drop(s);
                 self.discard(g);
                 return;
             }
-            s.global.push_back(g);
+            q.gs.push_back(g);
+            self.global_len.store(q.gs.len(), Ordering::SeqCst);
             queued += 1;
         }
-        self.global_len.store(s.global.len(), Ordering::SeqCst);
         drop(s);
         for m in wired {
             m.wake.notify();
@@ -645,31 +664,31 @@ impl Runtime {
     }
 
     pub(crate) fn push_global(&self, gs: impl IntoIterator<Item = Arc<G>>) {
-        let mut s = self.sched();
-        if s.closed {
+        let mut q = self.global.lock();
+        if q.closed {
             // Spawned (from outside) after the runtime stopped: no M is left to run it.
-            drop(s);
+            drop(q);
             for g in gs {
                 self.discard(g);
             }
             return;
         }
-        s.global.extend(gs);
-        self.global_len.store(s.global.len(), Ordering::SeqCst);
+        q.gs.extend(gs);
+        self.global_len.store(q.gs.len(), Ordering::SeqCst);
     }
 
     /// Appends `g` to the global queue and takes its head (maybe `g` itself), under one lock.
     /// `None` only once the runtime has stopped (then `g` was discarded).
     pub(crate) fn swap_global(&self, g: Arc<G>) -> Option<Arc<G>> {
-        let mut s = self.sched();
-        if s.closed {
-            drop(s);
+        let mut q = self.global.lock();
+        if q.closed {
+            drop(q);
             self.discard(g);
             return None;
         }
         // One in, one out: the length (and so `global_len`) stays as it was.
-        s.global.push_back(g);
-        s.global.pop_front()
+        q.gs.push_back(g);
+        q.gs.pop_front()
     }
 
     /// Takes a batch from the global queue for P `p`: one to run, the rest into its FIFO.
@@ -677,12 +696,8 @@ impl Runtime {
         if self.global_len() == 0 {
             return None;
         }
-        let mut s = self.sched();
-        self.take_global_locked(&mut s, p, max)
-    }
-
-    pub(crate) fn take_global_locked(&self, s: &mut Sched, p: &P, max: usize) -> Option<Arc<G>> {
-        let n = s.global.len();
+        let mut q = self.global.lock();
+        let n = q.gs.len();
         if n == 0 {
             return None;
         }
@@ -690,12 +705,12 @@ impl Runtime {
             .min(max)
             .min(n)
             .min(p::LOCAL_CAP / 2);
-        let first = s.global.pop_front();
+        let first = q.gs.pop_front();
         if take > 1 {
             // Straight from the global queue into the P's FIFO (the P lock is a leaf under ours).
-            p.take_from(&mut s.global, take - 1);
+            p.take_from(&mut q.gs, take - 1);
         }
-        self.global_len.store(s.global.len(), Ordering::SeqCst);
+        self.global_len.store(q.gs.len(), Ordering::SeqCst);
         first
     }
 
@@ -835,7 +850,7 @@ impl Runtime {
             || self.timers.armed() > 0
             || park::external_parked() > 0
             || self.live() == 0
-            || !s.global.is_empty()
+            || self.global_len() > 0
             || self.ps.iter().any(|p| p.len() > 0)
         {
             return None;
