@@ -76,3 +76,119 @@ fn at_most_max_procs_goroutines_run_at_once() {
         }
     }
 }
+
+/// Semantics 1.2 against 1.7: an M switches from one G to the next without a locked instruction and
+/// learns only at the switch that sysmon took its P (`MLocal::execute`, `sysmon::steal_running`).
+/// Here one goroutine keeps blocking in a plain `read` of a pipe that only a goroutine queued behind
+/// it writes to, so that sysmon must take the one P from its thread every time, while two pairs of
+/// goroutines switch back and forth as fast as they can, each counting itself while it runs: never
+/// two at once.
+/// (The reader, which runs on without a P for a moment after each read by design, is not counted.)
+#[test]
+fn switching_goroutines_never_outnumber_ps_while_sysmon_takes_ps_away() {
+    let _w = Watchdog::new("steal while switching", LIMIT);
+    const ROUNDS: usize = 50;
+    gort::Builder::new().max_procs(1).run(|| {
+        let before = gort::__sysmon::blocked_handoffs();
+        let running = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicBool::new(false));
+        let (r, w) = pipe();
+        let ack = gort::Chan::<()>::new(0);
+        let reader = {
+            let (ack, done) = (ack.clone(), done.clone());
+            gort::spawn(move || {
+                for _ in 0..ROUNDS {
+                    // The writer is readied onto our P, behind us: it can only write once the P
+                    // has moved on without us.
+                    ack.send(()).unwrap();
+                    read_byte(r);
+                    gort::yield_now();
+                }
+                done.store(true, Ordering::SeqCst);
+            })
+        };
+        let writer = gort::spawn(move || {
+            for _ in 0..ROUNDS {
+                ack.recv().unwrap();
+                write_byte(w, 1);
+            }
+        });
+        let side = |rx: gort::Chan<u64>, tx: gort::Chan<u64>, first: bool| {
+            let (running, peak, done) = (running.clone(), peak.clone(), done.clone());
+            gort::spawn(move || {
+                if first && tx.send(0).is_err() {
+                    return;
+                }
+                while let Some(v) = rx.recv() {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(now, Ordering::SeqCst);
+                    for _ in 0..50 {
+                        std::hint::spin_loop();
+                    }
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    if done.load(Ordering::SeqCst) {
+                        tx.close();
+                        break;
+                    }
+                    if tx.send(v + 1).is_err() {
+                        break;
+                    }
+                }
+            })
+        };
+        // Two pairs: the goroutines of one pair take turns, those of two pairs could overlap.
+        let mut sides = Vec::new();
+        for _ in 0..2 {
+            let a = gort::Chan::<u64>::new(0);
+            let b = gort::Chan::<u64>::new(0);
+            sides.push(side(a.clone(), b.clone(), true));
+            sides.push(side(b, a, false));
+        }
+        reader.join().unwrap();
+        writer.join().unwrap();
+        for h in sides {
+            h.join().unwrap();
+        }
+        // SAFETY: both descriptors came from `pipe` and are closed once, after their last use.
+        unsafe {
+            libc::close(r);
+            libc::close(w);
+        }
+        assert_eq!(
+            peak.load(Ordering::SeqCst),
+            1,
+            "two goroutines ran at once on one P"
+        );
+        assert!(
+            // (Every round but the first, where the writer may get there before the read.)
+            gort::__sysmon::blocked_handoffs() >= before + ROUNDS as u64 / 2,
+            "sysmon took the reader's P {} times in {ROUNDS} rounds",
+            gort::__sysmon::blocked_handoffs() - before
+        );
+    });
+}
+
+/// A pipe: (read end, write end).
+fn pipe() -> (i32, i32) {
+    let mut fds = [0i32; 2];
+    // SAFETY: `fds` is a valid array of two ints for the kernel to fill.
+    let rc = unsafe { libc::pipe(fds.as_mut_ptr()) };
+    assert_eq!(rc, 0, "pipe: {}", std::io::Error::last_os_error());
+    (fds[0], fds[1])
+}
+
+/// Reads one byte with a plain blocking `read` (the runtime is not told).
+fn read_byte(fd: i32) -> u8 {
+    let mut b = 0u8;
+    // SAFETY: `b` is a valid one-byte buffer that outlives the call.
+    let n = unsafe { libc::read(fd, (&mut b as *mut u8).cast(), 1) };
+    assert_eq!(n, 1, "read: {}", std::io::Error::last_os_error());
+    b
+}
+
+fn write_byte(fd: i32, b: u8) {
+    // SAFETY: `b` is a valid one-byte buffer that outlives the call.
+    let n = unsafe { libc::write(fd, (&b as *const u8).cast(), 1) };
+    assert_eq!(n, 1, "write: {}", std::io::Error::last_os_error());
+}

@@ -10,7 +10,7 @@
 //! settled here, on the M, after the G's registers are saved: only then may another thread resume it.
 
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
 use corosensei::{Coroutine, CoroutineResult};
@@ -18,7 +18,7 @@ use corosensei::{Coroutine, CoroutineResult};
 use super::current;
 use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
 use super::gfree::LocalFree;
-use super::p::{pack, PState, LOCAL_CAP};
+use super::p::{is_state, pack, PState, LOCAL_CAP};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
 use super::{Runtime, Sched, PHASE_RUNNING, PHASE_STOPPING};
@@ -109,6 +109,12 @@ pub(crate) struct MLocal {
     pub(crate) shared: Arc<MShared>,
     rt: Arc<Runtime>,
     p: Cell<Option<usize>>,
+    /// Our P's state word reads `Running` (ours) as we last wrote it: while a G runs, and, on the
+    /// switch fast path, between one G and the next (see `execute`). `false`: it reads `Sched`, or
+    /// we hold no P.
+    p_running: Cell<bool>,
+    /// The switch fast path is on: `fence::enabled()`, read once.
+    fast_switch: bool,
     running_ptr: Cell<*const G>,
     spinning: Cell<bool>,
     /// The thread must end after the current G (it exited wired, 2.5).
@@ -155,6 +161,8 @@ impl MLocal {
             shared,
             rt,
             p: Cell::new(None),
+            p_running: Cell::new(false),
+            fast_switch: super::fence::enabled(),
             running_ptr: Cell::new(std::ptr::null()),
             spinning: Cell::new(false),
             exit_thread: Cell::new(false),
@@ -223,9 +231,70 @@ impl MLocal {
             .state
             .store(pack(self.id(), st), Ordering::SeqCst);
         self.p.set(Some(p));
+        self.p_running.set(st == PState::Running);
+    }
+
+    /// Whether P `pi` is still ours, its state word due to read `expected`. If sysmon is midway
+    /// through taking it (`Stolen`), gives it up (`Released`), unless sysmon gives it back first.
+    pub(crate) fn still_owns(&self, pi: usize, expected: u64) -> bool {
+        let state = &self.rt.ps[pi].state;
+        let stolen = pack(self.id(), PState::Stolen);
+        loop {
+            let st = state.load(Ordering::SeqCst);
+            if st == expected {
+                return true;
+            }
+            if st != stolen {
+                return false;
+            }
+            // SeqCst, as every change of the word: this CAS and sysmon's (giving the P back, or
+            // taking it for good) decide together who has it.
+            if state
+                .compare_exchange(
+                    stolen,
+                    pack(self.id(), PState::Released),
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                )
+                .is_ok()
+            {
+                return false;
+            }
+        }
+    }
+
+    /// Moves our P from `Running` (left so by a G or by the switch fast path) to `Sched`, where
+    /// sysmon leaves it alone while we schedule; drops it if sysmon took it meanwhile.
+    fn settle_p(&self) {
+        if !self.p_running.replace(false) {
+            return;
+        }
+        let Some(pi) = self.p.get() else {
+            return;
+        };
+        let running = pack(self.id(), PState::Running);
+        loop {
+            if self.rt.ps[pi]
+                .state
+                .compare_exchange(
+                    running,
+                    pack(self.id(), PState::Sched),
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                )
+                .is_ok()
+            {
+                return;
+            }
+            if !self.still_owns(pi, running) {
+                self.p.set(None);
+                return;
+            }
+        }
     }
 
     pub(crate) fn drop_p(&self) {
+        self.p_running.set(false);
         self.p.set(None);
     }
 
@@ -275,6 +344,7 @@ impl MLocal {
         let rt = &self.rt;
         loop {
             if rt.phase() == PHASE_STOPPING {
+                self.settle_p();
                 self.release_for_stop();
                 return None;
             }
@@ -304,6 +374,10 @@ impl MLocal {
             }
             // Nothing anywhere: give the P back. Work queued from here on is caught by the look
             // once the P is published as idle, below.
+            self.settle_p();
+            if self.p.get().is_none() {
+                continue;
+            }
             {
                 let mut s = rt.sched();
                 p.state.store(pack(0, PState::Idle), Ordering::SeqCst);
@@ -372,6 +446,13 @@ impl MLocal {
     #[cold]
     fn hand_p_to_others(&self, pi: usize, g: Arc<G>) {
         let rt = &self.rt;
+        self.settle_p();
+        if self.p.get().is_none() {
+            // Sysmon took the P as we switched: whoever runs it now, or another M, runs `g`.
+            rt.push_global([g]);
+            rt.wakep();
+            return;
+        }
         if let Some(target) = g.wired_m() {
             let target = target.arc();
             drop(g);
@@ -424,8 +505,8 @@ impl MLocal {
                 // A P whose M is running a G will likely run its `runnext` in a moment: leave it,
                 // unless (last round) the victim has not switched goroutines while we paused, as
                 // Go does: then its G runs on and the readied one would wait for nothing.
-                let st = victim.state.load(Ordering::Relaxed) % 4;
-                let busy = st == PState::Running as u64 || st == PState::Sched as u64;
+                let st = victim.state.load(Ordering::Relaxed);
+                let busy = is_state(st, PState::Running) || is_state(st, PState::Sched);
                 let with_next = !busy || (round == 3 && victim.len() > 0 && runnext_stale(victim));
                 let mut batch = victim.steal(with_next);
                 if batch.is_empty() {
@@ -577,8 +658,28 @@ impl MLocal {
         p.schedtick
             .store(p.schedtick.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
         p.run_since.store(rt.coarse_nanos(), Ordering::Relaxed);
-        p.state
-            .store(pack(self.id(), PState::Running), Ordering::Release);
+        if self.p_running.get() {
+            // The switch fast path: the word still reads `Running` from the last G, unless sysmon
+            // took the P meanwhile. Our store of `schedtick` above, then this load; sysmon's CAS,
+            // then a `membarrier`, then its load of `schedtick`: either it sees that we switched
+            // (and gives the P back), or we see its CAS (`fence.rs`). The compiler fence keeps the
+            // two in this order; the CPU's store buffer is sysmon's `membarrier`'s business.
+            compiler_fence(Ordering::SeqCst);
+            if !self.still_owns(pi, pack(self.id(), PState::Running)) {
+                self.drop_p();
+                // `g` did not run here. (Never a G wired to us: we only run other Gs while ours
+                // is not wired.)
+                debug_assert!(g.wired_m().is_none());
+                rt.push_global([g]);
+                rt.wakep();
+                return None;
+            }
+        } else {
+            // From `Sched`, which only we change: a plain store.
+            p.state
+                .store(pack(self.id(), PState::Running), Ordering::Release);
+            self.p_running.set(true);
+        }
         g.set_status(Status::Running);
         self.running_ptr.set(Arc::as_ptr(&g));
 
@@ -606,20 +707,18 @@ impl MLocal {
         self.running_ptr.set(std::ptr::null());
 
         // Did sysmon take our P while the G ran? (The G may also have changed it, in a syscall.)
-        if let Some(pi) = self.p.get() {
-            let ps = &rt.ps[pi].state;
-            let mine = pack(self.id(), PState::Running);
-            if ps
-                .compare_exchange(
-                    mine,
-                    pack(self.id(), PState::Sched),
-                    Ordering::SeqCst,
-                    Ordering::SeqCst,
-                )
-                .is_err()
-            {
-                self.p.set(None);
-            }
+        // Where the M goes straight on to another G (a park, a yield, an exit of an unwired G),
+        // `execute` finds out when it starts that G, without a locked instruction; anywhere else
+        // the word goes back to `Sched` now.
+        let fast = self.fast_switch
+            && match &result {
+                CoroutineResult::Return(()) => !g.is_wired(),
+                CoroutineResult::Yield(Suspend::Park { stay }) => !stay,
+                CoroutineResult::Yield(Suspend::Yield) => g.wired_m().is_none(),
+                CoroutineResult::Yield(_) => false,
+            };
+        if !fast {
+            self.settle_p();
         }
 
         match result {
@@ -806,6 +905,7 @@ impl MLocal {
         let wired = g.is_wired();
         g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
         if wired {
+            self.settle_p();
             // 2.5: the thread dies with its wired G. Its P goes on first.
             if let Some(pi) = self.p.take() {
                 rt.handoff_p(pi);

@@ -64,6 +64,7 @@
 
 pub(crate) mod body;
 pub(crate) mod current;
+pub(crate) mod fence;
 pub(crate) mod g;
 pub(crate) mod gfree;
 pub(crate) mod m;

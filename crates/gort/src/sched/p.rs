@@ -12,10 +12,11 @@
 //! atomics of a lock-free ring, and it lets anyone push into any P's queue safely, which matters when
 //! a P changes hands under a running G (sysmon's hand-off, semantics 1.7).
 //!
-//! Ownership of a P is one atomic word, `state` = owner M id × 4 + [`PState`]. Every transfer is a CAS on
+//! Ownership of a P is one atomic word, `state` = owner M id × 8 + [`PState`]. Every transfer is a CAS on
 //! the whole word, so an M that lost its P (sysmon took it while the M sat in a syscall or a long call)
 //! finds out at its next scheduling point even if the P has since been given to another M (no ABA: M ids
-//! are never reused).
+//! are never reused). The one exception is the M's own switch from one G to the next, which only
+//! loads the word (see `MLocal::execute` and `fence.rs`).
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
@@ -40,10 +41,28 @@ pub(crate) enum PState {
     Running = 2,
     /// Its M is inside `gort::syscall`. Sysmon may take it (1.7, 3).
     Syscall = 3,
+    /// Sysmon is taking it from its M, which ran one G too long (1.7), and has not decided yet:
+    /// the M may have switched to another G meanwhile (see `sysmon::steal_running`).
+    Stolen = 4,
+    /// The M saw `Stolen` and gave the P up: sysmon hands it on.
+    Released = 5,
 }
 
+/// The bits of `P::state` that hold the [`PState`].
+const STATE_BITS: u64 = 8;
+
 pub(crate) fn pack(owner: u64, s: PState) -> u64 {
-    owner * 4 + s as u64
+    owner * STATE_BITS + s as u64
+}
+
+/// The M that owns a P with state word `st` (0: none).
+pub(crate) fn owner_of(st: u64) -> u64 {
+    st / STATE_BITS
+}
+
+/// Whether state word `st` is in state `s`, whoever the owner.
+pub(crate) fn is_state(st: u64, s: PState) -> bool {
+    st % STATE_BITS == s as u64
 }
 
 pub(crate) struct P {

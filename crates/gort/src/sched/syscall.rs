@@ -67,7 +67,8 @@ fn enter(g: &G, at: &'static Location<'static>) {
             p.syscall_since
                 .store(g.rt.nanos_since_start(), Ordering::Relaxed);
             let from = pack(m.id(), PState::Running);
-            if p.state
+            while p
+                .state
                 .compare_exchange(
                     from,
                     pack(m.id(), PState::Syscall),
@@ -76,8 +77,11 @@ fn enter(g: &G, at: &'static Location<'static>) {
                 )
                 .is_err()
             {
-                // Sysmon took it already (we ran long before this call).
-                m.drop_p();
+                if !m.still_owns(pi, from) {
+                    // Sysmon took it already (we ran long before this call).
+                    m.drop_p();
+                    break;
+                }
             }
         }
     });

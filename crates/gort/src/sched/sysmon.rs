@@ -61,8 +61,9 @@ use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use super::fence;
 use super::m::MShared;
-use super::p::{pack, PState};
+use super::p::{is_state, owner_of, pack, PState, P};
 use super::{Runtime, PHASE_RUNNING, PHASE_STOPPING};
 
 const SYSCALL_RETAKE_NS: u64 = 20_000;
@@ -225,47 +226,51 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
             stuck_work = true;
         }
         let mut blocked = false;
-        let take = match st % 4 {
-            x if x == PState::Syscall as u64 => {
-                let since = now.saturating_sub(p.syscall_since.load(Ordering::Relaxed));
-                since > SYSCALL_RETAKE_NS && (work_waits || since > SLICE_NS)
+        let running = is_state(st, PState::Running);
+        let take = if is_state(st, PState::Syscall) {
+            let since = now.saturating_sub(p.syscall_since.load(Ordering::Relaxed));
+            since > SYSCALL_RETAKE_NS && (work_waits || since > SLICE_NS)
+        } else if running {
+            if now.saturating_sub(s.slice_at) > SLICE_NS {
+                p.slice_expired.store(true, Ordering::Relaxed);
             }
-            x if x == PState::Running as u64 => {
-                if now.saturating_sub(s.slice_at) > SLICE_NS {
-                    p.slice_expired.store(true, Ordering::Relaxed);
+            let ran = now.saturating_sub(s.tick_at);
+            let long = ran > SLICE_NS;
+            // A G stuck 10 ms is probed too, whatever the backoff, so that the count of
+            // blocked-thread hand-offs is exact.
+            if work_waits && (long || (ran > BLOCKED_PROBE_NS && now >= s.probe_at)) {
+                blocked = probe(rt, owner_of(st), s)
+                    && p.schedtick.load(Ordering::Relaxed) == s.schedtick;
+                if !blocked {
+                    // Probe again after a quarter of the time it has run so far: a G that
+                    // blocks after running a while loses its P at most 25% later than it
+                    // could, and a long CPU-bound G costs a few dozen reads per 10 ms.
+                    let gap =
+                        (ran / PROBE_BACKOFF_DIV).clamp(PROBE_BACKOFF_MIN_NS, PROBE_BACKOFF_MAX_NS);
+                    s.probe_at = now + gap;
                 }
-                let ran = now.saturating_sub(s.tick_at);
-                let long = ran > SLICE_NS;
-                // A G stuck 10 ms is probed too, whatever the backoff, so that the count of
-                // blocked-thread hand-offs is exact.
-                if work_waits && (long || (ran > BLOCKED_PROBE_NS && now >= s.probe_at)) {
-                    blocked =
-                        probe(rt, st / 4, s) && p.schedtick.load(Ordering::Relaxed) == s.schedtick;
-                    if !blocked {
-                        // Probe again after a quarter of the time it has run so far: a G that
-                        // blocks after running a while loses its P at most 25% later than it
-                        // could, and a long CPU-bound G costs a few dozen reads per 10 ms.
-                        let gap = (ran / PROBE_BACKOFF_DIV)
-                            .clamp(PROBE_BACKOFF_MIN_NS, PROBE_BACKOFF_MAX_NS);
-                        s.probe_at = now + gap;
-                    }
-                }
-                work_waits && (blocked || long)
             }
-            _ => false,
+            work_waits && (blocked || long)
+        } else {
+            false
         };
         // The CAS loses if the owner moved on meanwhile (left the syscall, reached a scheduling
-        // point): then it keeps its P, as it should.
-        if take
-            && p.state
-                .compare_exchange(
-                    st,
-                    pack(0, PState::Idle),
-                    Ordering::SeqCst,
-                    Ordering::SeqCst,
-                )
-                .is_ok()
-        {
+        // point): then it keeps its P, as it should. An M switches from one G to the next without
+        // a CAS (`MLocal::execute`), so a running G's P takes the longer way (`steal_running`).
+        let took = take
+            && if running && fence::enabled() {
+                steal_running(p, st, s.schedtick)
+            } else {
+                p.state
+                    .compare_exchange(
+                        st,
+                        pack(0, PState::Idle),
+                        Ordering::SeqCst,
+                        Ordering::SeqCst,
+                    )
+                    .is_ok()
+            };
+        if took {
             if blocked {
                 rt.sysmon_stats
                     .blocked_handoffs
@@ -286,6 +291,47 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
         rt.wakep();
     }
     retook
+}
+
+/// Takes P `p`, whose state word read `st` (`Running`, owned by an M whose G has not switched since
+/// sysmon saw `schedtick` `seen`), for a hand-off; false if its M keeps it.
+///
+/// The M switches from one G to the next with a store of `schedtick` and a load of the state word,
+/// no locked instruction (`MLocal::execute`). So: mark the word `Stolen`, make every thread pass
+/// a full barrier (`fence::heavy`), then read `schedtick`. Unchanged: the M has not passed a
+/// switch since the barrier, and at its next one it will see `Stolen`; the P is ours. Changed: the
+/// M switched, and may have seen the word before or after our mark, so give it back with a CAS,
+/// which fails only if the M saw the mark and gave the P up (`Released`) first; then it is ours.
+fn steal_running(p: &P, st: u64, seen: u64) -> bool {
+    let owner = owner_of(st);
+    let stolen = pack(owner, PState::Stolen);
+    let released = pack(owner, PState::Released);
+    // SeqCst throughout: every change of the word is ordered with every other.
+    if p.state
+        .compare_exchange(st, stolen, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        return false;
+    }
+    let fenced = fence::heavy();
+    let switched = p.schedtick.load(Ordering::SeqCst) != seen;
+    if (switched || !fenced)
+        && p.state
+            .compare_exchange(stolen, st, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    {
+        return false;
+    }
+    // The P is ours, marked `Stolen` (by us) or `Released` (by its M): only we change it now.
+    let idle = pack(0, PState::Idle);
+    if p.state
+        .compare_exchange(stolen, idle, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        debug_assert_eq!(p.state.load(Ordering::SeqCst), released);
+        p.state.store(idle, Ordering::SeqCst);
+    }
+    true
 }
 
 /// True if M `owner`'s thread sleeps in the kernel; false if it runs or cannot be told.

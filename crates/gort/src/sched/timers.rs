@@ -911,7 +911,7 @@ impl Timers {
 
 /// P `i` is on the idle list (no M runs it), as a hint.
 fn is_idle(rt: &Runtime, i: usize) -> bool {
-    rt.ps[i].state.load(Ordering::Relaxed) % 4 == PState::Idle as u64
+    super::p::is_state(rt.ps[i].state.load(Ordering::Relaxed), PState::Idle)
 }
 
 fn nanos_since(epoch: Instant, t: Instant) -> u64 {
