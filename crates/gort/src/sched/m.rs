@@ -8,6 +8,11 @@
 //! and, when it suspends, does what the G asked: park it (or, for a wired G, give the P away and wait
 //! for the G to be readied), requeue it (yield), or find it a P (back from a syscall). The park token is
 //! settled here, on the M, after the G's registers are saved: only then may another thread resume it.
+//!
+//! The P's state word reads `Running` while a G runs. When the G parks, yields or exits and the M
+//! goes straight on to the next G, the word stays `Running` (`MLocal::p_running`) and the next
+//! `execute` checks it with a plain load; every other path first moves it back to `Sched` with a
+//! CAS (`settle_p`). See `fence.rs` for why the plain load is enough.
 
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};

@@ -45,8 +45,10 @@
 //! it to another M. Sysmon does the same to a P whose G blocks in a plain call (say, a plain
 //! `std::thread::sleep`; sysmon reads the thread's state from `/proc` once the G has run 20 µs with
 //! work waiting) or has run 10 ms without a scheduling point: the G keeps its thread, the P and its
-//! queue move on. An M learns that it lost its P from the failed CAS on the P's state word at its next
-//! scheduling point.
+//! queue move on. An M learns that it lost its P at its next scheduling point: from a failed CAS on
+//! the P's state word, or, when it goes straight on to another G, from a plain load of it, which
+//! sysmon makes enough by marking the P `Stolen` and running a `membarrier` before it decides
+//! (`fence.rs`, `sysmon::steal_running`): a switch costs no locked instruction for it.
 //!
 //! **Ending** (semantics 4). When the main G returns, every other G is cancelled: marked, and unparked,
 //! so that it unwinds from its park point (on its own thread if wired). When the last one is gone,
