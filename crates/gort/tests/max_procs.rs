@@ -192,3 +192,44 @@ fn write_byte(fd: i32, b: u8) {
     let n = unsafe { libc::write(fd, (&b as *const u8).cast(), 1) };
     assert_eq!(n, 1, "write: {}", std::io::Error::last_os_error());
 }
+
+/// CPU-bound goroutines that run past sysmon's 10 ms, on a machine kept busy by other threads, so
+/// that sysmon keeps taking Ps from Ms whose goroutines run on, and Ms keep finding out at their
+/// next switch: every goroutine still finishes. (An M that went on using a P it had lost, moving
+/// goroutines into its queue, once left them there with every M asleep.)
+#[test]
+fn cpu_bound_goroutines_finish_while_sysmon_takes_their_ps() {
+    let _w = Watchdog::new("cpu bound under load", LIMIT);
+    let stop = Arc::new(AtomicBool::new(false));
+    let load: Vec<_> = (0..2)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            })
+        })
+        .collect();
+    for _ in 0..10 {
+        gort::Builder::new().max_procs(2).run(|| {
+            let hs: Vec<_> = (0..64)
+                .map(|_| {
+                    gort::spawn(|| {
+                        let t = Instant::now();
+                        while t.elapsed() < Duration::from_millis(12) {
+                            std::hint::spin_loop();
+                        }
+                    })
+                })
+                .collect();
+            for h in hs {
+                h.join().unwrap();
+            }
+        });
+    }
+    stop.store(true, Ordering::Relaxed);
+    for t in load {
+        t.join().unwrap();
+    }
+}

@@ -360,6 +360,22 @@ impl MLocal {
                 continue;
             };
             let p = &rt.ps[pi];
+            if self.p_running.get() {
+                // The switch fast path (see `execute`): sysmon may have taken the P without our
+                // knowing yet, so take only from its own queue here, which moves no G into it
+                // (a G moved into a P we lost could sit there unseen). Anything more is done with
+                // the P settled, and so known to be ours.
+                if p.schedtick.load(Ordering::Relaxed) % 61 != 0 && !rt.timers.has_due(pi) {
+                    if let Some((g, inherit)) = p.pop() {
+                        if let Some(g) = self.found(pi, g, inherit) {
+                            return Some(g);
+                        }
+                        continue;
+                    }
+                }
+                self.settle_p();
+                continue;
+            }
             rt.timers.run_due(rt, pi);
             // 1.3: every 61st schedule, the global queue first, so it never starves.
             let fresh = if p.schedtick.load(Ordering::Relaxed) % 61 == 0 {
@@ -379,10 +395,6 @@ impl MLocal {
             }
             // Nothing anywhere: give the P back. Work queued from here on is caught by the look
             // once the P is published as idle, below.
-            self.settle_p();
-            if self.p.get().is_none() {
-                continue;
-            }
             {
                 let mut s = rt.sched();
                 p.state.store(pack(0, PState::Idle), Ordering::SeqCst);
@@ -694,21 +706,15 @@ impl MLocal {
         if let Exec::New(_) = exec {
             self.start_coroutine(&g, exec);
         }
-        let Exec::Running {
-            coroutine,
-            guard_lo,
-        } = exec
-        else {
+        let Exec::Running { coroutine, stack } = exec else {
             unreachable!("gort: a queued goroutine has finished");
         };
-        stack::set_running(Some(stack::RunningStack {
-            goroutine_id: g.id(),
-            guard_lo: *guard_lo,
-            guard_hi: *guard_lo + crate::stack::page_size(),
-            size: rt.stacks.stack_size(),
-        }));
+        // SAFETY: `stack` lives in the G's execution state, which nobody changes while the
+        // coroutine runs, and the record is cleared as soon as it returns.
+        unsafe { stack::set_running(Some(stack)) };
         let result = coroutine.resume(());
-        stack::set_running(None);
+        // SAFETY: clearing the record.
+        unsafe { stack::set_running(None) };
         self.running_ptr.set(std::ptr::null());
 
         // Did sysmon take our P while the G ran? (The G may also have changed it, in a syscall.)
@@ -863,10 +869,13 @@ impl MLocal {
                     "out of memory",
                 )
             });
-        let (lo, hi) = stack.guard_range();
-        let size = stack.size();
-        debug_assert_eq!(hi - lo, crate::stack::page_size());
-        debug_assert_eq!(size, self.rt.stacks.stack_size());
+        let (guard_lo, guard_hi) = stack.guard_range();
+        let record = stack::RunningStack {
+            goroutine_id: g.id(),
+            guard_lo,
+            guard_hi,
+            size: stack.size(),
+        };
         let Exec::New(start) = std::mem::replace(exec, Exec::Done) else {
             unreachable!("gort: a goroutine started twice");
         };
@@ -886,7 +895,7 @@ impl MLocal {
         });
         *exec = Exec::Running {
             coroutine,
-            guard_lo: lo,
+            stack: record,
         };
     }
 

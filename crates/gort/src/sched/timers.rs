@@ -665,6 +665,12 @@ impl Timers {
     /// Called by the M holding P `pi` each time it looks for work: fires the P's due timers, queueing the
     /// goroutines they wake on the P's local run queue.
     #[inline]
+    /// Whether P `pi` has a timer due (one that `run_due` would fire now).
+    pub(crate) fn has_due(&self, pi: usize) -> bool {
+        let next = self.ps[pi].earliest.load(Ordering::Relaxed);
+        next != NONE && next <= self.now()
+    }
+
     pub(crate) fn run_due(&self, rt: &Arc<Runtime>, pi: usize) {
         let next = self.ps[pi].earliest.load(Ordering::Relaxed);
         if next == NONE {
