@@ -23,7 +23,9 @@
 use std::fmt;
 use std::time::Instant;
 
-pub(crate) use crate::sched::park::{claim, current, park, park_until, Unparker, Wakeup};
+pub(crate) use crate::sched::park::{
+    claim, current, park, park_goroutine, park_thread, park_until, Unparker, Wakeup,
+};
 
 /// Why a goroutine waits, in the words of Go's goroutine dumps (semantics 4.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -35,6 +35,7 @@ use crate::park::{self, WaitReason, Wakeup};
 use crate::sched::current;
 use crate::sched::g::G;
 use std::cell::UnsafeCell;
+use std::panic::Location;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
@@ -167,14 +168,16 @@ impl WaitCell {
                 }
                 return true;
             }
-            match deadline {
-                None => park::park(reason),
-                Some(d) => {
-                    if Instant::now() >= d {
-                        return self.is_done();
-                    }
-                    park::park_until(reason, d);
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return self.is_done();
+            }
+            let at = Location::caller();
+            match &self.owner {
+                // SAFETY: the owner is the goroutine running this code, alive while it runs.
+                Owner::Goroutine(g) => {
+                    park::park_goroutine(unsafe { g.as_ref() }, reason, deadline, at)
                 }
+                Owner::Thread(_) => park::park_thread(deadline),
             }
         }
     }

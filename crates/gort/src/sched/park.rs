@@ -177,21 +177,38 @@ pub(crate) fn park_until(reason: WaitReason, deadline: Instant) {
 fn park_inner(reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
     let g = current::current_g_ptr();
     if g.is_null() {
-        EXTERNAL_PARKED.fetch_add(1, Ordering::SeqCst);
-        match deadline {
-            None => std::thread::park(),
-            Some(d) => {
-                let now = Instant::now();
-                if d > now {
-                    std::thread::park_timeout(d - now);
-                }
-            }
-        }
-        EXTERNAL_PARKED.fetch_sub(1, Ordering::SeqCst);
+        park_thread(deadline);
         return;
     }
     // SAFETY: the running G is alive while it runs, and we are it (see `current_g_ptr`).
     let g = unsafe { &*g };
+    park_g(g, reason, deadline, at);
+}
+
+/// [`park`] / [`park_until`] for a caller that is a plain thread, and knows it.
+pub(crate) fn park_thread(deadline: Option<Instant>) {
+    EXTERNAL_PARKED.fetch_add(1, Ordering::SeqCst);
+    match deadline {
+        None => std::thread::park(),
+        Some(d) => {
+            let now = Instant::now();
+            if d > now {
+                std::thread::park_timeout(d - now);
+            }
+        }
+    }
+    EXTERNAL_PARKED.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// [`park`] / [`park_until`] for a caller that knows it is the running goroutine `g` (a channel
+/// waiter records its G anyway): spares looking it up again.
+pub(crate) fn park_goroutine(
+    g: &G,
+    reason: WaitReason,
+    deadline: Option<Instant>,
+    at: &'static Location<'static>,
+) {
+    debug_assert!(std::ptr::eq(g, current::current_g_ptr()));
     park_g(g, reason, deadline, at);
 }
 
