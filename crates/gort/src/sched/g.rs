@@ -28,7 +28,7 @@ use super::m::MShared;
 use super::Runtime;
 use crate::local::LocalMap;
 use crate::park::{Unparker, WaitReason};
-use crate::stack::{GoroutineStack, RunningStack};
+use crate::stack::GoroutineStack;
 
 /// What a goroutine tells its M when it suspends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,11 +71,11 @@ pub(crate) enum Status {
 pub(crate) enum Exec {
     /// Not started yet.
     New(Body),
-    /// Started: the coroutine, and what the overflow handler needs to know of its stack (recorded
-    /// for it at each switch in, `stack::set_running`).
+    /// Started: the coroutine, and the low end of its stack's guard page (its size is the stack
+    /// pool's), for the overflow handler.
     Running {
         coroutine: GCoroutine,
-        stack: RunningStack,
+        guard_lo: usize,
     },
     /// Finished, or discarded before it started.
     Done,

@@ -706,15 +706,21 @@ impl MLocal {
         if let Exec::New(_) = exec {
             self.start_coroutine(&g, exec);
         }
-        let Exec::Running { coroutine, stack } = exec else {
+        let Exec::Running {
+            coroutine,
+            guard_lo,
+        } = exec
+        else {
             unreachable!("gort: a queued goroutine has finished");
         };
-        // SAFETY: `stack` lives in the G's execution state, which nobody changes while the
-        // coroutine runs, and the record is cleared as soon as it returns.
-        unsafe { stack::set_running(Some(stack)) };
+        stack::set_running(Some(stack::RunningStack {
+            goroutine_id: g.id(),
+            guard_lo: *guard_lo,
+            guard_hi: *guard_lo + crate::stack::page_size(),
+            size: rt.stacks.stack_size(),
+        }));
         let result = coroutine.resume(());
-        // SAFETY: clearing the record.
-        unsafe { stack::set_running(None) };
+        stack::set_running(None);
         self.running_ptr.set(std::ptr::null());
 
         // Did sysmon take our P while the G ran? (The G may also have changed it, in a syscall.)
@@ -869,13 +875,10 @@ impl MLocal {
                     "out of memory",
                 )
             });
-        let (guard_lo, guard_hi) = stack.guard_range();
-        let record = stack::RunningStack {
-            goroutine_id: g.id(),
-            guard_lo,
-            guard_hi,
-            size: stack.size(),
-        };
+        let (lo, hi) = stack.guard_range();
+        let size = stack.size();
+        debug_assert_eq!(hi - lo, crate::stack::page_size());
+        debug_assert_eq!(size, self.rt.stacks.stack_size());
         let Exec::New(start) = std::mem::replace(exec, Exec::Done) else {
             unreachable!("gort: a goroutine started twice");
         };
@@ -895,7 +898,7 @@ impl MLocal {
         });
         *exec = Exec::Running {
             coroutine,
-            stack: record,
+            guard_lo: lo,
         };
     }
 

@@ -16,10 +16,10 @@
 //!   destructor (a plain TLS load, no lazy initialisation or registration), formats into a stack
 //!   buffer, and calls `write(2)`, `sigaction(2)` and `abort(3)`. No allocation, no locks, no
 //!   `std::io` (its stderr lock could be held by the interrupted code).
-//! * The running-goroutine record is a pointer, in a thread-local, to a record the goroutine's G
-//!   keeps for as long as its coroutine exists; one pointer store per switch. It is written by the
-//!   same thread that faults, and the fault is synchronous, so the handler sees it without atomics
-//!   (a compiler fence keeps the store ahead of the switch).
+//! * The running-goroutine record is written by the same thread that faults, and the fault is
+//!   synchronous, so the handler sees it without atomics; an `active` flag written last (and
+//!   cleared first), with compiler fences, keeps a fault in the middle of an update from reading a
+//!   half-written record.
 use std::cell::Cell;
 use std::sync::atomic::{compiler_fence, Ordering};
 use std::sync::{Once, OnceLock};
@@ -38,31 +38,44 @@ pub(crate) struct RunningStack {
     pub size: usize,
 }
 
+const NO_STACK: RunningStack = RunningStack {
+    goroutine_id: 0,
+    guard_lo: 0,
+    guard_hi: 0,
+    size: 0,
+};
+
 thread_local! {
-    // A `const`-initialised `Copy` value without a destructor: accessing it is a plain TLS access,
-    // which is async-signal-safe. Null: the thread runs no goroutine.
-    static RUNNING: Cell<*const RunningStack> = const { Cell::new(std::ptr::null()) };
+    // Both are `const`-initialised `Copy` values without destructors: accessing them is a plain
+    // TLS access, which is async-signal-safe.
+    static ACTIVE: Cell<bool> = const { Cell::new(false) };
+    static RUNNING: Cell<RunningStack> = const { Cell::new(NO_STACK) };
 }
 
 /// Records the goroutine this OS thread now runs (`None`: none, the thread is in the scheduler).
 /// Called by the scheduler on every switch into and out of a goroutine.
-///
-/// # Safety
-/// A recorded `info` stays valid and unchanged until the next call on this thread.
 #[inline]
-pub(crate) unsafe fn set_running(info: Option<&RunningStack>) {
-    let p = info.map_or(std::ptr::null(), |i| i as *const RunningStack);
-    RUNNING.with(|r| r.set(p));
-    // Keep the store ahead of the context switch that follows.
+pub(crate) fn set_running(info: Option<RunningStack>) {
+    ACTIVE.with(|a| a.set(false));
+    if let Some(info) = info {
+        compiler_fence(Ordering::SeqCst);
+        RUNNING.with(|r| r.set(info));
+        compiler_fence(Ordering::SeqCst);
+        ACTIVE.with(|a| a.set(true));
+    }
+    // Keep the record's writes ahead of the context switch that follows.
     compiler_fence(Ordering::SeqCst);
 }
 
 /// What [`set_running`] last recorded on this thread. Async-signal-safe.
 fn running() -> Option<RunningStack> {
-    let p = RUNNING.try_with(Cell::get).ok()?;
-    // SAFETY: non-null only between a `set_running` and the next one on this thread, while the
-    // record is valid (its contract); we run on that thread.
-    unsafe { p.as_ref() }.copied()
+    let active = ACTIVE.try_with(Cell::get).unwrap_or(false);
+    compiler_fence(Ordering::SeqCst);
+    if active {
+        RUNNING.try_with(Cell::get).ok()
+    } else {
+        None
+    }
 }
 
 /// The actions that were installed for SIGSEGV and SIGBUS before ours.
@@ -366,8 +379,7 @@ mod tests {
             size: s.size(),
         };
         let mut co = Coroutine::with_stack(s, |_: &Yielder<(), ()>, ()| deep(0));
-        // SAFETY: `info` lives to the end of this function, which never returns.
-        unsafe { set_running(Some(&info)) };
+        set_running(Some(info));
         co.resume(());
         unreachable!("the goroutine returned from infinite recursion");
     }
@@ -414,14 +426,12 @@ mod tests {
                 install_overflow_handler();
                 let s = GoroutineStack::new(64 << 10).unwrap();
                 let (guard_lo, guard_hi) = s.guard_range();
-                let info = RunningStack {
+                set_running(Some(RunningStack {
                     goroutine_id: 7,
                     guard_lo,
                     guard_hi,
                     size: s.size(),
-                };
-                // SAFETY: `info` lives until the fault below ends the process.
-                unsafe { set_running(Some(&info)) };
+                }));
                 // A fault that is not in the running goroutine's guard: another stack's guard.
                 let other = GoroutineStack::new(64 << 10).unwrap();
                 // SAFETY: none: this deliberately faults; the test expects death by SIGSEGV.
@@ -436,14 +446,12 @@ mod tests {
                     .spawn(|| {
                         let s = GoroutineStack::new(64 << 10).unwrap();
                         let (guard_lo, guard_hi) = s.guard_range();
-                        let info = RunningStack {
+                        set_running(Some(RunningStack {
                             goroutine_id: 7,
                             guard_lo,
                             guard_hi,
                             size: s.size(),
-                        };
-                        // SAFETY: `info` lives until the overflow below ends the process.
-                        unsafe { set_running(Some(&info)) };
+                        }));
                         deep(0)
                     })
                     .unwrap();
@@ -548,14 +556,12 @@ mod tests {
             guard_hi: 8192,
             size: 65536,
         };
-        // SAFETY: `r` outlives the record, which is cleared below.
-        unsafe { set_running(Some(&r)) };
+        set_running(Some(r));
         assert_eq!(running(), Some(r));
         std::thread::spawn(|| assert_eq!(running(), None, "per thread"))
             .join()
             .unwrap();
-        // SAFETY: clearing the record.
-        unsafe { set_running(None) };
+        set_running(None);
         assert_eq!(running(), None);
     }
 

@@ -100,7 +100,6 @@ impl StackPool {
     }
 
     /// Usable bytes of each stack of this pool.
-    #[cfg(test)]
     pub(crate) fn stack_size(&self) -> usize {
         self.stack_size
     }
