@@ -259,7 +259,12 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
         // a CAS (`MLocal::execute`), so a running G's P takes the longer way (`steal_running`).
         let took = take
             && if running && fence::enabled() {
-                steal_running(p, st, s.schedtick)
+                let seen = s.schedtick;
+                // A thread the kernel reports asleep has made all its stores visible (it passed
+                // a full barrier, `set_current_state`, on its way to sleep): one more look at it
+                // spares the `membarrier`, whose interrupt costs the threads that do run (a few
+                // µs each on this VM, thousands of times a second with eight blocked goroutines).
+                steal_running(p, st, seen, || blocked && probe(rt, owner_of(st), s))
             } else {
                 p.state
                     .compare_exchange(
@@ -298,11 +303,12 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen]) -> bool {
 ///
 /// The M switches from one G to the next with a store of `schedtick` and a load of the state word,
 /// no locked instruction (`MLocal::execute`). So: mark the word `Stolen`, make every thread pass
-/// a full barrier (`fence::heavy`), then read `schedtick`. Unchanged: the M has not passed a
+/// a full barrier (`fence::heavy`; not needed if `asleep` finds the M's thread asleep in the
+/// kernel now), then read `schedtick`. Unchanged: the M has not passed a
 /// switch since the barrier, and at its next one it will see `Stolen`; the P is ours. Changed: the
 /// M switched, and may have seen the word before or after our mark, so give it back with a CAS,
 /// which fails only if the M saw the mark and gave the P up (`Released`) first; then it is ours.
-fn steal_running(p: &P, st: u64, seen: u64) -> bool {
+fn steal_running(p: &P, st: u64, seen: u64, asleep: impl FnOnce() -> bool) -> bool {
     let owner = owner_of(st);
     let stolen = pack(owner, PState::Stolen);
     let released = pack(owner, PState::Released);
@@ -313,7 +319,9 @@ fn steal_running(p: &P, st: u64, seen: u64) -> bool {
     {
         return false;
     }
-    let fenced = fence::heavy();
+    // Either the M's thread is asleep now (so whatever it stored is visible to us), or every
+    // thread passes a barrier before `heavy` returns.
+    let fenced = asleep() || fence::heavy();
     let switched = p.schedtick.load(Ordering::SeqCst) != seen;
     if (switched || !fenced)
         && p.state
