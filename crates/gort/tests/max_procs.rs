@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::pipe::{close, pipe, read_byte, write_byte};
 use common::Watchdog;
 
 const LIMIT: Duration = Duration::from_secs(120);
@@ -150,11 +151,7 @@ fn switching_goroutines_never_outnumber_ps_while_sysmon_takes_ps_away() {
         for h in sides {
             h.join().unwrap();
         }
-        // SAFETY: both descriptors came from `pipe` and are closed once, after their last use.
-        unsafe {
-            libc::close(r);
-            libc::close(w);
-        }
+        close((r, w));
         assert_eq!(
             peak.load(Ordering::SeqCst),
             1,
@@ -167,69 +164,4 @@ fn switching_goroutines_never_outnumber_ps_while_sysmon_takes_ps_away() {
             gort::__sysmon::blocked_handoffs() - before
         );
     });
-}
-
-/// A pipe: (read end, write end).
-fn pipe() -> (i32, i32) {
-    let mut fds = [0i32; 2];
-    // SAFETY: `fds` is a valid array of two ints for the kernel to fill.
-    let rc = unsafe { libc::pipe(fds.as_mut_ptr()) };
-    assert_eq!(rc, 0, "pipe: {}", std::io::Error::last_os_error());
-    (fds[0], fds[1])
-}
-
-/// Reads one byte with a plain blocking `read` (the runtime is not told).
-fn read_byte(fd: i32) -> u8 {
-    let mut b = 0u8;
-    // SAFETY: `b` is a valid one-byte buffer that outlives the call.
-    let n = unsafe { libc::read(fd, (&mut b as *mut u8).cast(), 1) };
-    assert_eq!(n, 1, "read: {}", std::io::Error::last_os_error());
-    b
-}
-
-fn write_byte(fd: i32, b: u8) {
-    // SAFETY: `b` is a valid one-byte buffer that outlives the call.
-    let n = unsafe { libc::write(fd, (&b as *const u8).cast(), 1) };
-    assert_eq!(n, 1, "write: {}", std::io::Error::last_os_error());
-}
-
-/// CPU-bound goroutines that run past sysmon's 10 ms, on a machine kept busy by other threads, so
-/// that sysmon keeps taking Ps from Ms whose goroutines run on, and Ms keep finding out at their
-/// next switch: every goroutine still finishes. (An M that went on using a P it had lost, moving
-/// goroutines into its queue, once left them there with every M asleep.)
-#[test]
-fn cpu_bound_goroutines_finish_while_sysmon_takes_their_ps() {
-    let _w = Watchdog::new("cpu bound under load", LIMIT);
-    let stop = Arc::new(AtomicBool::new(false));
-    let load: Vec<_> = (0..2)
-        .map(|_| {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    std::hint::spin_loop();
-                }
-            })
-        })
-        .collect();
-    for _ in 0..10 {
-        gort::Builder::new().max_procs(2).run(|| {
-            let hs: Vec<_> = (0..64)
-                .map(|_| {
-                    gort::spawn(|| {
-                        let t = Instant::now();
-                        while t.elapsed() < Duration::from_millis(12) {
-                            std::hint::spin_loop();
-                        }
-                    })
-                })
-                .collect();
-            for h in hs {
-                h.join().unwrap();
-            }
-        });
-    }
-    stop.store(true, Ordering::Relaxed);
-    for t in load {
-        t.join().unwrap();
-    }
 }
