@@ -598,10 +598,10 @@ impl Runtime {
         let mut queued = 0;
         for g in gs {
             debug_assert!(Arc::ptr_eq(&g.rt, self));
-            if !Self::claim_parked(g) {
+            if !park::set_token(g) {
                 continue;
             }
-            // SAFETY: `claim_parked` just won the G's PARKED -> IDLE.
+            // SAFETY: `set_token` just won the G's PARKED -> IDLE.
             let g = unsafe { g.take_park_ref() };
             g.set_status(Status::Runnable);
             if let Some(target) = g.wired_m() {
@@ -635,30 +635,6 @@ impl Runtime {
         }
         if queued > 0 {
             self.wakep();
-        }
-    }
-
-    /// Sets `g`'s park token (caller holds the scheduler lock). True if `g` was parked and is now ours
-    /// to queue (its park reference is the caller's to take); false if it was running (the token
-    /// makes its next park return at once).
-    fn claim_parked(g: &G) -> bool {
-        loop {
-            let st = g.park_state.load(Ordering::Acquire);
-            if st == g::NOTIFIED {
-                return false;
-            }
-            let to = if st == g::PARKED {
-                g::IDLE
-            } else {
-                g::NOTIFIED
-            };
-            // AcqRel: as in `park::claim_parked`.
-            if g.park_state
-                .compare_exchange(st, to, Ordering::AcqRel, Ordering::Acquire)
-                .is_ok()
-            {
-                return st == g::PARKED;
-            }
         }
     }
 

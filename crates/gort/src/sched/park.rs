@@ -113,10 +113,18 @@ pub(crate) fn claim(g: &G) -> Option<Arc<G>> {
         g.rt.ready_batch_from_outside([g]);
         return None;
     }
+    // SAFETY: `set_token` returns true only when it has just won PARKED -> IDLE.
+    set_token(g).then(|| unsafe { g.take_park_ref() })
+}
+
+/// Sets `g`'s park token. True if `g` was parked and the caller, having moved it to IDLE, now owns
+/// its park reference (`G::take_park_ref`) and must queue it; false if it was running (the token
+/// makes its next park return at once) or had its token already.
+pub(crate) fn set_token(g: &G) -> bool {
     let mut s = g.park_state.load(Ordering::Acquire);
     loop {
         match s {
-            NOTIFIED => return None,
+            NOTIFIED => return false,
             // Release: what the unparker wrote before unparking is visible to the G when it sees the
             // token (its Acquire CAS in `park_g`).
             IDLE => match g.park_state.compare_exchange(
@@ -125,7 +133,7 @@ pub(crate) fn claim(g: &G) -> Option<Arc<G>> {
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
-                Ok(_) => return None,
+                Ok(_) => return false,
                 Err(x) => s = x,
             },
             // Acquire: the M's Release CAS to PARKED published the G's saved context; winning this CAS
@@ -136,8 +144,7 @@ pub(crate) fn claim(g: &G) -> Option<Arc<G>> {
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
-                // SAFETY: we won PARKED -> IDLE, just now.
-                Ok(_) => return Some(unsafe { g.take_park_ref() }),
+                Ok(_) => return true,
                 Err(x) => s = x,
             },
             _ => unreachable!("bad park state"),
@@ -222,7 +229,7 @@ pub(crate) fn check_cancel(g: &G) {
 
 fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
     check_cancel(g);
-    // Acquire: pairs with the unparker's Release (see `claim_parked`). The plain load first spares the
+    // Acquire: pairs with the unparker's Release (see `set_token`). The plain load first spares the
     // usual case (no token) a locked instruction.
     if g.park_state.load(Ordering::Relaxed) == NOTIFIED
         && g.park_state

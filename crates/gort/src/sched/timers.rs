@@ -761,9 +761,9 @@ impl Timers {
         // runs on at once; it is not ours to queue. One that was parked is queued by its park
         // reference; the timer's own goes.
         gs.retain_mut(|g| {
-            let parked = Runtime::claim_parked(g);
+            let parked = super::park::set_token(g);
             if parked {
-                // SAFETY: `claim_parked` just won the G's PARKED -> IDLE.
+                // SAFETY: `set_token` just won the G's PARKED -> IDLE.
                 *g = unsafe { g.take_park_ref() };
             }
             parked
