@@ -292,7 +292,7 @@ impl MLocal {
                 return;
             }
             if !self.still_owns(pi, running) {
-                self.p.set(None);
+                self.drop_p();
                 return;
             }
         }
@@ -448,6 +448,13 @@ impl MLocal {
         Some(g)
     }
 
+    /// Queues `g`, which this M took from a P it turned out to have lost, for another M to run.
+    #[cold]
+    fn queue_for_others(&self, g: Arc<G>) {
+        self.rt.push_global([g]);
+        self.rt.wakep();
+    }
+
     /// A spinning M found work: it stops spinning and, if it was the last spinning M, lets another
     /// look, in case there is more (Go's resetspinning).
     #[cold]
@@ -466,8 +473,7 @@ impl MLocal {
         self.settle_p();
         if self.p.get().is_none() {
             // Sysmon took the P as we switched: whoever runs it now, or another M, runs `g`.
-            rt.push_global([g]);
-            rt.wakep();
+            self.queue_for_others(g);
             return;
         }
         if let Some(target) = g.wired_m() {
@@ -687,8 +693,7 @@ impl MLocal {
                 // `g` did not run here. (Never a G wired to us: we only run other Gs while ours
                 // is not wired.)
                 debug_assert!(g.wired_m().is_none());
-                rt.push_global([g]);
-                rt.wakep();
+                self.queue_for_others(g);
                 return None;
             }
         } else {
