@@ -427,7 +427,7 @@ impl MLocal {
     /// Bookkeeping for a G found for P `pi`. Returns it, unless it is wired to another M, in which case
     /// our P goes to that M (Go's startlockedm) and we come back with no P. Inlined: it runs at every
     /// switch, and its usual case is three loads.
-    #[inline]
+    #[inline(always)]
     fn found(&self, pi: usize, g: Arc<G>, inherit: bool) -> Option<Arc<G>> {
         if self.spinning.get() {
             self.stop_spinning();

@@ -534,50 +534,93 @@ impl Runtime {
     }
 
     /// [`ready`](Self::ready) when the caller already has the current thread's M (`None`: not an M).
+    #[inline]
     pub(crate) fn ready_from(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
         g.set_status(Status::Runnable);
-        if let Some(target) = g.wired_m() {
-            // Wired (or pinned): it may only run on its own M. That M may be spinning with its P
-            // for it (see `MShared::hold`): then it is enough to say so.
-            if target.hand_to_holder() {
-                return;
-            }
-            let target = target.arc();
-            let p = {
-                let mut s = self.sched();
-                let p = s.idle_ps.pop();
-                if let Some(p) = p {
-                    self.npidle.fetch_sub(1, Ordering::SeqCst);
-                    target.give_p(&mut s, p, false);
-                }
-                p
-            };
-            if p.is_some() {
-                target.wake.notify();
-                return;
-            }
+        if g.wired_m().is_some() {
+            self.ready_wired(m, g, next);
+            return;
         }
-        let local = m.filter(|m| Arc::ptr_eq(m.rt(), self)).and_then(|m| {
-            m.p().filter(|&p| {
-                let st = self.ps[p].state.load(Ordering::Relaxed);
-                st == pack(m.id(), PState::Running) || st == pack(m.id(), PState::Sched)
-            })
-        });
-        match local {
-            Some(p) => {
-                let p = &self.ps[p];
-                let next = next && !p.slice_expired.load(Ordering::Relaxed);
-                if let Some(overflow) = p.push(g, next) {
-                    self.push_global(overflow);
+        // The usual case, kept short: into `runnext` of our own P, whose word reads `Running`
+        // (one of our Gs runs) or `Sched` (we are in the scheduler).
+        if let Some((p, next)) = self.own_p(m, next) {
+            if next {
+                if let Some(old) = p.swap_next(Some(g)) {
+                    self.push_local_tail(p, old);
+                } else if p.fifo_len() > 0 {
+                    // A G alone in `runnext` will most likely run here as soon as the readier
+                    // blocks (a ping-pong, a spawn-and-join): waking an M to look for it costs a
+                    // wake-up per exchange and finds nothing it may steal. Wake one only if the
+                    // FIFO holds work; if the readier runs on instead, a spinning M or sysmon's
+                    // tick takes the G.
+                    self.wakep();
                 }
-                // A G alone in `runnext` will most likely run here as soon as the readier blocks
-                // (a ping-pong, a spawn-and-join): waking an M to look for it costs a wake-up per
-                // exchange and finds nothing it may steal. Wake one only if the FIFO holds work;
-                // if the readier runs on instead, a spinning M or sysmon's tick takes the G.
-                if p.fifo_len() > 0 {
+            } else {
+                self.push_local_tail(p, g);
+            }
+            return;
+        }
+        self.push_global([g]);
+        self.wakep();
+    }
+
+    /// The P the calling M holds and may queue to (its word reads `Running` or `Sched` under the
+    /// M's id), and whether a readied G may go to its `runnext` (`next`, unless the slice is spent).
+    #[inline(always)]
+    fn own_p<'a>(&'a self, m: Option<&MLocal>, next: bool) -> Option<(&'a P, bool)> {
+        let m = m?;
+        let pi = m.p()?;
+        if !std::ptr::eq(Arc::as_ptr(m.rt()), self) {
+            return None;
+        }
+        let p = &self.ps[pi];
+        let st = p.state.load(Ordering::Relaxed);
+        if st != pack(m.id(), PState::Running) && st != pack(m.id(), PState::Sched) {
+            return None;
+        }
+        Some((p, next && !p.slice_expired.load(Ordering::Relaxed)))
+    }
+
+    /// Puts `g` at the tail of our P's FIFO (overflow to the global queue) and wakes an M to take it.
+    fn push_local_tail(self: &Arc<Self>, p: &P, g: Arc<G>) {
+        if let Some(overflow) = p.push(g, false) {
+            self.push_global(overflow);
+        }
+        self.wakep();
+    }
+
+    /// `ready_from` for a G that may only run on its own M. That M may be spinning with its P for
+    /// it (see `MShared::hold`): then it is enough to say so. Else it gets an idle P if there is
+    /// one; failing that, the G is queued and whoever dequeues it passes its P on (`found`).
+    #[cold]
+    fn ready_wired(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
+        let target = g.wired_m().expect("a wired G");
+        if target.hand_to_holder() {
+            return;
+        }
+        let target = target.arc();
+        let p = {
+            let mut s = self.sched();
+            let p = s.idle_ps.pop();
+            if let Some(p) = p {
+                self.npidle.fetch_sub(1, Ordering::SeqCst);
+                target.give_p(&mut s, p, false);
+            }
+            p
+        };
+        if p.is_some() {
+            target.wake.notify();
+            return;
+        }
+        match self.own_p(m, next) {
+            Some((p, true)) => {
+                if let Some(old) = p.swap_next(Some(g)) {
+                    self.push_local_tail(p, old);
+                } else if p.fifo_len() > 0 {
                     self.wakep();
                 }
             }
+            Some((p, false)) => self.push_local_tail(p, g),
             None => {
                 self.push_global([g]);
                 self.wakep();

@@ -111,7 +111,8 @@ impl P {
     }
 
     /// Puts `g` (or nothing) in `runnext` and returns the previous occupant.
-    fn swap_next(&self, g: Option<Arc<G>>) -> Option<Arc<G>> {
+    #[inline]
+    pub(crate) fn swap_next(&self, g: Option<Arc<G>>) -> Option<Arc<G>> {
         let new = g.map_or(std::ptr::null_mut(), |g| Arc::into_raw(g).cast_mut());
         let old = self.runnext.swap(new, Ordering::SeqCst);
         // SAFETY: every non-null pointer stored in `runnext` came from `Arc::into_raw` and carries
