@@ -70,7 +70,16 @@ impl<T> State<T> {
         self.closed
     }
 
+    #[inline]
     pub(crate) fn try_send(&mut self, cap: usize, v: T) -> SendNow<T> {
+        // The usual blocking case, decided without a call: open, nobody receiving, no room.
+        if !self.closed && self.recvq.is_empty() && self.buf.len() >= cap {
+            return SendNow::Blocked(v);
+        }
+        self.try_send_slow(cap, v)
+    }
+
+    fn try_send_slow(&mut self, cap: usize, v: T) -> SendNow<T> {
         if self.closed {
             return SendNow::Closed(v);
         }
@@ -85,7 +94,16 @@ impl<T> State<T> {
         SendNow::Blocked(v)
     }
 
+    #[inline]
     pub(crate) fn try_recv(&mut self) -> RecvNow<T> {
+        // The usual blocking case, decided without a call: open, empty, nobody sending.
+        if !self.closed && self.buf.is_empty() && self.sendq.is_empty() {
+            return RecvNow::Blocked;
+        }
+        self.try_recv_slow()
+    }
+
+    fn try_recv_slow(&mut self) -> RecvNow<T> {
         if let Some(v) = self.buf.pop_front() {
             // A slot freed up: the first waiting sender moves its value into the buffer, keeping FIFO order.
             let mut waker = None;

@@ -95,6 +95,7 @@ impl WaitCell {
 
     /// Tries to claim the cell for `case`; `true` if this caller may now complete it. The caller holds
     /// the lock of the channel whose queue held the entry.
+    #[inline]
     pub(crate) fn try_claim(&self, case: usize) -> bool {
         if !self.shared {
             // One channel's lock, which we hold, covers every claim and the owner's `cancel`: no

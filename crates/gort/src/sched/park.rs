@@ -209,6 +209,7 @@ pub(crate) fn park_thread(deadline: Option<Instant>) {
 
 /// [`park`] / [`park_until`] for a caller that knows it is the running goroutine `g` (a channel
 /// waiter records its G anyway): spares looking it up again.
+#[inline]
 pub(crate) fn park_goroutine(
     g: &G,
     reason: WaitReason,
@@ -227,6 +228,7 @@ pub(crate) fn check_cancel(g: &G) {
     }
 }
 
+#[inline]
 fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
     check_cancel(g);
     // Acquire: pairs with the unparker's Release (see `set_token`). The plain load first spares the
