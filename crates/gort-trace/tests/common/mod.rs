@@ -250,6 +250,33 @@ pub fn pid_map(order: &[i64], per: &PerPid) -> Vec<(i64, String)> {
     map
 }
 
+/// Calls that take or return a pid or tid.
+const PID_CALLS: &[&str] = &[
+    "clone",
+    "clone3",
+    "fork",
+    "vfork",
+    "wait4",
+    "waitid",
+    "kill",
+    "tkill",
+    "tgkill",
+    "getpid",
+    "getppid",
+    "gettid",
+    "set_tid_address",
+    "ptrace",
+    "setpgid",
+    "getpgid",
+    "getsid",
+    "prlimit64",
+    "pidfd_open",
+    "sched_setaffinity",
+    "sched_getaffinity",
+    "rt_sigqueueinfo",
+    "rt_tgsigqueueinfo",
+];
+
 /// Replaces addresses with `ADDR` and pids with their structural names.
 pub fn normalize(s: &str, map: &[(i64, String)]) -> String {
     let mut out = String::with_capacity(s.len());
@@ -355,7 +382,14 @@ pub fn decoded_calls(text: &str, names: &[&str]) -> BTreeMap<String, Vec<String>
                 proc_fds.retain(|f| *f != fd);
             }
             if names.contains(&name.as_str()) && !ret.starts_with("? ERESTART") {
-                calls.push(normalize(&format!("{name}({args}) = {ret}"), &map));
+                // Pids are renamed only where a call takes or returns one: elsewhere a number
+                // that happens to equal a pid of this run (a read of 832 bytes, say) is data.
+                let pids: &[(i64, String)] = if PID_CALLS.contains(&name.as_str()) {
+                    &map
+                } else {
+                    &[]
+                };
+                calls.push(normalize(&format!("{name}({args}) = {ret}"), pids));
             }
         }
         out.insert(key, calls);
