@@ -70,6 +70,7 @@ pub struct WaitCell {
 
 impl WaitCell {
     /// A fresh cell for the calling parker, for one operation on one channel.
+    #[inline]
     pub(crate) fn new() -> WaitCell {
         WaitCell::with_sharing(false)
     }
@@ -79,6 +80,7 @@ impl WaitCell {
         WaitCell::with_sharing(true)
     }
 
+    #[inline]
     fn with_sharing(shared: bool) -> WaitCell {
         let g = current::current_g_ptr();
         let owner = match NonNull::new(g.cast_mut()) {
@@ -135,7 +137,7 @@ impl WaitCell {
                 // SAFETY: the owner cannot leave its wait before `done`, which we set below: its G
                 // is alive (module comment).
                 let g = unsafe { g.as_ref() };
-                park::claim(g).map(Wakeup::Goroutine)
+                park::claim_wakeup(g)
             }
             // SAFETY: the caller won the claim, so it alone touches the handle until `done` is
             // set; the owner reads it only after seeing `done` (Acquire) or after its own `cancel`

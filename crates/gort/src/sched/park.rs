@@ -2,12 +2,14 @@
 //! OS thread (block on its futex), behind one interface.
 
 use std::panic::Location;
+use std::ptr::NonNull;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 use super::current;
 use super::g::{Cancelled, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::m::MLocal;
 use crate::park::WaitReason;
 
 /// OS threads outside any runtime parked on a gort primitive right now. While one is, no runtime reports
@@ -45,9 +47,8 @@ impl Unparker {
         match self {
             Unparker::Thread(t) => t.unpark(),
             Unparker::G(g) => {
-                if let Some(parked) = claim(g) {
-                    // `g` (ours) keeps the runtime alive across the call.
-                    g.rt.ready(parked, true);
+                if let Some(w) = claim_wakeup(g) {
+                    w.run();
                 }
             }
         }
@@ -58,8 +59,8 @@ impl Unparker {
         match self {
             Unparker::Thread(t) => t.unpark(),
             Unparker::G(g) => {
-                if let Some(parked) = claim(&g) {
-                    Wakeup::Goroutine(parked).run();
+                if let Some(w) = claim_wakeup(&g) {
+                    w.run();
                 }
             }
         }
@@ -67,9 +68,12 @@ impl Unparker {
 }
 
 /// What to do once a completer has released its lock: queue a goroutine it took over from its park
-/// ([`claim`]), or unpark a thread.
+/// ([`claim_wakeup`]), or unpark a thread. Run on the thread that made it, before that thread parks
+/// or switches (every user runs it right after releasing the lock it completed under).
 pub(crate) enum Wakeup {
-    Goroutine(Arc<G>),
+    /// The G, and the M of its runtime that took it over, when that is the calling thread (the
+    /// pointer spares `run` a second look at the thread-local; it is why a `Wakeup` is not `Send`).
+    Goroutine(Arc<G>, Option<NonNull<MLocal>>),
     Thread(std::thread::Thread),
 }
 
@@ -77,44 +81,43 @@ impl Wakeup {
     pub(crate) fn run(self) {
         match self {
             Wakeup::Thread(t) => t.unpark(),
-            Wakeup::Goroutine(g) => {
-                let m = current::current_ptr();
-                // SAFETY: `current_ptr` is null or this thread's `MLocal`, which outlives this call
-                // (it lives on the M's stack for the whole scheduler loop).
-                match unsafe { m.as_ref() }.filter(|m| Arc::ptr_eq(m.rt(), &g.rt)) {
-                    // `g` moves into the queue, where another M may run it to its end at once, so
-                    // nothing of it may be borrowed across the call: ready it through our M's
-                    // handle on the runtime when it is the G's, else through a handle of our own.
-                    Some(m) => m.rt().ready_from(Some(m), g, true),
-                    None => {
-                        let rt = g.rt.clone();
-                        rt.ready(g, true);
-                    }
-                }
+            // `g` moves into the queue, where another M may run it to its end at once, so nothing
+            // of it may be borrowed across the call: ready it through our M's handle on the
+            // runtime when it is the G's, else through a handle of our own.
+            Wakeup::Goroutine(g, Some(m)) => {
+                // SAFETY: `m` is this thread's `MLocal` (see `claim_wakeup`), which lives on the M's
+                // stack for the whole scheduler loop; the `Wakeup` never left this thread (it is
+                // not `Send`) and is run before the thread switches goroutines.
+                let m = unsafe { m.as_ref() };
+                m.rt().ready_from(Some(m), g, true);
+            }
+            Wakeup::Goroutine(g, None) => {
+                let rt = g.rt.clone();
+                rt.ready(g, true);
             }
         }
     }
 }
 
-/// Whether the calling thread is one of `g`'s runtime's Ms.
-fn on_own_runtime(g: &G) -> bool {
-    current::with_m(|m| Arc::ptr_eq(m.rt(), &g.rt)).unwrap_or(false)
-}
-
-/// Sets `g`'s token. If `g` was parked, returns it, taken over from its park (`G::take_park_ref`),
-/// for the caller to ready. From a thread that is not one of `g`'s runtime's Ms, a parked G is
-/// queued here instead (and `None` returned): under the scheduler lock, so that the deadlock check,
-/// which runs under it too, never sees the G neither parked nor queued.
+/// Sets `g`'s token. If `g` was parked, returns the [`Wakeup`] that queues it, taken over from its
+/// park (`G::take_park_ref`), carrying this thread's M when that is one of the G's runtime's (the
+/// common case: a goroutine completing another's channel operation). From a thread that is not, a
+/// parked G is queued here instead (and `None` returned): under the scheduler lock, so that the
+/// deadlock check, which runs under it too, never sees the G neither parked nor queued.
 ///
 /// `g` need only be alive for the duration of the call: that is what lets a channel waiter keep a
 /// plain pointer to its G (`chan/waiter.rs`).
-pub(crate) fn claim(g: &G) -> Option<Arc<G>> {
-    if !on_own_runtime(g) && g.park_state.load(Ordering::Acquire) == PARKED {
+#[inline]
+pub(crate) fn claim_wakeup(g: &G) -> Option<Wakeup> {
+    let m = current::current_ptr();
+    // SAFETY: `current_ptr` is null or this thread's `MLocal`, which outlives this call.
+    let own = unsafe { m.as_ref() }.filter(|m| Arc::ptr_eq(m.rt(), &g.rt));
+    if own.is_none() && g.park_state.load(Ordering::Acquire) == PARKED {
         g.rt.ready_batch_from_outside([g]);
         return None;
     }
     // SAFETY: `set_token` returns true only when it has just won PARKED -> IDLE.
-    set_token(g).then(|| unsafe { g.take_park_ref() })
+    set_token(g).then(|| Wakeup::Goroutine(unsafe { g.take_park_ref() }, own.map(NonNull::from)))
 }
 
 /// Sets `g`'s park token. True if `g` was parked and the caller, having moved it to IDLE, now owns
