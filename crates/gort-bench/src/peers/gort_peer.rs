@@ -45,10 +45,11 @@ pub fn run(case: &str, cfg: &Cfg) -> Outcome {
 
 fn spawn(n: usize) -> f64 {
     let start = Instant::now();
-    let wg = Arc::new(WaitGroup::new());
+    // Leaked, so that goroutines borrow it as Go's closures capture a pointer: no reference
+    // count per spawn (every Rust peer does the same).
+    let wg: &'static WaitGroup = Box::leak(Box::new(WaitGroup::new()));
     wg.add(n as isize);
     for _ in 0..n {
-        let wg = wg.clone();
         gort::go(move || wg.done());
     }
     wg.wait();

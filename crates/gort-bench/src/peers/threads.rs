@@ -86,13 +86,15 @@ struct Wg {
 }
 
 impl Wg {
-    fn new(n: usize) -> (Arc<Wg>, Receiver<()>) {
+    /// A wait group for `n` threads, leaked: they borrow it as Go's closures capture a pointer,
+    /// with no reference count per spawn.
+    fn new(n: usize) -> (&'static Wg, Receiver<()>) {
         let (tx, rx) = bounded(0);
         (
-            Arc::new(Wg {
+            Box::leak(Box::new(Wg {
                 left: AtomicU64::new(n as u64),
                 tx: std::sync::Mutex::new(Some(tx)),
-            }),
+            })),
             rx,
         )
     }
@@ -107,7 +109,6 @@ fn spawn(n: usize) -> Outcome {
     let start = Instant::now();
     let (wg, rx) = Wg::new(n);
     for _ in 0..n {
-        let wg = wg.clone();
         // Detached, like a goroutine: only the wait group joins them.
         drop(small_thread(move || wg.done()));
     }

@@ -63,11 +63,13 @@ struct Wg {
 }
 
 impl Wg {
-    fn new(n: usize) -> Arc<Wg> {
-        Arc::new(Wg {
+    /// A wait group for `n` tasks, leaked: tasks borrow it as Go's closures capture a pointer,
+    /// with no reference count per spawn.
+    fn new(n: usize) -> &'static Wg {
+        Box::leak(Box::new(Wg {
             left: AtomicU64::new(n as u64),
             notify: Notify::new(),
-        })
+        }))
     }
     fn done(&self) {
         if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
@@ -85,7 +87,6 @@ async fn spawn(n: usize) -> f64 {
     let start = Instant::now();
     let wg = Wg::new(n);
     for _ in 0..n {
-        let wg = wg.clone();
         tokio::spawn(async move { wg.done() });
     }
     wg.wait().await;
@@ -283,7 +284,6 @@ async fn parked_mem(case: &str, n: usize) -> Outcome {
     for _ in 0..n {
         let mut rx = rx.clone();
         let started = started.clone();
-        let wg = wg.clone();
         tokio::spawn(async move {
             started.fetch_add(1, Ordering::Release);
             let _ = rx.changed().await;
