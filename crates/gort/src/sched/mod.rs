@@ -128,11 +128,27 @@ pub(crate) struct Sched {
     /// Every M alive (for the stop broadcast).
     pub(crate) all_ms: Vec<Arc<MShared>>,
     /// Wired Ms asleep waiting for their G (they count as idle for the deadlock check, 2.10).
+    /// Changed only through `count_wired_idle`, which mirrors it in `wired_idle`.
     pub(crate) nm_wired_idle: usize,
+    /// `nm_wired_idle`, readable without the lock (`Runtime::wired_idle` is the same counter).
+    wired_idle: Arc<AtomicUsize>,
     /// Ms alive or being created, the main thread's included.
     pub(crate) mcount: usize,
     /// Threads started by this runtime (Ms, sysmon, template), to be joined by `run`.
     pub(crate) threads: Vec<(Option<Arc<MShared>>, JoinHandle<()>)>,
+}
+
+impl Sched {
+    /// Counts one more (`up`) or one fewer wired M in `nm_wired_idle` and its lock-free mirror.
+    pub(crate) fn count_wired_idle(&mut self, up: bool) {
+        if up {
+            self.nm_wired_idle += 1;
+        } else {
+            self.nm_wired_idle -= 1;
+        }
+        // Relaxed: readers use it as a hint (`MLocal::spin_for_work`).
+        self.wired_idle.store(self.nm_wired_idle, Ordering::Relaxed);
+    }
 }
 
 /// Why the runtime is ending.
@@ -158,6 +174,10 @@ pub(crate) struct Runtime {
     pub(crate) npidle: AtomicUsize,
     /// Ms looking for work. SeqCst for the same reason.
     pub(crate) nmspinning: AtomicUsize,
+    /// Wired Ms asleep waiting for their G: `Sched::nm_wired_idle`, readable without the lock.
+    pub(crate) wired_idle: Arc<AtomicUsize>,
+    /// Goroutines wired to their thread (`lock_os_thread`) right now. A hint (Relaxed).
+    pub(crate) wired_gs: AtomicUsize,
     pub(crate) stacks: StackPool,
     pub(crate) timers: Arc<Timers>,
     /// Live goroutines, sharded by id so that Ms spawning and exiting goroutines at once rarely
@@ -195,6 +215,7 @@ pub(crate) struct Runtime {
 impl Runtime {
     pub(crate) fn new(config: Config) -> Runtime {
         let procs = config.max_procs;
+        let wired_idle = Arc::new(AtomicUsize::new(0));
         Runtime {
             ps: (0..procs).map(|_| CachePadded::new(P::new())).collect(),
             sched: Mutex::new(Sched {
@@ -202,6 +223,7 @@ impl Runtime {
                 idle_ms: Vec::new(),
                 all_ms: Vec::new(),
                 nm_wired_idle: 0,
+                wired_idle: wired_idle.clone(),
                 mcount: 0,
                 threads: Vec::new(),
             }),
@@ -212,6 +234,8 @@ impl Runtime {
             global_len: AtomicUsize::new(0),
             npidle: AtomicUsize::new(procs),
             nmspinning: AtomicUsize::new(0),
+            wired_idle,
+            wired_gs: AtomicUsize::new(0),
             stacks: StackPool::new(config.stack_size),
             timers: Timers::new(procs),
             registry: (0..REGISTRY_SHARDS)
@@ -544,6 +568,19 @@ impl Runtime {
         // The usual case, kept short: into `runnext` of our own P, whose word reads `Running`
         // (one of our Gs runs) or `Sched` (we are in the scheduler).
         if let Some((p, next)) = self.own_p(m, next) {
+            if m.is_some_and(|m| m.runs_wired_g()) && self.nmspinning.load(Ordering::SeqCst) > 0 {
+                // Our G is wired: we will never run `g`, and when our G blocks our P would go to
+                // another M with `g` in it. An M is spinning for work (`MLocal::spin_for_work`):
+                // let it take `g` now, and keep our P free for our G's next turn
+                // (`MLocal::may_hold_p`).
+                self.push_global([g]);
+                // If that M gave up meanwhile, it looked at the global queue after it stopped
+                // spinning (SeqCst both sides), or we see it stopped here and wake another.
+                if self.nmspinning.load(Ordering::SeqCst) == 0 {
+                    self.wakep();
+                }
+                return;
+            }
             if next {
                 if let Some(old) = p.swap_next(Some(g)) {
                     self.push_local_tail(p, old);

@@ -27,6 +27,8 @@ pub(crate) fn lock_os_thread() {
     }
     if n == 0 {
         pin_to_current_m(g);
+        // Relaxed: a hint for spinning Ms (`MLocal::spin_for_work`).
+        g.rt.wired_gs.fetch_add(1, Ordering::Relaxed);
     }
     g.lock_count.store(n + 1, Ordering::Relaxed);
 }
@@ -44,6 +46,7 @@ pub(crate) fn unlock_os_thread() {
     g.lock_count.store(n - 1, Ordering::Relaxed);
     if n == 1 {
         g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
+        g.rt.wired_gs.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
