@@ -403,3 +403,56 @@ fn goroutine_unwired_before_exit_leaves_its_thread_alive() {
         );
     });
 }
+
+/// A wired goroutine that serves unwired ones over channels: what it readies must go to other
+/// threads (its own runs nothing else, 2.3), and while it waits its thread keeps the P for it
+/// (`MLocal::may_hold_p`) as spinning threads take its clients. Every request gets exactly its
+/// answer, the server never leaves its thread, and no client ever runs there.
+#[test]
+fn wired_server_answers_every_unwired_client_from_its_own_thread() {
+    let _w = Watchdog::new("wired server", LIMIT);
+    for procs in [1, 2] {
+        gort::Builder::new().max_procs(procs).run(|| {
+            const CLIENTS: u64 = 8;
+            const REQUESTS: u64 = 500;
+            let requests = gort::Chan::<(u64, gort::Chan<u64>)>::new(0);
+            let reqs = requests.clone();
+            let server = gort::spawn(move || {
+                gort::lock_os_thread();
+                let tid = gort::thread_id();
+                let mut served = 0u64;
+                while let Some((x, reply)) = reqs.recv() {
+                    assert_eq!(gort::thread_id(), tid, "the wired server left its thread");
+                    reply.send(x * 2).unwrap();
+                    served += 1;
+                }
+                (tid, served)
+            });
+            let seen = Arc::new(Mutex::new(HashSet::new()));
+            let clients: Vec<_> = (0..CLIENTS)
+                .map(|c| {
+                    let (requests, seen) = (requests.clone(), seen.clone());
+                    gort::spawn(move || {
+                        let reply = gort::Chan::new(0);
+                        for i in 0..REQUESTS {
+                            let x = c * REQUESTS + i;
+                            requests.send((x, reply.clone())).unwrap();
+                            assert_eq!(reply.recv(), Some(x * 2), "a wrong or lost answer");
+                            seen.lock().unwrap().insert(gort::thread_id());
+                        }
+                    })
+                })
+                .collect();
+            for c in clients {
+                c.join().unwrap();
+            }
+            requests.close();
+            let (tid, served) = server.join().unwrap();
+            assert_eq!(served, CLIENTS * REQUESTS);
+            assert!(
+                !seen.lock().unwrap().contains(&tid),
+                "a client ran on the wired server's thread {tid}"
+            );
+        });
+    }
+}
