@@ -28,6 +28,7 @@ pub(crate) fn set_current(m: *const MLocal) {
 }
 
 /// Runs `f` with this thread's M, if it is one. `f` must not park or yield.
+#[inline]
 pub(crate) fn with_m<R>(f: impl FnOnce(&MLocal) -> R) -> Option<R> {
     let m = current_ptr();
     // SAFETY: a non-null pointer was set by `MLocal::run_loop` for this thread and stays valid until

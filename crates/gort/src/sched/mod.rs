@@ -781,10 +781,20 @@ impl Runtime {
     // ---- idle Ps and Ms -----------------------------------------------------------------------
 
     /// If a P is idle and nobody is looking for work, wake (or create) an M to look (Go's wakep).
+    /// Inlined: the usual answer (no P idle, or someone looking) is two loads.
+    #[inline]
     pub(crate) fn wakep(self: &Arc<Self>) {
-        if self.npidle.load(Ordering::SeqCst) == 0 || self.phase() == PHASE_STOPPING {
+        if self.npidle.load(Ordering::SeqCst) == 0
+            || self.nmspinning.load(Ordering::SeqCst) != 0
+            || self.phase() == PHASE_STOPPING
+        {
             return;
         }
+        self.wakep_slow();
+    }
+
+    #[cold]
+    fn wakep_slow(self: &Arc<Self>) {
         // Claim the single "looking" slot; the M we start releases it when it finds work.
         if self
             .nmspinning

@@ -153,6 +153,7 @@ impl P {
 
     /// Queues `g`. With `next`, it goes to `runnext` and the previous occupant to the FIFO tail.
     /// Returns the Gs that overflowed (half the FIFO), for the caller to move to the global queue.
+    #[inline]
     pub(crate) fn push(&self, g: Arc<G>, next: bool) -> Option<Vec<Arc<G>>> {
         let tail = if next {
             self.swap_next(Some(g))
@@ -161,17 +162,22 @@ impl P {
         };
         let t = tail?;
         let mut q = self.lock();
-        let mut overflow = None;
         if q.len() >= LOCAL_CAP {
-            let half = q.len() / 2;
-            let mut moved: Vec<Arc<G>> = q.drain(..half).collect();
-            moved.push(t);
-            overflow = Some(moved);
-        } else {
-            q.push_back(t);
+            return Some(self.overflow(q, t));
         }
+        q.push_back(t);
         self.publish_len(&q);
-        overflow
+        None
+    }
+
+    /// `push` found the FIFO full: half of it, and `t`, go to the caller for the global queue.
+    #[cold]
+    fn overflow(&self, mut q: SpinGuard<'_, VecDeque<Arc<G>>>, t: Arc<G>) -> Vec<Arc<G>> {
+        let half = q.len() / 2;
+        let mut moved: Vec<Arc<G>> = q.drain(..half).collect();
+        moved.push(t);
+        self.publish_shrunk_len(&q);
+        moved
     }
 
     /// Appends a batch taken from elsewhere (global queue, a steal) to the FIFO tail.
