@@ -581,24 +581,28 @@ impl Runtime {
                 }
                 return;
             }
-            if next {
-                if let Some(old) = p.swap_next(Some(g)) {
-                    self.push_local_tail(p, old);
-                } else if p.fifo_len() > 0 {
-                    // A G alone in `runnext` will most likely run here as soon as the readier
-                    // blocks (a ping-pong, a spawn-and-join): waking an M to look for it costs a
-                    // wake-up per exchange and finds nothing it may steal. Wake one only if the
-                    // FIFO holds work; if the readier runs on instead, a spinning M or sysmon's
-                    // tick takes the G.
-                    self.wakep();
-                }
-            } else {
-                self.push_local_tail(p, g);
-            }
+            self.push_local(p, g, next);
             return;
         }
         self.push_global([g]);
         self.wakep();
+    }
+
+    /// Queues `g` on our own P (see `own_p`): in `runnext` if `next` (the previous occupant to the
+    /// FIFO tail), else at the FIFO tail.
+    #[inline(always)]
+    fn push_local(self: &Arc<Self>, p: &P, g: Arc<G>, next: bool) {
+        if !next {
+            self.push_local_tail(p, g);
+        } else if let Some(old) = p.swap_next(Some(g)) {
+            self.push_local_tail(p, old);
+        } else if p.fifo_len() > 0 {
+            // A G alone in `runnext` will most likely run here as soon as the readier blocks (a
+            // ping-pong, a spawn-and-join): waking an M to look for it costs a wake-up per
+            // exchange and finds nothing it may steal. Wake one only if the FIFO holds work; if
+            // the readier runs on instead, a spinning M or sysmon's tick takes the G.
+            self.wakep();
+        }
     }
 
     /// The P the calling M holds and may queue to (its word reads `Running` or `Sched` under the
@@ -650,14 +654,7 @@ impl Runtime {
             return;
         }
         match self.own_p(m, next) {
-            Some((p, true)) => {
-                if let Some(old) = p.swap_next(Some(g)) {
-                    self.push_local_tail(p, old);
-                } else if p.fifo_len() > 0 {
-                    self.wakep();
-                }
-            }
-            Some((p, false)) => self.push_local_tail(p, g),
+            Some((p, next)) => self.push_local(p, g, next),
             None => {
                 self.push_global([g]);
                 self.wakep();
