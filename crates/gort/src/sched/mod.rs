@@ -38,7 +38,10 @@
 //! and the M that dequeues it passes its own P to the wired M (Go's `startlockedm`) and goes idle.
 //! When nothing else waits to run, the M first keeps its P and spins a few microseconds
 //! (`MShared::hold`): a readier that comes meanwhile only flips a flag, so two wired goroutines taking
-//! turns on two Ps trade a cache line, not two futex calls.
+//! turns on two Ps trade a cache line, not two futex calls. The other way round, a G that a wired G
+//! readies cannot run on the wired G's M: it goes to the global queue when an M is spinning for
+//! work, and while goroutines are wired a spinning M keeps its P a few microseconds for such work
+//! (`MLocal::spin_for_work`), so a wired goroutine serving an unwired one hands over no P at all.
 //!
 //! **Syscalls and stuck goroutines** (`syscall.rs`, `sysmon.rs`, semantics 1.7 and 3). A G inside
 //! `gort::syscall` marks its P `Syscall`; sysmon takes such a P after 20 µs if work is waiting and hands
