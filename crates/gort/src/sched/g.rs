@@ -317,7 +317,7 @@ impl G {
             }
         };
         if let Some(w) = waiter {
-            w.wake();
+            w.unpark();
         }
     }
 

@@ -53,18 +53,6 @@ impl Unparker {
             }
         }
     }
-
-    /// [`unpark`](Self::unpark), consuming the unparker.
-    pub(crate) fn wake(self) {
-        match self {
-            Unparker::Thread(t) => t.unpark(),
-            Unparker::G(g) => {
-                if let Some(w) = claim_wakeup(&g) {
-                    w.run();
-                }
-            }
-        }
-    }
 }
 
 /// What to do once a completer has released its lock: queue a goroutine it took over from its park
