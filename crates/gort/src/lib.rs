@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 mod builder;
+mod context;
 mod dump;
 mod handle;
 mod local;

@@ -1,4 +1,4 @@
-//! G: one goroutine, a stackful coroutine plus the bookkeeping the scheduler and `dump` need.
+//! G: one goroutine, a stack and its saved context, plus the bookkeeping the scheduler and `dump` need.
 //!
 //! A G's execution state (its coroutine, or the closure it has not started yet) sits in an `UnsafeCell`
 //! that only one M touches at a time: the M that took the G off a run queue (or was handed it as a wired
@@ -21,14 +21,12 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
-use corosensei::{Coroutine, Yielder};
-
 use super::body::Body;
 use super::m::MShared;
 use super::Runtime;
 use crate::local::LocalMap;
 use crate::park::{Unparker, WaitReason};
-use crate::stack::GoroutineStack;
+use crate::stack::{GoroutineStack, RunningStack};
 
 /// What a goroutine tells its M when it suspends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,10 +40,9 @@ pub(crate) enum Suspend {
     /// About to enter `gort::syscall` on the thread that called `run`: move to another M first, so
     /// that `run` never has to wait for the call (4.1). Only for unwired goroutines.
     LeaveMain,
+    /// The body has finished: the G's stack may be reused, and the goroutine is never resumed.
+    Exit,
 }
-
-pub(crate) type GYielder = Yielder<(), Suspend>;
-pub(crate) type GCoroutine = Coroutine<(), Suspend, (), GoroutineStack>;
 
 /// The payload a cancelled goroutine unwinds with (semantics 4.1). `resume_unwind` does not call the
 /// panic hook, so cancellation prints nothing.
@@ -67,15 +64,17 @@ pub(crate) enum Status {
     Dead = 4,
 }
 
-/// What only the executing M touches: the goroutine's body until it first runs, then its coroutine.
+/// What only the executing M touches: the goroutine's body until it first runs, then its stack.
 pub(crate) enum Exec {
     /// Not started yet.
     New(Body),
-    /// Started: the coroutine, and the low end of its stack's guard page (its size is the stack
-    /// pool's), for the overflow handler.
+    /// Started: its stack, while it is not running the context saved on that stack (see
+    /// `crate::context`; written by the switch that suspends it), and what the stack-overflow
+    /// handler needs to know about it while it runs.
     Running {
-        coroutine: GCoroutine,
-        guard_lo: usize,
+        sp: usize,
+        stack: GoroutineStack,
+        info: RunningStack,
     },
     /// Finished, or discarded before it started.
     Done,
@@ -108,9 +107,6 @@ pub(crate) struct G {
     id: AtomicU64,
     pub(crate) rt: Arc<Runtime>,
     exec: UnsafeCell<Exec>,
-    /// The coroutine's yielder (it lives at the base of the G's stack). Set once when the coroutine
-    /// starts and read only by code running on that stack, so Relaxed suffices.
-    yielder: AtomicPtr<GYielder>,
     /// Goroutine-local storage; touched only by the goroutine itself (through `crate::local`).
     locals: UnsafeCell<LocalMap>,
     /// The park token. Orders the G's suspension (Release by the M's IDLE->PARKED CAS) with the unparker
@@ -171,7 +167,6 @@ impl G {
             id: AtomicU64::new(id),
             rt,
             exec: UnsafeCell::new(Exec::New(start)),
-            yielder: AtomicPtr::new(std::ptr::null_mut()),
             locals: UnsafeCell::new(LocalMap::default()),
             park_state: AtomicU8::new(IDLE),
             status: AtomicU8::new(Status::Runnable as u8),
@@ -218,7 +213,6 @@ impl G {
             *self.exec.get() = Exec::Done;
             *self.locals.get() = LocalMap::default();
         }
-        self.yielder.store(std::ptr::null_mut(), Ordering::Relaxed);
         self.park_state.store(IDLE, Ordering::Relaxed);
         self.wait_reason.store(0, Ordering::Relaxed);
         self.wait_since.store(0, Ordering::Relaxed);
@@ -277,21 +271,14 @@ impl G {
         unsafe { &mut *self.locals.get() }
     }
 
-    pub(crate) fn set_yielder(&self, y: &GYielder) {
-        self.yielder
-            .store(y as *const GYielder as *mut GYielder, Ordering::Relaxed);
-    }
-
-    /// Switches from this goroutine back to its M's scheduler loop; returns when it is resumed (maybe on
-    /// another thread).
+    /// Switches from this goroutine to another (its M's scheduler, or the next goroutine of its
+    /// P); returns when it is resumed (maybe on another thread). See `switch.rs`.
     ///
     /// # Safety
     /// Must be called by the goroutine itself, on its own stack.
     pub(crate) unsafe fn suspend(&self, why: Suspend) {
-        let y = self.yielder.load(Ordering::Relaxed);
-        // SAFETY: the caller runs on this G's stack, so its coroutine has started and set the yielder,
-        // which lives at the base of that stack for as long as the coroutine runs.
-        unsafe { (*y).suspend(why) }
+        // SAFETY: the caller's contract is `switch::suspend`'s.
+        unsafe { super::switch::suspend(self, why) }
     }
 
     /// The reference a parked G holds on itself (see the module comment).

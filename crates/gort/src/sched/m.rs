@@ -4,10 +4,13 @@
 //! it); [`MLocal`] lives on the M's own stack and holds what only the M and the goroutines it runs use:
 //! its P, the running G, whether it is spinning.
 //!
-//! The loop (`run_loop`) alternates `find_runnable` and `execute`. `execute` resumes the G's coroutine
-//! and, when it suspends, does what the G asked: park it (or, for a wired G, give the P away and wait
+//! The loop (`run_loop`) alternates `find_runnable` and `execute`. `execute` switches to the G and,
+//! when a G switches back, does what it asked: park it (or, for a wired G, give the P away and wait
 //! for the G to be readied), requeue it (yield), or find it a P (back from a syscall). The park token is
 //! settled here, on the M, after the G's registers are saved: only then may another thread resume it.
+//! A G that parks while its P has a next G ready switches straight to that G instead, which settles
+//! the park for it (`switch.rs`): the G that comes back to `execute` may then be another one than
+//! the G it switched to.
 //!
 //! The P's state word reads `Running` while a G runs. When the G parks, yields or exits and the M
 //! goes straight on to the next G, the word stays `Running` (`MLocal::p_running`) and the next
@@ -18,15 +21,15 @@ use std::cell::{Cell, RefCell};
 use std::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
-use corosensei::{Coroutine, CoroutineResult};
-
 use super::current;
 use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
 use super::gfree::LocalFree;
 use super::p::{is_state, pack, PState, LOCAL_CAP};
+use super::switch::{goroutine_main, Pending};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
 use super::{Runtime, Sched, PHASE_RUNNING, PHASE_STOPPING};
+use crate::context;
 use crate::stack::{self, GoroutineStack};
 
 /// Values of `MShared::hold`.
@@ -119,8 +122,18 @@ pub(crate) struct MLocal {
     /// we hold no P.
     p_running: Cell<bool>,
     /// The switch fast path is on: `fence::enabled()`, read once.
-    fast_switch: bool,
+    pub(super) fast_switch: bool,
+    /// The running G, holding one strong count of it (`Arc::into_raw`), or null in the scheduler.
     running_ptr: Cell<*const G>,
+    /// The scheduler's context, saved here while a G runs (see `crate::context`).
+    sched_sp: Cell<usize>,
+    /// Why the G that last switched back to the scheduler did so.
+    pub(super) why: Cell<Suspend>,
+    /// What the G this M switches to next must finish for the G that switched to it directly.
+    pub(super) pending: Cell<Pending>,
+    /// A G that a direct switch took off our P but may not run here (wired elsewhere, or kept off
+    /// the main thread), and whether it inherits the slice: `execute` deals with it.
+    pub(super) stashed: Cell<Option<(Arc<G>, bool)>>,
     spinning: Cell<bool>,
     /// The thread must end after the current G (it exited wired, 2.5).
     exit_thread: Cell<bool>,
@@ -169,6 +182,10 @@ impl MLocal {
             p_running: Cell::new(false),
             fast_switch: super::fence::enabled(),
             running_ptr: Cell::new(std::ptr::null()),
+            sched_sp: Cell::new(0),
+            why: Cell::new(Suspend::Exit),
+            pending: Cell::new(Pending::None),
+            stashed: Cell::new(None),
             spinning: Cell::new(false),
             exit_thread: Cell::new(false),
             rng: Cell::new(seed),
@@ -213,6 +230,11 @@ impl MLocal {
         self.p.get()
     }
 
+    /// Whether our P's word reads `Running`, as we last wrote it (see `p_running`).
+    pub(super) fn p_running(&self) -> bool {
+        self.p_running.get()
+    }
+
     pub(crate) fn current_g(&self) -> *const G {
         self.running_ptr.get()
     }
@@ -222,8 +244,8 @@ impl MLocal {
         if g.is_null() {
             return None;
         }
-        // SAFETY: `running_ptr` is non-null only inside `execute`, whose `g: Arc<G>` keeps the G alive;
-        // we add a count of our own before making a second `Arc` from the pointer.
+        // SAFETY: a non-null `running_ptr` holds a strong count of the running G, which keeps it
+        // alive; we add a count of our own before making a second `Arc` from the pointer.
         unsafe {
             Arc::increment_strong_count(g);
             Some(Arc::from_raw(g))
@@ -449,6 +471,13 @@ impl MLocal {
             self.hand_p_to_others(pi, g);
             return None;
         }
+        self.begin_slice(pi, inherit);
+        Some(g)
+    }
+
+    /// A G found for P `pi` starts a new time slice, unless it inherits the current one.
+    #[inline(always)]
+    pub(super) fn begin_slice(&self, pi: usize, inherit: bool) {
         if !inherit {
             let p = &self.rt.ps[pi];
             // Only the P's owner writes these (Relaxed: sysmon reads them as hints).
@@ -456,12 +485,11 @@ impl MLocal {
                 .store(p.slice.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
             p.slice_expired.store(false, Ordering::Relaxed);
         }
-        Some(g)
     }
 
     /// Queues `g`, which this M took from a P it turned out to have lost, for another M to run.
     #[cold]
-    fn queue_for_others(&self, g: Arc<G>) {
+    pub(super) fn queue_for_others(&self, g: Arc<G>) {
         self.rt.push_global([g]);
         self.rt.wakep();
     }
@@ -714,85 +742,51 @@ impl MLocal {
 
     // ---- running a goroutine ------------------------------------------------------------------
 
-    /// Runs `g` until it suspends or returns. Returns a G to run next on this M without looking (the
-    /// same G, when its park raced with an unpark or it is wired and got its P back).
+    /// Runs `g` until a G (`g`, or one it switched to directly) switches back to the scheduler.
+    /// Returns a G to run next on this M without looking (the same G, when its park raced with an
+    /// unpark or it is wired and got its P back).
     fn execute(&self, g: Arc<G>) -> Option<Arc<G>> {
         let rt = &self.rt;
         let pi = self.p.get().expect("gort: execute without a P");
-        let p = &rt.ps[pi];
-        // Only the P's owner writes `schedtick` (Relaxed: sysmon reads it as a hint). The state store
-        // needs no fence: sysmon and we only ever CAS the word, whose modification order is total.
-        p.schedtick
-            .store(p.schedtick.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-        p.run_since.store(rt.coarse_nanos(), Ordering::Relaxed);
-        if self.p_running.get() {
-            // The switch fast path: the word still reads `Running` from the last G, unless sysmon
-            // took the P meanwhile. Our store of `schedtick` above, then this load; sysmon's CAS,
-            // then a `membarrier`, then its load of `schedtick`: either it sees that we switched
-            // (and gives the P back), or we see its CAS (`fence.rs`). The compiler fence keeps the
-            // two in this order; the CPU's store buffer is sysmon's `membarrier`'s business.
-            compiler_fence(Ordering::SeqCst);
-            if !self.still_owns(pi, pack(self.id(), PState::Running)) {
-                self.drop_p();
-                // `g` did not run here. (Never a G wired to us: we only run other Gs while ours
-                // is not wired.)
-                debug_assert!(g.wired_m().is_none());
-                self.queue_for_others(g);
-                return None;
-            }
-        } else {
-            // From `Sched`, which only we change: a plain store.
-            p.state
-                .store(pack(self.id(), PState::Running), Ordering::Release);
-            self.p_running.set(true);
+        if !self.count_schedule(pi) {
+            // `g` did not run here. (Never a G wired to us: we only run other Gs while ours
+            // is not wired.)
+            debug_assert!(g.wired_m().is_none());
+            self.queue_for_others(g);
+            return None;
         }
-        g.set_status(Status::Running);
-        self.running_ptr.set(Arc::as_ptr(&g));
-
-        // SAFETY: this M took `g` off a queue (or was handed it as its wired G), so it alone owns the
-        // G's execution state until the G is queued or parked again below.
-        let exec = unsafe { g.exec() };
-        if let Exec::New(_) = exec {
-            self.start_coroutine(&g, exec);
-        }
-        let Exec::Running {
-            coroutine,
-            guard_lo,
-        } = exec
-        else {
-            unreachable!("gort: a queued goroutine has finished");
-        };
-        stack::set_running(Some(stack::RunningStack {
-            goroutine_id: g.id(),
-            guard_lo: *guard_lo,
-            guard_hi: *guard_lo + crate::stack::page_size(),
-            size: rt.stacks.stack_size(),
-        }));
-        let result = coroutine.resume(());
-        stack::set_running(None);
-        self.running_ptr.set(std::ptr::null());
+        let to = self.enter(g);
+        // SAFETY: `sched_sp` is ours for as long as the M lives, and `to` is the saved context of the
+        // G that `enter` just made ours to run. This is the M's own stack, so the switch returns on
+        // this thread.
+        unsafe { context::switch(self.sched_sp.as_ptr(), to) };
+        // SAFETY: null is always allowed.
+        unsafe { stack::set_running(std::ptr::null()) };
+        // SAFETY: the G that switched back left its count in `running_ptr`, which we take over.
+        let g = unsafe { Arc::from_raw(self.running_ptr.replace(std::ptr::null())) };
+        let why = self.why.get();
 
         // Did sysmon take our P while the G ran? (The G may also have changed it, in a syscall.)
         // Where the M goes straight on to another G (a park, a yield, an exit of an unwired G),
         // `execute` finds out when it starts that G, without a locked instruction; anywhere else
         // the word goes back to `Sched` now.
         let fast = self.fast_switch
-            && match &result {
-                CoroutineResult::Return(()) => !g.is_wired(),
-                CoroutineResult::Yield(Suspend::Park { stay }) => !stay,
-                CoroutineResult::Yield(Suspend::Yield) => g.wired_m().is_none(),
-                CoroutineResult::Yield(_) => false,
+            && match why {
+                Suspend::Exit => !g.is_wired(),
+                Suspend::Park { stay } => !stay,
+                Suspend::Yield => g.wired_m().is_none(),
+                _ => false,
             };
         if !fast {
             self.settle_p();
         }
 
-        match result {
-            CoroutineResult::Return(()) => {
+        match why {
+            Suspend::Exit => {
                 self.g_exit(g);
                 None
             }
-            CoroutineResult::Yield(Suspend::Yield) => {
+            Suspend::Yield => {
                 g.set_status(Status::Runnable);
                 let stay = g.wired_m().is_some();
                 if !stay {
@@ -827,7 +821,7 @@ impl MLocal {
                 }
                 self.wired_wait().then_some(g)
             }
-            CoroutineResult::Yield(Suspend::Park { stay }) => {
+            Suspend::Park { stay } => {
                 g.set_status(Status::Waiting);
                 // A wired G whose P has nothing else to run: keep the P and spin a moment for the
                 // G to be readied (see `MShared::hold`). Announced before the G is marked parked,
@@ -860,13 +854,17 @@ impl MLocal {
                     if hold {
                         self.shared.hold.store(NOT_HOLDING, Ordering::SeqCst);
                     }
+                    if let Some((next, inherit)) = self.stashed.take() {
+                        // `g` runs first; the stashed G waits its turn on our P, or elsewhere.
+                        self.requeue_stashed(next, inherit);
+                    }
                     return self.run_again(g, stay);
                 }
                 if !stay {
                     // Parked: its unparker takes over our reference (`G::take_park_ref`), and may
                     // be running the G elsewhere already. Touch nothing of it from here on.
                     let _ = Arc::into_raw(g);
-                    return None;
+                    return self.take_stashed();
                 }
                 if hold && self.spin_holding_p() {
                     return Some(g);
@@ -876,8 +874,8 @@ impl MLocal {
                 }
                 self.wired_wait().then_some(g)
             }
-            CoroutineResult::Yield(Suspend::NeedP { stay }) => self.run_again(g, stay),
-            CoroutineResult::Yield(Suspend::LeaveMain) => {
+            Suspend::NeedP { stay } => self.run_again(g, stay),
+            Suspend::LeaveMain => {
                 g.set_status(Status::Runnable);
                 rt.push_global([g]);
                 if let Some(pi) = self.p.take() {
@@ -888,6 +886,94 @@ impl MLocal {
                 }
                 None
             }
+        }
+    }
+
+    /// Counts one more schedule on P `pi` (ours) and marks it `Running`. False if sysmon took the
+    /// P meanwhile: then we hold none, and must not run a G.
+    #[inline(always)]
+    pub(super) fn count_schedule(&self, pi: usize) -> bool {
+        let rt = &self.rt;
+        let p = &rt.ps[pi];
+        // Only the P's owner writes `schedtick` (Relaxed: sysmon reads it as a hint). The state store
+        // needs no fence: sysmon and we only ever CAS the word, whose modification order is total.
+        p.schedtick
+            .store(p.schedtick.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        p.run_since.store(rt.coarse_nanos(), Ordering::Relaxed);
+        if self.p_running.get() {
+            // The switch fast path: the word still reads `Running` from the last G, unless sysmon
+            // took the P meanwhile. Our store of `schedtick` above, then this load; sysmon's CAS,
+            // then a `membarrier`, then its load of `schedtick`: either it sees that we switched
+            // (and gives the P back), or we see its CAS (`fence.rs`). The compiler fence keeps the
+            // two in this order; the CPU's store buffer is sysmon's `membarrier`'s business.
+            compiler_fence(Ordering::SeqCst);
+            let expected = pack(self.id(), PState::Running);
+            if p.state.load(Ordering::SeqCst) != expected && !self.still_owns(pi, expected) {
+                self.drop_p();
+                return false;
+            }
+        } else {
+            // From `Sched`, which only we change: a plain store.
+            p.state
+                .store(pack(self.id(), PState::Running), Ordering::Release);
+            self.p_running.set(true);
+        }
+        true
+    }
+
+    /// Makes `g` this M's running G (taking over the count) and returns its saved context, which
+    /// the caller switches to next. A G that has not run yet gets its stack here.
+    #[inline(always)]
+    pub(super) fn enter(&self, g: Arc<G>) -> usize {
+        g.set_status(Status::Running);
+        // SAFETY: this M took `g` off a queue (or was handed it as its wired G), so it alone owns the
+        // G's execution state until the G is queued or parked again.
+        let exec = unsafe { g.exec() };
+        if let Exec::New(_) = exec {
+            self.start_stack(exec, g.id());
+        }
+        let Exec::Running { sp, info, .. } = exec else {
+            unreachable!("gort: a queued goroutine has finished");
+        };
+        // SAFETY: `info` lives in the G, unchanged until the goroutine exits, and the M records
+        // another (or none) before it lets go of the G.
+        unsafe { stack::set_running(info) };
+        let to = *sp;
+        self.running_ptr.set(Arc::into_raw(g));
+        to
+    }
+
+    /// The running G's count and where its context is to be saved, for a switch away from it.
+    /// The count stays the caller's to hand on (to `pending`, or back via `running_ptr`).
+    pub(super) fn running(&self) -> *const G {
+        self.running_ptr.get()
+    }
+
+    /// The scheduler's saved context, for a G that switches back to it.
+    pub(super) fn sched_context(&self) -> usize {
+        self.sched_sp.get()
+    }
+
+    /// A G stashed by a direct switch (see `stashed`), dealt with now that the G that took it off
+    /// the P has parked.
+    fn take_stashed(&self) -> Option<Arc<G>> {
+        let (next, inherit) = self.stashed.take()?;
+        match self.p.get() {
+            Some(pi) => self.found(pi, next, inherit),
+            None => {
+                self.queue_for_others(next);
+                None
+            }
+        }
+    }
+
+    /// Puts a stashed G back where it can be found: our P's queue, or the global one.
+    #[cold]
+    fn requeue_stashed(&self, g: Arc<G>, inherit: bool) {
+        if self.p.get().is_some() {
+            self.rt.ready_from(Some(self), g, inherit);
+        } else {
+            self.queue_for_others(g);
         }
     }
 
@@ -912,8 +998,10 @@ impl MLocal {
         None
     }
 
-    /// Turns `exec`, `g`'s body, into its coroutine, on a stack from this M's cache or the pool.
-    fn start_coroutine(&self, g: &Arc<G>, exec: &mut Exec) {
+    /// Gives a G that has not run yet (`exec` is its body) a stack, from this M's cache or the pool,
+    /// with its body at the top and a context that starts `goroutine_main` on it.
+    #[cold]
+    fn start_stack(&self, exec: &mut Exec, goroutine_id: u64) {
         let cached = self.stack_cache.borrow_mut().pop();
         let stack = cached
             .map_or_else(|| self.rt.stacks.get(), Ok)
@@ -924,31 +1012,27 @@ impl MLocal {
                     "out of memory",
                 )
             });
-        let (lo, hi) = stack.guard_range();
-        let size = stack.size();
-        debug_assert_eq!(hi - lo, crate::stack::page_size());
-        debug_assert_eq!(size, self.rt.stacks.stack_size());
-        let Exec::New(start) = std::mem::replace(exec, Exec::Done) else {
+        debug_assert_eq!(stack.size(), self.rt.stacks.stack_size());
+        let Exec::New(body) = std::mem::replace(exec, Exec::Done) else {
             unreachable!("gort: a goroutine started twice");
         };
-        let gp: *const G = Arc::as_ptr(g);
-        let gp = gp as usize;
-        let coroutine = Coroutine::with_stack(stack, move |yielder: &super::g::GYielder, ()| {
-            let g = gp as *const G;
-            // SAFETY: the G outlives its coroutine: the M resuming it holds an `Arc<G>`.
-            let g = unsafe { &*g };
-            g.set_yielder(yielder);
-            // The body catches every panic (its JoinHandle reports it), so nothing unwinds out of here.
-            start.run(g, g.is_cancelled());
-            // Goroutine-local values are dropped here, on the goroutine, not wherever the last
-            // `Arc<G>` happens to go.
-            // SAFETY: we are the goroutine itself.
-            drop(std::mem::take(unsafe { g.locals() }));
-        });
-        *exec = Exec::Running {
-            coroutine,
-            guard_lo: lo,
+        // The body moves to the top of the stack, where `goroutine_main` takes it from: 16-aligned
+        // below it, the context `prepare` writes.
+        let body_at = (stack.top() - std::mem::size_of::<super::body::Body>()) & !15;
+        // SAFETY: the stack is ours, unused, and at least a page long: the body (under 100 bytes)
+        // and the prepared context (128 bytes below `body_at`) fit in its top page.
+        let sp = unsafe {
+            (body_at as *mut super::body::Body).write(body);
+            context::prepare(body_at, goroutine_main, body_at)
         };
+        let (guard_lo, guard_hi) = stack.guard_range();
+        let info = stack::RunningStack {
+            goroutine_id,
+            guard_lo,
+            guard_hi,
+            size: stack.size(),
+        };
+        *exec = Exec::Running { sp, stack, info };
     }
 
     fn put_stack(&self, s: GoroutineStack) {
@@ -963,10 +1047,11 @@ impl MLocal {
 
     fn g_exit(&self, g: Arc<G>) {
         let rt = &self.rt;
-        // SAFETY: as in `execute`; the coroutine has returned, so nothing runs on its stack.
+        // SAFETY: as in `enter`; the goroutine has switched away for good, so nothing runs on its
+        // stack.
         let exec = unsafe { g.exec() };
-        if let Exec::Running { coroutine, .. } = std::mem::replace(exec, Exec::Done) {
-            self.put_stack(coroutine.into_stack());
+        if let Exec::Running { stack, .. } = std::mem::replace(exec, Exec::Done) {
+            self.put_stack(stack);
         }
         let wired = g.is_wired();
         g.wired_m.store(std::ptr::null_mut(), Ordering::Release);

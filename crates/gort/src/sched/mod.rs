@@ -4,8 +4,8 @@
 //!
 //! The vocabulary and most of the policy are Go's (`runtime/proc.go`); semantics.md states the rules.
 //!
-//! **G** (`g.rs`) is a goroutine: a corosensei coroutine on a pooled, guard-paged stack, plus a park
-//! token. A G does not own a stack until it first runs, and keeps its closure inline until then
+//! **G** (`g.rs`) is a goroutine: a pooled, guard-paged stack with a context saved on it
+//! (`crate::context`, gort's own stack switch), plus a park token. A G does not own a stack until it first runs, and keeps its closure inline until then
 //! (`body.rs`), so a million queued-but-not-started goroutines cost a G each (184 bytes). An exited G
 //! that nobody references goes on its M's free list and carries a later spawn (`gfree.rs`, Go's
 //! gFree): no allocation, and no cache line shared between the spawning and the exiting core. The
@@ -18,7 +18,9 @@
 //!
 //! **M** (`m.rs`) is an OS thread running the scheduler loop on its own stack: find a runnable G
 //! (`runnext`, local FIFO, every 61st time the global queue first, then the global queue, then steal
-//! half of another P's FIFO), resume it, and act on what it suspended with (park, yield, need a P).
+//! half of another P's FIFO), switch to it, and act on what it suspended with (park, yield, need a
+//! P). A G that parks while its P has a next G ready switches to that G directly instead, and the
+//! next G settles the park (`switch.rs`).
 //! The thread that called `run` is the first M and holds the first P. Other Ms are created on demand,
 //! always by the template thread (`template.rs`, semantics 2.6), and sleep on a [`wake::WakeSignal`]
 //! of their own when idle.
@@ -77,6 +79,7 @@ pub(crate) mod p;
 pub(crate) mod park;
 pub(crate) mod registry;
 pub(crate) mod run;
+pub(crate) mod switch;
 pub(crate) mod syscall;
 pub(crate) mod sysmon;
 pub(crate) mod template;

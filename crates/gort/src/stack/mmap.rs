@@ -18,8 +18,6 @@
 use std::io;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use corosensei::stack::{Stack, StackPointer};
-
 use super::page_size;
 
 /// `madvise` advice that installs guard markers (Linux 6.13+, `include/uapi/asm-generic/mman-common.h`).
@@ -189,12 +187,13 @@ impl GoroutineStack {
     }
 
     /// Lowest usable address (just above the guard).
-    fn usable_lo(&self) -> usize {
+    pub(crate) fn usable_lo(&self) -> usize {
         self.lo + self.guard
     }
 
-    /// High end of the stack, where it starts growing down.
-    fn high(&self) -> usize {
+    /// High end of the stack, where it starts growing down (page-aligned, so 16-aligned as every
+    /// ABI wants a stack pointer).
+    pub(crate) fn top(&self) -> usize {
         self.lo + self.guard + self.size
     }
 
@@ -267,7 +266,7 @@ pub(crate) fn release_memory_batch(stacks: &mut [GoroutineStack]) {
     }
     for (first, n) in adjacent_runs(stacks) {
         let lo = stacks[first].usable_lo();
-        let hi = stacks[first + n - 1].high();
+        let hi = stacks[first + n - 1].top();
         // SAFETY: `[lo, hi)` is covered by the stacks of the run, which we own by exclusive borrow
         // with nothing running on them (as for `release_memory`); the guard pages in between keep
         // their markers across MADV_DONTNEED.
@@ -378,28 +377,11 @@ pub(crate) fn unmap_batch(mut stacks: Vec<GoroutineStack>) {
 impl Drop for GoroutineStack {
     fn drop(&mut self) {
         // SAFETY: the stack owns `[lo, lo + len)`, obtained from mmap, and is being dropped, so no
-        // coroutine still runs on it (a corosensei Coroutine borrows or owns its stack for as long
-        // as it lives).
+        // goroutine runs on it any more (a G owns its stack until the goroutine has exited).
         let r = unsafe { libc::munmap(self.lo as *mut libc::c_void, self.mapping_len()) };
         // munmap fails only for a bad range, or with ENOMEM when punching a hole into a merged VMA
         // would exceed vm.max_map_count; the region then just stays mapped (a leak, not a fault).
         let _ = r;
-    }
-}
-
-// SAFETY: base() is the page-aligned high end and limit() the page-aligned low end of the usable
-// part, so both are aligned to STACK_ALIGNMENT (16); the usable part is at least one page (≥
-// MIN_STACK_SIZE) and has a guard page right below it that faults on access. The region stays
-// mapped and unaliased for as long as the GoroutineStack lives. (corosensei's docs suggest limit()
-// may include the guard; on Unix it only uses limit() for its optional trap handler and the
-// sanitizer bounds, and the usable range is the right answer for both.)
-unsafe impl Stack for GoroutineStack {
-    fn base(&self) -> StackPointer {
-        StackPointer::new(self.high()).expect("stack mapping at address 0")
-    }
-
-    fn limit(&self) -> StackPointer {
-        StackPointer::new(self.usable_lo()).expect("stack mapping at address 0")
     }
 }
 
@@ -451,13 +433,13 @@ mod tests {
         assert_eq!(ghi - glo, page);
         assert_eq!(glo % page, 0);
         assert_eq!(
-            s.limit().get(),
+            s.usable_lo(),
             ghi,
             "usable part starts right above the guard"
         );
-        assert_eq!(s.base().get() - s.limit().get(), s.size());
-        assert_eq!(s.base().get() % corosensei::stack::STACK_ALIGNMENT, 0);
-        let lo = s.limit().get() as *mut u8;
+        assert_eq!(s.top() - s.usable_lo(), s.size());
+        assert_eq!(s.top() % 16, 0);
+        let lo = s.usable_lo() as *mut u8;
         // SAFETY: `[limit, base)` is the stack's usable, writable memory and nothing runs on it.
         let usable = unsafe { std::slice::from_raw_parts_mut(lo, s.size()) };
         for (i, b) in usable.iter_mut().enumerate() {
@@ -466,7 +448,7 @@ mod tests {
         assert!(usable.iter().enumerate().all(|(i, &b)| b == i as u8));
         assert!(kernel_can_read(ghi), "lowest usable byte is readable");
         assert!(
-            kernel_can_read(s.base().get() - 1),
+            kernel_can_read(s.top() - 1),
             "highest usable byte is readable"
         );
         assert!(!kernel_can_read(glo), "guard is not");
@@ -478,7 +460,7 @@ mod tests {
     #[test]
     fn release_memory_keeps_guard_and_zeroes() {
         let s = GoroutineStack::new(256 << 10).unwrap();
-        let lo = s.limit().get();
+        let lo = s.usable_lo();
         // SAFETY: the usable part is writable and unused.
         unsafe { std::ptr::write_bytes(lo as *mut u8, 0xAB, s.size()) };
         assert_eq!(resident_pages(lo, s.size()), s.size() / page_size());
@@ -511,12 +493,12 @@ mod tests {
                 "stack {i}: guard"
             );
             // SAFETY: the usable part is writable and unused.
-            unsafe { std::ptr::write_bytes(s.limit().get() as *mut u8, i as u8 + 1, s.size()) };
+            unsafe { std::ptr::write_bytes(s.usable_lo() as *mut u8, i as u8 + 1, s.size()) };
         }
         for (i, s) in stacks.iter().enumerate() {
             // SAFETY: reading the stack's own usable memory.
             let usable =
-                unsafe { std::slice::from_raw_parts(s.limit().get() as *const u8, s.size()) };
+                unsafe { std::slice::from_raw_parts(s.usable_lo() as *const u8, s.size()) };
             assert!(
                 usable.iter().all(|&b| b == i as u8 + 1),
                 "stack {i} was written by another"
@@ -532,14 +514,14 @@ mod tests {
             (0..N).map(|_| GoroutineStack::new(size).unwrap()).collect();
         for s in &all {
             // SAFETY: the usable part is writable and unused.
-            unsafe { std::ptr::write_bytes(s.limit().get() as *mut u8, 0xCD, s.size()) };
+            unsafe { std::ptr::write_bytes(s.usable_lo() as *mut u8, 0xCD, s.size()) };
         }
         // Every other one: the batch is not one run of adjacent stacks.
         let mut batch: Vec<GoroutineStack> = (0..N / 2).map(|i| all.remove(i)).collect();
         release_memory_batch(&mut batch);
         for s in &batch {
             assert_eq!(
-                resident_pages(s.limit().get(), s.size()),
+                resident_pages(s.usable_lo(), s.size()),
                 0,
                 "memory went back"
             );
@@ -551,7 +533,7 @@ mod tests {
         }
         for s in &all {
             assert_eq!(
-                resident_pages(s.limit().get(), s.size()),
+                resident_pages(s.usable_lo(), s.size()),
                 s.size() / page_size(),
                 "stacks outside the batch keep their memory"
             );
@@ -572,7 +554,7 @@ mod tests {
             let s = GoroutineStack::new(64 << 10).unwrap_or_else(|e| panic!("stack {i}: {e}"));
             // Touch the top of each, as a goroutine's first frame would.
             // SAFETY: the byte below base() is in the usable, writable part.
-            unsafe { ((s.base().get() - 1) as *mut u8).write_volatile(1) };
+            unsafe { ((s.top() - 1) as *mut u8).write_volatile(1) };
             stacks.push(s);
         }
         let after = map_count();
@@ -610,7 +592,7 @@ mod tests {
         for i in 0..N {
             let s = GoroutineStack::new(64 << 10).unwrap_or_else(|e| panic!("stack {i}: {e}"));
             // SAFETY: the byte below base() is in the usable, writable part.
-            unsafe { ((s.base().get() - 1) as *mut u8).write_volatile(1) };
+            unsafe { ((s.top() - 1) as *mut u8).write_volatile(1) };
             stacks.push(s);
         }
         let took = t.elapsed();

@@ -38,44 +38,33 @@ pub(crate) struct RunningStack {
     pub size: usize,
 }
 
-const NO_STACK: RunningStack = RunningStack {
-    goroutine_id: 0,
-    guard_lo: 0,
-    guard_hi: 0,
-    size: 0,
-};
-
 thread_local! {
-    // Both are `const`-initialised `Copy` values without destructors: accessing them is a plain
-    // TLS access, which is async-signal-safe.
-    static ACTIVE: Cell<bool> = const { Cell::new(false) };
-    static RUNNING: Cell<RunningStack> = const { Cell::new(NO_STACK) };
+    // A `const`-initialised pointer without a destructor: accessing it is a plain TLS access,
+    // which is async-signal-safe.
+    static RUNNING: Cell<*const RunningStack> = const { Cell::new(std::ptr::null()) };
 }
 
-/// Records the goroutine this OS thread now runs (`None`: none, the thread is in the scheduler).
-/// Called by the scheduler on every switch into and out of a goroutine.
+/// Records the goroutine this OS thread now runs (null: none, the thread is in the scheduler).
+/// Called by the scheduler on every switch into and out of a goroutine: one pointer store, which a
+/// signal on this thread sees either before or after, never half-done.
+///
+/// # Safety
+/// `info` is null or points to a record that stays valid and unchanged until the next call on
+/// this thread (the scheduler keeps it in the running goroutine's G).
 #[inline]
-pub(crate) fn set_running(info: Option<RunningStack>) {
-    ACTIVE.with(|a| a.set(false));
-    if let Some(info) = info {
-        compiler_fence(Ordering::SeqCst);
-        RUNNING.with(|r| r.set(info));
-        compiler_fence(Ordering::SeqCst);
-        ACTIVE.with(|a| a.set(true));
-    }
-    // Keep the record's writes ahead of the context switch that follows.
+pub(crate) unsafe fn set_running(info: *const RunningStack) {
+    // Keep the record's writes ahead of this store, and this store ahead of the context switch
+    // that follows.
+    compiler_fence(Ordering::SeqCst);
+    RUNNING.with(|r| r.set(info));
     compiler_fence(Ordering::SeqCst);
 }
 
 /// What [`set_running`] last recorded on this thread. Async-signal-safe.
 fn running() -> Option<RunningStack> {
-    let active = ACTIVE.try_with(Cell::get).unwrap_or(false);
-    compiler_fence(Ordering::SeqCst);
-    if active {
-        RUNNING.try_with(Cell::get).ok()
-    } else {
-        None
-    }
+    let info = RUNNING.try_with(Cell::get).unwrap_or(std::ptr::null());
+    // SAFETY: non-null only while the record it points to is valid (`set_running`'s contract).
+    unsafe { info.as_ref() }.copied()
 }
 
 /// The actions that were installed for SIGSEGV and SIGBUS before ours.
@@ -323,7 +312,6 @@ pub(crate) fn ensure_altstack() {
 mod tests {
     use super::super::StackPool;
     use super::*;
-    use corosensei::{Coroutine, Yielder};
     use std::os::unix::process::ExitStatusExt;
     use std::process::Command;
 
@@ -378,9 +366,19 @@ mod tests {
             guard_hi,
             size: s.size(),
         };
-        let mut co = Coroutine::with_stack(s, |_: &Yielder<(), ()>, ()| deep(0));
-        set_running(Some(info));
-        co.resume(());
+        // SAFETY: the stack is ours and unused; `s` lives on (this function never returns).
+        let sp = unsafe { crate::context::prepare(s.top(), overflow_entry, 0) };
+        // SAFETY: `info` lives on (this function never returns).
+        unsafe { set_running(&info) };
+        let mut back = 0usize;
+        // SAFETY: `sp` is the context just prepared; `back` outlives it.
+        unsafe { crate::context::switch(&mut back, sp) };
+        unreachable!("the goroutine returned from infinite recursion");
+    }
+
+    /// A goroutine's body that overflows its stack.
+    unsafe extern "C" fn overflow_entry(_: usize) -> ! {
+        deep(0);
         unreachable!("the goroutine returned from infinite recursion");
     }
 
@@ -426,12 +424,14 @@ mod tests {
                 install_overflow_handler();
                 let s = GoroutineStack::new(64 << 10).unwrap();
                 let (guard_lo, guard_hi) = s.guard_range();
-                set_running(Some(RunningStack {
+                let info = RunningStack {
                     goroutine_id: 7,
                     guard_lo,
                     guard_hi,
                     size: s.size(),
-                }));
+                };
+                // SAFETY: `info` lives until the process dies below.
+                unsafe { set_running(&info) };
                 // A fault that is not in the running goroutine's guard: another stack's guard.
                 let other = GoroutineStack::new(64 << 10).unwrap();
                 // SAFETY: none: this deliberately faults; the test expects death by SIGSEGV.
@@ -446,12 +446,14 @@ mod tests {
                     .spawn(|| {
                         let s = GoroutineStack::new(64 << 10).unwrap();
                         let (guard_lo, guard_hi) = s.guard_range();
-                        set_running(Some(RunningStack {
+                        let info = RunningStack {
                             goroutine_id: 7,
                             guard_lo,
                             guard_hi,
                             size: s.size(),
-                        }));
+                        };
+                        // SAFETY: `info` lives until the process dies in `deep`.
+                        unsafe { set_running(&info) };
                         deep(0)
                     })
                     .unwrap();
@@ -556,12 +558,14 @@ mod tests {
             guard_hi: 8192,
             size: 65536,
         };
-        set_running(Some(r));
+        // SAFETY: `r` outlives the record (it is cleared below).
+        unsafe { set_running(&r) };
         assert_eq!(running(), Some(r));
         std::thread::spawn(|| assert_eq!(running(), None, "per thread"))
             .join()
             .unwrap();
-        set_running(None);
+        // SAFETY: null is always allowed.
+        unsafe { set_running(std::ptr::null()) };
         assert_eq!(running(), None);
     }
 

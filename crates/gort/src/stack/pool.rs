@@ -211,11 +211,10 @@ mod tests {
     use super::super::page_size;
     use super::super::test_util::{kernel_can_read, memory_lock, resident_pages, rss_bytes};
     use super::*;
-    use corosensei::stack::Stack;
 
     fn touch_all(s: &GoroutineStack) {
         // SAFETY: the usable part `[limit, base)` is writable and nothing runs on the stack.
-        unsafe { std::ptr::write_bytes(s.limit().get() as *mut u8, 0x5A, s.size()) };
+        unsafe { std::ptr::write_bytes(s.usable_lo() as *mut u8, 0x5A, s.size()) };
     }
 
     #[test]
@@ -231,12 +230,12 @@ mod tests {
         let pool = StackPool::new(64 << 10);
         let s = pool.get().unwrap();
         touch_all(&s);
-        let lo = s.limit().get();
+        let lo = s.usable_lo();
         let (_, cold) = pool.cached(); // the rest of the batch `get` mapped
         pool.put(s);
         assert_eq!(pool.cached(), (1, cold));
         let s = pool.get().unwrap();
-        assert_eq!(s.limit().get(), lo, "the pooled stack is reused");
+        assert_eq!(s.usable_lo(), lo, "the pooled stack is reused");
         assert_eq!(
             resident_pages(lo, s.size()),
             s.size() / page_size(),
@@ -252,7 +251,7 @@ mod tests {
         let pool = StackPool::with_limits(SIZE, 0, 4);
         let s = pool.get().unwrap();
         touch_all(&s);
-        let lo = s.limit().get();
+        let lo = s.usable_lo();
         let rss_touched = rss_bytes();
         pool.put(s);
         let rss_put = rss_bytes();
@@ -263,7 +262,7 @@ mod tests {
         );
         assert_eq!(pool.cached(), (0, 1));
         let s = pool.get().unwrap();
-        assert_eq!(s.limit().get(), lo, "the mapping is reused");
+        assert_eq!(s.usable_lo(), lo, "the mapping is reused");
         assert_eq!(resident_pages(lo, s.size()), 0);
         // SAFETY: reading the stack's own usable memory, which nothing runs on.
         let first = unsafe { *(lo as *const u8) };
@@ -300,7 +299,7 @@ mod tests {
                 sc.spawn(move || {
                     for i in 0..2_000 {
                         let s = pool.get().unwrap();
-                        let top = (s.base().get() - 1) as *mut u8;
+                        let top = (s.top() - 1) as *mut u8;
                         // SAFETY: this thread owns the stack; the byte below base() is usable.
                         unsafe { top.write_volatile(t ^ i as u8) };
                         // SAFETY: as above.
@@ -322,7 +321,7 @@ mod tests {
         const N: u32 = 20_000;
         let touch = |s: &GoroutineStack| {
             // SAFETY: the byte below base() is usable and nothing runs on the stack.
-            unsafe { ((s.base().get() - 1) as *mut u8).write_volatile(1) }
+            unsafe { ((s.top() - 1) as *mut u8).write_volatile(1) }
         };
         let t = Instant::now();
         let fresh: Vec<_> = (0..N)
