@@ -1,6 +1,6 @@
 //! G: one goroutine, a stack and its saved context, plus the bookkeeping the scheduler and `dump` need.
 //!
-//! A G's execution state (its coroutine, or the closure it has not started yet) sits in an `UnsafeCell`
+//! A G's execution state (its stack and saved context, or the closure it has not started yet) sits in an `UnsafeCell`
 //! that only one M touches at a time: the M that took the G off a run queue (or was handed it as a wired
 //! G). Everything other threads read (status, wait reason, park token, cancellation) is atomic.
 //!

@@ -203,7 +203,7 @@ impl GoroutineStack {
     /// Must only be called while nothing runs on the stack (the pool calls it on stacks it owns).
     pub(crate) fn release_memory(&self) {
         // SAFETY: the range is this stack's own usable part, and the caller owns the stack by value
-        // or by exclusive borrow with no coroutine running on it, so no live Rust object is in that
+        // or by exclusive borrow with no goroutine running on it, so no live Rust object is in that
         // memory: discarding its contents cannot invalidate a reference. MADV_DONTNEED keeps
         // guard markers (mprotect guards are outside the range anyway).
         let r = unsafe {
