@@ -1,8 +1,10 @@
-//! G: one goroutine, a stack and its saved context, plus the bookkeeping the scheduler and `dump` need.
+//! G: one goroutine, a stack and its saved context, plus the bookkeeping the scheduler and `dump`
+//! need.
 //!
 //! A G's execution state (its stack and saved context, or the closure it has not started yet) sits
 //! in an `UnsafeCell` that only one M touches at a time: the M that took the G off a run queue (or
-//! was handed it as a wired G). Everything other threads read (status, wait reason, park token, cancellation) is atomic.
+//! was handed it as a wired G). Everything other threads read (status, wait reason, park token,
+//! cancellation) is atomic.
 //!
 //! The park token (`park_state`) implements the protocol of `crate::park`: IDLE -> NOTIFIED on an
 //! unpark that finds the G running; IDLE -> PARKED by the M once the G has suspended; PARKED -> IDLE by
