@@ -62,8 +62,8 @@ pub(crate) unsafe fn suspend(g: &G, why: Suspend) {
         m.why.set(why);
         m.sched_context()
     });
-    // SAFETY: `save` lies in our G, which stays alive while suspended (its count is parked, queued or
-    // held by whoever resumes it). `to` is a live saved context: the scheduler's, suspended in
+    // SAFETY: `save` lies in our G, which stays alive while suspended (its count is parked, queued
+    // or held by whoever resumes it). `to` is a live saved context: the scheduler's, suspended in
     // `execute` for as long as a G of its M runs, or the next G's, which `direct_park` made ours.
     unsafe { context::switch(save, to) };
     after_switch();
