@@ -943,8 +943,8 @@ impl MLocal {
         to
     }
 
-    /// The running G's count and where its context is to be saved, for a switch away from it.
-    /// The count stays the caller's to hand on (to `pending`, or back via `running_ptr`).
+    /// The running G, as the pointer that holds its count (see `running_ptr`). A direct switch
+    /// hands that count on to `pending` before `enter` puts the next G's in its place.
     pub(super) fn running(&self) -> *const G {
         self.running_ptr.get()
     }
