@@ -821,28 +821,30 @@ impl MLocal {
                 }
                 self.wired_wait().then_some(g)
             }
-            Suspend::Park { stay } => {
+            Suspend::Park { stay: false } => {
+                // What the next G settles after a direct switch (`switch.rs`), settled here.
+                self.finish_park(g);
+                self.take_stashed()
+            }
+            Suspend::Park { stay: true } => {
                 g.set_status(Status::Waiting);
                 // A wired G whose P has nothing else to run: keep the P and spin a moment for the
                 // G to be readied (see `MShared::hold`). Announced before the G is marked parked,
                 // so that whoever readies it sees the announcement.
-                let hold = stay && self.may_hold_p();
+                let hold = self.may_hold_p();
                 if hold {
                     // SeqCst: ordered before the PARKED CAS below, which the readier's CAS acquires.
                     self.shared.hold.store(HOLDING, Ordering::SeqCst);
                 }
-                // The park reference (see `g.rs`) is our own, unless we keep the G (wired): then
-                // it is a new count.
-                let wired_ref = stay.then(|| Arc::into_raw(g.clone()));
+                // The park reference (see `g.rs`): a new count, since we keep the G.
+                let park_ref = Arc::into_raw(g.clone());
                 // Release: the G's saved context happens-before whoever readies it (Acquire there).
                 if g.park_state
                     .compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire)
                     .is_err()
                 {
-                    if let Some(r) = wired_ref {
-                        // SAFETY: the count made just above, not handed to anyone: the G never parked.
-                        drop(unsafe { Arc::from_raw(r) });
-                    }
+                    // SAFETY: the count made just above, not handed to anyone: the G never parked.
+                    drop(unsafe { Arc::from_raw(park_ref) });
                     // An unpark arrived while it was suspending: consume it and go on running it.
                     let _ = g.park_state.compare_exchange(
                         NOTIFIED,
@@ -854,17 +856,7 @@ impl MLocal {
                     if hold {
                         self.shared.hold.store(NOT_HOLDING, Ordering::SeqCst);
                     }
-                    if let Some((next, inherit)) = self.stashed.take() {
-                        // `g` runs first; the stashed G waits its turn on our P, or elsewhere.
-                        self.requeue_stashed(next, inherit);
-                    }
-                    return self.run_again(g, stay);
-                }
-                if !stay {
-                    // Parked: its unparker takes over our reference (`G::take_park_ref`), and may
-                    // be running the G elsewhere already. Touch nothing of it from here on.
-                    let _ = Arc::into_raw(g);
-                    return self.take_stashed();
+                    return self.run_again(g, true);
                 }
                 if hold && self.spin_holding_p() {
                     return Some(g);
@@ -943,12 +935,6 @@ impl MLocal {
         to
     }
 
-    /// The running G, as the pointer that holds its count (see `running_ptr`). A direct switch
-    /// hands that count on to `pending` before `enter` puts the next G's in its place.
-    pub(super) fn running(&self) -> *const G {
-        self.running_ptr.get()
-    }
-
     /// The scheduler's saved context, for a G that switches back to it.
     pub(super) fn sched_context(&self) -> usize {
         self.sched_sp.get()
@@ -964,16 +950,6 @@ impl MLocal {
                 self.queue_for_others(next);
                 None
             }
-        }
-    }
-
-    /// Puts a stashed G back where it can be found: our P's queue, or the global one.
-    #[cold]
-    fn requeue_stashed(&self, g: Arc<G>, inherit: bool) {
-        if self.p.get().is_some() {
-            self.rt.ready_from(Some(self), g, inherit);
-        } else {
-            self.queue_for_others(g);
         }
     }
 

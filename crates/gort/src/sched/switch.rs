@@ -131,13 +131,13 @@ impl MLocal {
             self.queue_for_others(next);
             return None;
         }
-        self.pending.set(Pending::Park(self.running()));
+        self.pending.set(Pending::Park(self.current_g()));
         Some(self.enter(next))
     }
 
-    /// Settles the park of `g`, which switched to us directly: what `execute` does for a parked G
-    /// that is not wired.
-    fn finish_park(&self, g: Arc<G>) {
+    /// Settles the park of `g`, a G that is not wired, once its context is saved: on the G it
+    /// switched to directly, or in `execute` when it switched to the scheduler.
+    pub(super) fn finish_park(&self, g: Arc<G>) {
         g.set_status(Status::Waiting);
         // Release: the G's saved context happens-before whoever readies it (Acquire there).
         if g.park_state
@@ -152,7 +152,7 @@ impl MLocal {
     }
 
     /// An unpark reached `g` while it was switching away: it is runnable again, and runs next on
-    /// our P (`execute` would have run it at once).
+    /// our P.
     #[cold]
     fn park_raced(&self, g: Arc<G>) {
         let _ = g
