@@ -388,7 +388,7 @@ impl MLocal {
                 // (a G moved into a P we lost could sit there unseen). Anything more is done with
                 // the P settled, and so known to be ours.
                 if p.schedtick.load(Ordering::Relaxed) % 61 != 0 && !rt.timers.has_due(pi) {
-                    if let Some((g, inherit)) = p.pop() {
+                    if let Some((g, inherit)) = p.pop(self.id()) {
                         if let Some(g) = self.found(pi, g, inherit) {
                             return Some(g);
                         }
@@ -406,7 +406,7 @@ impl MLocal {
                 None
             };
             let found = fresh
-                .or_else(|| p.pop())
+                .or_else(|| p.pop(self.id()))
                 .or_else(|| rt.take_global(p, LOCAL_CAP / 2).map(|g| (g, false)))
                 .or_else(|| self.steal(pi).map(|g| (g, false)));
             if let Some((g, inherit)) = found {

@@ -79,6 +79,7 @@ pub(crate) mod p;
 pub(crate) mod park;
 pub(crate) mod registry;
 pub(crate) mod run;
+pub(crate) mod runnext;
 pub(crate) mod switch;
 pub(crate) mod syscall;
 pub(crate) mod sysmon;
@@ -573,7 +574,7 @@ impl Runtime {
         }
         // The usual case, kept short: into `runnext` of our own P, whose word reads `Running`
         // (one of our Gs runs) or `Sched` (we are in the scheduler).
-        if let Some((p, next)) = self.own_p(m, next) {
+        if let Some((p, owner, next)) = self.own_p(m, next) {
             if m.is_some_and(|m| m.runs_wired_g()) && self.nmspinning.load(Ordering::SeqCst) > 0 {
                 // Our G is wired: we will never run `g`, and when our G blocks our P would go to
                 // another M with `g` in it. An M is spinning for work (`MLocal::spin_for_work`):
@@ -587,34 +588,53 @@ impl Runtime {
                 }
                 return;
             }
-            self.push_local(p, g, next);
+            self.push_local(p, owner, g, next);
             return;
         }
         self.push_global([g]);
         self.wakep();
     }
 
-    /// Queues `g` on our own P (see `own_p`): in `runnext` if `next` (the previous occupant to the
-    /// FIFO tail), else at the FIFO tail.
+    /// Queues `g` on our own P (see `own_p`; M `owner` is us): in `runnext` if `next` (the previous
+    /// occupant to the FIFO tail), else at the FIFO tail.
     #[inline(always)]
-    fn push_local(self: &Arc<Self>, p: &P, g: Arc<G>, next: bool) {
+    fn push_local(self: &Arc<Self>, p: &P, owner: u64, g: Arc<G>, next: bool) {
         if !next {
             self.push_local_tail(p, g);
-        } else if let Some(old) = p.swap_next(Some(g)) {
-            self.push_local_tail(p, old);
-        } else if p.fifo_len() > 0 {
-            // A G alone in `runnext` will most likely run here as soon as the readier blocks (a
-            // ping-pong, a spawn-and-join): waking an M to look for it costs a wake-up per
-            // exchange and finds nothing it may steal. Wake one only if the FIFO holds work; if
-            // the readier runs on instead, a spinning M or sysmon's tick takes the G.
-            self.wakep();
+            return;
         }
+        match p.runnext.owner_swap(&p.state, owner, Some(g)) {
+            Ok(Some(old)) => self.push_local_tail(p, old),
+            Ok(None) => {
+                if p.fifo_len() > 0 {
+                    self.wake_for_fifo();
+                }
+            }
+            // Sysmon took the P since `own_p` looked.
+            Err(g) => self.queue_lost(g),
+        }
+    }
+
+    /// `push_local` put a G in `runnext`, and the FIFO holds work too. (A G alone in `runnext` will
+    /// most likely run here as soon as the readier blocks, a ping-pong, a spawn-and-join: waking an
+    /// M to look for it costs a wake-up per exchange and finds nothing it may steal. If the readier
+    /// runs on instead, a spinning M or sysmon's tick takes the G.)
+    #[cold]
+    fn wake_for_fifo(self: &Arc<Self>) {
+        self.wakep();
+    }
+
+    /// Queues a G for an M that cannot put it on its P after all.
+    #[cold]
+    fn queue_lost(self: &Arc<Self>, g: Option<Arc<G>>) {
+        self.push_global(g);
+        self.wakep();
     }
 
     /// The P the calling M holds and may queue to (its word reads `Running` or `Sched` under the
     /// M's id), and whether a readied G may go to its `runnext` (`next`, unless the slice is spent).
     #[inline(always)]
-    fn own_p<'a>(&'a self, m: Option<&MLocal>, next: bool) -> Option<(&'a P, bool)> {
+    fn own_p<'a>(&'a self, m: Option<&MLocal>, next: bool) -> Option<(&'a P, u64, bool)> {
         let m = m?;
         let pi = m.p()?;
         if !std::ptr::eq(Arc::as_ptr(m.rt()), self) {
@@ -625,12 +645,12 @@ impl Runtime {
         if st != pack(m.id(), PState::Running) && st != pack(m.id(), PState::Sched) {
             return None;
         }
-        Some((p, next && !p.slice_expired.load(Ordering::Relaxed)))
+        Some((p, m.id(), next && !p.slice_expired.load(Ordering::Relaxed)))
     }
 
     /// Puts `g` at the tail of our P's FIFO (overflow to the global queue) and wakes an M to take it.
     fn push_local_tail(self: &Arc<Self>, p: &P, g: Arc<G>) {
-        if let Some(overflow) = p.push(g, false) {
+        if let Some(overflow) = p.push(g) {
             self.push_global(overflow);
         }
         self.wakep();
@@ -660,7 +680,7 @@ impl Runtime {
             return;
         }
         match self.own_p(m, next) {
-            Some((p, next)) => self.push_local(p, g, next),
+            Some((p, owner, next)) => self.push_local(p, owner, g, next),
             None => {
                 self.push_global([g]);
                 self.wakep();

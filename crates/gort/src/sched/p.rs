@@ -5,8 +5,9 @@
 //! inherits the current time slice (semantics 1.1, 1.5). When the FIFO is full, half of it moves to the
 //! global queue (1.3). Idle Ms steal half of another P's FIFO (1.4).
 //!
-//! `runnext` is one atomic pointer, taken and replaced by `swap` alone, so the hand-off at the heart of
-//! a ping-pong (ready into `runnext`, then run it) costs two atomic swaps and no lock. The FIFO sits
+//! `runnext` is one pointer that the P's owner fills and empties with plain loads and stores
+//! (`runnext.rs`), so the hand-off at the heart of a ping-pong (ready into `runnext`, then run it)
+//! costs no locked instruction. The FIFO sits
 //! behind a spin lock (`spinlock.rs`; its sections are a few instructions, bar a steal or an overflow
 //! moving half the queue): with a handful of Ps, an uncontended lock costs about as much as the
 //! atomics of a lock-free ring, and it lets anyone push into any P's queue safely, which matters when
@@ -19,12 +20,13 @@
 //! loads the word (see `MLocal::execute` and `fence.rs`).
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::spinlock::{SpinGuard, SpinLock};
 
 use super::g::G;
+use super::runnext::RunNext;
 
 /// Bound of a P's FIFO (Go's 256).
 pub(crate) const LOCAL_CAP: usize = 256;
@@ -69,12 +71,8 @@ pub(crate) struct P {
     /// Owner and state (see the module comment). Every change is a SeqCst CAS or store: sysmon, the
     /// owner and idle-list code all reason about it together with `npidle` and the queue lengths.
     pub(crate) state: AtomicU64,
-    /// The G to run next: an `Arc<G>` turned into a raw pointer, or null. It is only ever taken or
-    /// replaced with one atomic `swap`, by the owner (`push`, `pop`) and by thieves (`steal`), so every
-    /// G put here is taken exactly once and the hot path of a ping-pong takes no lock. SeqCst: the
-    /// swap that publishes a G is ordered with the `npidle` checks of the lost-wake-up argument in
-    /// `Runtime::release_p`, as the FIFO's `fifo_len` is; it also carries the G (Release/Acquire).
-    runnext: AtomicPtr<G>,
+    /// The G to run next (see `runnext.rs` for who may touch it, and how).
+    pub(crate) runnext: RunNext,
     /// The FIFO, bounded at [`LOCAL_CAP`] (one more may sit there briefly, see `pop_if_wired`).
     fifo: SpinLock<VecDeque<Arc<G>>>,
     /// The FIFO's length, stored under its lock after every change; read without it as a hint
@@ -99,7 +97,7 @@ impl P {
     pub(crate) fn new() -> P {
         P {
             state: AtomicU64::new(pack(0, PState::Idle)),
-            runnext: AtomicPtr::new(std::ptr::null_mut()),
+            runnext: RunNext::new(),
             fifo: SpinLock::new(VecDeque::new()),
             fifo_len: AtomicUsize::new(0),
             schedtick: AtomicU64::new(0),
@@ -110,18 +108,8 @@ impl P {
         }
     }
 
-    /// Puts `g` (or nothing) in `runnext` and returns the previous occupant.
-    #[inline]
-    pub(crate) fn swap_next(&self, g: Option<Arc<G>>) -> Option<Arc<G>> {
-        let new = g.map_or(std::ptr::null_mut(), |g| Arc::into_raw(g).cast_mut());
-        let old = self.runnext.swap(new, Ordering::SeqCst);
-        // SAFETY: every non-null pointer stored in `runnext` came from `Arc::into_raw` and carries
-        // one strong count; the swap took it out, so this is its only owner.
-        (!old.is_null()).then(|| unsafe { Arc::from_raw(old) })
-    }
-
     fn has_next(&self, order: Ordering) -> bool {
-        !self.runnext.load(order).is_null()
+        self.runnext.is_set(order)
     }
 
     fn lock(&self) -> SpinGuard<'_, VecDeque<Arc<G>>> {
@@ -151,16 +139,10 @@ impl P {
         self.fifo_len() + self.has_next(Ordering::SeqCst) as usize
     }
 
-    /// Queues `g`. With `next`, it goes to `runnext` and the previous occupant to the FIFO tail.
-    /// Returns the Gs that overflowed (half the FIFO), for the caller to move to the global queue.
+    /// Queues `t` at the FIFO tail. Returns the Gs that overflowed (half the FIFO), for the caller to
+    /// move to the global queue.
     #[inline]
-    pub(crate) fn push(&self, g: Arc<G>, next: bool) -> Option<Vec<Arc<G>>> {
-        let tail = if next {
-            self.swap_next(Some(g))
-        } else {
-            Some(g)
-        };
-        let t = tail?;
+    pub(crate) fn push(&self, t: Arc<G>) -> Option<Vec<Arc<G>>> {
         let mut q = self.lock();
         if q.len() >= LOCAL_CAP {
             return Some(self.overflow(q, t));
@@ -204,12 +186,12 @@ impl P {
         self.publish_len(&q);
     }
 
-    /// Takes the next G: `runnext` first (returned with `true`: it inherits the slice), then the FIFO.
-    pub(crate) fn pop(&self) -> Option<(Arc<G>, bool)> {
-        if self.has_next(Ordering::Relaxed) {
-            if let Some(g) = self.swap_next(None) {
-                return Some((g, true));
-            }
+    /// Takes the next G for M `owner`, which holds this P: `runnext` first (returned with `true`: it
+    /// inherits the slice), then the FIFO.
+    #[inline]
+    pub(crate) fn pop(&self, owner: u64) -> Option<(Arc<G>, bool)> {
+        if let Some(g) = self.runnext.owner_take(&self.state, owner) {
+            return Some((g, true));
         }
         self.pop_fifo().map(|g| (g, false))
     }
@@ -225,16 +207,17 @@ impl P {
         g
     }
 
-    /// Takes the G that would run next, if it is wired to an M (whose P this must become).
+    /// Takes the G that would run next, if it is wired to an M (whose P this must become). For
+    /// whoever holds the P with no owner running on it (`Runtime::handoff_p`).
     pub(crate) fn pop_if_wired(&self) -> Option<Arc<G>> {
         if self.has_next(Ordering::Relaxed) {
             // Only a G we hold may be looked at (a thief may run and free one we merely peek at):
             // take it, and put it back if it is not wired.
-            let g = self.swap_next(None)?;
+            let g = self.runnext.swap(None)?;
             if g.wired_m().is_some() {
                 return Some(g);
             }
-            if let Some(other) = self.swap_next(Some(g)) {
+            if let Some(other) = self.runnext.swap(Some(g)) {
                 // Another G was readied into `runnext` meanwhile. It goes to the FIFO tail, as
                 // `push` would have put it there, even if that makes the FIFO one over its bound.
                 let mut q = self.lock();
@@ -266,23 +249,19 @@ impl P {
             got
         };
         if got.is_empty() && with_runnext {
-            got.extend(self.swap_next(None));
+            got.extend(self.runnext.steal());
         }
         got
     }
 
     /// Empties the queue (only at the end of `run`).
     pub(crate) fn drain(&self) -> Vec<Arc<G>> {
-        let mut all: Vec<Arc<G>> = self.swap_next(None).into_iter().collect();
+        // Ms may still be leaving their loops: take `runnext` as a thief would.
+        let next = self.runnext.steal().or_else(|| self.runnext.swap(None));
+        let mut all: Vec<Arc<G>> = next.into_iter().collect();
         let mut q = self.lock();
         all.extend(q.drain(..));
         self.publish_shrunk_len(&q);
         all
-    }
-}
-
-impl Drop for P {
-    fn drop(&mut self) {
-        drop(self.swap_next(None));
     }
 }

@@ -120,7 +120,7 @@ impl MLocal {
         {
             return None;
         }
-        let (next, inherit) = p.pop()?;
+        let (next, inherit) = p.pop(self.id())?;
         if next.wired_m().is_some() || (self.is_main() && next.avoids_main()) {
             self.stashed.set(Some((next, inherit)));
             return None;

@@ -330,7 +330,10 @@ fn steal_running(p: &P, st: u64, seen: u64, asleep: impl FnOnce() -> bool) -> bo
     {
         return false;
     }
-    // The P is ours, marked `Stolen` (by us) or `Released` (by its M): only we change it now.
+    // The P is ours, marked `Stolen` (by us) or `Released` (by its M): only we change it now. An
+    // M that checked it still owned the P just before our mark may be inside a `runnext` window:
+    // past the barrier (or with its thread asleep in the kernel), waiting it out is enough.
+    p.runnext.wait_for_owner();
     let idle = pack(0, PState::Idle);
     if p.state
         .compare_exchange(stolen, idle, Ordering::SeqCst, Ordering::SeqCst)
