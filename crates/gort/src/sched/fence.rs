@@ -10,7 +10,8 @@
 //! stands in for the frequent side's fence: once [`heavy`] returns, a store that an M made before it
 //! last loaded the state word is visible to the caller; and if the M has not made it yet, the M's
 //! load comes after the barrier and sees the caller's swap. `MLocal::execute` and
-//! `sysmon::steal_running` are the two sides; this file only wraps the system call.
+//! `sysmon::steal_running` are the two sides; `runnext.rs` uses the same pattern for a P's
+//! next-G slot (its owner against thieves). This file only wraps the system call.
 //!
 //! The kernel needs the process to register once (`MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED`, Linux
 //! 4.14). Where that fails, [`enabled`] says so and the M takes the locked-instruction path at every
