@@ -188,7 +188,7 @@ impl P {
 
     /// Takes the next G for M `owner`, which holds this P: `runnext` first (returned with `true`: it
     /// inherits the slice), then the FIFO.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn pop(&self, owner: u64) -> Option<(Arc<G>, bool)> {
         if let Some(g) = self.runnext.owner_take(&self.state, owner) {
             return Some((g, true));

@@ -71,8 +71,9 @@ pub(crate) unsafe fn suspend(g: &G, why: Suspend) {
 }
 
 /// Runs on a G just switched to: finishes what the G that switched to it directly left pending.
-/// Not inlined: it reads the thread's M afresh (see `current.rs`).
-#[inline(never)]
+/// It reads the thread's M afresh, through `current_ptr`, which is never inlined (see
+/// `current.rs`).
+#[inline(always)]
 fn after_switch() {
     // SAFETY: we are a goroutine, so this thread is an M, whose `MLocal` outlives this call.
     let m = unsafe { &*current::current_ptr() };
