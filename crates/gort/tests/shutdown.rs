@@ -288,3 +288,39 @@ fn run_does_not_wait_for_a_syscall_on_the_calling_thread() {
         "run waited for a goroutine's syscall on the calling thread"
     );
 }
+
+fn timer_slack() -> i32 {
+    // SAFETY: PR_GET_TIMERSLACK takes no pointer and reads only the calling thread's slack.
+    unsafe { libc::prctl(libc::PR_GET_TIMERSLACK) }
+}
+
+/// Ms sleep for timers with a fine timer slack; the caller's thread, lent to `run` as the main M,
+/// gets its own slack back when `run` returns.
+#[test]
+fn run_gives_the_callers_thread_its_timer_slack_back() {
+    let _w = Watchdog::new("timer slack", LIMIT);
+    let before = timer_slack();
+    assert!(
+        before > 1,
+        "the test thread starts with Linux's default slack, not {before}"
+    );
+    let inside = gort::Builder::new().max_procs(1).run(timer_slack);
+    assert_eq!(inside, 1, "the main M sleeps with a fine slack");
+    let slacks = gort::Builder::new().max_procs(2).run(|| {
+        let hs: Vec<_> = (0..8)
+            .map(|_| {
+                gort::spawn(|| {
+                    gort::lock_os_thread();
+                    (gort::thread_id(), timer_slack())
+                })
+            })
+            .collect();
+        hs.into_iter()
+            .map(|h| h.join().unwrap())
+            .collect::<Vec<_>>()
+    });
+    for (tid, slack) in slacks {
+        assert_eq!(slack, 1, "M thread {tid} sleeps with a fine slack");
+    }
+    assert_eq!(timer_slack(), before, "run restores the caller's slack");
+}

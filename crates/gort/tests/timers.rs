@@ -110,6 +110,51 @@ fn sleepers_on_one_p_wake_in_deadline_order() {
     assert_eq!(order, (0..N).collect::<Vec<_>>());
 }
 
+/// A goroutine whose timer is due runs before the goroutines already queued on its P (as Go's
+/// timers put it in `runnext`): a sleep's lateness is not the length of the run queue.
+#[test]
+fn a_woken_sleeper_runs_before_goroutines_queued_earlier() {
+    let _w = Watchdog::new("woken sleeper first", LIMIT);
+    const QUEUED: usize = 20;
+    gort::Builder::new().max_procs(1).run(|| {
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let gate = Chan::<()>::new(0);
+        let mut hs = Vec::new();
+        // The queued goroutines: parked on the gate, which main closes once the sleeper is due.
+        for i in 0..QUEUED {
+            let (order, gate) = (order.clone(), gate.clone());
+            hs.push(gort::spawn(move || {
+                assert_eq!(gate.recv(), None);
+                order.lock().unwrap().push(i);
+            }));
+        }
+        let o = order.clone();
+        let nap = Duration::from_micros(300);
+        hs.push(gort::spawn(move || {
+            sleep(nap);
+            o.lock().unwrap().push(usize::MAX);
+        }));
+        // Let them all park (the sleeper included), then hold the thread past the deadline,
+        // with no scheduling point (well under sysmon's 1 ms grace for a stuck P's timers).
+        gort::yield_now();
+        let until = Instant::now() + 2 * nap;
+        while Instant::now() < until {
+            std::hint::spin_loop();
+        }
+        // All of them runnable at once: the gated ones queued by the close, the sleeper by its
+        // timer when main blocks in the joins below and its M looks for work.
+        gate.close();
+        hs.into_iter().for_each(|h| h.join().unwrap());
+        let order = order.lock().unwrap().clone();
+        let at = order.iter().position(|&i| i == usize::MAX).unwrap();
+        // One gated goroutine may sit in `runnext` (readied last by the close) and run first.
+        assert!(
+            at <= 1,
+            "the sleeper ran after {at} queued goroutines: {order:?}"
+        );
+    });
+}
+
 /// Many goroutines on every P sleep in a loop with short, varied sleeps: none wakes early, all finish.
 #[test]
 fn many_sleepers_on_every_p_never_wake_early() {

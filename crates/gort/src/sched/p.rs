@@ -178,6 +178,23 @@ impl P {
         rest
     }
 
+    /// Puts a batch at the FIFO's head, keeping its order (goroutines woken by due timers: they
+    /// run before what was queued already, as a Go timer's goroutine goes to `runnext`). What no
+    /// longer fits leaves from the tail. Returns that.
+    pub(crate) fn push_front_batch(&self, batch: &mut Vec<Arc<G>>) -> Vec<Arc<G>> {
+        let mut q = self.lock();
+        for g in batch.drain(..).rev() {
+            q.push_front(g);
+        }
+        let rest = if q.len() > LOCAL_CAP {
+            q.drain(LOCAL_CAP..).collect()
+        } else {
+            Vec::new()
+        };
+        self.publish_len(&q);
+        rest
+    }
+
     /// Moves up to `n` Gs from the front of `from` to the FIFO tail, as many as fit.
     pub(crate) fn take_from(&self, from: &mut VecDeque<Arc<G>>, n: usize) {
         let mut q = self.lock();

@@ -30,6 +30,7 @@ where
     install_panic_hook();
     crate::stack::install_overflow_handler();
     crate::stack::ensure_altstack();
+    let _slack = crate::sched::wake::FineTimerSlack::set();
 
     let rt = Arc::new(Runtime::new(config));
     template::start(&rt);

@@ -103,6 +103,7 @@ fn spawn_m(rt: &Arc<Runtime>, req: NewM) {
 /// The body of every M thread but the main one.
 fn m_thread(rt: Arc<Runtime>, req: NewM) {
     crate::stack::ensure_altstack();
+    let _slack = super::wake::FineTimerSlack::set();
     let local = MLocal::new(rt.clone(), req.shared.clone());
     local.start_with(req.p, req.spinning);
     local.run_loop(None);

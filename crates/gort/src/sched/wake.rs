@@ -170,6 +170,36 @@ fn futex_wake(word: &AtomicU32) {
     }
 }
 
+/// An M's timer slack, the most Linux may delay the end of its timed sleeps (`wait` with a
+/// deadline, which an idle M uses to wake for the next timer), set to 1 ns while the value lives and
+/// then restored (the main M is the caller's thread, lent to `run`).
+///
+/// Linux's default slack is 50 µs: an idle M then woke up to 50 µs after the deadline it slept for.
+/// Measured with 1,000 goroutines sleeping 10 ms in a loop at max_procs 1: median lateness 56–69 µs
+/// with the default slack, 12–19 µs with 1 ns. (Sysmon sets its own slack, see `sysmon.rs`.)
+pub(crate) struct FineTimerSlack(libc::c_int);
+
+impl FineTimerSlack {
+    /// Sets the calling thread's slack; the returned value restores the old one when dropped.
+    pub(crate) fn set() -> FineTimerSlack {
+        // SAFETY: PR_GET_TIMERSLACK takes no pointer and reads only this thread's timer slack.
+        let prev = unsafe { libc::prctl(libc::PR_GET_TIMERSLACK) };
+        // SAFETY: PR_SET_TIMERSLACK takes a plain integer and changes only this thread's slack.
+        unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1 as libc::c_ulong) };
+        FineTimerSlack(prev)
+    }
+}
+
+impl Drop for FineTimerSlack {
+    fn drop(&mut self) {
+        // A failed PR_GET_TIMERSLACK (not Linux) returned -1: nothing was changed.
+        if self.0 > 0 {
+            // SAFETY: as in `set`.
+            unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, self.0 as libc::c_ulong) };
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
