@@ -70,6 +70,7 @@
 //! `release_p`).
 
 pub(crate) mod body;
+pub(crate) mod cpu;
 pub(crate) mod current;
 pub(crate) mod fence;
 pub(crate) mod g;

@@ -7,12 +7,16 @@
 //! - `wait` spins for a short while watching the token, then announces it is going to sleep (`SLEEPING`)
 //!   and blocks in `FUTEX_WAIT`.
 //! - `notify` sets the token; only if the waiter had announced `SLEEPING` does it pay for `FUTEX_WAKE`.
+//!   If the waiter spins on the notifier's own CPU, the notifier moves to another CPU before it
+//!   next spins itself (`cpu.rs`): two threads handing work to each other must not share a CPU.
 //!
 //! As with `std::thread::park`, a notify that comes before the wait makes the wait return at once, and the
 //! waiter re-checks its own condition afterwards (the token says "look again", not what happened).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
+
+use super::cpu;
 
 const EMPTY: u32 = 0;
 const NOTIFIED: u32 = 1;
@@ -29,6 +33,8 @@ const PAUSE_ROUNDS: u32 = 200;
 /// ...the rest with `sched_yield` in between (about 1 µs each when nothing else wants the core), so
 /// that on a busy machine the thread we wait for gets the core instead of our spinning.
 const YIELD_ROUNDS: u32 = 40;
+/// A spinning waiter records its CPU afresh every this many polls (`cpu.rs`).
+const CPU_CHECK_ROUNDS: u32 = 32;
 
 /// Threads spinning in `wait` right now, process-wide. Spinning only pays while a core is free for it:
 /// a spinner that takes the core of the thread it waits for delays the very hand-off it waits for. So
@@ -50,12 +56,16 @@ fn max_spinners() -> u32 {
 
 pub(crate) struct WakeSignal {
     state: AtomicU32,
+    /// The CPU the waiter spins on, while it spins (`cpu::NONE` otherwise). Relaxed: a hint that
+    /// `notify` compares with its own CPU (see `cpu.rs`); it orders nothing.
+    spinning_on: AtomicU32,
 }
 
 impl WakeSignal {
     pub(crate) const fn new() -> WakeSignal {
         WakeSignal {
             state: AtomicU32::new(EMPTY),
+            spinning_on: AtomicU32::new(cpu::NONE),
         }
     }
 
@@ -64,6 +74,7 @@ impl WakeSignal {
         let spin = SPINNERS.fetch_add(1, Ordering::Relaxed) < max_spinners();
         let rounds = if spin { SPIN_ROUNDS } else { 0 };
         let got = self.spin(rounds);
+        self.spinning_on.store(cpu::NONE, Ordering::Relaxed);
         SPINNERS.fetch_sub(1, Ordering::Relaxed);
         if got {
             return;
@@ -73,6 +84,11 @@ impl WakeSignal {
 
     /// Polls the token `rounds` times; true if it was there (and is now consumed).
     fn spin(&self, rounds: u32) -> bool {
+        if rounds > 0 {
+            // Spinning on the CPU of a thread we hand work to would hold it off that CPU.
+            let here = cpu::move_off_if_shared(cpu::current());
+            self.spinning_on.store(here, Ordering::Relaxed);
+        }
         for i in 0..rounds {
             // Acquire: pairs with the Release swap in `notify`, so whatever the notifier wrote before
             // notifying (a P handed over, a goroutine queued) is visible once the token is seen.
@@ -83,6 +99,10 @@ impl WakeSignal {
                     .is_ok()
             {
                 return true;
+            }
+            if i % CPU_CHECK_ROUNDS == 0 && i > 0 {
+                // Linux may have moved us meanwhile.
+                self.spinning_on.store(cpu::current(), Ordering::Relaxed);
             }
             if i >= PAUSE_ROUNDS {
                 // Past the pure spin: if the thread we wait for shares our core (a busy machine),
@@ -130,8 +150,15 @@ impl WakeSignal {
     /// Sets the token and wakes the waiter if it sleeps.
     pub(crate) fn notify(&self) {
         // Release: publishes the notifier's writes to the waiter (see `wait`).
-        if self.state.swap(NOTIFIED, Ordering::Release) == SLEEPING {
-            futex_wake(&self.state);
+        match self.state.swap(NOTIFIED, Ordering::Release) {
+            SLEEPING => futex_wake(&self.state),
+            EMPTY => {
+                let on = self.spinning_on.load(Ordering::Relaxed);
+                if on != cpu::NONE && on == cpu::current() {
+                    cpu::note_shared();
+                }
+            }
+            _ => {}
         }
     }
 }
