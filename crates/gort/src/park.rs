@@ -24,7 +24,8 @@ use std::fmt;
 use std::time::Instant;
 
 pub(crate) use crate::sched::park::{
-    claim_wakeup, current, park, park_goroutine, park_thread, park_until, Unparker, Wakeup,
+    claim_wakeup, current, park, park_goroutine, park_goroutine_unlocking, park_thread, park_until,
+    Unparker, Wakeup,
 };
 
 /// Why a goroutine waits, in the words of Go's goroutine dumps (semantics 4.5).

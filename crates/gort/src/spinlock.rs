@@ -17,6 +17,7 @@
 
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
+use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Looks with `pause` before a waiter starts yielding its core (about 2 µs in all).
@@ -87,6 +88,34 @@ impl<T> SpinLock<T> {
                 return;
             }
         }
+    }
+}
+
+impl<'a, T> SpinGuard<'a, T> {
+    /// Gives up the guard without unlocking: the lock stays held until [`HeldLock::release`].
+    pub(crate) fn into_held(self) -> HeldLock {
+        let held = HeldLock(NonNull::from(&self.lock.locked));
+        std::mem::forget(self);
+        held
+    }
+}
+
+/// A held lock whose guard was given up, for another frame to release: a goroutine that parks
+/// on a channel keeps the channel's lock until its context is saved (`sched/park.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HeldLock(NonNull<AtomicBool>);
+
+impl HeldLock {
+    /// Unlocks.
+    ///
+    /// # Safety
+    /// The lock is still held (this is its one release) and still alive.
+    #[inline]
+    pub(crate) unsafe fn release(self) {
+        // SAFETY: the lock is alive (contract).
+        let locked = unsafe { self.0.as_ref() };
+        // Release: as in `SpinGuard::drop`.
+        locked.store(false, Ordering::Release);
     }
 }
 

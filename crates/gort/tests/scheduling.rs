@@ -197,6 +197,46 @@ fn ping_pong_hog_pairs_share_one_proc() {
     );
 }
 
+/// Semantics 1.3 and 1.5 together: a goroutine that yields in a loop (so it runs from the global
+/// queue every 61st schedule) while a pair takes turns through `runnext` does not renew the pair's
+/// time slice, so the slice runs out and the goroutines queued behind them all get to run.
+#[test]
+fn queued_goroutines_start_while_a_pair_takes_turns_and_another_yields() {
+    let _w = Watchdog::new("yield beside a pair", LIMIT);
+    gort::Builder::new().max_procs(1).run(|| {
+        const PAIRS: usize = 8;
+        let started = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut hs = Vec::new();
+        for _ in 0..PAIRS {
+            let (a, b) = (gort::Chan::<u64>::new(0), gort::Chan::<u64>::new(0));
+            for (inp, out, first) in [(a.clone(), b.clone(), true), (b, a, false)] {
+                let (started, stop) = (started.clone(), stop.clone());
+                hs.push(gort::spawn(move || {
+                    started.fetch_add(1, Ordering::SeqCst);
+                    if first {
+                        out.send(0).unwrap();
+                    }
+                    while let Some(v) = inp.recv() {
+                        if stop.load(Ordering::SeqCst) {
+                            out.close();
+                            break;
+                        }
+                        if out.send(v + 1).is_err() {
+                            break;
+                        }
+                    }
+                }));
+            }
+        }
+        while started.load(Ordering::SeqCst) < 2 * PAIRS {
+            gort::yield_now();
+        }
+        stop.store(true, Ordering::SeqCst);
+        hs.into_iter().for_each(|h| h.join().unwrap());
+    });
+}
+
 /// Go's TestNumGoroutine: `num_goroutine` counts the live goroutines, as many as `dump` lists.
 #[test]
 fn num_goroutine_counts_live_goroutines() {

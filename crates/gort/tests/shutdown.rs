@@ -102,6 +102,58 @@ fn run_unwinds_every_parked_goroutine_before_returning() {
     }
 }
 
+/// `run` ends while goroutines keep parking on channels (the park that holds the channel's lock
+/// until the goroutine is off its stack, `sched/park.rs`): cancellation reaches every one,
+/// whatever point of its park it is at, and each is unwound.
+#[test]
+fn run_ends_while_goroutines_ping_pong_on_channels() {
+    let _w = Watchdog::new("cancel mid-park", LIMIT);
+    const PAIRS: usize = 8;
+    for round in 0..20 {
+        let procs = 1 + round % 2;
+        let drops = Arc::new(AtomicUsize::new(0));
+        let d = drops.clone();
+        gort::Builder::new().max_procs(procs).run(move || {
+            let started = Arc::new(AtomicUsize::new(0));
+            for _ in 0..PAIRS {
+                let (a, b) = (gort::Chan::<u64>::new(0), gort::Chan::<u64>::new(0));
+                for (inp, out, first) in [(a.clone(), b.clone(), true), (b, a, false)] {
+                    let (d, started) = (d.clone(), started.clone());
+                    gort::go(move || {
+                        let _g = Guard {
+                            drops: d,
+                            log: Arc::new(Mutex::new(Vec::new())),
+                            wired_tid: 0,
+                        };
+                        started.fetch_add(1, Ordering::SeqCst);
+                        if first {
+                            out.send(0).unwrap();
+                        }
+                        while let Some(v) = inp.recv() {
+                            if out.send(v + 1).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                }
+            }
+            // Let them all start and run a moment, then end with every pair mid-exchange.
+            while started.load(Ordering::SeqCst) < 2 * PAIRS {
+                gort::yield_now();
+            }
+            let until = std::time::Instant::now() + Duration::from_micros(50 * round as u64);
+            while std::time::Instant::now() < until {
+                gort::yield_now();
+            }
+        });
+        assert_eq!(
+            drops.load(Ordering::SeqCst),
+            2 * PAIRS,
+            "round {round}: not every goroutine was unwound"
+        );
+    }
+}
+
 /// Goroutines spawned but never started when main returns are dropped, not run.
 #[test]
 fn goroutines_queued_when_main_returns_are_dropped_unrun() {

@@ -44,7 +44,7 @@ mod waiter;
 pub use error::{RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError};
 
 use crate::park::WaitReason;
-use crate::spinlock::{SpinGuard, SpinLock};
+use crate::spinlock::{HeldLock, SpinGuard, SpinLock};
 use queue::{RecvNow, SendNow, State};
 use std::cell::UnsafeCell;
 use std::fmt;
@@ -76,6 +76,14 @@ unsafe impl<T: Send> Sync for Inner<T> {}
 pub(crate) struct Locked<'a, T> {
     state: &'a mut State<T>,
     _guard: SpinGuard<'a, ()>,
+}
+
+impl<T> Locked<'_, T> {
+    /// Gives up access to the state but keeps the lock held, for a parking waiter that has it
+    /// released once it is parked (`WaitCell::wait_unlocking`).
+    fn into_held(self) -> HeldLock {
+        self._guard.into_held()
+    }
 }
 
 impl<T> std::ops::Deref for Locked<'_, T> {
@@ -161,13 +169,20 @@ impl<T> Inner<T> {
         let cell = WaitCell::new();
         let slot = UnsafeCell::new(Some(v));
         st.push_sender(Entry::new(&cell, &slot, 0));
-        drop(st);
         let mut withdraw = Withdraw {
             inner: self,
             cell: &cell,
             armed: true,
         };
-        if !cell.wait(WaitReason::ChanSend, deadline) && withdraw.cancel() {
+        let done = match deadline {
+            // Parks with the lock held, released once parked (`sched/park.rs`).
+            None => cell.wait_unlocking(WaitReason::ChanSend, st.into_held()),
+            Some(_) => {
+                drop(st);
+                cell.wait(WaitReason::ChanSend, deadline)
+            }
+        };
+        if !done && withdraw.cancel() {
             let v = slot
                 .into_inner()
                 .expect("an unclaimed sender keeps its value");
@@ -215,13 +230,20 @@ impl<T> Inner<T> {
         let cell = WaitCell::new();
         let slot = UnsafeCell::new(None);
         st.push_receiver(Entry::new(&cell, &slot, 0));
-        drop(st);
         let mut withdraw = Withdraw {
             inner: self,
             cell: &cell,
             armed: true,
         };
-        if !cell.wait(WaitReason::ChanReceive, deadline) && withdraw.cancel() {
+        let done = match deadline {
+            // As in `send`.
+            None => cell.wait_unlocking(WaitReason::ChanReceive, st.into_held()),
+            Some(_) => {
+                drop(st);
+                cell.wait(WaitReason::ChanReceive, deadline)
+            }
+        };
+        if !done && withdraw.cancel() {
             return Err(RecvTimeoutError::Timeout);
         }
         withdraw.armed = false;

@@ -34,6 +34,7 @@
 use crate::park::{self, WaitReason, Wakeup};
 use crate::sched::current;
 use crate::sched::g::G;
+use crate::spinlock::HeldLock;
 use std::cell::UnsafeCell;
 use std::panic::Location;
 use std::ptr::NonNull;
@@ -153,6 +154,25 @@ impl WaitCell {
     pub(crate) fn is_done(&self) -> bool {
         // Acquire: pairs with the Release store in `complete`.
         self.done.load(Ordering::Acquire)
+    }
+
+    /// Parks until the cell is done, having just queued its one entry under the channel lock
+    /// `held`, which is released once the owner is parked (a goroutine: see `sched/park.rs`) or at
+    /// once (a thread). Returns `true` (done).
+    #[track_caller]
+    pub(crate) fn wait_unlocking(&self, reason: WaitReason, held: HeldLock) -> bool {
+        match &self.owner {
+            // SAFETY: the owner is the goroutine running this code, alive while it runs.
+            Owner::Goroutine(g) => park::park_goroutine_unlocking(
+                unsafe { g.as_ref() },
+                reason,
+                Location::caller(),
+                held,
+            ),
+            // SAFETY: the caller holds the lock and gives it up here, once.
+            Owner::Thread(_) => unsafe { held.release() },
+        }
+        self.wait(reason, None)
     }
 
     /// Parks until the cell is done or `deadline` passes (never, if `None`). Returns `true` if done.

@@ -7,7 +7,8 @@
 //! cancellation) is atomic.
 //!
 //! The park token (`park_state`) implements the protocol of `crate::park`: IDLE -> NOTIFIED on an
-//! unpark that finds the G running; IDLE -> PARKED by the M once the G has suspended; PARKED -> IDLE by
+//! unpark that finds the G running; IDLE -> PARKED by the M once the G has suspended (a CAS; a plain
+//! store for a G that parked holding its channel's lock, see `park.rs`); PARKED -> IDLE by
 //! the one unparker that wins the CAS and makes the G runnable. That CAS is what makes "ready exactly once"
 //! hold, however many threads unpark at once.
 //!
@@ -28,13 +29,18 @@ use super::m::MShared;
 use super::Runtime;
 use crate::local::LocalMap;
 use crate::park::{Unparker, WaitReason};
+use crate::spinlock::HeldLock;
 use crate::stack::{GoroutineStack, RunningStack};
 
 /// What a goroutine tells its M when it suspends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Suspend {
-    /// Blocked: park it. `stay` keeps it on this M (wired, or unwinding a panic).
-    Park { stay: bool },
+    /// Blocked: park it. `stay` keeps it on this M (wired, or unwinding a panic). `unlock`: the
+    /// lock (a channel's) that the G holds as it parks, to release once it is parked (`park.rs`).
+    Park {
+        stay: bool,
+        unlock: Option<HeldLock>,
+    },
     /// `yield_now`: to the tail of the global queue.
     Yield,
     /// Back from `gort::syscall`, and no P could be had: queue it until one frees up.
@@ -375,6 +381,12 @@ impl G {
     /// Status is informational (dump, deadlock report); the park token and queues carry the ordering.
     pub(crate) fn set_status(&self, s: Status) {
         self.status.store(s as u8, Ordering::Relaxed);
+    }
+
+    /// `is_cancelled` with a plain load, for the one reader whose ordering comes from a heavy
+    /// fence on the cancelling side (`MLocal::finish_park_unlocking`).
+    pub(crate) fn cancelled_relaxed(&self) -> bool {
+        self.flags.load(Ordering::Relaxed) & CANCELLED != 0
     }
 
     pub(crate) fn is_cancelled(&self) -> bool {

@@ -399,9 +399,13 @@ impl MLocal {
                 continue;
             }
             rt.timers.run_due(rt, pi);
-            // 1.3: every 61st schedule, the global queue first, so it never starves.
+            // 1.3: every 61st schedule, the global queue first, so it never starves. The G taken
+            // that way runs on the current time slice rather than a fresh one: a fresh slice each
+            // time would keep a pair taking turns through `runnext` from ever spending its slice
+            // (1.5), and the FIFO behind them would starve (a goroutine yielding in a loop while a
+            // ping-pong pair ran kept 13 others from ever starting at max_procs 1).
             let fresh = if p.schedtick.load(Ordering::Relaxed) % 61 == 0 {
-                rt.take_global(p, 1).map(|g| (g, false))
+                rt.take_global(p, 1).map(|g| (g, true))
             } else {
                 None
             };
@@ -773,7 +777,7 @@ impl MLocal {
         let fast = self.fast_switch
             && match why {
                 Suspend::Exit => !g.is_wired(),
-                Suspend::Park { stay } => !stay,
+                Suspend::Park { stay, .. } => !stay,
                 Suspend::Yield => g.wired_m().is_none(),
                 _ => false,
             };
@@ -821,12 +825,21 @@ impl MLocal {
                 }
                 self.wired_wait().then_some(g)
             }
-            Suspend::Park { stay: false } => {
+            Suspend::Park {
+                stay: false,
+                unlock,
+            } => {
                 // What the next G settles after a direct switch (`switch.rs`), settled here.
-                self.finish_park(g);
+                self.finish_park(g, unlock);
                 self.take_stashed()
             }
-            Suspend::Park { stay: true } => {
+            Suspend::Park { stay: true, unlock } => {
+                if let Some(held) = unlock {
+                    // (Never so: a G that stays on its M parks without holding a lock. Were it so,
+                    // releasing the lock first is the general protocol, which the CAS below keeps.)
+                    // SAFETY: the G parked holding this lock; this is its one release.
+                    unsafe { held.release() };
+                }
                 g.set_status(Status::Waiting);
                 // A wired G whose P has nothing else to run: keep the P and spin a moment for the
                 // G to be readied (see `MShared::hold`). Announced before the G is marked parked,

@@ -513,12 +513,23 @@ impl Runtime {
         {
             return;
         }
-        let gs: Vec<Arc<G>> = self.all_gs();
-        for g in gs {
-            if g.id() == 1 && !is_deadlock {
-                continue;
-            }
+        let gs: Vec<Arc<G>> = self
+            .all_gs()
+            .into_iter()
+            .filter(|g| g.id() != 1 || is_deadlock)
+            .collect();
+        for g in &gs {
             g.cancel();
+        }
+        // Every cancellation is visible to a G parking with a plain store from here on, or its
+        // store to us (`park.rs`, "Parking while holding a channel's lock"). Without the heavy
+        // fence no G parks that way.
+        if fence::enabled() {
+            // After registration (which `enabled` did) the call has no way to fail.
+            let fenced = fence::heavy();
+            debug_assert!(fenced, "membarrier failed after registration");
+        }
+        for g in gs {
             park::Unparker::from_g(g).unpark();
         }
     }

@@ -74,7 +74,7 @@ pub(crate) struct P {
     /// The G to run next (see `runnext.rs` for who may touch it, and how).
     pub(crate) runnext: RunNext,
     /// The FIFO, bounded at [`LOCAL_CAP`] (one more may sit there briefly, see `pop_if_wired`).
-    fifo: SpinLock<VecDeque<Arc<G>>>,
+    fifo: SpinLock<Fifo>,
     /// The FIFO's length, stored under its lock after every change; read without it as a hint
     /// (Relaxed), and SeqCst where the lost-wake-up argument of `Runtime::release_p` needs it.
     fifo_len: AtomicUsize,
@@ -98,7 +98,7 @@ impl P {
         P {
             state: AtomicU64::new(pack(0, PState::Idle)),
             runnext: RunNext::new(),
-            fifo: SpinLock::new(VecDeque::new()),
+            fifo: SpinLock::new(Fifo::default()),
             fifo_len: AtomicUsize::new(0),
             schedtick: AtomicU64::new(0),
             slice: AtomicU64::new(0),
@@ -112,20 +112,20 @@ impl P {
         self.runnext.is_set(order)
     }
 
-    fn lock(&self) -> SpinGuard<'_, VecDeque<Arc<G>>> {
+    fn lock(&self) -> SpinGuard<'_, Fifo> {
         self.fifo.lock()
     }
 
     /// Updates the lock-free length hint after the FIFO grew (called under its lock). SeqCst: the
     /// lost-wake-up argument of `Runtime::release_p` orders this store before the pusher's read of
     /// `npidle`.
-    fn publish_len(&self, fifo: &VecDeque<Arc<G>>) {
+    fn publish_len(&self, fifo: &Fifo) {
         self.fifo_len.store(fifo.len(), Ordering::SeqCst);
     }
 
     /// The same after the FIFO shrank. Relaxed: a reader that sees the old, larger length at worst
     /// looks for work in vain or wakes an M for nothing; the argument above is about new work only.
-    fn publish_shrunk_len(&self, fifo: &VecDeque<Arc<G>>) {
+    fn publish_shrunk_len(&self, fifo: &Fifo) {
         self.fifo_len.store(fifo.len(), Ordering::Relaxed);
     }
 
@@ -154,9 +154,9 @@ impl P {
 
     /// `push` found the FIFO full: half of it, and `t`, go to the caller for the global queue.
     #[cold]
-    fn overflow(&self, mut q: SpinGuard<'_, VecDeque<Arc<G>>>, t: Arc<G>) -> Vec<Arc<G>> {
+    fn overflow(&self, mut q: SpinGuard<'_, Fifo>, t: Arc<G>) -> Vec<Arc<G>> {
         let half = q.len() / 2;
-        let mut moved: Vec<Arc<G>> = q.drain(..half).collect();
+        let mut moved: Vec<Arc<G>> = q.take_front(half);
         moved.push(t);
         self.publish_shrunk_len(&q);
         moved
@@ -178,19 +178,14 @@ impl P {
         rest
     }
 
-    /// Puts a batch at the FIFO's head, keeping its order (goroutines woken by due timers: they
-    /// run before what was queued already, as a Go timer's goroutine goes to `runnext`). What no
-    /// longer fits leaves from the tail. Returns that.
-    pub(crate) fn push_front_batch(&self, batch: &mut Vec<Arc<G>>) -> Vec<Arc<G>> {
+    /// Queues goroutines woken by due timers, in deadline order, ahead of everything else queued
+    /// but behind those that earlier timers woke and that have not run yet (`Fifo::timer_front`):
+    /// they run before what was queued already, as a Go timer's goroutine goes to `runnext`, and
+    /// in the order of their deadlines. What no longer fits leaves from the tail. Returns that.
+    pub(crate) fn push_timer_batch(&self, batch: &mut Vec<Arc<G>>) -> Vec<Arc<G>> {
         let mut q = self.lock();
-        for g in batch.drain(..).rev() {
-            q.push_front(g);
-        }
-        let rest = if q.len() > LOCAL_CAP {
-            q.drain(LOCAL_CAP..).collect()
-        } else {
-            Vec::new()
-        };
+        q.insert_timer_batch(batch);
+        let rest = q.take_back_over(LOCAL_CAP);
         self.publish_len(&q);
         rest
     }
@@ -261,7 +256,7 @@ impl P {
         let mut got: Vec<Arc<G>> = {
             let mut q = self.lock();
             let n = q.len().div_ceil(2);
-            let got = q.drain(..n).collect();
+            let got = q.take_front(n);
             self.publish_shrunk_len(&q);
             got
         };
@@ -277,8 +272,122 @@ impl P {
         let next = self.runnext.steal().or_else(|| self.runnext.swap(None));
         let mut all: Vec<Arc<G>> = next.into_iter().collect();
         let mut q = self.lock();
-        all.extend(q.drain(..));
+        let n = q.len();
+        all.extend(q.take_front(n));
         self.publish_shrunk_len(&q);
         all
+    }
+}
+
+/// A P's FIFO: the queue, and how many Gs at its head were put there by due timers and have not
+/// been taken yet. A new timer batch goes behind those, so that goroutines woken by timers run in
+/// deadline order even when one batch is queued before the previous one has run.
+pub(crate) struct Fifo<T = Arc<G>> {
+    q: VecDeque<T>,
+    timer_front: usize,
+}
+
+impl<T> Default for Fifo<T> {
+    fn default() -> Self {
+        Fifo {
+            q: VecDeque::new(),
+            timer_front: 0,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Fifo<T> {
+    type Target = VecDeque<T>;
+    fn deref(&self) -> &VecDeque<T> {
+        &self.q
+    }
+}
+
+impl<T> Fifo<T> {
+    fn push_back(&mut self, g: T) {
+        self.q.push_back(g);
+    }
+
+    fn extend(&mut self, gs: impl IntoIterator<Item = T>) {
+        self.q.extend(gs);
+    }
+
+    fn pop_front(&mut self) -> Option<T> {
+        let g = self.q.pop_front();
+        if g.is_some() {
+            self.timer_front = self.timer_front.saturating_sub(1);
+        }
+        g
+    }
+
+    /// Takes the first `n` Gs.
+    fn take_front(&mut self, n: usize) -> Vec<T> {
+        let n = n.min(self.q.len());
+        self.timer_front = self.timer_front.saturating_sub(n);
+        self.q.drain(..n).collect()
+    }
+
+    /// Takes the Gs beyond the first `cap`.
+    fn take_back_over(&mut self, cap: usize) -> Vec<T> {
+        if self.q.len() <= cap {
+            return Vec::new();
+        }
+        self.timer_front = self.timer_front.min(cap);
+        self.q.drain(cap..).collect()
+    }
+
+    /// Inserts `batch` (emptied) right behind the Gs earlier timers put at the head.
+    fn insert_timer_batch(&mut self, batch: &mut Vec<T>) {
+        let at = self.timer_front.min(self.q.len());
+        let n = batch.len();
+        for (k, g) in batch.drain(..).enumerate() {
+            self.q.insert(at + k, g);
+        }
+        self.timer_front = at + n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fifo;
+
+    fn fifo(items: &[u32]) -> Fifo<u32> {
+        let mut f = Fifo::default();
+        f.extend(items.iter().copied());
+        f
+    }
+
+    fn items(f: &Fifo<u32>) -> Vec<u32> {
+        f.iter().copied().collect()
+    }
+
+    /// Goroutines woken by timers go ahead of what was queued, in order, and a later batch goes
+    /// behind an earlier one that has not run yet.
+    #[test]
+    fn timer_batches_go_to_the_head_behind_earlier_batches() {
+        let mut f = fifo(&[100, 101]);
+        f.insert_timer_batch(&mut vec![1, 2]);
+        assert_eq!(items(&f), [1, 2, 100, 101]);
+        f.insert_timer_batch(&mut vec![3]);
+        assert_eq!(items(&f), [1, 2, 3, 100, 101]);
+        // Once taken, the earlier ones no longer hold a place.
+        assert_eq!(f.pop_front(), Some(1));
+        assert_eq!(f.take_front(2), [2, 3]);
+        f.insert_timer_batch(&mut vec![4]);
+        assert_eq!(items(&f), [4, 100, 101]);
+        f.push_back(102);
+        f.insert_timer_batch(&mut vec![5]);
+        assert_eq!(items(&f), [4, 5, 100, 101, 102]);
+    }
+
+    /// Trimming the tail to the bound keeps the count of timer-woken Gs at the head within it.
+    #[test]
+    fn trimming_the_tail_keeps_the_timer_count_in_bounds() {
+        let mut f = fifo(&[100]);
+        f.insert_timer_batch(&mut vec![1, 2, 3]);
+        assert_eq!(f.take_back_over(2), [3, 100]);
+        assert_eq!(items(&f), [1, 2]);
+        f.insert_timer_batch(&mut vec![4]);
+        assert_eq!(items(&f), [1, 2, 4]);
     }
 }

@@ -1,5 +1,30 @@
 //! The scheduler side of `crate::park`: parking a goroutine (switch away, free the thread) or a plain
 //! OS thread (block on its futex), behind one interface.
+//!
+//! ## Parking while holding a channel's lock
+//!
+//! A goroutine that parks on a plain channel `send` or `recv` (no deadline, not wired) keeps the
+//! channel's lock through its switch: whoever runs next on its M marks it parked and only then
+//! releases the lock ([`park_goroutine_unlocking`], `MLocal::finish_park`), as Go's `gopark` has
+//! its unlock function called once the goroutine is off its stack. The one party that can end
+//! such a wait, the channel operation that completes it, takes that lock first, so it always finds
+//! the goroutine parked; and the marking needs no compare-and-swap: a plain store of `PARKED`,
+//! where the general protocol (`G`'s module comment) spends a locked instruction against an unpark
+//! that might land mid-switch. An unbuffered ping-pong does two such parks per round trip.
+//!
+//! Other unparks are harmless or handled:
+//! - a stale token (a timer or an unparker of an earlier wait, which finished) that lands
+//!   mid-switch is overwritten: it was spurious, and the waiter sleeps on until its completer
+//!   comes. One that lands after the store finds the goroutine `PARKED` and wakes it spuriously,
+//!   as today: its cell is not done, so it parks again (the general way).
+//! - the runtime's cancellation at the end of `run` (4.1) must not be lost: `begin_shutdown` marks
+//!   every goroutine cancelled, then runs [`fence::heavy`](super::fence::heavy), then unparks
+//!   them all. The parker stores `PARKED` and then reads its cancelled flag, with only a compiler
+//!   fence between. Either it sees the flag, and unparks itself, or the store was visible before the
+//!   heavy fence returned, and the shutdown's unpark finds the goroutine `PARKED`.
+//!
+//! Where the heavy fence is not available (`MLocal::fast_switch` off), the lock is released before
+//! the park, and the park takes the general path.
 
 use std::panic::Location;
 use std::ptr::NonNull;
@@ -11,6 +36,7 @@ use super::current;
 use super::g::{Cancelled, Suspend, G, IDLE, NOTIFIED, PARKED};
 use super::m::MLocal;
 use crate::park::WaitReason;
+use crate::spinlock::HeldLock;
 
 /// OS threads outside any runtime parked on a gort primitive right now. While one is, no runtime reports
 /// a deadlock (semantics 4.3): that thread may yet release a goroutine. A count, not a synchronisation
@@ -211,6 +237,51 @@ pub(crate) fn park_goroutine(
     park_g(g, reason, deadline, at);
 }
 
+/// Parks the running goroutine `g` on a channel whose lock `held` it holds, having queued its
+/// waiter entry, with no deadline: the lock is released once `g` is parked (see the module
+/// comment), or before anything else where that cannot be done (a wired or panicking G, no heavy
+/// fence). Like every park it may return spuriously; the caller re-checks its cell.
+#[inline]
+pub(crate) fn park_goroutine_unlocking(
+    g: &G,
+    reason: WaitReason,
+    at: &'static Location<'static>,
+    held: HeldLock,
+) {
+    debug_assert!(std::ptr::eq(g, current::current_g_ptr()));
+    if g.is_wired() || g.is_cancelled() || std::thread::panicking() || !fast_switch_here() {
+        // SAFETY: we hold the lock, and release it once.
+        unsafe { held.release() };
+        park_g(g, reason, None, at);
+        return;
+    }
+    // A token left by an earlier wait: this park returns at once, as `park_g` would.
+    if g.park_state.load(Ordering::Relaxed) == NOTIFIED
+        && g.park_state
+            .compare_exchange(NOTIFIED, IDLE, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    {
+        // SAFETY: as above.
+        unsafe { held.release() };
+        return;
+    }
+    g.set_wait(reason, at);
+    // SAFETY: we are the goroutine `g`, on its stack.
+    unsafe {
+        g.suspend(Suspend::Park {
+            stay: false,
+            unlock: Some(held),
+        })
+    };
+    check_cancel(g);
+}
+
+/// Whether this thread's M switches with the heavy fence at hand (`MLocal::fast_switch`).
+fn fast_switch_here() -> bool {
+    // SAFETY: `current_ptr` is null or this thread's `MLocal`, which outlives this call.
+    unsafe { current::current_ptr().as_ref() }.is_some_and(|m| m.fast_switch)
+}
+
 /// Unwinds the calling goroutine if the runtime has cancelled it (4.1). Not while it is already
 /// unwinding: a destructor that parks must get a normal (possibly spurious) return.
 pub(crate) fn check_cancel(g: &G) {
@@ -248,7 +319,7 @@ fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Loc
     }
     let stay = pinned || g.is_wired();
     // SAFETY: we are the goroutine `g`, on its stack.
-    unsafe { g.suspend(Suspend::Park { stay }) };
+    unsafe { g.suspend(Suspend::Park { stay, unlock: None }) };
     if pinned {
         g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
     }

@@ -31,14 +31,16 @@ use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
 use super::m::MLocal;
 use super::PHASE_STOPPING;
 use crate::context;
+use crate::spinlock::HeldLock;
 
 /// What the G switched to directly must finish for the G that switched to it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Pending {
     None,
-    /// This G parked: settle its park token. Holds the G's strong count (the one its M ran it
-    /// with), which becomes its park reference or goes back on a queue.
-    Park(*const G),
+    /// This G parked: settle its park token (and release the lock it parked holding, if any).
+    /// Holds the G's strong count (the one its M ran it with), which becomes its park reference
+    /// or goes back on a queue.
+    Park(*const G, Option<HeldLock>),
 }
 
 /// Switches away from the running goroutine `g`, which stops for `why`; returns once it is resumed
@@ -56,7 +58,10 @@ pub(crate) unsafe fn suspend(g: &G, why: Suspend) {
         _ => unreachable!("gort: a goroutine suspends without a stack"),
     };
     let direct = match why {
-        Suspend::Park { stay: false } => m.direct_park(),
+        Suspend::Park {
+            stay: false,
+            unlock,
+        } => m.direct_park(unlock),
         _ => None,
     };
     let to = direct.unwrap_or_else(|| {
@@ -77,9 +82,9 @@ pub(crate) unsafe fn suspend(g: &G, why: Suspend) {
 fn after_switch() {
     // SAFETY: we are a goroutine, so this thread is an M, whose `MLocal` outlives this call.
     let m = unsafe { &*current::current_ptr() };
-    if let Pending::Park(prev) = m.pending.replace(Pending::None) {
+    if let Pending::Park(prev, unlock) = m.pending.replace(Pending::None) {
         // SAFETY: `direct_park` left the parked G's count here for us, and we take it once.
-        m.finish_park(unsafe { Arc::from_raw(prev) });
+        m.finish_park(unsafe { Arc::from_raw(prev) }, unlock);
     }
 }
 
@@ -109,7 +114,7 @@ impl MLocal {
     /// `find_runnable` would run it without further ado, makes it the running G (the parking G's
     /// count goes to `pending`), and returns its context. `None`: switch to the scheduler instead.
     #[inline]
-    fn direct_park(&self) -> Option<usize> {
+    fn direct_park(&self, unlock: Option<HeldLock>) -> Option<usize> {
         if !self.fast_switch || !self.p_running() {
             return None;
         }
@@ -133,14 +138,18 @@ impl MLocal {
             self.queue_for_others(next);
             return None;
         }
-        self.pending.set(Pending::Park(self.current_g()));
+        self.pending.set(Pending::Park(self.current_g(), unlock));
         Some(self.enter(next))
     }
 
     /// Settles the park of `g`, a G that is not wired, once its context is saved: on the G it
     /// switched to directly, or in `execute` when it switched to the scheduler.
-    pub(super) fn finish_park(&self, g: Arc<G>) {
+    pub(super) fn finish_park(&self, g: Arc<G>, unlock: Option<HeldLock>) {
         g.set_status(Status::Waiting);
+        if let Some(held) = unlock {
+            self.finish_park_unlocking(g, held);
+            return;
+        }
         // Release: the G's saved context happens-before whoever readies it (Acquire there).
         if g.park_state
             .compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire)
@@ -151,6 +160,38 @@ impl MLocal {
             return;
         }
         self.park_raced(g);
+    }
+
+    /// `finish_park` for a G that parked holding its channel's lock `held` (see `park.rs`): no
+    /// unpark but a stale or a cancelling one can reach it before the lock is released.
+    #[inline]
+    fn finish_park_unlocking(&self, g: Arc<G>, held: HeldLock) {
+        // Relaxed: the release of the lock below publishes this (and the G's saved context) to
+        // the completer, which takes the lock before it looks.
+        g.park_state.store(PARKED, Ordering::Relaxed);
+        // Store, then load, in this order: `begin_shutdown`'s heavy fence does the CPU's part.
+        std::sync::atomic::compiler_fence(Ordering::SeqCst);
+        let cancelled = g.cancelled_relaxed();
+        // The G's count becomes its park reference: its completer takes it over.
+        let g = Arc::into_raw(g);
+        // SAFETY: the G parked holding this lock, and we release it once, here.
+        unsafe { held.release() };
+        if cancelled {
+            // SAFETY: the park reference keeps the G alive until someone takes it over.
+            let g = unsafe { &*g };
+            self.unpark_cancelled(g);
+        }
+    }
+
+    /// The runtime cancelled a G as it parked holding a lock: wake it (unless the shutdown's own
+    /// unpark did), so it unwinds.
+    #[cold]
+    fn unpark_cancelled(&self, g: &G) {
+        if super::park::set_token(g) {
+            // SAFETY: `set_token` just won the G's PARKED -> IDLE.
+            let g = unsafe { g.take_park_ref() };
+            self.rt().ready_from(Some(self), g, false);
+        }
     }
 
     /// An unpark reached `g` while it was switching away: it is runnable again, and runs next on

@@ -21,7 +21,8 @@
 //! **Firing.** The M holding a P calls [`Timers::run_due`] each time it looks for work: one atomic load
 //! when nothing is due (and no clock read when the heap is empty), else one clock read, one heap lock to
 //! take every due timer out, and one P-queue lock to put every goroutine they wake at the *head* of that
-//! P's local run queue, in deadline order (no scheduler lock). Callback timers run right there, on the
+//! P's local run queue, in deadline order, behind only those that earlier timers woke and that have not
+//! run yet (`p::Fifo`), so that they run in deadline order too (no scheduler lock). Callback timers run right there, on the
 //! M, with no lock held; they must be short and never block (a `try_send`, an unpark), as in Go.
 //!
 //! **Woken goroutines run first.** Go puts a timer's goroutine in `runnext`; gort puts the whole batch
@@ -791,7 +792,7 @@ impl Timers {
             return;
         }
         let p = &rt.ps[pi];
-        let rest = p.push_front_batch(gs);
+        let rest = p.push_timer_batch(gs);
         if !rest.is_empty() {
             rt.push_global(rest);
         }
