@@ -19,14 +19,17 @@
 //! **M** (`m.rs`) is an OS thread running the scheduler loop on its own stack: find a runnable G
 //! (`runnext`, local FIFO, every 61st time the global queue first, then the global queue, then steal
 //! half of another P's FIFO), switch to it, and act on what it suspended with (park, yield, need a
-//! P). A G that parks while its P has a next G ready switches to that G directly instead, and the
+//! P). A G from `runnext`, or from the global queue by the 61st-time rule, runs on the current time
+//! slice; any other starts a fresh one (1.5). A G that parks on a channel keeps the channel's lock
+//! until it is parked (`park.rs`). A G that parks while its P has a next G ready switches to that G directly instead, and the
 //! next G settles the park (`switch.rs`).
 //! The thread that called `run` is the first M and holds the first P. Other Ms are created on demand,
 //! always by the template thread (`template.rs`, semantics 2.6), and sleep on a [`wake::WakeSignal`]
 //! of their own when idle.
 //!
 //! **Timers** (`timers.rs`) live on the P where they are armed, in a heap of its own; the M running the
-//! P fires the due ones each time it looks for work, onto the P's local queue. An idle M sleeps until the
+//! P fires the due ones each time it looks for work, onto the head of the P's local queue (behind only
+//! those earlier timers woke). An idle M sleeps until the
 //! earliest deadline of an idle P; sysmon fires the timers of Ps whose M is stuck.
 //!
 //! **Spinning.** When work appears (a spawn, an unpark, a timer) and a P is idle, `wakep` wakes one M
