@@ -174,14 +174,7 @@ impl<T> Inner<T> {
             cell: &cell,
             armed: true,
         };
-        let done = match deadline {
-            // Parks with the lock held, released once parked (`sched/park.rs`).
-            None => cell.wait_unlocking(WaitReason::ChanSend, st.into_held()),
-            Some(_) => {
-                drop(st);
-                cell.wait(WaitReason::ChanSend, deadline)
-            }
-        };
+        let done = wait_queued(st, &cell, WaitReason::ChanSend, deadline);
         if !done && withdraw.cancel() {
             let v = slot
                 .into_inner()
@@ -235,14 +228,7 @@ impl<T> Inner<T> {
             cell: &cell,
             armed: true,
         };
-        let done = match deadline {
-            // As in `send`.
-            None => cell.wait_unlocking(WaitReason::ChanReceive, st.into_held()),
-            Some(_) => {
-                drop(st);
-                cell.wait(WaitReason::ChanReceive, deadline)
-            }
-        };
+        let done = wait_queued(st, &cell, WaitReason::ChanReceive, deadline);
         if !done && withdraw.cancel() {
             return Err(RecvTimeoutError::Timeout);
         }
@@ -257,6 +243,25 @@ impl<T> Inner<T> {
             w.run();
         }
         closed
+    }
+}
+
+/// Waits until `cell` is done or `deadline` passes; the caller has just queued the cell's entry
+/// under `st`. With no deadline the lock stays held until the waiter is parked (`sched/park.rs`);
+/// with one, it is released first. Returns `true` if done.
+#[track_caller]
+fn wait_queued<T>(
+    st: Locked<'_, T>,
+    cell: &WaitCell,
+    reason: WaitReason,
+    deadline: Option<Instant>,
+) -> bool {
+    match deadline {
+        None => cell.wait_unlocking(reason, st.into_held()),
+        Some(_) => {
+            drop(st);
+            cell.wait(reason, deadline)
+        }
     }
 }
 
