@@ -698,6 +698,29 @@ impl MLocal {
         }
     }
 
+    /// A G that stays on this M (wired) parks, and the one G queued on our P is the one it readied
+    /// last, in `runnext`: that G goes to the global queue, for an M spinning for work (woken if
+    /// none is), and our P stays free for our G's next turn (`may_hold_p`). Left in `runnext`, it
+    /// kept the P from being held, and the P went to another M with it; at max_procs 2 the M
+    /// spinning for work stole it from there on the way, each time behind a `membarrier`
+    /// (`runnext.rs`): IPIs to every CPU at every turn of a wired ping-pong.
+    fn pass_on_runnext(&self) {
+        let Some(pi) = self.p.get() else {
+            return;
+        };
+        let rt = &self.rt;
+        let p = &rt.ps[pi];
+        // Only where there is another P, whose M can run it without ours (at max_procs 1, handing
+        // our P over with the G in it is the one way, and the quicker).
+        if rt.ps.len() == 1 || p.fifo_len() != 0 || rt.phase() != PHASE_RUNNING {
+            return;
+        }
+        if let Some(next) = p.runnext.owner_take(&p.state, self.id()) {
+            rt.push_global([next]);
+            rt.wakep();
+        }
+    }
+
     /// Whether a wired G that parks may keep this M's P while the M spins for it: the M holds a P,
     /// nothing else waits to run here, and nothing in the global queue either, unless an M is
     /// spinning for work, which will take it (`spin_for_work`; a G readied by this M's wired G
@@ -841,6 +864,7 @@ impl MLocal {
                     unsafe { held.release() };
                 }
                 g.set_status(Status::Waiting);
+                self.pass_on_runnext();
                 // A wired G whose P has nothing else to run: keep the P and spin a moment for the
                 // G to be readied (see `MShared::hold`). Announced before the G is marked parked,
                 // so that whoever readies it sees the announcement.
