@@ -171,15 +171,15 @@ impl MLocal {
         g.park_state.store(PARKED, Ordering::Relaxed);
         // Store, then load, in this order: `begin_shutdown`'s heavy fence does the CPU's part.
         std::sync::atomic::compiler_fence(Ordering::SeqCst);
-        let cancelled = g.cancelled_relaxed();
+        // Cancelled: a count of our own, since once the lock is released a completer may take the
+        // park reference over, run the G to its end and drop it.
+        let cancelled = g.cancelled_relaxed().then(|| g.clone());
         // The G's count becomes its park reference: its completer takes it over.
-        let g = Arc::into_raw(g);
+        let _ = Arc::into_raw(g);
         // SAFETY: the G parked holding this lock, and we release it once, here.
         unsafe { held.release() };
-        if cancelled {
-            // SAFETY: the park reference keeps the G alive until someone takes it over.
-            let g = unsafe { &*g };
-            self.unpark_cancelled(g);
+        if let Some(g) = cancelled {
+            self.unpark_cancelled(&g);
         }
     }
 
