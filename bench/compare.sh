@@ -2,7 +2,8 @@
 # compare.sh — gort's side-by-side benchmark against Go 1.19, tokio, may and
 # OS threads (issue 4).
 #
-#   bench/compare.sh [--quick] [--reps N] [--peers "go gort ..."] [--workloads "spawn pingpong ..."] [--out DIR]
+#   bench/compare.sh [--quick] [--reps N] [--peers "go gort ..."] [--workloads "spawn pingpong ..."]
+#                    [--procs "1 2 16"] [--out DIR] [--prebuilt DIR]
 #
 # Installs Go 1.19 if missing (apt-get install golang-1.19-go), builds
 # crates/gort-bench and bench/go, runs every workload on every peer
@@ -11,6 +12,10 @@
 # DIR/results.md and the ratio-to-Go chart to DIR/chart.svg. DIR is bench/
 # for a full run and target/bench-quick/ for --quick (so a smoke run never
 # overwrites the committed results). Raw lines go to DIR/raw.txt.
+# --procs runs every chosen workload at the given max_procs values instead of
+# the usual ones. --prebuilt DIR takes gort-bench and gort-bench-go from DIR
+# and builds and installs nothing: for a machine with neither cargo nor Go
+# (the 16-core scale run was made that way; see bench/README.md).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +26,8 @@ REPS=""
 PEERS=""
 WORKLOADS=""
 OUT=""
+PROCS=""
+PREBUILT=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
@@ -28,7 +35,9 @@ while [ $# -gt 0 ]; do
         --peers) PEERS=$2; shift ;;
         --workloads) WORKLOADS=$2; shift ;;
         --out) OUT=$2; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --procs) PROCS=$2; shift ;;
+        --prebuilt) PREBUILT=$(cd "$2" && pwd); shift ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -40,29 +49,37 @@ else
 fi
 mkdir -p "$OUT"
 
-# --- Go 1.19 -----------------------------------------------------------------
 GO=/usr/lib/go-1.19/bin/go
-if [ ! -x "$GO" ]; then
-    echo "== installing Go 1.19 (golang-1.19-go)" >&2
-    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq golang-1.19-go >&2
-fi
+if [ -n "$PREBUILT" ]; then
+    BIN="$PREBUILT/gort-bench"
+    GOBIN="$PREBUILT/gort-bench-go"
+    for b in "$BIN" "$GOBIN"; do
+        [ -x "$b" ] || { echo "compare.sh: --prebuilt: $b is missing or not executable" >&2; exit 2; }
+    done
+else
+    # --- Go 1.19 -------------------------------------------------------------
+    if [ ! -x "$GO" ]; then
+        echo "== installing Go 1.19 (golang-1.19-go)" >&2
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq golang-1.19-go >&2
+    fi
 
-# --- build -----------------------------------------------------------------
-echo "== building" >&2
-cargo build --release -q -p gort-bench
-BIN="$ROOT/target/release/gort-bench"
-GOBIN="$ROOT/target/release/gort-bench-go"
-export GOCACHE="$ROOT/target/go-cache" GOFLAGS=-mod=mod GO111MODULE=on GOTOOLCHAIN=local
-(cd bench/go && "$GO" build -o "$GOBIN" .)
+    # --- build ---------------------------------------------------------------
+    echo "== building" >&2
+    cargo build --release -q -p gort-bench
+    BIN="$ROOT/target/release/gort-bench"
+    GOBIN="$ROOT/target/release/gort-bench-go"
+    export GOCACHE="$ROOT/target/go-cache" GOFLAGS=-mod=mod GO111MODULE=on GOTOOLCHAIN=local
+    (cd bench/go && "$GO" build -o "$GOBIN" .)
+fi
 
 if [ -z "$PEERS" ]; then
     PEERS="go $("$BIN" peers | tr '\n' ' ')"
 fi
 NCPU=$(nproc)
 SCALE_PROCS="1 2"
-[ "$NCPU" -ge 16 ] && SCALE_PROCS="1 2 16"
+[ "$NCPU" -ge 16 ] && SCALE_PROCS="1 2 4 8 16"
 
 # workload -> processor counts it runs at
 matrix() {
@@ -108,6 +125,7 @@ for rep in $(seq 1 "$REPS"); do
     echo "== rep $rep/$REPS ($order)" >&2
     while read -r w procs; do
         if [ -n "$WORKLOADS" ] && ! echo " $WORKLOADS " | grep -q " $w "; then continue; fi
+        [ -n "$PROCS" ] && procs=$PROCS
         for p in $procs; do
             for peer in $order; do
                 # The current-thread runtime always has exactly one thread.
@@ -126,7 +144,7 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true
     echo "## Results"
     echo
     echo "Machine: ${CPU:-unknown CPU}, $NCPU CPUs, $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r);"
-    echo "$("$GO" version | cut -d' ' -f3), $(rustc --version | cut -d' ' -f1-2), $REPS rep(s)$([ "$QUICK" = 1 ] && echo ', quick sizes'), ${ELAPSED} s."
+    echo "$("$GOBIN" --version 2>/dev/null || "$GO" version | cut -d' ' -f3), $(rustc --version 2>/dev/null | cut -d' ' -f1-2 || echo 'prebuilt'), $REPS rep(s)$([ "$QUICK" = 1 ] && echo ', quick sizes'), ${ELAPSED} s."
     echo "Load average (1/5/15 min) before: $LOAD_START, after: $LOAD_END (anything else running on the machine skews the numbers)."
     echo "Reproduce: \`bench/compare.sh$([ "$QUICK" = 1 ] && echo ' --quick')\`"
     echo

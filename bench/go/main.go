@@ -514,7 +514,12 @@ func main() {
 	workload := flag.String("workload", "", "workload, case, or all")
 	procs := flag.Int("procs", 1, "GOMAXPROCS")
 	quick := flag.Bool("quick", false, "tiny sizes")
+	version := flag.Bool("version", false, "print the Go version this program was built with")
 	flag.Parse()
+	if *version {
+		fmt.Println(runtime.Version())
+		return
+	}
 	if *peer != "go" {
 		fmt.Fprintf(os.Stderr, "this program only runs peer go\n")
 		os.Exit(2)
