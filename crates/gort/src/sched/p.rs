@@ -108,7 +108,7 @@ impl P {
         }
     }
 
-    fn has_next(&self, order: Ordering) -> bool {
+    pub(crate) fn has_next(&self, order: Ordering) -> bool {
         self.runnext.is_set(order)
     }
 
