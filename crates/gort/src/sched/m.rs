@@ -599,7 +599,7 @@ impl MLocal {
                     victim.fifo_len(),
                     victim.has_next(Ordering::Relaxed),
                     round == 3,
-                    || runnext_stale(victim),
+                    || watch(victim),
                 ) {
                     Take::Nothing => continue,
                     Take::Fifo => false,
@@ -1125,72 +1125,98 @@ enum Take {
 
 /// The stealing rule for one look at a victim P: `busy` if its M runs a G (or is between two),
 /// `fifo` and `has_next` what it has queued, `last_round` on the last of the thief's four rounds,
-/// and `stale` a check that the P starts no goroutine during a short pause (asked only on the last
-/// round, since it costs that pause).
+/// and `watch` a look at what the P does during a short pause (asked only on the last round, since
+/// it costs that pause).
 ///
 /// - A P that is not busy (idle, in a syscall, taken by sysmon) gives everything.
+/// - A busy P's FIFO beyond [`SHORT_QUEUE`] Gs is a backlog (a fan-out): half of it goes at once.
 /// - A busy P will most likely run its `runnext` in a moment (its running G readied it): that is
-///   taken only once the P has stalled, as Go does.
-/// - So is a busy P's FIFO while it holds only one or two Gs ([`SHORT_QUEUE`]). Such Gs are, as a
-///   rule, goroutines the running G readied a moment ago (a consumer that took values from several
-///   parked senders readies each, and each pushes the previous one out of `runnext`); they run on
-///   this P as soon as the running G blocks. Stolen, each exchange with them crosses cores: four
-///   producers feeding one `select!` consumer at max_procs 2 had 548,000 steals per million values
-///   and ran at 222 ns a value; left alone, 3,000 steals and 131 ns (1.8x the cost on one P, and
-///   5x on a 16-core Xeon whose cores are 120-190 ns apart). A longer FIFO is a backlog
-///   (a fan-out): half of it goes at once.
+///   taken only if the P starts no goroutine during the pause, as Go does.
+/// - A busy P's FIFO of one or two Gs is taken only if the P takes nothing from it during the
+///   pause. Such Gs are, as a rule, goroutines the running G readied a moment ago (a consumer that
+///   took values from several parked senders readies each, and each pushes the previous one out of
+///   `runnext`); they run on this P as soon as the running G blocks. Stolen, each exchange with them
+///   crosses cores: four producers feeding one `select!` consumer at max_procs 2 had 548,000 steals
+///   per million values and ran at 222 ns a value; left alone, 3,000 steals and 131 ns (1.8x the
+///   cost on one P, and 5x on a 16-core Xeon whose cores are 120-190 ns apart). The FIFO is what is
+///   watched, not the P's switches: a pair taking turns through `runnext` switches all the time,
+///   and would keep a goroutine queued behind it from an idle P for its whole time slice.
 fn steal_rule(
     busy: bool,
     fifo: usize,
     has_next: bool,
     last_round: bool,
-    stale: impl FnOnce() -> bool,
+    watch: impl FnOnce() -> Watched,
 ) -> Take {
     if !busy {
         return Take::FifoOrNext;
     }
-    if fifo == 0 && !has_next {
+    if fifo > SHORT_QUEUE {
+        return Take::Fifo;
+    }
+    if (fifo == 0 && !has_next) || !last_round {
         return Take::Nothing;
     }
-    let short = fifo <= SHORT_QUEUE;
-    if last_round && stale() {
-        return Take::FifoOrNext;
-    }
-    if short {
-        Take::Nothing
+    let seen = watch();
+    let take = if fifo > 0 {
+        seen.fifo_untouched
     } else {
-        Take::Fifo
+        seen.started_nothing
+    };
+    if take {
+        Take::FifoOrNext
+    } else {
+        Take::Nothing
     }
 }
 
-/// True if `p` starts no new goroutine during a short pause (about 3 µs): its running G keeps going
-/// and whatever waits in its `runnext` may as well run elsewhere.
-fn runnext_stale(p: &super::p::P) -> bool {
+/// What a thief saw a busy P do during a short pause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Watched {
+    /// No G started running on it.
+    started_nothing: bool,
+    /// No G left its FIFO.
+    fifo_untouched: bool,
+}
+
+/// Watches `p` for a short pause (120 `pause` instructions, about 3 µs here).
+fn watch(p: &super::p::P) -> Watched {
     let tick = p.schedtick.load(Ordering::Relaxed);
+    let taken = p.fifo_taken.load(Ordering::Relaxed);
     for _ in 0..120 {
         std::hint::spin_loop();
     }
-    p.schedtick.load(Ordering::Relaxed) == tick
+    Watched {
+        started_nothing: p.schedtick.load(Ordering::Relaxed) == tick,
+        fifo_untouched: p.fifo_taken.load(Ordering::Relaxed) == taken,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{steal_rule, Take, SHORT_QUEUE};
+    use super::{steal_rule, Take, Watched, SHORT_QUEUE};
 
-    /// A `stale` check that must not be made (it costs a pause).
-    fn never_asked() -> bool {
-        panic!("the staleness of the victim was checked before the last round")
+    /// A look that must not be taken (it costs a pause).
+    fn never_watched() -> Watched {
+        panic!("the victim was watched before the last round, or for nothing")
+    }
+
+    fn saw(started_nothing: bool, fifo_untouched: bool) -> impl FnOnce() -> Watched {
+        move || Watched {
+            started_nothing,
+            fifo_untouched,
+        }
     }
 
     #[test]
     fn a_p_that_runs_nothing_gives_everything() {
-        for round_is_last in [false, true] {
+        for last_round in [false, true] {
             assert_eq!(
-                steal_rule(false, 0, true, round_is_last, never_asked),
+                steal_rule(false, 0, true, last_round, never_watched),
                 Take::FifoOrNext
             );
             assert_eq!(
-                steal_rule(false, 1, false, round_is_last, never_asked),
+                steal_rule(false, 1, false, last_round, never_watched),
                 Take::FifoOrNext
             );
         }
@@ -1198,37 +1224,72 @@ mod tests {
 
     #[test]
     fn a_running_ps_backlog_goes_at_once() {
-        assert_eq!(
-            steal_rule(true, SHORT_QUEUE + 1, true, false, never_asked),
-            Take::Fifo
-        );
-        assert_eq!(steal_rule(true, 200, false, true, || false), Take::Fifo);
+        for last_round in [false, true] {
+            assert_eq!(
+                steal_rule(true, SHORT_QUEUE + 1, true, last_round, never_watched),
+                Take::Fifo
+            );
+            assert_eq!(
+                steal_rule(true, 200, false, last_round, never_watched),
+                Take::Fifo
+            );
+        }
     }
 
     #[test]
-    fn a_running_ps_few_readied_goroutines_stay_until_it_stalls() {
+    fn a_running_ps_few_readied_goroutines_stay_while_it_drains_them() {
         for fifo in 1..=SHORT_QUEUE {
             assert_eq!(
-                steal_rule(true, fifo, true, false, never_asked),
+                steal_rule(true, fifo, true, false, never_watched),
                 Take::Nothing
             );
-            assert_eq!(steal_rule(true, fifo, false, true, || false), Take::Nothing);
             assert_eq!(
-                steal_rule(true, fifo, false, true, || true),
+                steal_rule(true, fifo, false, true, saw(true, false)),
+                Take::Nothing
+            );
+            assert_eq!(
+                steal_rule(true, fifo, false, true, saw(false, false)),
+                Take::Nothing
+            );
+        }
+    }
+
+    #[test]
+    fn a_goroutine_queued_behind_a_pair_taking_turns_is_taken() {
+        // The pair switches all the time (something started), but nothing leaves the FIFO.
+        for fifo in 1..=SHORT_QUEUE {
+            assert_eq!(
+                steal_rule(true, fifo, true, true, saw(false, true)),
+                Take::FifoOrNext
+            );
+            assert_eq!(
+                steal_rule(true, fifo, false, true, saw(true, true)),
                 Take::FifoOrNext
             );
         }
     }
 
     #[test]
-    fn a_running_ps_runnext_goes_only_once_it_stalls() {
-        assert_eq!(steal_rule(true, 0, true, false, never_asked), Take::Nothing);
-        assert_eq!(steal_rule(true, 0, true, true, || false), Take::Nothing);
-        assert_eq!(steal_rule(true, 0, true, true, || true), Take::FifoOrNext);
+    fn a_running_ps_runnext_goes_only_once_it_starts_nothing() {
+        assert_eq!(
+            steal_rule(true, 0, true, false, never_watched),
+            Take::Nothing
+        );
+        assert_eq!(
+            steal_rule(true, 0, true, true, saw(false, true)),
+            Take::Nothing
+        );
+        assert_eq!(
+            steal_rule(true, 0, true, true, saw(true, true)),
+            Take::FifoOrNext
+        );
     }
 
     #[test]
-    fn a_running_p_with_nothing_queued_is_not_paused_for() {
-        assert_eq!(steal_rule(true, 0, false, true, never_asked), Take::Nothing);
+    fn a_running_p_with_nothing_queued_is_not_watched() {
+        assert_eq!(
+            steal_rule(true, 0, false, true, never_watched),
+            Take::Nothing
+        );
     }
 }

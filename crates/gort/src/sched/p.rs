@@ -78,6 +78,10 @@ pub(crate) struct P {
     /// The FIFO's length, stored under its lock after every change; read without it as a hint
     /// (Relaxed), and SeqCst where the lost-wake-up argument of `Runtime::release_p` needs it.
     fifo_len: AtomicUsize,
+    /// Bumped under the FIFO's lock whenever Gs leave the FIFO (taken by the owner or stolen).
+    /// Thieves read it (Relaxed: a hint) to tell a FIFO its owner is draining from one it is not
+    /// (`steal_rule` in `m.rs`).
+    pub(crate) fifo_taken: AtomicU64,
     /// Bumped each time a G starts running on this P (Go's schedtick). Sysmon reads it to see a G that
     /// has run for 10 ms without a scheduling point.
     pub(crate) schedtick: AtomicU64,
@@ -100,6 +104,7 @@ impl P {
             runnext: RunNext::new(),
             fifo: SpinLock::new(Fifo::default()),
             fifo_len: AtomicUsize::new(0),
+            fifo_taken: AtomicU64::new(0),
             schedtick: AtomicU64::new(0),
             slice: AtomicU64::new(0),
             slice_expired: AtomicBool::new(false),
@@ -127,6 +132,10 @@ impl P {
     /// looks for work in vain or wakes an M for nothing; the argument above is about new work only.
     fn publish_shrunk_len(&self, fifo: &Fifo) {
         self.fifo_len.store(fifo.len(), Ordering::Relaxed);
+        // Only lock holders write it: no read-modify-write needed.
+        let taken = self.fifo_taken.load(Ordering::Relaxed);
+        self.fifo_taken
+            .store(taken.wrapping_add(1), Ordering::Relaxed);
     }
 
     /// Length of the FIFO alone (without `runnext`), as a hint.
