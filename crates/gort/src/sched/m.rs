@@ -1222,6 +1222,16 @@ mod tests {
         panic!("the victim was watched before the last round, or for nothing")
     }
 
+    /// The rule for a P whose M runs a G, with the usual short-queue bound.
+    fn busy(
+        fifo: usize,
+        has_next: bool,
+        last_round: bool,
+        watch: impl FnOnce() -> Watched,
+    ) -> Take {
+        steal_rule(true, SHORT_QUEUE, fifo, has_next, last_round, watch)
+    }
+
     fn saw(started_nothing: bool, fifo_untouched: bool) -> impl FnOnce() -> Watched {
         move || Watched {
             started_nothing,
@@ -1247,38 +1257,19 @@ mod tests {
     fn a_running_ps_backlog_goes_at_once() {
         for last_round in [false, true] {
             assert_eq!(
-                steal_rule(
-                    true,
-                    SHORT_QUEUE,
-                    SHORT_QUEUE + 1,
-                    true,
-                    last_round,
-                    never_watched
-                ),
+                busy(SHORT_QUEUE + 1, true, last_round, never_watched),
                 Take::Fifo
             );
-            assert_eq!(
-                steal_rule(true, SHORT_QUEUE, 200, false, last_round, never_watched),
-                Take::Fifo
-            );
+            assert_eq!(busy(200, false, last_round, never_watched), Take::Fifo);
         }
     }
 
     #[test]
     fn a_running_ps_few_readied_goroutines_stay_while_it_drains_them() {
         for fifo in 1..=SHORT_QUEUE {
-            assert_eq!(
-                steal_rule(true, SHORT_QUEUE, fifo, true, false, never_watched),
-                Take::Nothing
-            );
-            assert_eq!(
-                steal_rule(true, SHORT_QUEUE, fifo, false, true, saw(true, false)),
-                Take::Nothing
-            );
-            assert_eq!(
-                steal_rule(true, SHORT_QUEUE, fifo, false, true, saw(false, false)),
-                Take::Nothing
-            );
+            assert_eq!(busy(fifo, true, false, never_watched), Take::Nothing);
+            assert_eq!(busy(fifo, false, true, saw(true, false)), Take::Nothing);
+            assert_eq!(busy(fifo, false, true, saw(false, false)), Take::Nothing);
         }
     }
 
@@ -1286,31 +1277,16 @@ mod tests {
     fn a_goroutine_queued_behind_a_pair_taking_turns_is_taken() {
         // The pair switches all the time (something started), but nothing leaves the FIFO.
         for fifo in 1..=SHORT_QUEUE {
-            assert_eq!(
-                steal_rule(true, SHORT_QUEUE, fifo, true, true, saw(false, true)),
-                Take::FifoOrNext
-            );
-            assert_eq!(
-                steal_rule(true, SHORT_QUEUE, fifo, false, true, saw(true, true)),
-                Take::FifoOrNext
-            );
+            assert_eq!(busy(fifo, true, true, saw(false, true)), Take::FifoOrNext);
+            assert_eq!(busy(fifo, false, true, saw(true, true)), Take::FifoOrNext);
         }
     }
 
     #[test]
     fn a_running_ps_runnext_goes_only_once_it_starts_nothing() {
-        assert_eq!(
-            steal_rule(true, SHORT_QUEUE, 0, true, false, never_watched),
-            Take::Nothing
-        );
-        assert_eq!(
-            steal_rule(true, SHORT_QUEUE, 0, true, true, saw(false, true)),
-            Take::Nothing
-        );
-        assert_eq!(
-            steal_rule(true, SHORT_QUEUE, 0, true, true, saw(true, true)),
-            Take::FifoOrNext
-        );
+        assert_eq!(busy(0, true, false, never_watched), Take::Nothing);
+        assert_eq!(busy(0, true, true, saw(false, true)), Take::Nothing);
+        assert_eq!(busy(0, true, true, saw(true, true)), Take::FifoOrNext);
     }
 
     #[test]
@@ -1333,9 +1309,6 @@ mod tests {
 
     #[test]
     fn a_running_p_with_nothing_queued_is_not_watched() {
-        assert_eq!(
-            steal_rule(true, SHORT_QUEUE, 0, false, true, never_watched),
-            Take::Nothing
-        );
+        assert_eq!(busy(0, false, true, never_watched), Take::Nothing);
     }
 }
