@@ -1132,9 +1132,9 @@ enum Take {
 }
 
 /// The stealing rule for one look at a victim P: `busy` if its M runs a G (or is between two),
-/// `short` the longest FIFO that counts as short (below), `fifo` and `has_next` what it has queued, `last_round` on the last of the thief's four rounds,
-/// and `watch` a look at what the P does during a short pause (asked only on the last round, since
-/// it costs that pause).
+/// `short` the longest FIFO that counts as short (below), `fifo` and `has_next` what it has
+/// queued, `last_round` on the last of the thief's four rounds, and `watch` a look at what the P
+/// does during a short pause (asked only on the last round, since it costs that pause).
 ///
 /// - A P that is not busy (idle, in a syscall, taken by sysmon) gives everything.
 /// - A busy P's FIFO beyond `short` Gs ([`SHORT_QUEUE`]) is a backlog (a fan-out): half of it goes
@@ -1143,16 +1143,16 @@ enum Take {
 ///   it the one-side-wired ping-pong at max_procs 2 took 0.52 µs a round trip instead of 0.47.
 /// - A busy P will most likely run its `runnext` in a moment (its running G readied it): that is
 ///   taken only if the P starts no goroutine during the pause, as Go does.
-/// - A busy P's FIFO of one or two Gs (up to `short`) is taken only if the P takes nothing from it during the
-///   pause. Such Gs are, as a rule, goroutines the running G readied a moment ago (a consumer that
-///   took values from several parked senders readies each, and each pushes the previous one out of
-///   `runnext`); they run on this P as soon as the running G blocks. Stolen, each exchange with them
-///   crosses cores: four producers feeding one `select!` consumer at max_procs 2 had 548,000 steals
-///   per million values and ran at 222-244 ns a value; with this rule, 149 ns (and 529-596 instead
-///   of 943-1,088 ns on a 16-core Xeon whose cores are 120-190 ns apart). The FIFO is what is
-///   watched, not the P's switches: a first version that watched switches kept a goroutine queued
-///   behind a pair taking turns through `runnext` from an idle P for up to a whole time slice
-///   (p90 1-5 ms; now 6-33 µs, against 10-21 µs with no rule).
+/// - A busy P's FIFO of one or two Gs (up to `short`) is taken only if the P takes nothing from it
+///   during the pause. Such Gs are, as a rule, goroutines the running G readied a moment ago (a
+///   consumer that took values from several parked senders readies each, and each pushes the
+///   previous one out of `runnext`); they run on this P as soon as the running G blocks. Stolen,
+///   each exchange with them crosses cores: four producers feeding one `select!` consumer at
+///   max_procs 2 had 548,000 steals per million values and ran at 222-244 ns a value; with this
+///   rule, 149 ns (and 529-596 instead of 943-1,088 ns on a 16-core Xeon whose cores are 120-190 ns
+///   apart). The FIFO is what is watched, not the P's switches: a first version that watched
+///   switches kept a goroutine queued behind a pair taking turns through `runnext` from an idle P
+///   for up to a whole time slice (p90 1-5 ms; now 6-33 µs, against 10-21 µs with no rule).
 fn steal_rule(
     busy: bool,
     short: usize,
