@@ -213,6 +213,14 @@ pub mod __sysmon {
         })
         .unwrap_or(0)
     }
+
+    /// How many Ps sysmon took from a goroutine that ran 10 ms without a scheduling point.
+    pub fn stuck_handoffs() -> u64 {
+        crate::sched::current::with_m(|m| {
+            m.rt().sysmon_stats.stuck_handoffs.load(Ordering::Relaxed)
+        })
+        .unwrap_or(0)
+    }
 }
 
 /// The parking primitive, exposed for gort's own benchmarks and tests only: not a stable API.

@@ -19,10 +19,11 @@
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::body::Body;
 use super::g::G;
+use crate::spinlock::{SpinGuard, SpinLock};
 
 /// A G on a free list: its goroutine has exited, it has been reset, and it stays listed in the
 /// registry as `Dead` (so a spawn that reuses it needs no registry lock). Its only references are
@@ -84,8 +85,10 @@ pub(crate) const BATCH: usize = LOCAL_MAX / 2;
 
 /// The runtime-wide list.
 pub(crate) struct GlobalFree {
-    /// The Gs, or `None` once closed (freed Gs are then dropped).
-    list: Mutex<Option<Vec<FreeG>>>,
+    /// The Gs, or `None` once closed (freed Gs are then dropped). A spin lock, not a mutex: held
+    /// for a batch's move, and a thread that slept on it would look to sysmon's probe like one
+    /// blocked in a plain call, and lose its P (see `sysmon.rs`).
+    list: SpinLock<Option<Vec<FreeG>>>,
     /// The list's length, stored under the lock; read without it (Relaxed) only to skip taking the
     /// lock when the list is empty: a stale answer costs a fresh allocation, nothing else.
     len: AtomicUsize,
@@ -94,13 +97,13 @@ pub(crate) struct GlobalFree {
 impl GlobalFree {
     pub(crate) fn new() -> GlobalFree {
         GlobalFree {
-            list: Mutex::new(Some(Vec::new())),
+            list: SpinLock::new(Some(Vec::new())),
             len: AtomicUsize::new(0),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Vec<FreeG>>> {
-        self.list.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> SpinGuard<'_, Option<Vec<FreeG>>> {
+        self.list.lock()
     }
 
     /// Moves up to [`BATCH`] Gs into `to`.

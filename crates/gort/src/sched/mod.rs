@@ -103,7 +103,7 @@ use std::time::Instant;
 
 use crossbeam_utils::CachePadded;
 
-use crate::spinlock::SpinLock;
+use crate::spinlock::{SpinGuard, SpinLock};
 
 use g::{Status, G};
 use m::{MLocal, MShared};
@@ -183,6 +183,9 @@ pub(crate) struct Runtime {
     /// Length of `global`, readable without the lock. SeqCst: a pusher's store of it and an idle
     /// M's `npidle` increment are the two sides of the lost-wake-up argument (see `release_p`).
     global_len: AtomicUsize,
+    /// Bumped under `global`'s lock whenever Gs leave the global queue to run. Sysmon reads it
+    /// (Relaxed: a hint) to tell global work that moves from work that waits.
+    global_taken: AtomicU64,
     /// Idle Ps. SeqCst: the lost-wake-up argument pairs it with the queue lengths (see `release_p`).
     pub(crate) npidle: AtomicUsize,
     /// Ms looking for work. SeqCst for the same reason.
@@ -194,8 +197,12 @@ pub(crate) struct Runtime {
     pub(crate) stacks: StackPool,
     pub(crate) timers: Arc<Timers>,
     /// Live goroutines, sharded by id so that Ms spawning and exiting goroutines at once rarely
-    /// contend for the same lock.
-    registry: Box<[Mutex<registry::Registry>]>,
+    /// contend for the same lock. Spin locks: held for an insert, a removal or a batch of exited
+    /// Gs, and a thread that slept on a mutex here would look to sysmon's probe like one blocked
+    /// in a plain call and lose its P (at max_procs 2 a spawning goroutine and the M running its
+    /// children did, dozens of times a second). Only `dump` holds one for long (a copy of the
+    /// shard's list), and it is rare.
+    registry: Box<[SpinLock<registry::Registry>]>,
     /// The next goroutine id not handed out yet. Ms take ids from it in batches (`MLocal::next_goroutine_id`,
     /// as Go's per-P goid cache), so ids are unique but not in spawn order across Ms. On a line of its
     /// own, away from what every M reads.
@@ -245,6 +252,7 @@ impl Runtime {
                 closed: false,
             }),
             global_len: AtomicUsize::new(0),
+            global_taken: AtomicU64::new(0),
             npidle: AtomicUsize::new(procs),
             nmspinning: AtomicUsize::new(0),
             wired_idle,
@@ -252,7 +260,7 @@ impl Runtime {
             stacks: StackPool::new(config.stack_size),
             timers: Timers::new(procs),
             registry: (0..REGISTRY_SHARDS)
-                .map(|_| Mutex::new(registry::Registry::default()))
+                .map(|_| SpinLock::new(registry::Registry::default()))
                 .collect(),
             next_gid: CachePadded::new(AtomicU64::new(1)),
             free_gs: gfree::GlobalFree::new(),
@@ -275,10 +283,8 @@ impl Runtime {
         self.sched.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn registry_shard(&self, shard: usize) -> MutexGuard<'_, registry::Registry> {
-        self.registry[shard]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+    fn registry_shard(&self, shard: usize) -> SpinGuard<'_, registry::Registry> {
+        self.registry[shard].lock()
     }
 
     /// Lists `g` in shard `shard` (any number; taken modulo the shard count).
@@ -340,7 +346,7 @@ impl Runtime {
     fn all_gs(&self) -> Vec<Arc<G>> {
         let mut all = Vec::new();
         for shard in self.registry.iter() {
-            all.extend(shard.lock().unwrap_or_else(|e| e.into_inner()).all());
+            all.extend(shard.lock().all());
         }
         all
     }
@@ -787,6 +793,7 @@ impl Runtime {
         }
         // One in, one out: the length (and so `global_len`) stays as it was.
         q.gs.push_back(g);
+        self.note_global_taken();
         q.gs.pop_front()
     }
 
@@ -810,7 +817,21 @@ impl Runtime {
             p.take_from(&mut q.gs, take - 1);
         }
         self.global_len.store(q.gs.len(), Ordering::SeqCst);
+        self.note_global_taken();
         first
+    }
+
+    /// Counts a take from the global queue; the caller holds its lock.
+    fn note_global_taken(&self) {
+        // Only lock holders write it: no read-modify-write needed.
+        let taken = self.global_taken.load(Ordering::Relaxed);
+        self.global_taken
+            .store(taken.wrapping_add(1), Ordering::Relaxed);
+    }
+
+    /// How many times Gs were taken from the global queue (wrapping), as a hint.
+    pub(crate) fn global_taken(&self) -> u64 {
+        self.global_taken.load(Ordering::Relaxed)
     }
 
     /// True if any queue holds a G.
