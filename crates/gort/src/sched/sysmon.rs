@@ -10,7 +10,10 @@
 //!   more than 10 ms in any case) and hands it to another M;
 //! - takes the P of a G that is blocked in the kernel in a *plain* call (see below) while work waits;
 //! - takes the P of a G that has run 10 ms without a scheduling point while work waits: the G keeps its
-//!   thread, the P and its queue move on (gort never interrupts a running G);
+//!   thread, the P and its queue move on (gort never interrupts a running G). Work that other Ms keep
+//!   taking (they stole from the P's FIFO, or ran what it overflowed into the global queue, within
+//!   the last 10 ms) does not wait: then the P stays, since a hand-off would only add a thread to
+//!   share the CPUs with, and leave the G running on without a P;
 //! - marks a P's time slice expired after 10 ms, so a ping-pong pair sharing one slice through
 //!   `runnext` goes to the queue tail and cannot starve others (1.5);
 //! - runs the deadlock check when every P is idle (an M going idle runs it too, but a thread outside the
