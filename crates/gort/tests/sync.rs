@@ -208,6 +208,77 @@ fn waitgroup_negative_counter_panics_with_gos_message() {
 }
 
 #[test]
+fn waitgroup_reused_round_after_round_wakes_every_waiter() {
+    // Waiters register while workers finish: a waiter that slipped between the counter reaching
+    // zero and its own registration would sleep forever (the runtime reports the deadlock).
+    let rounds = if cfg!(debug_assertions) { 300 } else { 3_000 };
+    gort::Builder::new().max_procs(2).run(move || {
+        let wg = Arc::new(WaitGroup::new());
+        for round in 0..rounds {
+            let workers = 1 + round % 8;
+            wg.add(workers as isize);
+            let done = Arc::new(AtomicUsize::new(0));
+            for _ in 0..workers {
+                let (wg, done) = (wg.clone(), done.clone());
+                gort::go(move || {
+                    done.fetch_add(1, Ordering::SeqCst);
+                    wg.done();
+                });
+            }
+            let waiters: Vec<_> = (0..3)
+                .map(|_| {
+                    let (wg, done) = (wg.clone(), done.clone());
+                    gort::spawn(move || {
+                        wg.wait();
+                        done.load(Ordering::SeqCst)
+                    })
+                })
+                .collect();
+            wg.wait();
+            for w in waiters {
+                assert_eq!(
+                    w.join().unwrap(),
+                    workers,
+                    "a waiter returned before every done"
+                );
+            }
+        }
+    });
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> &str {
+    p.downcast_ref::<&str>()
+        .copied()
+        .or_else(|| p.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(not a string)")
+}
+
+#[test]
+fn waitgroup_stays_usable_after_a_counter_panic() {
+    let wg = WaitGroup::new();
+    let negative = std::panic::catch_unwind(|| wg.done()).unwrap_err();
+    assert_eq!(
+        panic_message(&*negative),
+        "sync: negative WaitGroup counter"
+    );
+    wg.add(i32::MAX as isize);
+    let overflow = std::panic::catch_unwind(|| wg.add(1)).unwrap_err();
+    assert_eq!(
+        panic_message(&*overflow),
+        "sync: WaitGroup counter overflow"
+    );
+    // Neither panic changed the counter.
+    wg.add(-(i32::MAX as isize) + 1);
+    let wg = Arc::new(wg);
+    let w = wg.clone();
+    let waiter = go(move || w.wait());
+    settle();
+    assert!(!waiter.is_finished(), "the counter is still one");
+    wg.done();
+    waiter.join().unwrap();
+}
+
+#[test]
 fn once_runs_exactly_once_and_others_wait_for_it() {
     let once = Arc::new(Once::new());
     let runs = Arc::new(AtomicUsize::new(0));
