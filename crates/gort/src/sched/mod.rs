@@ -83,6 +83,7 @@ pub(crate) mod gfree;
 pub(crate) mod m;
 pub(crate) mod p;
 pub(crate) mod park;
+pub(crate) mod prefetch;
 pub(crate) mod registry;
 pub(crate) mod run;
 pub(crate) mod runnext;

@@ -1,0 +1,36 @@
+//! Prefetch hints: start loading a G's memory before it is needed.
+//!
+//! A G queued on one core and run on another (a fan-out: one goroutine spawns, idle Ps steal)
+//! reaches the running core as a string of cache misses, each a cross-core transfer (45-400 ns on
+//! the 2-core VM we measure on, depending on the host). An M that takes a G from its FIFO knows
+//! which Gs run after it, and asks the CPU to fetch their lines while the current one runs.
+//! (Fetching them with intent to write, `prefetchw`, measured no better.)
+//!
+//! A hint only: it changes no memory and no ordering, and on an architecture other than x86_64 it
+//! is nothing.
+
+use super::g::G;
+use std::sync::Arc;
+
+/// How many of a G's cache lines to fetch: those the scheduler touches when it starts a G.
+const G_LINES: usize = 4;
+
+/// Hints that `g`'s header lines will soon be used.
+#[inline(always)]
+pub(crate) fn g_soon(g: &Arc<G>) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let base = Arc::as_ptr(g).cast::<i8>();
+        for line in 0..G_LINES {
+            // SAFETY: `prefetcht0` is a hint: it never faults, even on an address that is not
+            // mapped, and changes no memory; `wrapping_add` keeps the address computation defined.
+            unsafe {
+                core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+                    base.wrapping_add(line * 64),
+                )
+            };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = g;
+}
