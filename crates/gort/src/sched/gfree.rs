@@ -149,7 +149,12 @@ impl LocalFree {
         if list.is_empty() {
             global.take_batch(&mut list);
         }
-        list.pop()
+        let g = list.pop();
+        // The G after next: its lines most likely sit in the cache of the M where it exited.
+        if let Some(after) = list.len().checked_sub(2).map(|i| &list[i]) {
+            super::prefetch::g_soon(&after.0);
+        }
+        g
     }
 
     /// Keeps `g` for a later spawn.
