@@ -388,3 +388,25 @@ fn syscall_releases_the_proc_and_runs_on_the_callers_thread() {
         assert_eq!(before, inside);
     });
 }
+
+/// Each M counts the exits of its goroutines on its own (`MLocal::count_exit`), so the last exits,
+/// on other threads just as main returns, are the ones `run` must not miss: it returns every time.
+#[test]
+fn run_returns_when_goroutines_exit_on_other_threads_as_main_returns() {
+    let _w = Watchdog::new("exits as main returns", LIMIT);
+    let spin = |micros: u64| {
+        let until = Instant::now() + Duration::from_micros(micros);
+        while Instant::now() < until {
+            std::hint::spin_loop();
+        }
+    };
+    for i in 0..300u64 {
+        gort::Builder::new().max_procs(2).run(move || {
+            for k in 0..3 {
+                // No scheduling point: the shutdown's cancellation does not cut them short.
+                gort::go(move || spin((i + k * 7) % 40));
+            }
+            spin(20);
+        });
+    }
+}

@@ -17,6 +17,7 @@
 //! `execute` checks it with a plain load; every other path first moves it back to `Sched` with a
 //! CAS (`settle_p`). See `fence.rs` for why the plain load is enough.
 
+use crossbeam_utils::CachePadded;
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
@@ -28,7 +29,7 @@ use super::p::{is_state, pack, PState, LOCAL_CAP};
 use super::switch::{goroutine_main, Pending};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
-use super::{Runtime, Sched, PHASE_RUNNING, PHASE_STOPPING};
+use super::{fence, Runtime, Sched, PHASE_RUNNING, PHASE_STOPPING};
 use crate::context;
 use crate::stack::{self, GoroutineStack};
 
@@ -64,6 +65,10 @@ pub(crate) struct MShared {
     pub(crate) hold: AtomicU8,
     /// Lets sysmon see whether this M's thread sleeps in the kernel (a plain blocking call).
     pub(crate) probe: ThreadProbe,
+    /// Goroutines that exited on this M (see `Runtime::live`). Written only by this M, with a
+    /// plain Release store where the heavy fence is at hand (`MLocal::count_exit`); its own cache
+    /// line, which only readers of the count (`num_goroutine`, the stop and deadlock checks) share.
+    pub(crate) exits: CachePadded<AtomicUsize>,
     this: Weak<MShared>,
 }
 
@@ -77,6 +82,7 @@ impl MShared {
             in_syscall: AtomicBool::new(false),
             hold: AtomicU8::new(NOT_HOLDING),
             probe: ThreadProbe::default(),
+            exits: CachePadded::new(AtomicUsize::new(0)),
             this: this.clone(),
         })
     }
@@ -1092,7 +1098,8 @@ impl MLocal {
             }
             self.exit_thread.set(true);
         }
-        rt.g_exited(&g);
+        g.set_status(Status::Dead);
+        self.count_exit(g.id() == 1);
         let full = {
             let mut dead = self.dead.borrow_mut();
             dead.push(g);
@@ -1100,6 +1107,37 @@ impl MLocal {
         };
         if full || wired {
             self.release_dead();
+        }
+    }
+
+    /// Counts the exit of a goroutine here (`main`: goroutine 1), and stops the runtime if it was
+    /// the last one that matters.
+    ///
+    /// Only this M writes its counter, so a plain load and store do, with no locked instruction
+    /// (which cost a fan-out at max_procs 2 5-13%: the M running the children is the slower side).
+    /// What must not be missed is the last exit after main returned: the exiting M sees the phase
+    /// is no longer `RUNNING` and checks, or whoever ended `RUNNING` sees the count. The store,
+    /// then the phase load here; the phase CAS, then the heavy fence, then the count load in
+    /// `begin_shutdown` and the `maybe_stop` after it: the fence makes one of the two sides see
+    /// the other (`fence.rs`). Without the heavy fence the count takes a locked add, which is a
+    /// full fence of its own, as the phase CAS is.
+    fn count_exit(&self, main: bool) {
+        let rt = &self.rt;
+        let exits = &self.shared.exits;
+        if fence::enabled() {
+            // Release: a reader that sees the count (Acquire) sees what the goroutine did.
+            exits.store(exits.load(Ordering::Relaxed) + 1, Ordering::Release);
+        } else {
+            exits.fetch_add(1, Ordering::SeqCst);
+        }
+        if main {
+            rt.begin_shutdown(None);
+        }
+        if rt.phase() != PHASE_RUNNING {
+            // After `RUNNING`: exits on several Ms at once each store, fence, then add up the
+            // counts, so the last of them sees them all.
+            std::sync::atomic::fence(Ordering::SeqCst);
+            rt.maybe_stop();
         }
     }
 

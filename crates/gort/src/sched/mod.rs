@@ -211,10 +211,10 @@ pub(crate) struct Runtime {
     /// Free Gs that Ms pass between them (see `gfree.rs`).
     pub(crate) free_gs: gfree::GlobalFree,
     next_mid: AtomicU64,
-    /// Live goroutines (num_goroutine).
-    /// Goroutines created and goroutines gone: `live()` is their difference. Two counters on two cache
-    /// lines, so that a spawning M and an M whose goroutines exit do not bounce one line between them
-    /// on every spawn and exit.
+    /// Goroutines created, and goroutines gone: `live()` is the difference between `spawned` and
+    /// the exits, counted by each M on its own line (`MShared::exits`), plus `exited`, which holds
+    /// the exits of Ms that have ended and of goroutines discarded unrun. Apart, so that a spawning
+    /// M and an M whose goroutines exit do not bounce one line between them.
     spawned: CachePadded<AtomicUsize>,
     exited: CachePadded<AtomicUsize>,
     /// Goroutines inside `gort::syscall`.
@@ -352,13 +352,33 @@ impl Runtime {
         all
     }
 
-    /// Goroutines alive. `exited` is read first: a goroutine spawned and gone between the two reads
-    /// then counts as alive, never the other way round, so the count errs high, which is the safe
-    /// side for the stop and deadlock checks (and it never underflows).
+    /// Goroutines alive. Takes the scheduler lock (the list of Ms).
     pub(crate) fn live(&self) -> usize {
-        let exited = self.exited.load(Ordering::SeqCst);
+        self.live_locked(&self.sched())
+    }
+
+    /// `live` under the scheduler lock `s`. The exits are read first: a goroutine spawned and gone
+    /// between the reads then counts as alive, never the other way round, so the count errs high,
+    /// which is the safe side for the stop and deadlock checks (and it never underflows: an exit
+    /// seen was spawned before, and its count published with Release).
+    pub(crate) fn live_locked(&self, s: &Sched) -> usize {
+        let exited = self.exited.load(Ordering::SeqCst)
+            + s.all_ms
+                .iter()
+                .map(|m| m.exits.load(Ordering::Acquire))
+                .sum::<usize>();
         let spawned = self.spawned.load(Ordering::SeqCst);
         spawned - exited
+    }
+
+    /// Takes the ended M `id` off the list of Ms, its exits into `exited` first (both under the
+    /// scheduler lock `s`, so that `live` never misses them).
+    pub(crate) fn forget_m(&self, s: &mut Sched, id: u64) {
+        if let Some(m) = s.all_ms.iter().find(|m| m.id == id) {
+            self.exited
+                .fetch_add(m.exits.load(Ordering::Acquire), Ordering::SeqCst);
+        }
+        s.all_ms.retain(|m| m.id != id);
     }
 
     pub(crate) fn nanos_since_start(&self) -> u64 {
@@ -451,18 +471,6 @@ impl Runtime {
             g.cancel();
         }
         g
-    }
-
-    /// A G is gone: count it, and stop the runtime if it was the last one that matters. The caller
-    /// deals with its registry entry (in a batch, `release_exited`); until then the registry skips it
-    /// as `Dead`.
-    pub(crate) fn g_exited(&self, g: &G) {
-        g.set_status(Status::Dead);
-        self.exited.fetch_add(1, Ordering::SeqCst);
-        if g.id() == 1 {
-            self.begin_shutdown(None);
-        }
-        self.maybe_stop();
     }
 
     /// After main returns: stop once only goroutines stuck in `gort::syscall` remain (4.1).
@@ -980,7 +988,7 @@ impl Runtime {
             || self.in_syscall.load(Ordering::SeqCst) > 0
             || self.timers.armed() > 0
             || park::external_parked() > 0
-            || self.live() == 0
+            || self.live_locked(s) == 0
             || self.global_len() > 0
             || self.ps.iter().any(|p| p.len() > 0)
         {

@@ -73,7 +73,7 @@ where
         // 2.5: the main thread is never exited; it runs no goroutine again until `run` returns.
         let mut s = rt.sched();
         s.mcount -= 1;
-        s.all_ms.retain(|m| m.id != main_shared.id);
+        rt.forget_m(&mut s, main_shared.id);
     }
     while rt.phase() != PHASE_STOPPING {
         main_shared.wake.wait(None);

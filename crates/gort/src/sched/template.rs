@@ -74,7 +74,7 @@ pub(crate) fn request_m(rt: &Arc<Runtime>, p: usize, spinning: bool) {
         // The runtime is stopping: nobody needs the M.
         let mut s = rt.sched();
         s.mcount -= 1;
-        s.all_ms.retain(|m| m.id != shared.id);
+        rt.forget_m(&mut s, shared.id);
         drop(s);
         if spinning {
             rt.nmspinning
@@ -109,5 +109,5 @@ fn m_thread(rt: Arc<Runtime>, req: NewM) {
     local.run_loop(None);
     let mut s = rt.sched();
     s.mcount -= 1;
-    s.all_ms.retain(|m| m.id != req.shared.id);
+    rt.forget_m(&mut s, req.shared.id);
 }
