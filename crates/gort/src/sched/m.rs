@@ -121,6 +121,9 @@ impl MShared {
 
 pub(crate) struct MLocal {
     pub(crate) shared: Arc<MShared>,
+    /// `shared.id`, kept here: the switch path reads it at every switch, and `MShared` is a
+    /// different allocation whose other lines other threads write.
+    id: u64,
     rt: Arc<Runtime>,
     p: Cell<Option<usize>>,
     /// Our P's state word reads `Running` (ours) as we last wrote it: while a G runs, and, on the
@@ -182,6 +185,7 @@ impl MLocal {
         shared.probe.record_current_thread();
         let seed = (shared.id as u32).wrapping_mul(0x9E37_79B9) | 1;
         MLocal {
+            id: shared.id,
             shared,
             rt,
             p: Cell::new(None),
@@ -229,7 +233,7 @@ impl MLocal {
     }
 
     pub(crate) fn id(&self) -> u64 {
-        self.shared.id
+        self.id
     }
 
     pub(crate) fn p(&self) -> Option<usize> {
@@ -1121,6 +1125,7 @@ impl MLocal {
     /// `begin_shutdown` and the `maybe_stop` after it: the fence makes one of the two sides see
     /// the other (`fence.rs`). Without the heavy fence the count takes a locked add, which is a
     /// full fence of its own, as the phase CAS is.
+    #[inline(never)]
     fn count_exit(&self, main: bool) {
         let rt = &self.rt;
         let exits = &self.shared.exits;

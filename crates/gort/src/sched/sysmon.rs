@@ -226,6 +226,8 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen], global: &mut GlobalSeen) -> bool
         global.taken = taken;
         global.moved_at = now;
     }
+    // The global queue's work is not stuck while it is empty or someone took from it lately.
+    let global_moved = now.saturating_sub(global.moved_at) <= SLICE_NS || rt.global_len() == 0;
     let mut retook = false;
     let mut stuck_work = false;
     for (i, p) in rt.ps.iter().enumerate() {
@@ -246,7 +248,6 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen], global: &mut GlobalSeen) -> bool
             s.taken = taken;
             s.moved_at = now;
         }
-        let global_moved = now.saturating_sub(global.moved_at) <= SLICE_NS || rt.global_len() == 0;
         let slice = p.slice.load(Ordering::Relaxed);
         if slice != s.slice {
             s.slice = slice;
