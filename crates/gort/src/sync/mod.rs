@@ -7,6 +7,8 @@
 //! OS thread, and show Go's wait reasons in dumps (`sync.Mutex.Lock`, `sync.RWMutex.RLock`, ...).
 //! Wake-ups hand over ownership directly where that is what Go does (a permit, a read or write lock, a
 //! starving mutex waiter), so a woken waiter never has to compete again for what it was given.
+//! `WaitGroup` keeps its counter outside that mutex, in one atomic word with its waiter count, so that
+//! `add` and `done` take no lock while nobody waits (as Go's does).
 //!
 //! Cancellation: a goroutine unwound while it waits (when `run` ends) removes its node in a drop guard; if
 //! it had just been handed ownership, the guard passes it on, so nothing is leaked locked.
