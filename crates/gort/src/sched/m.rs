@@ -1125,7 +1125,6 @@ impl MLocal {
     /// `begin_shutdown` and the `maybe_stop` after it: the fence makes one of the two sides see
     /// the other (`fence.rs`). Without the heavy fence the count takes a locked add, which is a
     /// full fence of its own, as the phase CAS is.
-    #[inline(never)]
     fn count_exit(&self, main: bool) {
         let rt = &self.rt;
         let exits = &self.shared.exits;
