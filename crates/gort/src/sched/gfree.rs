@@ -157,13 +157,15 @@ impl LocalFree {
         g
     }
 
-    /// Keeps `g` for a later spawn.
-    pub(crate) fn put(&self, g: FreeG, global: &GlobalFree) {
+    /// Keeps the Gs that `fill` adds to the list for later spawns, moving [`BATCH`] at a time to
+    /// `global` while the list holds more than [`LOCAL_MAX`]. (`fill` appends straight to the
+    /// list: no vector of its own per batch of exits.)
+    pub(crate) fn put_all(&self, fill: impl FnOnce(&mut Vec<FreeG>), global: &GlobalFree) {
         let mut list = self.list.borrow_mut();
-        if list.len() >= LOCAL_MAX {
+        fill(&mut list);
+        while list.len() > LOCAL_MAX {
             let keep = list.len() - BATCH;
             global.put_batch(list.drain(keep..));
         }
-        list.push(g);
     }
 }

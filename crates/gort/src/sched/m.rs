@@ -1152,9 +1152,10 @@ impl MLocal {
         if dead.is_empty() {
             return;
         }
-        for free in self.rt.release_exited(&mut dead) {
-            self.free_gs.put(free, &self.rt.free_gs);
-        }
+        self.free_gs.put_all(
+            |list| self.rt.release_exited(&mut dead, list),
+            &self.rt.free_gs,
+        );
         // Give the (empty) buffer back, so that the next batch needs no allocation.
         *self.dead.borrow_mut() = dead;
     }

@@ -304,13 +304,12 @@ impl Runtime {
     }
 
     /// Deals with Gs whose goroutines exited (all of `gs`, which it empties), taking each registry
-    /// shard's lock once: a G that nobody else references stays listed (as `Dead`) and is returned
-    /// as a [`gfree::FreeG`] for a later spawn; any other is unlisted, and goes when its last owner
-    /// (a `JoinHandle`, a timer entry) does. Once the runtime stops, nothing is kept.
-    pub(crate) fn release_exited(&self, gs: &mut Vec<Arc<G>>) -> Vec<gfree::FreeG> {
+    /// shard's lock once: a G that nobody else references stays listed (as `Dead`) and goes to
+    /// `free` as a [`gfree::FreeG`] for a later spawn; any other is unlisted, and goes when its last
+    /// owner (a `JoinHandle`, a timer entry) does. Once the runtime stops, nothing is kept.
+    pub(crate) fn release_exited(&self, gs: &mut Vec<Arc<G>>, free: &mut Vec<gfree::FreeG>) {
         let keep = self.phase() != PHASE_STOPPING;
         let shard_of = |g: &Arc<G>| registry::slot_shard(g.registry_slot.load(Ordering::Relaxed));
-        let mut free = Vec::with_capacity(gs.len());
         let mut rest = Vec::new();
         while let Some(first) = gs.first() {
             let shard = shard_of(first);
@@ -340,7 +339,6 @@ impl Runtime {
         }
         // The last references of the unlisted ones may go here: outside every lock.
         drop(rest);
-        free
     }
 
     /// Every live goroutine.
