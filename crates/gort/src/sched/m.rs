@@ -1120,11 +1120,12 @@ impl MLocal {
     /// Only this M writes its counter, so a plain load and store do, with no locked instruction
     /// (which cost a fan-out at max_procs 2 5-13%: the M running the children is the slower side).
     /// What must not be missed is the last exit after main returned: the exiting M sees the phase
-    /// is no longer `RUNNING` and checks, or whoever ended `RUNNING` sees the count. The store,
-    /// then the phase load here; the phase CAS, then the heavy fence, then the count load in
-    /// `begin_shutdown` and the `maybe_stop` after it: the fence makes one of the two sides see
-    /// the other (`fence.rs`). Without the heavy fence the count takes a locked add, which is a
-    /// full fence of its own, as the phase CAS is.
+    /// is no longer `RUNNING` and checks, or whoever ended `RUNNING` sees the count. Here, the
+    /// store, then the phase load; on main's exit, the phase CAS and the heavy fence in
+    /// `begin_shutdown`, then the count loads of the `maybe_stop` after it: the fence makes one of
+    /// the two sides see the other (`fence.rs`). (A shutdown begun otherwise, on a deadlock,
+    /// leaves main to exit later, and its exit checks again.) Without the heavy fence the count
+    /// takes a locked add, which is a full fence of its own, as the phase CAS is.
     fn count_exit(&self, main: bool) {
         let rt = &self.rt;
         let exits = &self.shared.exits;
