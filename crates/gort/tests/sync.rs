@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{go, settle};
+use common::{go, panic_message, settle};
 use gort::sync::{Condvar, Mutex, Once, RwLock, Semaphore, WaitGroup};
 use gort::Chan;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -244,13 +244,6 @@ fn waitgroup_reused_round_after_round_wakes_every_waiter() {
             }
         }
     });
-}
-
-fn panic_message(p: &(dyn std::any::Any + Send)) -> &str {
-    p.downcast_ref::<&str>()
-        .copied()
-        .or_else(|| p.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(not a string)")
 }
 
 #[test]
