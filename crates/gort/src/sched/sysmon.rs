@@ -91,10 +91,9 @@ struct Seen {
     tick_at: u64,
     slice: u64,
     slice_at: u64,
-    /// `P::fifo_taken` as last read, and when it last changed: while other Ms keep taking work
-    /// from a P's FIFO (or it overflows to the global queue), that work is not stuck behind the G.
-    taken: u64,
-    moved_at: u64,
+    /// `P::fifo_taken`: while other Ms keep taking work from a P's FIFO (or it overflows to the
+    /// global queue), that work is not stuck behind the G.
+    fifo: Movement,
     /// No probe of the P's thread before this time (runtime nanoseconds); 0 for a fresh G.
     probe_at: u64,
     /// The M found owning this P at the last probe (an M usually keeps its P, so this saves a
@@ -102,12 +101,27 @@ struct Seen {
     m: Option<Arc<MShared>>,
 }
 
-/// What sysmon last saw of the global queue.
-#[derive(Default)]
-struct GlobalSeen {
-    /// `Runtime::global_taken` as last read, and when it last changed.
+/// A counter of Gs taken from a queue (`P::fifo_taken`, `Runtime::global_taken`) as sysmon last
+/// read it, and when it last saw it change.
+#[derive(Clone, Default)]
+struct Movement {
     taken: u64,
     moved_at: u64,
+}
+
+impl Movement {
+    /// Records the counter's value `taken`, read at `now`.
+    fn see(&mut self, taken: u64, now: u64) {
+        if taken != self.taken {
+            self.taken = taken;
+            self.moved_at = now;
+        }
+    }
+
+    /// Whether the counter changed within the last `SLICE_NS` before `now`.
+    fn lately(&self, now: u64) -> bool {
+        now.saturating_sub(self.moved_at) <= SLICE_NS
+    }
 }
 
 /// Counters of the blocked-thread hand-off, for gort's own tests (`gort::__sysmon`).
@@ -192,7 +206,7 @@ fn run(rt: &Arc<Runtime>) {
     // SAFETY: PR_SET_TIMERSLACK takes a plain integer and changes only this thread's timer slack.
     unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1_000 as libc::c_ulong) };
     let mut seen = vec![Seen::default(); rt.ps.len()];
-    let mut global = GlobalSeen::default();
+    let mut global = Movement::default();
     let mut tick = MIN_TICK;
     let mut quiet_rounds = 0u32;
     while rt.timers.sysmon_drive(rt, tick) {
@@ -218,16 +232,12 @@ fn run(rt: &Arc<Runtime>) {
     }
 }
 
-fn retake(rt: &Arc<Runtime>, seen: &mut [Seen], global: &mut GlobalSeen) -> bool {
+fn retake(rt: &Arc<Runtime>, seen: &mut [Seen], global: &mut Movement) -> bool {
     let now = rt.nanos_since_start();
     rt.coarse_now.store(now, Ordering::Relaxed);
-    let taken = rt.global_taken();
-    if taken != global.taken {
-        global.taken = taken;
-        global.moved_at = now;
-    }
+    global.see(rt.global_taken(), now);
     // The global queue's work is not stuck while it is empty or someone took from it lately.
-    let global_moved = now.saturating_sub(global.moved_at) <= SLICE_NS || rt.global_len() == 0;
+    let global_moved = global.lately(now) || rt.global_len() == 0;
     let mut retook = false;
     let mut stuck_work = false;
     for (i, p) in rt.ps.iter().enumerate() {
@@ -243,11 +253,7 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen], global: &mut GlobalSeen) -> bool
             s.probe_at = 0;
         }
         // Relaxed: a hint, like the thieves' own reads of it.
-        let taken = p.fifo_taken.load(Ordering::Relaxed);
-        if taken != s.taken {
-            s.taken = taken;
-            s.moved_at = now;
-        }
+        s.fifo.see(p.fifo_taken.load(Ordering::Relaxed), now);
         let slice = p.slice.load(Ordering::Relaxed);
         if slice != s.slice {
             s.slice = slice;
@@ -273,8 +279,7 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen], global: &mut GlobalSeen) -> bool
             // on without a hand-off, which would only add a thread to share the CPUs with: a G
             // spawning a million others lost its P every 10 ms at max_procs 2, went on without
             // one, queueing each new G globally, and the run took 10-20% longer.
-            let long =
-                ran > SLICE_NS && (now.saturating_sub(s.moved_at) > SLICE_NS || !global_moved);
+            let long = ran > SLICE_NS && (!s.fifo.lately(now) || !global_moved);
             // A G stuck 10 ms is probed too, whatever the backoff, so that the count of
             // blocked-thread hand-offs is exact.
             if work_waits && (long || (ran > BLOCKED_PROBE_NS && now >= s.probe_at)) {
