@@ -88,32 +88,17 @@ impl WaitGroup {
     /// wg.wait();
     /// ```
     pub fn add(&self, delta: isize) {
+        // Taken (and the word read again) only when this `add` brings the counter to zero while
+        // waiters are counted: then the waiter count and the queue change together.
+        let mut q = None;
         let mut s = self.state.load(Ordering::Relaxed);
-        loop {
+        let count = loop {
             let count = new_count(s, delta);
-            if count == 0 && waiters_of(s) > 0 {
-                self.add_releasing(delta);
-                return;
+            if count == 0 && waiters_of(s) > 0 && q.is_none() {
+                q = Some(waiter::lock(&self.waiters));
+                s = self.state.load(Ordering::Relaxed);
+                continue;
             }
-            let next = ((count as u64) << COUNT_SHIFT) | waiters_of(s);
-            match self
-                .state
-                .compare_exchange_weak(s, next, Ordering::AcqRel, Ordering::Relaxed)
-            {
-                Ok(_) => return,
-                Err(now) => s = now,
-            }
-        }
-    }
-
-    /// `add` that brings the counter to zero while waiters are counted: under the waiters' lock, so
-    /// that the waiter count and the queue change together.
-    #[cold]
-    fn add_releasing(&self, delta: isize) {
-        let mut q = waiter::lock(&self.waiters);
-        let mut s = self.state.load(Ordering::Relaxed);
-        loop {
-            let count = new_count(s, delta);
             // At zero the waiter count goes too: every queued node is released below. (With the
             // lock held nobody registers meanwhile; an `add` elsewhere may still change the counter,
             // and the loop then looks again.)
@@ -126,10 +111,13 @@ impl WaitGroup {
                 .state
                 .compare_exchange_weak(s, next, Ordering::AcqRel, Ordering::Relaxed)
             {
-                Ok(_) if count == 0 => break,
-                Ok(_) => return,
+                Ok(_) => break count,
                 Err(now) => s = now,
             }
+        };
+        let Some(mut q) = q else { return };
+        if count != 0 {
+            return;
         }
         debug_assert_eq!(q.len() as u64, waiters_of(s));
         let released = std::mem::take(&mut *q);
