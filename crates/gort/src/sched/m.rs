@@ -29,7 +29,7 @@ use super::p::{is_state, pack, PState, LOCAL_CAP};
 use super::switch::{goroutine_main, Pending};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
-use super::{fence, Runtime, Sched, PHASE_RUNNING, PHASE_STOPPING};
+use super::{Runtime, Sched, PHASE_RUNNING, PHASE_STOPPING};
 use crate::context;
 use crate::stack::{self, GoroutineStack};
 
@@ -1129,7 +1129,7 @@ impl MLocal {
     fn count_exit(&self, main: bool) {
         let rt = &self.rt;
         let exits = &self.shared.exits;
-        if fence::enabled() {
+        if self.fast_switch {
             // Release: a reader that sees the count (Acquire) sees what the goroutine did.
             exits.store(exits.load(Ordering::Relaxed) + 1, Ordering::Release);
         } else {
