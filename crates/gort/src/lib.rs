@@ -48,6 +48,7 @@ pub use chan::{
     TrySendError,
 };
 pub mod io;
+pub mod net;
 pub mod sync;
 pub mod time;
 

@@ -171,7 +171,9 @@ impl<T: AsFd> AsRawFd for PollFd<T> {
 
 impl<T: AsFd + std::fmt::Debug> std::fmt::Debug for PollFd<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PollFd").field("inner", self.get_ref()).finish()
+        f.debug_struct("PollFd")
+            .field("inner", self.get_ref())
+            .finish()
     }
 }
 

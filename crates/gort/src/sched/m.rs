@@ -723,8 +723,7 @@ impl MLocal {
         let rt = &self.rt;
         {
             let mut s = rt.sched();
-            if self.shared.handoff.load(Ordering::Relaxed) != NO_P || rt.phase() == PHASE_STOPPING
-            {
+            if self.shared.handoff.load(Ordering::Relaxed) != NO_P || rt.phase() == PHASE_STOPPING {
                 // A P came first (or the end): take that instead.
                 poller.end_block();
                 return false;

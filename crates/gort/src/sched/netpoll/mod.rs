@@ -307,11 +307,6 @@ impl Poller {
         }
     }
 
-    /// Makes a blocking [`poll`](Self::poll) return soon (now, or when it next starts).
-    pub(crate) fn wake(&self) {
-        self.epoll.wake();
-    }
-
     /// The runtime stops: later waits use `poll(2)`, and a blocked M returns.
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);

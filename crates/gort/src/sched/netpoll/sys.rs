@@ -40,8 +40,7 @@ impl Epoll {
         // valid descriptor is owned by the `OwnedFd` made from it at once.
         let epfd = unsafe { owned(libc::epoll_create1(libc::EPOLL_CLOEXEC))? };
         // SAFETY: as above.
-        let eventfd =
-            unsafe { owned(libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK))? };
+        let eventfd = unsafe { owned(libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK))? };
         let ep = Epoll {
             epfd,
             eventfd,
