@@ -47,6 +47,8 @@ pub use chan::{
     Chan, IntoIter, Iter, RecvTimeoutError, SendError, SendTimeoutError, TryIter, TryRecvError,
     TrySendError,
 };
+pub mod io;
+pub mod net;
 pub mod sync;
 pub mod time;
 

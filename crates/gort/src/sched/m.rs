@@ -21,11 +21,13 @@ use crossbeam_utils::CachePadded;
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
 
 use super::current;
 use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
 use super::gfree::LocalFree;
 use super::p::{is_state, pack, PState, LOCAL_CAP};
+use super::park;
 use super::switch::{goroutine_main, Pending};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
@@ -422,6 +424,7 @@ impl MLocal {
             let found = fresh
                 .or_else(|| p.pop(self.id()))
                 .or_else(|| rt.take_global(p, LOCAL_CAP / 2).map(|g| (g, false)))
+                .or_else(|| self.poll_network().map(|g| (g, false)))
                 .or_else(|| self.steal(pi).map(|g| (g, false)));
             if let Some((g, inherit)) = found {
                 if let Some(g) = self.found(pi, g, inherit) {
@@ -671,9 +674,114 @@ impl MLocal {
                 s.idle_ms.retain(|m| m.id != self.id());
                 return false;
             }
+            if let Some(poller) = rt.netpoll_waiting() {
+                if poller.try_block() {
+                    if self.block_in_poller(poller) {
+                        return true;
+                    }
+                    continue;
+                }
+            }
             // Sleeps until the earliest timer deadline if no other idle M does (see `timers.rs`).
             rt.timers.idle_wait(rt, &self.shared.wake);
         }
+    }
+
+    /// Looks, without blocking, for goroutines whose descriptors became ready, unless an M blocks
+    /// in the poller (it will see them). The first to run is returned, the others queued here
+    /// (or to their own M, if wired). We hold a P.
+    fn poll_network(&self) -> Option<Arc<G>> {
+        let rt = &self.rt;
+        let poller = rt.netpoll_waiting()?;
+        if poller.is_blocking() {
+            return None;
+        }
+        let mut woken = Vec::new();
+        poller.poll(Some(Duration::ZERO), rt.nanos_since_start(), &mut woken);
+        let mut first = None;
+        for g in woken {
+            if !park::set_token(&g) {
+                continue; // it had not parked yet: the token makes its park return at once
+            }
+            // SAFETY: `set_token` just won the G's PARKED -> IDLE.
+            let g = unsafe { g.take_park_ref() };
+            if first.is_none() && g.wired_m().is_none() {
+                g.set_status(Status::Runnable);
+                first = Some(g);
+            } else {
+                rt.ready_from(Some(self), g, false);
+            }
+        }
+        first
+    }
+
+    /// The network poller's blocking wait, on an idle M that holds no P and has claimed the role
+    /// (`Poller::try_block`). Off the idle list meanwhile (see `Sched::nm_netpoll`); sleeps until
+    /// an edge, a break, or the earliest timer deadline it takes on (as any idle M's sleep). True
+    /// if it comes back with a P, holding the goroutines it found.
+    fn block_in_poller(&self, poller: &super::netpoll::Poller) -> bool {
+        let rt = &self.rt;
+        {
+            let mut s = rt.sched();
+            if self.shared.handoff.load(Ordering::Relaxed) != NO_P || rt.phase() == PHASE_STOPPING {
+                // A P came first (or the end): take that instead.
+                poller.end_block();
+                return false;
+            }
+            s.idle_ms.retain(|m| m.id != self.id());
+            s.nm_netpoll += 1;
+        }
+        let mut woken = Vec::new();
+        rt.timers.idle_sleep(rt, |deadline| {
+            let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            poller.poll(timeout, rt.nanos_since_start(), &mut woken);
+        });
+        poller.end_block();
+        let mut runnable = Vec::with_capacity(woken.len());
+        for g in woken {
+            if !park::set_token(&g) {
+                continue;
+            }
+            // SAFETY: `set_token` just won the G's PARKED -> IDLE.
+            let g = unsafe { g.take_park_ref() };
+            if g.wired_m().is_some() {
+                rt.ready_from(Some(self), g, false); // straight to its own M
+            } else {
+                g.set_status(Status::Runnable);
+                runnable.push(g);
+            }
+        }
+        // Still counted as waiters (they are not running yet), so no deadlock check can miss them
+        // while they are in neither a slot nor a queue.
+        let p = if runnable.is_empty() {
+            None
+        } else {
+            rt.take_idle_p()
+        };
+        {
+            let mut s = rt.sched();
+            s.nm_netpoll -= 1;
+            if p.is_none() {
+                s.idle_ms.push(self.shared.clone());
+            }
+        }
+        let Some(pi) = p else {
+            if !runnable.is_empty() {
+                rt.push_global(runnable);
+                rt.wakep();
+            }
+            return false;
+        };
+        self.adopt_p(pi, PState::Sched);
+        let overflow = rt.ps[pi].push_batch(runnable);
+        if !overflow.is_empty() {
+            rt.push_global(overflow);
+        }
+        // As a spinning M: when it starts the first goroutine, it wakes another M to look for
+        // more work, which then takes over the poller (`stop_spinning`).
+        self.spinning.set(true);
+        rt.nmspinning.fetch_add(1, Ordering::SeqCst);
+        true
     }
 
     /// Gives up whatever P this M holds as the runtime stops.

@@ -81,6 +81,7 @@ pub(crate) mod fence;
 pub(crate) mod g;
 pub(crate) mod gfree;
 pub(crate) mod m;
+pub(crate) mod netpoll;
 pub(crate) mod p;
 pub(crate) mod park;
 pub(crate) mod prefetch;
@@ -98,7 +99,7 @@ pub(crate) mod wire;
 use std::collections::VecDeque;
 use std::panic::Location;
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -148,6 +149,9 @@ pub(crate) struct Sched {
     wired_idle: Arc<AtomicUsize>,
     /// Ms alive or being created, the main thread's included.
     pub(crate) mcount: usize,
+    /// Ms blocked in the network poller (0 or 1): off the idle list, so that nobody hands them a
+    /// P they would not see, but idle for the deadlock check.
+    pub(crate) nm_netpoll: usize,
     /// Threads started by this runtime (Ms, sysmon, template), to be joined by `run`.
     pub(crate) threads: Vec<(Option<Arc<MShared>>, JoinHandle<()>)>,
 }
@@ -197,6 +201,9 @@ pub(crate) struct Runtime {
     pub(crate) wired_gs: AtomicUsize,
     pub(crate) stacks: StackPool,
     pub(crate) timers: Arc<Timers>,
+    /// The network poller, made when a goroutine first waits on a descriptor (`None` inside if
+    /// the epoll instance could not be made: descriptors then wait in `poll(2)`).
+    netpoll: OnceLock<Option<Arc<netpoll::Poller>>>,
     /// Live goroutines, sharded by id so that Ms spawning and exiting goroutines at once rarely
     /// contend for the same lock. Spin locks: held for an insert, a removal or a batch of exited
     /// Gs, and a thread that slept on a mutex here would look to sysmon's probe like one blocked
@@ -246,6 +253,7 @@ impl Runtime {
                 nm_wired_idle: 0,
                 wired_idle: wired_idle.clone(),
                 mcount: 0,
+                nm_netpoll: 0,
                 threads: Vec::new(),
             }),
             global: SpinLock::new(GlobalQueue {
@@ -260,6 +268,7 @@ impl Runtime {
             wired_gs: AtomicUsize::new(0),
             stacks: StackPool::new(config.stack_size),
             timers: Timers::new(procs),
+            netpoll: OnceLock::new(),
             registry: (0..REGISTRY_SHARDS)
                 .map(|_| SpinLock::new(registry::Registry::default()))
                 .collect(),
@@ -393,6 +402,25 @@ impl Runtime {
         self.phase.load(Ordering::SeqCst)
     }
 
+    /// The network poller, made on first use. `None` if it could not be made, or the runtime has
+    /// stopped.
+    pub(crate) fn poller(&self) -> Option<&Arc<netpoll::Poller>> {
+        if self.phase() == PHASE_STOPPING {
+            return None;
+        }
+        self.netpoll
+            .get_or_init(|| netpoll::Poller::new().ok().map(Arc::new))
+            .as_ref()
+            .filter(|p| !p.is_closed())
+    }
+
+    /// The network poller, if goroutines wait on it. One load when no poller was ever made.
+    #[inline]
+    pub(crate) fn netpoll_waiting(&self) -> Option<&netpoll::Poller> {
+        let p = self.netpoll.get()?.as_deref()?;
+        (p.waiters() > 0).then_some(p)
+    }
+
     pub(crate) fn next_mid(&self) -> u64 {
         self.next_mid.fetch_add(1, Ordering::Relaxed)
     }
@@ -502,6 +530,9 @@ impl Runtime {
                 m.wake.notify();
             }
             self.timers.shutdown();
+            if let Some(Some(p)) = self.netpoll.get() {
+                p.close();
+            }
             self.template
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -932,6 +963,14 @@ impl Runtime {
             self.startm(p, false);
             return;
         }
+        // The last busy P, while goroutines wait on I/O and no M blocks in the poller: start an
+        // M, which finds nothing else to do and becomes that poller (Go's handoffp does the same).
+        if self.npidle.load(Ordering::SeqCst) + 1 == self.ps.len()
+            && self.netpoll_waiting().is_some_and(|n| !n.is_blocking())
+        {
+            self.startm(p, false);
+            return;
+        }
         if self.nmspinning.load(Ordering::SeqCst) + self.npidle.load(Ordering::SeqCst) == 0
             && self
                 .nmspinning
@@ -981,9 +1020,10 @@ impl Runtime {
         if self.phase() != PHASE_RUNNING {
             return None;
         }
-        let idle = s.idle_ms.len() + s.nm_wired_idle;
+        let idle = s.idle_ms.len() + s.nm_wired_idle + s.nm_netpoll;
         if s.mcount > idle
             || self.in_syscall.load(Ordering::SeqCst) > 0
+            || self.netpoll_waiting().is_some()
             || self.timers.armed() > 0
             || park::external_parked() > 0
             || self.live_locked(s) == 0

@@ -81,6 +81,8 @@ const BLOCKED_PROBE_NS: u64 = 20_000;
 const PROBE_BACKOFF_DIV: u64 = 4;
 const PROBE_BACKOFF_MIN_NS: u64 = 20_000;
 const PROBE_BACKOFF_MAX_NS: u64 = 1_000_000;
+/// Sysmon polls the network when nobody has for this long (Go: 10 ms).
+const NETPOLL_STALE_NS: u64 = 10_000_000;
 const MIN_TICK: Duration = Duration::from_micros(20);
 const MAX_TICK: Duration = Duration::from_millis(5);
 
@@ -213,6 +215,7 @@ fn run(rt: &Arc<Runtime>) {
         if rt.phase() == PHASE_STOPPING {
             break;
         }
+        poll_network(rt);
         let retook = retake(rt, &mut seen, &mut global);
         if retook {
             tick = MIN_TICK;
@@ -229,6 +232,24 @@ fn run(rt: &Arc<Runtime>) {
                 rt.begin_shutdown(Some(report));
             }
         }
+    }
+}
+
+/// Nobody has polled the network for [`NETPOLL_STALE_NS`] while goroutines wait on it (every M
+/// busy with goroutines that do not yield, and none idle to block in the poller): look here, and
+/// queue what is ready on the global queue.
+fn poll_network(rt: &Arc<Runtime>) {
+    let Some(poller) = rt.netpoll_waiting() else {
+        return;
+    };
+    let now = rt.nanos_since_start();
+    if poller.is_blocking() || now.saturating_sub(poller.last_poll()) < NETPOLL_STALE_NS {
+        return;
+    }
+    let mut woken = Vec::new();
+    poller.poll(Some(Duration::ZERO), now, &mut woken);
+    if !woken.is_empty() {
+        rt.ready_batch_from_outside(woken.iter().map(|g| &**g));
     }
 }
 

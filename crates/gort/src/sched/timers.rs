@@ -829,17 +829,21 @@ impl Timers {
     /// this M takes the sleeper role; then fires what is due. Spurious returns are possible; the caller
     /// re-checks its condition.
     pub(crate) fn idle_wait(&self, rt: &Arc<Runtime>, wake: &WakeSignal) {
+        self.idle_sleep(rt, |deadline| wake.wait(deadline));
+    }
+
+    /// [`idle_wait`](Self::idle_wait) with the sleep itself given: `sleep(deadline)` blocks until
+    /// something to look at comes, or `deadline` (the M blocked in the network poller sleeps in
+    /// `epoll_pwait2` this way).
+    pub(crate) fn idle_sleep(&self, rt: &Arc<Runtime>, sleep: impl FnOnce(Option<Instant>)) {
         let next = self.earliest_idle(rt);
         // Take the role unless an idle M already sleeps for this deadline or an earlier one.
         if next == NONE || self.sleeper_until.fetch_min(next, Ordering::SeqCst) <= next {
-            wake.wait(None);
+            sleep(None);
             return;
         }
         if next > self.now() {
-            match self.instant(next) {
-                Some(deadline) => wake.wait(Some(deadline)),
-                None => wake.wait(None),
-            }
+            sleep(self.instant(next));
         }
         // Give the role back, unless an M with an earlier deadline has taken it meanwhile.
         let _ =

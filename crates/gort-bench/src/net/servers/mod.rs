@@ -21,7 +21,7 @@
 //! algorithms; the library peers (tokio + hyper, may_minihttp) run their
 //! library's own hello world.
 
-#[cfg(feature = "gort-net")]
+#[cfg(feature = "gort")]
 mod gort_server;
 mod hyper_server;
 mod may_server;
@@ -87,7 +87,7 @@ pub fn serve(peer: &str, kind: Kind, addr: &str, procs: usize) -> io::Result<()>
         return Err(unsupported(format!("{peer} only serves http")));
     }
     match peer {
-        #[cfg(feature = "gort-net")]
+        #[cfg(feature = "gort")]
         "gort" if kind != Kind::Http => gort_server::serve(kind, addr, procs),
         "gort" if kind == Kind::Http => Err(unsupported(
             "gort's http server is crates/gort/examples/http.rs, started by the driver".into(),

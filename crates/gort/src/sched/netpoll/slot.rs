@@ -1,0 +1,121 @@
+//! One direction (read or write) of a polled descriptor: who waits for its next edge.
+//!
+//! The word holds one of three things (Go's `pollDesc.rg`/`wg`):
+//! - `EMPTY`: nobody waits, and no edge is pending;
+//! - `READY`: an edge came that nobody has consumed yet: the next goroutine to wait takes it and
+//!   retries its call instead of parking;
+//! - a waiting goroutine: `Arc::into_raw` of a counted reference to its G (never `0` or `1`: a G
+//!   is aligned), which whoever takes the word out owns.
+//!
+//! The race this closes: a goroutine's `read` returns EAGAIN, then data arrives and the poller
+//! sees the edge, then the goroutine parks. Edge-triggered epoll reports that edge once; the slot
+//! keeps it as `READY` (no waiter yet) or hands it to the waiter (already installed), and the park
+//! token (`crate::park`) covers an unpark that comes between installing and parking.
+//!
+//! Every transition is one method returning what happened.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use crate::sched::g::G;
+
+const EMPTY: usize = 0;
+const READY: usize = 1;
+
+/// Outcome of [`Slot::prepare`].
+#[must_use]
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Prepared {
+    /// An edge was pending: consumed; retry the call now.
+    Ready,
+    /// The goroutine is installed as the waiter: park (and [`Slot::finish`] after).
+    Installed,
+}
+
+pub(crate) struct Slot(AtomicUsize);
+
+impl Slot {
+    pub(crate) const fn new() -> Slot {
+        Slot(AtomicUsize::new(EMPTY))
+    }
+
+    /// Before parking: consumes a pending edge, or installs `g` as the waiter. One waiter per
+    /// direction (the caller's per-direction lock makes sure of it).
+    pub(crate) fn prepare(&self, g: &Arc<G>) -> Prepared {
+        // Acquire on READY: the poller's edge happened before our retry reads the descriptor.
+        if self
+            .0
+            .compare_exchange(READY, EMPTY, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            return Prepared::Ready;
+        }
+        let me = Arc::into_raw(g.clone()) as usize;
+        debug_assert!(me > READY);
+        match self
+            .0
+            .compare_exchange(EMPTY, me, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => Prepared::Installed,
+            Err(found) => {
+                // SAFETY: `me` came from `Arc::into_raw` just above and was never published.
+                drop(unsafe { Arc::from_raw(me as *const G) });
+                debug_assert_eq!(found, READY, "two waiters on one direction");
+                // The edge came between the two CASes: consume it.
+                self.0.store(EMPTY, Ordering::Release);
+                Prepared::Ready
+            }
+        }
+    }
+
+    /// After the park returns (woken, timed out, or unwinding): takes the word back to `EMPTY`.
+    /// True if an edge came while we waited (retry the call). If our registration is still there
+    /// (a timeout, a spurious wake-up), it is withdrawn and its reference dropped.
+    #[must_use]
+    pub(crate) fn finish(&self) -> bool {
+        let old = self.0.swap(EMPTY, Ordering::AcqRel);
+        if old > READY {
+            // SAFETY: a waiter word is `Arc::into_raw` of a reference that the word owns; the swap
+            // took it out, so we own it now.
+            drop(unsafe { Arc::from_raw(old as *const G) });
+        }
+        old == READY
+    }
+
+    /// An edge came (`ready`), or the waiter must look again at its deadline or the descriptor's
+    /// closing (`!ready`). Returns the waiting goroutine, if one was installed, for the caller to
+    /// unpark; with `ready`, the slot is left `READY` so that the waiter (or the next one) retries.
+    #[must_use]
+    pub(crate) fn unblock(&self, ready: bool) -> Option<Arc<G>> {
+        let mut old = self.0.load(Ordering::Acquire);
+        loop {
+            if old == READY || (old == EMPTY && !ready) {
+                return None;
+            }
+            let new = if ready { READY } else { EMPTY };
+            // Release: what the edge's discoverer did before is visible to the waiter that
+            // consumes READY; Acquire: the waiter's G is fully published to us.
+            match self
+                .0
+                .compare_exchange(old, new, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) if old == EMPTY => return None,
+                // SAFETY: as in `finish`: the CAS took the waiter word out, so we own it.
+                Ok(_) => return Some(unsafe { Arc::from_raw(old as *const G) }),
+                Err(x) => old = x,
+            }
+        }
+    }
+
+    /// Forgets a pending edge (a descriptor slot being reused). Never called with a waiter.
+    pub(crate) fn reset(&self) {
+        let old = self.0.swap(EMPTY, Ordering::AcqRel);
+        debug_assert!(old <= READY, "a reused descriptor still had a waiter");
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
