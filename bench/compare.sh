@@ -73,7 +73,8 @@ else
 
     # --- build ---------------------------------------------------------------
     echo "== building" >&2
-    cargo build --release -q -p gort-bench -p gort --example http
+    cargo build --release -q -p gort-bench
+    cargo build --release -q -p gort --example http
     BIN="$ROOT/target/release/gort-bench"
     GOBIN="$ROOT/target/release/gort-bench-go"
     GORT_HTTP="$ROOT/target/release/examples/http"
