@@ -278,10 +278,22 @@ fn markdown(rows: &Rows, reps: usize) -> String {
          Ratios are gort's median over the peer's; \"gort/tokio\" is against tokio-mt.\n"
     );
     let mut notes = BTreeMap::<String, Vec<String>>::new();
-    let core: Vec<_> = rows.iter().filter(|(_, (n, _))| !is_network(n)).collect();
-    let net: Vec<_> = rows.iter().filter(|(_, (n, _))| is_network(n)).collect();
+    // A row no peer has a figure for (a case every peer skipped or failed,
+    // named after the case rather than a metric) lives in the notes alone.
+    let has_figure = |r: &Row| r.cells.values().any(|c| !c.values.is_empty());
+    let core: Vec<_> = rows
+        .iter()
+        .filter(|(_, (n, r))| !is_network(n) && has_figure(r))
+        .collect();
+    let net: Vec<_> = rows
+        .iter()
+        .filter(|(_, (n, r))| is_network(n) && has_figure(r))
+        .collect();
     if !core.is_empty() {
-        table(&mut md, &core, rows, "procs", &mut notes);
+        table(&mut md, &core, rows, &mut notes);
+    }
+    for ((_, procs), (name, row)) in rows.iter().filter(|(_, (_, r))| !has_figure(r)) {
+        note_skips(name, *procs, row, &mut notes);
     }
     if !net.is_empty() {
         if !core.is_empty() {
@@ -293,7 +305,7 @@ fn markdown(rows: &Rows, reps: usize) -> String {
              the client on the other; procs 2 = nothing pinned, two scheduler threads. \
              \"go\" is Go's raw `net` server, the reference of the ratios.\n"
         );
-        table(&mut md, &net, rows, "procs", &mut notes);
+        table(&mut md, &net, rows, &mut notes);
     }
     if !notes.is_empty() {
         let _ = writeln!(md, "\nSkipped and failed cases:\n");
@@ -304,6 +316,22 @@ fn markdown(rows: &Rows, reps: usize) -> String {
     md
 }
 
+/// Adds a row's skipped and failed cells to `notes`.
+fn note_skips(name: &str, procs: usize, row: &Row, notes: &mut BTreeMap<String, Vec<String>>) {
+    for c in COLUMNS {
+        if let Some(cell) = row.cells.get(*c) {
+            for (kind, why) in [("skip", &cell.skip), ("fail", &cell.fail)] {
+                if let Some(w) = why {
+                    notes
+                        .entry(format!("{c} {kind}: {w}"))
+                        .or_default()
+                        .push(format!("{name}@{procs}"));
+                }
+            }
+        }
+    }
+}
+
 type RowRef<'a> = (&'a (usize, usize), &'a (String, Row));
 
 /// One markdown table of `section`'s rows, with the peer columns that have
@@ -312,7 +340,6 @@ fn table(
     md: &mut String,
     section: &[RowRef<'_>],
     rows: &Rows,
-    procs_title: &str,
     notes: &mut BTreeMap<String, Vec<String>>,
 ) {
     let columns: Vec<&str> = COLUMNS
@@ -324,7 +351,7 @@ fn table(
                 .any(|(_, (_, r))| r.cells.get(*c).is_some_and(|cell| !cell.values.is_empty()))
         })
         .collect();
-    let _ = write!(md, "| workload | {procs_title} | unit |");
+    let _ = write!(md, "| workload | procs | unit |");
     for c in &columns {
         let _ = write!(md, " {c} |");
     }
@@ -344,18 +371,7 @@ fn table(
         for c in &columns {
             let _ = write!(md, " {} |", cell_text(row.cells.get(*c)));
         }
-        for c in COLUMNS {
-            if let Some(cell) = row.cells.get(*c) {
-                for (kind, why) in [("skip", &cell.skip), ("fail", &cell.fail)] {
-                    if let Some(w) = why {
-                        notes
-                            .entry(format!("{c} {kind}: {w}"))
-                            .or_default()
-                            .push(format!("{name}@{procs}"));
-                    }
-                }
-            }
-        }
+        note_skips(name, *procs, row, notes);
         for peer in ["go", "tokio-mt", "may"] {
             let r = ratio(row, "gort", peer)
                 .map(sig3)

@@ -100,11 +100,11 @@ impl NetSizes {
     fn of(cfg: &Cfg) -> NetSizes {
         if cfg.quick {
             NetSizes {
-                warmup: Duration::from_millis(100),
-                measure: Duration::from_millis(300),
+                warmup: Duration::from_millis(50),
+                measure: Duration::from_millis(200),
                 many: 1_000,
-                idle_settle: Duration::from_millis(200),
-                idle_window: Duration::from_secs(1),
+                idle_settle: Duration::from_millis(100),
+                idle_window: Duration::from_millis(500),
                 wrk: Duration::from_secs(1),
             }
         } else {
