@@ -773,14 +773,18 @@ impl MLocal {
             return false;
         };
         self.adopt_p(pi, PState::Sched);
+        let more = runnable.len() > 1;
         let overflow = rt.ps[pi].push_batch(runnable);
         if !overflow.is_empty() {
             rt.push_global(overflow);
         }
-        // As a spinning M: when it starts the first goroutine, it wakes another M to look for
-        // more work, which then takes over the poller (`stop_spinning`).
-        self.spinning.set(true);
-        rt.nmspinning.fetch_add(1, Ordering::SeqCst);
+        // One goroutine: we run it, and the next M to find nothing to do blocks in the poller
+        // (meanwhile Ms that look for work poll in passing, and sysmon after 10 ms). Waking
+        // another M here, to take over the poller at once, cost a futex wake-up per message of
+        // a single connection. More than one: let idle Ps help with the rest (Go does both).
+        if more {
+            rt.wakep();
+        }
         true
     }
 
