@@ -22,7 +22,8 @@
 //! by the G it runs, only once the P stalls: `steal_rule` in `m.rs`), switch to it, and act on what
 //! it suspended with (park, yield, need a P). A G from `runnext`, or from the global queue by the
 //! 61st-time rule, runs on the current time slice; any other starts a fresh one (1.5). A G that
-//! parks on a channel keeps the channel's lock until it is parked (`park.rs`). A G that parks while
+//! parks on a channel keeps the channel's lock until it is parked (the rule is stated on
+//! `park::park_goroutine_unlocking`). A G that parks while
 //! its P has a next G ready switches to that G directly instead, and the next G settles the park
 //! (`switch.rs`).
 //! The thread that called `run` is the first M and holds the first P. Other Ms are created on demand,
