@@ -1,8 +1,7 @@
 //! Helpers shared by gort's integration tests: `go` starts a concurrent task; waits on observable
 //! state, never on time (`wait_for`, a thread blocked on a futex, a goroutine's wait in the dump);
-//! child processes,
-//! `/proc/self/task`, a park-based gate, a watchdog that turns a hang into a failure, and a pipe
-//! for plain blocking reads (`pipe`).
+//! child processes, `/proc/self/task`, a park-based gate, a watchdog that turns a hang into a
+//! failure, and a pipe for plain blocking reads (`pipe`).
 #![allow(dead_code)]
 
 pub mod go_ports;
