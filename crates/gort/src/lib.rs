@@ -13,14 +13,15 @@
 //! });
 //! ```
 //!
-//! The rules the runtime keeps are in `docs/semantics.md` of the shared docs; each module says which
-//! part it implements. Start reading at [`sched`](crate::sched)'s module comment (in the source).
+//! The rules the runtime keeps are in the repository's `docs/semantics.md`, numbered (the code and
+//! tests cite them as "semantics N.M"); `docs/walkthroughs.md` follows a goroutine and a channel send
+//! through the functions that carry them. Start reading the source at `src/sched/mod.rs`, whose
+//! module comment explains the scheduler's design.
 //!
 //! ## Goroutines and thread-locals
 //! A goroutine that is not wired may resume on another OS thread after any blocking point, so a
 //! `thread_local!` read across such a point may see another thread's value. Use
 //! [`goroutine_local!`] for per-goroutine state, or wire the goroutine with [`lock_os_thread`].
-#![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 mod builder;
@@ -162,7 +163,7 @@ pub fn num_goroutine() -> usize {
 /// Runs `f`, a blocking call (a system call, a blocking C function), without holding a P: while it
 /// blocks, other goroutines run in its place (semantics 3). `f` runs on the calling OS thread, which
 /// matters for wired goroutines. One exception: an unwired goroutine other than main that calls it on
-/// the thread that called [`run`](crate::run) first moves to another thread, because `run` must be
+/// the thread that called [`run`] first moves to another thread, because `run` must be
 /// able to return while the call blocks (semantics 4.1). On a plain OS thread it just calls `f`.
 ///
 /// ```
