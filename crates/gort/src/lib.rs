@@ -31,6 +31,11 @@ mod handle;
 mod local;
 pub(crate) mod park;
 pub(crate) mod sched;
+
+// What a goroutine costs before it first runs is its G, closure included (`sched/body.rs`), and no
+// stack. The README and `sched/mod.rs` promise at most three cache lines (192 bytes); growing the
+// G past them must be a decision, not an accident.
+const _: () = assert!(std::mem::size_of::<sched::g::G>() <= 192);
 mod spinlock;
 pub(crate) mod stack;
 

@@ -21,7 +21,7 @@ use std::ops::{Deref, DerefMut};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Looks with `pause` before a waiter starts yielding its core (about 2 µs in all).
+/// Looks with `pause` before a waiter starts yielding its core (a couple of microseconds in all).
 const SPIN_LIMIT: u32 = 64;
 
 /// A spin lock guarding a `T` (a channel uses `SpinLock<()>` and keeps its state apart, so that

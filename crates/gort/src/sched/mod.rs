@@ -5,8 +5,10 @@
 //! The vocabulary and most of the policy are Go's (`runtime/proc.go`); semantics.md states the rules.
 //!
 //! **G** (`g.rs`) is a goroutine: a pooled, guard-paged stack with a context saved on it
-//! (`crate::context`, gort's own stack switch), plus a park token. A G does not own a stack until it first runs, and keeps its closure inline until then
-//! (`body.rs`), so a million queued-but-not-started goroutines cost a G each (184 bytes). An exited G
+//! (`crate::context`, gort's own stack switch), plus a park token. A G does not own a stack until it
+//! first runs, and keeps its closure inline until then (`body.rs`), so a million
+//! queued-but-not-started goroutines cost a G each (at most three cache lines, asserted at compile
+//! time in `lib.rs`). An exited G
 //! that nobody references goes on its M's free list and carries a later spawn (`gfree.rs`, Go's
 //! gFree): no allocation, and no cache line shared between the spawning and the exiting core. The
 //! registry of live Gs (`registry.rs`) is sharded by P, and an M unlists the Gs that exit on it in
