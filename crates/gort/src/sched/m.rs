@@ -1118,7 +1118,8 @@ impl MLocal {
     /// the last one that matters.
     ///
     /// Only this M writes its counter, so a plain load and store do, with no locked instruction
-    /// (which cost a fan-out at max_procs 2 5-13%: the M running the children is the slower side).
+    /// (which slowed a fan-out measurably, commit dd9df3c: the M running the children is the slower
+    /// side).
     /// What must not be missed is the last exit after main returned: the exiting M sees the phase
     /// is no longer `RUNNING` and checks, or whoever ended `RUNNING` sees the count. Here, the
     /// store, then the phase load; on main's exit, the phase CAS and the heavy fence in
