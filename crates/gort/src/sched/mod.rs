@@ -2,7 +2,9 @@
 //!
 //! # Design
 //!
-//! The vocabulary and most of the policy are Go's (`runtime/proc.go`); semantics.md states the rules.
+//! The vocabulary and most of the policy are Go's (`runtime/proc.go`); the repository's
+//! `docs/semantics.md` states the rules, and `docs/walkthroughs.md` follows a goroutine through
+//! this module from spawn to exit.
 //!
 //! **G** (`g.rs`) is a goroutine: a pooled, guard-paged stack with a context saved on it
 //! (`crate::context`, gort's own stack switch), plus a park token. A G does not own a stack until it
