@@ -353,24 +353,31 @@ fn goroutines_all_waiting_on_sync_report_a_deadlock_naming_the_waits() {
         let m = Arc::new(Mutex::new(()));
         let g = m.lock();
         let m1 = m.clone();
-        spawn(move || drop(m1.lock()));
+        let locker = spawn(move || drop(m1.lock()));
         let wg = Arc::new(WaitGroup::new());
         wg.add(1);
         let w1 = wg.clone();
-        spawn(move || w1.wait());
+        let group_waiter = spawn(move || w1.wait());
         let sem = Arc::new(gort::sync::Semaphore::new(0));
         let s1 = sem.clone();
-        spawn(move || s1.acquire());
-        gort::time::sleep(Duration::from_millis(5));
+        let acquirer = spawn(move || s1.acquire());
         let l = Arc::new(gort::sync::RwLock::new(()));
         let _w = l.write();
         let l1 = l.clone();
-        spawn(move || drop(l1.read()));
+        let reader = spawn(move || drop(l1.read()));
         let cv = Arc::new(gort::sync::Condvar::new());
         let m2 = Arc::new(Mutex::new(()));
         let (cv1, m3) = (cv.clone(), m2.clone());
-        spawn(move || drop(cv1.wait(m3.lock())));
-        gort::time::sleep(Duration::from_millis(5));
+        let cond_waiter = spawn(move || drop(cv1.wait(m3.lock())));
+        for (h, reason) in [
+            (&locker, "sync.Mutex.Lock"),
+            (&group_waiter, "sync.WaitGroup.Wait"),
+            (&acquirer, "semacquire"),
+            (&reader, "sync.RWMutex.RLock"),
+            (&cond_waiter, "sync.Cond.Wait"),
+        ] {
+            common::wait_goroutine_waiting(h.id(), reason);
+        }
         drop(l.write()); // main blocks on the write lock it holds: never
         drop(g);
     });

@@ -37,8 +37,10 @@ fn select_blocks_until_a_case_becomes_ready() {
     let a: Chan<i32> = Chan::new(0);
     let b: Chan<&str> = Chan::new(0);
     let b1 = b.clone();
+    let main = common::my_tid();
     let h = go(move || {
-        std::thread::sleep(Duration::from_millis(2));
+        // The select below is waiting before the case becomes ready.
+        common::wait_thread_blocked(main);
         b1.send("late").unwrap();
     });
     let got = select! {
