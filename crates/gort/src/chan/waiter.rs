@@ -196,9 +196,10 @@ impl WaitCell {
             }
             let at = Location::caller();
             match &self.owner {
-                // SAFETY: the owner is the goroutine running this code, alive while it runs.
                 Owner::Goroutine(g) => {
-                    park::park_goroutine(unsafe { g.as_ref() }, reason, deadline, at)
+                    // SAFETY: the owner is the goroutine running this code, alive while it runs.
+                    let g = unsafe { g.as_ref() };
+                    park::park_goroutine(g, reason, deadline, at)
                 }
                 Owner::Thread(_) => park::park_thread(deadline),
             }

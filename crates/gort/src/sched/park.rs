@@ -3,6 +3,9 @@
 //!
 //! ## Parking while holding a channel's lock
 //!
+//! (The rule itself, what may and may not happen while the lock is held, is stated once, on
+//! [`park_goroutine_unlocking`]; this section says why it works.)
+//!
 //! A goroutine that parks on a plain channel `send` or `recv` (no deadline, not wired) keeps the
 //! channel's lock through its switch: whoever runs next on its M marks it parked and only then
 //! releases the lock ([`park_goroutine_unlocking`], `MLocal::finish_park`), as Go's `gopark` has
@@ -241,6 +244,20 @@ pub(crate) fn park_goroutine(
 /// waiter entry, with no deadline: the lock is released once `g` is parked (see the module
 /// comment), or before anything else where that cannot be done (a wired or panicking G, no heavy
 /// fence). Like every park it may return spuriously; the caller re-checks its cell.
+///
+/// # The one park that holds a lock
+///
+/// This is the only place in gort where a goroutine parks holding a lock, and the rule every
+/// other lock comment points to:
+/// - the lock is one channel's spin lock, the one whose queue holds `g`'s waiter entry (a plain
+///   `send` or `recv` with no deadline; `select!` and timed operations release their locks
+///   before they park);
+/// - it is held across the switch only, never across the wait: the first code that runs on the
+///   M after `g`'s context is saved (`MLocal::finish_park`, on the next G or in the scheduler
+///   loop) marks `g` parked and releases it, before any other goroutine code runs;
+/// - meanwhile the M may take only locks below a channel lock in the lock order (its P's run
+///   queue, the global queue, the scheduler lock to wake an idle M), never another channel's,
+///   and runs no user code.
 #[inline]
 pub(crate) fn park_goroutine_unlocking(
     g: &G,
