@@ -41,7 +41,7 @@ case "$CASE" in *10k*) settle=3 ;; esac
 
 start_case "$OUT-result.txt"
 sleep "$settle"
-perf record -q -g -p "$SERVER" -o "$OUT-perf.data" -- sleep 2 2>/dev/null
+timeout -s INT 2 perf record -q -g -p "$SERVER" -o "$OUT-perf.data" 2>/dev/null || true
 wait "$DRIVER" || true
 perf report -i "$OUT-perf.data" --no-children --percent-limit 0.5 --stdio 2>/dev/null \
     | grep -E '^ +[0-9]' > "$OUT-perf.txt" || true

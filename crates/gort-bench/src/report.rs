@@ -290,7 +290,7 @@ fn markdown(rows: &Rows, reps: usize) -> String {
         .filter(|(_, (n, r))| is_network(n) && has_figure(r))
         .collect();
     if !core.is_empty() {
-        table(&mut md, &core, rows, &mut notes);
+        table(&mut md, &core, rows, false, &mut notes);
     }
     for ((_, procs), (name, row)) in rows.iter().filter(|(_, (_, r))| !has_figure(r)) {
         note_skips(name, *procs, row, &mut notes);
@@ -305,7 +305,7 @@ fn markdown(rows: &Rows, reps: usize) -> String {
              the client on the other; procs 2 = nothing pinned, two scheduler threads. \
              \"go\" is Go's raw `net` server, the reference of the ratios.\n"
         );
-        table(&mut md, &net, rows, &mut notes);
+        table(&mut md, &net, rows, true, &mut notes);
     }
     if !notes.is_empty() {
         let _ = writeln!(md, "\nSkipped and failed cases:\n");
@@ -340,6 +340,7 @@ fn table(
     md: &mut String,
     section: &[RowRef<'_>],
     rows: &Rows,
+    ahead_column: bool,
     notes: &mut BTreeMap<String, Vec<String>>,
 ) {
     let columns: Vec<&str> = COLUMNS
@@ -355,12 +356,19 @@ fn table(
     for c in &columns {
         let _ = write!(md, " {c} |");
     }
-    let _ = writeln!(md, " gort/Go | gort/tokio | gort/may | target | met |");
-    let _ = write!(md, "|---|---|---|");
+    let _ = write!(md, " gort/Go | gort/tokio | gort/may | target | met |");
+    if ahead_column {
+        let _ = write!(md, " ahead of tokio and may |");
+    }
+    let _ = write!(md, "\n|---|---|---|");
     for _ in &columns {
         let _ = write!(md, "---|");
     }
-    let _ = writeln!(md, "---|---|---|---|---|");
+    let _ = writeln!(
+        md,
+        "---|---|---|---|---|{}",
+        if ahead_column { "---|" } else { "" }
+    );
     for ((_, procs), (name, row)) in section {
         let unit = if higher_is_better(&row.unit) {
             format!("{} ↑", row.unit)
@@ -383,8 +391,33 @@ fn table(
             Some(false) => "**no**",
             None => "",
         };
-        let _ = writeln!(md, " {} | {met} |", target_text(name));
+        let _ = write!(md, " {} | {met} |", target_text(name));
+        if ahead_column {
+            let ahead = match ahead_of_tokio_and_may(row) {
+                Some(true) => "yes",
+                Some(false) => "**no**",
+                None => "",
+            };
+            let _ = write!(md, " {ahead} |");
+        }
+        md.push('\n');
     }
+}
+
+/// Whether gort's median is better than both tokio-mt's and may's (higher
+/// or lower as the unit says), where all three ran.
+fn ahead_of_tokio_and_may(row: &Row) -> Option<bool> {
+    let g = row.cells.get("gort")?.median()?;
+    let mut ahead = true;
+    for peer in ["tokio-mt", "may"] {
+        let v = row.cells.get(peer)?.median()?;
+        ahead &= if higher_is_better(&row.unit) {
+            g > v
+        } else {
+            g < v
+        };
+    }
+    Some(ahead)
 }
 
 /// Draws the ratio-to-Go chart.
@@ -590,15 +623,24 @@ mod tests {
 1 1 go http_c64 40000 req/s
 1 1 gort http_c64 49000 req/s
 1 1 threads echo_10k skip needs 10000 OS threads
+1 2 gort echo_1 90000 rt/s
+1 2 tokio-mt echo_1 80000 rt/s
+1 2 may echo_1 95000 rt/s
+1 2 gort echo_1_p99 10 us
+1 2 tokio-mt echo_1_p99 12 us
+1 2 may echo_1_p99 11 us
 ";
 
     #[test]
     fn network_rows_get_their_own_table_columns_and_targets() {
         let md = markdown(&parse(NET_RAW), 1);
         let net = &md[md.find("Network (loopback)").expect("network section")..];
-        assert!(net.contains("| gort | go | tokio-hyper |"), "{md}");
+        assert!(
+            net.contains("| gort | go | tokio-mt | tokio-hyper | may |"),
+            "{md}"
+        );
         assert!(!net.contains("| threads |"), "threads has no figure: {md}");
-        // 1.2 < 1.15 target? 120000/100000 = 1.2 >= 1.15: met; CPU 0.8 <= 0.85: met.
+        // 120000 / 100000 = 1.2 ≥ 1.15; CPU 8 / 10 = 0.8 ≤ 0.85.
         assert!(net.contains("| echo_100 | 1 | rt/s ↑ |"), "{md}");
         let line = |name: &str| {
             net.lines()
@@ -606,14 +648,27 @@ mod tests {
                 .unwrap_or_else(|| panic!("no {name} row: {md}"))
                 .to_string()
         };
-        assert!(line("echo_100").ends_with("| ≥ 1.15 | yes |"), "{md}");
-        assert!(line("echo_100_cpu").ends_with("| ≤ 0.85 | yes |"), "{md}");
+        assert!(line("echo_100").ends_with("| ≥ 1.15 | yes |  |"), "{md}");
+        assert!(
+            line("echo_100_cpu").ends_with("| ≤ 0.85 | yes |  |"),
+            "{md}"
+        );
         // The deadline row is held to gort's own echo_100: 100000 < 0.9 × 120000.
-        assert!(line("echo_100_deadline").ends_with("| **no** |"), "{md}");
-        assert!(line("idle_10k_cpu").ends_with("| gort ≤ 1 | yes |"), "{md}");
+        assert!(line("echo_100_deadline").ends_with("| **no** |  |"), "{md}");
+        assert!(
+            line("idle_10k_cpu").ends_with("| gort ≤ 1 | yes |  |"),
+            "{md}"
+        );
         // 49000 / 40000 = 1.225 ≥ 1.2.
-        assert!(line("http_c64").ends_with("| ≥ 1.2 | yes |"), "{md}");
+        assert!(line("http_c64").ends_with("| ≥ 1.2 | yes |  |"), "{md}");
         assert!(md.contains("threads skip: needs 10000 OS threads (echo_10k@1)"));
+        // Ahead of tokio and may: higher round trips and lower latency than both.
+        assert!(line("echo_1").ends_with("| **no** |"), "behind may: {md}");
+        assert!(line("echo_1_p99").ends_with("| yes |"), "{md}");
+        assert!(
+            !md[..md.find("Network").unwrap()].contains("ahead of"),
+            "{md}"
+        );
         assert!(!md.contains("| spawn |"));
     }
 }
