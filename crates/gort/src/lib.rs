@@ -29,6 +29,7 @@ mod context;
 mod dump;
 mod handle;
 mod local;
+mod loom;
 pub(crate) mod park;
 pub(crate) mod sched;
 

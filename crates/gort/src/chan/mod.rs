@@ -39,6 +39,7 @@
 //! park still holds the channel lock.
 //! The lock is a spin lock (`crate::spinlock`): its critical sections are a few dozen instructions.
 
+mod claim;
 mod error;
 mod queue;
 #[doc(hidden)]

@@ -24,10 +24,11 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use super::current;
-use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::g::{Exec, Status, Suspend, G};
 use super::gfree::LocalFree;
 use super::p::{is_state, pack, PState, LOCAL_CAP};
 use super::park;
+use super::park_token::Settle;
 use super::switch::{goroutine_main, Pending};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
@@ -1012,20 +1013,10 @@ impl MLocal {
                 }
                 // The park reference (see `g.rs`): a new count, since we keep the G.
                 let park_ref = Arc::into_raw(g.clone());
-                // Release: the G's saved context happens-before whoever readies it (Acquire there).
-                if g.park_state
-                    .compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire)
-                    .is_err()
-                {
+                if g.park.settle_park() == Settle::Raced {
                     // SAFETY: the count made just above, not handed to anyone: the G never parked.
                     drop(unsafe { Arc::from_raw(park_ref) });
-                    // An unpark arrived while it was suspending: consume it and go on running it.
-                    let _ = g.park_state.compare_exchange(
-                        NOTIFIED,
-                        IDLE,
-                        Ordering::AcqRel,
-                        Ordering::Relaxed,
-                    );
+                    // An unpark arrived while it was suspending (consumed): go on running it.
                     g.set_status(Status::Runnable);
                     if hold {
                         self.shared.hold.store(NOT_HOLDING, Ordering::SeqCst);

@@ -89,6 +89,7 @@ pub(crate) mod m;
 pub(crate) mod netpoll;
 pub(crate) mod p;
 pub(crate) mod park;
+pub(crate) mod park_token;
 pub(crate) mod prefetch;
 pub(crate) mod registry;
 pub(crate) mod run;
