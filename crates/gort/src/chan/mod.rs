@@ -48,8 +48,8 @@ mod waiter;
 
 pub use error::{RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError};
 
-use crate::park::WaitReason;
 use crate::spinlock::{HeldLock, SpinGuard, SpinLock};
+use crate::wait_reason::WaitReason;
 use queue::{RecvNow, SendNow, State};
 use std::cell::UnsafeCell;
 use std::fmt;

@@ -32,10 +32,11 @@
 //! which the completer takes over (`G::take_park_ref`), so a hand-over costs no reference counting.
 
 use super::claim::Claim;
-use crate::park::{self, WaitReason, Wakeup};
+use crate::park::{self, Wakeup};
 use crate::sched::current;
 use crate::sched::g::G;
 use crate::spinlock::HeldLock;
+use crate::wait_reason::WaitReason;
 use std::cell::UnsafeCell;
 use std::panic::Location;
 use std::ptr::NonNull;

@@ -30,9 +30,9 @@ use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::park::WaitReason;
 use crate::sched::current;
 use crate::sched::netpoll::{poll_one, PollDesc, Poller, Prepared, Slot, Token};
+use crate::wait_reason::WaitReason;
 
 /// A waiter outside any poller looks again at `close` and deadline changes this often.
 const OUTSIDE_RECHECK: Duration = Duration::from_millis(20);

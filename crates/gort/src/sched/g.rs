@@ -23,12 +23,13 @@ use std::sync::{Arc, Mutex};
 
 use super::body::Body;
 use super::m::MShared;
+use super::park::Unparker;
 use super::park_token::ParkToken;
 use super::Runtime;
-use crate::local::LocalMap;
-use crate::park::{Unparker, WaitReason};
+use crate::local_map::LocalMap;
 use crate::spinlock::HeldLock;
 use crate::stack::{GoroutineStack, RunningStack};
+use crate::wait_reason::WaitReason;
 
 /// What a goroutine tells its M when it suspends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +54,11 @@ pub(crate) enum Suspend {
 /// The payload a cancelled goroutine unwinds with (semantics 4.1). `resume_unwind` does not call the
 /// panic hook, so cancellation prints nothing.
 pub(crate) struct Cancelled;
+
+/// The payload a `JoinHandle::join` returns for a goroutine the runtime cancelled.
+pub(crate) fn cancelled_payload() -> Box<dyn Any + Send> {
+    Box::new("gort: goroutine cancelled: the runtime shut down before it finished")
+}
 
 /// Scheduling status, for `dump` and the scheduler's own checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -405,6 +411,28 @@ impl G {
         self.wait_since.store(ms as u32, Ordering::Relaxed);
         self.blocked_at
             .store(at as *const _ as *mut _, Ordering::Relaxed);
+    }
+
+    /// The goroutine as `gort::dump()` shows it (`is_current`: the caller is this goroutine).
+    pub(crate) fn view(&self, is_current: bool) -> crate::dump::GoroutineView {
+        use crate::dump::State;
+        let (reason, since, at) = self.wait_info();
+        let state = match (is_current, self.status()) {
+            (true, _) | (false, Status::Running) => State::Running,
+            (false, Status::Runnable) => State::Runnable,
+            (false, Status::Waiting) => State::Waiting(reason),
+            (false, Status::Syscall) => State::Syscall,
+            (false, Status::Dead) => State::Dead,
+        };
+        crate::dump::GoroutineView {
+            id: self.id(),
+            parent: self.parent(),
+            state,
+            since,
+            blocked_at: at,
+            wired: self.is_wired(),
+            created_at: self.created_at(),
+        }
     }
 
     pub(crate) fn wait_info(&self) -> (WaitReason, u64, Option<&'static Location<'static>>) {

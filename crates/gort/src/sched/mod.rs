@@ -122,7 +122,7 @@ use m::{MLocal, MShared};
 use p::{pack, PState, P};
 use timers::Timers;
 
-use crate::builder::Config;
+use crate::config::Config;
 use crate::stack::StackPool;
 
 /// Shards of the goroutine registry.
@@ -1076,7 +1076,8 @@ impl Runtime {
         gs.sort_by_key(|g| g.id());
         let now = self.nanos_since_start();
         let current = current::goroutine_id();
-        crate::dump::format(&gs, now, current)
+        let views: Vec<_> = gs.iter().map(|g| g.view(current == Some(g.id()))).collect();
+        crate::dump::format(&views, now)
     }
 }
 

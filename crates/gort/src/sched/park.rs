@@ -39,8 +39,8 @@ use super::current;
 use super::g::{Cancelled, Suspend, G};
 use super::m::MLocal;
 use super::park_token::Notify;
-use crate::park::WaitReason;
 use crate::spinlock::HeldLock;
+use crate::wait_reason::WaitReason;
 
 /// OS threads outside any runtime parked on a gort primitive right now. While one is, no runtime reports
 /// a deadlock (semantics 4.3): that thread may yet release a goroutine. A count, not a synchronisation

@@ -14,7 +14,7 @@ use super::g::{Status, Suspend, G};
 use super::p::{pack, PState};
 use super::park::{check_cancel, pin_to_current_m};
 use super::Phase;
-use crate::park::WaitReason;
+use crate::wait_reason::WaitReason;
 
 /// Runs `f` as a blocking system call: see `gort::syscall`.
 #[track_caller]
