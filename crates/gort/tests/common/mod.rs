@@ -1,9 +1,10 @@
 //! Helpers shared by gort's integration tests: `go` starts a concurrent task; child processes,
 //! `/proc/self/task`, a park-based gate, a watchdog that turns a hang into a failure, and a pipe
-//! for plain blocking reads (`pipe`).
+//! for plain blocking reads (`pipe`); sockets and "IO wait" for the network tests (`net`).
 #![allow(dead_code)]
 
 pub mod go_ports;
+pub mod net;
 pub mod pipe;
 
 use std::process::{Command, Output};
