@@ -12,7 +12,8 @@
 //!   `close` and deadlines every [`OUTSIDE_RECHECK`].
 //! - **Deadlines** (Go's) and **timeouts** (std's): per direction, a deadline applies to the call
 //!   in progress and to later ones (changing it wakes the waiter, which looks again); a timeout
-//!   starts afresh with each call. Either expiring gives `ErrorKind::TimedOut`.
+//!   starts afresh with each call. Either expiring gives `ErrorKind::TimedOut`, and a call
+//!   started after its deadline fails so at once, even if it could make progress (Go's rule).
 //! - **`close(&self)`** marks the descriptor closing and wakes every waiter; calls in progress and
 //!   later ones fail with "use of closed ..."; the kernel descriptor is closed (after being
 //!   deregistered) only when the last call in progress has left, so a reused descriptor number
@@ -226,7 +227,7 @@ impl<T: AsFd> PolledFd<T> {
     pub(crate) fn io<R>(&self, dir: Dir, mut f: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         let op = self.op()?;
         let _turn = self.dirs[dir as usize].lock.lock();
-        let call_deadline = self.call_deadline(dir);
+        let call_deadline = self.start_call(dir)?;
         loop {
             if self.is_closing() {
                 return Err(closed_error(self.what));
@@ -253,7 +254,7 @@ impl<T: AsFd> PolledFd<T> {
     ) -> io::Result<usize> {
         let op = self.op()?;
         let _turn = self.dirs[Dir::Write as usize].lock.lock();
-        let call_deadline = self.call_deadline(Dir::Write);
+        let call_deadline = self.start_call(Dir::Write)?;
         let mut done = 0;
         loop {
             let r = if self.is_closing() {
@@ -306,12 +307,15 @@ impl<T: AsFd> PolledFd<T> {
         }
     }
 
-    /// The earliest of `dir`'s timeout (from now) and `extra`.
-    fn call_deadline(&self, dir: Dir) -> Option<Instant> {
-        self.dirs[dir as usize]
-            .limits()
-            .timeout
-            .and_then(|t| Instant::now().checked_add(t))
+    /// At the start of a call (holding `dir`'s lock): fails with `TimedOut` if `dir`'s deadline
+    /// has passed, as Go's calls do even when they could make progress (data waiting, room to
+    /// write, a connection queued); else returns the call's own deadline from std's timeout.
+    fn start_call(&self, dir: Dir) -> io::Result<Option<Instant>> {
+        let limits = self.dirs[dir as usize].limits();
+        if limits.deadline.is_some_and(|dl| dl <= Instant::now()) {
+            return Err(timed_out());
+        }
+        Ok(limits.timeout.and_then(|t| Instant::now().checked_add(t)))
     }
 
     /// One wait for `dir` readiness. `Ok` means "try again" (an edge, a spurious wake-up, a
