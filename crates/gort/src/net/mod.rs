@@ -225,8 +225,14 @@ macro_rules! socket_timeouts {
 macro_rules! stream_io {
     ($t:ident) => {
         impl std::io::Read for &$t {
+            /// Reads what is there, parking until something is. A read into an empty buffer
+            /// returns 0 at once (the kernel would wait for data first), as Go's does; it still
+            /// fails on a closed socket or past the read deadline.
             fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
                 self.fd.io(crate::io::fd::Dir::Read, |s| {
+                    if buf.is_empty() {
+                        return Ok(0);
+                    }
                     let mut s = s;
                     std::io::Read::read(&mut s, buf)
                 })
@@ -237,6 +243,9 @@ macro_rules! stream_io {
                 bufs: &mut [std::io::IoSliceMut<'_>],
             ) -> std::io::Result<usize> {
                 self.fd.io(crate::io::fd::Dir::Read, |s| {
+                    if bufs.iter().all(|b| b.is_empty()) {
+                        return Ok(0);
+                    }
                     let mut s = s;
                     std::io::Read::read_vectored(&mut s, bufs)
                 })
