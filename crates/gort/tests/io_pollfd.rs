@@ -113,7 +113,7 @@ fn read_with_parks_until_the_pipe_has_data() {
             let r2 = r.clone();
             let reader = gort::spawn(move || {
                 let mut buf = [0u8; 8];
-                r2.read_with(|f| (&*f).read(&mut buf))
+                r2.read_with(|mut f| f.read(&mut buf))
                     .map(|n| buf[..n].to_vec())
             });
             wait_in_io_wait(&[reader.id()]);
@@ -128,7 +128,7 @@ fn read_with_parks_until_the_pipe_has_data() {
             r.readable(Some(Instant::now())).unwrap();
             r.readable(None).unwrap();
             let mut b = [0u8; 1];
-            assert_eq!(r.read_with(|f| (&*f).read(&mut b)).unwrap(), 1);
+            assert_eq!(r.read_with(|mut f| f.read(&mut b)).unwrap(), 1);
         });
     }
 }
@@ -145,7 +145,7 @@ fn write_with_parks_until_the_pipe_has_room() {
         let chunk = [9u8; 4096];
         let mut filled = 0;
         loop {
-            match (&*w.get_ref()).write(&chunk) {
+            match w.get_ref().write(&chunk) {
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => panic!("fill: {e}"),
@@ -156,7 +156,7 @@ fn write_with_parks_until_the_pipe_has_room() {
             "writable on a full pipe",
         );
         let w2 = w.clone();
-        let writer = gort::spawn(move || w2.write_with(|f| (&*f).write(b"tail")));
+        let writer = gort::spawn(move || w2.write_with(|mut f| f.write(b"tail")));
         wait_in_io_wait(&[writer.id()]);
         let mut drained = vec![0u8; filled];
         (&r).read_exact(&mut drained).unwrap();
@@ -183,7 +183,7 @@ fn into_inner_restores_the_blocking_mode_and_allows_wrapping_again() {
             let p2 = p.clone();
             let reader = gort::spawn(move || {
                 let mut b = [0u8; 1];
-                p2.read_with(|f| (&*f).read(&mut b))
+                p2.read_with(|mut f| f.read(&mut b))
             });
             wait_in_io_wait(&[reader.id()]);
             (&w).write_all(b"!").unwrap();
@@ -235,7 +235,7 @@ fn wait_readable_on_a_borrowed_descriptor_leaves_its_mode_alone() {
         (&w).write_all(b"b").unwrap();
         borrower.join().unwrap().unwrap();
         owner.join().unwrap().unwrap();
-        assert_eq!(r.read_with(|f| (&*f).read(&mut b)).unwrap(), 1);
+        assert_eq!(r.read_with(|mut f| f.read(&mut b)).unwrap(), 1);
     });
 }
 
@@ -252,11 +252,11 @@ fn an_eventfd_read_parks_until_it_is_signalled() {
         let ev2 = ev.clone();
         let reader = gort::spawn(move || {
             let mut b = [0u8; 8];
-            ev2.read_with(|f| (&*f).read(&mut b))
+            ev2.read_with(|mut f| f.read(&mut b))
                 .map(|_| u64::from_ne_bytes(b))
         });
         wait_in_io_wait(&[reader.id()]);
-        ev.write_with(|f| (&*f).write(&5u64.to_ne_bytes())).unwrap();
+        ev.write_with(|mut f| f.write(&5u64.to_ne_bytes())).unwrap();
         assert_eq!(reader.join().unwrap().unwrap(), 5);
     });
 }
@@ -275,7 +275,7 @@ fn pollfd_works_on_plain_threads() {
     let r2 = r.clone();
     let t = std::thread::spawn(move || {
         let mut b = [0u8; 3];
-        r2.read_with(|f| (&*f).read(&mut b))
+        r2.read_with(|mut f| f.read(&mut b))
             .map(|n| b[..n].to_vec())
     });
     (&w).write_all(b"abc").unwrap();

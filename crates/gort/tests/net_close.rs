@@ -244,10 +244,10 @@ fn close_read_makes_reads_return_end_of_file() {
 #[test]
 fn close_write_sends_end_of_file_and_makes_writes_fail() {
     let _w = Watchdog::new("close write", LIMIT);
-    fn both_sides<S: Send + Sync + 'static>(client: S, server: S)
+    fn both_sides<S>(client: S, server: S)
     where
         for<'a> &'a S: Read + Write,
-        S: HalfClose,
+        S: HalfClose + Send + Sync + 'static,
     {
         let server = gort::spawn(move || {
             let mut b = [0u8; 1];
