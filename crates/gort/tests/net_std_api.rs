@@ -556,3 +556,28 @@ fn sockets_work_after_run_returns_and_in_another_runtime() {
         assert_eq!(r.join().unwrap().unwrap(), b'3');
     });
 }
+
+/// A Unix connect to a listener whose backlog is full parks ("IO wait") instead of spinning,
+/// and completes once the listener accepts. (A socket that is not connected yet always polls
+/// writable, so waiting for writability would retry `connect` in a busy loop.)
+#[test]
+fn unix_connect_to_a_full_backlog_parks_until_there_is_room() {
+    let _w = Watchdog::new("unix connect, full backlog", LIMIT);
+    for procs in [1, 2] {
+        gort::Builder::new().max_procs(procs).run(|| {
+            let p = SockPath::new("backlog");
+            let s =
+                socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+            s.bind(&socket2::SockAddr::unix(p.path()).unwrap()).unwrap();
+            s.listen(0).unwrap(); // one queued connection fills it
+            let l = UnixListener::try_from(std::os::unix::net::UnixListener::from(s)).unwrap();
+            let _first = std::os::unix::net::UnixStream::connect(p.path()).unwrap();
+            let path = p.path().to_path_buf();
+            let second = gort::spawn(move || UnixStream::connect(path));
+            wait_in_io_wait(&[second.id()]);
+            l.accept().unwrap();
+            l.accept().unwrap();
+            second.join().unwrap().expect("connect once there is room");
+        });
+    }
+}
