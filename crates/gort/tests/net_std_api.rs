@@ -581,3 +581,34 @@ fn unix_connect_to_a_full_backlog_parks_until_there_is_room() {
         });
     }
 }
+
+/// `try_clone` shares the open file description, and with it `O_NONBLOCK`: unwrapping the
+/// original into std must not leave the clone, still a gort socket, in blocking mode, where its
+/// read would block its thread in the kernel past its deadline (and past `close`). The peer
+/// writes once, late, only so that a read stuck in the kernel ends and the test fails instead of
+/// hanging.
+#[test]
+fn a_clone_keeps_its_deadlines_after_the_original_goes_back_to_std() {
+    let _w = Watchdog::new("clone after into std", LIMIT);
+    gort::Builder::new().max_procs(2).run(|| {
+        let (c, s) = tcp_pair();
+        let clone = s.try_clone().unwrap();
+        let std_s = std::net::TcpStream::try_from(s).unwrap();
+        let unstick = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            let _ = (&c).write_all(b"x");
+            c
+        });
+        clone
+            .set_read_deadline(Some(Instant::now() + Duration::from_millis(20)))
+            .unwrap();
+        let r = (&clone).read(&mut [0u8; 1]);
+        let blocking = !is_nonblocking(clone.as_raw_fd());
+        drop(unstick.join().unwrap());
+        drop(std_s);
+        assert_timed_out(
+            r,
+            &format!("the clone's read (its descriptor now blocking: {blocking})"),
+        );
+    });
+}
