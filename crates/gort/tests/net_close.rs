@@ -356,3 +356,141 @@ fn every_call_on_a_closed_socket_fails_with_a_clear_error() {
     gort::run(check_all);
     std::thread::spawn(check_all).join().unwrap();
 }
+
+/// `close` also ends a call still waiting for its turn behind another on the same direction:
+/// one reader is parked on the socket, the other on the direction's lock; both fail with the
+/// closed error.
+#[test]
+fn close_wakes_a_call_waiting_for_its_turn() {
+    let _w = Watchdog::new("close wakes queued reader", LIMIT);
+    gort::Builder::new().max_procs(2).run(|| {
+        let (c, _peer) = tcp_pair();
+        c.set_read_deadline(far()).unwrap();
+        let c = Arc::new(c);
+        let (r1, r2) = (c.clone(), c.clone());
+        let first = gort::spawn(move || (&*r1).read(&mut [0u8; 1]));
+        wait_in_io_wait(&[first.id()]);
+        let second = gort::spawn(move || (&*r2).read(&mut [0u8; 1]));
+        common::net::wait_in_state(&[second.id()], "sync.Mutex.Lock");
+        c.close().unwrap();
+        assert_closed_error(first.join().unwrap(), "the parked reader");
+        assert_closed_error(second.join().unwrap(), "the reader waiting for its turn");
+    });
+}
+
+/// A descriptor number freed by `close` and reused at once by a new socket: the new socket's
+/// waits work (the old registration was removed, and its stale events, if any, are dropped),
+/// many times over.
+#[test]
+fn a_reused_descriptor_number_waits_correctly() {
+    let _w = Watchdog::new("fd reuse", LIMIT);
+    gort::Builder::new().max_procs(2).run(|| {
+        let mut reused = 0;
+        for i in 0..200u32 {
+            let (c, s) = tcp_pair();
+            let raw = std::os::fd::AsRawFd::as_raw_fd(&s);
+            let s = Arc::new(s);
+            let s2 = s.clone();
+            let r = gort::spawn(move || {
+                let mut b = [0u8; 4];
+                (&*s2).read_exact(&mut b).map(|_| u32::from_le_bytes(b))
+            });
+            wait_in_io_wait(&[r.id()]);
+            (&c).write_all(&i.to_le_bytes()).unwrap();
+            assert_eq!(r.join().unwrap().unwrap(), i);
+            // Leave an edge pending (data nobody reads), then close.
+            (&c).write_all(b"late").unwrap();
+            s.close().unwrap();
+            let (c2, s2) = tcp_pair();
+            reused += [&c2, &s2]
+                .iter()
+                .filter(|x| std::os::fd::AsRawFd::as_raw_fd(**x) == raw)
+                .count();
+            s2.set_read_deadline(far()).unwrap();
+            let s2 = Arc::new(s2);
+            let s3 = s2.clone();
+            let r = gort::spawn(move || (&*s3).read(&mut [0u8; 1]));
+            wait_in_io_wait(&[r.id()]);
+            (&c2).write_all(b"n").unwrap();
+            assert_eq!(r.join().unwrap().unwrap(), 1, "round {i}");
+        }
+        assert!(
+            reused > 0,
+            "no descriptor number was reused: the test proved nothing"
+        );
+    });
+}
+
+/// `try_clone` makes an independent handle: closing one leaves the other working, and each has
+/// its own deadlines.
+#[test]
+fn a_clone_is_closed_and_timed_independently() {
+    let _w = Watchdog::new("clone independence", LIMIT);
+    gort::run(|| {
+        let (c, s) = tcp_pair();
+        let s2 = s.try_clone().unwrap();
+        s2.set_read_deadline(Some(Instant::now())).unwrap();
+        assert!(matches!(
+            (&s2).read(&mut [0u8; 1]),
+            Err(e) if e.kind() == io::ErrorKind::TimedOut
+        ));
+        s.close().unwrap();
+        s2.set_read_deadline(far()).unwrap();
+        (&c).write_all(b"ab").unwrap();
+        let mut b = [0u8; 2];
+        (&s2).read_exact(&mut b).unwrap();
+        assert_eq!(&b, b"ab");
+        let s3 = s2.try_clone().unwrap();
+        s2.close().unwrap();
+        (&s3).write_all(b"cd").unwrap();
+        let mut b = [0u8; 2];
+        c.set_read_deadline(far()).unwrap();
+        (&c).read_exact(&mut b).unwrap();
+        assert_eq!(&b, b"cd");
+    });
+}
+
+/// Several goroutines accepting on one listener (their calls take turns) hand out every
+/// connection exactly once, and `close` ends all of their accept loops.
+#[test]
+fn several_acceptors_get_every_connection_once() {
+    let _w = Watchdog::new("several acceptors", LIMIT);
+    gort::Builder::new().max_procs(4).run(|| {
+        const N: u8 = 64;
+        let l = Arc::new(tcp_listener());
+        l.set_deadline(far()).unwrap();
+        let addr = l.local_addr().unwrap();
+        let got: gort::Chan<u8> = gort::Chan::new(N as usize);
+        let acceptors: Vec<_> = (0..4)
+            .map(|_| {
+                let (l, got) = (l.clone(), got.clone());
+                gort::spawn(move || loop {
+                    match l.accept() {
+                        Ok((s, _)) => {
+                            let mut b = [0u8; 1];
+                            (&s).read_exact(&mut b).unwrap();
+                            got.send(b[0]).unwrap();
+                        }
+                        Err(e) => return e,
+                    }
+                })
+            })
+            .collect();
+        let conns: Vec<_> = (0..N)
+            .map(|i| {
+                let c = TcpStream::connect(addr).unwrap();
+                (&c).write_all(&[i]).unwrap();
+                c
+            })
+            .collect();
+        let mut all: Vec<u8> = (0..N).map(|_| got.recv().unwrap()).collect();
+        l.close().unwrap();
+        for h in acceptors {
+            assert_closed_error::<()>(Err(h.join().unwrap()), "an acceptor after close");
+        }
+        all.sort_unstable();
+        assert_eq!(all, (0..N).collect::<Vec<_>>());
+        assert!(got.try_recv().is_err(), "a connection was handed out twice");
+        drop(conns);
+    });
+}

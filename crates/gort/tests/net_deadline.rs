@@ -376,3 +376,62 @@ fn std_timeouts_time_out_and_zero_is_invalid_input() {
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
     });
 }
+
+/// `connect_timeout` to a listener that never answers (its accept queue is full, so the kernel
+/// drops the handshake) parks in the poller and fails with `TimedOut`; on a plain thread too.
+#[test]
+fn connect_timeout_times_out_when_nobody_answers() {
+    let _w = Watchdog::new("connect timeout", LIMIT);
+    let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    s.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    s.listen(0).unwrap(); // one queued connection fills it
+    let addr = s.local_addr().unwrap().as_socket().unwrap();
+    let _first = std::net::TcpStream::connect(addr).unwrap();
+    gort::run(|| {
+        let c = gort::spawn(move || {
+            TcpStream::connect_timeout(&addr, Duration::from_millis(300)).map(|_| ())
+        });
+        wait_in_io_wait(&[c.id()]);
+        assert_timed_out(c.join().unwrap(), "connect_timeout on a goroutine");
+    });
+    assert_timed_out(
+        TcpStream::connect_timeout(&addr, Duration::from_millis(20)).map(|_| ()),
+        "connect_timeout on a plain thread",
+    );
+}
+
+/// A deadline centuries ahead is not confused with one in the past (no overflow): the read
+/// waits, and gets the data.
+#[test]
+fn a_far_future_deadline_does_not_expire() {
+    let _w = Watchdog::new("far deadline", LIMIT);
+    gort::run(|| {
+        let (c, s) = tcp_pair();
+        let centuries = Instant::now().checked_add(Duration::from_secs(10_000_000_000));
+        assert!(
+            centuries.is_some(),
+            "the platform's Instant reaches that far"
+        );
+        s.set_read_deadline(centuries).unwrap();
+        let s = Arc::new(s);
+        let s2 = s.clone();
+        let r = gort::spawn(move || (&*s2).read(&mut [0u8; 1]));
+        wait_in_io_wait(&[r.id()]);
+        (&c).write_all(b"f").unwrap();
+        assert_eq!(r.join().unwrap().unwrap(), 1);
+    });
+}
+
+/// On plain threads (waiting in `poll(2)`), a deadline set from another thread applies to the
+/// read in progress.
+#[test]
+fn a_deadline_set_from_another_thread_ends_a_plain_thread_read() {
+    let _w = Watchdog::new("plain-thread deadline", LIMIT);
+    let (_c, s) = tcp_pair();
+    let s = Arc::new(s);
+    let s2 = s.clone();
+    let reader = std::thread::spawn(move || (&*s2).read(&mut [0u8; 1]));
+    s.set_read_deadline(past()).unwrap();
+    assert_timed_out(reader.join().unwrap(), "plain-thread read");
+}

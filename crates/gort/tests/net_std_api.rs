@@ -334,7 +334,8 @@ fn write_all_from_two_goroutines_never_interleaves() {
 }
 
 /// UDP: `send_to`/`recv_from` carry a datagram and its sender's address, `peek_from` leaves it
-/// queued, a blocked `recv_from` wakes when one comes, and connected `send`/`recv` work.
+/// queued, a blocked `recv_from` wakes when one comes, connected `send`/`recv` work, and an
+/// empty datagram arrives as one.
 #[test]
 fn udp_carries_datagrams_and_addresses() {
     let _w = Watchdog::new("udp", LIMIT);
@@ -365,6 +366,10 @@ fn udp_carries_datagrams_and_addresses() {
         a.send(b"three").unwrap();
         assert_eq!(b.recv(&mut buf).unwrap(), 5);
         assert_eq!(&buf[..5], b"three");
+        // An empty datagram is a datagram: received as 0 bytes (no shortcut, unlike streams).
+        a.send(b"").unwrap();
+        b.set_read_deadline(far()).unwrap();
+        assert_eq!(b.recv_from(&mut buf).unwrap(), (0, aa));
     });
 }
 
