@@ -2,7 +2,9 @@
 //! TestVariousDeadlines (max_procs 1 and 4), TestConcurrentSetDeadline,
 //! TestReadWriteDeadlineRace and TestReadTimeoutUnblocksRead. A deadline applies to the call in
 //! progress and to later ones; once it has passed a call fails with `TimedOut` even if it could
-//! have made progress; std's zero timeouts are refused with `InvalidInput`.
+//! have made progress; std's zero timeouts are refused with `InvalidInput`; `connect_timeout`
+//! times out against a listener that never answers; deadlines centuries ahead do not overflow;
+//! a deadline set from another thread ends a read on a plain thread.
 
 mod common;
 
