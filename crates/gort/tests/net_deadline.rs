@@ -437,3 +437,40 @@ fn a_deadline_set_from_another_thread_ends_a_plain_thread_read() {
     s.set_read_deadline(past()).unwrap();
     assert_timed_out(reader.join().unwrap(), "plain-thread read");
 }
+
+/// Go's TestAcceptTimeoutMustNotReturn and TestReadTimeoutMustNotReturn: a deadline set in the
+/// past and then cleared leaves calls waiting (they do not time out), and a deadline pushed
+/// further away while a call waits lets it go on waiting until the data comes.
+#[test]
+fn a_cleared_or_extended_deadline_lets_calls_keep_waiting() {
+    let _w = Watchdog::new("cleared deadline", LIMIT);
+    gort::Builder::new().max_procs(2).run(|| {
+        let l = Arc::new(tcp_listener());
+        l.set_deadline(past()).unwrap();
+        l.set_deadline(None).unwrap();
+        let l2 = l.clone();
+        let a = gort::spawn(move || l2.accept().map(|(s, _)| s));
+        wait_in_io_wait(&[a.id()]);
+        let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let s = a
+            .join()
+            .unwrap()
+            .expect("accept after the deadline was cleared");
+
+        s.set_read_deadline(Some(Instant::now() + Duration::from_secs(3600)))
+            .unwrap();
+        let s = Arc::new(s);
+        let s2 = s.clone();
+        let r = gort::spawn(move || (&*s2).read(&mut [0u8; 1]));
+        wait_in_io_wait(&[r.id()]);
+        for hours in 2..10 {
+            // Each change wakes the reader to look again; it must wait on, not fail.
+            s.set_read_deadline(Some(Instant::now() + Duration::from_secs(3600 * hours)))
+                .unwrap();
+        }
+        s.set_read_deadline(None).unwrap();
+        wait_in_io_wait(&[r.id()]);
+        (&c).write_all(b"d").unwrap();
+        assert_eq!(r.join().unwrap().unwrap(), 1);
+    });
+}
