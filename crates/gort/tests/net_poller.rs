@@ -9,7 +9,7 @@ mod common;
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::net::{fd_target, tcp_listener, tcp_pair, wait_in_io_wait, wait_in_state};
 use common::Watchdog;
@@ -64,12 +64,15 @@ fn timers_fire_in_order_while_a_goroutine_waits_on_a_socket() {
             });
             wait_in_io_wait(&[reader.id()]);
             let order = Arc::new(Mutex::new(Vec::new()));
-            let sleepers: Vec<_> = [30u64, 10, 20]
+            // Deadlines fixed up front and 50 ms apart: the order cannot depend on when each
+            // goroutine gets to run.
+            let start = Instant::now();
+            let sleepers: Vec<_> = [150u64, 50, 100]
                 .into_iter()
                 .map(|ms| {
                     let order = order.clone();
                     gort::spawn(move || {
-                        gort::time::sleep(Duration::from_millis(ms));
+                        gort::time::sleep_until(start + Duration::from_millis(ms));
                         order.lock().unwrap().push(ms);
                     })
                 })
@@ -79,7 +82,7 @@ fn timers_fire_in_order_while_a_goroutine_waits_on_a_socket() {
             assert_eq!(reader.join().unwrap().unwrap(), b'r');
             Arc::try_unwrap(order).unwrap().into_inner().unwrap()
         });
-        assert_eq!(order, [10, 20, 30], "{procs} procs");
+        assert_eq!(order, [50, 100, 150], "{procs} procs");
     }
 }
 
