@@ -145,3 +145,53 @@ fn run_ending_unwinds_goroutines_blocked_on_sockets_and_closes_them() {
         assert_ne!(fd_target(fd), Some(before), "the listener is still open");
     }
 }
+
+/// The block of `goroutine_id` in `dump`.
+fn block_of(dump: &str, id: u64) -> &str {
+    let head = format!("goroutine {id} [");
+    let start = dump.find(&head).expect("the goroutine is in the dump");
+    let end = dump[start + 1..]
+        .find("\ngoroutine ")
+        .map_or(dump.len(), |e| start + 1 + e);
+    &dump[start..end]
+}
+
+/// A goroutine blocked in a socket call is dumped at the call's place in the caller's code (as
+/// for gort's other blocking calls), not somewhere inside gort: read, write, accept, recv_from,
+/// `PollFd::read_with` and `wait_readable`.
+#[test]
+fn a_goroutine_blocked_on_a_socket_is_dumped_at_its_call_site() {
+    let _w = Watchdog::new("dump location", LIMIT);
+    gort::run(|| {
+        let (_c, s) = tcp_pair();
+        let (_c2, w) = tcp_pair();
+        let l = tcp_listener();
+        let u = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let (p, _q) = std::os::unix::net::UnixStream::pair().unwrap();
+        let (b, _b2) = std::os::unix::net::UnixStream::pair().unwrap();
+        let p = gort::io::PollFd::new(p).unwrap();
+        let hs = [
+            gort::spawn(move || drop((&s).read(&mut [0u8; 1]))),
+            gort::spawn(move || drop((&w).write(&vec![0u8; 64 << 20]))),
+            gort::spawn(move || drop(l.accept())),
+            gort::spawn(move || drop(u.recv_from(&mut [0u8; 1]))),
+            gort::spawn(move || drop(p.read_with(|mut f| f.read(&mut [0u8; 1])))),
+            gort::spawn(move || drop(gort::io::wait_readable(std::os::fd::AsFd::as_fd(&b), None))),
+        ];
+        let ids: Vec<u64> = hs.iter().map(|h| h.id()).collect();
+        wait_in_io_wait(&ids);
+        let d = gort::dump();
+        for id in ids {
+            let block = block_of(&d, id);
+            let blocked_at = block
+                .split("gort: blocked at\n\t")
+                .nth(1)
+                .and_then(|r| r.lines().next())
+                .unwrap_or("");
+            assert!(
+                blocked_at.contains("net_poller.rs"),
+                "goroutine {id} is dumped as blocked at {blocked_at:?}, not at its call:\n{block}"
+            );
+        }
+    });
+}
