@@ -224,6 +224,7 @@ impl<T: AsFd> PolledFd<T> {
 
     /// Runs `f` until it does not return `WouldBlock`, waiting for `dir` readiness in between
     /// (unless in non-blocking mode), under `dir`'s lock, within its deadline and timeout.
+    #[track_caller]
     pub(crate) fn io<R>(&self, dir: Dir, mut f: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         let op = self.op()?;
         let _turn = self.dirs[dir as usize].lock.lock();
@@ -247,6 +248,7 @@ impl<T: AsFd> PolledFd<T> {
     /// Writes all of `buf` with `f` (one `write`-like call per try), waiting as [`io`](Self::io)
     /// does, under the write lock for the whole of it: a write is whole. Returns how much was
     /// written: all of it, or, if an error (a timeout, say) came after some was, that much.
+    #[track_caller]
     pub(crate) fn write_whole(
         &self,
         buf: &[u8],
@@ -292,6 +294,7 @@ impl<T: AsFd> PolledFd<T> {
 
     /// Waits until `dir` is ready (or the deadline passes), without a call in between: for
     /// `PollFd::readable`. Returns at once if the descriptor is ready now.
+    #[track_caller]
     pub(crate) fn ready(&self, dir: Dir, deadline: Option<Instant>) -> io::Result<()> {
         let _op = self.op()?;
         let _turn = self.dirs[dir as usize].lock.lock();
@@ -320,6 +323,7 @@ impl<T: AsFd> PolledFd<T> {
 
     /// One wait for `dir` readiness. `Ok` means "try again" (an edge, a spurious wake-up, a
     /// deadline change); errors are the deadline passing and the descriptor closing.
+    #[track_caller]
     fn wait(&self, dir: Dir, call_deadline: Option<Instant>) -> io::Result<()> {
         let d = &self.dirs[dir as usize];
         let seq = d.seq.load(Ordering::SeqCst);
@@ -359,6 +363,7 @@ impl<T: AsFd> PolledFd<T> {
     }
 
     /// A wait in `poll(2)`, for a caller that has no poller here.
+    #[track_caller]
     fn wait_outside(&self, dir: Dir, deadline: Option<Instant>) -> io::Result<()> {
         let mut timeout = OUTSIDE_RECHECK;
         if let Some(dl) = deadline {

@@ -16,6 +16,7 @@ const FULL_BACKLOG_LAST_WAIT: Duration = Duration::from_millis(10);
 
 /// Makes a stream socket for `addr` and connects it, waiting (in the poller, on a goroutine)
 /// until the connection is made, refused, or `deadline` passes (`ErrorKind::TimedOut`).
+#[track_caller]
 pub(crate) fn connect_stream<S>(
     addr: &SockAddr,
     deadline: Option<Instant>,
@@ -61,6 +62,7 @@ where
 }
 
 /// Waits for a connect in progress to end; its outcome is the socket's pending error.
+#[track_caller]
 fn wait_connected<S: AsFd>(fd: &PolledFd<S>, deadline: Option<Instant>) -> io::Result<()> {
     fd.ready(Dir::Write, deadline)?;
     match SockRef::from(&*fd.get()?).take_error()? {
