@@ -16,9 +16,9 @@
 //! [`crate::signals`]), so a quiet tracee's lines still appear within about 2 ms. Batches are also
 //! handed over at 256 events. `GORT_TRACE_WAIT=poll` (flush before every block) and `=block` (no
 //! polling) select the two halves alone, and `GORT_TRACE_SPIN_US` changes the polling time, for the
-//! benchmark. 200 µs is long enough that a tracee on a busy 2-CPU machine usually stops again within it
-//! (at 50 µs the tracer blocked often and every wake-up had to win the P back: 1.45x strace's wall time
-//! against 1.01x at 200 µs).
+//! benchmark. 200 µs is long enough that a tracee on a busy machine usually stops again within it;
+//! at a quarter of that the tracer blocked often and every wake-up had to win the P back, which made
+//! it much slower than strace (`bench/trace-overhead.sh`; commit ae16ab0).
 //!
 //! Detaching (SIGINT/SIGTERM) stops every tracee — `PTRACE_INTERRUPT` for seized ones, a `SIGSTOP` for the
 //! others — and detaches each at its next stop, re-injecting any signal that was about to be delivered, so

@@ -14,14 +14,14 @@
 //! 4. the same, both sides running the same function, as the two sides of a channel ping-pong or
 //!    two yielding goroutines do inside the runtime.
 //!
-//! On the 2-CPU AMD EPYC we measure on: about 2, 16, 10 and 2 ns per resume (cases 1 and 2) or
-//! switch (3 and 4). gort's scheduler used to be case 2 (a goroutine parked to its M's stack,
-//! which resumed the next one with corosensei). It now has its own switch (`src/context/`):
+//! Cases 1 and 4 cost a few nanoseconds; 2 and 3, with their mispredicted returns, several times
+//! more (figures in `bench/HISTORY.md`). gort's scheduler used to be case 2 (a goroutine parked to
+//! its M's stack, which resumed the next one with corosensei). It now has its own switch (`src/context/`):
 //! inline assembly that resumes a context by a jump rather than a `ret`, so the switch itself
 //! pops nothing off the return-stack buffer, and a goroutine that parks with a next goroutine
 //! ready switches straight to it (case 4; `src/sched/switch.rs`). In the runtime that halved a
-//! yield (31 to 15 ns at max_procs 1); a channel ping-pong did not get faster, because its time
-//! goes to locked instructions, not to switches (README "Performance").
+//! yield; a channel ping-pong did not get faster, because its time goes to locked instructions,
+//! not to switches (commit 78952a5).
 //!
 //! Run: `cargo bench -p gort --bench switch`. x86_64 only (the direct switch is written for it).
 

@@ -2,7 +2,6 @@
 
 use std::any::Any;
 use std::fmt;
-use std::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::Arc;
 
@@ -30,10 +29,18 @@ pub struct JoinHandle<T> {
     /// The goroutine itself: its result lands in it (`G::complete`), so a goroutine costs no separate
     /// allocation for it while it runs or parks.
     g: Arc<G>,
-    _result: PhantomData<fn() -> T>,
+    /// Turns the type-erased result back into `T`. Made by [`spawn`], where `T: 'static` is known,
+    /// so that the handle's methods need no bound of their own (as `std::thread::JoinHandle`'s).
+    unbox: fn(Box<dyn Any + Send>) -> std::thread::Result<T>,
 }
 
-impl<T: 'static> fmt::Debug for JoinHandle<T> {
+/// The `unbox` of a `JoinHandle<T>`: the result a goroutine spawned for `T` left in its G.
+fn unbox_result<T: 'static>(r: Box<dyn Any + Send>) -> std::thread::Result<T> {
+    *r.downcast::<std::thread::Result<T>>()
+        .expect("a goroutine's result has the type its JoinHandle names")
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle")
             .field("id", &self.g.id())
@@ -42,7 +49,7 @@ impl<T: 'static> fmt::Debug for JoinHandle<T> {
     }
 }
 
-impl<T: 'static> JoinHandle<T> {
+impl<T> JoinHandle<T> {
     /// Waits for the goroutine to finish; parks the calling goroutine (or blocks the calling thread)
     /// meanwhile. Returns its value, or `Err` with the panic payload if it panicked (the panic hook has
     /// printed the message with the goroutine's id). A goroutine cancelled because the runtime shut
@@ -59,9 +66,7 @@ impl<T: 'static> JoinHandle<T> {
     pub fn join(self) -> std::thread::Result<T> {
         loop {
             if let Some(r) = self.g.take_result(park::current()) {
-                return *r
-                    .downcast::<std::thread::Result<T>>()
-                    .expect("a goroutine's result has the type its JoinHandle names");
+                return (self.unbox)(r);
             }
             park::park(WaitReason::Join);
         }
@@ -237,7 +242,7 @@ where
         .expect("asked for a handle");
     JoinHandle {
         g,
-        _result: PhantomData,
+        unbox: unbox_result::<T>,
     }
 }
 

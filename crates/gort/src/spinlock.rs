@@ -2,10 +2,11 @@
 //! critical sections: a channel's state, a P's run queue.
 //!
 //! Those sections are a few dozen instructions: move a value, pop or push a waiter entry or a G,
-//! flip a flag. No user code runs under the lock, nothing parks, nothing waits for I/O. For sections
-//! that short the cost of the lock is its atomic instructions, not waiting: on the 2-core AMD EPYC we
-//! measure on, each locked instruction costs about 5 ns, and an unbuffered ping-pong round trip takes
-//! four channel operations.
+//! flip a flag. No user code runs under the lock and nothing waits for I/O. One park holds such a
+//! lock, and only for the goroutine's switch, not its wait: a channel `send` or `recv` (the rule is
+//! on `sched::park::park_goroutine_unlocking`; [`HeldLock`] carries the lock across). For sections
+//! that short the cost of the lock is its atomic instructions, not waiting, and an unbuffered
+//! ping-pong round trip takes four channel operations, each one critical section.
 //! `std::sync::Mutex` spends two locked instructions per critical section (a compare-and-swap to
 //! lock, a swap to unlock, since the unlock must learn whether a sleeper needs a futex wake-up);
 //! this lock spends one, because nobody ever sleeps on it and its unlock is a Release store.
@@ -20,7 +21,7 @@ use std::ops::{Deref, DerefMut};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Looks with `pause` before a waiter starts yielding its core (about 2 µs in all).
+/// Looks with `pause` before a waiter starts yielding its core (a couple of microseconds in all).
 const SPIN_LIMIT: u32 = 64;
 
 /// A spin lock guarding a `T` (a channel uses `SpinLock<()>` and keeps its state apart, so that
@@ -101,7 +102,8 @@ impl<'a, T> SpinGuard<'a, T> {
 }
 
 /// A held lock whose guard was given up, for another frame to release: a goroutine that parks
-/// on a channel keeps the channel's lock until its context is saved (`sched/park.rs`).
+/// on a channel keeps the channel's lock until its context is saved (the rule is on
+/// `sched::park::park_goroutine_unlocking`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct HeldLock(NonNull<AtomicBool>);
 

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{go, settle};
+use common::go;
 use gort::{Chan, RecvTimeoutError, SendTimeoutError, TryRecvError, TrySendError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -21,7 +21,7 @@ fn go_chan_rules_hold_for_capacities_0_to_200() {
             let _ = c1.recv();
             r1.store(true, Ordering::SeqCst);
         });
-        settle();
+        h1.wait_blocked();
         assert!(
             !recv1.load(Ordering::SeqCst),
             "chan[{cap}]: receive from empty chan"
@@ -42,7 +42,7 @@ fn go_chan_rules_hold_for_capacities_0_to_200() {
             c1.send(0).unwrap();
             s1.store(true, Ordering::SeqCst);
         });
-        settle();
+        h.wait_blocked();
         assert!(
             !sent.load(Ordering::SeqCst),
             "chan[{cap}]: send to full chan"
@@ -70,7 +70,7 @@ fn go_chan_rules_hold_for_capacities_0_to_200() {
         let c: Chan<usize> = Chan::new(cap);
         let c1 = c.clone();
         let h = go(move || c1.recv());
-        settle();
+        h.wait_blocked();
         c.close();
         assert_eq!(h.join().unwrap(), None, "chan[{cap}]");
 
@@ -134,7 +134,7 @@ fn unbuffered_send_completes_only_when_a_receiver_takes_the_value() {
         c1.send(7).unwrap();
         d1.store(true, Ordering::SeqCst);
     });
-    settle();
+    h.wait_blocked();
     assert!(!done.load(Ordering::SeqCst));
     assert_eq!(c.recv(), Some(7));
     h.join().unwrap();
@@ -172,7 +172,7 @@ fn close_wakes_every_blocked_receiver() {
             go(move || c.recv())
         })
         .collect();
-    settle();
+    hs.iter().for_each(common::Task::wait_blocked);
     assert!(c.close());
     for h in hs {
         assert_eq!(h.join().unwrap(), None);
@@ -189,7 +189,7 @@ fn close_wakes_every_blocked_sender_and_hands_its_value_back() {
             go(move || c.send(i))
         })
         .collect();
-    settle();
+    hs.iter().for_each(common::Task::wait_blocked);
     c.close();
     let mut back: Vec<usize> = hs
         .into_iter()
@@ -263,7 +263,7 @@ fn send_timeout_hands_the_value_back_and_leaves_no_waiter() {
     assert_eq!(c.try_recv(), Err(TryRecvError::Empty)); // the timed-out sender is gone
     let c1 = c.clone();
     let h = go(move || c1.recv_timeout(Duration::from_secs(10)));
-    settle();
+    h.wait_blocked();
     c.send(2).unwrap();
     assert_eq!(h.join().unwrap(), Ok(2));
 }
@@ -283,7 +283,7 @@ fn zero_and_max_timeouts_work() {
     assert_eq!(c.recv_timeout(Duration::MAX), Ok(1));
     let c1 = c.clone();
     let h = go(move || c1.recv_timeout(Duration::MAX));
-    settle();
+    h.wait_blocked();
     c.close();
     assert_eq!(h.join().unwrap(), Err(RecvTimeoutError::Closed));
 }
@@ -343,7 +343,7 @@ fn dropping_a_handle_while_others_live_keeps_the_channel_open() {
             go(move || c.recv())
         })
         .collect();
-    settle();
+    hs.iter().for_each(common::Task::wait_blocked);
     let closer = c2.clone();
     drop(c2);
     closer.close();

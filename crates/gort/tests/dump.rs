@@ -67,7 +67,13 @@ fn dump_lists_every_goroutine_in_gos_layout() {
         while started.load(Ordering::SeqCst) < 4 {
             gort::yield_now();
         }
-        gort::time::sleep(Duration::from_millis(20)); // let them reach their blocking points
+        // Let them reach their blocking points.
+        let child = child_id.load(Ordering::SeqCst) as u64;
+        common::wait_goroutine_waiting(recv.id(), "chan receive");
+        common::wait_goroutine_waiting(wired.id(), "sync.Mutex.Lock");
+        common::wait_goroutine_waiting(parent.id(), "semacquire");
+        common::wait_goroutine_waiting(child, "sync.WaitGroup.Wait");
+        common::wait_goroutine_waiting(in_syscall.id(), "syscall");
         let d = gort::dump();
 
         assert!(d.starts_with("goroutine 1 [running]:\n"), "{d}");
@@ -104,7 +110,6 @@ fn dump_lists_every_goroutine_in_gos_layout() {
             b.contains(&format!("gort: blocked at\n\t{}:", file!())),
             "join's location is the caller's: {b}"
         );
-        let child = child_id.load(Ordering::SeqCst) as u64;
         let b = block(&d, child);
         assert!(
             b.starts_with(&format!("goroutine {child} [sync.WaitGroup.Wait]:\n")),

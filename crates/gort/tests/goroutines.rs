@@ -18,11 +18,6 @@ fn on_procs(f: impl Fn() + Send + Sync + Clone + 'static) {
     }
 }
 
-/// Lets the other goroutines reach their blocking points (parks this goroutine; frees its P).
-fn settle() {
-    gort::time::sleep(Duration::from_millis(1));
-}
-
 #[test]
 fn goroutines_ping_pong_over_unbuffered_channels() {
     on_procs(|| {
@@ -57,7 +52,7 @@ fn goroutines_keep_go_chan_rules_for_small_capacities() {
                 g1.store(true, Ordering::SeqCst);
                 v
             });
-            settle();
+            common::wait_goroutine_waiting(h.id(), "chan receive");
             assert!(
                 !got.load(Ordering::SeqCst),
                 "chan[{cap}]: receive from empty chan"
@@ -74,7 +69,7 @@ fn goroutines_keep_go_chan_rules_for_small_capacities() {
                 c1.send(cap).unwrap();
                 s1.store(true, Ordering::SeqCst);
             });
-            settle();
+            common::wait_goroutine_waiting(h.id(), "chan send");
             assert!(
                 !sent.load(Ordering::SeqCst),
                 "chan[{cap}]: send to full chan"
@@ -358,24 +353,31 @@ fn goroutines_all_waiting_on_sync_report_a_deadlock_naming_the_waits() {
         let m = Arc::new(Mutex::new(()));
         let g = m.lock();
         let m1 = m.clone();
-        spawn(move || drop(m1.lock()));
+        let locker = spawn(move || drop(m1.lock()));
         let wg = Arc::new(WaitGroup::new());
         wg.add(1);
         let w1 = wg.clone();
-        spawn(move || w1.wait());
+        let group_waiter = spawn(move || w1.wait());
         let sem = Arc::new(gort::sync::Semaphore::new(0));
         let s1 = sem.clone();
-        spawn(move || s1.acquire());
-        gort::time::sleep(Duration::from_millis(5));
+        let acquirer = spawn(move || s1.acquire());
         let l = Arc::new(gort::sync::RwLock::new(()));
         let _w = l.write();
         let l1 = l.clone();
-        spawn(move || drop(l1.read()));
+        let reader = spawn(move || drop(l1.read()));
         let cv = Arc::new(gort::sync::Condvar::new());
         let m2 = Arc::new(Mutex::new(()));
         let (cv1, m3) = (cv.clone(), m2.clone());
-        spawn(move || drop(cv1.wait(m3.lock())));
-        gort::time::sleep(Duration::from_millis(5));
+        let cond_waiter = spawn(move || drop(cv1.wait(m3.lock())));
+        for (h, reason) in [
+            (&locker, "sync.Mutex.Lock"),
+            (&group_waiter, "sync.WaitGroup.Wait"),
+            (&acquirer, "semacquire"),
+            (&reader, "sync.RWMutex.RLock"),
+            (&cond_waiter, "sync.Cond.Wait"),
+        ] {
+            common::wait_goroutine_waiting(h.id(), reason);
+        }
         drop(l.write()); // main blocks on the write lock it holds: never
         drop(g);
     });
@@ -400,13 +402,15 @@ fn dump_names_channel_waits_in_gos_words() {
     Builder::new().max_procs(1).run(|| {
         let c: Chan<u8> = Chan::new(0);
         let c1 = c.clone();
-        spawn(move || c1.recv());
+        let receiver = spawn(move || c1.recv());
         let c2 = c.clone();
-        spawn(move || {
+        let selector = spawn(move || {
             select! { recv(c2) -> _ => {}, default(Duration::from_secs(60)) => {} }
         });
-        spawn(|| gort::time::sleep(Duration::from_secs(60)));
-        settle();
+        let sleeper = spawn(|| gort::time::sleep(Duration::from_secs(60)));
+        common::wait_goroutine_waiting(receiver.id(), "chan receive");
+        common::wait_goroutine_waiting(selector.id(), "select");
+        common::wait_goroutine_waiting(sleeper.id(), "sleep");
         let d = gort::dump();
         for reason in ["[chan receive", "[select", "[sleep"] {
             assert!(d.contains(reason), "no {reason:?} in:\n{d}");
@@ -435,8 +439,8 @@ fn cancelled_goroutines_leave_no_waiter_on_a_channel_that_outlives_run() {
             // Not all of them will pair up before main returns: whatever still waits is cancelled.
             let held = m0.lock();
             let m1 = m0.clone();
-            spawn(move || drop(m1.lock()));
-            settle();
+            let locker = spawn(move || drop(m1.lock()));
+            common::wait_goroutine_waiting(locker.id(), "sync.Mutex.Lock");
             drop(held);
         });
     }

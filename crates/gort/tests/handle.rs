@@ -81,3 +81,26 @@ fn handle_spawns_racing_the_end_all_resolve() {
         }
     }
 }
+
+/// Joins any handle, with no bound on `T`: the `'static` bound is on `spawn`, as std has it, not on
+/// `JoinHandle`'s methods.
+fn join_any<T>(h: gort::JoinHandle<T>) -> std::thread::Result<T> {
+    h.join()
+}
+
+/// Describes any handle, again with no bound on `T`.
+fn describe_any<T>(h: &gort::JoinHandle<T>) -> String {
+    format!("{h:?} {} {}", h.id(), h.is_finished())
+}
+
+#[test]
+fn join_handle_methods_need_no_static_bound_as_in_std() {
+    let _w = Watchdog::new("join_any", Duration::from_secs(60));
+    let (value, described) = gort::run(|| {
+        let h = gort::spawn(|| String::from("joined"));
+        let described = describe_any(&h);
+        (join_any(h).unwrap(), described)
+    });
+    assert_eq!(value, "joined");
+    assert!(described.starts_with("JoinHandle"), "{described}");
+}

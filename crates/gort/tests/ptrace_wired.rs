@@ -63,8 +63,9 @@ fn ptrace_requests(pid: libc::pid_t) -> Result<(), i32> {
         return Err(errno);
     }
     assert_eq!(word as u64, MAGIC, "PEEKDATA read the wrong word");
-    // SAFETY: GETREGS writes a user_regs_struct into `regs`, which is large enough.
+    // SAFETY: `user_regs_struct` is plain integers, for which all zeroes is a valid value.
     let mut regs: libc::user_regs_struct = unsafe { std::mem::zeroed() };
+    // SAFETY: GETREGS writes a user_regs_struct into `regs`, which is large enough.
     let r = unsafe { libc::ptrace(libc::PTRACE_GETREGS, pid, 0, &mut regs as *mut _) };
     if r == -1 {
         return Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0));

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{go, settle};
+use common::go;
 use gort::{select, Chan, SendError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -37,8 +37,10 @@ fn select_blocks_until_a_case_becomes_ready() {
     let a: Chan<i32> = Chan::new(0);
     let b: Chan<&str> = Chan::new(0);
     let b1 = b.clone();
+    let main = common::my_tid();
     let h = go(move || {
-        std::thread::sleep(Duration::from_millis(2));
+        // The select below is waiting before the case becomes ready.
+        common::wait_thread_blocked(main);
         b1.send("late").unwrap();
     });
     let got = select! {
@@ -58,7 +60,7 @@ fn blocked_select_send_completes_with_a_later_receiver() {
             send(a1, 5) -> res => res,
         }
     });
-    settle();
+    h.wait_blocked();
     assert_eq!(a.recv(), Some(5));
     assert_eq!(h.join().unwrap(), Ok(()));
 }
@@ -98,8 +100,10 @@ fn default_with_timeout_waits_and_is_never_early() {
 fn default_with_timeout_takes_a_case_that_becomes_ready() {
     let a: Chan<i32> = Chan::new(0);
     let a1 = a.clone();
+    let main = common::my_tid();
     let h = go(move || {
-        settle();
+        // The select below is waiting before the case becomes ready.
+        common::wait_thread_blocked(main);
         a1.send(3).unwrap();
     });
     let r = select! {
@@ -140,7 +144,7 @@ fn close_wakes_a_blocked_select() {
             send(b1, 1) -> r => ("b", r.err().map(|e| e.0)),
         }
     });
-    settle();
+    h.wait_blocked();
     b.close();
     assert_eq!(h.join().unwrap(), ("b", Some(1)));
 }
@@ -403,10 +407,10 @@ fn the_same_channel_may_appear_in_several_cases() {
         }
         e1.send(9).unwrap();
     });
-    settle(); // A queues first on c
+    a.wait_blocked(); // A queues first on c
     let c2 = c.clone();
     let b = go(move || c2.recv());
-    settle(); // B queues on c behind A
+    b.wait_blocked(); // B queues on c behind A
     d.send(7).unwrap(); // wakes A, which dequeues itself from c (twice)
     assert_eq!(e.recv(), Some(9));
     c.send(8).unwrap(); // must reach B
@@ -425,7 +429,7 @@ fn same_channel_in_several_cases_closes_cleanly() {
             send(c1, 3) -> _ => Some(-1),
         }
     });
-    settle();
+    h.wait_blocked();
     c.close();
     let r = h.join().unwrap();
     assert!(r.is_none() || r == Some(-1));

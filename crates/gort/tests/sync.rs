@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{go, panic_message, settle};
+use common::{go, panic_message};
 use gort::sync::{Condvar, Mutex, Once, RwLock, Semaphore, WaitGroup};
 use gort::Chan;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -69,11 +69,14 @@ fn mutex_waiter_is_not_starved_by_a_holder_that_relocks_at_once() {
     let mu = Arc::new(Mutex::new(()));
     let stop = Arc::new(AtomicBool::new(false));
     let (m1, s1) = (mu.clone(), stop.clone());
+    let greedy_started = Arc::new(AtomicBool::new(false));
+    let started = greedy_started.clone();
     let greedy = go(move || {
         let mut n = 0u64;
         while !s1.load(Ordering::Relaxed) {
             n += 1;
             let g = m1.lock();
+            started.store(true, Ordering::Relaxed);
             let t = std::time::Instant::now();
             while t.elapsed() < Duration::from_micros(20) {
                 std::hint::spin_loop();
@@ -82,7 +85,9 @@ fn mutex_waiter_is_not_starved_by_a_holder_that_relocks_at_once() {
         }
         n
     });
-    settle();
+    common::wait_for("the greedy thread to take the lock", || {
+        greedy_started.load(Ordering::Relaxed).then_some(())
+    });
     let start = std::time::Instant::now();
     for _ in 0..20 {
         drop(mu.lock());
@@ -128,14 +133,9 @@ fn rwlock_admits_readers_together_and_writers_alone() {
     });
     // Once the writer waits, new readers queue behind it (Go's writer preference). Wait for that
     // (a loaded machine may take a while to start the writer's thread), but not forever.
-    let waiting_since = std::time::Instant::now();
-    while l.try_read().is_some() {
-        assert!(
-            waiting_since.elapsed() < std::time::Duration::from_secs(30),
-            "a reader still got in 30 s after a writer started waiting"
-        );
-        settle();
-    }
+    common::wait_for("new readers to queue behind the waiting writer", || {
+        l.try_read().is_none().then_some(())
+    });
     drop(r1);
     drop(r2);
     w.join().unwrap();
@@ -193,7 +193,7 @@ fn waitgroup_releases_every_waiter() {
             go(move || wg.wait())
         })
         .collect();
-    settle();
+    hs.iter().for_each(common::Task::wait_blocked);
     wg.done();
     hs.into_iter().for_each(|h| h.join().unwrap());
 }
@@ -265,7 +265,7 @@ fn waitgroup_stays_usable_after_a_counter_panic() {
     let wg = Arc::new(wg);
     let w = wg.clone();
     let waiter = go(move || w.wait());
-    settle();
+    waiter.wait_blocked();
     assert!(!waiter.is_finished(), "the counter is still one");
     wg.done();
     waiter.join().unwrap();
@@ -318,7 +318,7 @@ fn condvar_wakes_one_or_all() {
             })
         })
         .collect();
-    settle();
+    hs.iter().for_each(common::Task::wait_blocked);
     *s.0.lock() = 1;
     s.1.notify_all();
     hs.into_iter().for_each(|h| h.join().unwrap());
@@ -387,14 +387,9 @@ fn semaphore_serves_waiters_first_come_first_served() {
             sem2.release();
         }));
         // Each waiter queues before the next one starts (however long its thread takes to start).
-        let since = std::time::Instant::now();
-        while sem.waiters() < i + 1 {
-            assert!(
-                since.elapsed() < std::time::Duration::from_secs(30),
-                "waiter {i} never queued"
-            );
-            settle();
-        }
+        common::wait_for(&format!("waiter {i} to queue"), || {
+            (sem.waiters() > i).then_some(())
+        });
     }
     sem.release();
     hs.into_iter().for_each(|h| h.join().unwrap());

@@ -58,7 +58,7 @@ fn sleep_and_timeouts_with_max_duration_do_not_panic() {
     let c: Chan<u8> = Chan::new(0);
     let c1 = c.clone();
     let h = go(move || c1.recv_timeout(Duration::MAX));
-    std::thread::sleep(Duration::from_millis(1));
+    h.wait_blocked();
     c.send_timeout(1, Duration::MAX).unwrap();
     assert_eq!(h.join().unwrap(), Ok(1));
     c.close();

@@ -28,13 +28,18 @@
 //! ## Lock order
 //!
 //! A single operation takes one channel lock. `select!` takes the locks of all its channels in address
-//! order, once each even when a channel appears in several cases, so two selects never deadlock. Nothing
-//! parks while holding a channel lock, and no user code (not even a value's `Drop`) runs under it. A
+//! order, once each even when a channel appears in several cases, so two selects never deadlock. No
+//! user code (not even a value's `Drop`) runs under a channel lock. One park holds a channel lock: a
+//! plain `send` or `recv` keeps it through its goroutine's switch, until the goroutine is parked, and
+//! the rule for that is stated once, on `sched::park::park_goroutine_unlocking`. A
 //! completer sets the owner's park token under the lock (`waiter.rs` says why) and queues the owner
 //! after releasing it; from a thread outside the owner's runtime the token and the queueing go together
-//! under the scheduler lock, which is therefore taken inside a channel lock, never the other way round.
+//! under the scheduler lock, which is therefore taken inside a channel lock, never the other way round;
+//! so are a P's run-queue lock and the global queue's, which a goroutine's switch may take while its
+//! park still holds the channel lock.
 //! The lock is a spin lock (`crate::spinlock`): its critical sections are a few dozen instructions.
 
+mod claim;
 mod error;
 mod queue;
 #[doc(hidden)]

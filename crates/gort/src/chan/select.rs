@@ -11,7 +11,7 @@
 //!    sends (`Err`). With all locks held the poll is atomic: a non-blocking select takes `default` only if
 //!    no case was ready at one instant.
 //! 2. **Enqueue.** Nothing ready and no immediate `default`: put one waiter entry per case, all sharing
-//!    one [`WaitCell`], into the channels' queues; unlock; park.
+//!    one `WaitCell` (`chan/waiter.rs`), into the channels' queues; unlock; park.
 //! 3. **Dequeue.** A completer claims the cell for one case (compare-and-swap, so only one case can win),
 //!    does the hand-over and unparks us; or the `default(timeout)` deadline passes and we claim the cell
 //!    for ourselves. Then lock every channel again and remove the remaining entries.

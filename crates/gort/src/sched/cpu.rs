@@ -4,11 +4,10 @@
 //! setting the other's wake-up token while that thread spins on it (`wake.rs`). That costs a
 //! cache-line transfer when the two threads run on two CPUs. When Linux has put both on the same
 //! CPU, the waiter's spinning holds the very CPU the other thread needs: each hand-off then waits
-//! for the spinner to yield, and a round trip took 12–40 µs instead of 0.5–0.8 µs. Linux puts them
+//! for the spinner to yield, and a round trip takes tens of times longer. Linux puts them
 //! there itself: waking a sleeping thread, it prefers the waker's CPU, and once both threads spin
-//! neither sleeps again, so nothing moves them until the load balancer does, milliseconds later. On
-//! the 2-CPU machine we measure on, a quarter to half of all one-side-wired ping-pong runs started
-//! that way, and one such stretch could double a 20,000-round-trip run's mean.
+//! neither sleeps again, so nothing moves them until the load balancer does, milliseconds later: a
+//! benchmark of wired ping-pongs then turns bimodal (commit c5b3856 has the figures).
 //!
 //! The fix is to notice and move. A waiter records the CPU it spins on in its signal; whoever
 //! notifies a spinning waiter on its own CPU knows that they share it, and before its own next
@@ -18,9 +17,7 @@
 //! [`MOVE_EVERY`] ago, stays: when more threads spin than there are CPUs, moving cannot separate
 //! them all, and moving over and over would only cost.
 //!
-//! Measured, one side wired, 11 runs each, 2 CPUs: at max_procs 1 the median round trip stays
-//! 0.78 µs and the slowest run went from 1.72 to 0.82 µs; at max_procs 2 the median went from 1.05
-//! to 0.67 µs and the slowest from 1.71 to 1.02 µs.
+//! With the move, the slow runs went away (before and after: commit c5b3856).
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};

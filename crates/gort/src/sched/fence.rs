@@ -4,8 +4,8 @@
 //! times a second at most. Their agreement on who owns a P is a Dekker pattern: the M stores its
 //! switch count, then loads the P's state word; sysmon swaps the state word, then loads the switch
 //! count. On x86 (and everywhere else) a store followed by a load of another location may be
-//! reordered, so each side would need a full fence (a locked instruction, about 5 ns on the machine
-//! we measure on) between the two. With `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)` the rare side
+//! reordered, so each side would need a full fence (a locked instruction, which a switch would
+//! otherwise not need at all) between the two. With `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)` the rare side
 //! makes every running thread of the process execute a full barrier before the call returns, which
 //! stands in for the frequent side's fence: once [`heavy`] returns, a store that an M made before it
 //! last loaded the state word is visible to the caller; and if the M has not made it yet, the M's

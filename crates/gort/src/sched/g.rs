@@ -6,11 +6,8 @@
 //! was handed it as a wired G). Everything other threads read (status, wait reason, park token,
 //! cancellation) is atomic.
 //!
-//! The park token (`park_state`) implements the protocol of `crate::park`: IDLE -> NOTIFIED on an
-//! unpark that finds the G running; IDLE -> PARKED by the M once the G has suspended (a CAS; a plain
-//! store for a G that parked holding its channel's lock, see `park.rs`); PARKED -> IDLE by
-//! the one unparker that wins the CAS and makes the G runnable. That CAS is what makes "ready exactly once"
-//! hold, however many threads unpark at once.
+//! The park token (`park`, a [`ParkToken`]) implements the protocol of `crate::park`; its states and
+//! transitions, and who makes each, are in `park_token.rs`.
 //!
 //! **The park reference.** A parked G owns one strong count of itself. The M that parks it turns the
 //! reference it ran the G with into that count instead of dropping it, and the unparker that wins
@@ -26,6 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use super::body::Body;
 use super::m::MShared;
+use super::park_token::ParkToken;
 use super::Runtime;
 use crate::local::LocalMap;
 use crate::park::{Unparker, WaitReason};
@@ -55,11 +53,6 @@ pub(crate) enum Suspend {
 /// The payload a cancelled goroutine unwinds with (semantics 4.1). `resume_unwind` does not call the
 /// panic hook, so cancellation prints nothing.
 pub(crate) struct Cancelled;
-
-/// Park token states (see the module comment).
-pub(crate) const IDLE: u8 = 0;
-pub(crate) const NOTIFIED: u8 = 1;
-pub(crate) const PARKED: u8 = 2;
 
 /// Scheduling status, for `dump` and the scheduler's own checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,9 +110,8 @@ pub(crate) struct G {
     exec: UnsafeCell<Exec>,
     /// Goroutine-local storage; touched only by the goroutine itself (through `crate::local`).
     locals: UnsafeCell<LocalMap>,
-    /// The park token. Orders the G's suspension (Release by the M's IDLE->PARKED CAS) with the unparker
-    /// that readies it (Acquire in its PARKED->IDLE CAS), so the next M sees the saved context.
-    pub(crate) park_state: AtomicU8,
+    /// The park token (`park_token.rs`): whether the G is parked, and who readies it.
+    pub(crate) park: ParkToken,
     status: AtomicU8,
     wait_reason: AtomicU8,
     /// One-bit facts, each set and cleared on its own (one byte keeps the G small):
@@ -176,7 +168,7 @@ impl G {
             rt,
             exec: UnsafeCell::new(Exec::New(start)),
             locals: UnsafeCell::new(LocalMap::default()),
-            park_state: AtomicU8::new(IDLE),
+            park: ParkToken::new(),
             status: AtomicU8::new(Status::Runnable as u8),
             wait_reason: AtomicU8::new(0),
             flags: AtomicU8::new(0),
@@ -221,7 +213,7 @@ impl G {
             *self.exec.get() = Exec::Done;
             *self.locals.get() = LocalMap::default();
         }
-        self.park_state.store(IDLE, Ordering::Relaxed);
+        self.park.reset();
         self.wait_reason.store(0, Ordering::Relaxed);
         self.wait_since.store(0, Ordering::Relaxed);
         self.blocked_at

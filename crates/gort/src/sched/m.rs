@@ -24,10 +24,11 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use super::current;
-use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::g::{Exec, Status, Suspend, G};
 use super::gfree::LocalFree;
 use super::p::{is_state, pack, PState, LOCAL_CAP};
 use super::park;
+use super::park_token::Settle;
 use super::switch::{goroutine_main, Pending};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
@@ -39,8 +40,8 @@ use crate::stack::{self, GoroutineStack};
 const NOT_HOLDING: u8 = 0;
 const HOLDING: u8 = 1;
 const GOT: u8 = 2;
-/// How long an M keeps its P spinning for its wired G: `pause` rounds, about 5 µs (as long as the
-/// first phase of `WakeSignal::wait`).
+/// How long an M keeps its P spinning for its wired G: `pause` rounds, a few microseconds (as long
+/// as the first phase of `WakeSignal::wait`).
 const HOLD_SPIN_ROUNDS: u32 = 200;
 
 /// No P in the hand-off slot.
@@ -434,8 +435,8 @@ impl MLocal {
             }
             // While goroutines are wired, a spinning M keeps its P a moment longer, in case work
             // turns up: a G readied by a wired G's M (which cannot run it) then runs here at
-            // once, with no P handed over (one-side-wired ping-pong at max_procs 2: 0.9 µs a
-            // round trip instead of 2.1). Without wired goroutines this only costs: Gs that take
+            // once, with no P handed over (which more than halved the one-side-wired ping-pong's
+            // round trip: commit 4a80e4f). Without wired goroutines this only costs: Gs that take
             // turns on one P get split across two.
             if self.spinning.get()
                 && rt.wired_gs.load(Ordering::Relaxed) > 0
@@ -557,7 +558,7 @@ impl MLocal {
         rt.handoff_p(pi);
     }
 
-    /// Polls, for about 5 µs, for work queued to this M (our P's queue, a timer) or to anyone (the
+    /// Polls, for a few microseconds, for work queued to this M (our P's queue, a timer) or to anyone (the
     /// global queue). True as soon as some shows up. Other Ps' queues are left alone: their Gs
     /// will most likely run there in a moment, and a steal would split a producer from its
     /// consumer (a buffered channel ran 1.9x slower at max_procs 2 when this looked there too).
@@ -773,14 +774,18 @@ impl MLocal {
             return false;
         };
         self.adopt_p(pi, PState::Sched);
+        let more = runnable.len() > 1;
         let overflow = rt.ps[pi].push_batch(runnable);
         if !overflow.is_empty() {
             rt.push_global(overflow);
         }
-        // As a spinning M: when it starts the first goroutine, it wakes another M to look for
-        // more work, which then takes over the poller (`stop_spinning`).
-        self.spinning.set(true);
-        rt.nmspinning.fetch_add(1, Ordering::SeqCst);
+        // One goroutine: we run it, and the next M to find nothing to do blocks in the poller
+        // (meanwhile Ms that look for work poll in passing, and sysmon after 10 ms). Waking
+        // another M here, to take over the poller at once, cost a futex wake-up per message of
+        // a single connection. More than one: let idle Ps help with the rest (Go does both).
+        if more {
+            rt.wakep();
+        }
         true
     }
 
@@ -1008,20 +1013,10 @@ impl MLocal {
                 }
                 // The park reference (see `g.rs`): a new count, since we keep the G.
                 let park_ref = Arc::into_raw(g.clone());
-                // Release: the G's saved context happens-before whoever readies it (Acquire there).
-                if g.park_state
-                    .compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire)
-                    .is_err()
-                {
+                if g.park.settle_park() == Settle::Raced {
                     // SAFETY: the count made just above, not handed to anyone: the G never parked.
                     drop(unsafe { Arc::from_raw(park_ref) });
-                    // An unpark arrived while it was suspending: consume it and go on running it.
-                    let _ = g.park_state.compare_exchange(
-                        NOTIFIED,
-                        IDLE,
-                        Ordering::AcqRel,
-                        Ordering::Relaxed,
-                    );
+                    // An unpark arrived while it was suspending (consumed): go on running it.
                     g.set_status(Status::Runnable);
                     if hold {
                         self.shared.hold.store(NOT_HOLDING, Ordering::SeqCst);
@@ -1226,7 +1221,8 @@ impl MLocal {
     /// the last one that matters.
     ///
     /// Only this M writes its counter, so a plain load and store do, with no locked instruction
-    /// (which cost a fan-out at max_procs 2 5-13%: the M running the children is the slower side).
+    /// (which slowed a fan-out measurably, commit dd9df3c: the M running the children is the slower
+    /// side).
     /// What must not be missed is the last exit after main returned: the exiting M sees the phase
     /// is no longer `RUNNING` and checks, or whoever ended `RUNNING` sees the count. Here, the
     /// store, then the phase load; on main's exit, the phase CAS and the heavy fence in
@@ -1291,20 +1287,20 @@ enum Take {
 /// - A P that is not busy (idle, in a syscall, taken by sysmon) gives everything.
 /// - A busy P's FIFO beyond `short` Gs ([`SHORT_QUEUE`]) is a backlog (a fan-out): half of it goes
 ///   at once. While goroutines are wired `short` is 0 and every look takes from the FIFO, as Go
-///   does: a wired G's M holds its P for it and runs nothing else, and with short queues left to
-///   it the one-side-wired ping-pong at max_procs 2 took 0.52 µs a round trip instead of 0.47.
+///   does: a wired G's M holds its P for it and runs nothing else, so short queues left to it
+///   only wait (the one-side-wired ping-pong was slower with them: commit 3428bc1).
 /// - A busy P will most likely run its `runnext` in a moment (its running G readied it): that is
 ///   taken only if the P starts no goroutine during the pause, as Go does.
 /// - A busy P's FIFO of one or two Gs (up to `short`) is taken only if the P takes nothing from it
 ///   during the pause. Such Gs are, as a rule, goroutines the running G readied a moment ago (a
 ///   consumer that took values from several parked senders readies each, and each pushes the
 ///   previous one out of `runnext`); they run on this P as soon as the running G blocks. Stolen,
-///   each exchange with them crosses cores: four producers feeding one `select!` consumer at
-///   max_procs 2 had 548,000 steals per million values and ran at 222-244 ns a value; with this
-///   rule, 149 ns (and 529-596 instead of 943-1,088 ns on a 16-core Xeon whose cores are 120-190 ns
-///   apart). The FIFO is what is watched, not the P's switches: a first version that watched
-///   switches kept a goroutine queued behind a pair taking turns through `runnext` from an idle P
-///   for up to a whole time slice (p90 1-5 ms; now 6-33 µs, against 10-21 µs with no rule).
+///   each exchange with them crosses cores: four producers feeding one `select!` consumer were
+///   stolen from about every other value, and the rule made that workload markedly faster on 2 and
+///   on 16 cores (commit 792fdd5; `bench/cores16/steal-rule-final-ab.txt`). The FIFO is what is
+///   watched, not the P's switches: a first version that watched switches kept a goroutine queued
+///   behind a pair taking turns through `runnext` from an idle P for up to a whole time slice
+///   (commit 7287591 has the latencies).
 fn steal_rule(
     busy: bool,
     short: usize,
@@ -1352,7 +1348,7 @@ struct Watched {
     fifo_untouched: bool,
 }
 
-/// Watches `p` for a short pause (120 `pause` instructions, about 3 µs here).
+/// Watches `p` for a short pause (120 `pause` instructions: a few microseconds).
 fn watch(p: &super::p::P) -> Watched {
     let tick = p.schedtick.load(Ordering::Relaxed);
     let taken = p.fifo_taken.load(Ordering::Relaxed);

@@ -225,9 +225,8 @@ impl P {
         let mut q = self.lock();
         let g = q.pop_front();
         // The G four places behind: the ones before it were asked for by the previous pops, and
-        // a cross-core transfer takes longer than running one short goroutine. (A fan-out of a
-        // million spawns at max_procs 2: 76 ns a spawn with no prefetch, 68 one ahead, 64 two
-        // ahead, 60-61 four and eight ahead, 62 sixteen; `prefetchw` no better.)
+        // a cross-core transfer takes longer than running one short goroutine. (Four was the
+        // best distance in a fan-out of a million spawns: commit 38b0a95 has the figures.)
         if let Some(next) = q.get(3) {
             crate::sched::prefetch::g_soon(next);
         }

@@ -3,6 +3,9 @@
 //!
 //! ## Parking while holding a channel's lock
 //!
+//! (The rule itself, what may and may not happen while the lock is held, is stated once, on
+//! [`park_goroutine_unlocking`]; this section says why it works.)
+//!
 //! A goroutine that parks on a plain channel `send` or `recv` (no deadline, not wired) keeps the
 //! channel's lock through its switch: whoever runs next on its M marks it parked and only then
 //! releases the lock ([`park_goroutine_unlocking`], `MLocal::finish_park`), as Go's `gopark` has
@@ -33,8 +36,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::current;
-use super::g::{Cancelled, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::g::{Cancelled, Suspend, G};
 use super::m::MLocal;
+use super::park_token::Notify;
 use crate::park::WaitReason;
 use crate::spinlock::HeldLock;
 
@@ -126,7 +130,7 @@ pub(crate) fn claim_wakeup(g: &G) -> Option<Wakeup> {
     let m = current::current_ptr();
     // SAFETY: `current_ptr` is null or this thread's `MLocal`, which outlives this call.
     let own = unsafe { m.as_ref() }.filter(|m| Arc::ptr_eq(m.rt(), &g.rt));
-    if own.is_none() && g.park_state.load(Ordering::Acquire) == PARKED {
+    if own.is_none() && g.park.is_parked() {
         g.rt.ready_batch_from_outside([g]);
         return None;
     }
@@ -138,35 +142,7 @@ pub(crate) fn claim_wakeup(g: &G) -> Option<Wakeup> {
 /// its park reference (`G::take_park_ref`) and must queue it; false if it was running (the token
 /// makes its next park return at once) or had its token already.
 pub(crate) fn set_token(g: &G) -> bool {
-    let mut s = g.park_state.load(Ordering::Acquire);
-    loop {
-        match s {
-            NOTIFIED => return false,
-            // Release: what the unparker wrote before unparking is visible to the G when it sees the
-            // token (its Acquire CAS in `park_g`).
-            IDLE => match g.park_state.compare_exchange(
-                IDLE,
-                NOTIFIED,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => return false,
-                Err(x) => s = x,
-            },
-            // Acquire: the M's Release CAS to PARKED published the G's saved context; winning this CAS
-            // makes us the one thread that readies it.
-            PARKED => match g.park_state.compare_exchange(
-                PARKED,
-                IDLE,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => return true,
-                Err(x) => s = x,
-            },
-            _ => unreachable!("bad park state"),
-        }
-    }
+    g.park.notify() == Notify::Readied
 }
 
 /// Unparks many goroutines at once (timers firing), queueing them under one scheduler lock.
@@ -241,6 +217,20 @@ pub(crate) fn park_goroutine(
 /// waiter entry, with no deadline: the lock is released once `g` is parked (see the module
 /// comment), or before anything else where that cannot be done (a wired or panicking G, no heavy
 /// fence). Like every park it may return spuriously; the caller re-checks its cell.
+///
+/// # The one park that holds a lock
+///
+/// This is the only place in gort where a goroutine parks holding a lock, and the rule every
+/// other lock comment points to:
+/// - the lock is one channel's spin lock, the one whose queue holds `g`'s waiter entry (a plain
+///   `send` or `recv` with no deadline; `select!` and timed operations release their locks
+///   before they park);
+/// - it is held across the switch only, never across the wait: the first code that runs on the
+///   M after `g`'s context is saved (`MLocal::finish_park`, on the next G or in the scheduler
+///   loop) marks `g` parked and releases it, before any other goroutine code runs;
+/// - meanwhile the M may take only locks below a channel lock in the lock order (its P's run
+///   queue, the global queue, the scheduler lock to wake an idle M), never another channel's,
+///   and runs no user code.
 #[inline]
 pub(crate) fn park_goroutine_unlocking(
     g: &G,
@@ -256,11 +246,7 @@ pub(crate) fn park_goroutine_unlocking(
         return;
     }
     // A token left by an earlier wait: this park returns at once, as `park_g` would.
-    if g.park_state.load(Ordering::Relaxed) == NOTIFIED
-        && g.park_state
-            .compare_exchange(NOTIFIED, IDLE, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-    {
+    if g.park.take_notification() {
         // SAFETY: as above.
         unsafe { held.release() };
         return;
@@ -293,13 +279,7 @@ pub(crate) fn check_cancel(g: &G) {
 #[inline]
 fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
     check_cancel(g);
-    // Acquire: pairs with the unparker's Release (see `set_token`). The plain load first spares the
-    // usual case (no token) a locked instruction.
-    if g.park_state.load(Ordering::Relaxed) == NOTIFIED
-        && g.park_state
-            .compare_exchange(NOTIFIED, IDLE, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-    {
+    if g.park.take_notification() {
         return;
     }
     if let Some(d) = deadline {

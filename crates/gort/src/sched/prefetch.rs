@@ -1,10 +1,10 @@
 //! Prefetch hints: start loading a G's memory before it is needed.
 //!
 //! A G queued on one core and run on another (a fan-out: one goroutine spawns, idle Ps steal)
-//! reaches the running core as a string of cache misses, each a cross-core transfer (45-400 ns on
-//! the 2-core VM we measure on, depending on the host). An M that takes a G from its FIFO knows
-//! which Gs run after it, and asks the CPU to fetch their lines while the current one runs.
-//! (Fetching them with intent to write, `prefetchw`, measured no better.)
+//! reaches the running core as a string of cache misses, each a cross-core transfer, which costs
+//! far more than running a short goroutine. An M that takes a G from its FIFO knows which Gs run
+//! after it, and asks the CPU to fetch their lines while the current one runs. (Fetching them with
+//! intent to write, `prefetchw`, did no better: commit a860a97.)
 //!
 //! A hint only: it changes no memory and no ordering, and on an architecture other than x86_64 it
 //! is nothing.

@@ -3,8 +3,8 @@
 //!
 //! In a ping-pong every hand-off puts the readied G into the readier's P's `runnext` and takes it
 //! out again a moment later, on the same thread. With an atomic swap each way those two locked
-//! instructions cost about 16 ns of a 116 ns round trip (measured by replacing them). So the
-//! owner — the M whose id the P's state word holds, in `Running` or `Sched` — uses plain loads and
+//! instructions are a sizeable share of a ping-pong's round trip (commit 9e20b6e measured it). So
+//! the owner — the M whose id the P's state word holds, in `Running` or `Sched` — uses plain loads and
 //! stores, and the rare other parties pay instead, as with the state word itself (`fence.rs`):
 //!
 //! - **The owner** opens a *window* (`window = true`), then checks, with plain loads, that it

@@ -12,9 +12,9 @@
 //!
 //! The shortcut saves the detour through the M's stack: one switch instead of two, and two
 //! goroutines parking in the same place (the two ends of a ping-pong) switch between identical
-//! call chains, which the CPU predicts well (see `crate::context`). Measured on an unbuffered
-//! ping-pong: 115 ns a round trip with the shortcut, 121 ns without it. (Most of the rest is
-//! locked instructions: see the README's performance notes.)
+//! call chains, which the CPU predicts well (see `crate::context`). An unbuffered ping-pong is a
+//! few per cent faster with it (commit e100b8a); most of the rest of its round trip is locked
+//! instructions.
 //!
 //! The shortcut takes the next G exactly where `find_runnable`'s own first look would: our P's
 //! `runnext`, then its FIFO, and only when that look would not first do something else (every 61st
@@ -27,8 +27,9 @@ use std::sync::Arc;
 
 use super::body::Body;
 use super::current;
-use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::g::{Exec, Status, Suspend, G};
 use super::m::MLocal;
+use super::park_token::Settle;
 use super::PHASE_STOPPING;
 use crate::context;
 use crate::spinlock::HeldLock;
@@ -150,11 +151,7 @@ impl MLocal {
             self.finish_park_unlocking(g, held);
             return;
         }
-        // Release: the G's saved context happens-before whoever readies it (Acquire there).
-        if g.park_state
-            .compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
-        {
+        if g.park.settle_park() == Settle::Parked {
             // Parked: its unparker takes over the count (`G::take_park_ref`).
             let _ = Arc::into_raw(g);
             return;
@@ -168,7 +165,7 @@ impl MLocal {
     fn finish_park_unlocking(&self, g: Arc<G>, held: HeldLock) {
         // Relaxed: the release of the lock below publishes this (and the G's saved context) to
         // the completer, which takes the lock before it looks.
-        g.park_state.store(PARKED, Ordering::Relaxed);
+        g.park.settle_park_under_lock();
         // Store, then load, in this order: `begin_shutdown`'s heavy fence does the CPU's part.
         std::sync::atomic::compiler_fence(Ordering::SeqCst);
         // Cancelled: a count of our own, since once the lock is released a completer may take the
@@ -194,13 +191,10 @@ impl MLocal {
         }
     }
 
-    /// An unpark reached `g` while it was switching away: it is runnable again, and runs next on
-    /// our P.
+    /// An unpark reached `g` while it was switching away (`settle_park` consumed it): it is
+    /// runnable again, and runs next on our P.
     #[cold]
     fn park_raced(&self, g: Arc<G>) {
-        let _ = g
-            .park_state
-            .compare_exchange(NOTIFIED, IDLE, Ordering::AcqRel, Ordering::Relaxed);
         let rt = self.rt().clone();
         rt.ready_from(Some(self), g, true);
     }

@@ -20,7 +20,8 @@
 //!   runtime may have held it off then).
 //!
 //! The tick starts at 20 µs and doubles after 1 ms without anything to do, up to 5 ms, like Go's.
-//! Sysmon's timer slack is set to 1 µs (Linux's default of 50 µs made a 20 µs tick about 85 µs).
+//! Sysmon's timer slack is set to 1 µs: Linux's default of 50 µs would stretch every short tick
+//! several times over (measured in commit 8e640b6).
 //!
 //! # Plain blocking calls
 //!
@@ -37,18 +38,18 @@
 //! has no P and gets one the usual way. A thread in any other state (`R`: running or waiting for a
 //! CPU; `D`; stopped; traced) keeps its P. `D` (uninterruptible) is mostly a short wait inside a
 //! CPU-bound stretch, a page fault or `mmap` waiting for the address-space lock: taking the P there
-//! made a goroutine spawning 100,000 others lose its P over and over, and the runtime grow to 17
-//! threads. Disk waits are `D` too; they fall to the 10 ms rule. Such a thread is probed again once its G has run another quarter of the
-//! time it has run so far (20 µs to 1 ms later), so a long CPU-bound G costs a few dozen reads per
-//! 10 ms. Nothing is read while no work waits behind a P, so a runtime without such a P pays
+//! made a goroutine spawning many others lose its P over and over, and the runtime grow threads
+//! (commit 8409eb1). Disk waits are `D` too; they fall to the 10 ms rule. Such a thread is probed
+//! again once its G has run another quarter of the time it has run so far (20 µs to 1 ms later), so
+//! a long CPU-bound G costs a few dozen reads per 10 ms. Nothing is read while no work waits behind a P, so a runtime without such a P pays
 //! nothing. Without `/proc` the probe answers "unknown" and only the 10 ms rule applies.
 //!
 //! How long a G has run: its M stamps `P::run_since` with sysmon's coarse clock (the time of the last
 //! tick) as it starts the G, so sysmon can probe at the first tick that sees the G, not the second.
 //! The stamp errs early by up to one tick, so a G may be probed after less than `BLOCKED_PROBE_NS`;
 //! that only matters if it is asleep in the kernel at that moment, and then handing its P on is right.
-//! This halved the detection delay: `syscall_handoff_plain` (eight goroutines in plain 1 ms sleeps on
-//! one P) went from about 85% to about 92% progress.
+//! Probing at the first tick rather than the second shortens the time a blocked G keeps its P
+//! (the `syscall_handoff_plain` workload's figures are in commit 8409eb1).
 //!
 //! Limits: the probe sees the thread, not why it sleeps. A G that waits a moment on a contended
 //! `std::sync::Mutex` also sleeps in the kernel and may lose its P early; that costs it a trip through
@@ -298,8 +299,8 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen], global: &mut Movement) -> bool {
             // has left the global queue while it holds work. While other Ms keep taking the work
             // (stealing from the FIFO, running what it overflowed into the global queue), it moves
             // on without a hand-off, which would only add a thread to share the CPUs with: a G
-            // spawning a million others lost its P every 10 ms at max_procs 2, went on without
-            // one, queueing each new G globally, and the run took 10-20% longer.
+            // spawning a million others lost its P every 10 ms, went on without one, queueing
+            // each new G globally, and the whole run slowed (commit 0af2d98).
             let long = ran > SLICE_NS && (!s.fifo.lately(now) || !global_moved);
             // A G stuck 10 ms is probed too, whatever the backoff, so that the count of
             // blocked-thread hand-offs is exact.

@@ -28,11 +28,10 @@
 //!
 //! **Woken goroutines run first.** Go puts a timer's goroutine in `runnext`; gort puts the whole batch
 //! at the FIFO's head, so that a batch keeps its deadline order. Either way a sleep's lateness does not
-//! grow with the run queue: with 100,000 goroutines sleeping 10 ms in a loop on 2 cores (more work than
-//! the cores can do, so the queue is always full), the median lateness was 230–380 µs with woken
-//! goroutines at the tail, about 256 queued goroutines' worth, and is 20–110 µs at the head
-//! (depending on the host's mood; Go's is under 10 µs, at the price of a far longer tail: its p99 is
-//! 130–320 ms against gort's 4–7.5 ms).
+//! grow with the run queue: woken goroutines put at the tail would wait behind a full queue's worth
+//! of others. (The `sleepers` benchmark measures it, many goroutines sleeping in a loop with more
+//! work than the cores can do: commits 665e640 and bd28d93 have the figures, tail against head and
+//! gort against Go, whose `runnext` gives a lower median and a far longer tail.)
 //! What waits instead is what was queued: under more timer work than the cores can do, new goroutines
 //! start late, in Go as here.
 //!

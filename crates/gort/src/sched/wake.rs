@@ -22,15 +22,15 @@ const EMPTY: u32 = 0;
 const NOTIFIED: u32 = 1;
 const SLEEPING: u32 = 2;
 
-/// How many times `wait` polls the token before it sleeps in the kernel: about 50 µs in all (a
-/// `pause` costs 25 ns on the AMD EPYC we measure on, up to 140 cycles on recent Intel). It must outlast
-/// a futex wake-up of the peer: if it did not, a peer woken from the kernel would find us asleep in
-/// turn, and a ping-pong would settle into two futex round trips per exchange (measured: 40 µs per
-/// round trip instead of under 1 µs).
+/// How many times `wait` polls the token before it sleeps in the kernel: tens of microseconds in
+/// all (a `pause` takes from a few to 140 cycles, depending on the CPU). It must outlast a futex
+/// wake-up of the peer: if it did not, a peer woken from the kernel would find us asleep in turn,
+/// and a ping-pong would settle into two futex round trips per exchange, dozens of times slower
+/// than a spinning hand-off (commit f2d7e48).
 const SPIN_ROUNDS: u32 = PAUSE_ROUNDS + YIELD_ROUNDS;
-/// The first rounds poll with `pause` (about 5 µs)...
+/// The first rounds poll with `pause` (a few microseconds)...
 const PAUSE_ROUNDS: u32 = 200;
-/// ...the rest with `sched_yield` in between (about 1 µs each when nothing else wants the core), so
+/// ...the rest with `sched_yield` in between (a system call each, when nothing else wants the core), so
 /// that on a busy machine the thread we wait for gets the core instead of our spinning.
 const YIELD_ROUNDS: u32 = 40;
 /// A spinning waiter records its CPU afresh every this many polls (`cpu.rs`).
@@ -201,9 +201,9 @@ fn futex_wake(word: &AtomicU32) {
 /// deadline, which an idle M uses to wake for the next timer), set to 1 ns while the value lives and
 /// then restored (the main M is the caller's thread, lent to `run`).
 ///
-/// Linux's default slack is 50 µs: an idle M then woke up to 50 µs after the deadline it slept for.
-/// Measured with 1,000 goroutines sleeping 10 ms in a loop at max_procs 1: median lateness 56–69 µs
-/// with the default slack, 12–19 µs with 1 ns. (Sysmon sets its own slack, see `sysmon.rs`.)
+/// Linux's default slack is 50 µs: an idle M then woke up to 50 µs after the deadline it slept for,
+/// and every sleeping goroutine it was to wake was late by as much (commit 665e640 measured the
+/// lateness both ways). (Sysmon sets its own slack, see `sysmon.rs`.)
 pub(crate) struct FineTimerSlack(libc::c_int);
 
 impl FineTimerSlack {

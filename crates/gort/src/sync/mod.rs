@@ -2,8 +2,8 @@
 //!
 //! ## Design
 //!
-//! Each primitive keeps its waiters in a FIFO queue of [`Node`](waiter::Node)s behind a short internal std
-//! mutex and parks them through `crate::park`, so all of them work the same in a goroutine and on a plain
+//! Each primitive keeps its waiters in a FIFO queue of `Node`s (`sync/waiter.rs`) behind a short internal
+//! std mutex and parks them through `crate::park`, so all of them work the same in a goroutine and on a plain
 //! OS thread, and show Go's wait reasons in dumps (`sync.Mutex.Lock`, `sync.RWMutex.RLock`, ...).
 //! Wake-ups hand over ownership directly where that is what Go does (a permit, a read or write lock, a
 //! starving mutex waiter), so a woken waiter never has to compete again for what it was given.

@@ -1,6 +1,8 @@
-//! Helpers shared by gort's integration tests: `go` starts a concurrent task; child processes,
-//! `/proc/self/task`, a park-based gate, a watchdog that turns a hang into a failure, and a pipe
-//! for plain blocking reads (`pipe`); sockets and "IO wait" for the network tests (`net`).
+//! Helpers shared by gort's integration tests: `go` starts a concurrent task; waits on observable
+//! state, never on time (`wait_for`, a thread blocked on a futex, a goroutine's wait in the dump);
+//! child processes, `/proc/self/task`, a park-based gate, a watchdog that turns a hang into a
+//! failure, a pipe for plain blocking reads (`pipe`), and sockets and "IO wait" for the network
+//! tests (`net`).
 #![allow(dead_code)]
 
 pub mod go_ports;
@@ -9,23 +11,98 @@ pub mod pipe;
 
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use gort::__park::{current, park, Unparker};
 
 /// Starts `f` concurrently (Go's `go` statement) on a plain OS thread: gort's primitives park threads
 /// and goroutines through the same interface, so the rules tested with it hold for both.
-pub fn go<F: FnOnce() -> R + Send + 'static, R: Send + 'static>(
-    f: F,
-) -> std::thread::JoinHandle<R> {
-    std::thread::spawn(f)
+pub fn go<F: FnOnce() -> R + Send + 'static, R: Send + 'static>(f: F) -> Task<R> {
+    let tid = Arc::new(OnceLock::new());
+    let t = tid.clone();
+    let handle = std::thread::spawn(move || {
+        t.set(my_tid()).expect("set once, here");
+        f()
+    });
+    Task { handle, tid }
 }
 
-/// Lets the other side reach its blocking point. Only ever used to make a test *more* demanding
-/// (a check that something stays blocked), never to make one pass.
-pub fn settle() {
-    std::thread::sleep(std::time::Duration::from_millis(1));
+/// A task started by [`go`]: a plain OS thread whose kernel id is known, so that a test can wait for
+/// it to block.
+pub struct Task<R> {
+    handle: std::thread::JoinHandle<R>,
+    tid: Arc<OnceLock<u64>>,
+}
+
+impl<R> Task<R> {
+    pub fn join(self) -> std::thread::Result<R> {
+        self.handle.join()
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+
+    /// Waits until the task's thread is blocked in the kernel on a futex: a plain thread that waits
+    /// on a gort primitive parks there (`std::thread::park`). Used to let the other side reach its
+    /// blocking point before a test checks that it stays blocked, or that what comes next releases
+    /// it; no assertion depends on the wait having been needed.
+    pub fn wait_blocked(&self) {
+        let tid = wait_for("the task's thread to start", || self.tid.get().copied());
+        wait_thread_blocked(tid);
+    }
+}
+
+/// The calling thread's kernel id, for [`wait_thread_blocked`] in another thread.
+pub fn my_tid() -> u64 {
+    // SAFETY: `gettid` has no preconditions.
+    unsafe { libc::gettid() as u64 }
+}
+
+/// Waits until thread `tid` of this process is blocked in a `futex` wait (where a plain thread
+/// parked on a gort primitive sleeps), read from `/proc/self/task/<tid>/syscall`.
+pub fn wait_thread_blocked(tid: u64) {
+    let path = format!("/proc/self/task/{tid}/syscall");
+    wait_for(&format!("thread {tid} to block on a futex"), || {
+        let now = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e} (the test needs /proc)"));
+        let nr: i64 = now.split_whitespace().next()?.parse().ok()?;
+        (nr == libc::SYS_futex).then_some(())
+    });
+}
+
+/// Waits until goroutine `id` shows in `gort::dump()` waiting for `reason` (Go's words, as the
+/// dump prints them: "chan receive", "select", "sync.Mutex.Lock"...).
+pub fn wait_goroutine_waiting(id: u64, reason: &str) {
+    let head = format!("goroutine {id} [{reason}");
+    wait_for(&format!("goroutine {id} to wait in [{reason}]"), || {
+        gort::dump()
+            .lines()
+            .any(|l| l.starts_with(&head) && l[head.len()..].starts_with([']', ',']))
+            .then_some(())
+    });
+}
+
+/// Polls `cond` until it returns `Some`, giving the core away between looks (to other goroutines
+/// when called on one, else to other threads). Panics, naming `what`, if that takes 30 s: a bound
+/// for a loaded machine, not a timing the test checks.
+pub fn wait_for<T>(what: &str, mut cond: impl FnMut() -> Option<T>) -> T {
+    let since = Instant::now();
+    loop {
+        if let Some(v) = cond() {
+            return v;
+        }
+        assert!(
+            since.elapsed() < Duration::from_secs(30),
+            "waited 30 s for {what}"
+        );
+        if gort::goroutine_id() != 0 {
+            gort::yield_now();
+        } else {
+            std::thread::yield_now();
+        }
+    }
 }
 
 /// Reads a scale factor for long-running tests from `GORT_STRESS_SCALE` (default 1).

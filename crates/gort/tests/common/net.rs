@@ -6,13 +6,8 @@ use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use gort::net::{TcpListener, TcpStream, UnixListener, UnixStream};
-
-/// How long a goroutine may take to reach the state a test waits for before the test fails
-/// (with the dump) instead of hanging.
-pub const REACH: Duration = Duration::from_secs(20);
 
 /// A listener on an ephemeral loopback port.
 pub fn tcp_listener() -> TcpListener {
@@ -72,32 +67,19 @@ pub fn state_of(dump: &str, id: u64) -> Option<String> {
 }
 
 /// From a goroutine of the same runtime: waits until every goroutine of `ids` is parked on a
-/// descriptor ("IO wait" in the dump); panics with the dump after [`REACH`].
-#[track_caller]
+/// descriptor ("IO wait" in the dump).
 pub fn wait_in_io_wait(ids: &[u64]) {
     wait_in_state(ids, "IO wait");
 }
 
 /// As [`wait_in_io_wait`], for any wait reason (`"chan receive"`, `"sleep"`...).
-#[track_caller]
 pub fn wait_in_state(ids: &[u64], state: &str) {
     assert!(
         gort::Handle::try_current().is_some(),
         "wait_in_state needs a goroutine: gort::dump() is empty on a plain thread"
     );
-    let end = Instant::now() + REACH;
-    loop {
-        let d = gort::dump();
-        let reached = ids.iter().all(|&id| {
-            state_of(&d, id).is_some_and(|s| s == state || s.starts_with(&format!("{state},")))
-        });
-        if reached {
-            return;
-        }
-        if Instant::now() >= end {
-            panic!("goroutines {ids:?} never all reached [{state}] in {REACH:?}:\n{d}");
-        }
-        gort::time::sleep(Duration::from_millis(1));
+    for &id in ids {
+        super::wait_goroutine_waiting(id, state);
     }
 }
 
