@@ -496,3 +496,50 @@ fn several_acceptors_get_every_connection_once() {
         drop(conns);
     });
 }
+
+/// Shutting a direction down wakes the call blocked in it (the kernel's state change reaches the
+/// edge-triggered poller): a read blocked on a socket whose read side is shut down, or whose
+/// peer shuts down writing, returns end of file; a TCP write blocked on full buffers whose own
+/// write side is shut down fails with `BrokenPipe`.
+#[test]
+fn shutdown_wakes_the_call_blocked_in_that_direction() {
+    let _w = Watchdog::new("shutdown wakes", LIMIT);
+    fn blocked_read_returns_eof<S: Send + Sync + 'static>(s: Arc<S>, shut: impl FnOnce())
+    where
+        for<'a> &'a S: Read,
+    {
+        let r = gort::spawn(move || (&*s).read(&mut [0u8; 1]));
+        wait_in_io_wait(&[r.id()]);
+        shut();
+        assert_eq!(r.join().unwrap().unwrap(), 0);
+    }
+    gort::Builder::new().max_procs(2).run(|| {
+        let (c, s) = tcp_pair();
+        s.set_read_deadline(far()).unwrap();
+        let s = Arc::new(s);
+        let s2 = s.clone();
+        blocked_read_returns_eof(s.clone(), move || s2.shutdown(Shutdown::Read).unwrap());
+        c.set_read_deadline(far()).unwrap();
+        let c = Arc::new(c);
+        blocked_read_returns_eof(c.clone(), move || s.shutdown(Shutdown::Write).unwrap());
+
+        let (a, b) = UnixStream::pair().unwrap();
+        a.set_read_deadline(far()).unwrap();
+        b.set_read_deadline(far()).unwrap();
+        let (a, b) = (Arc::new(a), Arc::new(b));
+        let a2 = a.clone();
+        blocked_read_returns_eof(a.clone(), move || a2.shutdown(Shutdown::Read).unwrap());
+        blocked_read_returns_eof(b.clone(), move || a.shutdown(Shutdown::Write).unwrap());
+
+        let (w, _peer) = tcp_pair();
+        w.set_write_deadline(far()).unwrap();
+        let w = Arc::new(w);
+        let w2 = w.clone();
+        let writer = gort::spawn(move || (&*w2).write_all(&vec![0u8; 64 << 20]));
+        wait_in_io_wait(&[writer.id()]);
+        w.shutdown(Shutdown::Write).unwrap();
+        let e = writer.join().unwrap().unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "{e}");
+        drop(c);
+    });
+}
