@@ -2,7 +2,8 @@
 //! error and never a hang: a regular file or a directory is refused with `InvalidInput` (pointing
 //! to `gort::syscall`, its blocking mode untouched), a descriptor that is not open with `EBADF`.
 //! `PollFd`'s calls park until the descriptor is ready, deadlines give `TimedOut`, and
-//! `into_inner` gives the descriptor back in its blocking mode, out of the poller.
+//! `into_inner` gives the descriptor back in its blocking mode, out of the poller; pipes, eventfd,
+//! timerfd and pidfd all wait the same way.
 
 mod common;
 
@@ -280,4 +281,51 @@ fn pollfd_works_on_plain_threads() {
     });
     (&w).write_all(b"abc").unwrap();
     assert_eq!(t.join().unwrap().unwrap(), b"abc");
+}
+
+/// Other pollable descriptors work the same way: a timerfd's read parks until the timer fires,
+/// and a pidfd turns readable when its process exits.
+#[test]
+fn timerfd_and_pidfd_wait_in_the_poller() {
+    let _w = Watchdog::new("timerfd and pidfd", LIMIT);
+    gort::run(|| {
+        // SAFETY: a fresh timerfd; the result is checked before it is owned.
+        let fd = unsafe { libc::timerfd_create(libc::CLOCK_MONOTONIC, libc::TFD_CLOEXEC) };
+        assert!(fd >= 0, "timerfd_create: {}", io::Error::last_os_error());
+        // SAFETY: `fd` is fresh and owned by nobody else.
+        let t = Arc::new(PollFd::new(File::from(unsafe { OwnedFd::from_raw_fd(fd) })).unwrap());
+        let t2 = t.clone();
+        let reader = gort::spawn(move || {
+            let mut b = [0u8; 8];
+            t2.read_with(|mut f| f.read(&mut b))
+                .map(|_| u64::from_ne_bytes(b))
+        });
+        wait_in_io_wait(&[reader.id()]);
+        let spec = libc::itimerspec {
+            it_interval: libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            it_value: libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 5_000_000,
+            },
+        };
+        // SAFETY: arms our timerfd with a valid spec; the old value is not asked for.
+        let rc = unsafe { libc::timerfd_settime(t.as_raw_fd(), 0, &spec, std::ptr::null_mut()) };
+        assert_eq!(rc, 0, "timerfd_settime: {}", io::Error::last_os_error());
+        assert_eq!(reader.join().unwrap().unwrap(), 1, "one expiry");
+
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        // SAFETY: pidfd_open takes a pid and flags; the result is checked before it is owned.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, child.id(), 0) } as i32;
+        assert!(fd >= 0, "pidfd_open: {}", io::Error::last_os_error());
+        // SAFETY: `fd` is fresh and owned by nobody else.
+        let pidfd = unsafe { OwnedFd::from_raw_fd(fd) };
+        wait_readable(pidfd.as_fd(), far()).expect("the child exits");
+        assert!(
+            child.try_wait().unwrap().is_some(),
+            "readable before the exit"
+        );
+    });
 }
