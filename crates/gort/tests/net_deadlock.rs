@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::net::{tcp_listener, tcp_pair, wait_in_io_wait};
+use common::net::{tcp_listener, tcp_pair, wait_in_io_wait, wait_poller_blocked};
 use common::{panic_message, Watchdog};
 use gort::net::TcpStream;
 use gort::Chan;
@@ -98,9 +98,9 @@ fn a_goroutine_waiting_on_a_socket_is_not_a_deadlock() {
                 });
                 wait_in_io_wait(&[reader.id()]);
                 let writer = std::thread::spawn(move || {
-                    // Makes the test more demanding, not passing: main is by then blocked on
-                    // the channel and every thread idle, with only the reader waiting on I/O.
-                    std::thread::sleep(Duration::from_millis(50));
+                    // Once an M sleeps in the poller, every goroutine is asleep but the reader
+                    // (main on the channel): the moment a wrong deadlock report would come.
+                    wait_poller_blocked();
                     (&c).write_all(b"w").unwrap();
                     c
                 });

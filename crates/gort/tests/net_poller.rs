@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::net::{fd_target, tcp_listener, tcp_pair, wait_in_io_wait, wait_in_state};
+use common::net::{
+    fd_target, tcp_listener, tcp_pair, wait_in_io_wait, wait_in_state, wait_poller_blocked,
+};
 use common::Watchdog;
 use gort::net::{TcpStream, UdpSocket};
 use gort::Chan;
@@ -37,8 +39,7 @@ fn a_blocked_poller_is_woken_by_outside_wakeups_new_timers_and_run_ending() {
             let wake: Chan<u32> = Chan::new(1);
             let w = wake.clone();
             let outside = std::thread::spawn(move || {
-                // More demanding, not passing: main is by then blocked and the M in the poller.
-                std::thread::sleep(Duration::from_millis(20));
+                wait_poller_blocked();
                 w.send(7).unwrap(); // buffered: the plain thread never parks
             });
             assert_eq!(wake.recv(), Some(7));

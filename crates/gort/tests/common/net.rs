@@ -128,3 +128,20 @@ pub fn assert_timed_out<T: std::fmt::Debug>(r: io::Result<T>, call: &str) {
         Ok(v) => panic!("{call} past its deadline succeeded: {v:?}"),
     }
 }
+
+/// From a plain thread: waits until some thread of this process sleeps in `epoll_pwait2` (or
+/// `epoll_wait`), that is, a runtime's M blocked in its poller. In a binary whose other tests run
+/// runtimes at the same time it may be one of theirs; the wait then only ends sooner.
+pub fn wait_poller_blocked() {
+    super::wait_for("an M blocked in the poller", || {
+        super::tasks()
+            .into_iter()
+            .any(|tid| {
+                std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall"))
+                    .ok()
+                    .and_then(|s| s.split_whitespace().next()?.parse::<i64>().ok())
+                    .is_some_and(|nr| nr == libc::SYS_epoll_pwait2 || nr == libc::SYS_epoll_wait)
+            })
+            .then_some(())
+    });
+}
