@@ -498,9 +498,9 @@ fn several_acceptors_get_every_connection_once() {
 }
 
 /// Shutting a direction down wakes the call blocked in it (the kernel's state change reaches the
-/// edge-triggered poller): a read blocked on a socket whose read side is shut down, or whose
-/// peer shuts down writing, returns end of file; a TCP write blocked on full buffers whose own
-/// write side is shut down fails with `BrokenPipe`.
+/// edge-triggered poller, or `shutdown` wakes it): a read blocked on a socket whose read side
+/// is shut down, or whose peer shuts down writing, returns end of file; a write blocked on full
+/// buffers whose own write side is shut down fails with `BrokenPipe` (TCP and Unix streams).
 #[test]
 fn shutdown_wakes_the_call_blocked_in_that_direction() {
     let _w = Watchdog::new("shutdown wakes", LIMIT);
@@ -541,5 +541,17 @@ fn shutdown_wakes_the_call_blocked_in_that_direction() {
         let e = writer.join().unwrap().unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "{e}");
         drop(c);
+
+        // The same for a Unix stream, whose poll reports nothing when only its write side is
+        // shut down while its buffer is full (a blocking write would see EPIPE at once).
+        let (w, _peer) = UnixStream::pair().unwrap();
+        w.set_write_deadline(far()).unwrap();
+        let w = Arc::new(w);
+        let w2 = w.clone();
+        let writer = gort::spawn(move || (&*w2).write_all(&vec![0u8; 64 << 20]));
+        wait_in_io_wait(&[writer.id()]);
+        w.shutdown(Shutdown::Write).unwrap();
+        let e = writer.join().unwrap().unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "unix: {e}");
     });
 }
