@@ -415,6 +415,28 @@ impl<T: AsFd> PolledFd<T> {
         Ok(())
     }
 
+    /// `shutdown(2)` with `f`, then wakes the waiters of the directions shut down to try their
+    /// calls again (which then see end of file or `EPIPE`): the kernel does not always give an
+    /// edge for it (a Unix stream whose write side is shut down while its send buffer is full
+    /// polls as before, where a blocking write would fail at once).
+    pub(crate) fn shutdown(
+        &self,
+        how: std::net::Shutdown,
+        f: impl FnOnce(&T) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let op = self.get()?;
+        f(&op)?;
+        let dirs: &[Dir] = match how {
+            std::net::Shutdown::Read => &[Dir::Read],
+            std::net::Shutdown::Write => &[Dir::Write],
+            std::net::Shutdown::Both => &[Dir::Read, Dir::Write],
+        };
+        for &dir in dirs {
+            self.wake_waiters(dir);
+        }
+        Ok(())
+    }
+
     /// Sets std's timeout for `dir`. `Some(0)` is refused, as std does.
     pub(crate) fn set_timeout(&self, dir: Dir, t: Option<Duration>) -> io::Result<()> {
         if t == Some(Duration::ZERO) {

@@ -203,7 +203,7 @@ impl TcpStream {
 
     /// Shuts down the read side, the write side, or both (Go's `CloseRead`/`CloseWrite`).
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.fd.get()?.shutdown(how)
+        self.fd.shutdown(how, |s| s.shutdown(how))
     }
 
     /// The remote address.

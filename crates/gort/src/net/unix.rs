@@ -114,7 +114,7 @@ impl UnixStream {
 
     /// Shuts down the read side, the write side, or both.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.fd.get()?.shutdown(how)
+        self.fd.shutdown(how, |s| s.shutdown(how))
     }
 
     /// The local address.
@@ -198,7 +198,7 @@ impl UnixDatagram {
 
     /// Shuts down the read side, the write side, or both.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.fd.get()?.shutdown(how)
+        self.fd.shutdown(how, |s| s.shutdown(how))
     }
 
     /// The local address.
