@@ -58,10 +58,22 @@ pub(crate) struct Cancelled;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Status {
+    /// In a run queue (a P's `runnext` or FIFO, the global queue) or in a waker's hands on its
+    /// way there. Owned by the queue: whoever takes it out (its P's M, a thief, an M taking from
+    /// the global queue) owns it next; nobody touches its execution state meanwhile.
     Runnable = 0,
+    /// Running on an M, which owns it and its execution state; the goroutine itself runs its
+    /// code. Only that M (on the goroutine's behalf) changes this status.
     Running = 1,
+    /// Parked (its park token reads `PARKED`, or it is settling its park): owned by nobody until
+    /// the one unparker that wins `ParkToken::notify` takes over its park reference and queues it.
+    /// Its wait reason says on what it waits (channel, timer, I/O...).
     Waiting = 2,
+    /// Inside `gort::syscall` on its M's thread, which owns it; its P may be taken by sysmon
+    /// meanwhile. On return it takes a P back (or queues itself for one).
     Syscall = 3,
+    /// Exited: its body has finished and it will never run again. Owned by the M's free list
+    /// (or by its last `JoinHandle`), reused by a later spawn (`gfree.rs`).
     Dead = 4,
 }
 

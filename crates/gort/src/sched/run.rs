@@ -15,7 +15,7 @@ use super::body::Body;
 use super::g::G;
 use super::m::{MLocal, MShared};
 use super::p::PState;
-use super::{sysmon, template, Runtime, PHASE_STOPPING};
+use super::{sysmon, template, Phase, Runtime};
 use crate::builder::Config;
 use crate::handle::cancelled_payload;
 
@@ -75,7 +75,7 @@ where
         s.mcount -= 1;
         rt.forget_m(&mut s, main_shared.id);
     }
-    while rt.phase() != PHASE_STOPPING {
+    while rt.phase() != Phase::Stopping {
         main_shared.wake.wait(None);
     }
     drop(local);

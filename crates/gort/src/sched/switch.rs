@@ -29,8 +29,9 @@ use super::body::Body;
 use super::current;
 use super::g::{Exec, Status, Suspend, G};
 use super::m::MLocal;
+use super::p::GLOBAL_FIRST_EVERY;
 use super::park_token::Settle;
-use super::PHASE_STOPPING;
+use super::Phase;
 use crate::context;
 use crate::spinlock::HeldLock;
 
@@ -122,9 +123,9 @@ impl MLocal {
         let pi = self.p()?;
         let rt = self.rt();
         let p = &rt.ps[pi];
-        if p.schedtick.load(Ordering::Relaxed) % 61 == 0
+        if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY == 0
             || rt.timers.has_due(pi)
-            || rt.phase() == PHASE_STOPPING
+            || rt.phase() == Phase::Stopping
         {
             return None;
         }
@@ -136,7 +137,7 @@ impl MLocal {
         self.begin_slice(pi, inherit);
         if !self.count_schedule(pi) {
             // Sysmon took the P: `next` goes to whoever gets it; we go to the scheduler.
-            self.queue_for_others(next);
+            self.rt().queue_lost(Some(next));
             return None;
         }
         self.pending.set(Pending::Park(self.current_g(), unlock));
