@@ -12,7 +12,8 @@
 //!   `close` and deadlines every [`OUTSIDE_RECHECK`].
 //! - **Deadlines** (Go's) and **timeouts** (std's): per direction, a deadline applies to the call
 //!   in progress and to later ones (changing it wakes the waiter, which looks again); a timeout
-//!   starts afresh with each call. Either expiring gives `ErrorKind::TimedOut`.
+//!   starts afresh with each call. Either expiring gives `ErrorKind::TimedOut`, and a call
+//!   started after its deadline fails so at once, even if it could make progress (Go's rule).
 //! - **`close(&self)`** marks the descriptor closing and wakes every waiter; calls in progress and
 //!   later ones fail with "use of closed ..."; the kernel descriptor is closed (after being
 //!   deregistered) only when the last call in progress has left, so a reused descriptor number
@@ -223,10 +224,11 @@ impl<T: AsFd> PolledFd<T> {
 
     /// Runs `f` until it does not return `WouldBlock`, waiting for `dir` readiness in between
     /// (unless in non-blocking mode), under `dir`'s lock, within its deadline and timeout.
+    #[track_caller]
     pub(crate) fn io<R>(&self, dir: Dir, mut f: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         let op = self.op()?;
         let _turn = self.dirs[dir as usize].lock.lock();
-        let call_deadline = self.call_deadline(dir);
+        let call_deadline = self.start_call(dir)?;
         loop {
             if self.is_closing() {
                 return Err(closed_error(self.what));
@@ -246,6 +248,7 @@ impl<T: AsFd> PolledFd<T> {
     /// Writes all of `buf` with `f` (one `write`-like call per try), waiting as [`io`](Self::io)
     /// does, under the write lock for the whole of it: a write is whole. Returns how much was
     /// written: all of it, or, if an error (a timeout, say) came after some was, that much.
+    #[track_caller]
     pub(crate) fn write_whole(
         &self,
         buf: &[u8],
@@ -253,7 +256,7 @@ impl<T: AsFd> PolledFd<T> {
     ) -> io::Result<usize> {
         let op = self.op()?;
         let _turn = self.dirs[Dir::Write as usize].lock.lock();
-        let call_deadline = self.call_deadline(Dir::Write);
+        let call_deadline = self.start_call(Dir::Write)?;
         let mut done = 0;
         loop {
             let r = if self.is_closing() {
@@ -291,6 +294,7 @@ impl<T: AsFd> PolledFd<T> {
 
     /// Waits until `dir` is ready (or the deadline passes), without a call in between: for
     /// `PollFd::readable`. Returns at once if the descriptor is ready now.
+    #[track_caller]
     pub(crate) fn ready(&self, dir: Dir, deadline: Option<Instant>) -> io::Result<()> {
         let _op = self.op()?;
         let _turn = self.dirs[dir as usize].lock.lock();
@@ -306,16 +310,20 @@ impl<T: AsFd> PolledFd<T> {
         }
     }
 
-    /// The earliest of `dir`'s timeout (from now) and `extra`.
-    fn call_deadline(&self, dir: Dir) -> Option<Instant> {
-        self.dirs[dir as usize]
-            .limits()
-            .timeout
-            .and_then(|t| Instant::now().checked_add(t))
+    /// At the start of a call (holding `dir`'s lock): fails with `TimedOut` if `dir`'s deadline
+    /// has passed, as Go's calls do even when they could make progress (data waiting, room to
+    /// write, a connection queued); else returns the call's own deadline from std's timeout.
+    fn start_call(&self, dir: Dir) -> io::Result<Option<Instant>> {
+        let limits = self.dirs[dir as usize].limits();
+        if limits.deadline.is_some_and(|dl| dl <= Instant::now()) {
+            return Err(timed_out());
+        }
+        Ok(limits.timeout.and_then(|t| Instant::now().checked_add(t)))
     }
 
     /// One wait for `dir` readiness. `Ok` means "try again" (an edge, a spurious wake-up, a
     /// deadline change); errors are the deadline passing and the descriptor closing.
+    #[track_caller]
     fn wait(&self, dir: Dir, call_deadline: Option<Instant>) -> io::Result<()> {
         let d = &self.dirs[dir as usize];
         let seq = d.seq.load(Ordering::SeqCst);
@@ -355,6 +363,7 @@ impl<T: AsFd> PolledFd<T> {
     }
 
     /// A wait in `poll(2)`, for a caller that has no poller here.
+    #[track_caller]
     fn wait_outside(&self, dir: Dir, deadline: Option<Instant>) -> io::Result<()> {
         let mut timeout = OUTSIDE_RECHECK;
         if let Some(dl) = deadline {
@@ -401,6 +410,28 @@ impl<T: AsFd> PolledFd<T> {
         let _op = self.op()?;
         for &dir in dirs {
             self.dirs[dir as usize].set(|l| l.deadline = deadline);
+            self.wake_waiters(dir);
+        }
+        Ok(())
+    }
+
+    /// `shutdown(2)` with `f`, then wakes the waiters of the directions shut down to try their
+    /// calls again (which then see end of file or `EPIPE`): the kernel does not always give an
+    /// edge for it (a Unix stream whose write side is shut down while its send buffer is full
+    /// polls as before, where a blocking write would fail at once).
+    pub(crate) fn shutdown(
+        &self,
+        how: std::net::Shutdown,
+        f: impl FnOnce(&T) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let op = self.get()?;
+        f(&op)?;
+        let dirs: &[Dir] = match how {
+            std::net::Shutdown::Read => &[Dir::Read],
+            std::net::Shutdown::Write => &[Dir::Write],
+            std::net::Shutdown::Both => &[Dir::Read, Dir::Write],
+        };
+        for &dir in dirs {
             self.wake_waiters(dir);
         }
         Ok(())
