@@ -54,6 +54,7 @@ impl Claim {
     /// The owner withdraws; `true` if no completer claimed the cell first (none ever will now).
     /// The caller holds the locks of the cell's channels.
     #[must_use]
+    #[inline]
     pub(crate) fn cancel(&self) -> bool {
         self.state
             .compare_exchange(WAITING, CANCELLED, Ordering::AcqRel, Ordering::Acquire)
@@ -61,6 +62,7 @@ impl Claim {
     }
 
     /// The case the cell was claimed for, if it was claimed.
+    #[inline]
     pub(crate) fn claimed_case(&self) -> Option<usize> {
         match self.state.load(Ordering::Acquire) {
             WAITING | CANCELLED => None,
@@ -69,12 +71,14 @@ impl Claim {
     }
 
     /// The completer is done with the cell: it must not touch it again.
+    #[inline]
     pub(crate) fn finish(&self) {
         // Release: publishes the slot hand-over to the owner's Acquire load in `is_done`.
         self.done.store(true, Ordering::Release);
     }
 
     /// Whether a completer has finished with the cell.
+    #[inline]
     pub(crate) fn is_done(&self) -> bool {
         // Acquire: pairs with the Release store in `finish`.
         self.done.load(Ordering::Acquire)

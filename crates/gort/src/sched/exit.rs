@@ -10,6 +10,7 @@ use super::m::{MLocal, DEAD_BATCH};
 use super::Phase;
 
 impl MLocal {
+    #[inline]
     pub(super) fn g_exit(&self, g: Arc<G>) {
         let rt = &self.rt;
         // SAFETY: as in `enter`; the goroutine has switched away for good, so nothing runs on its
@@ -54,6 +55,7 @@ impl MLocal {
     /// the two sides see the other (`fence.rs`). (A shutdown begun otherwise, on a deadlock,
     /// leaves main to exit later, and its exit checks again.) Without the heavy fence the count
     /// takes a locked add, which is a full fence of its own, as the phase CAS is.
+    #[inline]
     pub(super) fn count_exit(&self, main: bool) {
         let rt = &self.rt;
         let exits = &self.shared.exits;

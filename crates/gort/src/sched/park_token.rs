@@ -52,12 +52,14 @@ impl ParkToken {
     }
 
     /// Back to `IDLE`, for a free G being reused: nobody else references it.
+    #[inline]
     pub(crate) fn reset(&self) {
         self.0.store(IDLE, Ordering::Relaxed);
     }
 
     /// An unparker sets the token: readies the G if it is parked, else leaves the token for its
     /// next park.
+    #[inline]
     pub(crate) fn notify(&self) -> Notify {
         let mut s = self.0.load(Ordering::Acquire);
         loop {
@@ -95,6 +97,7 @@ impl ParkToken {
 
     /// The M, once the G's context is saved, marks it parked, unless an unpark came meanwhile
     /// (which this consumes).
+    #[inline]
     pub(crate) fn settle_park(&self) -> Settle {
         // Release: the G's saved context happens-before whoever readies it (Acquire there).
         match self
@@ -115,12 +118,14 @@ impl ParkToken {
     /// The M marks parked a G that parked holding its channel's lock: a plain store, published by
     /// the release of that lock (see `sched/park.rs`, `park_goroutine_unlocking`). A stale token
     /// is overwritten: it was spurious.
+    #[inline]
     pub(crate) fn settle_park_under_lock(&self) {
         self.0.store(PARKED, Ordering::Relaxed);
     }
 
     /// Whether the G is parked now (Acquire: a thread outside the runtime that sees it parked and
     /// goes on to ready it sees its saved context).
+    #[inline]
     pub(crate) fn is_parked(&self) -> bool {
         self.0.load(Ordering::Acquire) == PARKED
     }

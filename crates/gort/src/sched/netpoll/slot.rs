@@ -43,6 +43,7 @@ impl<T> Slot<T> {
 
     /// Before parking: consumes a pending edge, or installs `g` as the waiter. One waiter per
     /// direction (the caller's per-direction lock makes sure of it).
+    #[inline]
     pub(crate) fn prepare(&self, g: &Arc<T>) -> Prepared {
         // Acquire on READY: the poller's edge happened before our retry reads the descriptor.
         if self
@@ -74,6 +75,7 @@ impl<T> Slot<T> {
     /// True if an edge came while we waited (retry the call). If our registration is still there
     /// (a timeout, a spurious wake-up), it is withdrawn and its reference dropped.
     #[must_use]
+    #[inline]
     pub(crate) fn finish(&self) -> bool {
         let old = self.0.swap(EMPTY, Ordering::AcqRel);
         if old > READY {
@@ -88,6 +90,7 @@ impl<T> Slot<T> {
     /// closing (`!ready`). Returns the waiting goroutine, if one was installed, for the caller to
     /// unpark; with `ready`, the slot is left `READY` so that the waiter (or the next one) retries.
     #[must_use]
+    #[inline]
     pub(crate) fn unblock(&self, ready: bool) -> Option<Arc<T>> {
         let mut old = self.0.load(Ordering::Acquire);
         loop {
@@ -110,6 +113,7 @@ impl<T> Slot<T> {
     }
 
     /// Forgets a pending edge (a descriptor slot being reused). Never called with a waiter.
+    #[inline]
     pub(crate) fn reset(&self) {
         let old = self.0.swap(EMPTY, Ordering::AcqRel);
         debug_assert!(old <= READY, "a reused descriptor still had a waiter");
