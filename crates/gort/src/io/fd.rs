@@ -122,8 +122,10 @@ pub(crate) struct PolledFd<T: AsFd> {
     nonblocking: AtomicBool,
     /// What the error messages call it ("network connection", "file").
     what: &'static str,
-    /// The descriptor had `O_NONBLOCK` before we set it (restored by `into_inner`).
-    was_nonblocking: bool,
+    /// The blocking mode of the open file description, shared with the handles made by
+    /// [`new_duplicate`](Self::new_duplicate); `None` for a readiness-only wrapper, which leaves
+    /// the mode alone.
+    mode: Option<Arc<SharedMode>>,
 }
 
 // SAFETY: `inner` is only reached through `&T` while a call holds a reference count, or by value
@@ -132,6 +134,17 @@ pub(crate) struct PolledFd<T: AsFd> {
 unsafe impl<T: AsFd + Send + Sync> Sync for PolledFd<T> {}
 // SAFETY: moving it moves a `T`, which `T: Send` allows.
 unsafe impl<T: AsFd + Send> Send for PolledFd<T> {}
+
+/// The non-blocking mode of one open file description, which every gort handle to it (a socket
+/// and its `try_clone` duplicates) needs: `O_NONBLOCK` belongs to the description, not to a
+/// descriptor. The last handle to be unwrapped (`into_inner`) puts back the mode the description
+/// had when first wrapped; one unwrapped while others live leaves it non-blocking, or their calls
+/// would block their threads.
+struct SharedMode {
+    /// Handles that still need the description non-blocking. AcqRel: the last one out restores.
+    holders: AtomicU64,
+    was_nonblocking: bool,
+}
 
 /// A call in progress: the descriptor stays open while it lives.
 pub(crate) struct Op<'a, T: AsFd> {
@@ -162,17 +175,32 @@ impl<T: AsFd> PolledFd<T> {
     pub(crate) fn new(t: T, what: &'static str) -> io::Result<PolledFd<T>> {
         let fd = t.as_fd().as_raw_fd();
         let was_nonblocking = set_nonblocking(fd, true)?;
-        Ok(Self::wrap(t, fd, what, was_nonblocking))
+        let mode = SharedMode {
+            holders: AtomicU64::new(1),
+            was_nonblocking,
+        };
+        Ok(Self::wrap(t, fd, what, Some(Arc::new(mode))))
+    }
+
+    /// Wraps `t`, a duplicate of `of`'s descriptor (the same open file description), sharing its
+    /// non-blocking mode (see [`SharedMode`]).
+    pub(crate) fn new_duplicate(t: T, of: &PolledFd<T>, what: &'static str) -> PolledFd<T> {
+        let fd = t.as_fd().as_raw_fd();
+        let mode = of.mode.clone();
+        if let Some(m) = &mode {
+            m.holders.fetch_add(1, Ordering::AcqRel);
+        }
+        Self::wrap(t, fd, what, mode)
     }
 
     /// Wraps `t` to wait for its readiness only ([`ready`](Self::ready)), leaving its blocking
     /// mode alone.
     pub(crate) fn for_readiness(t: T, what: &'static str) -> PolledFd<T> {
         let fd = t.as_fd().as_raw_fd();
-        Self::wrap(t, fd, what, false)
+        Self::wrap(t, fd, what, None)
     }
 
-    fn wrap(t: T, fd: RawFd, what: &'static str, was_nonblocking: bool) -> PolledFd<T> {
+    fn wrap(t: T, fd: RawFd, what: &'static str, mode: Option<Arc<SharedMode>>) -> PolledFd<T> {
         PolledFd {
             inner: UnsafeCell::new(ManuallyDrop::new(t)),
             fd,
@@ -181,7 +209,7 @@ impl<T: AsFd> PolledFd<T> {
             dirs: [Direction::new(), Direction::new()],
             nonblocking: AtomicBool::new(false),
             what,
-            was_nonblocking,
+            mode,
         }
     }
 
@@ -484,6 +512,9 @@ impl<T: AsFd> PolledFd<T> {
             return;
         }
         self.deregister();
+        if let Some(m) = &self.mode {
+            m.holders.fetch_sub(1, Ordering::AcqRel);
+        }
         // SAFETY: no call is in progress and none can start (see the callers), and `DESTROYED`
         // makes this the only drop of `inner`.
         unsafe { ManuallyDrop::drop(&mut *self.inner.get()) };
@@ -495,7 +526,8 @@ impl<T: AsFd> PolledFd<T> {
         }
     }
 
-    /// Unwraps: deregistered, its blocking mode as it was when wrapped. Fails if closed.
+    /// Unwraps: deregistered, its blocking mode as it was when wrapped, unless other gort handles
+    /// to the same open file description live on (they need it non-blocking). Fails if closed.
     pub(crate) fn into_inner(self) -> io::Result<T> {
         let this = ManuallyDrop::new(self);
         let s = this.state.fetch_or(DESTROYED, Ordering::AcqRel);
@@ -505,7 +537,11 @@ impl<T: AsFd> PolledFd<T> {
             return Err(closed_error(this.what));
         }
         this.deregister();
-        let _ = set_nonblocking(this.fd, this.was_nonblocking);
+        if let Some(m) = &this.mode {
+            if m.holders.fetch_sub(1, Ordering::AcqRel) == 1 {
+                let _ = set_nonblocking(this.fd, m.was_nonblocking);
+            }
+        }
         // SAFETY: `&self` was consumed, so no call is in progress; `DESTROYED` keeps `Drop` and
         // `destroy` away; the value is taken out once.
         let t = unsafe { ManuallyDrop::take(&mut *this.inner.get()) };

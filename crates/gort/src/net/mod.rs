@@ -109,9 +109,14 @@ macro_rules! socket_common {
             }
 
             /// A new handle to the same socket (a duplicated descriptor): each handle has its own
-            /// deadlines and closes only itself.
+            /// deadlines and closes only itself. Converted back into a std socket while another
+            /// handle lives, a handle leaves the socket in non-blocking mode, which the others
+            /// need (the mode belongs to the socket, not to a descriptor).
             pub fn try_clone(&self) -> std::io::Result<$t> {
-                $t::wrap(self.fd.get()?.try_clone()?)
+                let dup = self.fd.get()?.try_clone()?;
+                Ok($t {
+                    fd: crate::io::fd::PolledFd::new_duplicate(dup, &self.fd, "network connection"),
+                })
             }
         }
 
@@ -137,7 +142,8 @@ macro_rules! socket_common {
 
         impl TryFrom<$t> for $std {
             type Error = std::io::Error;
-            /// Unwraps: deregistered, its blocking mode restored. Fails once closed.
+            /// Unwraps: deregistered, its blocking mode restored (unless a `try_clone` of it lives
+            /// on). Fails once closed.
             fn try_from(s: $t) -> std::io::Result<$std> {
                 s.fd.into_inner()
             }
