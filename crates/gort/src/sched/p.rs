@@ -75,7 +75,7 @@ pub(crate) fn is_state(st: u64, s: PState) -> bool {
 pub(crate) struct P {
     /// Owner and state (see the module comment). Every change is a SeqCst CAS or store: sysmon, the
     /// owner and idle-list code all reason about it together with `npidle` and the queue lengths.
-    pub(crate) state: AtomicU64,
+    pub(crate) state: crate::loom::atomic::AtomicU64,
     /// The G to run next (see `runnext.rs` for who may touch it, and how).
     pub(crate) runnext: RunNext,
     /// The FIFO, bounded at [`LOCAL_CAP`] (one more may sit there briefly, see `pop_if_wired`).
@@ -106,7 +106,7 @@ pub(crate) struct P {
 impl P {
     pub(crate) fn new() -> P {
         P {
-            state: AtomicU64::new(pack(0, PState::Idle)),
+            state: crate::loom::atomic::AtomicU64::new(pack(0, PState::Idle)),
             runnext: RunNext::new(),
             fifo: SpinLock::new(Fifo::default()),
             fifo_len: AtomicUsize::new(0),
