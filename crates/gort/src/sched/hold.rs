@@ -8,21 +8,97 @@
 //! wired G readies cannot run on this M: `pass_on_runnext` sends it to an M spinning for work, which
 //! keeps its P a moment for such work while goroutines are wired (`spin_for_work`).
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU8, Ordering};
 
-use super::m::{MLocal, MShared, GOT, HOLDING, HOLD_SPIN_ROUNDS, NOT_HOLDING, NO_P};
+use super::m::{MLocal, MShared, HOLD_SPIN_ROUNDS, NO_P};
 use super::p::PState;
 use super::Phase;
 
-impl MShared {
-    /// If this M keeps its P spinning for its wired G (`hold` is `HOLDING`), tells it the G is
-    /// ready (`GOT`) and returns true: the M runs it on that P, no P changes hands.
-    pub(crate) fn hand_to_holder(&self) -> bool {
+const NOT_HOLDING: u8 = 0;
+const HOLDING: u8 = 1;
+const GOT: u8 = 2;
+
+/// `MShared::hold`: whether the M keeps its P spinning for its wired G. Its transitions:
+///
+/// | from | to | who | method |
+/// |---|---|---|---|
+/// | `NOT_HOLDING` | `HOLDING` | the M, before its CAS that parks the G (SeqCst) | [`HoldState::announce`] |
+/// | `HOLDING` | `GOT` | a readier that finds it holding: the M runs the G on the P it kept | [`HoldState::hand_over`] |
+/// | `GOT` | `NOT_HOLDING` | the M, seeing the hand-over | [`HoldState::take_hand_over`], [`HoldState::give_up`] |
+/// | `HOLDING` | `NOT_HOLDING` | the M, after spinning in vain or when its G did not park after all | [`HoldState::give_up`], [`HoldState::withdraw`] |
+///
+/// The M stores `HOLDING` before its CAS that parks the G; the readier reads it after its CAS that
+/// unparks the G, so it cannot miss it.
+pub(crate) struct HoldState(AtomicU8);
+
+/// What [`HoldState::give_up`] found.
+#[must_use]
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum GiveUp {
+    /// Nobody handed the G over: the P goes away as usual.
+    Released,
+    /// The hand-over came at the last moment: run the G.
+    HandedOver,
+}
+
+impl HoldState {
+    pub(crate) fn new() -> HoldState {
+        HoldState(AtomicU8::new(NOT_HOLDING))
+    }
+
+    /// The M keeps its P for its wired G, which is about to park.
+    pub(crate) fn announce(&self) {
+        // SeqCst: ordered before the PARKED CAS, which the readier's CAS acquires.
+        self.0.store(HOLDING, Ordering::SeqCst);
+    }
+
+    /// The G did not park after all: no longer holding.
+    pub(crate) fn withdraw(&self) {
+        self.0.store(NOT_HOLDING, Ordering::SeqCst);
+    }
+
+    /// A readier hands the G to the holding M. True if the M was holding.
+    #[must_use]
+    pub(crate) fn hand_over(&self) -> bool {
         // AcqRel: the readier's writes (the G's wake-up reason) happen-before the M resumes the G
-        // (its Acquire load of `GOT` in `spin_holding_p`).
-        self.hold
+        // (its Acquire load of `GOT` in `take_hand_over`).
+        self.0
             .compare_exchange(HOLDING, GOT, Ordering::AcqRel, Ordering::Relaxed)
             .is_ok()
+    }
+
+    /// The spinning M looks: true (and back to `NOT_HOLDING`) if the G was handed over.
+    #[inline]
+    #[must_use]
+    pub(crate) fn take_hand_over(&self) -> bool {
+        // Acquire: pairs with the readier's AcqRel CAS to GOT, which follows its writes.
+        if self.0.load(Ordering::Acquire) == GOT {
+            self.0.store(NOT_HOLDING, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
+    /// The M stops holding, unless the hand-over came first.
+    pub(crate) fn give_up(&self) -> GiveUp {
+        match self
+            .0
+            .compare_exchange(HOLDING, NOT_HOLDING, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => GiveUp::Released,
+            Err(_) => {
+                self.0.store(NOT_HOLDING, Ordering::Relaxed);
+                GiveUp::HandedOver
+            }
+        }
+    }
+}
+
+impl MShared {
+    /// If this M keeps its P spinning for its wired G, tells it the G is ready and returns true:
+    /// the M runs it on that P, no P changes hands.
+    pub(crate) fn hand_to_holder(&self) -> bool {
+        self.hold.hand_over()
     }
 }
 
@@ -101,31 +177,17 @@ impl MLocal {
         unsafe { g.as_ref() }.is_some_and(|g| g.wired_m().is_some())
     }
 
-    /// Spins (with `HOLDING` announced) for our wired G to be readied. True if it was: run it now,
-    /// on the P we kept. False if the wait was too long: `hold` is back to `NOT_HOLDING` and the
+    /// Spins (with the hold announced) for our wired G to be readied. True if it was: run it now,
+    /// on the P we kept. False if the wait was too long: the hold is given up and the
     /// caller gives the P away as usual.
     pub(super) fn spin_holding_p(&self) -> bool {
         for _ in 0..HOLD_SPIN_ROUNDS {
-            // Acquire: pairs with the readier's AcqRel CAS to GOT, which follows its writes.
-            if self.shared.hold.load(Ordering::Acquire) == GOT {
-                self.shared.hold.store(NOT_HOLDING, Ordering::Relaxed);
+            if self.shared.hold.take_hand_over() {
                 return true;
             }
             std::hint::spin_loop();
         }
-        match self.shared.hold.compare_exchange(
-            HOLDING,
-            NOT_HOLDING,
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        ) {
-            Ok(_) => false,
-            Err(_) => {
-                // GOT arrived at the last moment.
-                self.shared.hold.store(NOT_HOLDING, Ordering::Relaxed);
-                true
-            }
-        }
+        self.shared.hold.give_up() == GiveUp::HandedOver
     }
 
     /// Polls, for a few microseconds, for work queued to this M (our P's queue, a timer) or to anyone (the

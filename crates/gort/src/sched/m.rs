@@ -23,12 +23,13 @@
 
 use crossbeam_utils::CachePadded;
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
 use super::current;
 use super::g::{Exec, Status, Suspend, G};
 use super::gfree::LocalFree;
+use super::hold::HoldState;
 use super::p::{pack, PState, GLOBAL_FIRST_EVERY, LOCAL_CAP};
 use super::park_token::Settle;
 use super::switch::{goroutine_main, Pending};
@@ -38,10 +39,6 @@ use super::{Phase, Runtime, Sched};
 use crate::context;
 use crate::stack::{self, GoroutineStack};
 
-/// Values of `MShared::hold`.
-pub(super) const NOT_HOLDING: u8 = 0;
-pub(super) const HOLDING: u8 = 1;
-pub(super) const GOT: u8 = 2;
 /// How long an M keeps its P spinning for its wired G: `pause` rounds, a few microseconds (as long
 /// as the first phase of `WakeSignal::wait`).
 pub(super) const HOLD_SPIN_ROUNDS: u32 = 200;
@@ -62,12 +59,11 @@ pub(crate) struct MShared {
     pub(super) wired_waiting: AtomicBool,
     /// The M is inside `gort::syscall`: `run` does not join it (4.1).
     pub(crate) in_syscall: AtomicBool,
-    /// `HOLDING` while this M, whose wired G has just parked, keeps its P and spins for the G to be
-    /// readied (nothing else was waiting to run); `GOT` once a readier took that path instead of
-    /// handing over a P: two wired goroutines taking turns on two Ps then trade cache lines, not
-    /// futex wake-ups. `NOT_HOLDING` otherwise. The M stores HOLDING (SeqCst) before its CAS that
-    /// parks the G; the readier reads it after its CAS that unparks the G, so it cannot miss it.
-    pub(crate) hold: AtomicU8,
+    /// Holding while this M, whose wired G has just parked, keeps its P and spins for the G to be
+    /// readied (nothing else was waiting to run); handed over once a readier took that path
+    /// instead of handing over a P: two wired goroutines taking turns on two Ps then trade cache
+    /// lines, not futex wake-ups (`hold.rs`).
+    pub(crate) hold: HoldState,
     /// Lets sysmon see whether this M's thread sleeps in the kernel (a plain blocking call).
     pub(crate) probe: ThreadProbe,
     /// Goroutines that exited on this M (see `Runtime::live`). Written only by this M, with a
@@ -85,7 +81,7 @@ impl MShared {
             handoff: AtomicUsize::new(NO_P),
             wired_waiting: AtomicBool::new(false),
             in_syscall: AtomicBool::new(false),
-            hold: AtomicU8::new(NOT_HOLDING),
+            hold: HoldState::new(),
             probe: ThreadProbe::default(),
             exits: CachePadded::new(AtomicUsize::new(0)),
             this: this.clone(),
@@ -646,8 +642,7 @@ impl MLocal {
                 // so that whoever readies it sees the announcement.
                 let hold = self.may_hold_p();
                 if hold {
-                    // SeqCst: ordered before the PARKED CAS below, which the readier's CAS acquires.
-                    self.shared.hold.store(HOLDING, Ordering::SeqCst);
+                    self.shared.hold.announce();
                 }
                 // The park reference (see `g.rs`): a new count, since we keep the G.
                 let park_ref = Arc::into_raw(g.clone());
@@ -657,7 +652,7 @@ impl MLocal {
                     // An unpark arrived while it was suspending (consumed): go on running it.
                     g.set_status(Status::Runnable);
                     if hold {
-                        self.shared.hold.store(NOT_HOLDING, Ordering::SeqCst);
+                        self.shared.hold.withdraw();
                     }
                     return self.run_again(g, true);
                 }
