@@ -65,7 +65,10 @@ impl MLocal {
     pub(super) fn poll_network(&self) -> Option<Arc<G>> {
         let rt = &self.rt;
         let poller = rt.netpoll_waiting()?;
-        if poller.is_blocking() {
+        // Someone blocks in the poller: it will see what is ready. And if ours is the last busy
+        // P, we are about to become that M ourselves, and the blocking wait returns at once with
+        // whatever is ready: a look now would be a system call for nothing.
+        if poller.is_blocking() || rt.npidle.load(Ordering::SeqCst) + 1 >= rt.ps.len() {
             return None;
         }
         let mut woken = Vec::new();
