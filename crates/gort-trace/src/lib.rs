@@ -16,6 +16,7 @@ pub mod filter;
 pub mod format;
 pub mod pipeline;
 pub mod ptrace;
+pub mod rt;
 pub mod signals;
 pub mod spawn;
 pub mod summary;

@@ -17,18 +17,9 @@ use crate::cli::{Config, Target};
 use crate::event::Event;
 use crate::format::{FormatOpts, Formatter};
 use crate::ptrace::PtraceCap;
+use crate::rt;
 use crate::tracer::{self, Settings, Start};
 use std::io::Write;
-
-/// The runtime operations gort-trace uses, from gort.
-pub mod rt {
-    pub use gort::{lock_os_thread, spawn, syscall, Chan};
-
-    /// Runs `f` as the main goroutine of a runtime with `procs` processors.
-    pub fn run<T: Send + 'static>(procs: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
-        gort::Builder::new().max_procs(procs).run(f)
-    }
-}
 
 /// Runs a whole trace; returns the exit status.
 pub fn run(cfg: Config) -> Result<i32, String> {

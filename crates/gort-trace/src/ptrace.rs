@@ -87,7 +87,7 @@ impl PtraceCap {
     /// Never unwires: a tracer goroutine that exits while wired takes its thread down with it, so ptrace
     /// relationships cannot leak into a pooled thread.
     pub fn acquire() -> PtraceCap {
-        crate::pipeline::rt::lock_os_thread();
+        crate::rt::lock_os_thread();
         PtraceCap {
             _not_send: PhantomData,
         }

@@ -27,8 +27,8 @@
 use crate::decode::{self, Opts};
 use crate::event::{mono_ns, Event, Stamp};
 use crate::filter::Filter;
-use crate::pipeline::rt;
 use crate::ptrace::{self, Pid, PtraceCap, WaitStatus};
+use crate::rt;
 use crate::signals;
 use crate::spawn::{self, Prepared};
 use crate::tracee::TracerSide;

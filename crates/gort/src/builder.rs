@@ -3,6 +3,8 @@
 use std::fmt;
 use std::panic::Location;
 
+use crate::config::Config;
+
 /// Smallest goroutine stack accepted (16 KiB).
 pub const MIN_STACK_SIZE: usize = 16 * 1024;
 /// Largest goroutine stack accepted (1 GiB).
@@ -13,13 +15,6 @@ pub const DEFAULT_STACK_SIZE: usize = 256 * 1024;
 pub const DEFAULT_MAX_THREADS: usize = 10_000;
 /// Threads a runtime needs besides the Ms of goroutines: the main thread, sysmon and the template.
 pub const MIN_THREADS: usize = 3;
-
-#[derive(Clone, Debug)]
-pub(crate) struct Config {
-    pub(crate) max_procs: usize,
-    pub(crate) stack_size: usize,
-    pub(crate) max_threads: usize,
-}
 
 /// A configuration that [`Builder::try_run`] refuses, with what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,48 +11,68 @@
 //! where the goroutine blocked (`#[track_caller]` through gort's blocking calls) and where it was spawned.
 
 use std::fmt::Write;
-use std::sync::Arc;
+use std::panic::Location;
 
-use crate::sched::g::{Status, G};
+use crate::wait_reason::WaitReason;
 
 const MINUTE_NS: u64 = 60_000_000_000;
 
-pub(crate) fn format(gs: &[Arc<G>], now_ns: u64, current: Option<u64>) -> String {
+/// What a goroutine is doing, as the dump shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum State {
+    Running,
+    Runnable,
+    Waiting(WaitReason),
+    Syscall,
+    Dead,
+}
+
+/// One goroutine as the dump shows it: a snapshot the scheduler takes (`G::view`), so that
+/// formatting depends on nothing of the scheduler's.
+pub(crate) struct GoroutineView {
+    pub(crate) id: u64,
+    /// 0: spawned from outside the runtime.
+    pub(crate) parent: u64,
+    pub(crate) state: State,
+    /// When it started waiting (runtime nanoseconds).
+    pub(crate) since: u64,
+    /// Where it blocked, if it is waiting.
+    pub(crate) blocked_at: Option<&'static Location<'static>>,
+    pub(crate) wired: bool,
+    pub(crate) created_at: &'static Location<'static>,
+}
+
+pub(crate) fn format(gs: &[GoroutineView], now_ns: u64) -> String {
     let mut out = String::new();
     for (i, g) in gs.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        block(&mut out, g, now_ns, current == Some(g.id()));
+        block(&mut out, g, now_ns);
     }
     out
 }
 
-fn block(out: &mut String, g: &G, now_ns: u64, is_current: bool) {
-    let (reason, since, at) = g.wait_info();
-    let status = if is_current {
-        Status::Running
-    } else {
-        g.status()
+fn block(out: &mut String, g: &GoroutineView, now_ns: u64) {
+    let mut head = match g.state {
+        State::Running => "running".to_string(),
+        State::Runnable => "runnable".to_string(),
+        State::Syscall => "syscall".to_string(),
+        State::Waiting(reason) => reason.as_str().to_string(),
+        State::Dead => "dead".to_string(),
     };
-    let mut head = match status {
-        Status::Running => "running".to_string(),
-        Status::Runnable => "runnable".to_string(),
-        Status::Syscall => "syscall".to_string(),
-        Status::Waiting => reason.as_str().to_string(),
-        Status::Dead => "dead".to_string(),
-    };
-    if matches!(status, Status::Waiting | Status::Syscall) {
-        let minutes = now_ns.saturating_sub(since) / MINUTE_NS;
+    let waits = matches!(g.state, State::Waiting(_) | State::Syscall);
+    if waits {
+        let minutes = now_ns.saturating_sub(g.since) / MINUTE_NS;
         if minutes >= 1 {
             let _ = write!(head, ", {minutes} minutes");
         }
     }
-    if g.is_wired() {
+    if g.wired {
         head.push_str(", locked to thread");
     }
-    let _ = writeln!(out, "goroutine {} [{}]:", g.id(), head);
-    if let (Status::Waiting | Status::Syscall, Some(at)) = (status, at) {
+    let _ = writeln!(out, "goroutine {} [{}]:", g.id, head);
+    if let (true, Some(at)) = (waits, g.blocked_at) {
         let _ = writeln!(
             out,
             "gort: blocked at\n\t{}:{}:{}",
@@ -61,8 +81,8 @@ fn block(out: &mut String, g: &G, now_ns: u64, is_current: bool) {
             at.column()
         );
     }
-    if g.id() != 1 && g.parent() == 0 {
-        let c = g.created_at();
+    let c = g.created_at;
+    if g.id != 1 && g.parent == 0 {
         let _ = writeln!(
             out,
             "created by gort::Handle::spawn outside the runtime\n\t{}:{}:{}",
@@ -70,12 +90,11 @@ fn block(out: &mut String, g: &G, now_ns: u64, is_current: bool) {
             c.line(),
             c.column()
         );
-    } else if g.id() != 1 {
-        let c = g.created_at();
+    } else if g.id != 1 {
         let _ = writeln!(
             out,
             "created by gort::spawn in goroutine {}\n\t{}:{}:{}",
-            g.parent(),
+            g.parent,
             c.file(),
             c.line(),
             c.column()

@@ -5,16 +5,12 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::Arc;
 
-use crate::park::{self, WaitReason};
+use crate::park::{self};
 use crate::sched::body::Body;
-use crate::sched::g::{Cancelled, G};
+use crate::sched::g::{cancelled_payload, Cancelled, G};
 use crate::sched::m::MLocal;
 use crate::sched::{current, Runtime};
-
-/// The payload a [`JoinHandle::join`] returns for a goroutine the runtime cancelled.
-pub(crate) fn cancelled_payload() -> Box<dyn Any + Send> {
-    Box::new("gort: goroutine cancelled: the runtime shut down before it finished")
-}
+use crate::wait_reason::WaitReason;
 
 /// An owned permission to join a goroutine (wait for it to finish and take its value), like
 /// `std::thread::JoinHandle`. Dropping it detaches the goroutine.

@@ -25,12 +25,16 @@
 #![warn(missing_docs)]
 
 mod builder;
+mod config;
 mod context;
 mod dump;
 mod handle;
 mod local;
+mod local_map;
+mod loom;
 pub(crate) mod park;
 pub(crate) mod sched;
+mod wait_reason;
 
 // What a goroutine costs before it first runs is its G, closure included (`sched/body.rs`), and no
 // stack. The README and `sched/mod.rs` promise at most three cache lines (192 bytes); growing the

@@ -5,31 +5,10 @@
 //! a `GoroutineLocal` static to a boxed value, created on first use and dropped, on the goroutine, when
 //! it exits. On a plain OS thread (outside any runtime) the same API falls back to a per-thread map.
 
-use std::any::Any;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
+use crate::local_map::LocalMap;
 use crate::sched::current;
-
-/// One goroutine's values, by key (the address of their `GoroutineLocal`).
-#[derive(Default)]
-pub(crate) struct LocalMap {
-    /// Boxed, so that a goroutine that never uses goroutine-local storage pays one pointer for it
-    /// (an empty `HashMap` is 48 bytes, in every goroutine).
-    #[allow(clippy::box_collection)]
-    values: Option<Box<HashMap<usize, Box<dyn Any + Send>>>>,
-}
-
-impl LocalMap {
-    /// The value for `key`, created by `init` on first use. The returned pointer stays valid until the
-    /// map is dropped: values are boxed and never removed.
-    fn get_or_init<T: Send + 'static>(&mut self, key: usize, init: fn() -> T) -> *const T {
-        let values = self.values.get_or_insert_with(Default::default);
-        let b = values.entry(key).or_insert_with(|| Box::new(init()));
-        b.downcast_ref::<T>()
-            .expect("a goroutine-local key maps to its own type") as *const T
-    }
-}
 
 thread_local! {
     static THREAD_FALLBACK: RefCell<LocalMap> = RefCell::new(LocalMap::default());

@@ -39,6 +39,7 @@
 //! park still holds the channel lock.
 //! The lock is a spin lock (`crate::spinlock`): its critical sections are a few dozen instructions.
 
+mod claim;
 mod error;
 mod queue;
 #[doc(hidden)]
@@ -47,8 +48,8 @@ mod waiter;
 
 pub use error::{RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError};
 
-use crate::park::WaitReason;
 use crate::spinlock::{HeldLock, SpinGuard, SpinLock};
+use crate::wait_reason::WaitReason;
 use queue::{RecvNow, SendNow, State};
 use std::cell::UnsafeCell;
 use std::fmt;

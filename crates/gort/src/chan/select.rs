@@ -27,7 +27,8 @@
 
 use super::waiter::{Entry, WaitCell};
 use super::{Chan, Inner, SendError};
-use crate::park::{self, WaitReason, Wakeup};
+use crate::park::{self, Wakeup};
+use crate::wait_reason::WaitReason;
 use std::cell::{Cell, UnsafeCell};
 use std::time::{Duration, Instant};
 

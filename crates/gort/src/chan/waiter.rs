@@ -7,7 +7,7 @@
 //!
 //! ## The claim protocol
 //!
-//! Exactly one party may complete a cell. The cell's `state` starts at `WAITING`; a completer (a sender
+//! Exactly one party may complete a cell (`claim.rs`). The cell's `state` starts at `WAITING`; a completer (a sender
 //! that hands over a value, a receiver that takes one, `close`) moves it with one compare-and-swap to
 //! "claimed for case k". Only the winner of that CAS touches the slot. The owner withdraws (timeout,
 //! cancellation) by the same CAS to `CANCELLED`. Since the completer of a select holds the lock of only the
@@ -31,18 +31,16 @@
 //! the completer is done with the pointer before it sets `done`. A parked G owns a reference to itself,
 //! which the completer takes over (`G::take_park_ref`), so a hand-over costs no reference counting.
 
-use crate::park::{self, WaitReason, Wakeup};
+use super::claim::Claim;
+use crate::park::{self, Wakeup};
 use crate::sched::current;
 use crate::sched::g::G;
 use crate::spinlock::HeldLock;
+use crate::wait_reason::WaitReason;
 use std::cell::UnsafeCell;
 use std::panic::Location;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
-
-const WAITING: usize = 0;
-const CANCELLED: usize = usize::MAX;
 
 /// Who waits on a cell.
 enum Owner {
@@ -55,18 +53,8 @@ enum Owner {
 /// The shared part of one blocked operation (or one blocked `select!`), on the owner's stack.
 pub struct WaitCell {
     owner: Owner,
-    /// `WAITING`, `k + 1` once claimed for case `k`, or `CANCELLED` once the owner withdrew. Changed only
-    /// away from `WAITING`, always under a lock of one of the cell's channels: by compare-and-swap when
-    /// the cell is `shared` (AcqRel on success: the claim orders nothing by itself, the slot hand-over
-    /// is ordered by the channel lock and by `done`, but AcqRel keeps the protocol easy to audit), by a
-    /// plain store when one lock covers every change.
-    state: AtomicUsize,
-    /// Set (Release) by the completer after it has finished with the slot and the owner; the owner
-    /// reads it with Acquire, which makes the completer's slot write visible to the owner.
-    done: AtomicBool,
-    /// The cell has entries in several queues (a `select!`): completers holding different locks
-    /// may race for it. If not, every change of `state` happens under the one channel's lock.
-    shared: bool,
+    /// Who completes it, and when they are done (`claim.rs`, model-checked).
+    claim: Claim,
 }
 
 impl WaitCell {
@@ -90,9 +78,7 @@ impl WaitCell {
         };
         WaitCell {
             owner,
-            state: AtomicUsize::new(WAITING),
-            done: AtomicBool::new(false),
-            shared,
+            claim: Claim::new(shared),
         }
     }
 
@@ -100,34 +86,18 @@ impl WaitCell {
     /// the lock of the channel whose queue held the entry.
     #[inline]
     pub(crate) fn try_claim(&self, case: usize) -> bool {
-        if !self.shared {
-            // One channel's lock, which we hold, covers every claim and the owner's `cancel`: no
-            // locked instruction needed. (Relaxed: the owner learns of the hand-over from `done`.)
-            if self.state.load(Ordering::Relaxed) != WAITING {
-                return false;
-            }
-            self.state.store(case + 1, Ordering::Relaxed);
-            return true;
-        }
-        self.state
-            .compare_exchange(WAITING, case + 1, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
+        self.claim.try_claim(case)
     }
 
     /// The owner withdraws; `true` if no completer claimed the cell first (none ever will now). The
     /// caller holds the locks of the cell's channels.
     pub(crate) fn cancel(&self) -> bool {
-        self.state
-            .compare_exchange(WAITING, CANCELLED, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
+        self.claim.cancel()
     }
 
     /// The case the cell was claimed for, if it was claimed.
     pub(crate) fn claimed_case(&self) -> Option<usize> {
-        match self.state.load(Ordering::Acquire) {
-            WAITING | CANCELLED => None,
-            k => Some(k - 1),
-        }
+        self.claim.claimed_case()
     }
 
     /// Wakes the owner of a claimed cell and marks the cell done. Returns what to do once the
@@ -145,15 +115,13 @@ impl WaitCell {
             // succeeded, which no completer can then have claimed.
             Owner::Thread(t) => unsafe { (*t.get()).take() }.map(Wakeup::Thread),
         };
-        // Release: publishes the slot hand-over to the owner's Acquire load in `is_done`.
-        self.done.store(true, Ordering::Release);
+        self.claim.finish();
         wakeup
     }
 
     /// Whether a completer has finished with this cell.
     pub(crate) fn is_done(&self) -> bool {
-        // Acquire: pairs with the Release store in `complete`.
-        self.done.load(Ordering::Acquire)
+        self.claim.is_done()
     }
 
     /// Parks until the cell is done, having just queued its one entry under the channel lock

@@ -12,7 +12,8 @@
 //!   `close` and deadlines every [`OUTSIDE_RECHECK`].
 //! - **Deadlines** (Go's) and **timeouts** (std's): per direction, a deadline applies to the call
 //!   in progress and to later ones (changing it wakes the waiter, which looks again); a timeout
-//!   starts afresh with each call. Either expiring gives `ErrorKind::TimedOut`.
+//!   starts afresh with each call. Either expiring gives `ErrorKind::TimedOut`, and a call
+//!   started after its deadline fails so at once, even if it could make progress (Go's rule).
 //! - **`close(&self)`** marks the descriptor closing and wakes every waiter; calls in progress and
 //!   later ones fail with "use of closed ..."; the kernel descriptor is closed (after being
 //!   deregistered) only when the last call in progress has left, so a reused descriptor number
@@ -30,9 +31,9 @@ use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::park::WaitReason;
 use crate::sched::current;
 use crate::sched::netpoll::{poll_one, PollDesc, Poller, Prepared, Slot, Token};
+use crate::wait_reason::WaitReason;
 
 /// A waiter outside any poller looks again at `close` and deadline changes this often.
 const OUTSIDE_RECHECK: Duration = Duration::from_millis(20);
@@ -121,8 +122,10 @@ pub(crate) struct PolledFd<T: AsFd> {
     nonblocking: AtomicBool,
     /// What the error messages call it ("network connection", "file").
     what: &'static str,
-    /// The descriptor had `O_NONBLOCK` before we set it (restored by `into_inner`).
-    was_nonblocking: bool,
+    /// The blocking mode of the open file description, shared with the handles made by
+    /// [`new_duplicate`](Self::new_duplicate); `None` for a readiness-only wrapper, which leaves
+    /// the mode alone.
+    mode: Option<Arc<SharedMode>>,
 }
 
 // SAFETY: `inner` is only reached through `&T` while a call holds a reference count, or by value
@@ -131,6 +134,17 @@ pub(crate) struct PolledFd<T: AsFd> {
 unsafe impl<T: AsFd + Send + Sync> Sync for PolledFd<T> {}
 // SAFETY: moving it moves a `T`, which `T: Send` allows.
 unsafe impl<T: AsFd + Send> Send for PolledFd<T> {}
+
+/// The non-blocking mode of one open file description, which every gort handle to it (a socket
+/// and its `try_clone` duplicates) needs: `O_NONBLOCK` belongs to the description, not to a
+/// descriptor. The last handle to be unwrapped (`into_inner`) puts back the mode the description
+/// had when first wrapped; one unwrapped while others live leaves it non-blocking, or their calls
+/// would block their threads.
+struct SharedMode {
+    /// Handles that still need the description non-blocking. AcqRel: the last one out restores.
+    holders: AtomicU64,
+    was_nonblocking: bool,
+}
 
 /// A call in progress: the descriptor stays open while it lives.
 pub(crate) struct Op<'a, T: AsFd> {
@@ -161,17 +175,32 @@ impl<T: AsFd> PolledFd<T> {
     pub(crate) fn new(t: T, what: &'static str) -> io::Result<PolledFd<T>> {
         let fd = t.as_fd().as_raw_fd();
         let was_nonblocking = set_nonblocking(fd, true)?;
-        Ok(Self::wrap(t, fd, what, was_nonblocking))
+        let mode = SharedMode {
+            holders: AtomicU64::new(1),
+            was_nonblocking,
+        };
+        Ok(Self::wrap(t, fd, what, Some(Arc::new(mode))))
+    }
+
+    /// Wraps `t`, a duplicate of `of`'s descriptor (the same open file description), sharing its
+    /// non-blocking mode (see [`SharedMode`]).
+    pub(crate) fn new_duplicate(t: T, of: &PolledFd<T>, what: &'static str) -> PolledFd<T> {
+        let fd = t.as_fd().as_raw_fd();
+        let mode = of.mode.clone();
+        if let Some(m) = &mode {
+            m.holders.fetch_add(1, Ordering::AcqRel);
+        }
+        Self::wrap(t, fd, what, mode)
     }
 
     /// Wraps `t` to wait for its readiness only ([`ready`](Self::ready)), leaving its blocking
     /// mode alone.
     pub(crate) fn for_readiness(t: T, what: &'static str) -> PolledFd<T> {
         let fd = t.as_fd().as_raw_fd();
-        Self::wrap(t, fd, what, false)
+        Self::wrap(t, fd, what, None)
     }
 
-    fn wrap(t: T, fd: RawFd, what: &'static str, was_nonblocking: bool) -> PolledFd<T> {
+    fn wrap(t: T, fd: RawFd, what: &'static str, mode: Option<Arc<SharedMode>>) -> PolledFd<T> {
         PolledFd {
             inner: UnsafeCell::new(ManuallyDrop::new(t)),
             fd,
@@ -180,7 +209,7 @@ impl<T: AsFd> PolledFd<T> {
             dirs: [Direction::new(), Direction::new()],
             nonblocking: AtomicBool::new(false),
             what,
-            was_nonblocking,
+            mode,
         }
     }
 
@@ -223,10 +252,11 @@ impl<T: AsFd> PolledFd<T> {
 
     /// Runs `f` until it does not return `WouldBlock`, waiting for `dir` readiness in between
     /// (unless in non-blocking mode), under `dir`'s lock, within its deadline and timeout.
+    #[track_caller]
     pub(crate) fn io<R>(&self, dir: Dir, mut f: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         let op = self.op()?;
         let _turn = self.dirs[dir as usize].lock.lock();
-        let call_deadline = self.call_deadline(dir);
+        let call_deadline = self.start_call(dir)?;
         loop {
             if self.is_closing() {
                 return Err(closed_error(self.what));
@@ -246,6 +276,7 @@ impl<T: AsFd> PolledFd<T> {
     /// Writes all of `buf` with `f` (one `write`-like call per try), waiting as [`io`](Self::io)
     /// does, under the write lock for the whole of it: a write is whole. Returns how much was
     /// written: all of it, or, if an error (a timeout, say) came after some was, that much.
+    #[track_caller]
     pub(crate) fn write_whole(
         &self,
         buf: &[u8],
@@ -253,7 +284,7 @@ impl<T: AsFd> PolledFd<T> {
     ) -> io::Result<usize> {
         let op = self.op()?;
         let _turn = self.dirs[Dir::Write as usize].lock.lock();
-        let call_deadline = self.call_deadline(Dir::Write);
+        let call_deadline = self.start_call(Dir::Write)?;
         let mut done = 0;
         loop {
             let r = if self.is_closing() {
@@ -291,6 +322,7 @@ impl<T: AsFd> PolledFd<T> {
 
     /// Waits until `dir` is ready (or the deadline passes), without a call in between: for
     /// `PollFd::readable`. Returns at once if the descriptor is ready now.
+    #[track_caller]
     pub(crate) fn ready(&self, dir: Dir, deadline: Option<Instant>) -> io::Result<()> {
         let _op = self.op()?;
         let _turn = self.dirs[dir as usize].lock.lock();
@@ -306,16 +338,20 @@ impl<T: AsFd> PolledFd<T> {
         }
     }
 
-    /// The earliest of `dir`'s timeout (from now) and `extra`.
-    fn call_deadline(&self, dir: Dir) -> Option<Instant> {
-        self.dirs[dir as usize]
-            .limits()
-            .timeout
-            .and_then(|t| Instant::now().checked_add(t))
+    /// At the start of a call (holding `dir`'s lock): fails with `TimedOut` if `dir`'s deadline
+    /// has passed, as Go's calls do even when they could make progress (data waiting, room to
+    /// write, a connection queued); else returns the call's own deadline from std's timeout.
+    fn start_call(&self, dir: Dir) -> io::Result<Option<Instant>> {
+        let limits = self.dirs[dir as usize].limits();
+        if limits.deadline.is_some_and(|dl| dl <= Instant::now()) {
+            return Err(timed_out());
+        }
+        Ok(limits.timeout.and_then(|t| Instant::now().checked_add(t)))
     }
 
     /// One wait for `dir` readiness. `Ok` means "try again" (an edge, a spurious wake-up, a
     /// deadline change); errors are the deadline passing and the descriptor closing.
+    #[track_caller]
     fn wait(&self, dir: Dir, call_deadline: Option<Instant>) -> io::Result<()> {
         let d = &self.dirs[dir as usize];
         let seq = d.seq.load(Ordering::SeqCst);
@@ -355,6 +391,7 @@ impl<T: AsFd> PolledFd<T> {
     }
 
     /// A wait in `poll(2)`, for a caller that has no poller here.
+    #[track_caller]
     fn wait_outside(&self, dir: Dir, deadline: Option<Instant>) -> io::Result<()> {
         let mut timeout = OUTSIDE_RECHECK;
         if let Some(dl) = deadline {
@@ -370,6 +407,17 @@ impl<T: AsFd> PolledFd<T> {
     fn registration_here(&self) -> Option<&Registration> {
         if current::current_g_ptr().is_null() {
             return None;
+        }
+        if let Some(reg) = self.reg.get() {
+            // Registered (or found unpollable) already: no new reference to the poller, whose
+            // count every M would otherwise bounce at every wait.
+            let reg = reg.as_ref()?;
+            let here = current::with_m(|m| {
+                m.rt()
+                    .poller()
+                    .is_some_and(|p| Arc::ptr_eq(p, &reg.poller))
+            });
+            return (here == Some(true) && !reg.poller.is_closed()).then_some(reg);
         }
         let poller = current::with_m(|m| m.rt().poller().cloned()).flatten()?;
         let reg = self
@@ -401,6 +449,28 @@ impl<T: AsFd> PolledFd<T> {
         let _op = self.op()?;
         for &dir in dirs {
             self.dirs[dir as usize].set(|l| l.deadline = deadline);
+            self.wake_waiters(dir);
+        }
+        Ok(())
+    }
+
+    /// `shutdown(2)` with `f`, then wakes the waiters of the directions shut down to try their
+    /// calls again (which then see end of file or `EPIPE`): the kernel does not always give an
+    /// edge for it (a Unix stream whose write side is shut down while its send buffer is full
+    /// polls as before, where a blocking write would fail at once).
+    pub(crate) fn shutdown(
+        &self,
+        how: std::net::Shutdown,
+        f: impl FnOnce(&T) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let op = self.get()?;
+        f(&op)?;
+        let dirs: &[Dir] = match how {
+            std::net::Shutdown::Read => &[Dir::Read],
+            std::net::Shutdown::Write => &[Dir::Write],
+            std::net::Shutdown::Both => &[Dir::Read, Dir::Write],
+        };
+        for &dir in dirs {
             self.wake_waiters(dir);
         }
         Ok(())
@@ -453,6 +523,9 @@ impl<T: AsFd> PolledFd<T> {
             return;
         }
         self.deregister();
+        if let Some(m) = &self.mode {
+            m.holders.fetch_sub(1, Ordering::AcqRel);
+        }
         // SAFETY: no call is in progress and none can start (see the callers), and `DESTROYED`
         // makes this the only drop of `inner`.
         unsafe { ManuallyDrop::drop(&mut *self.inner.get()) };
@@ -464,7 +537,8 @@ impl<T: AsFd> PolledFd<T> {
         }
     }
 
-    /// Unwraps: deregistered, its blocking mode as it was when wrapped. Fails if closed.
+    /// Unwraps: deregistered, its blocking mode as it was when wrapped, unless other gort handles
+    /// to the same open file description live on (they need it non-blocking). Fails if closed.
     pub(crate) fn into_inner(self) -> io::Result<T> {
         let this = ManuallyDrop::new(self);
         let s = this.state.fetch_or(DESTROYED, Ordering::AcqRel);
@@ -474,7 +548,11 @@ impl<T: AsFd> PolledFd<T> {
             return Err(closed_error(this.what));
         }
         this.deregister();
-        let _ = set_nonblocking(this.fd, this.was_nonblocking);
+        if let Some(m) = &this.mode {
+            if m.holders.fetch_sub(1, Ordering::AcqRel) == 1 {
+                let _ = set_nonblocking(this.fd, m.was_nonblocking);
+            }
+        }
         // SAFETY: `&self` was consumed, so no call is in progress; `DESTROYED` keeps `Drop` and
         // `destroy` away; the value is taken out once.
         let t = unsafe { ManuallyDrop::take(&mut *this.inner.get()) };

@@ -79,6 +79,7 @@ impl<T: AsFd> PollFd<T> {
     ///     assert_eq!(e.kind(), std::io::ErrorKind::TimedOut);
     /// });
     /// ```
+    #[track_caller]
     pub fn readable(&self, deadline: Option<Instant>) -> io::Result<()> {
         self.fd.ready(Dir::Read, deadline)
     }
@@ -92,6 +93,7 @@ impl<T: AsFd> PollFd<T> {
     ///     a.writable(None).unwrap(); // an empty socket buffer has room
     /// });
     /// ```
+    #[track_caller]
     pub fn writable(&self, deadline: Option<Instant>) -> io::Result<()> {
         self.fd.ready(Dir::Write, deadline)
     }
@@ -109,6 +111,7 @@ impl<T: AsFd> PollFd<T> {
     ///     assert_eq!(a.read_with(|s| (&*s).read(&mut buf)).unwrap(), 1);
     /// });
     /// ```
+    #[track_caller]
     pub fn read_with<R>(&self, f: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         self.fd.io(Dir::Read, f)
     }
@@ -124,6 +127,7 @@ impl<T: AsFd> PollFd<T> {
     ///     assert_eq!(a.write_with(|s| (&*s).write(b"hi")).unwrap(), 2);
     /// });
     /// ```
+    #[track_caller]
     pub fn write_with<R>(&self, f: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         self.fd.io(Dir::Write, f)
     }
@@ -189,6 +193,7 @@ impl<T: AsFd + std::fmt::Debug> std::fmt::Debug for PollFd<T> {
 ///     gort::io::wait_readable(a.as_fd(), None).unwrap();
 /// });
 /// ```
+#[track_caller]
 pub fn wait_readable(fd: BorrowedFd<'_>, deadline: Option<Instant>) -> io::Result<()> {
     wait_once(fd, Dir::Read, deadline)
 }
@@ -202,10 +207,12 @@ pub fn wait_readable(fd: BorrowedFd<'_>, deadline: Option<Instant>) -> io::Resul
 ///     gort::io::wait_writable(a.as_fd(), None).unwrap();
 /// });
 /// ```
+#[track_caller]
 pub fn wait_writable(fd: BorrowedFd<'_>, deadline: Option<Instant>) -> io::Result<()> {
     wait_once(fd, Dir::Write, deadline)
 }
 
+#[track_caller]
 fn wait_once(fd: BorrowedFd<'_>, dir: Dir, deadline: Option<Instant>) -> io::Result<()> {
     check_pollable(fd)?;
     // A duplicate of our own is registered (and deregistered): the caller's descriptor may be

@@ -2,14 +2,21 @@
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use socket2::{Domain, SockAddr, SockRef, Socket, Type};
 
 use crate::io::fd::{timed_out, Dir, PolledFd};
+use crate::park::WaitReason;
+
+/// How long a Unix connect to a full backlog first waits before trying again; it doubles up to
+/// [`FULL_BACKLOG_LAST_WAIT`].
+const FULL_BACKLOG_FIRST_WAIT: Duration = Duration::from_micros(50);
+const FULL_BACKLOG_LAST_WAIT: Duration = Duration::from_millis(10);
 
 /// Makes a stream socket for `addr` and connects it, waiting (in the poller, on a goroutine)
 /// until the connection is made, refused, or `deadline` passes (`ErrorKind::TimedOut`).
+#[track_caller]
 pub(crate) fn connect_stream<S>(
     addr: &SockAddr,
     deadline: Option<Instant>,
@@ -25,6 +32,7 @@ where
     // socket2 makes it close-on-exec.
     let sock = Socket::new(domain, Type::STREAM, None)?;
     let fd = PolledFd::new(S::from(sock), "network connection")?;
+    let mut backoff = FULL_BACKLOG_FIRST_WAIT;
     loop {
         let r = SockRef::from(&*fd.get()?).connect(addr);
         match r {
@@ -33,12 +41,19 @@ where
                 wait_connected(&fd, deadline)?;
                 return Ok(fd);
             }
-            // A Unix socket whose listener's backlog is full: wait, then try again.
+            // A Unix socket whose listener's backlog is full. Nothing can be polled for room: a
+            // socket not connected yet always polls writable (waiting for that retried in a
+            // busy loop), and the kernel's own wait for room is on the listener's side. So
+            // park a while and try again, backing off, never past the deadline.
             Err(e) if e.raw_os_error() == Some(libc::EAGAIN) && addr.is_unix() => {
-                if deadline.is_some_and(|d| d <= Instant::now()) {
+                let now = Instant::now();
+                if deadline.is_some_and(|d| d <= now) {
                     return Err(timed_out());
                 }
-                fd.ready(Dir::Write, deadline)?;
+                let until = now + backoff;
+                let until = deadline.map_or(until, |d| d.min(until));
+                crate::park::park_until(WaitReason::IoWait, until);
+                backoff = (backoff * 2).min(FULL_BACKLOG_LAST_WAIT);
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
@@ -47,6 +62,7 @@ where
 }
 
 /// Waits for a connect in progress to end; its outcome is the socket's pending error.
+#[track_caller]
 fn wait_connected<S: AsFd>(fd: &PolledFd<S>, deadline: Option<Instant>) -> io::Result<()> {
     fd.ready(Dir::Write, deadline)?;
     match SockRef::from(&*fd.get()?).take_error()? {

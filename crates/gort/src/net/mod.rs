@@ -109,9 +109,14 @@ macro_rules! socket_common {
             }
 
             /// A new handle to the same socket (a duplicated descriptor): each handle has its own
-            /// deadlines and closes only itself.
+            /// deadlines and closes only itself. Converted back into a std socket while another
+            /// handle lives, a handle leaves the socket in non-blocking mode, which the others
+            /// need (the mode belongs to the socket, not to a descriptor).
             pub fn try_clone(&self) -> std::io::Result<$t> {
-                $t::wrap(self.fd.get()?.try_clone()?)
+                let dup = self.fd.get()?.try_clone()?;
+                Ok($t {
+                    fd: crate::io::fd::PolledFd::new_duplicate(dup, &self.fd, "network connection"),
+                })
             }
         }
 
@@ -137,7 +142,8 @@ macro_rules! socket_common {
 
         impl TryFrom<$t> for $std {
             type Error = std::io::Error;
-            /// Unwraps: deregistered, its blocking mode restored. Fails once closed.
+            /// Unwraps: deregistered, its blocking mode restored (unless a `try_clone` of it lives
+            /// on). Fails once closed.
             fn try_from(s: $t) -> std::io::Result<$std> {
                 s.fd.into_inner()
             }
@@ -225,18 +231,29 @@ macro_rules! socket_timeouts {
 macro_rules! stream_io {
     ($t:ident) => {
         impl std::io::Read for &$t {
+            /// Reads what is there, parking until something is. A read into an empty buffer
+            /// returns 0 at once (the kernel would wait for data first), as Go's does; it still
+            /// fails on a closed socket or past the read deadline.
+            #[track_caller]
             fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
                 self.fd.io(crate::io::fd::Dir::Read, |s| {
+                    if buf.is_empty() {
+                        return Ok(0);
+                    }
                     let mut s = s;
                     std::io::Read::read(&mut s, buf)
                 })
             }
 
+            #[track_caller]
             fn read_vectored(
                 &mut self,
                 bufs: &mut [std::io::IoSliceMut<'_>],
             ) -> std::io::Result<usize> {
                 self.fd.io(crate::io::fd::Dir::Read, |s| {
+                    if bufs.iter().all(|b| b.is_empty()) {
+                        return Ok(0);
+                    }
                     let mut s = s;
                     std::io::Read::read_vectored(&mut s, bufs)
                 })
@@ -245,12 +262,14 @@ macro_rules! stream_io {
 
         impl std::io::Write for &$t {
             /// Writes all of `buf` (see the module comment: writes are whole).
+            #[track_caller]
             fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
                 self.fd
                     .write_whole(buf, |s, b| crate::net::connect::send(s, b))
             }
 
             /// Writes all of `bufs`, whole, as one write.
+            #[track_caller]
             fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
                 let mut nonempty = bufs.iter().filter(|b| !b.is_empty());
                 match (nonempty.next(), nonempty.next()) {
@@ -271,10 +290,12 @@ macro_rules! stream_io {
         }
 
         impl std::io::Read for $t {
+            #[track_caller]
             fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
                 (&*self).read(buf)
             }
 
+            #[track_caller]
             fn read_vectored(
                 &mut self,
                 bufs: &mut [std::io::IoSliceMut<'_>],
@@ -284,10 +305,12 @@ macro_rules! stream_io {
         }
 
         impl std::io::Write for $t {
+            #[track_caller]
             fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
                 (&*self).write(buf)
             }
 
+            #[track_caller]
             fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
                 (&*self).write_vectored(bufs)
             }

@@ -51,6 +51,7 @@ impl TcpListener {
     ///     assert_eq!(l.accept().unwrap_err().kind(), std::io::ErrorKind::TimedOut);
     /// });
     /// ```
+    #[track_caller]
     pub fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (s, addr) = self.fd.io(Dir::Read, |l| l.accept())?;
         Ok((TcpStream::wrap(s)?, addr))
@@ -95,6 +96,7 @@ pub struct Incoming<'a> {
 
 impl Iterator for Incoming<'_> {
     type Item = io::Result<TcpStream>;
+    #[track_caller]
     fn next(&mut self) -> Option<io::Result<TcpStream>> {
         Some(self.listener.accept().map(|(s, _)| s))
     }
@@ -138,6 +140,7 @@ impl TcpStream {
     ///     assert_eq!(s.peer_addr().unwrap(), l.local_addr().unwrap());
     /// });
     /// ```
+    #[track_caller]
     pub fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
         let mut last = None;
         for a in addr.to_socket_addrs()? {
@@ -165,6 +168,7 @@ impl TcpStream {
     ///     assert!(gort::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok());
     /// });
     /// ```
+    #[track_caller]
     pub fn connect_timeout(addr: &SocketAddr, timeout: Duration) -> io::Result<TcpStream> {
         if timeout.is_zero() {
             return Err(io::Error::new(
@@ -192,13 +196,14 @@ impl TcpStream {
     ///     assert_eq!(s.read(&mut buf).unwrap(), 1); // still there
     /// });
     /// ```
+    #[track_caller]
     pub fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.fd.io(Dir::Read, |s| s.peek(buf))
     }
 
     /// Shuts down the read side, the write side, or both (Go's `CloseRead`/`CloseWrite`).
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.fd.get()?.shutdown(how)
+        self.fd.shutdown(how, |s| s.shutdown(how))
     }
 
     /// The remote address.

@@ -36,16 +36,19 @@ impl UdpSocket {
     }
 
     /// Receives a datagram, parking until one comes; returns its size and sender.
+    #[track_caller]
     pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.fd.io(Dir::Read, |s| s.recv_from(buf))
     }
 
     /// As [`recv_from`](Self::recv_from), leaving the datagram queued.
+    #[track_caller]
     pub fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.fd.io(Dir::Read, |s| s.peek_from(buf))
     }
 
     /// Sends a datagram to the first address of `addr`, parking while the send buffer is full.
+    #[track_caller]
     pub fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], addr: A) -> io::Result<usize> {
         let to = addr.to_socket_addrs()?.next().ok_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidInput, "no addresses to send data to")
@@ -59,16 +62,19 @@ impl UdpSocket {
     }
 
     /// Sends to the connected address.
+    #[track_caller]
     pub fn send(&self, buf: &[u8]) -> io::Result<usize> {
         self.fd.io(Dir::Write, |s| s.send(buf))
     }
 
     /// Receives from the connected address.
+    #[track_caller]
     pub fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.fd.io(Dir::Read, |s| s.recv(buf))
     }
 
     /// As [`recv`](Self::recv), leaving the datagram queued.
+    #[track_caller]
     pub fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.fd.io(Dir::Read, |s| s.peek(buf))
     }

@@ -44,6 +44,7 @@ impl UnixListener {
     }
 
     /// Accepts a connection, parking until one comes.
+    #[track_caller]
     pub fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
         let (s, addr) = self.fd.io(Dir::Read, |l| l.accept())?;
         Ok((UnixStream::wrap(s)?, addr))
@@ -68,6 +69,7 @@ pub struct UnixIncoming<'a> {
 
 impl Iterator for UnixIncoming<'_> {
     type Item = io::Result<UnixStream>;
+    #[track_caller]
     fn next(&mut self) -> Option<io::Result<UnixStream>> {
         Some(self.listener.accept().map(|(s, _)| s))
     }
@@ -96,6 +98,7 @@ super::stream_io!(UnixStream);
 
 impl UnixStream {
     /// Connects to the socket at `path`, parking while its listener's backlog is full.
+    #[track_caller]
     pub fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
         let addr = SockAddr::unix(path)?;
         Ok(UnixStream {
@@ -111,7 +114,7 @@ impl UnixStream {
 
     /// Shuts down the read side, the write side, or both.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.fd.get()?.shutdown(how)
+        self.fd.shutdown(how, |s| s.shutdown(how))
     }
 
     /// The local address.
@@ -169,29 +172,33 @@ impl UnixDatagram {
     }
 
     /// Sends a datagram to the connected socket, parking while the buffer is full.
+    #[track_caller]
     pub fn send(&self, buf: &[u8]) -> io::Result<usize> {
         self.fd.io(Dir::Write, |s| s.send(buf))
     }
 
     /// Sends a datagram to the socket at `path`.
+    #[track_caller]
     pub fn send_to<P: AsRef<Path>>(&self, buf: &[u8], path: P) -> io::Result<usize> {
         let path = path.as_ref();
         self.fd.io(Dir::Write, |s| s.send_to(buf, path))
     }
 
     /// Receives a datagram, parking until one comes.
+    #[track_caller]
     pub fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.fd.io(Dir::Read, |s| s.recv(buf))
     }
 
     /// Receives a datagram and its sender's address.
+    #[track_caller]
     pub fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.fd.io(Dir::Read, |s| s.recv_from(buf))
     }
 
     /// Shuts down the read side, the write side, or both.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.fd.get()?.shutdown(how)
+        self.fd.shutdown(how, |s| s.shutdown(how))
     }
 
     /// The local address.

@@ -44,6 +44,7 @@ fn membarrier(cmd: libc::c_int) -> bool {
 }
 
 /// Whether [`heavy`] works in this process (registering for it on the first call).
+#[cfg(not(loom))]
 pub(crate) fn enabled() -> bool {
     match REGISTERED.load(Ordering::Relaxed) {
         YES => true,
@@ -59,8 +60,39 @@ pub(crate) fn enabled() -> bool {
 /// Makes every running thread of the process execute a full memory barrier (see the module
 /// comment). Only valid once [`enabled`] returned true; returns false if the call failed, and then
 /// the caller must not rely on it.
+#[cfg(not(loom))]
 pub(crate) fn heavy() -> bool {
     membarrier(CMD_PRIVATE_EXPEDITED)
+}
+
+/// The light side's barrier: only the compiler's, since [`heavy`] makes the CPU's part for it.
+#[cfg(not(loom))]
+#[inline(always)]
+pub(crate) fn light() {
+    std::sync::atomic::compiler_fence(Ordering::SeqCst);
+}
+
+// Under loom, the asymmetric pair is modelled as what it guarantees: a full fence on each side.
+// (loom cannot run `membarrier`; a SeqCst fence on the light side is the strongest reading of
+// "every running thread executes a full barrier", which is what the protocols rely on.)
+
+/// Loom build: as the real one, always there.
+#[cfg(loom)]
+pub(crate) fn enabled() -> bool {
+    true
+}
+
+/// Loom build: a SeqCst fence.
+#[cfg(loom)]
+pub(crate) fn heavy() -> bool {
+    crate::loom::atomic::fence(Ordering::SeqCst);
+    true
+}
+
+/// Loom build: a SeqCst fence (see `heavy`).
+#[cfg(loom)]
+pub(crate) fn light() {
+    crate::loom::atomic::fence(Ordering::SeqCst);
 }
 
 #[cfg(test)]

@@ -6,11 +6,8 @@
 //! was handed it as a wired G). Everything other threads read (status, wait reason, park token,
 //! cancellation) is atomic.
 //!
-//! The park token (`park_state`) implements the protocol of `crate::park`: IDLE -> NOTIFIED on an
-//! unpark that finds the G running; IDLE -> PARKED by the M once the G has suspended (a CAS; a plain
-//! store for a G that parked holding its channel's lock, see `park.rs`); PARKED -> IDLE by
-//! the one unparker that wins the CAS and makes the G runnable. That CAS is what makes "ready exactly once"
-//! hold, however many threads unpark at once.
+//! The park token (`park`, a [`ParkToken`]) implements the protocol of `crate::park`; its states and
+//! transitions, and who makes each, are in `park_token.rs`.
 //!
 //! **The park reference.** A parked G owns one strong count of itself. The M that parks it turns the
 //! reference it ran the G with into that count instead of dropping it, and the unparker that wins
@@ -26,11 +23,13 @@ use std::sync::{Arc, Mutex};
 
 use super::body::Body;
 use super::m::MShared;
+use super::park::Unparker;
+use super::park_token::ParkToken;
 use super::Runtime;
-use crate::local::LocalMap;
-use crate::park::{Unparker, WaitReason};
+use crate::local_map::LocalMap;
 use crate::spinlock::HeldLock;
 use crate::stack::{GoroutineStack, RunningStack};
+use crate::wait_reason::WaitReason;
 
 /// What a goroutine tells its M when it suspends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,19 +55,31 @@ pub(crate) enum Suspend {
 /// panic hook, so cancellation prints nothing.
 pub(crate) struct Cancelled;
 
-/// Park token states (see the module comment).
-pub(crate) const IDLE: u8 = 0;
-pub(crate) const NOTIFIED: u8 = 1;
-pub(crate) const PARKED: u8 = 2;
+/// The payload a `JoinHandle::join` returns for a goroutine the runtime cancelled.
+pub(crate) fn cancelled_payload() -> Box<dyn Any + Send> {
+    Box::new("gort: goroutine cancelled: the runtime shut down before it finished")
+}
 
 /// Scheduling status, for `dump` and the scheduler's own checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Status {
+    /// In a run queue (a P's `runnext` or FIFO, the global queue) or in a waker's hands on its
+    /// way there. Owned by the queue: whoever takes it out (its P's M, a thief, an M taking from
+    /// the global queue) owns it next; nobody touches its execution state meanwhile.
     Runnable = 0,
+    /// Running on an M, which owns it and its execution state; the goroutine itself runs its
+    /// code. Only that M (on the goroutine's behalf) changes this status.
     Running = 1,
+    /// Parked (its park token reads `PARKED`, or it is settling its park): owned by nobody until
+    /// the one unparker that wins `ParkToken::notify` takes over its park reference and queues it.
+    /// Its wait reason says on what it waits (channel, timer, I/O...).
     Waiting = 2,
+    /// Inside `gort::syscall` on its M's thread, which owns it; its P may be taken by sysmon
+    /// meanwhile. On return it takes a P back (or queues itself for one).
     Syscall = 3,
+    /// Exited: its body has finished and it will never run again. Owned by the M's free list
+    /// (or by its last `JoinHandle`), reused by a later spawn (`gfree.rs`).
     Dead = 4,
 }
 
@@ -117,9 +128,8 @@ pub(crate) struct G {
     exec: UnsafeCell<Exec>,
     /// Goroutine-local storage; touched only by the goroutine itself (through `crate::local`).
     locals: UnsafeCell<LocalMap>,
-    /// The park token. Orders the G's suspension (Release by the M's IDLE->PARKED CAS) with the unparker
-    /// that readies it (Acquire in its PARKED->IDLE CAS), so the next M sees the saved context.
-    pub(crate) park_state: AtomicU8,
+    /// The park token (`park_token.rs`): whether the G is parked, and who readies it.
+    pub(crate) park: ParkToken,
     status: AtomicU8,
     wait_reason: AtomicU8,
     /// One-bit facts, each set and cleared on its own (one byte keeps the G small):
@@ -176,7 +186,7 @@ impl G {
             rt,
             exec: UnsafeCell::new(Exec::New(start)),
             locals: UnsafeCell::new(LocalMap::default()),
-            park_state: AtomicU8::new(IDLE),
+            park: ParkToken::new(),
             status: AtomicU8::new(Status::Runnable as u8),
             wait_reason: AtomicU8::new(0),
             flags: AtomicU8::new(0),
@@ -221,7 +231,7 @@ impl G {
             *self.exec.get() = Exec::Done;
             *self.locals.get() = LocalMap::default();
         }
-        self.park_state.store(IDLE, Ordering::Relaxed);
+        self.park.reset();
         self.wait_reason.store(0, Ordering::Relaxed);
         self.wait_since.store(0, Ordering::Relaxed);
         self.blocked_at
@@ -401,6 +411,28 @@ impl G {
         self.wait_since.store(ms as u32, Ordering::Relaxed);
         self.blocked_at
             .store(at as *const _ as *mut _, Ordering::Relaxed);
+    }
+
+    /// The goroutine as `gort::dump()` shows it (`is_current`: the caller is this goroutine).
+    pub(crate) fn view(&self, is_current: bool) -> crate::dump::GoroutineView {
+        use crate::dump::State;
+        let (reason, since, at) = self.wait_info();
+        let state = match (is_current, self.status()) {
+            (true, _) | (false, Status::Running) => State::Running,
+            (false, Status::Runnable) => State::Runnable,
+            (false, Status::Waiting) => State::Waiting(reason),
+            (false, Status::Syscall) => State::Syscall,
+            (false, Status::Dead) => State::Dead,
+        };
+        crate::dump::GoroutineView {
+            id: self.id(),
+            parent: self.parent(),
+            state,
+            since,
+            blocked_at: at,
+            wired: self.is_wired(),
+            created_at: self.created_at(),
+        }
     }
 
     pub(crate) fn wait_info(&self) -> (WaitReason, u64, Option<&'static Location<'static>>) {

@@ -12,6 +12,10 @@
 //! the park for it (`switch.rs`): the G that comes back to `execute` may then be another one than
 //! the G it switched to.
 //!
+//! What an M does beside its loop lives in files of its own, each an `impl MLocal`: stealing
+//! (`steal.rs`), going idle and blocking in the poller (`idle.rs`), the wired M's wait and hold
+//! (`hold.rs`), and a goroutine's exit (`exit.rs`).
+//!
 //! The P's state word reads `Running` while a G runs. When the G parks, yields or exits and the M
 //! goes straight on to the next G, the word stays `Running` (`MLocal::p_running`) and the next
 //! `execute` checks it with a plain load; every other path first moves it back to `Sched` with a
@@ -19,59 +23,54 @@
 
 use crossbeam_utils::CachePadded;
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{compiler_fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
-use std::time::{Duration, Instant};
 
 use super::current;
-use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::g::{Exec, Status, Suspend, G};
 use super::gfree::LocalFree;
-use super::p::{is_state, pack, PState, LOCAL_CAP};
-use super::park;
+use super::hold::HoldState;
+use super::p::{pack, PState, GLOBAL_FIRST_EVERY, LOCAL_CAP};
+use super::park_token::Settle;
 use super::switch::{goroutine_main, Pending};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
-use super::{Runtime, Sched, PHASE_RUNNING, PHASE_STOPPING};
+use super::{Phase, Runtime, Sched};
 use crate::context;
 use crate::stack::{self, GoroutineStack};
 
-/// Values of `MShared::hold`.
-const NOT_HOLDING: u8 = 0;
-const HOLDING: u8 = 1;
-const GOT: u8 = 2;
 /// How long an M keeps its P spinning for its wired G: `pause` rounds, a few microseconds (as long
 /// as the first phase of `WakeSignal::wait`).
-const HOLD_SPIN_ROUNDS: u32 = 200;
+pub(super) const HOLD_SPIN_ROUNDS: u32 = 200;
 
 /// No P in the hand-off slot.
-const NO_P: usize = usize::MAX;
+pub(super) const NO_P: usize = usize::MAX;
 /// Flag bit in the hand-off slot: the M is to start out spinning.
-const SPIN_BIT: usize = 1 << (usize::BITS - 1);
+pub(super) const SPIN_BIT: usize = 1 << (usize::BITS - 1);
 
 pub(crate) struct MShared {
     pub(crate) id: u64,
     pub(crate) wake: WakeSignal,
     /// A P handed to this M (index, plus SPIN_BIT), or NO_P. Written by the giver under the scheduler
     /// lock before `wake.notify()` (whose Release publishes it); taken by the M with a swap.
-    handoff: AtomicUsize,
+    pub(super) handoff: AtomicUsize,
     /// The M is a wired M asleep waiting for its G; counted in `Sched::nm_wired_idle`. Only read and
     /// written under the scheduler lock (the atomic is for `Sync`, not for ordering).
-    wired_waiting: AtomicBool,
+    pub(super) wired_waiting: AtomicBool,
     /// The M is inside `gort::syscall`: `run` does not join it (4.1).
     pub(crate) in_syscall: AtomicBool,
-    /// `HOLDING` while this M, whose wired G has just parked, keeps its P and spins for the G to be
-    /// readied (nothing else was waiting to run); `GOT` once a readier took that path instead of
-    /// handing over a P: two wired goroutines taking turns on two Ps then trade cache lines, not
-    /// futex wake-ups. `NOT_HOLDING` otherwise. The M stores HOLDING (SeqCst) before its CAS that
-    /// parks the G; the readier reads it after its CAS that unparks the G, so it cannot miss it.
-    pub(crate) hold: AtomicU8,
+    /// Holding while this M, whose wired G has just parked, keeps its P and spins for the G to be
+    /// readied (nothing else was waiting to run); handed over once a readier took that path
+    /// instead of handing over a P: two wired goroutines taking turns on two Ps then trade cache
+    /// lines, not futex wake-ups (`hold.rs`).
+    pub(crate) hold: HoldState,
     /// Lets sysmon see whether this M's thread sleeps in the kernel (a plain blocking call).
     pub(crate) probe: ThreadProbe,
     /// Goroutines that exited on this M (see `Runtime::live`). Written only by this M, with a
     /// plain Release store where the heavy fence is at hand (`MLocal::count_exit`); its own cache
     /// line, which only readers of the count (`num_goroutine`, the stop and deadlock checks) share.
     pub(crate) exits: CachePadded<AtomicUsize>,
-    this: Weak<MShared>,
+    pub(super) this: Weak<MShared>,
 }
 
 impl MShared {
@@ -82,7 +81,7 @@ impl MShared {
             handoff: AtomicUsize::new(NO_P),
             wired_waiting: AtomicBool::new(false),
             in_syscall: AtomicBool::new(false),
-            hold: AtomicU8::new(NOT_HOLDING),
+            hold: HoldState::new(),
             probe: ThreadProbe::default(),
             exits: CachePadded::new(AtomicUsize::new(0)),
             this: this.clone(),
@@ -102,17 +101,7 @@ impl MShared {
         self.handoff.store(v, Ordering::Relaxed);
     }
 
-    /// If this M keeps its P spinning for its wired G (`hold` is `HOLDING`), tells it the G is
-    /// ready (`GOT`) and returns true: the M runs it on that P, no P changes hands.
-    pub(crate) fn hand_to_holder(&self) -> bool {
-        // AcqRel: the readier's writes (the G's wake-up reason) happen-before the M resumes the G
-        // (its Acquire load of `GOT` in `spin_holding_p`).
-        self.hold
-            .compare_exchange(HOLDING, GOT, Ordering::AcqRel, Ordering::Relaxed)
-            .is_ok()
-    }
-
-    fn take_handoff(&self) -> Option<(usize, bool)> {
+    pub(super) fn take_handoff(&self) -> Option<(usize, bool)> {
         // Acquire: pairs with the Release of the giver's `wake.notify()` (and the lock it held).
         match self.handoff.swap(NO_P, Ordering::Acquire) {
             NO_P => None,
@@ -125,19 +114,19 @@ pub(crate) struct MLocal {
     pub(crate) shared: Arc<MShared>,
     /// `shared.id`, kept here: the switch path reads it at every switch, and `MShared` is a
     /// different allocation whose other lines other threads write.
-    id: u64,
-    rt: Arc<Runtime>,
-    p: Cell<Option<usize>>,
+    pub(super) id: u64,
+    pub(super) rt: Arc<Runtime>,
+    pub(super) p: Cell<Option<usize>>,
     /// Our P's state word reads `Running` (ours) as we last wrote it: while a G runs, and, on the
     /// switch fast path, between one G and the next (see `execute`). `false`: it reads `Sched`, or
     /// we hold no P.
-    p_running: Cell<bool>,
+    pub(super) p_running: Cell<bool>,
     /// The switch fast path is on: `fence::enabled()`, read once.
     pub(super) fast_switch: bool,
     /// The running G, holding one strong count of it (`Arc::into_raw`), or null in the scheduler.
-    running_ptr: Cell<*const G>,
+    pub(super) running_ptr: Cell<*const G>,
     /// The scheduler's context, saved here while a G runs (see `crate::context`).
-    sched_sp: Cell<usize>,
+    pub(super) sched_sp: Cell<usize>,
     /// Why the G that last switched back to the scheduler did so.
     pub(super) why: Cell<Suspend>,
     /// What the G this M switches to next must finish for the G that switched to it directly.
@@ -145,29 +134,29 @@ pub(crate) struct MLocal {
     /// A G that a direct switch took off our P but may not run here (wired elsewhere, or kept off
     /// the main thread), and whether it inherits the slice: `execute` deals with it.
     pub(super) stashed: Cell<Option<(Arc<G>, bool)>>,
-    spinning: Cell<bool>,
+    pub(super) spinning: Cell<bool>,
     /// The thread must end after the current G (it exited wired, 2.5).
-    exit_thread: Cell<bool>,
-    rng: Cell<u32>,
+    pub(super) exit_thread: Cell<bool>,
+    pub(super) rng: Cell<u32>,
     /// This M is the thread that called `run`.
-    is_main: Cell<bool>,
+    pub(super) is_main: Cell<bool>,
     /// Stacks of goroutines that exited here, for the next ones to start here: no lock, and no
     /// contention with other Ms on the runtime's pool (Go keeps such a cache per P).
-    stack_cache: RefCell<Vec<GoroutineStack>>,
+    pub(super) stack_cache: RefCell<Vec<GoroutineStack>>,
     /// Gs whose goroutines exited here, for the next spawns here (see `gfree.rs`).
     pub(crate) free_gs: LocalFree,
     /// Gs that exited here and are still registered: unregistered [`DEAD_BATCH`] at a time (see
     /// `registry.rs`), then freed.
-    dead: RefCell<Vec<Arc<G>>>,
+    pub(super) dead: RefCell<Vec<Arc<G>>>,
     /// Goroutine ids reserved for spawns on this M: `[next, end)`.
-    ids: Cell<(u64, u64)>,
+    pub(super) ids: Cell<(u64, u64)>,
 }
 
 /// Goroutine ids an M reserves at a time (Go's `_GoidCacheBatch` is 16).
 const ID_BATCH: u64 = 64;
 
 /// Exited Gs an M collects before it unregisters them.
-const DEAD_BATCH: usize = 32;
+pub(super) const DEAD_BATCH: usize = 32;
 
 /// Most stacks an M keeps for itself.
 const M_STACK_CACHE: usize = 16;
@@ -304,7 +293,7 @@ impl MLocal {
 
     /// Moves our P from `Running` (left so by a G or by the switch fast path) to `Sched`, where
     /// sysmon leaves it alone while we schedule; drops it if sysmon took it meanwhile.
-    fn settle_p(&self) {
+    pub(super) fn settle_p(&self) {
         if !self.p_running.replace(false) {
             return;
         }
@@ -343,7 +332,7 @@ impl MLocal {
         self.spinning.set(spinning);
     }
 
-    fn next_rand(&self) -> u32 {
+    pub(super) fn next_rand(&self) -> u32 {
         let mut x = self.rng.get();
         x ^= x << 13;
         x ^= x >> 17;
@@ -379,10 +368,10 @@ impl MLocal {
 
     // ---- finding work -------------------------------------------------------------------------
 
-    fn find_runnable(&self) -> Option<Arc<G>> {
+    pub(super) fn find_runnable(&self) -> Option<Arc<G>> {
         let rt = &self.rt;
         loop {
-            if rt.phase() == PHASE_STOPPING {
+            if rt.phase() == Phase::Stopping {
                 self.settle_p();
                 self.release_for_stop();
                 return None;
@@ -399,7 +388,9 @@ impl MLocal {
                 // knowing yet, so take only from its own queue here, which moves no G into it
                 // (a G moved into a P we lost could sit there unseen). Anything more is done with
                 // the P settled, and so known to be ours.
-                if p.schedtick.load(Ordering::Relaxed) % 61 != 0 && !rt.timers.has_due(pi) {
+                if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY != 0
+                    && !rt.timers.has_due(pi)
+                {
                     if let Some((g, inherit)) = p.pop(self.id()) {
                         if let Some(g) = self.found(pi, g, inherit) {
                             return Some(g);
@@ -416,7 +407,7 @@ impl MLocal {
             // time would keep a pair taking turns through `runnext` from ever spending its slice
             // (1.5), and the FIFO behind them would starve (a goroutine yielding in a loop while a
             // ping-pong pair ran kept 13 others from ever starting at max_procs 1).
-            let fresh = if p.schedtick.load(Ordering::Relaxed) % 61 == 0 {
+            let fresh = if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY == 0 {
                 rt.take_global(p, 1).map(|g| (g, true))
             } else {
                 None
@@ -447,9 +438,7 @@ impl MLocal {
             // once the P is published as idle, below.
             {
                 let mut s = rt.sched();
-                p.state.store(pack(0, PState::Idle), Ordering::SeqCst);
-                s.idle_ps.push(pi);
-                rt.npidle.fetch_add(1, Ordering::SeqCst);
+                rt.pidle_put(&mut s, pi);
             }
             self.p.set(None);
             let was_spinning = self.spinning.replace(false);
@@ -478,7 +467,7 @@ impl MLocal {
     /// our P goes to that M (Go's startlockedm) and we come back with no P. Inlined: it runs at every
     /// switch, and its usual case is three loads.
     #[inline(always)]
-    fn found(&self, pi: usize, g: Arc<G>, inherit: bool) -> Option<Arc<G>> {
+    pub(super) fn found(&self, pi: usize, g: Arc<G>, inherit: bool) -> Option<Arc<G>> {
         if self.spinning.get() {
             self.stop_spinning();
         }
@@ -504,17 +493,10 @@ impl MLocal {
         }
     }
 
-    /// Queues `g`, which this M took from a P it turned out to have lost, for another M to run.
-    #[cold]
-    pub(super) fn queue_for_others(&self, g: Arc<G>) {
-        self.rt.push_global([g]);
-        self.rt.wakep();
-    }
-
     /// A spinning M found work: it stops spinning and, if it was the last spinning M, lets another
     /// look, in case there is more (Go's resetspinning).
     #[cold]
-    fn stop_spinning(&self) {
+    pub(super) fn stop_spinning(&self) {
         self.spinning.set(false);
         if self.rt.nmspinning.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.rt.wakep();
@@ -524,12 +506,12 @@ impl MLocal {
     /// `found`'s unusual cases: `g` is wired to another M, which gets our P (and we go idle), or
     /// `g` must keep off the main thread's M (queued, and our P lent out).
     #[cold]
-    fn hand_p_to_others(&self, pi: usize, g: Arc<G>) {
+    pub(super) fn hand_p_to_others(&self, pi: usize, g: Arc<G>) {
         let rt = &self.rt;
         self.settle_p();
         if self.p.get().is_none() {
             // Sysmon took the P as we switched: whoever runs it now, or another M, runs `g`.
-            self.queue_for_others(g);
+            self.rt.queue_lost(Some(g));
             return;
         }
         if let Some(target) = g.wired_m() {
@@ -557,366 +539,19 @@ impl MLocal {
         rt.handoff_p(pi);
     }
 
-    /// Polls, for a few microseconds, for work queued to this M (our P's queue, a timer) or to anyone (the
-    /// global queue). True as soon as some shows up. Other Ps' queues are left alone: their Gs
-    /// will most likely run there in a moment, and a steal would split a producer from its
-    /// consumer (a buffered channel ran 1.9x slower at max_procs 2 when this looked there too).
-    /// Not while a wired M waits for its G: that M may need our P any moment, and it can only have
-    /// it once we give it up.
-    fn spin_for_work(&self, pi: usize) -> bool {
-        let rt = &self.rt;
-        for _ in 0..HOLD_SPIN_ROUNDS {
-            if rt.wired_idle.load(Ordering::Relaxed) > 0 {
-                return false;
-            }
-            if rt.global_len() > 0
-                || rt.ps[pi].len() > 0
-                || rt.timers.has_due(pi)
-                || rt.phase() == PHASE_STOPPING
-            {
-                return true;
-            }
-            std::hint::spin_loop();
-        }
-        false
-    }
-
-    /// Steals from another P. Only a spinning M steals, and at most half as many Ms spin as Ps are busy
-    /// (1.4).
-    fn steal(&self, pi: usize) -> Option<Arc<G>> {
-        let rt = &self.rt;
-        let n = rt.ps.len();
-        if n == 1 {
-            return None;
-        }
-        if !self.spinning.get() {
-            let busy = n - rt.npidle.load(Ordering::SeqCst);
-            if 2 * rt.nmspinning.load(Ordering::SeqCst) >= busy {
-                return None;
-            }
-            self.spinning.set(true);
-            rt.nmspinning.fetch_add(1, Ordering::SeqCst);
-        }
-        for round in 0..4 {
-            let start = self.next_rand() as usize % n;
-            for k in 0..n {
-                let vi = (start + k) % n;
-                if vi == pi {
-                    continue;
-                }
-                let victim = &rt.ps[vi];
-                let st = victim.state.load(Ordering::Relaxed);
-                let busy = is_state(st, PState::Running) || is_state(st, PState::Sched);
-                // While goroutines are wired, a queued G may wait on a P whose M holds it for its
-                // wired G and will not run it (`spin_holding_p`): take short queues at once then.
-                let short = if rt.wired_gs.load(Ordering::Relaxed) > 0 {
-                    0
-                } else {
-                    SHORT_QUEUE
-                };
-                let with_next = match steal_rule(
-                    busy,
-                    short,
-                    victim.fifo_len(),
-                    victim.has_next(Ordering::Relaxed),
-                    round == 3,
-                    || watch(victim),
-                ) {
-                    Take::Nothing => continue,
-                    Take::Fifo => false,
-                    Take::FifoOrNext => true,
-                };
-                let mut batch = victim.steal(with_next);
-                if batch.is_empty() {
-                    continue;
-                }
-                let first = batch.remove(0);
-                let rest = rt.ps[pi].push_batch(batch);
-                if !rest.is_empty() {
-                    rt.push_global(rest);
-                }
-                return Some(first);
-            }
-        }
-        None
-    }
-
-    /// Idles this M until a P is handed to it. Returns false when the runtime stops.
-    fn stop_m(&self) -> bool {
-        let rt = &self.rt;
-        // Nothing to do for now: unlist what exited here rather than keep it waiting.
-        self.release_dead();
-        let report = {
-            let mut s = rt.sched();
-            if rt.phase() == PHASE_STOPPING {
-                return false;
-            }
-            s.idle_ms.push(self.shared.clone());
-            rt.check_dead(&s)
-        };
-        if let Some(report) = report {
-            rt.begin_shutdown(Some(report));
-        }
-        self.idle_wait()
-    }
-
-    /// Waits, on the idle list, until a P is handed over. Returns false when the runtime stops.
-    fn idle_wait(&self) -> bool {
-        let rt = &self.rt;
-        loop {
-            if let Some((p, spinning)) = self.shared.take_handoff() {
-                self.adopt_p(p, PState::Sched);
-                self.spinning.set(spinning);
-                return true;
-            }
-            if rt.phase() == PHASE_STOPPING {
-                let mut s = rt.sched();
-                s.idle_ms.retain(|m| m.id != self.id());
-                return false;
-            }
-            if let Some(poller) = rt.netpoll_waiting() {
-                if poller.try_block() {
-                    if self.block_in_poller(poller) {
-                        return true;
-                    }
-                    continue;
-                }
-            }
-            // Sleeps until the earliest timer deadline if no other idle M does (see `timers.rs`).
-            rt.timers.idle_wait(rt, &self.shared.wake);
-        }
-    }
-
-    /// Looks, without blocking, for goroutines whose descriptors became ready, unless an M blocks
-    /// in the poller (it will see them). The first to run is returned, the others queued here
-    /// (or to their own M, if wired). We hold a P.
-    fn poll_network(&self) -> Option<Arc<G>> {
-        let rt = &self.rt;
-        let poller = rt.netpoll_waiting()?;
-        if poller.is_blocking() {
-            return None;
-        }
-        let mut woken = Vec::new();
-        poller.poll(Some(Duration::ZERO), rt.nanos_since_start(), &mut woken);
-        let mut first = None;
-        for g in woken {
-            if !park::set_token(&g) {
-                continue; // it had not parked yet: the token makes its park return at once
-            }
-            // SAFETY: `set_token` just won the G's PARKED -> IDLE.
-            let g = unsafe { g.take_park_ref() };
-            if first.is_none() && g.wired_m().is_none() {
-                g.set_status(Status::Runnable);
-                first = Some(g);
-            } else {
-                rt.ready_from(Some(self), g, false);
-            }
-        }
-        first
-    }
-
-    /// The network poller's blocking wait, on an idle M that holds no P and has claimed the role
-    /// (`Poller::try_block`). Off the idle list meanwhile (see `Sched::nm_netpoll`); sleeps until
-    /// an edge, a break, or the earliest timer deadline it takes on (as any idle M's sleep). True
-    /// if it comes back with a P, holding the goroutines it found.
-    fn block_in_poller(&self, poller: &super::netpoll::Poller) -> bool {
-        let rt = &self.rt;
-        {
-            let mut s = rt.sched();
-            if self.shared.handoff.load(Ordering::Relaxed) != NO_P || rt.phase() == PHASE_STOPPING {
-                // A P came first (or the end): take that instead.
-                poller.end_block();
-                return false;
-            }
-            s.idle_ms.retain(|m| m.id != self.id());
-            s.nm_netpoll += 1;
-        }
-        let mut woken = Vec::new();
-        rt.timers.idle_sleep(rt, |deadline| {
-            let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            poller.poll(timeout, rt.nanos_since_start(), &mut woken);
-        });
-        poller.end_block();
-        let mut runnable = Vec::with_capacity(woken.len());
-        for g in woken {
-            if !park::set_token(&g) {
-                continue;
-            }
-            // SAFETY: `set_token` just won the G's PARKED -> IDLE.
-            let g = unsafe { g.take_park_ref() };
-            if g.wired_m().is_some() {
-                rt.ready_from(Some(self), g, false); // straight to its own M
-            } else {
-                g.set_status(Status::Runnable);
-                runnable.push(g);
-            }
-        }
-        // Still counted as waiters (they are not running yet), so no deadlock check can miss them
-        // while they are in neither a slot nor a queue.
-        let p = if runnable.is_empty() {
-            None
-        } else {
-            rt.take_idle_p()
-        };
-        {
-            let mut s = rt.sched();
-            s.nm_netpoll -= 1;
-            if p.is_none() {
-                s.idle_ms.push(self.shared.clone());
-            }
-        }
-        let Some(pi) = p else {
-            if !runnable.is_empty() {
-                rt.push_global(runnable);
-                rt.wakep();
-            }
-            return false;
-        };
-        self.adopt_p(pi, PState::Sched);
-        let more = runnable.len() > 1;
-        let overflow = rt.ps[pi].push_batch(runnable);
-        if !overflow.is_empty() {
-            rt.push_global(overflow);
-        }
-        // One goroutine: we run it, and the next M to find nothing to do blocks in the poller
-        // (meanwhile Ms that look for work poll in passing, and sysmon after 10 ms). Waking
-        // another M here, to take over the poller at once, cost a futex wake-up per message of
-        // a single connection. More than one: let idle Ps help with the rest (Go does both).
-        if more {
-            rt.wakep();
-        }
-        true
-    }
-
-    /// Gives up whatever P this M holds as the runtime stops.
-    fn release_for_stop(&self) {
-        if let Some(pi) = self.p.take() {
-            let mut s = self.rt.sched();
-            self.rt.ps[pi]
-                .state
-                .store(pack(0, PState::Idle), Ordering::SeqCst);
-            s.idle_ps.push(pi);
-            self.rt.npidle.fetch_add(1, Ordering::SeqCst);
-        }
-        if self.spinning.replace(false) {
-            self.rt.nmspinning.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-
-    /// A wired M waits for its G to be readied and a P to be handed over. Returns false on stop.
-    fn wired_wait(&self) -> bool {
-        let rt = &self.rt;
-        let report = {
-            let mut s = rt.sched();
-            if self.shared.handoff.load(Ordering::Relaxed) == NO_P {
-                self.shared.wired_waiting.store(true, Ordering::Relaxed);
-                s.count_wired_idle(true);
-                rt.check_dead(&s)
-            } else {
-                None
-            }
-        };
-        if let Some(report) = report {
-            rt.begin_shutdown(Some(report));
-        }
-        loop {
-            if let Some((p, _)) = self.shared.take_handoff() {
-                self.adopt_p(p, PState::Sched);
-                return true;
-            }
-            if rt.phase() == PHASE_STOPPING {
-                let mut s = rt.sched();
-                if self.shared.wired_waiting.swap(false, Ordering::Relaxed) {
-                    s.count_wired_idle(false);
-                }
-                return false;
-            }
-            self.shared.wake.wait(None);
-        }
-    }
-
-    /// A G that stays on this M (wired) parks, and the one G queued on our P is the one it readied
-    /// last, in `runnext`: that G goes to the global queue, for an M spinning for work (woken if
-    /// none is), and our P stays free for our G's next turn (`may_hold_p`). Left in `runnext`, it
-    /// kept the P from being held, and the P went to another M with it; at max_procs 2 the M
-    /// spinning for work stole it from there on the way, each time behind a `membarrier`
-    /// (`runnext.rs`): IPIs to every CPU at every turn of a wired ping-pong.
-    fn pass_on_runnext(&self) {
-        let Some(pi) = self.p.get() else {
-            return;
-        };
-        let rt = &self.rt;
-        let p = &rt.ps[pi];
-        // Only where there is another P, whose M can run it without ours (at max_procs 1, handing
-        // our P over with the G in it is the one way, and the quicker).
-        if rt.ps.len() == 1 || p.fifo_len() != 0 || rt.phase() != PHASE_RUNNING {
-            return;
-        }
-        if let Some(next) = p.runnext.owner_take(&p.state, self.id()) {
-            rt.push_global([next]);
-            rt.wakep();
-        }
-    }
-
-    /// Whether a wired G that parks may keep this M's P while the M spins for it: the M holds a P,
-    /// nothing else waits to run here, and nothing in the global queue either, unless an M is
-    /// spinning for work, which will take it (`spin_for_work`; a G readied by this M's wired G
-    /// goes there, see `Runtime::ready_from`).
-    fn may_hold_p(&self) -> bool {
-        let rt = &self.rt;
-        self.p.get().is_some_and(|pi| {
-            rt.ps[pi].len() == 0
-                && (rt.global_len() == 0 || rt.nmspinning.load(Ordering::SeqCst) > 0)
-        }) && rt.phase() == PHASE_RUNNING
-    }
-
-    /// The G running on this M is wired to it (so this M runs no other G).
-    pub(crate) fn runs_wired_g(&self) -> bool {
-        let g = self.running_ptr.get();
-        // SAFETY: `running_ptr` is null or the G that `execute` holds an `Arc` of while it runs.
-        unsafe { g.as_ref() }.is_some_and(|g| g.wired_m().is_some())
-    }
-
-    /// Spins (with `HOLDING` announced) for our wired G to be readied. True if it was: run it now,
-    /// on the P we kept. False if the wait was too long: `hold` is back to `NOT_HOLDING` and the
-    /// caller gives the P away as usual.
-    fn spin_holding_p(&self) -> bool {
-        for _ in 0..HOLD_SPIN_ROUNDS {
-            // Acquire: pairs with the readier's AcqRel CAS to GOT, which follows its writes.
-            if self.shared.hold.load(Ordering::Acquire) == GOT {
-                self.shared.hold.store(NOT_HOLDING, Ordering::Relaxed);
-                return true;
-            }
-            std::hint::spin_loop();
-        }
-        match self.shared.hold.compare_exchange(
-            HOLDING,
-            NOT_HOLDING,
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        ) {
-            Ok(_) => false,
-            Err(_) => {
-                // GOT arrived at the last moment.
-                self.shared.hold.store(NOT_HOLDING, Ordering::Relaxed);
-                true
-            }
-        }
-    }
-
     // ---- running a goroutine ------------------------------------------------------------------
 
     /// Runs `g` until a G (`g`, or one it switched to directly) switches back to the scheduler.
     /// Returns a G to run next on this M without looking (the same G, when its park raced with an
     /// unpark or it is wired and got its P back).
-    fn execute(&self, g: Arc<G>) -> Option<Arc<G>> {
+    pub(super) fn execute(&self, g: Arc<G>) -> Option<Arc<G>> {
         let rt = &self.rt;
         let pi = self.p.get().expect("gort: execute without a P");
         if !self.count_schedule(pi) {
             // `g` did not run here. (Never a G wired to us: we only run other Gs while ours
             // is not wired.)
             debug_assert!(g.wired_m().is_none());
-            self.queue_for_others(g);
+            self.rt.queue_lost(Some(g));
             return None;
         }
         let to = self.enter(g);
@@ -1007,28 +642,17 @@ impl MLocal {
                 // so that whoever readies it sees the announcement.
                 let hold = self.may_hold_p();
                 if hold {
-                    // SeqCst: ordered before the PARKED CAS below, which the readier's CAS acquires.
-                    self.shared.hold.store(HOLDING, Ordering::SeqCst);
+                    self.shared.hold.announce();
                 }
                 // The park reference (see `g.rs`): a new count, since we keep the G.
                 let park_ref = Arc::into_raw(g.clone());
-                // Release: the G's saved context happens-before whoever readies it (Acquire there).
-                if g.park_state
-                    .compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire)
-                    .is_err()
-                {
+                if g.park.settle_park() == Settle::Raced {
                     // SAFETY: the count made just above, not handed to anyone: the G never parked.
                     drop(unsafe { Arc::from_raw(park_ref) });
-                    // An unpark arrived while it was suspending: consume it and go on running it.
-                    let _ = g.park_state.compare_exchange(
-                        NOTIFIED,
-                        IDLE,
-                        Ordering::AcqRel,
-                        Ordering::Relaxed,
-                    );
+                    // An unpark arrived while it was suspending (consumed): go on running it.
                     g.set_status(Status::Runnable);
                     if hold {
-                        self.shared.hold.store(NOT_HOLDING, Ordering::SeqCst);
+                        self.shared.hold.withdraw();
                     }
                     return self.run_again(g, true);
                 }
@@ -1116,12 +740,12 @@ impl MLocal {
 
     /// A G stashed by a direct switch (see `stashed`), dealt with now that the G that took it off
     /// the P has parked.
-    fn take_stashed(&self) -> Option<Arc<G>> {
+    pub(super) fn take_stashed(&self) -> Option<Arc<G>> {
         let (next, inherit) = self.stashed.take()?;
         match self.p.get() {
             Some(pi) => self.found(pi, next, inherit),
             None => {
-                self.queue_for_others(next);
+                self.rt.queue_lost(Some(next));
                 None
             }
         }
@@ -1129,7 +753,7 @@ impl MLocal {
 
     /// `g` is runnable and was running here: run it again now if we hold a P, else queue it (a wired G
     /// is queued too, and its M waits for whoever dequeues it to hand over a P).
-    fn run_again(&self, g: Arc<G>, stay: bool) -> Option<Arc<G>> {
+    pub(super) fn run_again(&self, g: Arc<G>, stay: bool) -> Option<Arc<G>> {
         if self.p.get().is_some() {
             return Some(g);
         }
@@ -1151,7 +775,7 @@ impl MLocal {
     /// Gives a G that has not run yet (`exec` is its body) a stack, from this M's cache or the pool,
     /// with its body at the top and a context that starts `goroutine_main` on it.
     #[cold]
-    fn start_stack(&self, exec: &mut Exec, goroutine_id: u64) {
+    pub(super) fn start_stack(&self, exec: &mut Exec, goroutine_id: u64) {
         let cached = self.stack_cache.borrow_mut().pop();
         let stack = cached
             .map_or_else(|| self.rt.stacks.get(), Ok)
@@ -1185,7 +809,7 @@ impl MLocal {
         *exec = Exec::Running { sp, stack, info };
     }
 
-    fn put_stack(&self, s: GoroutineStack) {
+    pub(super) fn put_stack(&self, s: GoroutineStack) {
         let mut cache = self.stack_cache.borrow_mut();
         if cache.len() < M_STACK_CACHE {
             cache.push(s);
@@ -1193,279 +817,5 @@ impl MLocal {
             drop(cache);
             self.rt.stacks.put(s);
         }
-    }
-
-    fn g_exit(&self, g: Arc<G>) {
-        let rt = &self.rt;
-        // SAFETY: as in `enter`; the goroutine has switched away for good, so nothing runs on its
-        // stack.
-        let exec = unsafe { g.exec() };
-        if let Exec::Running { stack, .. } = std::mem::replace(exec, Exec::Done) {
-            self.put_stack(stack);
-        }
-        let wired = g.is_wired();
-        g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
-        if wired {
-            rt.wired_gs.fetch_sub(1, Ordering::Relaxed);
-            self.settle_p();
-            // 2.5: the thread dies with its wired G. Its P goes on first.
-            if let Some(pi) = self.p.take() {
-                rt.handoff_p(pi);
-            }
-            self.exit_thread.set(true);
-        }
-        g.set_status(Status::Dead);
-        self.count_exit(g.id() == 1);
-        let full = {
-            let mut dead = self.dead.borrow_mut();
-            dead.push(g);
-            dead.len() >= DEAD_BATCH
-        };
-        if full || wired {
-            self.release_dead();
-        }
-    }
-
-    /// Counts the exit of a goroutine here (`main`: goroutine 1), and stops the runtime if it was
-    /// the last one that matters.
-    ///
-    /// Only this M writes its counter, so a plain load and store do, with no locked instruction
-    /// (which slowed a fan-out measurably, commit dd9df3c: the M running the children is the slower
-    /// side).
-    /// What must not be missed is the last exit after main returned: the exiting M sees the phase
-    /// is no longer `RUNNING` and checks, or whoever ended `RUNNING` sees the count. Here, the
-    /// store, then the phase load; on main's exit, the phase CAS and the heavy fence in
-    /// `begin_shutdown`, then the count loads of the `maybe_stop` after it: the fence makes one of
-    /// the two sides see the other (`fence.rs`). (A shutdown begun otherwise, on a deadlock,
-    /// leaves main to exit later, and its exit checks again.) Without the heavy fence the count
-    /// takes a locked add, which is a full fence of its own, as the phase CAS is.
-    fn count_exit(&self, main: bool) {
-        let rt = &self.rt;
-        let exits = &self.shared.exits;
-        if self.fast_switch {
-            // Release: a reader that sees the count (Acquire) sees what the goroutine did.
-            exits.store(exits.load(Ordering::Relaxed) + 1, Ordering::Release);
-        } else {
-            exits.fetch_add(1, Ordering::SeqCst);
-        }
-        if main {
-            rt.begin_shutdown(None);
-        }
-        if rt.phase() != PHASE_RUNNING {
-            // After `RUNNING`: exits on several Ms at once each store, fence, then add up the
-            // counts, so the last of them sees them all.
-            std::sync::atomic::fence(Ordering::SeqCst);
-            rt.maybe_stop();
-        }
-    }
-
-    /// Unlists the Gs that exited here or keeps them for the next spawns (see
-    /// `Runtime::release_exited`).
-    fn release_dead(&self) {
-        let mut dead = std::mem::take(&mut *self.dead.borrow_mut());
-        if dead.is_empty() {
-            return;
-        }
-        self.free_gs.put_all(
-            |list| self.rt.release_exited(&mut dead, list),
-            &self.rt.free_gs,
-        );
-        // Give the (empty) buffer back, so that the next batch needs no allocation.
-        *self.dead.borrow_mut() = dead;
-    }
-}
-
-/// A running P's FIFO this short is left to its own M by thieves until the P stalls (`steal_rule`).
-const SHORT_QUEUE: usize = 2;
-
-/// What a spinning M may take from a P it looks at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Take {
-    Nothing,
-    /// Half its FIFO.
-    Fifo,
-    /// Half its FIFO, or its `runnext` if the FIFO is empty.
-    FifoOrNext,
-}
-
-/// The stealing rule for one look at a victim P: `busy` if its M runs a G (or is between two),
-/// `short` the longest FIFO that counts as short (below), `fifo` and `has_next` what it has
-/// queued, `last_round` on the last of the thief's four rounds, and `watch` a look at what the P
-/// does during a short pause (asked only on the last round, since it costs that pause).
-///
-/// - A P that is not busy (idle, in a syscall, taken by sysmon) gives everything.
-/// - A busy P's FIFO beyond `short` Gs ([`SHORT_QUEUE`]) is a backlog (a fan-out): half of it goes
-///   at once. While goroutines are wired `short` is 0 and every look takes from the FIFO, as Go
-///   does: a wired G's M holds its P for it and runs nothing else, so short queues left to it
-///   only wait (the one-side-wired ping-pong was slower with them: commit 3428bc1).
-/// - A busy P will most likely run its `runnext` in a moment (its running G readied it): that is
-///   taken only if the P starts no goroutine during the pause, as Go does.
-/// - A busy P's FIFO of one or two Gs (up to `short`) is taken only if the P takes nothing from it
-///   during the pause. Such Gs are, as a rule, goroutines the running G readied a moment ago (a
-///   consumer that took values from several parked senders readies each, and each pushes the
-///   previous one out of `runnext`); they run on this P as soon as the running G blocks. Stolen,
-///   each exchange with them crosses cores: four producers feeding one `select!` consumer were
-///   stolen from about every other value, and the rule made that workload markedly faster on 2 and
-///   on 16 cores (commit 792fdd5; `bench/cores16/steal-rule-final-ab.txt`). The FIFO is what is
-///   watched, not the P's switches: a first version that watched switches kept a goroutine queued
-///   behind a pair taking turns through `runnext` from an idle P for up to a whole time slice
-///   (commit 7287591 has the latencies).
-fn steal_rule(
-    busy: bool,
-    short: usize,
-    fifo: usize,
-    has_next: bool,
-    last_round: bool,
-    watch: impl FnOnce() -> Watched,
-) -> Take {
-    if !busy {
-        return Take::FifoOrNext;
-    }
-    if short == 0 {
-        // No short queues: every look takes from the FIFO, as Go does, and `runnext` too on the
-        // last round once the P starts nothing.
-        if last_round && (fifo > 0 || has_next) && watch().started_nothing {
-            return Take::FifoOrNext;
-        }
-        return Take::Fifo;
-    }
-    if fifo > short {
-        return Take::Fifo;
-    }
-    if (fifo == 0 && !has_next) || !last_round {
-        return Take::Nothing;
-    }
-    let seen = watch();
-    let take = if fifo > 0 {
-        seen.fifo_untouched
-    } else {
-        seen.started_nothing
-    };
-    if take {
-        Take::FifoOrNext
-    } else {
-        Take::Nothing
-    }
-}
-
-/// What a thief saw a busy P do during a short pause.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Watched {
-    /// No G started running on it.
-    started_nothing: bool,
-    /// No G left its FIFO.
-    fifo_untouched: bool,
-}
-
-/// Watches `p` for a short pause (120 `pause` instructions: a few microseconds).
-fn watch(p: &super::p::P) -> Watched {
-    let tick = p.schedtick.load(Ordering::Relaxed);
-    let taken = p.fifo_taken.load(Ordering::Relaxed);
-    for _ in 0..120 {
-        std::hint::spin_loop();
-    }
-    Watched {
-        started_nothing: p.schedtick.load(Ordering::Relaxed) == tick,
-        fifo_untouched: p.fifo_taken.load(Ordering::Relaxed) == taken,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{steal_rule, Take, Watched, SHORT_QUEUE};
-
-    /// A look that must not be taken (it costs a pause).
-    fn never_watched() -> Watched {
-        panic!("the victim was watched before the last round, or for nothing")
-    }
-
-    /// The rule for a P whose M runs a G, with the usual short-queue bound.
-    fn busy(
-        fifo: usize,
-        has_next: bool,
-        last_round: bool,
-        watch: impl FnOnce() -> Watched,
-    ) -> Take {
-        steal_rule(true, SHORT_QUEUE, fifo, has_next, last_round, watch)
-    }
-
-    fn saw(started_nothing: bool, fifo_untouched: bool) -> impl FnOnce() -> Watched {
-        move || Watched {
-            started_nothing,
-            fifo_untouched,
-        }
-    }
-
-    #[test]
-    fn a_p_that_runs_nothing_gives_everything() {
-        for last_round in [false, true] {
-            assert_eq!(
-                steal_rule(false, SHORT_QUEUE, 0, true, last_round, never_watched),
-                Take::FifoOrNext
-            );
-            assert_eq!(
-                steal_rule(false, SHORT_QUEUE, 1, false, last_round, never_watched),
-                Take::FifoOrNext
-            );
-        }
-    }
-
-    #[test]
-    fn a_running_ps_backlog_goes_at_once() {
-        for last_round in [false, true] {
-            assert_eq!(
-                busy(SHORT_QUEUE + 1, true, last_round, never_watched),
-                Take::Fifo
-            );
-            assert_eq!(busy(200, false, last_round, never_watched), Take::Fifo);
-        }
-    }
-
-    #[test]
-    fn a_running_ps_few_readied_goroutines_stay_while_it_drains_them() {
-        for fifo in 1..=SHORT_QUEUE {
-            assert_eq!(busy(fifo, true, false, never_watched), Take::Nothing);
-            assert_eq!(busy(fifo, false, true, saw(true, false)), Take::Nothing);
-            assert_eq!(busy(fifo, false, true, saw(false, false)), Take::Nothing);
-        }
-    }
-
-    #[test]
-    fn a_goroutine_queued_behind_a_pair_taking_turns_is_taken() {
-        // The pair switches all the time (something started), but nothing leaves the FIFO.
-        for fifo in 1..=SHORT_QUEUE {
-            assert_eq!(busy(fifo, true, true, saw(false, true)), Take::FifoOrNext);
-            assert_eq!(busy(fifo, false, true, saw(true, true)), Take::FifoOrNext);
-        }
-    }
-
-    #[test]
-    fn a_running_ps_runnext_goes_only_once_it_starts_nothing() {
-        assert_eq!(busy(0, true, false, never_watched), Take::Nothing);
-        assert_eq!(busy(0, true, true, saw(false, true)), Take::Nothing);
-        assert_eq!(busy(0, true, true, saw(true, true)), Take::FifoOrNext);
-    }
-
-    #[test]
-    fn while_goroutines_are_wired_any_queue_of_a_running_p_goes_at_once() {
-        for fifo in 1..=SHORT_QUEUE {
-            assert_eq!(
-                steal_rule(true, 0, fifo, true, false, never_watched),
-                Take::Fifo
-            );
-        }
-        assert_eq!(
-            steal_rule(true, 0, 0, true, true, saw(false, true)),
-            Take::Fifo
-        );
-        assert_eq!(
-            steal_rule(true, 0, 0, true, true, saw(true, true)),
-            Take::FifoOrNext
-        );
-    }
-
-    #[test]
-    fn a_running_p_with_nothing_queued_is_not_watched() {
-        assert_eq!(busy(0, false, true, never_watched), Take::Nothing);
     }
 }

@@ -82,17 +82,22 @@
 pub(crate) mod body;
 pub(crate) mod cpu;
 pub(crate) mod current;
+pub(crate) mod exit;
 pub(crate) mod fence;
 pub(crate) mod g;
 pub(crate) mod gfree;
+pub(crate) mod hold;
+pub(crate) mod idle;
 pub(crate) mod m;
 pub(crate) mod netpoll;
 pub(crate) mod p;
 pub(crate) mod park;
+pub(crate) mod park_token;
 pub(crate) mod prefetch;
 pub(crate) mod registry;
 pub(crate) mod run;
 pub(crate) mod runnext;
+pub(crate) mod steal;
 pub(crate) mod switch;
 pub(crate) mod syscall;
 pub(crate) mod sysmon;
@@ -117,19 +122,34 @@ use m::{MLocal, MShared};
 use p::{pack, PState, P};
 use timers::Timers;
 
-use crate::builder::Config;
+use crate::config::Config;
 use crate::stack::StackPool;
 
 /// Shards of the goroutine registry.
 const REGISTRY_SHARDS: usize = 16;
 const _: () = assert!(REGISTRY_SHARDS <= registry::MAX_SHARDS && REGISTRY_SHARDS <= 32);
 
-/// Runtime lifecycle (`Runtime::phase`).
-pub(crate) const PHASE_RUNNING: u8 = 0;
-/// Main returned (or deadlock): goroutines are being cancelled.
-pub(crate) const PHASE_DRAINING: u8 = 1;
-/// Every goroutine is gone: Ms leave their loops.
-pub(crate) const PHASE_STOPPING: u8 = 2;
+/// A runtime's lifecycle (`Runtime::phase`): it only moves forward, each step by one CAS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Phase {
+    /// Goroutines run; `spawn` works.
+    Running = 0,
+    /// Main returned (or a deadlock was found): goroutines are being cancelled.
+    Draining = 1,
+    /// Every goroutine is gone: Ms leave their loops.
+    Stopping = 2,
+}
+
+impl Phase {
+    fn from_u8(v: u8) -> Phase {
+        match v {
+            0 => Phase::Running,
+            1 => Phase::Draining,
+            _ => Phase::Stopping,
+        }
+    }
+}
 
 /// The global run queue, under a lock of its own (a spin lock: every section is a push, a pop or a
 /// batch move).
@@ -231,7 +251,7 @@ pub(crate) struct Runtime {
     exited: CachePadded<AtomicUsize>,
     /// Goroutines inside `gort::syscall`.
     pub(crate) in_syscall: AtomicUsize,
-    /// PHASE_*; SeqCst: read by every M loop and by `spawn`.
+    /// A [`Phase`]; SeqCst: read by every M loop and by `spawn`.
     pub(crate) phase: AtomicU8,
     pub(crate) outcome: Mutex<Outcome>,
     pub(crate) start: Instant,
@@ -283,7 +303,7 @@ impl Runtime {
             spawned: CachePadded::new(AtomicUsize::new(0)),
             exited: CachePadded::new(AtomicUsize::new(0)),
             in_syscall: AtomicUsize::new(0),
-            phase: AtomicU8::new(PHASE_RUNNING),
+            phase: AtomicU8::new(Phase::Running as u8),
             outcome: Mutex::new(Outcome::default()),
             start: Instant::now(),
             coarse_now: AtomicU64::new(0),
@@ -322,7 +342,7 @@ impl Runtime {
     /// `free` as a [`gfree::FreeG`] for a later spawn; any other is unlisted, and goes when its last
     /// owner (a `JoinHandle`, a timer entry) does. Once the runtime stops, nothing is kept.
     pub(crate) fn release_exited(&self, gs: &mut Vec<Arc<G>>, free: &mut Vec<gfree::FreeG>) {
-        let keep = self.phase() != PHASE_STOPPING;
+        let keep = self.phase() != Phase::Stopping;
         let shard_of = |g: &Arc<G>| registry::slot_shard(g.registry_slot.load(Ordering::Relaxed));
         let mut rest = Vec::new();
         while let Some(first) = gs.first() {
@@ -403,14 +423,14 @@ impl Runtime {
         self.coarse_now.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn phase(&self) -> u8 {
-        self.phase.load(Ordering::SeqCst)
+    pub(crate) fn phase(&self) -> Phase {
+        Phase::from_u8(self.phase.load(Ordering::SeqCst))
     }
 
     /// The network poller, made on first use. `None` if it could not be made, or the runtime has
     /// stopped.
     pub(crate) fn poller(&self) -> Option<&Arc<netpoll::Poller>> {
-        if self.phase() == PHASE_STOPPING {
+        if self.phase() == Phase::Stopping {
             return None;
         }
         self.netpoll
@@ -496,7 +516,7 @@ impl Runtime {
             }
         };
         self.spawned.fetch_add(1, Ordering::SeqCst);
-        if self.phase() != PHASE_RUNNING {
+        if self.phase() != Phase::Running {
             // Spawned while the runtime ends: it is cancelled before it starts (its body is dropped
             // and its JoinHandle reports the cancellation).
             g.cancel();
@@ -506,7 +526,7 @@ impl Runtime {
 
     /// After main returns: stop once only goroutines stuck in `gort::syscall` remain (4.1).
     pub(crate) fn maybe_stop(&self) {
-        if self.phase() != PHASE_DRAINING {
+        if self.phase() != Phase::Draining {
             return;
         }
         let live = self.live();
@@ -515,8 +535,8 @@ impl Runtime {
             && self
                 .phase
                 .compare_exchange(
-                    PHASE_DRAINING,
-                    PHASE_STOPPING,
+                    Phase::Draining as u8,
+                    Phase::Stopping as u8,
                     Ordering::SeqCst,
                     Ordering::SeqCst,
                 )
@@ -558,8 +578,8 @@ impl Runtime {
         if self
             .phase
             .compare_exchange(
-                PHASE_RUNNING,
-                PHASE_DRAINING,
+                Phase::Running as u8,
+                Phase::Draining as u8,
                 Ordering::SeqCst,
                 Ordering::SeqCst,
             )
@@ -690,9 +710,10 @@ impl Runtime {
         self.wakep();
     }
 
-    /// Queues a G for an M that cannot put it on its P after all.
+    /// Queues a G for another M to run, from an M that cannot put it on its P after all (sysmon
+    /// took the P as the M queued to it, or switched from it).
     #[cold]
-    fn queue_lost(self: &Arc<Self>, g: Option<Arc<G>>) {
+    pub(crate) fn queue_lost(self: &Arc<Self>, g: Option<Arc<G>>) {
         self.push_global(g);
         self.wakep();
     }
@@ -734,9 +755,8 @@ impl Runtime {
         let target = target.arc();
         let p = {
             let mut s = self.sched();
-            let p = s.idle_ps.pop();
+            let p = self.pidle_get(&mut s);
             if let Some(p) = p {
-                self.npidle.fetch_sub(1, Ordering::SeqCst);
                 target.give_p(&mut s, p, false);
             }
             p
@@ -778,8 +798,7 @@ impl Runtime {
                 if target.hand_to_holder() {
                     continue;
                 }
-                if let Some(p) = s.idle_ps.pop() {
-                    self.npidle.fetch_sub(1, Ordering::SeqCst);
+                if let Some(p) = self.pidle_get(&mut s) {
                     let target = target.arc();
                     target.give_p(&mut s, p, false);
                     wired.push(target);
@@ -890,7 +909,7 @@ impl Runtime {
     pub(crate) fn wakep(self: &Arc<Self>) {
         if self.npidle.load(Ordering::SeqCst) == 0
             || self.nmspinning.load(Ordering::SeqCst) != 0
-            || self.phase() == PHASE_STOPPING
+            || self.phase() == Phase::Stopping
         {
             return;
         }
@@ -909,11 +928,7 @@ impl Runtime {
         }
         let p = {
             let mut s = self.sched();
-            let p = s.idle_ps.pop();
-            if p.is_some() {
-                self.npidle.fetch_sub(1, Ordering::SeqCst);
-            }
-            p
+            self.pidle_get(&mut s)
         };
         match p {
             Some(p) => self.startm(p, true),
@@ -993,11 +1008,7 @@ impl Runtime {
     pub(crate) fn release_p(self: &Arc<Self>, p: usize) {
         {
             let mut s = self.sched();
-            self.ps[p]
-                .state
-                .store(pack(0, PState::Idle), Ordering::SeqCst);
-            s.idle_ps.push(p);
-            self.npidle.fetch_add(1, Ordering::SeqCst);
+            self.pidle_put(&mut s, p);
         }
         if self.ps[p].len() > 0 || self.global_len() > 0 {
             self.wakep();
@@ -1010,11 +1021,26 @@ impl Runtime {
             return None;
         }
         let mut s = self.sched();
-        let p = s.idle_ps.pop();
-        if p.is_some() {
-            self.npidle.fetch_sub(1, Ordering::SeqCst);
-        }
-        p
+        self.pidle_get(&mut s)
+    }
+
+    /// Puts P `p` on the idle list (Go's pidleput), under the scheduler lock `s`: its state word
+    /// `Idle`, then the list, then `npidle` (SeqCst: the lost-wake-up argument, see `release_p`).
+    /// The one place that adds to the list.
+    pub(crate) fn pidle_put(&self, s: &mut Sched, p: usize) {
+        self.ps[p]
+            .state
+            .store(pack(0, PState::Idle), Ordering::SeqCst);
+        s.idle_ps.push(p);
+        self.npidle.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Takes a P off the idle list (Go's pidleget), under the scheduler lock `s`. The one place
+    /// that takes from the list.
+    pub(crate) fn pidle_get(&self, s: &mut Sched) -> Option<usize> {
+        let p = s.idle_ps.pop()?;
+        self.npidle.fetch_sub(1, Ordering::SeqCst);
+        Some(p)
     }
 
     // ---- deadlock -----------------------------------------------------------------------------
@@ -1022,7 +1048,7 @@ impl Runtime {
     /// Semantics 4.3, under the scheduler lock: is every goroutine blocked on something only another
     /// goroutine could release? Returns the report if so.
     pub(crate) fn check_dead(&self, s: &Sched) -> Option<String> {
-        if self.phase() != PHASE_RUNNING {
+        if self.phase() != Phase::Running {
             return None;
         }
         let idle = s.idle_ms.len() + s.nm_wired_idle + s.nm_netpoll;
@@ -1050,7 +1076,8 @@ impl Runtime {
         gs.sort_by_key(|g| g.id());
         let now = self.nanos_since_start();
         let current = current::goroutine_id();
-        crate::dump::format(&gs, now, current)
+        let views: Vec<_> = gs.iter().map(|g| g.view(current == Some(g.id()))).collect();
+        crate::dump::format(&views, now)
     }
 }
 

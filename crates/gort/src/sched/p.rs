@@ -53,6 +53,11 @@ pub(crate) enum PState {
 /// The bits of `P::state` that hold the [`PState`].
 const STATE_BITS: u64 = 8;
 
+/// Every this many schedules on a P, its M takes from the global queue before its own (semantics
+/// 1.3), so that the global queue never starves behind a busy P. Go's number: prime, so that it
+/// falls in step with no periodic pattern of the goroutines.
+pub(crate) const GLOBAL_FIRST_EVERY: u64 = 61;
+
 pub(crate) fn pack(owner: u64, s: PState) -> u64 {
     owner * STATE_BITS + s as u64
 }
@@ -70,7 +75,7 @@ pub(crate) fn is_state(st: u64, s: PState) -> bool {
 pub(crate) struct P {
     /// Owner and state (see the module comment). Every change is a SeqCst CAS or store: sysmon, the
     /// owner and idle-list code all reason about it together with `npidle` and the queue lengths.
-    pub(crate) state: AtomicU64,
+    pub(crate) state: crate::loom::atomic::AtomicU64,
     /// The G to run next (see `runnext.rs` for who may touch it, and how).
     pub(crate) runnext: RunNext,
     /// The FIFO, bounded at [`LOCAL_CAP`] (one more may sit there briefly, see `pop_if_wired`).
@@ -82,7 +87,8 @@ pub(crate) struct P {
     /// Thieves read it (Relaxed: a hint) to tell a FIFO its owner is draining from one it is not
     /// (`steal_rule` in `m.rs`).
     pub(crate) fifo_taken: AtomicU64,
-    /// Bumped each time a G starts running on this P (Go's schedtick). Sysmon reads it to see a G that
+    /// Bumped each time a G starts running on this P (Go's schedtick); every
+    /// [`GLOBAL_FIRST_EVERY`]th schedule looks at the global queue first. Sysmon reads it to see a G that
     /// has run for 10 ms without a scheduling point.
     pub(crate) schedtick: AtomicU64,
     /// Bumped when a G starts a fresh time slice (not when it inherits one through `runnext`).
@@ -100,7 +106,7 @@ pub(crate) struct P {
 impl P {
     pub(crate) fn new() -> P {
         P {
-            state: AtomicU64::new(pack(0, PState::Idle)),
+            state: crate::loom::atomic::AtomicU64::new(pack(0, PState::Idle)),
             runnext: RunNext::new(),
             fifo: SpinLock::new(Fifo::default()),
             fifo_len: AtomicUsize::new(0),

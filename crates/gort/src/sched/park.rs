@@ -36,10 +36,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::current;
-use super::g::{Cancelled, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::g::{Cancelled, Suspend, G};
 use super::m::MLocal;
-use crate::park::WaitReason;
+use super::park_token::Notify;
 use crate::spinlock::HeldLock;
+use crate::wait_reason::WaitReason;
 
 /// OS threads outside any runtime parked on a gort primitive right now. While one is, no runtime reports
 /// a deadlock (semantics 4.3): that thread may yet release a goroutine. A count, not a synchronisation
@@ -129,7 +130,7 @@ pub(crate) fn claim_wakeup(g: &G) -> Option<Wakeup> {
     let m = current::current_ptr();
     // SAFETY: `current_ptr` is null or this thread's `MLocal`, which outlives this call.
     let own = unsafe { m.as_ref() }.filter(|m| Arc::ptr_eq(m.rt(), &g.rt));
-    if own.is_none() && g.park_state.load(Ordering::Acquire) == PARKED {
+    if own.is_none() && g.park.is_parked() {
         g.rt.ready_batch_from_outside([g]);
         return None;
     }
@@ -141,35 +142,7 @@ pub(crate) fn claim_wakeup(g: &G) -> Option<Wakeup> {
 /// its park reference (`G::take_park_ref`) and must queue it; false if it was running (the token
 /// makes its next park return at once) or had its token already.
 pub(crate) fn set_token(g: &G) -> bool {
-    let mut s = g.park_state.load(Ordering::Acquire);
-    loop {
-        match s {
-            NOTIFIED => return false,
-            // Release: what the unparker wrote before unparking is visible to the G when it sees the
-            // token (its Acquire CAS in `park_g`).
-            IDLE => match g.park_state.compare_exchange(
-                IDLE,
-                NOTIFIED,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => return false,
-                Err(x) => s = x,
-            },
-            // Acquire: the M's Release CAS to PARKED published the G's saved context; winning this CAS
-            // makes us the one thread that readies it.
-            PARKED => match g.park_state.compare_exchange(
-                PARKED,
-                IDLE,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => return true,
-                Err(x) => s = x,
-            },
-            _ => unreachable!("bad park state"),
-        }
-    }
+    g.park.notify() == Notify::Readied
 }
 
 /// Unparks many goroutines at once (timers firing), queueing them under one scheduler lock.
@@ -273,11 +246,7 @@ pub(crate) fn park_goroutine_unlocking(
         return;
     }
     // A token left by an earlier wait: this park returns at once, as `park_g` would.
-    if g.park_state.load(Ordering::Relaxed) == NOTIFIED
-        && g.park_state
-            .compare_exchange(NOTIFIED, IDLE, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-    {
+    if g.park.take_notification() {
         // SAFETY: as above.
         unsafe { held.release() };
         return;
@@ -310,13 +279,7 @@ pub(crate) fn check_cancel(g: &G) {
 #[inline]
 fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
     check_cancel(g);
-    // Acquire: pairs with the unparker's Release (see `set_token`). The plain load first spares the
-    // usual case (no token) a locked instruction.
-    if g.park_state.load(Ordering::Relaxed) == NOTIFIED
-        && g.park_state
-            .compare_exchange(NOTIFIED, IDLE, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-    {
+    if g.park.take_notification() {
         return;
     }
     if let Some(d) = deadline {

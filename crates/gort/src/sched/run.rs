@@ -12,12 +12,12 @@ use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::{Arc, Mutex, Once};
 
 use super::body::Body;
+use super::g::cancelled_payload;
 use super::g::G;
 use super::m::{MLocal, MShared};
 use super::p::PState;
-use super::{sysmon, template, Runtime, PHASE_STOPPING};
-use crate::builder::Config;
-use crate::handle::cancelled_payload;
+use super::{sysmon, template, Phase, Runtime};
+use crate::config::Config;
 
 /// Goroutine 1's body, borrowing from `run`'s caller for `'a`.
 type MainBody<'a> = Box<dyn FnOnce(&G, bool) + Send + 'a>;
@@ -75,7 +75,7 @@ where
         s.mcount -= 1;
         rt.forget_m(&mut s, main_shared.id);
     }
-    while rt.phase() != PHASE_STOPPING {
+    while rt.phase() != Phase::Stopping {
         main_shared.wake.wait(None);
     }
     drop(local);

@@ -27,9 +27,11 @@ use std::sync::Arc;
 
 use super::body::Body;
 use super::current;
-use super::g::{Exec, Status, Suspend, G, IDLE, NOTIFIED, PARKED};
+use super::g::{Exec, Status, Suspend, G};
 use super::m::MLocal;
-use super::PHASE_STOPPING;
+use super::p::GLOBAL_FIRST_EVERY;
+use super::park_token::Settle;
+use super::Phase;
 use crate::context;
 use crate::spinlock::HeldLock;
 
@@ -121,9 +123,9 @@ impl MLocal {
         let pi = self.p()?;
         let rt = self.rt();
         let p = &rt.ps[pi];
-        if p.schedtick.load(Ordering::Relaxed) % 61 == 0
+        if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY == 0
             || rt.timers.has_due(pi)
-            || rt.phase() == PHASE_STOPPING
+            || rt.phase() == Phase::Stopping
         {
             return None;
         }
@@ -135,7 +137,7 @@ impl MLocal {
         self.begin_slice(pi, inherit);
         if !self.count_schedule(pi) {
             // Sysmon took the P: `next` goes to whoever gets it; we go to the scheduler.
-            self.queue_for_others(next);
+            self.rt().queue_lost(Some(next));
             return None;
         }
         self.pending.set(Pending::Park(self.current_g(), unlock));
@@ -150,11 +152,7 @@ impl MLocal {
             self.finish_park_unlocking(g, held);
             return;
         }
-        // Release: the G's saved context happens-before whoever readies it (Acquire there).
-        if g.park_state
-            .compare_exchange(IDLE, PARKED, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
-        {
+        if g.park.settle_park() == Settle::Parked {
             // Parked: its unparker takes over the count (`G::take_park_ref`).
             let _ = Arc::into_raw(g);
             return;
@@ -168,7 +166,7 @@ impl MLocal {
     fn finish_park_unlocking(&self, g: Arc<G>, held: HeldLock) {
         // Relaxed: the release of the lock below publishes this (and the G's saved context) to
         // the completer, which takes the lock before it looks.
-        g.park_state.store(PARKED, Ordering::Relaxed);
+        g.park.settle_park_under_lock();
         // Store, then load, in this order: `begin_shutdown`'s heavy fence does the CPU's part.
         std::sync::atomic::compiler_fence(Ordering::SeqCst);
         // Cancelled: a count of our own, since once the lock is released a completer may take the
@@ -194,13 +192,10 @@ impl MLocal {
         }
     }
 
-    /// An unpark reached `g` while it was switching away: it is runnable again, and runs next on
-    /// our P.
+    /// An unpark reached `g` while it was switching away (`settle_park` consumed it): it is
+    /// runnable again, and runs next on our P.
     #[cold]
     fn park_raced(&self, g: Arc<G>) {
-        let _ = g
-            .park_state
-            .compare_exchange(NOTIFIED, IDLE, Ordering::AcqRel, Ordering::Relaxed);
         let rt = self.rt().clone();
         rt.ready_from(Some(self), g, true);
     }

@@ -13,8 +13,8 @@ use super::current;
 use super::g::{Status, Suspend, G};
 use super::p::{pack, PState};
 use super::park::{check_cancel, pin_to_current_m};
-use super::PHASE_RUNNING;
-use crate::park::WaitReason;
+use super::Phase;
+use crate::wait_reason::WaitReason;
 
 /// Runs `f` as a blocking system call: see `gort::syscall`.
 #[track_caller]
@@ -106,7 +106,7 @@ fn leave(g: &G) {
             }
             m.drop_p();
         }
-        if rt.phase() != PHASE_RUNNING && g.is_cancelled() {
+        if rt.phase() != Phase::Running && g.is_cancelled() {
             // The runtime is ending and will not wait for us: unwind at once, P or not (4.1).
             return true;
         }

@@ -68,7 +68,7 @@ use std::time::Duration;
 use super::fence;
 use super::m::MShared;
 use super::p::{is_state, owner_of, pack, PState, P};
-use super::{Runtime, PHASE_RUNNING, PHASE_STOPPING};
+use super::{Phase, Runtime};
 
 const SYSCALL_RETAKE_NS: u64 = 20_000;
 const SLICE_NS: u64 = 10_000_000;
@@ -213,7 +213,7 @@ fn run(rt: &Arc<Runtime>) {
     let mut tick = MIN_TICK;
     let mut quiet_rounds = 0u32;
     while rt.timers.sysmon_drive(rt, tick) {
-        if rt.phase() == PHASE_STOPPING {
+        if rt.phase() == Phase::Stopping {
             break;
         }
         poll_network(rt);
@@ -227,7 +227,7 @@ fn run(rt: &Arc<Runtime>) {
                 tick = (tick * 2).min(MAX_TICK);
             }
         }
-        if rt.phase() == PHASE_RUNNING && rt.npidle.load(Ordering::SeqCst) == rt.ps.len() {
+        if rt.phase() == Phase::Running && rt.npidle.load(Ordering::SeqCst) == rt.ps.len() {
             let report = rt.check_dead(&rt.sched());
             if let Some(report) = report {
                 rt.begin_shutdown(Some(report));

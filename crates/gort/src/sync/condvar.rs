@@ -10,7 +10,7 @@
 
 use super::mutex::MutexGuard;
 use super::waiter::{self, Node};
-use crate::park::WaitReason;
+use crate::wait_reason::WaitReason;
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;

@@ -19,7 +19,7 @@
 //! the queue) or happened before the waiter's check (and then the waiter takes the lock itself).
 
 use super::waiter::{self, Node};
-use crate::park::WaitReason;
+use crate::wait_reason::WaitReason;
 use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::fmt;

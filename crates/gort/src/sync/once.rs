@@ -7,7 +7,7 @@
 //! do not run their `f` (std's `Once` would poison instead).
 
 use super::waiter::{self, Node};
-use crate::park::WaitReason;
+use crate::wait_reason::WaitReason;
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;

@@ -9,7 +9,7 @@
 //! competes again. State lives behind a short internal std mutex.
 
 use super::waiter::{self, Node};
-use crate::park::WaitReason;
+use crate::wait_reason::WaitReason;
 use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::fmt;

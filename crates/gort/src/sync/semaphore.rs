@@ -8,7 +8,7 @@
 //! it to the count. `acquire` takes a free permit only if nobody is queued, for the same reason.
 
 use super::waiter::{self, Node};
-use crate::park::WaitReason;
+use crate::wait_reason::WaitReason;
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;

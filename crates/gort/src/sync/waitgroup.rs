@@ -16,7 +16,7 @@
 //! usable for whoever catches the panic.
 
 use super::waiter::{self, Node};
-use crate::park::WaitReason;
+use crate::wait_reason::WaitReason;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -20,8 +20,9 @@ mod ticker;
 
 pub use ticker::Ticker;
 
-use crate::park::{self, WaitReason};
+use crate::park::{self};
 use crate::sched::timers::start_timer;
+use crate::wait_reason::WaitReason;
 use crate::Chan;
 use std::time::{Duration, Instant};
 

@@ -1,10 +1,12 @@
 //! Helpers shared by gort's integration tests: `go` starts a concurrent task; waits on observable
 //! state, never on time (`wait_for`, a thread blocked on a futex, a goroutine's wait in the dump);
 //! child processes, `/proc/self/task`, a park-based gate, a watchdog that turns a hang into a
-//! failure, and a pipe for plain blocking reads (`pipe`).
+//! failure, a pipe for plain blocking reads (`pipe`), and sockets and "IO wait" for the network
+//! tests (`net`).
 #![allow(dead_code)]
 
 pub mod go_ports;
+pub mod net;
 pub mod pipe;
 
 use std::process::{Command, Output};

@@ -107,10 +107,7 @@ impl Epoll {
         use std::sync::atomic::Ordering::Relaxed;
         let max = raw.len() as libc::c_int;
         let r = if self.pwait2.load(Relaxed) {
-            let ts = timeout.map(|d| libc::timespec {
-                tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
-                tv_nsec: d.subsec_nanos() as libc::c_long,
-            });
+            let ts = timeout.map(timespec);
             let tsp = ts
                 .as_ref()
                 .map_or(std::ptr::null(), |t| t as *const libc::timespec);
@@ -179,6 +176,14 @@ impl Epoll {
     }
 }
 
+/// A duration as the kernel takes it (saturating at the largest number of seconds).
+fn timespec(d: Duration) -> libc::timespec {
+    libc::timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    }
+}
+
 /// Wraps a system call's descriptor result.
 ///
 /// # Safety
@@ -200,10 +205,7 @@ pub(crate) fn poll_one(fd: RawFd, write: bool, timeout: Option<Duration>) -> io:
         events,
         revents: 0,
     };
-    let ts = timeout.map(|d| libc::timespec {
-        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
-        tv_nsec: d.subsec_nanos() as libc::c_long,
-    });
+    let ts = timeout.map(timespec);
     let tsp = ts
         .as_ref()
         .map_or(std::ptr::null(), |t| t as *const libc::timespec);

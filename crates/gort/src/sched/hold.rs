@@ -1,0 +1,216 @@
+//! The wired M's side of waiting: a wired goroutine's M waits for it alone, and keeps its P a moment
+//! while nothing else needs it (semantics 2.4).
+//!
+//! When its wired G parks, the M gives its P away and sleeps on its own signal (`wired_wait`),
+//! unless nothing else waits to run: then it keeps the P and spins a few microseconds with `hold`
+//! announced (`spin_holding_p`), and a readier that comes meanwhile only flips `hold` to `GOT`
+//! (`MShared::hand_to_holder`) instead of handing a P over and waking a thread. Conversely, a G the
+//! wired G readies cannot run on this M: `pass_on_runnext` sends it to an M spinning for work, which
+//! keeps its P a moment for such work while goroutines are wired (`spin_for_work`).
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use super::m::{MLocal, MShared, HOLD_SPIN_ROUNDS, NO_P};
+use super::p::PState;
+use super::Phase;
+
+const NOT_HOLDING: u8 = 0;
+const HOLDING: u8 = 1;
+const GOT: u8 = 2;
+
+/// `MShared::hold`: whether the M keeps its P spinning for its wired G. Its transitions:
+///
+/// | from | to | who | method |
+/// |---|---|---|---|
+/// | `NOT_HOLDING` | `HOLDING` | the M, before its CAS that parks the G (SeqCst) | [`HoldState::announce`] |
+/// | `HOLDING` | `GOT` | a readier that finds it holding: the M runs the G on the P it kept | [`HoldState::hand_over`] |
+/// | `GOT` | `NOT_HOLDING` | the M, seeing the hand-over | [`HoldState::take_hand_over`], [`HoldState::give_up`] |
+/// | `HOLDING` | `NOT_HOLDING` | the M, after spinning in vain or when its G did not park after all | [`HoldState::give_up`], [`HoldState::withdraw`] |
+///
+/// The M stores `HOLDING` before its CAS that parks the G; the readier reads it after its CAS that
+/// unparks the G, so it cannot miss it.
+pub(crate) struct HoldState(AtomicU8);
+
+/// What [`HoldState::give_up`] found.
+#[must_use]
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum GiveUp {
+    /// Nobody handed the G over: the P goes away as usual.
+    Released,
+    /// The hand-over came at the last moment: run the G.
+    HandedOver,
+}
+
+impl HoldState {
+    pub(crate) fn new() -> HoldState {
+        HoldState(AtomicU8::new(NOT_HOLDING))
+    }
+
+    /// The M keeps its P for its wired G, which is about to park.
+    pub(crate) fn announce(&self) {
+        // SeqCst: ordered before the PARKED CAS, which the readier's CAS acquires.
+        self.0.store(HOLDING, Ordering::SeqCst);
+    }
+
+    /// The G did not park after all: no longer holding.
+    pub(crate) fn withdraw(&self) {
+        self.0.store(NOT_HOLDING, Ordering::SeqCst);
+    }
+
+    /// A readier hands the G to the holding M. True if the M was holding.
+    #[must_use]
+    pub(crate) fn hand_over(&self) -> bool {
+        // AcqRel: the readier's writes (the G's wake-up reason) happen-before the M resumes the G
+        // (its Acquire load of `GOT` in `take_hand_over`).
+        self.0
+            .compare_exchange(HOLDING, GOT, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    }
+
+    /// The spinning M looks: true (and back to `NOT_HOLDING`) if the G was handed over.
+    #[inline]
+    #[must_use]
+    pub(crate) fn take_hand_over(&self) -> bool {
+        // Acquire: pairs with the readier's AcqRel CAS to GOT, which follows its writes.
+        if self.0.load(Ordering::Acquire) == GOT {
+            self.0.store(NOT_HOLDING, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
+    /// The M stops holding, unless the hand-over came first.
+    pub(crate) fn give_up(&self) -> GiveUp {
+        match self
+            .0
+            .compare_exchange(HOLDING, NOT_HOLDING, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => GiveUp::Released,
+            Err(_) => {
+                self.0.store(NOT_HOLDING, Ordering::Relaxed);
+                GiveUp::HandedOver
+            }
+        }
+    }
+}
+
+impl MShared {
+    /// If this M keeps its P spinning for its wired G, tells it the G is ready and returns true:
+    /// the M runs it on that P, no P changes hands.
+    pub(crate) fn hand_to_holder(&self) -> bool {
+        self.hold.hand_over()
+    }
+}
+
+impl MLocal {
+    /// A wired M waits for its G to be readied and a P to be handed over. Returns false on stop.
+    pub(super) fn wired_wait(&self) -> bool {
+        let rt = &self.rt;
+        let report = {
+            let mut s = rt.sched();
+            if self.shared.handoff.load(Ordering::Relaxed) == NO_P {
+                self.shared.wired_waiting.store(true, Ordering::Relaxed);
+                s.count_wired_idle(true);
+                rt.check_dead(&s)
+            } else {
+                None
+            }
+        };
+        if let Some(report) = report {
+            rt.begin_shutdown(Some(report));
+        }
+        loop {
+            if let Some((p, _)) = self.shared.take_handoff() {
+                self.adopt_p(p, PState::Sched);
+                return true;
+            }
+            if rt.phase() == Phase::Stopping {
+                let mut s = rt.sched();
+                if self.shared.wired_waiting.swap(false, Ordering::Relaxed) {
+                    s.count_wired_idle(false);
+                }
+                return false;
+            }
+            self.shared.wake.wait(None);
+        }
+    }
+
+    /// A G that stays on this M (wired) parks, and the one G queued on our P is the one it readied
+    /// last, in `runnext`: that G goes to the global queue, for an M spinning for work (woken if
+    /// none is), and our P stays free for our G's next turn (`may_hold_p`). Left in `runnext`, it
+    /// kept the P from being held, and the P went to another M with it; at max_procs 2 the M
+    /// spinning for work stole it from there on the way, each time behind a `membarrier`
+    /// (`runnext.rs`): IPIs to every CPU at every turn of a wired ping-pong.
+    pub(super) fn pass_on_runnext(&self) {
+        let Some(pi) = self.p.get() else {
+            return;
+        };
+        let rt = &self.rt;
+        let p = &rt.ps[pi];
+        // Only where there is another P, whose M can run it without ours (at max_procs 1, handing
+        // our P over with the G in it is the one way, and the quicker).
+        if rt.ps.len() == 1 || p.fifo_len() != 0 || rt.phase() != Phase::Running {
+            return;
+        }
+        if let Some(next) = p.runnext.owner_take(&p.state, self.id()) {
+            rt.push_global([next]);
+            rt.wakep();
+        }
+    }
+
+    /// Whether a wired G that parks may keep this M's P while the M spins for it: the M holds a P,
+    /// nothing else waits to run here, and nothing in the global queue either, unless an M is
+    /// spinning for work, which will take it (`spin_for_work`; a G readied by this M's wired G
+    /// goes there, see `Runtime::ready_from`).
+    pub(super) fn may_hold_p(&self) -> bool {
+        let rt = &self.rt;
+        self.p.get().is_some_and(|pi| {
+            rt.ps[pi].len() == 0
+                && (rt.global_len() == 0 || rt.nmspinning.load(Ordering::SeqCst) > 0)
+        }) && rt.phase() == Phase::Running
+    }
+
+    /// The G running on this M is wired to it (so this M runs no other G).
+    pub(crate) fn runs_wired_g(&self) -> bool {
+        let g = self.running_ptr.get();
+        // SAFETY: `running_ptr` is null or the G that `execute` holds an `Arc` of while it runs.
+        unsafe { g.as_ref() }.is_some_and(|g| g.wired_m().is_some())
+    }
+
+    /// Spins (with the hold announced) for our wired G to be readied. True if it was: run it now,
+    /// on the P we kept. False if the wait was too long: the hold is given up and the
+    /// caller gives the P away as usual.
+    pub(super) fn spin_holding_p(&self) -> bool {
+        for _ in 0..HOLD_SPIN_ROUNDS {
+            if self.shared.hold.take_hand_over() {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        self.shared.hold.give_up() == GiveUp::HandedOver
+    }
+
+    /// Polls, for a few microseconds, for work queued to this M (our P's queue, a timer) or to anyone (the
+    /// global queue). True as soon as some shows up. Other Ps' queues are left alone: their Gs
+    /// will most likely run there in a moment, and a steal would split a producer from its
+    /// consumer (a buffered channel ran 1.9x slower at max_procs 2 when this looked there too).
+    /// Not while a wired M waits for its G: that M may need our P any moment, and it can only have
+    /// it once we give it up.
+    pub(super) fn spin_for_work(&self, pi: usize) -> bool {
+        let rt = &self.rt;
+        for _ in 0..HOLD_SPIN_ROUNDS {
+            if rt.wired_idle.load(Ordering::Relaxed) > 0 {
+                return false;
+            }
+            if rt.global_len() > 0
+                || rt.ps[pi].len() > 0
+                || rt.timers.has_due(pi)
+                || rt.phase() == Phase::Stopping
+            {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        false
+    }
+}
