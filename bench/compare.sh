@@ -23,6 +23,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
+ARGS="$*"
 QUICK=0
 REPS=""
 PEERS=""
@@ -168,7 +169,7 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true
     echo "Machine: ${CPU:-unknown CPU}, $NCPU CPUs, $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r);"
     echo "$("$GOBIN" --version 2>/dev/null || "$GO" version | cut -d' ' -f3), $(rustc --version 2>/dev/null | cut -d' ' -f1-2 || echo 'prebuilt'), $REPS rep(s)$([ "$QUICK" = 1 ] && echo ', quick sizes'), ${ELAPSED} s."
     echo "Load average (1/5/15 min) before: $LOAD_START, after: $LOAD_END (anything else running on the machine skews the numbers)."
-    echo "Reproduce: \`bench/compare.sh$([ "$QUICK" = 1 ] && echo ' --quick')\`"
+    echo "Reproduce: \`bench/compare.sh${ARGS:+ $ARGS}\`"
     echo
     "$BIN" report --raw "$RAW" --svg "$OUT/chart.svg"
     echo
