@@ -397,7 +397,10 @@ impl MLocal {
                 // knowing yet, so take only from its own queue here, which moves no G into it
                 // (a G moved into a P we lost could sit there unseen). Anything more is done with
                 // the P settled, and so known to be ours.
-                if p.schedtick.load(Ordering::Relaxed) % 61 != 0 && !rt.timers.has_due(pi) {
+                if p.schedtick.load(Ordering::Relaxed) % 61 != 0
+                    && !rt.timers.has_due(pi)
+                    && !rt.has_global_woken()
+                {
                     if let Some((g, inherit)) = p.pop(self.id()) {
                         if let Some(g) = self.found(pi, g, inherit) {
                             return Some(g);
@@ -414,7 +417,10 @@ impl MLocal {
             // time would keep a pair taking turns through `runnext` from ever spending its slice
             // (1.5), and the FIFO behind them would starve (a goroutine yielding in a loop while a
             // ping-pong pair ran kept 13 others from ever starting at max_procs 1).
-            let fresh = if p.schedtick.load(Ordering::Relaxed) % 61 == 0 {
+            // Gs woken from outside the runtime's Ms wait at the global queue's head: they too go
+            // before our `runnext`, on the current slice (see "Wake-ups and `runnext` chains" in
+            // `mod.rs`).
+            let fresh = if p.schedtick.load(Ordering::Relaxed) % 61 == 0 || rt.has_global_woken() {
                 rt.take_global(p, 1).map(|g| (g, true))
             } else {
                 None

@@ -129,6 +129,10 @@ pub(crate) const PHASE_STOPPING: u8 = 2;
 /// batch move).
 pub(crate) struct GlobalQueue {
     gs: VecDeque<Arc<G>>,
+    /// How many Gs at the head of `gs` were woken from outside the runtime's Ms
+    /// (`ready_batch_from_outside`) and have not been taken yet: a new one goes behind them, ahead
+    /// of the rest.
+    woken: usize,
     /// The runtime has stopped and its queues were drained: nothing will run a G queued now, so
     /// `push_global` cancels such a G on the spot instead.
     closed: bool,
@@ -150,6 +154,25 @@ pub(crate) struct Sched {
     pub(crate) mcount: usize,
     /// Threads started by this runtime (Ms, sysmon, template), to be joined by `run`.
     pub(crate) threads: Vec<(Option<Arc<MShared>>, JoinHandle<()>)>,
+}
+
+impl GlobalQueue {
+    /// Takes the head.
+    fn pop_front(&mut self) -> Option<Arc<G>> {
+        let g = self.gs.pop_front();
+        if g.is_some() {
+            self.woken = self.woken.saturating_sub(1);
+        }
+        g
+    }
+
+    /// Queues `g`, woken from outside the runtime's Ms, behind the Gs woken that way before it and
+    /// ahead of everything else.
+    fn push_woken(&mut self, g: Arc<G>) {
+        let at = self.woken.min(self.gs.len());
+        self.gs.insert(at, g);
+        self.woken = at + 1;
+    }
 }
 
 impl Sched {
@@ -184,6 +207,12 @@ pub(crate) struct Runtime {
     /// Length of `global`, readable without the lock. SeqCst: a pusher's store of it and an idle
     /// M's `npidle` increment are the two sides of the lost-wake-up argument (see `release_p`).
     global_len: AtomicUsize,
+    /// `GlobalQueue::woken`, readable without the lock, stored under it after every change. Every
+    /// M reads it (Relaxed) at each switch: non-zero, it takes the global queue's head before its
+    /// own `runnext` (a stale zero costs at most one more turn of a `runnext` chain, and the store
+    /// is followed by a wake-up for idle Ps). On a line of its own: read at every switch, written
+    /// only when such Gs come and go.
+    global_woken: CachePadded<AtomicUsize>,
     /// Bumped under `global`'s lock whenever Gs leave the global queue to run. Sysmon reads it
     /// (Relaxed: a hint) to tell global work that moves from work that waits.
     global_taken: AtomicU64,
@@ -250,9 +279,11 @@ impl Runtime {
             }),
             global: SpinLock::new(GlobalQueue {
                 gs: VecDeque::new(),
+                woken: 0,
                 closed: false,
             }),
             global_len: AtomicUsize::new(0),
+            global_woken: CachePadded::new(AtomicUsize::new(0)),
             global_taken: AtomicU64::new(0),
             npidle: AtomicUsize::new(procs),
             nmspinning: AtomicUsize::new(0),
@@ -424,7 +455,8 @@ impl Runtime {
         parent: u64,
         at: &'static Location<'static>,
     ) -> Arc<G> {
-        // SAFETY: as in `ready`.
+        // SAFETY: `current_ptr` is null or this thread's `MLocal`, which lives on the M's stack for
+        // the whole scheduler loop, so for this call.
         let m = unsafe { current::current_ptr().as_ref() };
         self.new_g_from(m, start, parent, at)
     }
@@ -560,8 +592,10 @@ impl Runtime {
             let mut q = self.global.lock();
             // From here on `push_global` cancels what it is given (a `Handle::spawn` racing the end).
             q.closed = true;
+            q.woken = 0;
             std::mem::take(&mut q.gs).into()
         };
+        self.global_woken.store(0, Ordering::Relaxed);
         self.free_gs.close();
         self.global_len.store(0, Ordering::SeqCst);
         for p in self.ps.iter() {
@@ -586,15 +620,8 @@ impl Runtime {
 
     // ---- run queues ---------------------------------------------------------------------------
 
-    /// Makes a G runnable. `next`: into the current P's `runnext` (the readier's slice is inherited).
-    pub(crate) fn ready(self: &Arc<Self>, g: Arc<G>, next: bool) {
-        // SAFETY: `current_ptr` is null or this thread's `MLocal`, which lives on the M's stack for
-        // the whole scheduler loop, so for this call.
-        let m = unsafe { current::current_ptr().as_ref() };
-        self.ready_from(m, g, next);
-    }
-
-    /// [`ready`](Self::ready) when the caller already has the current thread's M (`None`: not an M).
+    /// Makes a G runnable (Go's `ready`); `m` is the calling thread's M (`None`: not an M). `next`:
+    /// into the current P's `runnext` (the readier's slice is inherited).
     #[inline]
     pub(crate) fn ready_from(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
         g.set_status(Status::Runnable);
@@ -691,9 +718,28 @@ impl Runtime {
     /// one; failing that, the G is queued and whoever dequeues it passes its P on (`found`).
     #[cold]
     fn ready_wired(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
+        let Some(g) = self.hand_to_wired_m(g) else {
+            return;
+        };
+        match self.own_p(m, next) {
+            Some((p, owner, next)) => self.push_local(p, owner, g, next),
+            None => {
+                self.push_global([g]);
+                self.wakep();
+            }
+        }
+    }
+
+    /// Lets the M of `g`, a wired G just made runnable, run it at once: by saying so if the M
+    /// spins holding a P for it (`MShared::hold`), else by handing it an idle P. Gives `g` back
+    /// when neither is possible, for the caller to queue (whoever dequeues it passes its P on).
+    pub(crate) fn hand_to_wired_m(&self, g: Arc<G>) -> Option<Arc<G>> {
         let target = g.wired_m().expect("a wired G");
         if target.hand_to_holder() {
-            return;
+            return None;
+        }
+        if self.npidle.load(Ordering::SeqCst) == 0 {
+            return Some(g);
         }
         let target = target.arc();
         let p = {
@@ -705,17 +751,11 @@ impl Runtime {
             }
             p
         };
-        if p.is_some() {
-            target.wake.notify();
-            return;
+        if p.is_none() {
+            return Some(g);
         }
-        match self.own_p(m, next) {
-            Some((p, owner, next)) => self.push_local(p, owner, g, next),
-            None => {
-                self.push_global([g]);
-                self.wakep();
-            }
-        }
+        target.wake.notify();
+        None
     }
 
     /// Unparks every G of `gs` (all of this runtime) from a thread that is not one of its Ms (a timer,
@@ -758,8 +798,9 @@ impl Runtime {
                 self.discard(g);
                 return;
             }
-            q.gs.push_back(g);
+            q.push_woken(g);
             self.global_len.store(q.gs.len(), Ordering::SeqCst);
+            self.publish_woken(&q);
             queued += 1;
         }
         drop(s);
@@ -769,6 +810,32 @@ impl Runtime {
         if queued > 0 {
             self.wakep();
         }
+    }
+
+    /// Queues `g`, taken over from its park by a thread that is not one of our Ms (and not under
+    /// the scheduler lock: the G was still being parked by an M, so the deadlock check cannot
+    /// run), as `ready_batch_from_outside` does.
+    pub(crate) fn ready_claimed_from_outside(self: &Arc<Self>, g: Arc<G>) {
+        g.set_status(Status::Runnable);
+        let g = if g.wired_m().is_some() {
+            match self.hand_to_wired_m(g) {
+                Some(g) => g,
+                None => return,
+            }
+        } else {
+            g
+        };
+        let mut q = self.global.lock();
+        if q.closed {
+            drop(q);
+            self.discard(g);
+            return;
+        }
+        q.push_woken(g);
+        self.global_len.store(q.gs.len(), Ordering::SeqCst);
+        self.publish_woken(&q);
+        drop(q);
+        self.wakep();
     }
 
     pub(crate) fn global_len(&self) -> usize {
@@ -801,7 +868,9 @@ impl Runtime {
         // One in, one out: the length (and so `global_len`) stays as it was.
         q.gs.push_back(g);
         self.note_global_taken();
-        q.gs.pop_front()
+        let head = q.pop_front();
+        self.publish_woken(&q);
+        head
     }
 
     /// Takes a batch from the global queue for P `p`: one to run, the rest into its FIFO.
@@ -818,14 +887,32 @@ impl Runtime {
             .min(max)
             .min(n)
             .min(p::LOCAL_CAP / 2);
-        let first = q.gs.pop_front();
+        let first = q.pop_front();
         if take > 1 {
             // Straight from the global queue into the P's FIFO (the P lock is a leaf under ours).
+            let before = q.gs.len();
             p.take_from(&mut q.gs, take - 1);
+            q.woken = q.woken.saturating_sub(before - q.gs.len());
         }
         self.global_len.store(q.gs.len(), Ordering::SeqCst);
+        self.publish_woken(&q);
         self.note_global_taken();
         first
+    }
+
+    /// Mirrors `GlobalQueue::woken` in `global_woken` (the caller holds the queue's lock).
+    fn publish_woken(&self, q: &GlobalQueue) {
+        // Relaxed: a hint; whoever acts on it takes the lock (see `global_woken`).
+        if self.global_woken.load(Ordering::Relaxed) != q.woken {
+            self.global_woken.store(q.woken, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether Gs woken from outside the runtime's Ms wait at the global queue's head: an M takes
+    /// one before its own `runnext` (see "Wake-ups and `runnext` chains" above).
+    #[inline(always)]
+    pub(crate) fn has_global_woken(&self) -> bool {
+        self.global_woken.load(Ordering::Relaxed) != 0
     }
 
     /// Counts a take from the global queue; the caller holds its lock.

@@ -782,12 +782,17 @@ impl Timers {
         });
         let mut k = 0;
         while k < gs.len() {
+            gs[k].set_status(Status::Runnable);
             if gs[k].wired_m().is_some() {
-                // Wired: only its own M may run it (`ready` hands it a P or queues it).
+                // Wired: only its own M may run it. That M gets it at once if it holds a P for
+                // it or a P is idle; else the G queues with the others, in its deadline's place,
+                // and whoever dequeues it passes its P to that M.
                 let g = gs.remove(k);
-                rt.ready(g, false);
+                if let Some(g) = rt.hand_to_wired_m(g) {
+                    gs.insert(k, g);
+                    k += 1;
+                }
             } else {
-                gs[k].set_status(Status::Runnable);
                 k += 1;
             }
         }
