@@ -1045,6 +1045,7 @@ impl Runtime {
         if self.ps[p].len() > 0 || self.global_len() > 0 {
             self.wakep();
         }
+        self.timers.p_went_idle(p);
     }
 
     /// Takes an idle P, if any.

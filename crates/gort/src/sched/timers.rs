@@ -49,8 +49,12 @@
 //! has not switched goroutines for [`STUCK_GRACE_NS`] (its M is blocked in a plain call or runs a
 //! goroutine that does not yield) and those of idle Ps. It leaves alone a P whose M keeps scheduling,
 //! however late its timers are: they wait behind runnable goroutines there, and moving them to the
-//! global queue would only put them further back; and while no idle M holds the sleeper role (it was
-//! handed work before its deadline), sysmon sleeps no later than the earliest deadline of an idle P.
+//! global queue would only put them further back; and while no idle M sleeps for the earliest deadline
+//! of an idle P (none holds the sleeper role, as the one that did was handed work first, or the P went
+//! idle after the sleeper took the role for a later deadline), sysmon sleeps no later than that
+//! deadline. A P put on the idle list by an M that will not look for its timers (a wired M parking,
+//! `Runtime::release_p`) kicks sysmon out of its sleep so that it recomputes it ([`Timers::p_went_idle`]):
+//! without that, a wired goroutine's sleep ended up to one sysmon tick (5 ms) late.
 //! Sysmon also drives the runtime's *outside* queue ([`TimerQueue`]): timers armed where there is no P
 //! of this runtime at hand (a callback fired by sysmon re-arming a ticker, an M that has lost its P).
 //!
@@ -190,6 +194,8 @@ struct Heap {
     entries: BinaryHeap<Entry>,
     next_seq: u64,
     shutdown: bool,
+    /// The driver is to return before it sleeps again ([`TimerQueue::kick`]).
+    kicked: bool,
 }
 
 /// A deadline-ordered set of timers driven by one thread's sleep: the process-wide queue (its own thread)
@@ -215,6 +221,7 @@ impl TimerQueue {
                 entries: BinaryHeap::new(),
                 next_seq: first,
                 shutdown: false,
+                kicked: false,
             }),
             changed: Condvar::new(),
             armed: AtomicUsize::new(0),
@@ -312,6 +319,13 @@ impl TimerQueue {
         }
     }
 
+    /// Makes the driver return from its sleep (or not start the next one), so that its caller
+    /// looks again at what else it waits for (sysmon: the timers of idle Ps).
+    fn kick(&self) {
+        self.lock().kicked = true;
+        self.changed.notify_all();
+    }
+
     /// Fires every due timer, then sleeps until the next deadline, `tick` (if given) or a change.
     /// Returns `false` once the queue is shut down.
     pub(crate) fn drive(&self, tick: Option<Duration>) -> bool {
@@ -330,6 +344,10 @@ impl TimerQueue {
                 due.push(heap.entries.pop().expect("peeked"));
             }
             if due.is_empty() {
+                if std::mem::take(&mut heap.kicked) {
+                    // Kicked since the caller computed its `tick`: let it compute it again.
+                    return true;
+                }
                 let next = heap
                     .entries
                     .peek()
@@ -830,6 +848,17 @@ impl Timers {
         }
     }
 
+    /// P `p` has just been put on the idle list by an M that will not look for its timers (a
+    /// wired M now waits for its G, a hand-off from sysmon): unless an idle M already sleeps for
+    /// an earlier deadline, sysmon is kicked to sleep until the P's earliest one instead of its
+    /// tick (up to 5 ms). (Go's `handoffp` wakes its poller for the P's timers the same way.)
+    pub(crate) fn p_went_idle(&self, p: usize) {
+        let next = self.ps[p].earliest.load(Ordering::Relaxed);
+        if next != NONE && next < self.sleeper_until.load(Ordering::SeqCst) {
+            self.outside.kick();
+        }
+    }
+
     /// An idle M's wait for a P (it holds none): until notified, or until the earliest timer deadline if
     /// this M takes the sleeper role; then fires what is due. Spurious returns are possible; the caller
     /// re-checks its condition.
@@ -879,13 +908,12 @@ impl Timers {
     /// the runtime has stopped.
     pub(crate) fn sysmon_drive(&self, rt: &Arc<Runtime>, tick: Duration) -> bool {
         let mut wait = tick;
-        if self.sleeper_until.load(Ordering::SeqCst) == NONE {
-            // No idle M sleeps for a deadline (the one that did was handed work first): watch the idle
-            // Ps' timers here.
-            let next = self.earliest_idle(rt);
-            if next != NONE {
-                wait = wait.min(Duration::from_nanos(next.saturating_sub(self.now())));
-            }
+        // An idle P's deadline that no idle M sleeps for (none does, or the one that does sleeps
+        // for a later one: the P went idle after it took the role, see `p_went_idle`) is watched
+        // here.
+        let next = self.earliest_idle(rt);
+        if next != NONE && next < self.sleeper_until.load(Ordering::SeqCst) {
+            wait = wait.min(Duration::from_nanos(next.saturating_sub(self.now())));
         }
         if !self.outside.drive(Some(wait)) {
             return false;
