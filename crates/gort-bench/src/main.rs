@@ -45,9 +45,15 @@ const WORKLOADS: &[(&str, &[&str])] = &[
     ("scale", &["scale"]),
     ("sleep_under_load", &["sleep_under_load"]),
     ("wired_sleep_under_load", &["wired_sleep_under_load"]),
-    ("wired_roundtrip_under_load", &["wired_roundtrip_under_load"]),
+    (
+        "wired_roundtrip_under_load",
+        &["wired_roundtrip_under_load"],
+    ),
     ("mutex_under_load", &["mutex_under_load"]),
-    ("wake_from_thread_under_load", &["wake_from_thread_under_load"]),
+    (
+        "wake_from_thread_under_load",
+        &["wake_from_thread_under_load"],
+    ),
 ];
 
 /// The cases of a workload name (`all` for every workload, or a case name).

@@ -158,3 +158,38 @@ fn a_timer_woken_goroutine_runs_before_a_pair_taking_turns_goes_on() {
 fn a_timer_woken_wired_goroutine_runs_before_a_pair_taking_turns_goes_on() {
     check_with_pair("timer-woken wired goroutine behind a pair", sleeper(true));
 }
+
+/// A plain OS thread (not one of the runtime's Ms) sends, `ROUNDS` times, on an unbuffered channel
+/// that a goroutine waits on next to the pair.
+fn thread_sender() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
+    move |m| {
+        let c = Chan::<u64>::new(0);
+        let tx = c.clone();
+        let mt = m.clone();
+        // Not joined (that would block the P): it ends with its last send, received below.
+        std::thread::spawn(move || {
+            for i in 0..ROUNDS as u64 {
+                // Lets the receiver park again, so that each send wakes it.
+                std::thread::sleep(Duration::from_micros(200));
+                mt.due_at(Instant::now());
+                if tx.send(i).is_err() {
+                    return;
+                }
+            }
+        });
+        (0..ROUNDS)
+            .map(|_| {
+                c.recv().expect("the thread's value");
+                m.woken()
+            })
+            .collect()
+    }
+}
+
+/// A goroutine woken by a plain thread runs before the pair sharing its P takes another turn: Gs
+/// woken from outside the runtime's Ms wait at the global queue's head, which every M looks at
+/// before its own `runnext` (not only at every 61st schedule).
+#[test]
+fn a_goroutine_woken_by_a_plain_thread_runs_before_a_pair_taking_turns_goes_on() {
+    check_with_pair("thread-woken goroutine behind a pair", thread_sender());
+}

@@ -30,9 +30,34 @@
 //! of their own when idle.
 //!
 //! **Timers** (`timers.rs`) live on the P where they are armed, in a heap of its own; the M running the
-//! P fires the due ones each time it looks for work, onto the head of the P's local queue (behind only
-//! those earlier timers woke). An idle M sleeps until the
+//! P fires the due ones each time it looks for work (at every switch, the direct one included), onto
+//! the head of the P's local queue (behind only those earlier timers woke). An idle M sleeps until the
 //! earliest deadline of an idle P; sysmon fires the timers of Ps whose M is stuck.
+//!
+//! **Wake-ups and `runnext` chains.** Two goroutines taking turns (a ping-pong) refill their P's
+//! `runnext` at every switch and share one time slice (1.5): whatever waits behind that chain waits
+//! for the slice's end, 10 ms (and at max_procs 1 with many pairs, for every pair's slice). The G
+//! running on a P readying the G it hands over to is what `runnext` is for; a wake-up that comes
+//! from elsewhere must not wait behind it. The rule:
+//! - A goroutine woken by a timer (wired or not) goes ahead of the chain: it sits at the head of
+//!   the P's FIFO, in deadline order among those timers woke (`p::Fifo`), and `P::pop` takes it
+//!   before `runnext`, on the current slice. Go readies it into `runnext` and the chain's G to the
+//!   tail; here the chain's G keeps `runnext` and takes its turn right after, and several timers
+//!   firing at once keep their deadline order. A wired one first goes to its M if that M holds a P
+//!   for it or a P is idle (`hand_to_wired_m`); else whoever takes it off the queue hands its P to
+//!   the G's M, before the chain's next turn.
+//! - A goroutine woken from outside the runtime's Ms (a plain thread completing a channel
+//!   operation, a timer fired by sysmon or an idle M, the network poller: `ready_batch_from_outside`,
+//!   `ready_claimed_from_outside`) goes to the head of the global queue, behind those woken that
+//!   way before it, and every M takes it before its own `runnext` at its next switch
+//!   (`has_global_woken`); an idle P is woken for it as for any work. (The rest of the global queue
+//!   is looked at every 61st schedule, 1.3: a yield, a spawn from outside, a G that overflowed.)
+//! - A P put on the idle list with timers by an M that will not look for them (a wired M parking)
+//!   makes sysmon sleep until their deadline rather than its tick (`Timers::p_went_idle`).
+//!
+//! A goroutine readied by the G running on the P (a channel operation, an unlock) goes to `runnext`
+//! as before, and one displaced from there by that G's next ready goes to the FIFO's tail, as in
+//! Go.
 //!
 //! **Spinning.** When work appears (a spawn, an unpark, a timer) and a P is idle, `wakep` wakes one M
 //! to look for it, unless an M is already looking (`nmspinning`). A spinning M that finds work wakes

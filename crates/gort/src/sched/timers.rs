@@ -26,8 +26,12 @@
 //! run right there, on the M, with no lock held; they must be short and never block (a `try_send`,
 //! an unpark), as in Go.
 //!
-//! **Woken goroutines run first.** Go puts a timer's goroutine in `runnext`; gort puts the whole batch
-//! at the FIFO's head, so that a batch keeps its deadline order. Either way a sleep's lateness does not
+//! **Woken goroutines run first**, before what was queued and before the P's `runnext` too (`P::pop`;
+//! see "Wake-ups and `runnext` chains" in `mod.rs`): a pair taking turns through `runnext` would
+//! otherwise keep a woken sleeper waiting for its whole time slice. Go puts a timer's goroutine in
+//! `runnext`; gort puts the whole batch at the FIFO's head, so that a batch keeps its deadline order,
+//! and leaves the chain's goroutine in `runnext`, to run right after them. A wired goroutine joins
+//! the batch unless its M can take it at once (it holds a P for it, or one is idle). Either way a sleep's lateness does not
 //! grow with the run queue: with 100,000 goroutines sleeping 10 ms in a loop on 2 cores (more work than
 //! the cores can do, so the queue is always full), the median lateness was 230–380 µs with woken
 //! goroutines at the tail, about 256 queued goroutines' worth, and is 20–110 µs at the head
