@@ -33,6 +33,21 @@ const ORDER: &[&str] = &[
     "syscall_handoff_wrapped",
     "syscall_handoff_plain",
     "scale",
+    "sleep_under_load_p50",
+    "sleep_under_load_p99",
+    "sleep_under_load_max",
+    "wired_sleep_under_load_p50",
+    "wired_sleep_under_load_p99",
+    "wired_sleep_under_load_max",
+    "wired_roundtrip_under_load_p50",
+    "wired_roundtrip_under_load_p99",
+    "wired_roundtrip_under_load_max",
+    "mutex_under_load_p50",
+    "mutex_under_load_p99",
+    "mutex_under_load_max",
+    "wake_from_thread_under_load_p50",
+    "wake_from_thread_under_load_p99",
+    "wake_from_thread_under_load_max",
 ];
 
 /// The target for a metric, as (kind, value): a ratio gort/Go at most
@@ -54,6 +69,9 @@ pub fn target(name: &str) -> Option<Target> {
         "chan_buffered" => Target::RatioAtMost(1.0),
         "parked_mem_100k" | "parked_mem_1m" => Target::RatioAtMost(1.6),
         "syscall_handoff_wrapped" | "syscall_handoff_plain" => Target::AtLeast(90.0),
+        n if n.ends_with("_under_load_p50") || n.ends_with("_under_load_p99") => {
+            Target::RatioAtMost(1.0)
+        }
         _ => return None,
     })
 }

@@ -35,9 +35,34 @@
 //! of their own when idle.
 //!
 //! **Timers** (`timers.rs`) live on the P where they are armed, in a heap of its own; the M running the
-//! P fires the due ones each time it looks for work, onto the head of the P's local queue (behind only
-//! those earlier timers woke). An idle M sleeps until the
+//! P fires the due ones each time it looks for work (at every switch, the direct one included), onto
+//! the head of the P's local queue (behind only those earlier timers woke). An idle M sleeps until the
 //! earliest deadline of an idle P; sysmon fires the timers of Ps whose M is stuck.
+//!
+//! **Wake-ups and `runnext` chains.** Two goroutines taking turns (a ping-pong) refill their P's
+//! `runnext` at every switch and share one time slice (1.5): whatever waits behind that chain waits
+//! for the slice's end, 10 ms (and at max_procs 1 with many pairs, for every pair's slice). The G
+//! running on a P readying the G it hands over to is what `runnext` is for; a wake-up that comes
+//! from elsewhere must not wait behind it. The rule:
+//! - A goroutine woken by a timer (wired or not) goes ahead of the chain: it sits at the head of
+//!   the P's FIFO, in deadline order among those timers woke (`p::Fifo`), and `P::pop` takes it
+//!   before `runnext`, on the current slice. Go readies it into `runnext` and the chain's G to the
+//!   tail; here the chain's G keeps `runnext` and takes its turn right after, and several timers
+//!   firing at once keep their deadline order. A wired one first goes to its M if that M holds a P
+//!   for it or a P is idle (`hand_to_wired_m`); else whoever takes it off the queue hands its P to
+//!   the G's M, before the chain's next turn.
+//! - A goroutine woken from outside the runtime's Ms (a plain thread completing a channel
+//!   operation, a timer fired by sysmon or an idle M, the network poller: `ready_batch_from_outside`,
+//!   `ready_claimed_from_outside`) goes to the head of the global queue, behind those woken that
+//!   way before it, and every M takes it before its own `runnext` at its next switch
+//!   (`has_global_woken`); an idle P is woken for it as for any work. (The rest of the global queue
+//!   is looked at every 61st schedule, 1.3: a yield, a spawn from outside, a G that overflowed.)
+//! - A P put on the idle list with timers by an M that will not look for them (a wired M parking)
+//!   makes sysmon sleep until their deadline rather than its tick (`Timers::p_went_idle`).
+//!
+//! A goroutine readied by the G running on the P (a channel operation, an unlock) goes to `runnext`
+//! as before, and one displaced from there by that G's next ready goes to the FIFO's tail, as in
+//! Go.
 //!
 //! **Spinning.** When work appears (a spawn, an unpark, a timer) and a P is idle, `wakep` wakes one M
 //! to look for it, unless an M is already looking (`nmspinning`). A spinning M that finds work wakes
@@ -155,6 +180,10 @@ impl Phase {
 /// batch move).
 pub(crate) struct GlobalQueue {
     gs: VecDeque<Arc<G>>,
+    /// How many Gs at the head of `gs` were woken from outside the runtime's Ms
+    /// (`ready_batch_from_outside`) and have not been taken yet: a new one goes behind them, ahead
+    /// of the rest.
+    woken: usize,
     /// The runtime has stopped and its queues were drained: nothing will run a G queued now, so
     /// `push_global` cancels such a G on the spot instead.
     closed: bool,
@@ -179,6 +208,25 @@ pub(crate) struct Sched {
     pub(crate) nm_netpoll: usize,
     /// Threads started by this runtime (Ms, sysmon, template), to be joined by `run`.
     pub(crate) threads: Vec<(Option<Arc<MShared>>, JoinHandle<()>)>,
+}
+
+impl GlobalQueue {
+    /// Takes the head.
+    fn pop_front(&mut self) -> Option<Arc<G>> {
+        let g = self.gs.pop_front();
+        if g.is_some() {
+            self.woken = self.woken.saturating_sub(1);
+        }
+        g
+    }
+
+    /// Queues `g`, woken from outside the runtime's Ms, behind the Gs woken that way before it and
+    /// ahead of everything else.
+    fn push_woken(&mut self, g: Arc<G>) {
+        let at = self.woken.min(self.gs.len());
+        self.gs.insert(at, g);
+        self.woken = at + 1;
+    }
 }
 
 impl Sched {
@@ -213,6 +261,12 @@ pub(crate) struct Runtime {
     /// Length of `global`, readable without the lock. SeqCst: a pusher's store of it and an idle
     /// M's `npidle` increment are the two sides of the lost-wake-up argument (see `release_p`).
     global_len: AtomicUsize,
+    /// `GlobalQueue::woken`, readable without the lock, stored under it after every change. Every
+    /// M reads it (Relaxed) at each switch: non-zero, it takes the global queue's head before its
+    /// own `runnext` (a stale zero costs at most one more turn of a `runnext` chain, and the store
+    /// is followed by a wake-up for idle Ps). On a line of its own: read at every switch, written
+    /// only when such Gs come and go.
+    global_woken: CachePadded<AtomicUsize>,
     /// Bumped under `global`'s lock whenever Gs leave the global queue to run. Sysmon reads it
     /// (Relaxed: a hint) to tell global work that moves from work that waits.
     global_taken: AtomicU64,
@@ -283,9 +337,11 @@ impl Runtime {
             }),
             global: SpinLock::new(GlobalQueue {
                 gs: VecDeque::new(),
+                woken: 0,
                 closed: false,
             }),
             global_len: AtomicUsize::new(0),
+            global_woken: CachePadded::new(AtomicUsize::new(0)),
             global_taken: AtomicU64::new(0),
             npidle: AtomicUsize::new(procs),
             nmspinning: AtomicUsize::new(0),
@@ -477,7 +533,8 @@ impl Runtime {
         parent: u64,
         at: &'static Location<'static>,
     ) -> Arc<G> {
-        // SAFETY: as in `ready`.
+        // SAFETY: `current_ptr` is null or this thread's `MLocal`, which lives on the M's stack for
+        // the whole scheduler loop, so for this call.
         let m = unsafe { current::current_ptr().as_ref() };
         self.new_g_from(m, start, parent, at)
     }
@@ -616,8 +673,10 @@ impl Runtime {
             let mut q = self.global.lock();
             // From here on `push_global` cancels what it is given (a `Handle::spawn` racing the end).
             q.closed = true;
+            q.woken = 0;
             std::mem::take(&mut q.gs).into()
         };
+        self.global_woken.store(0, Ordering::Relaxed);
         self.free_gs.close();
         self.global_len.store(0, Ordering::SeqCst);
         for p in self.ps.iter() {
@@ -642,15 +701,8 @@ impl Runtime {
 
     // ---- run queues ---------------------------------------------------------------------------
 
-    /// Makes a G runnable. `next`: into the current P's `runnext` (the readier's slice is inherited).
-    pub(crate) fn ready(self: &Arc<Self>, g: Arc<G>, next: bool) {
-        // SAFETY: `current_ptr` is null or this thread's `MLocal`, which lives on the M's stack for
-        // the whole scheduler loop, so for this call.
-        let m = unsafe { current::current_ptr().as_ref() };
-        self.ready_from(m, g, next);
-    }
-
-    /// [`ready`](Self::ready) when the caller already has the current thread's M (`None`: not an M).
+    /// Makes a G runnable (Go's `ready`); `m` is the calling thread's M (`None`: not an M). `next`:
+    /// into the current P's `runnext` (the readier's slice is inherited).
     #[inline]
     pub(crate) fn ready_from(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
         g.set_status(Status::Runnable);
@@ -748,9 +800,28 @@ impl Runtime {
     /// one; failing that, the G is queued and whoever dequeues it passes its P on (`found`).
     #[cold]
     fn ready_wired(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
+        let Some(g) = self.hand_to_wired_m(g) else {
+            return;
+        };
+        match self.own_p(m, next) {
+            Some((p, owner, next)) => self.push_local(p, owner, g, next),
+            None => {
+                self.push_global([g]);
+                self.wakep();
+            }
+        }
+    }
+
+    /// Lets the M of `g`, a wired G just made runnable, run it at once: by saying so if the M
+    /// spins holding a P for it (`MShared::hold`), else by handing it an idle P. Gives `g` back
+    /// when neither is possible, for the caller to queue (whoever dequeues it passes its P on).
+    pub(crate) fn hand_to_wired_m(&self, g: Arc<G>) -> Option<Arc<G>> {
         let target = g.wired_m().expect("a wired G");
         if target.hand_to_holder() {
-            return;
+            return None;
+        }
+        if self.npidle.load(Ordering::SeqCst) == 0 {
+            return Some(g);
         }
         let target = target.arc();
         let p = {
@@ -761,17 +832,11 @@ impl Runtime {
             }
             p
         };
-        if p.is_some() {
-            target.wake.notify();
-            return;
+        if p.is_none() {
+            return Some(g);
         }
-        match self.own_p(m, next) {
-            Some((p, owner, next)) => self.push_local(p, owner, g, next),
-            None => {
-                self.push_global([g]);
-                self.wakep();
-            }
-        }
+        target.wake.notify();
+        None
     }
 
     /// Unparks every G of `gs` (all of this runtime) from a thread that is not one of its Ms (a timer,
@@ -813,8 +878,9 @@ impl Runtime {
                 self.discard(g);
                 return;
             }
-            q.gs.push_back(g);
+            q.push_woken(g);
             self.global_len.store(q.gs.len(), Ordering::SeqCst);
+            self.publish_woken(&q);
             queued += 1;
         }
         drop(s);
@@ -824,6 +890,32 @@ impl Runtime {
         if queued > 0 {
             self.wakep();
         }
+    }
+
+    /// Queues `g`, taken over from its park by a thread that is not one of our Ms (and not under
+    /// the scheduler lock: the G was still being parked by an M, so the deadlock check cannot
+    /// run), as `ready_batch_from_outside` does.
+    pub(crate) fn ready_claimed_from_outside(self: &Arc<Self>, g: Arc<G>) {
+        g.set_status(Status::Runnable);
+        let g = if g.wired_m().is_some() {
+            match self.hand_to_wired_m(g) {
+                Some(g) => g,
+                None => return,
+            }
+        } else {
+            g
+        };
+        let mut q = self.global.lock();
+        if q.closed {
+            drop(q);
+            self.discard(g);
+            return;
+        }
+        q.push_woken(g);
+        self.global_len.store(q.gs.len(), Ordering::SeqCst);
+        self.publish_woken(&q);
+        drop(q);
+        self.wakep();
     }
 
     pub(crate) fn global_len(&self) -> usize {
@@ -856,7 +948,9 @@ impl Runtime {
         // One in, one out: the length (and so `global_len`) stays as it was.
         q.gs.push_back(g);
         self.note_global_taken();
-        q.gs.pop_front()
+        let head = q.pop_front();
+        self.publish_woken(&q);
+        head
     }
 
     /// Takes a batch from the global queue for P `p`: one to run, the rest into its FIFO.
@@ -873,14 +967,32 @@ impl Runtime {
             .min(max)
             .min(n)
             .min(p::LOCAL_CAP / 2);
-        let first = q.gs.pop_front();
+        let first = q.pop_front();
         if take > 1 {
             // Straight from the global queue into the P's FIFO (the P lock is a leaf under ours).
+            let before = q.gs.len();
             p.take_from(&mut q.gs, take - 1);
+            q.woken = q.woken.saturating_sub(before - q.gs.len());
         }
         self.global_len.store(q.gs.len(), Ordering::SeqCst);
+        self.publish_woken(&q);
         self.note_global_taken();
         first
+    }
+
+    /// Mirrors `GlobalQueue::woken` in `global_woken` (the caller holds the queue's lock).
+    fn publish_woken(&self, q: &GlobalQueue) {
+        // Relaxed: a hint; whoever acts on it takes the lock (see `global_woken`).
+        if self.global_woken.load(Ordering::Relaxed) != q.woken {
+            self.global_woken.store(q.woken, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether Gs woken from outside the runtime's Ms wait at the global queue's head: an M takes
+    /// one before its own `runnext` (see "Wake-ups and `runnext` chains" above).
+    #[inline(always)]
+    pub(crate) fn has_global_woken(&self) -> bool {
+        self.global_woken.load(Ordering::Relaxed) != 0
     }
 
     /// Counts a take from the global queue; the caller holds its lock.
@@ -1013,6 +1125,7 @@ impl Runtime {
         if self.ps[p].len() > 0 || self.global_len() > 0 {
             self.wakep();
         }
+        self.timers.p_went_idle(p);
     }
 
     /// Takes an idle P, if any.

@@ -26,12 +26,17 @@
 //! run right there, on the M, with no lock held; they must be short and never block (a `try_send`,
 //! an unpark), as in Go.
 //!
-//! **Woken goroutines run first.** Go puts a timer's goroutine in `runnext`; gort puts the whole batch
-//! at the FIFO's head, so that a batch keeps its deadline order. Either way a sleep's lateness does not
-//! grow with the run queue: woken goroutines put at the tail would wait behind a full queue's worth
-//! of others. (The `sleepers` benchmark measures it, many goroutines sleeping in a loop with more
-//! work than the cores can do: commits 665e640 and bd28d93 have the figures, tail against head and
-//! gort against Go, whose `runnext` gives a lower median and a far longer tail.)
+//! **Woken goroutines run first**, before what was queued and before the P's `runnext` too (`P::pop`;
+//! see "Wake-ups and `runnext` chains" in `mod.rs`): a pair taking turns through `runnext` would
+//! otherwise keep a woken sleeper waiting for its whole time slice. Go puts a timer's goroutine in
+//! `runnext`; gort puts the whole batch at the FIFO's head, so that a batch keeps its deadline order,
+//! and leaves the chain's goroutine in `runnext`, to run right after them. A wired goroutine joins
+//! the batch unless its M can take it at once (it holds a P for it, or one is idle). Either way a
+//! sleep's lateness does not grow with the run queue: woken goroutines put at the tail would wait
+//! behind a full queue's worth of others. (The `sleepers` benchmark measures it, many goroutines
+//! sleeping in a loop with more work than the cores can do: commits 665e640 and bd28d93 have the
+//! figures, tail against head and gort against Go, whose `runnext` gives a lower median and a far
+//! longer tail.)
 //! What waits instead is what was queued: under more timer work than the cores can do, new goroutines
 //! start late, in Go as here.
 //!
@@ -48,8 +53,12 @@
 //! has not switched goroutines for [`STUCK_GRACE_NS`] (its M is blocked in a plain call or runs a
 //! goroutine that does not yield) and those of idle Ps. It leaves alone a P whose M keeps scheduling,
 //! however late its timers are: they wait behind runnable goroutines there, and moving them to the
-//! global queue would only put them further back; and while no idle M holds the sleeper role (it was
-//! handed work before its deadline), sysmon sleeps no later than the earliest deadline of an idle P.
+//! global queue would only put them further back; and while no idle M sleeps for the earliest deadline
+//! of an idle P (none holds the sleeper role, as the one that did was handed work first, or the P went
+//! idle after the sleeper took the role for a later deadline), sysmon sleeps no later than that
+//! deadline. A P put on the idle list by an M that will not look for its timers (a wired M parking,
+//! `Runtime::release_p`) kicks sysmon out of its sleep so that it recomputes it ([`Timers::p_went_idle`]):
+//! without that, a wired goroutine's sleep ended up to one sysmon tick (5 ms) late.
 //! Sysmon also drives the runtime's *outside* queue ([`TimerQueue`]): timers armed where there is no P
 //! of this runtime at hand (a callback fired by sysmon re-arming a ticker, an M that has lost its P).
 //!
@@ -189,6 +198,8 @@ struct Heap {
     entries: BinaryHeap<Entry>,
     next_seq: u64,
     shutdown: bool,
+    /// The driver is to return before it sleeps again ([`TimerQueue::kick`]).
+    kicked: bool,
 }
 
 /// A deadline-ordered set of timers driven by one thread's sleep: the process-wide queue (its own thread)
@@ -214,6 +225,7 @@ impl TimerQueue {
                 entries: BinaryHeap::new(),
                 next_seq: first,
                 shutdown: false,
+                kicked: false,
             }),
             changed: Condvar::new(),
             armed: AtomicUsize::new(0),
@@ -311,6 +323,13 @@ impl TimerQueue {
         }
     }
 
+    /// Makes the driver return from its sleep (or not start the next one), so that its caller
+    /// looks again at what else it waits for (sysmon: the timers of idle Ps).
+    fn kick(&self) {
+        self.lock().kicked = true;
+        self.changed.notify_all();
+    }
+
     /// Fires every due timer, then sleeps until the next deadline, `tick` (if given) or a change.
     /// Returns `false` once the queue is shut down.
     pub(crate) fn drive(&self, tick: Option<Duration>) -> bool {
@@ -329,6 +348,10 @@ impl TimerQueue {
                 due.push(heap.entries.pop().expect("peeked"));
             }
             if due.is_empty() {
+                if std::mem::take(&mut heap.kicked) {
+                    // Kicked since the caller computed its `tick`: let it compute it again.
+                    return true;
+                }
                 let next = heap
                     .entries
                     .peek()
@@ -781,12 +804,17 @@ impl Timers {
         });
         let mut k = 0;
         while k < gs.len() {
+            gs[k].set_status(Status::Runnable);
             if gs[k].wired_m().is_some() {
-                // Wired: only its own M may run it (`ready` hands it a P or queues it).
+                // Wired: only its own M may run it. That M gets it at once if it holds a P for
+                // it or a P is idle; else the G queues with the others, in its deadline's place,
+                // and whoever dequeues it passes its P to that M.
                 let g = gs.remove(k);
-                rt.ready(g, false);
+                if let Some(g) = rt.hand_to_wired_m(g) {
+                    gs.insert(k, g);
+                    k += 1;
+                }
             } else {
-                gs[k].set_status(Status::Runnable);
                 k += 1;
             }
         }
@@ -821,6 +849,17 @@ impl Timers {
             if next <= now && pick(i, next) {
                 self.fire(rt, i, now, None);
             }
+        }
+    }
+
+    /// P `p` has just been put on the idle list by an M that will not look for its timers (a
+    /// wired M now waits for its G, a hand-off from sysmon): unless an idle M already sleeps for
+    /// an earlier deadline, sysmon is kicked to sleep until the P's earliest one instead of its
+    /// tick (up to 5 ms). (Go's `handoffp` wakes its poller for the P's timers the same way.)
+    pub(crate) fn p_went_idle(&self, p: usize) {
+        let next = self.ps[p].earliest.load(Ordering::Relaxed);
+        if next != NONE && next < self.sleeper_until.load(Ordering::SeqCst) {
+            self.outside.kick();
         }
     }
 
@@ -877,13 +916,12 @@ impl Timers {
     /// the runtime has stopped.
     pub(crate) fn sysmon_drive(&self, rt: &Arc<Runtime>, tick: Duration) -> bool {
         let mut wait = tick;
-        if self.sleeper_until.load(Ordering::SeqCst) == NONE {
-            // No idle M sleeps for a deadline (the one that did was handed work first): watch the idle
-            // Ps' timers here.
-            let next = self.earliest_idle(rt);
-            if next != NONE {
-                wait = wait.min(Duration::from_nanos(next.saturating_sub(self.now())));
-            }
+        // An idle P's deadline that no idle M sleeps for (none does, or the one that does sleeps
+        // for a later one: the P went idle after it took the role, see `p_went_idle`) is watched
+        // here.
+        let next = self.earliest_idle(rt);
+        if next != NONE && next < self.sleeper_until.load(Ordering::SeqCst) {
+            wait = wait.min(Duration::from_nanos(next.saturating_sub(self.now())));
         }
         if !self.outside.drive(Some(wait)) {
             return false;
