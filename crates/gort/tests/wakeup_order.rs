@@ -103,11 +103,18 @@ fn start_pair(
 }
 
 /// Runs `waker` (which returns the late turns it saw, one per round) next to a pair taking turns
+
+/// Serialises the tests of this file (see `check_with_pair`).
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// on one P, and checks that none exceeds `MAX_LATE_TURNS`.
 fn check_with_pair(
     what: &'static str,
     waker: impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static,
 ) {
+    // One at a time: the rule is about one P's queue, and three runtimes at once on a two-core
+    // machine make the OS, not the scheduler, decide who runs when.
+    let _one_at_a_time = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let _w = Watchdog::new(what, LIMIT);
     let late = gort::Builder::new().max_procs(1).run(move || {
         let m = Moment::new();
