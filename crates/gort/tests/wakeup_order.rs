@@ -102,11 +102,10 @@ fn start_pair(
     (ping, pong)
 }
 
-/// Runs `waker` (which returns the late turns it saw, one per round) next to a pair taking turns
-
 /// Serialises the tests of this file (see `check_with_pair`).
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Runs `waker` (which returns the late turns it saw, one per round) next to a pair taking turns
 /// on one P, and checks that none exceeds `MAX_LATE_TURNS`.
 fn check_with_pair(
     what: &'static str,
