@@ -58,7 +58,7 @@
 //! idle after the sleeper took the role for a later deadline), sysmon sleeps no later than that
 //! deadline. A P put on the idle list by an M that will not look for its timers (a wired M parking,
 //! `Runtime::release_p`) kicks sysmon out of its sleep so that it recomputes it ([`Timers::p_went_idle`]):
-//! without that, a wired goroutine's sleep ended up to one sysmon tick (5 ms) late.
+//! without that, a wired goroutine's sleep could end as much as one sysmon tick late.
 //! Sysmon also drives the runtime's *outside* queue ([`TimerQueue`]): timers armed where there is no P
 //! of this runtime at hand (a callback fired by sysmon re-arming a ticker, an M that has lost its P).
 //!
