@@ -37,6 +37,9 @@ pub struct Cli {
     /// Longest string printed
     #[arg(short = 's', value_name = "N", default_value_t = 32)]
     pub strsize: usize,
+    /// Align return values in column N (default 40)
+    #[arg(short = 'a', value_name = "N")]
+    pub column: Option<usize>,
     /// Show the time spent in each syscall
     #[arg(short = 'T')]
     pub syscall_times: bool,
@@ -87,6 +90,8 @@ pub struct Config {
     pub opts: Opts,
     /// `-T`.
     pub syscall_times: bool,
+    /// `-a N`.
+    pub column: Option<usize>,
     /// `-t` count (2 for `-tt`).
     pub timestamps: u8,
     /// max_procs for the runtime.
@@ -113,7 +118,7 @@ fn err(message: String) -> CliError {
 
 /// Parses and validates `args` (including the program name).
 pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliError> {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse_from(crate::argv::normalize(args)) {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -175,6 +180,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
             strsize: cli.strsize,
         },
         syscall_times: cli.syscall_times,
+        column: cli.column,
         timestamps: cli.timestamps,
         procs,
     })

@@ -30,6 +30,8 @@ pub struct FormatOpts {
     pub timestamps: u8,
     /// `-c`.
     pub summary: bool,
+    /// `-a N`: the column where ` = ` starts (strace's default, 40, when `None`).
+    pub column: Option<usize>,
 }
 
 /// Turns events into text.
@@ -48,7 +50,8 @@ pub struct Formatter {
     pub notices: Vec<String>,
 }
 
-const COLUMN: usize = 39;
+/// strace's default alignment column for the return value (`-a 40`).
+pub const DEFAULT_COLUMN: usize = 40;
 
 impl Formatter {
     /// A formatter with no tracees yet.
@@ -112,7 +115,8 @@ impl Formatter {
 
     fn pad_and_equals(&mut self) {
         let col = (self.taken + self.out.len()).saturating_sub(self.line_start);
-        for _ in col..COLUMN {
+        let column = self.o.column.unwrap_or(DEFAULT_COLUMN).saturating_sub(1);
+        for _ in col..column {
             self.out.push(' ');
         }
         self.out.push_str(" = ");

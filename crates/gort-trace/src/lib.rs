@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod argv;
 pub mod cli;
 pub mod decode;
 pub mod event;

@@ -78,6 +78,7 @@ fn main_goroutine(
         syscall_times: cfg.syscall_times,
         timestamps: cfg.timestamps,
         summary: cfg.summary,
+        column: cfg.column,
     };
     let fmt_in = events.clone();
     let fmt_out = text.clone();
