@@ -42,8 +42,13 @@ if [ $quick -eq 1 ]; then
     mapfile -t tests < <(grep -v '^#' "$here/quick.list" | awk 'NF {print $1}')
 fi
 
-(cd "$root" && cargo build --release -q -p gort-trace)
-gort="$root/target/release/gort-trace"
+# GORT_TRACE names another gort-trace binary to judge (an older build, for before/after figures).
+if [ -n "${GORT_TRACE-}" ]; then
+    gort=$(realpath "$GORT_TRACE")
+else
+    (cd "$root" && cargo build --release -q -p gort-trace)
+    gort="$root/target/release/gort-trace"
+fi
 
 # Source and test programs (all of gen_tests.in's when no test is named).
 src=$("$here/fetch-build.sh" "$dir" "${tests[@]}" | tail -1)
@@ -58,117 +63,24 @@ results="$dir/pairs.tsv"
 rm -rf "$dir/logs"
 mkdir -p "$dir/logs"
 export PAIR_GORT="$gort" PAIR_STRACE="$(command -v strace)" PAIR_RESULTS="$results"
-export STRACE="$here/tracer-pair.sh" srcdir=. LC_ALL=C
+# TIMEOUT_DURATION bounds the test scripts that retry until strace's output settles (threads-execve).
+export STRACE="$here/tracer-pair.sh" srcdir=. LC_ALL=C TIMEOUT_DURATION=60
 
 run_one() {
     local name=$1 rc
     cd "$t"
     if [ ! -f "$name.gen.test" ]; then
         printf '%s\tnot-a-test\n' "$name" >>"$dir/scripts.tsv"
-        return
+    else
+        timeout -k 5 300 sh "./$name.gen.test" </dev/null >"$t/$name.script.out" 2>&1
+        rc=$?
+        printf '%s\t%s\n' "$name" "$rc" >>"$dir/scripts.tsv"
     fi
-    timeout -k 5 300 sh "./$name.gen.test" </dev/null >"$t/$name.script.out" 2>&1
-    rc=$?
-    printf '%s\t%s\n' "$name" "$rc" >>"$dir/scripts.tsv"
+    return 0
 }
 export -f run_one
 export t dir
 : >"$dir/scripts.tsv"
-printf '%s\n' "${tests[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {}
+printf '%s\n' "${tests[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$1"' _ {} || true
 
-# Family of each test: the strace class of the syscall it traces (its -e trace= or its name).
-awk -v OFS='\t' '
-    FILENAME ~ /syscallent/ {
-        if (match($0, /"[a-z0-9_]+"/)) {
-            n = substr($0, RSTART + 1, RLENGTH - 2)
-            f = "system"
-            if ($0 ~ /TF|TST|TLST|TFST|TSF|TFSF|TSTA|TSFA/) f = "file"
-            else if ($0 ~ /TN/) f = "socket"
-            else if ($0 ~ /TP/) f = "process"
-            else if ($0 ~ /TS[,|\t ]/) f = "signal"
-            else if ($0 ~ /TM/) f = "memory"
-            else if ($0 ~ /TI/) f = "ipc"
-            else if ($0 ~ /TC/) f = "time"
-            else if ($0 ~ /TD/) f = "fd"
-            fam[n] = f
-        }
-        next
-    }
-    /^#/ || !NF { next }
-    {
-        name = $1; target = ""
-        for (i = 2; i <= NF; i++) {
-            a = $i
-            if (a == "-e" && $(i + 1) ~ /^trace=/) a = "-e" $(i + 1)
-            if (sub(/^(-e ?trace=|-etrace=|--trace=)/, "", a)) { target = a; break }
-        }
-        sub(/,.*/, "", target); gsub(/[!?%\/]/, "", target)
-        f = ""
-        if (target in fam) f = fam[target]
-        else if (target == "file" || target == "desc" || target == "network" || target == "process" ||
-                 target == "signal" || target == "memory" || target == "ipc" || target == "clock") {
-            f = (target == "desc") ? "fd" : (target == "network") ? "socket" : (target == "clock") ? "time" : target
-        } else {
-            n = name
-            while (n != "" && !(n in fam)) {
-                if (n ~ /[-_.][^-_.]*$/) sub(/[-_.][^-_.]*$/, "", n); else n = ""
-            }
-            if (n in fam) f = fam[n]
-            else if (name ~ /^(net|nlattr|netlink|sock|inet|unix|ip_|so_|getsockname|recv|send|msg_)/) f = "socket"
-            else f = "system"
-        }
-        print name, f
-    }' "$src/src/linux/x86_64/syscallent.h" "$t/gen_tests.in" >"$dir/families.tsv"
-
-# Verdict per test: pass (every comparison identical), fail (some trace differs), refused (gort-trace
-# rejected the options), or not compared (skipped by its script, not built, strace itself failed first).
-awk -F'\t' -v OFS='\t' '
-    FILENAME == ARGV[1] { fam[$1] = $2; next }
-    FILENAME == ARGV[2] { script[$1] = $2; order[++n] = $1; next }
-    {
-        if ($2 == "refused") v = "refused"; else if ($2 == "differs") v = "fail"; else v = "pass"
-        if (!($1 in verdict) || rank[v] > rank[verdict[$1]]) { verdict[$1] = v; detail[$1] = $3 }
-    }
-    BEGIN { rank["pass"] = 1; rank["fail"] = 2; rank["refused"] = 3 }
-    END {
-        for (i = 1; i <= n; i++) {
-            name = order[i]
-            v = (name in verdict) ? verdict[name] : "not-compared"
-            print name, (name in fam ? fam[name] : "system"), v, script[name], detail[name]
-        }
-    }' "$dir/families.tsv" "$dir/scripts.tsv" "$results" | sort >"$dir/results.tsv"
-
-for name in $(awk -F'\t' '$3 == "fail" || $3 == "refused" {print $1}' "$dir/results.tsv"); do
-    [ -f "$t/$name.dir/log" ] && cp "$t/$name.dir/log" "$dir/logs/$name.strace"
-    [ -f "$t/$name.dir/log.gort" ] && cp "$t/$name.dir/log.gort" "$dir/logs/$name.gort"
-done
-
-{
-    printf '%-9s %6s %6s %8s %6s %13s\n' family pass fail refused rate "not compared"
-    awk -F'\t' '
-        { fams[$2] = 1; n[$2, $3]++; tot[$3]++ }
-        function row(f, p, x, r, nc,   c) {
-            c = p + x + r
-            return sprintf("%-9s %6d %6d %8d %5.0f%% %13d", f, p, x, r, c ? 100 * p / c : 0, nc)
-        }
-        END {
-            for (f in fams) print row(f, n[f, "pass"], n[f, "fail"], n[f, "refused"], n[f, "not-compared"]) | "sort"
-            close("sort")
-            print row("all", tot["pass"], tot["fail"], tot["refused"], tot["not-compared"])
-        }' "$dir/results.tsv"
-} | tee "$dir/summary.txt"
-echo "details: $dir/results.tsv, differing logs: $dir/logs/"
-
-# Regressions: tests recorded as passing that no longer pass (only those that were run).
-status=0
-if [ -f "$here/passing.list" ]; then
-    regressions=$(awk -F'\t' 'FILENAME == ARGV[1] { if (!/^#/ && NF) ok[$1] = 1; next }
-                             ($1 in ok) && $3 != "pass" { print $1 " (" $3 ")" }' \
-        "$here/passing.list" "$dir/results.tsv")
-    if [ -n "$regressions" ]; then
-        echo "run.sh: these tests passed before and do not now:" >&2
-        echo "$regressions" | sed 's/^/  /' >&2
-        status=1
-    fi
-fi
-exit $status
+"$here/report.sh" "$dir"

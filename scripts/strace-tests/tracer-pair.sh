@@ -6,12 +6,12 @@
 # would under strace; gort-trace's log is kept as LOG.gort for the report.
 #
 # Environment: PAIR_STRACE (strace binary), PAIR_GORT (gort-trace binary), PAIR_RESULTS (file that gets
-# one line per comparison: test name, verdict, detail), PAIR_TIMEOUT (seconds per run, default 60).
+# one line per comparison: test name, verdict, detail), PAIR_TIMEOUT (seconds per run, default 30).
 set -u
 strace_bin=${PAIR_STRACE:-strace}
 gort_bin=${PAIR_GORT:?PAIR_GORT must name the gort-trace binary}
 results=${PAIR_RESULTS:?PAIR_RESULTS must name the results file}
-limit=${PAIR_TIMEOUT:-60}
+limit=${PAIR_TIMEOUT:-30}
 
 # Anything other than a traced run (strace -V, strace -d ...) goes to strace alone.
 if [ "${1-}" != "-o" ] || [ $# -lt 3 ]; then
@@ -23,7 +23,7 @@ name=$(basename "$PWD")
 name=${name%.dir}
 
 isolated() {
-    timeout -k 5 "$limit" unshare --pid --fork --mount-proc setarch "$(uname -m)" -R "$@"
+    timeout -k 5 "$limit" unshare --pid --fork --kill-child --mount-proc setarch "$(uname -m)" -R "$@"
 }
 
 # The test program may create and remove files in its directory: gort-trace's run starts from the

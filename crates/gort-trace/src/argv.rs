@@ -12,6 +12,24 @@ use std::ffi::OsString;
 /// Short options that take a value (the rest of the token, or the next argument).
 const WITH_VALUE: &[u8] = b"abeEIoOpPsSuUX";
 
+/// Long options whose value may be the next argument.
+const LONG_WITH_VALUE: &[&str] = &[
+    "procs",
+    "trace",
+    "signal",
+    "status",
+    "inject",
+    "fault",
+    "read",
+    "write",
+    "trace-path",
+    "columns",
+    "string-limit",
+    "output",
+    "attach",
+    "const-print-style",
+];
+
 /// Long options and the short form they stand for; `Some(prefix)` values become `-e prefix=VALUE`.
 fn long_form(name: &str, value: Option<&str>) -> Option<Vec<String>> {
     let short = |flag: &str| Some(vec![flag.to_string()]);
@@ -62,10 +80,22 @@ pub fn normalize<I: IntoIterator<Item = OsString>>(args: I) -> Vec<OsString> {
         }
         if let Some(long) = text.strip_prefix("--") {
             let (name, value) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v)),
+                Some((n, v)) => (n, Some(v.to_string())),
                 None => (long, None),
             };
-            match long_form(name, value) {
+            // `--name VALUE` as getopt_long accepts it, for the options that need a value.
+            let value = match value {
+                None if LONG_WITH_VALUE.contains(&name) => {
+                    rest.next().and_then(|v| v.into_string().ok())
+                }
+                v => v,
+            };
+            if name == "procs" {
+                out.push(arg);
+                out.extend(value.map(OsString::from));
+                continue;
+            }
+            match long_form(name, value.as_deref()) {
                 Some(v) => out.extend(v.into_iter().map(OsString::from)),
                 None => out.push(arg),
             }
@@ -111,16 +141,54 @@ mod tests {
     #[test]
     fn attached_values_are_split_and_clusters_expanded() {
         assert_eq!(
-            n(&["t", "-a10", "-etrace=umask", "-yyf", "-s", "12", "prog", "-x"]),
-            ["t", "-a", "10", "-e", "trace=umask", "-y", "-y", "-f", "-s", "12", "--", "prog", "-x"]
+            n(&[
+                "t",
+                "-a10",
+                "-etrace=umask",
+                "-yyf",
+                "-s",
+                "12",
+                "prog",
+                "-x"
+            ]),
+            [
+                "t",
+                "-a",
+                "10",
+                "-e",
+                "trace=umask",
+                "-y",
+                "-y",
+                "-f",
+                "-s",
+                "12",
+                "--",
+                "prog",
+                "-x"
+            ]
         );
     }
 
     #[test]
     fn long_options_become_short_ones() {
         assert_eq!(
-            n(&["t", "--trace=open", "--trace-path=x", "--decode-fds", "--", "p"]),
+            n(&[
+                "t",
+                "--trace=open",
+                "--trace-path=x",
+                "--decode-fds",
+                "--",
+                "p"
+            ]),
             ["t", "-e", "trace=open", "-P", "x", "-y", "--", "p"]
+        );
+    }
+
+    #[test]
+    fn long_options_take_the_next_argument_as_value() {
+        assert_eq!(
+            n(&["t", "--procs", "1", "-o", "x", "sh", "-c", "exit 7"]),
+            ["t", "--procs", "1", "-o", "x", "--", "sh", "-c", "exit 7"]
         );
     }
 

@@ -8,6 +8,7 @@
 use crate::decode::Opts;
 use crate::filter::Filter;
 use crate::ptrace::Pid;
+use crate::qualify::{FdSet, InjectRule, Quiet, SignalSet, StatusSet};
 use crate::spawn::{self, Prepared};
 use clap::Parser;
 use std::ffi::OsString;
@@ -35,10 +36,15 @@ pub struct Cli {
     #[arg(short = 'e', value_name = "EXPR")]
     pub expr: Vec<String>,
     /// Longest string printed
-    #[arg(short = 's', value_name = "N", default_value_t = 32)]
+    #[arg(
+        short = 's',
+        value_name = "N",
+        default_value_t = 32,
+        overrides_with = "strsize"
+    )]
     pub strsize: usize,
     /// Align return values in column N (default 40)
-    #[arg(short = 'a', value_name = "N")]
+    #[arg(short = 'a', value_name = "N", overrides_with = "column")]
     pub column: Option<usize>,
     /// Show the time spent in each syscall
     #[arg(short = 'T')]
@@ -46,6 +52,18 @@ pub struct Cli {
     /// Prefix lines with the wall-clock time (-tt: with microseconds)
     #[arg(short = 't', action = clap::ArgAction::Count)]
     pub timestamps: u8,
+    /// Print non-ASCII strings in hex (-xx: every string)
+    #[arg(short = 'x', action = clap::ArgAction::Count)]
+    pub hex: u8,
+    /// Print only syscalls that returned without an error (-e status=successful)
+    #[arg(short = 'z')]
+    pub successful_only: bool,
+    /// Print only syscalls that returned an error (-e status=failed)
+    #[arg(short = 'Z')]
+    pub failed_only: bool,
+    /// Suppress attach/detach messages (-qq: also exit messages, -qqq: every suppressible message)
+    #[arg(short = 'q', action = clap::ArgAction::Count)]
+    pub quiet: u8,
     /// Attach to a running process (repeatable)
     #[arg(short = 'p', value_name = "PID")]
     pub pids: Vec<i32>,
@@ -92,10 +110,52 @@ pub struct Config {
     pub syscall_times: bool,
     /// `-a N`.
     pub column: Option<usize>,
+    /// The `-e` qualifiers other than `trace=`, and their short spellings.
+    pub qual: Qualifiers,
     /// `-t` count (2 for `-tt`).
     pub timestamps: u8,
     /// max_procs for the runtime.
     pub procs: usize,
+}
+
+/// Settings from `-e signal=`, `status=`, `quiet=`, `inject=`, `read=`, `write=` and `-z`/`-Z`/`-q`.
+#[derive(Clone, Debug, Default)]
+pub struct Qualifiers {
+    /// Signals whose delivery is printed.
+    pub signals: SignalSet,
+    /// Which syscalls are printed by how they ended.
+    pub status: StatusSet,
+    /// Messages not printed.
+    pub quiet: Quiet,
+    /// Fault injections.
+    pub inject: Vec<InjectRule>,
+    /// Descriptors whose reads are dumped in hex.
+    pub read_fds: FdSet,
+    /// Descriptors whose writes are dumped in hex.
+    pub write_fds: FdSet,
+}
+
+/// Splits the `-e` expressions: `trace=` ones (and bare names) are returned for the [`Filter`]; the
+/// others are parsed into `q`.
+fn qualifiers(exprs: &[String], q: &mut Qualifiers) -> Result<Vec<String>, String> {
+    let mut trace = Vec::new();
+    for e in exprs {
+        let Some((key, value)) = e.split_once('=') else {
+            trace.push(e.clone());
+            continue;
+        };
+        match key {
+            "trace" | "t" => trace.push(e.clone()),
+            "signal" | "signals" | "s" => q.signals = SignalSet::parse(value)?,
+            "status" => q.status = StatusSet::parse(value)?,
+            "quiet" | "silent" | "silence" | "q" => q.quiet.parse_into(value)?,
+            "inject" => q.inject.push(InjectRule::parse(value)?),
+            "read" | "reads" | "r" => q.read_fds = FdSet::parse(value)?,
+            "write" | "writes" | "w" => q.write_fds = FdSet::parse(value)?,
+            _ => return Err(format!("invalid -e qualifier '{key}'")),
+        }
+    }
+    Ok(trace)
 }
 
 /// A command-line error: the line to print and the exit code (0 for `--help`/`--version`).
@@ -135,7 +195,18 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
             return Err(err(format!("{first} (see 'gort-trace --help')")));
         }
     };
-    let filter = Filter::parse(&cli.expr).map_err(err)?;
+    let mut qual = Qualifiers {
+        quiet: Quiet::level(cli.quiet),
+        ..Default::default()
+    };
+    let trace = qualifiers(&cli.expr, &mut qual).map_err(err)?;
+    match (cli.successful_only, cli.failed_only) {
+        (true, true) => return Err(err("-z and -Z cannot be used together".into())),
+        (true, false) => qual.status = StatusSet::SUCCESSFUL,
+        (false, true) => qual.status = StatusSet::FAILED,
+        (false, false) => {}
+    }
+    let filter = Filter::parse(&trace).map_err(err)?;
     let target = match (cli.command.is_empty(), cli.pids.is_empty()) {
         (true, true) => {
             return Err(err(
@@ -178,9 +249,11 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         filter,
         opts: Opts {
             strsize: cli.strsize,
+            xflag: cli.hex.min(2),
         },
         syscall_times: cli.syscall_times,
         column: cli.column,
+        qual,
         timestamps: cli.timestamps,
         procs,
     })

@@ -7,16 +7,18 @@
 //! strace: `NNNNN ` on every line when writing to a file under `-f`, otherwise `[pid NNNNN] ` while more
 //! than one tracee is alive. Under `-c` no lines are produced; completed calls go to the [`Summary`].
 
+use crate::cli::Qualifiers;
 use crate::decode::{self, flags, structs, Opts};
 use crate::event::{Event, Stamp};
 use crate::ptrace::Pid;
+use crate::qualify::Outcome;
 use crate::summary::Summary;
 use crate::tracee::{FormatterSide, Pending};
 use std::collections::HashMap;
 use std::fmt::Write;
 
 /// Formatter settings.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormatOpts {
     /// Decoding options.
     pub decode: Opts,
@@ -32,6 +34,8 @@ pub struct FormatOpts {
     pub summary: bool,
     /// `-a N`: the column where ` = ` starts (strace's default, 40, when `None`).
     pub column: Option<usize>,
+    /// `-e signal=`, `status=`, `quiet=`, `read=`, `write=`.
+    pub qual: Qualifiers,
 }
 
 /// Turns events into text.
@@ -137,15 +141,19 @@ impl Formatter {
                 args,
                 mem,
             } => {
-                self.close_open_line();
+                let defer = !self.o.qual.status.is_all();
+                if !defer {
+                    self.close_open_line();
+                }
                 let side = self.pids.entry(pid).or_default();
                 side.pending = Some(Pending {
                     nr,
                     args,
                     entered: at,
                     unfinished: false,
+                    deferred: defer.then_some(mem.clone()),
                 });
-                if self.o.summary {
+                if self.o.summary || defer {
                     return;
                 }
                 self.begin_line(pid, at);
@@ -160,6 +168,7 @@ impl Formatter {
                 nr: _,
                 ret,
                 mem,
+                injected,
             } => {
                 let Some(p) = self.pids.get_mut(&pid).and_then(|s| s.pending.take()) else {
                     return;
@@ -169,7 +178,21 @@ impl Formatter {
                         .record(p.nr, ret, at.cpu_ns.saturating_sub(p.entered.cpu_ns));
                     return;
                 }
-                if self.open_line != Some(pid) {
+                if let Some(entry_mem) = &p.deferred {
+                    let outcome = if (-4095..0).contains(&ret) {
+                        Outcome::Failed
+                    } else {
+                        Outcome::Successful
+                    };
+                    if !self.o.qual.status.contains(outcome) {
+                        return;
+                    }
+                    self.close_open_line();
+                    self.begin_line(pid, p.entered);
+                    self.out.push_str(&decode::syscall_name(p.nr));
+                    self.out.push('(');
+                    decode::render_entry(p.nr, &p.args, entry_mem, &self.o.decode, &mut self.out);
+                } else if self.open_line != Some(pid) {
                     self.close_open_line();
                     self.begin_line(pid, at);
                     let _ = write!(self.out, "<... {} resumed>", decode::syscall_name(p.nr));
@@ -179,6 +202,9 @@ impl Formatter {
                 self.out.push(')');
                 self.pad_and_equals();
                 decode::render_return(p.nr, &p.args, ret, &mut self.out);
+                if injected {
+                    self.out.push_str(" (INJECTED)");
+                }
                 if self.o.syscall_times {
                     let ns = at.mono_ns.saturating_sub(p.entered.mono_ns);
                     let _ = write!(
@@ -194,15 +220,18 @@ impl Formatter {
                 if self.o.summary {
                     return;
                 }
+                let signo = i32::from_ne_bytes([info[0], info[1], info[2], info[3]]);
+                if !self.o.qual.signals.contains(signo) {
+                    return;
+                }
                 self.close_open_line();
                 self.begin_line(pid, at);
-                let signo = i32::from_ne_bytes([info[0], info[1], info[2], info[3]]);
                 let _ = write!(self.out, "--- {} ", flags::signal_name(signo));
                 structs::siginfo_into(&mut self.out, &info[..]);
                 self.out.push_str(" ---\n");
             }
             Event::Stopped { pid, at, sig } => {
-                if self.o.summary {
+                if self.o.summary || !self.o.qual.signals.contains(sig) {
                     return;
                 }
                 self.close_open_line();
@@ -223,7 +252,7 @@ impl Formatter {
             }
             Event::Exited { pid, at, code } => {
                 self.end_of_tracee(pid, at);
-                if !self.o.summary {
+                if !self.o.summary && !self.o.qual.quiet.exit {
                     self.begin_line(pid, at);
                     let _ = writeln!(self.out, "+++ exited with {code} +++");
                 }
@@ -231,7 +260,7 @@ impl Formatter {
             }
             Event::Killed { pid, at, sig, core } => {
                 self.end_of_tracee(pid, at);
-                if !self.o.summary {
+                if !self.o.summary && !self.o.qual.quiet.exit {
                     self.begin_line(pid, at);
                     let _ = writeln!(
                         self.out,
@@ -270,7 +299,16 @@ impl Formatter {
         if self.o.summary {
             return;
         }
-        if self.open_line == Some(pid) {
+        if let Some(entry_mem) = &p.deferred {
+            if !self.o.qual.status.contains(Outcome::Unfinished) {
+                return;
+            }
+            self.close_open_line();
+            self.begin_line(pid, p.entered);
+            self.out.push_str(&decode::syscall_name(p.nr));
+            self.out.push('(');
+            decode::render_entry(p.nr, &p.args, entry_mem, &self.o.decode, &mut self.out);
+        } else if self.open_line == Some(pid) {
             self.open_line = None;
         } else {
             self.close_open_line();
@@ -317,6 +355,7 @@ mod tests {
             nr,
             ret,
             mem: Mem::default(),
+            injected: false,
         }
     }
 

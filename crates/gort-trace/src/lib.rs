@@ -17,6 +17,7 @@ pub mod filter;
 pub mod format;
 pub mod pipeline;
 pub mod ptrace;
+pub mod qualify;
 pub mod signals;
 pub mod spawn;
 pub mod summary;

@@ -79,6 +79,7 @@ fn main_goroutine(
         timestamps: cfg.timestamps,
         summary: cfg.summary,
         column: cfg.column,
+        qual: cfg.qual.clone(),
     };
     let fmt_in = events.clone();
     let fmt_out = text.clone();
@@ -115,6 +116,7 @@ fn main_goroutine(
         filter: cfg.filter,
         opts: cfg.opts,
         wall: cfg.timestamps > 0,
+        inject: cfg.qual.inject.clone(),
     };
     let start = match cfg.target {
         Target::Spawn(p) => Start::Spawn(p),

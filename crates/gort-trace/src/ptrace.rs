@@ -95,7 +95,7 @@ impl PtraceCap {
 
     fn raw(&self, req: libc::c_uint, pid: Pid, addr: u64, data: u64) -> io::Result<libc::c_long> {
         // SAFETY: the requests issued through this helper (SETOPTIONS, SYSCALL, CONT, LISTEN, DETACH, SEIZE,
-        // INTERRUPT) take integer `addr`/`data` arguments and never write through them.
+        // INTERRUPT, POKEUSER) take integer `addr`/`data` arguments and never write through them.
         check(unsafe {
             libc::ptrace(
                 req,
@@ -141,6 +141,19 @@ impl PtraceCap {
     /// Detaches, delivering `sig`; the process goes on running.
     pub fn detach(&self, pid: Pid, sig: i32) -> io::Result<()> {
         self.raw(libc::PTRACE_DETACH, pid, 0, sig as u64).map(drop)
+    }
+
+    /// Sets the syscall number the kernel will run (`orig_rax`); -1 makes it skip the call (`-e inject=`).
+    pub fn set_syscall_nr(&self, pid: Pid, nr: u64) -> io::Result<()> {
+        let offset = std::mem::offset_of!(libc::user_regs_struct, orig_rax) as u64;
+        self.raw(libc::PTRACE_POKEUSER, pid, offset, nr).map(drop)
+    }
+
+    /// Sets the value a syscall returns (`rax`) at its exit stop (`-e inject=`).
+    pub fn set_return(&self, pid: Pid, value: i64) -> io::Result<()> {
+        let offset = std::mem::offset_of!(libc::user_regs_struct, rax) as u64;
+        self.raw(libc::PTRACE_POKEUSER, pid, offset, value as u64)
+            .map(drop)
     }
 
     /// Syscall number, arguments and `rax` of a stopped tracee.

@@ -29,11 +29,16 @@ use syscalls::Sysno;
 pub struct Opts {
     /// `-s N`: longest string printed.
     pub strsize: usize,
+    /// `-x` (1: non-ASCII strings in hex) or `-xx` (2: every string in hex).
+    pub xflag: u8,
 }
 
 impl Default for Opts {
     fn default() -> Self {
-        Opts { strsize: 32 }
+        Opts {
+            strsize: 32,
+            xflag: 0,
+        }
     }
 }
 

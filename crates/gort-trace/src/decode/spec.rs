@@ -475,7 +475,7 @@ impl Arg {
                         if k > 0 {
                             out.push_str(", ");
                         }
-                        quote_cstr(out, b, *complete, Some(opts.strsize));
+                        quote_cstr(out, b, *complete, Some(opts.strsize), opts.xflag);
                     }
                     if *truncated {
                         out.push_str(", ...");
@@ -488,13 +488,13 @@ impl Arg {
                     } else {
                         Some(opts.strsize)
                     };
-                    quote_cstr(out, bytes, *complete, max);
+                    quote_cstr(out, bytes, *complete, max, opts.xflag);
                 }
                 _ => ptr(out, v),
             },
             BufIn(len) => match fetched {
                 Some(Fetched::Bytes(b)) => {
-                    quote_buffer(out, b, args[len as usize], opts.strsize, false)
+                    quote_buffer(out, b, args[len as usize], opts.strsize, false, opts.xflag)
                 }
                 _ => ptr(out, v),
             },
@@ -505,13 +505,18 @@ impl Arg {
                     ret.unwrap_or(0) as u64,
                     opts.strsize,
                     self == BufOutHex,
+                    opts.xflag,
                 ),
                 _ => ptr(out, v),
             },
             StrOut => match fetched {
-                Some(Fetched::Str { bytes, complete }) if !failed => {
-                    quote_cstr(out, bytes, *complete, Some(opts.strsize.max(4096)))
-                }
+                Some(Fetched::Str { bytes, complete }) if !failed => quote_cstr(
+                    out,
+                    bytes,
+                    *complete,
+                    Some(opts.strsize.max(4096)),
+                    opts.xflag,
+                ),
                 _ => ptr(out, v),
             },
             OpenFlags => flags::open_flags_into(out, v),
