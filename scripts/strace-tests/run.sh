@@ -63,6 +63,10 @@ results="$dir/pairs.tsv"
 rm -rf "$dir/logs"
 mkdir -p "$dir/logs"
 export PAIR_GORT="$gort" PAIR_STRACE="$(command -v strace)" PAIR_RESULTS="$results"
+# The pid each tracer's first tracee gets in a fresh namespace, measured once for every comparison.
+PAIR_STRACE_PID=$(unshare --pid --fork --kill-child --mount-proc strace -o /dev/null sh -c 'echo $$')
+PAIR_GORT_PID=$(unshare --pid --fork --kill-child --mount-proc "$gort" -o /dev/null sh -c 'echo $$')
+export PAIR_STRACE_PID PAIR_GORT_PID
 # TIMEOUT_DURATION bounds the test scripts that retry until strace's output settles (threads-execve).
 export STRACE="$here/tracer-pair.sh" srcdir=. LC_ALL=C TIMEOUT_DURATION=60
 

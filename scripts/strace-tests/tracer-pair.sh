@@ -6,7 +6,9 @@
 # would under strace; gort-trace's log is kept as LOG.gort for the report.
 #
 # Environment: PAIR_STRACE (strace binary), PAIR_GORT (gort-trace binary), PAIR_RESULTS (file that gets
-# one line per comparison: test name, verdict, detail), PAIR_TIMEOUT (seconds per run, default 30).
+# one line per comparison: test name, verdict, detail), PAIR_TIMEOUT (seconds per run, default 30),
+# PAIR_STRACE_PID / PAIR_GORT_PID (the pid each tracer's first tracee gets in a new namespace; measured
+# when unset).
 set -u
 strace_bin=${PAIR_STRACE:-strace}
 gort_bin=${PAIR_GORT:?PAIR_GORT must name the gort-trace binary}
@@ -22,16 +24,38 @@ shift 2
 name=$(basename "$PWD")
 name=${name%.dir}
 
+# isolated BURN CMD...: runs CMD as pid 1 of a new pid namespace, with address randomisation off, after
+# using up BURN pids, and kills whatever is left when CMD ends or runs past the time limit.
 isolated() {
-    timeout -k 5 "$limit" unshare --pid --fork --kill-child --mount-proc setarch "$(uname -m)" -R "$@"
+    local burn=$1
+    shift
+    timeout -k 5 "$limit" unshare --pid --fork --kill-child --mount-proc \
+        sh -c 'i=0; while [ $i -lt "$0" ]; do /bin/true; i=$((i + 1)); done; exec "$@"' "$burn" \
+        setarch "$(uname -m)" -R "$@"
 }
+
+# The tracers use different numbers of pids before they start the tracee (strace forks probes,
+# gort-trace starts runtime threads); the test programs print their own pids, so the tracer that uses
+# fewer first uses up the difference and both tracees get the same pid.
+first_pid() {
+    unshare --pid --fork --kill-child --mount-proc "$@" -o /dev/null sh -c 'echo $$' 2>/dev/null
+}
+: "${PAIR_STRACE_PID:=$(first_pid "$strace_bin")}"
+: "${PAIR_GORT_PID:=$(first_pid "$gort_bin")}"
+strace_burn=0
+gort_burn=0
+if [ "$PAIR_STRACE_PID" -lt "$PAIR_GORT_PID" ]; then
+    strace_burn=$((PAIR_GORT_PID - PAIR_STRACE_PID))
+else
+    gort_burn=$((PAIR_STRACE_PID - PAIR_GORT_PID))
+fi
 
 # The test program may create and remove files in its directory: gort-trace's run starts from the
 # state strace's run started from.
 snapshot=$(mktemp -d)
 cp -a . "$snapshot/"
 
-isolated "$strace_bin" -o "$log" "$@"
+isolated "$strace_burn" "$strace_bin" -o "$log" "$@"
 rc=$?
 
 # strace's log may sit in the test directory: keep it aside while the directory is restored.
@@ -41,7 +65,7 @@ find . -mindepth 1 -maxdepth 1 -exec rm -rf {} +
 cp -a "$snapshot/." .
 rm -rf "$snapshot"
 
-isolated "$gort_bin" -o "$log.gort" "$@" >/dev/null 2>"$log.gort.err"
+isolated "$gort_burn" "$gort_bin" -o "$log.gort" "$@" >/dev/null 2>"$log.gort.err"
 grc=$?
 cp "$kept" "$log"
 rm -f "$kept"

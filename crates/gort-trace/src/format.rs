@@ -215,6 +215,9 @@ impl Formatter {
                     );
                 }
                 self.out.push('\n');
+                if let Some(decode::Fetched::Bytes(data)) = mem.get(decode::dump::SLOT) {
+                    decode::dump::hexdump_into(&mut self.out, data);
+                }
             }
             Event::Signal { pid, at, info } => {
                 if self.o.summary {

@@ -117,6 +117,8 @@ fn main_goroutine(
         opts: cfg.opts,
         wall: cfg.timestamps > 0,
         inject: cfg.qual.inject.clone(),
+        read_fds: cfg.qual.read_fds.clone(),
+        write_fds: cfg.qual.write_fds.clone(),
     };
     let start = match cfg.target {
         Target::Spawn(p) => Start::Spawn(p),

@@ -29,7 +29,7 @@ use crate::event::{mono_ns, Event, Stamp};
 use crate::filter::Filter;
 use crate::pipeline::rt;
 use crate::ptrace::{self, Pid, PtraceCap, WaitStatus};
-use crate::qualify::{InjectRule, Injection};
+use crate::qualify::{FdSet, InjectRule, Injection};
 use crate::signals;
 use crate::spawn::{self, Prepared};
 use crate::tracee::TracerSide;
@@ -56,6 +56,10 @@ pub struct Settings {
     pub wall: bool,
     /// `-e inject=` rules; for a syscall several rules name, the last one applies, as in strace.
     pub inject: Vec<InjectRule>,
+    /// `-e read=`: descriptors whose reads are dumped in hex.
+    pub read_fds: FdSet,
+    /// `-e write=`: descriptors whose writes are dumped in hex.
+    pub write_fds: FdSet,
 }
 
 const SYSCALL_STOP: i32 = libc::SIGTRAP | 0x80;
@@ -452,7 +456,12 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             }
             if t.reported {
                 let (nr, args, injected) = (t.nr, t.args, t.injected.is_some());
-                let plan = decode::plan_exit(nr, &args, ret, &self.set.opts);
+                let mut plan = decode::plan_exit(nr, &args, ret, &self.set.opts);
+                if let Some(req) =
+                    decode::dump::plan(nr, &args, ret, &self.set.read_fds, &self.set.write_fds)
+                {
+                    plan.push(req);
+                }
                 let mem = if plan.is_empty() {
                     Default::default()
                 } else {

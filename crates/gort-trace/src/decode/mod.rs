@@ -14,11 +14,14 @@
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
+pub mod consts;
+pub mod dump;
 pub mod flags;
 pub mod groups;
 pub mod spec;
 pub mod strings;
 pub mod structs;
+pub mod xlat;
 
 use spec::Ret;
 use std::fmt::Write;
@@ -378,6 +381,7 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, out: &mut String) {
                 if ret & 1 != 0 { "FD_CLOEXEC" } else { "0" }
             );
         }
+        Ret::Octal => structs::octal_into(out, ret as u64),
         Ret::Timeout => {
             if ret == 0 {
                 out.push_str("0 (Timeout)");

@@ -7,9 +7,11 @@
 //! hex, with a generic count, so nothing is ever hidden. `clone` has its own renderer because strace prints
 //! it by keyword rather than by position.
 
+use super::consts::*;
 use super::flags::{self, flags_into};
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
+use super::xlat::{self, Xlat};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts};
 use std::fmt::Write;
 use syscalls::Sysno;
@@ -131,6 +133,20 @@ pub enum Arg {
     Advice,
     /// An input `stack_t` (`sigaltstack`).
     StackIn,
+    /// An unsigned 32-bit integer.
+    UInt,
+    /// A user or group id (`-1` for the "unchanged" value, otherwise unsigned).
+    Uid,
+    /// An output `uid_t`/`unsigned int` printed as `[N]`.
+    UIntOut,
+    /// A flag word described by a table.
+    Flags(&'static Xlat),
+    /// A named constant described by a table.
+    Enum(&'static Xlat),
+    /// A file mode with its type (`S_IFREG|0644`), as `mknod` takes it.
+    ModeType,
+    /// A device number, printed (`makedev(0x1, 0x3)`) only when the mode at this index is a device.
+    Dev(u8),
     /// An output `stack_t`.
     StackOut,
 }
@@ -148,6 +164,8 @@ pub enum Ret {
     FdFlags,
     /// `0 (Timeout)` for zero (`poll`).
     Timeout,
+    /// Octal (`umask`).
+    Octal,
 }
 
 /// A syscall description.
@@ -204,7 +222,7 @@ pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
         Sysno::creat => d(&[Path, Mode]),
         Sysno::close | Sysno::fchdir | Sysno::dup | Sysno::fsync | Sysno::fdatasync => d(&[Fd]),
         Sysno::dup2 => d(&[Fd, Fd]),
-        Sysno::dup3 => d(&[Fd, Fd, FdFlags]),
+        Sysno::dup3 => d(&[Fd, Fd, Flags(&O_FLAGS)]),
         Sysno::stat | Sysno::lstat => d(&[Path, StatOut]),
         Sysno::fstat => d(&[Fd, StatOut]),
         Sysno::newfstatat => d(&[DirFd, Path, StatOut, AtFlags]),
@@ -252,13 +270,13 @@ pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
         Sysno::chdir | Sysno::rmdir | Sysno::unlink | Sysno::chroot => d(&[Path]),
         Sysno::mkdir | Sysno::chmod => d(&[Path, Mode]),
         Sysno::mkdirat | Sysno::fchmodat => d(&[DirFd, Path, Mode]),
-        Sysno::unlinkat => d(&[DirFd, Path, AtFlags]),
+        Sysno::unlinkat => d(&[DirFd, Path, Flags(&AT)]),
         Sysno::rename | Sysno::link | Sysno::symlink => d(&[Path, Path]),
         Sysno::renameat => d(&[DirFd, Path, DirFd, Path]),
         Sysno::readlink => d(&[Path, StrOut, ULong]),
         Sysno::readlinkat => d(&[DirFd, Path, StrOut, ULong]),
         Sysno::getcwd => d(&[StrOut, ULong]),
-        Sysno::umask => d(&[Mode]),
+        Sysno::umask => Spec::Args(&[Mode], Ret::Octal),
         Sysno::arch_prctl => d(&[ArchCode, Hex]),
         Sysno::set_tid_address => d(&[Ptr]),
         Sysno::set_robust_list => d(&[Ptr, ULong]),
@@ -295,7 +313,49 @@ pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
         Sysno::membarrier => d(&[Int, Int, Int]),
         Sysno::getpgid | Sysno::getsid => d(&[Int]),
         Sysno::setpgid => d(&[Int, Int]),
-        Sysno::alarm => d(&[ULong]),
+        Sysno::alarm => d(&[UInt]),
+        Sysno::setuid | Sysno::setgid | Sysno::setfsuid | Sysno::setfsgid => d(&[Uid]),
+        Sysno::setreuid | Sysno::setregid => d(&[Uid, Uid]),
+        Sysno::setresuid | Sysno::setresgid => d(&[Uid, Uid, Uid]),
+        Sysno::getresuid | Sysno::getresgid => d(&[UIntOut, UIntOut, UIntOut]),
+        Sysno::getcpu => d(&[UIntOut, UIntOut, Ptr]),
+        Sysno::flock => d(&[Fd, Flags(&LOCK)]),
+        Sysno::truncate => d(&[Path, Long]),
+        Sysno::ftruncate => d(&[Fd, Long]),
+        Sysno::chown | Sysno::lchown => d(&[Path, Uid, Uid]),
+        Sysno::fchown => d(&[Fd, Uid, Uid]),
+        Sysno::fchownat => d(&[DirFd, Path, Uid, Uid, Flags(&AT)]),
+        Sysno::fchmod => d(&[Fd, Mode]),
+        Sysno::mknod => d(&[Path, ModeType, Dev(1)]),
+        Sysno::mknodat => d(&[DirFd, Path, ModeType, Dev(2)]),
+        Sysno::linkat => d(&[DirFd, Path, DirFd, Path, Flags(&AT)]),
+        Sysno::symlinkat => d(&[Path, DirFd, Path]),
+        Sysno::renameat2 => d(&[DirFd, Path, DirFd, Path, Flags(&RENAME)]),
+        Sysno::sync | Sysno::vhangup | Sysno::munlockall | Sysno::inotify_init => d(&[]),
+        Sysno::syncfs => d(&[Fd]),
+        Sysno::epoll_create => d(&[Int]),
+        Sysno::epoll_create1 => d(&[Flags(&EPOLL_CREATE)]),
+        Sysno::inotify_init1 => d(&[Flags(&IN_INIT)]),
+        Sysno::eventfd => d(&[UInt]),
+        Sysno::eventfd2 => d(&[UInt, Flags(&EFD)]),
+        Sysno::close_range => d(&[UInt, UInt, Flags(&CLOSE_RANGE)]),
+        Sysno::pidfd_open => d(&[Int, Flags(&PIDFD)]),
+        Sysno::setns => d(&[Fd, Flags(&SETNS)]),
+        Sysno::unshare => d(&[Flags(&UNSHARE)]),
+        Sysno::shutdown => d(&[Fd, Enum(&SHUT)]),
+        Sysno::listen => d(&[Fd, Int]),
+        Sysno::getpriority => d(&[Enum(&PRIO), Int]),
+        Sysno::setpriority => d(&[Enum(&PRIO), Int, Int]),
+        Sysno::sched_get_priority_min | Sysno::sched_get_priority_max => d(&[Enum(&SCHED)]),
+        Sysno::mlockall => d(&[Flags(&MCL)]),
+        Sysno::mlock | Sysno::munlock => d(&[Ptr, ULong]),
+        Sysno::mlock2 => d(&[Ptr, ULong, Flags(&MLOCK)]),
+        Sysno::fallocate => d(&[Fd, Flags(&FALLOC), Long, Long]),
+        Sysno::readahead => d(&[Fd, Long, ULong]),
+        Sysno::sync_file_range => d(&[Fd, Long, Long, Flags(&SYNC_FILE_RANGE)]),
+        Sysno::tee => d(&[Fd, Fd, ULong, Flags(&SPLICE)]),
+        Sysno::timerfd_create => d(&[Enum(&CLOCK), Flags(&TFD)]),
+        Sysno::acct | Sysno::swapoff => d(&[Path]),
         _ => d(&[Hex, Hex, Hex, Hex, Hex, Hex][..generic_nargs(s)]),
     }
 }
@@ -343,6 +403,7 @@ impl Arg {
                 | RlimitOut
                 | CpuSetOut
                 | StackOut
+                | UIntOut
         )
     }
 
@@ -351,6 +412,7 @@ impl Arg {
         match self {
             OpenMode(i) => args[i as usize] & (flags::O_CREAT | flags::O_TMPFILE_BIT) == 0,
             Hidden => true,
+            Dev(mode) => !matches!(args[mode as usize] & 0o170000, 0o020000 | 0o060000),
             _ => false,
         }
     }
@@ -404,6 +466,7 @@ impl Arg {
             StackIn => FetchKind::Bytes { len: 24 },
             StackOut if !failed => FetchKind::Bytes { len: 24 },
             RlimitOut if !failed => FetchKind::Bytes { len: 16 },
+            UIntOut if !failed => FetchKind::Bytes { len: 4 },
             CpuSetOut if !failed => FetchKind::Bytes {
                 len: (ret.unwrap_or(0) as usize).min(128),
             },
@@ -450,16 +513,8 @@ impl Arg {
                 let _ = write!(out, "{v:#x}");
             }
             Ptr => ptr(out, v),
-            Mode | OpenMode(_) => {
-                // C's `%#03o`: a leading 0, zero-padded to three digits (`0644`, `000`, `007`).
-                let m = v & 0o7777;
-                let digits = if m == 0 {
-                    "0".to_string()
-                } else {
-                    format!("0{m:o}")
-                };
-                let _ = write!(out, "{digits:0>3}");
-            }
+            // The kernel reads modes as `umode_t`, 16 bits.
+            Mode | OpenMode(_) => structs::octal_into(out, v & 0xffff),
             Path | Str | Argv | Envp => match (self, fetched) {
                 (_, None) => ptr(out, v),
                 (Envp, Some(Fetched::Count(n))) => {
@@ -649,6 +704,31 @@ impl Arg {
                 _ => ptr(out, v),
             },
             Hidden => {}
+            UInt => {
+                let _ = write!(out, "{}", v as u32);
+            }
+            Uid => {
+                if v as u32 == u32::MAX {
+                    out.push_str("-1");
+                } else {
+                    let _ = write!(out, "{}", v as u32);
+                }
+            }
+            UIntOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed && b.len() == 4 => {
+                    let n = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
+                    let _ = write!(out, "[{n}]");
+                }
+                _ => ptr(out, v),
+            },
+            Flags(x) => xlat::flags(out, v, x),
+            Enum(x) => xlat::value(out, v, x),
+            ModeType => structs::mode_into(out, v as u16 as u32),
+            Dev(_) => {
+                // `mknod` takes a 32-bit `unsigned int` device number.
+                let (major, minor) = structs::dev_split(v & 0xffff_ffff);
+                let _ = write!(out, "makedev({major:#x}, {minor:#x})");
+            }
             Clockid => {
                 const C: [&str; 12] = [
                     "CLOCK_REALTIME",

@@ -27,7 +27,19 @@ fn u64_at(b: &[u8], off: usize) -> u64 {
         .map_or(0, |s| u64::from_ne_bytes(s.try_into().unwrap_or_default()))
 }
 
-fn mode_into(out: &mut String, mode: u32) {
+/// C's `%#03o`: a leading 0, zero-padded to three digits (`0644`, `000`, `007`, `0177777`).
+pub fn octal_into(out: &mut String, v: u64) {
+    let digits = if v == 0 {
+        "0".to_string()
+    } else {
+        format!("0{v:o}")
+    };
+    let _ = write!(out, "{digits:0>3}");
+}
+
+/// A mode with its file type: `S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`; a mode whose type bits name no type is printed whole in
+/// octal.
+pub fn mode_into(out: &mut String, mode: u32) {
     let ty = match mode & 0o170000 {
         0o140000 => "S_IFSOCK",
         0o120000 => "S_IFLNK",
@@ -38,17 +50,30 @@ fn mode_into(out: &mut String, mode: u32) {
         0o010000 => "S_IFIFO",
         _ => "",
     };
-    let perm = mode & 0o7777;
-    let digits = if perm == 0 {
-        "0".to_string()
-    } else {
-        format!("0{perm:o}")
-    };
     if ty.is_empty() {
-        let _ = write!(out, "{digits:0>3}");
+        octal_into(out, mode as u64);
     } else {
-        let _ = write!(out, "{ty}|{digits:0>3}");
+        out.push_str(ty);
+        out.push('|');
+        for (bit, name) in [
+            (0o4000, "S_ISUID"),
+            (0o2000, "S_ISGID"),
+            (0o1000, "S_ISVTX"),
+        ] {
+            if mode & bit != 0 {
+                out.push_str(name);
+                out.push('|');
+            }
+        }
+        octal_into(out, (mode & 0o777) as u64);
     }
+}
+
+/// The major and minor numbers of a device number, as glibc's `major()`/`minor()` split it.
+pub fn dev_split(dev: u64) -> (u64, u64) {
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    (major, minor)
 }
 
 /// `{st_mode=S_IFREG|0644, st_size=1234, ...}` or, for devices,
@@ -59,9 +84,7 @@ pub fn stat_into(out: &mut String, b: &[u8]) {
     mode_into(out, mode);
     let ty = mode & 0o170000;
     if ty == 0o020000 || ty == 0o060000 {
-        let dev = u64_at(b, 40);
-        let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-        let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+        let (major, minor) = dev_split(u64_at(b, 40));
         let _ = write!(out, ", st_rdev=makedev({major:#x}, {minor:#x})");
     } else {
         let _ = write!(out, ", st_size={}", u64_at(b, 48) as i64);

@@ -1,0 +1,231 @@
+//! The named-constant and flag tables of the syscalls decoded through [`super::xlat`], grouped by the
+//! syscall family that uses them. Values are the kernel's x86_64 ABI; names and their order are the
+//! ones strace prints.
+
+use super::xlat::Xlat;
+
+// --- files -------------------------------------------------------------------------------------
+
+/// `*at` flags.
+pub const AT: Xlat = Xlat::hex(
+    &[
+        (0x100, "AT_SYMLINK_NOFOLLOW"),
+        (0x200, "AT_REMOVEDIR"),
+        (0x400, "AT_SYMLINK_FOLLOW"),
+        (0x800, "AT_NO_AUTOMOUNT"),
+        (0x1000, "AT_EMPTY_PATH"),
+        (0x8000, "AT_RECURSIVE"),
+    ],
+    "AT_???",
+);
+
+/// `renameat2` flags.
+pub const RENAME: Xlat = Xlat::hex(
+    &[
+        (1, "RENAME_NOREPLACE"),
+        (2, "RENAME_EXCHANGE"),
+        (4, "RENAME_WHITEOUT"),
+    ],
+    "RENAME_???",
+);
+
+/// `flock` operations.
+pub const LOCK: Xlat = Xlat::hex(
+    &[
+        (1, "LOCK_SH"),
+        (2, "LOCK_EX"),
+        (4, "LOCK_NB"),
+        (8, "LOCK_UN"),
+    ],
+    "LOCK_???",
+);
+
+/// `fallocate` modes.
+pub const FALLOC: Xlat = Xlat::hex(
+    &[
+        (0x01, "FALLOC_FL_KEEP_SIZE"),
+        (0x02, "FALLOC_FL_PUNCH_HOLE"),
+        (0x04, "FALLOC_FL_NO_HIDE_STALE"),
+        (0x08, "FALLOC_FL_COLLAPSE_RANGE"),
+        (0x10, "FALLOC_FL_ZERO_RANGE"),
+        (0x20, "FALLOC_FL_INSERT_RANGE"),
+        (0x40, "FALLOC_FL_UNSHARE_RANGE"),
+    ],
+    "FALLOC_FL_???",
+);
+
+/// `sync_file_range` flags.
+pub const SYNC_FILE_RANGE: Xlat = Xlat::hex(
+    &[
+        (1, "SYNC_FILE_RANGE_WAIT_BEFORE"),
+        (2, "SYNC_FILE_RANGE_WRITE"),
+        (4, "SYNC_FILE_RANGE_WAIT_AFTER"),
+    ],
+    "SYNC_FILE_RANGE_???",
+);
+
+/// `splice`/`tee`/`vmsplice` flags.
+pub const SPLICE: Xlat = Xlat::hex(
+    &[
+        (1, "SPLICE_F_MOVE"),
+        (2, "SPLICE_F_NONBLOCK"),
+        (4, "SPLICE_F_MORE"),
+        (8, "SPLICE_F_GIFT"),
+    ],
+    "SPLICE_F_???",
+);
+
+/// The open flags `dup3` and `pipe2` accept, printed with the `open` table.
+pub const O_FLAGS: Xlat = Xlat::hex(
+    &[
+        (0o100, "O_CREAT"),
+        (0o200, "O_EXCL"),
+        (0o400, "O_NOCTTY"),
+        (0o1000, "O_TRUNC"),
+        (0o2000, "O_APPEND"),
+        (0o4000, "O_NONBLOCK"),
+        (0o4010000, "O_SYNC"),
+        (0o10000, "O_DSYNC"),
+        (0o40000, "O_DIRECT"),
+        (0o100000, "O_LARGEFILE"),
+        (0o400000, "O_NOFOLLOW"),
+        (0o1000000, "O_NOATIME"),
+        (0o2000000, "O_CLOEXEC"),
+        (0o10000000, "O_PATH"),
+        (0o20200000, "O_TMPFILE"),
+        (0o200000, "O_DIRECTORY"),
+        (0o20000, "FASYNC"),
+    ],
+    "O_???",
+);
+
+// --- descriptors -------------------------------------------------------------------------------
+
+/// `epoll_create1` flags.
+pub const EPOLL_CREATE: Xlat = Xlat::hex(&[(0o2000000, "EPOLL_CLOEXEC")], "EPOLL_???");
+
+/// `inotify_init1` flags.
+pub const IN_INIT: Xlat = Xlat::hex(
+    &[(0o4000, "IN_NONBLOCK"), (0o2000000, "IN_CLOEXEC")],
+    "IN_???",
+);
+
+/// `eventfd2` flags.
+pub const EFD: Xlat = Xlat::hex(
+    &[
+        (1, "EFD_SEMAPHORE"),
+        (0o4000, "EFD_NONBLOCK"),
+        (0o2000000, "EFD_CLOEXEC"),
+    ],
+    "EFD_???",
+);
+
+/// `close_range` flags.
+pub const CLOSE_RANGE: Xlat = Xlat::hex(
+    &[(2, "CLOSE_RANGE_UNSHARE"), (4, "CLOSE_RANGE_CLOEXEC")],
+    "CLOSE_RANGE_???",
+);
+
+/// `pidfd_open` flags.
+pub const PIDFD: Xlat = Xlat::hex(&[(0o4000, "PIDFD_NONBLOCK")], "PIDFD_???");
+
+/// `shutdown` directions.
+pub const SHUT: Xlat = Xlat::dec(
+    &[(0, "SHUT_RD"), (1, "SHUT_WR"), (2, "SHUT_RDWR")],
+    "SHUT_???",
+);
+
+// --- processes ---------------------------------------------------------------------------------
+
+/// Namespace and sharing flags of `unshare` and `setns`.
+pub const UNSHARE: Xlat = Xlat::wide(
+    &[
+        (0x80, "CLONE_NEWTIME"),
+        (0x200, "CLONE_FS"),
+        (0x400, "CLONE_FILES"),
+        (0x800, "CLONE_SIGHAND"),
+        (0x10000, "CLONE_THREAD"),
+        (0x20000, "CLONE_NEWNS"),
+        (0x40000, "CLONE_SYSVSEM"),
+        (0x0200_0000, "CLONE_NEWCGROUP"),
+        (0x0400_0000, "CLONE_NEWUTS"),
+        (0x0800_0000, "CLONE_NEWIPC"),
+        (0x1000_0000, "CLONE_NEWUSER"),
+        (0x2000_0000, "CLONE_NEWPID"),
+        (0x4000_0000, "CLONE_NEWNET"),
+    ],
+    "CLONE_???",
+);
+
+/// `setns` namespace types.
+pub const SETNS: Xlat = Xlat::hex(
+    &[
+        (0x80, "CLONE_NEWTIME"),
+        (0x20000, "CLONE_NEWNS"),
+        (0x0200_0000, "CLONE_NEWCGROUP"),
+        (0x0400_0000, "CLONE_NEWUTS"),
+        (0x0800_0000, "CLONE_NEWIPC"),
+        (0x1000_0000, "CLONE_NEWUSER"),
+        (0x2000_0000, "CLONE_NEWPID"),
+        (0x4000_0000, "CLONE_NEWNET"),
+    ],
+    "CLONE_NEW???",
+);
+
+/// `getpriority`/`setpriority` targets.
+pub const PRIO: Xlat = Xlat::dec(
+    &[(0, "PRIO_PROCESS"), (1, "PRIO_PGRP"), (2, "PRIO_USER")],
+    "PRIO_???",
+);
+
+/// Scheduling policies.
+pub const SCHED: Xlat = Xlat::dec(
+    &[
+        (0, "SCHED_OTHER"),
+        (1, "SCHED_FIFO"),
+        (2, "SCHED_RR"),
+        (3, "SCHED_BATCH"),
+        (4, "SCHED_ISO"),
+        (5, "SCHED_IDLE"),
+        (6, "SCHED_DEADLINE"),
+    ],
+    "SCHED_???",
+);
+
+// --- memory ------------------------------------------------------------------------------------
+
+/// `mlockall` flags.
+pub const MCL: Xlat = Xlat::hex(
+    &[(1, "MCL_CURRENT"), (2, "MCL_FUTURE"), (4, "MCL_ONFAULT")],
+    "MCL_???",
+);
+
+/// `mlock2` flags.
+pub const MLOCK: Xlat = Xlat::hex(&[(1, "MLOCK_ONFAULT")], "MLOCK_???");
+
+// --- time --------------------------------------------------------------------------------------
+
+/// Clock ids.
+pub const CLOCK: Xlat = Xlat::dec(
+    &[
+        (0, "CLOCK_REALTIME"),
+        (1, "CLOCK_MONOTONIC"),
+        (2, "CLOCK_PROCESS_CPUTIME_ID"),
+        (3, "CLOCK_THREAD_CPUTIME_ID"),
+        (4, "CLOCK_MONOTONIC_RAW"),
+        (5, "CLOCK_REALTIME_COARSE"),
+        (6, "CLOCK_MONOTONIC_COARSE"),
+        (7, "CLOCK_BOOTTIME"),
+        (8, "CLOCK_REALTIME_ALARM"),
+        (9, "CLOCK_BOOTTIME_ALARM"),
+        (10, "CLOCK_SGI_CYCLE"),
+        (11, "CLOCK_TAI"),
+    ],
+    "CLOCK_???",
+);
+
+/// `timerfd_create` flags.
+pub const TFD: Xlat = Xlat::hex(
+    &[(0o2000000, "TFD_CLOEXEC"), (0o4000, "TFD_NONBLOCK")],
+    "TFD_???",
+);
