@@ -52,6 +52,12 @@ pub struct Cli {
     /// Prefix lines with the wall-clock time (-tt: with microseconds)
     #[arg(short = 't', action = clap::ArgAction::Count)]
     pub timestamps: u8,
+    /// How named constants are printed: abbrev (names), raw (numbers) or verbose (both)
+    #[arg(short = 'X', value_name = "STYLE", overrides_with = "const_style")]
+    pub const_style: Option<String>,
+    /// Print the paths of file descriptors (-yy: the same; socket details are not decoded)
+    #[arg(short = 'y', action = clap::ArgAction::Count)]
+    pub decode_fds: u8,
     /// Print non-ASCII strings in hex (-xx: every string)
     #[arg(short = 'x', action = clap::ArgAction::Count)]
     pub hex: u8,
@@ -110,6 +116,8 @@ pub struct Config {
     pub syscall_times: bool,
     /// `-a N`.
     pub column: Option<usize>,
+    /// `-X`: how named constants are printed.
+    pub const_style: crate::decode::xlat::Style,
     /// The `-e` qualifiers other than `trace=`, and their short spellings.
     pub qual: Qualifiers,
     /// `-t` count (2 for `-tt`).
@@ -207,6 +215,10 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         (false, false) => {}
     }
     let filter = Filter::parse(&trace).map_err(err)?;
+    let const_style = match &cli.const_style {
+        Some(s) => crate::decode::xlat::Style::parse(s).map_err(err)?,
+        None => crate::decode::xlat::Style::Abbrev,
+    };
     let target = match (cli.command.is_empty(), cli.pids.is_empty()) {
         (true, true) => {
             return Err(err(
@@ -250,9 +262,11 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         opts: Opts {
             strsize: cli.strsize,
             xflag: cli.hex.min(2),
+            decode_fds: cli.decode_fds.min(2),
         },
         syscall_times: cli.syscall_times,
         column: cli.column,
+        const_style,
         qual,
         timestamps: cli.timestamps,
         procs,

@@ -71,6 +71,7 @@ fn main_goroutine(
         let _ = out.flush();
     });
 
+    crate::decode::xlat::set_style(cfg.const_style);
     let fopts = FormatOpts {
         decode: cfg.opts,
         follow: cfg.follow,

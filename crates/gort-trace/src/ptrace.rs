@@ -292,6 +292,27 @@ impl ReadMem for TraceeMem<'_> {
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
         self.cap.read_mem(self.pid, addr, buf)
     }
+
+    fn fd_path(&mut self, fd: i32) -> Option<(Vec<u8>, bool)> {
+        use std::os::unix::ffi::OsStringExt;
+        use std::os::unix::fs::MetadataExt;
+        // AT_FDCWD stands for the working directory.
+        let link = if fd == -100 {
+            format!("/proc/{}/cwd", self.pid)
+        } else {
+            format!("/proc/{}/fd/{fd}", self.pid)
+        };
+        let path = std::fs::read_link(&link).ok()?;
+        let mut bytes = path.into_os_string().into_vec();
+        // The kernel appends " (deleted)" to an unlinked file's path; whether the file is unlinked is
+        // asked of the file itself (a file can also be named so).
+        let deleted = bytes.ends_with(b" (deleted)")
+            && std::fs::metadata(&link).is_ok_and(|m| m.nlink() == 0);
+        if deleted {
+            bytes.truncate(bytes.len() - b" (deleted)".len());
+        }
+        Some((bytes, deleted))
+    }
 }
 
 /// Sends `sig` to thread `tid` (used to stop non-seized tracees before detaching).

@@ -19,6 +19,22 @@ pub const AT: Xlat = Xlat::hex(
     "AT_???",
 );
 
+/// `access` modes.
+pub const ACCESS: Xlat = Xlat::hex(
+    &[(0, "F_OK"), (4, "R_OK"), (2, "W_OK"), (1, "X_OK")],
+    "?_OK",
+);
+
+/// `faccessat2` flags.
+pub const AT_ACCESS: Xlat = Xlat::hex(
+    &[
+        (0x100, "AT_SYMLINK_NOFOLLOW"),
+        (0x200, "AT_EACCESS"),
+        (0x1000, "AT_EMPTY_PATH"),
+    ],
+    "AT_???",
+);
+
 /// `renameat2` flags.
 pub const RENAME: Xlat = Xlat::hex(
     &[

@@ -34,6 +34,8 @@ pub struct Opts {
     pub strsize: usize,
     /// `-x` (1: non-ASCII strings in hex) or `-xx` (2: every string in hex).
     pub xflag: u8,
+    /// `-y` (1): descriptors with what they refer to (`3</etc/passwd>`); `-yy` (2) is the same here.
+    pub decode_fds: u8,
 }
 
 impl Default for Opts {
@@ -41,6 +43,7 @@ impl Default for Opts {
         Opts {
             strsize: 32,
             xflag: 0,
+            decode_fds: 0,
         }
     }
 }
@@ -67,6 +70,8 @@ pub enum FetchKind {
     },
     /// The number of non-NULL pointers in a NULL-terminated array such as `envp`.
     PtrCount,
+    /// What the descriptor numbered `addr` refers to (`-y`).
+    FdPath,
     /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
     Indirect {
         /// Offset of the pointer.
@@ -133,6 +138,12 @@ impl Mem {
 pub trait ReadMem {
     /// Reads up to `buf.len()` bytes at `addr`; returns how many were read (0 on fault).
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize;
+
+    /// What descriptor `fd` of the tracee refers to (`/proc/PID/fd/FD`), for `-y`, and whether it is
+    /// an unlinked file (its path then comes without the kernel's " (deleted)" suffix).
+    fn fd_path(&mut self, _fd: i32) -> Option<(Vec<u8>, bool)> {
+        None
+    }
 }
 
 const PAGE: u64 = 4096;
@@ -151,13 +162,8 @@ fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
         let n = to_page.min(limit - out.len()).min(chunk.len());
         let got = r.read(at, &mut chunk[..n]);
         if got == 0 {
-            if out.is_empty() {
-                return Fetched::Fault;
-            }
-            return Fetched::Str {
-                bytes: out,
-                complete: false,
-            };
+            // Unreadable before its end: strace then shows the address, not a partial string.
+            return Fetched::Fault;
         }
         if let Some(z) = chunk[..got].iter().position(|&b| b == 0) {
             out.extend_from_slice(&chunk[..z]);
@@ -169,10 +175,7 @@ fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
         out.extend_from_slice(&chunk[..got]);
         at += got as u64;
         if got < n {
-            return Fetched::Str {
-                bytes: out,
-                complete: false,
-            };
+            return Fetched::Fault;
         }
     }
     Fetched::Str {
@@ -252,6 +255,14 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 }
                 _ => Fetched::Fault,
             },
+            // A descriptor's path travels as a string that is "incomplete" when the file is deleted.
+            FetchKind::FdPath => match r.fd_path(req.addr as i32) {
+                Some((bytes, deleted)) => Fetched::Str {
+                    bytes,
+                    complete: !deleted,
+                },
+                None => Fetched::Fault,
+            },
             FetchKind::PtrCount => {
                 let mut n = 0usize;
                 loop {
@@ -307,7 +318,32 @@ pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchRe
     for (i, a) in spec.args().iter().enumerate().skip(split) {
         a.plan(i, args, Some(ret), opts, &mut v);
     }
+    if opts.decode_fds > 0 && spec.ret() == Ret::Fd && ret >= 0 {
+        v.push(FetchReq {
+            slot: RET_SLOT,
+            addr: ret as u64,
+            kind: FetchKind::FdPath,
+        });
+    }
     v
+}
+
+/// The `Mem` slot of what a returned descriptor refers to (`-y`).
+const RET_SLOT: u8 = 7;
+
+/// Appends `fd` and, when `-y` fetched it, what it refers to: `3</etc/passwd>`.
+pub fn fd_into(out: &mut String, fd: i32, path: Option<&Fetched>) {
+    let _ = write!(out, "{fd}");
+    if let Some(Fetched::Str { bytes: p, complete }) = path {
+        // An unlinked file is marked after the path, as strace does.
+        let deleted = !complete;
+        out.push('<');
+        strings::quote_bare(out, p);
+        out.push('>');
+        if deleted {
+            out.push_str("(deleted)");
+        }
+    }
 }
 
 /// Text printed at entry, after `name(`. Ends with `, ` when more arguments follow at exit.
@@ -355,13 +391,14 @@ pub fn render_exit(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, o
     }
 }
 
-/// The text after `= ` for a completed syscall.
-pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, out: &mut String) {
+/// The text after `= ` for a completed syscall; `mem` is the exit's fetched memory.
+pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut String) {
     if (-4095..0).contains(&ret) {
         out.push_str(&flags::error_return((-ret) as i32));
         return;
     }
     match spec::spec(nr, args).ret() {
+        Ret::Fd => fd_into(out, ret as i32, mem.get(RET_SLOT as usize)),
         Ret::Hex => {
             let _ = write!(out, "{:#x}", ret as u64);
         }
@@ -429,7 +466,7 @@ mod tests {
         render_entry(nr, &args, &m1, opts, &mut s);
         render_exit(nr, &args, ret, &m2, opts, &mut s);
         s.push_str(") = ");
-        render_return(nr, &args, ret, &mut s);
+        render_return(nr, &args, ret, &m2, &mut s);
         s
     }
 

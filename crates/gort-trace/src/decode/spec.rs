@@ -166,6 +166,8 @@ pub enum Ret {
     Timeout,
     /// Octal (`umask`).
     Octal,
+    /// A new file descriptor (decorated with its path under `-y`).
+    Fd,
 }
 
 /// A syscall description.
@@ -211,6 +213,53 @@ pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
     let Some(s) = Sysno::new(nr as usize) else {
         return Spec::Args(&[Hex, Hex, Hex, Hex, Hex, Hex], Ret::Dec);
     };
+    match table(s, regs) {
+        Spec::Args(a, Ret::Dec) if returns_fd(s) => Spec::Args(a, Ret::Fd),
+        other => other,
+    }
+}
+
+/// Syscalls whose result is a new file descriptor.
+fn returns_fd(s: Sysno) -> bool {
+    matches!(
+        s,
+        Sysno::open
+            | Sysno::openat
+            | Sysno::openat2
+            | Sysno::creat
+            | Sysno::dup
+            | Sysno::dup2
+            | Sysno::dup3
+            | Sysno::socket
+            | Sysno::accept
+            | Sysno::accept4
+            | Sysno::epoll_create
+            | Sysno::epoll_create1
+            | Sysno::eventfd
+            | Sysno::eventfd2
+            | Sysno::inotify_init
+            | Sysno::inotify_init1
+            | Sysno::pidfd_open
+            | Sysno::pidfd_getfd
+            | Sysno::memfd_create
+            | Sysno::memfd_secret
+            | Sysno::timerfd_create
+            | Sysno::signalfd
+            | Sysno::signalfd4
+            | Sysno::fanotify_init
+            | Sysno::perf_event_open
+            | Sysno::open_by_handle_at
+            | Sysno::userfaultfd
+            | Sysno::fsopen
+            | Sysno::fsmount
+            | Sysno::fspick
+            | Sysno::open_tree
+            | Sysno::mq_open
+    )
+}
+
+/// The description of a known syscall.
+fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
     let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
     match s {
         Sysno::read => d(&[Fd, BufOut, ULong]),
@@ -241,9 +290,9 @@ pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
         Sysno::rt_sigreturn => d(&[]),
         Sysno::ioctl => d(&[Fd, IoctlReq, Ptr]),
         Sysno::readv | Sysno::writev => d(&[Fd, Ptr, Int]),
-        Sysno::access => d(&[Path, AccessMode]),
-        Sysno::faccessat => d(&[DirFd, Path, AccessMode]),
-        Sysno::faccessat2 => d(&[DirFd, Path, AccessMode, AtFlags]),
+        Sysno::access => d(&[Path, Flags(&ACCESS)]),
+        Sysno::faccessat => d(&[DirFd, Path, Flags(&ACCESS)]),
+        Sysno::faccessat2 => d(&[DirFd, Path, Flags(&ACCESS), Flags(&AT_ACCESS)]),
         Sysno::pipe => d(&[FdPairOut]),
         Sysno::pipe2 => d(&[FdPairOut, FdFlags]),
         Sysno::getpid
@@ -427,6 +476,16 @@ impl Arg {
         out: &mut Vec<FetchReq>,
     ) {
         let addr = args[i];
+        if opts.decode_fds > 0 && matches!(self, Fd | DirFd) {
+            if (addr as i32) >= 0 || (self == DirFd && addr as i32 == -100) {
+                out.push(FetchReq {
+                    slot: i as u8,
+                    addr: addr as i32 as u64,
+                    kind: FetchKind::FdPath,
+                });
+            }
+            return;
+        }
         if addr == 0 {
             return;
         }
@@ -493,14 +552,20 @@ impl Arg {
         let failed = matches!(ret, Some(r) if r < 0);
         let fetched = mem.get(i);
         match self {
-            Fd | Int => {
+            Fd => super::fd_into(out, v as i32, fetched),
+            Int => {
                 let _ = write!(out, "{}", v as i32);
             }
             DirFd => {
                 if v as i32 == -100 {
                     out.push_str("AT_FDCWD");
+                    if let Some(Fetched::Str { bytes, .. }) = fetched {
+                        out.push('<');
+                        super::strings::quote_bare(out, bytes);
+                        out.push('>');
+                    }
                 } else {
-                    let _ = write!(out, "{}", v as i32);
+                    super::fd_into(out, v as i32, fetched);
                 }
             }
             Long => {

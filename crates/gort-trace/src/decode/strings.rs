@@ -44,6 +44,20 @@ pub fn quote_into(out: &mut String, bytes: &[u8], hex: bool) {
     out.push('"');
 }
 
+/// Appends `bytes` escaped as in a quoted string but without the quotes (paths after `-y`), with `<`
+/// and `>` escaped too so the path's end stays unambiguous.
+pub fn quote_bare(out: &mut String, bytes: &[u8]) {
+    let mut s = String::new();
+    quote_into(&mut s, bytes, false);
+    for c in s[1..s.len() - 1].chars() {
+        match c {
+            '<' => out.push_str("\\74"),
+            '>' => out.push_str("\\76"),
+            _ => out.push(c),
+        }
+    }
+}
+
 /// Whether `-x` (`xflag` 1) or `-xx` (2) prints `bytes` in `\xNN` form: `-xx` always, `-x` when any
 /// byte is neither printable ASCII nor one of the C whitespace escapes.
 pub fn wants_hex(bytes: &[u8], xflag: u8) -> bool {
