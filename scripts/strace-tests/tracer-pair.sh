@@ -2,8 +2,8 @@
 # Stands in for strace inside strace's own test scripts ($STRACE): each `$STRACE -o LOG ARGS...` runs
 # the real strace 6.1 and then gort-trace with the same ARGS, each in a fresh pid namespace with address
 # randomisation off so that pids and addresses agree, and records whether the two logs are identical.
-# strace's log is left in LOG and its exit status returned, so the test script goes on exactly as it
-# would under strace; gort-trace's log is kept as LOG.gort for the report.
+# gort-trace's log is left in LOG and its exit status returned, so the test script then also judges
+# gort-trace against the output the test program expects; strace's log is kept as LOG.strace.
 #
 # Environment: PAIR_STRACE (strace binary), PAIR_GORT (gort-trace binary), PAIR_RESULTS (file that gets
 # one line per comparison: test name, verdict, detail), PAIR_TIMEOUT (seconds per run, default 30),
@@ -55,31 +55,39 @@ fi
 snapshot=$(mktemp -d)
 cp -a . "$snapshot/"
 
-isolated "$strace_burn" "$strace_bin" -o "$log" "$@"
+isolated "$strace_burn" "$strace_bin" -o "$log.strace" "$@" >/dev/null
 rc=$?
 
-# strace's log may sit in the test directory: keep it aside while the directory is restored.
+# The log may sit in the test directory: keep strace's aside while the directory is restored.
 kept=$(mktemp)
-cp "$log" "$kept" 2>/dev/null
-find . -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+cp "$log.strace" "$kept" 2>/dev/null
+# What strace's run created goes; what it changed or removed comes back, written in place (cp opens an
+# existing file rather than replacing it), because the test script has its own files open (its
+# expected-output file is this wrapper's standard output).
+for entry in .* *; do
+    case "$entry" in . | ..) continue ;; esac
+    [ -e "$entry" ] || [ -L "$entry" ] || continue
+    [ -e "$snapshot/$entry" ] || [ -L "$snapshot/$entry" ] || rm -rf -- "$entry"
+done
 cp -a "$snapshot/." .
 rm -rf "$snapshot"
 
-isolated "$gort_burn" "$gort_bin" -o "$log.gort" "$@" >/dev/null 2>"$log.gort.err"
+# The test program prints the lines it expects; the script compares them with the log of this run.
+isolated "$gort_burn" "$gort_bin" -o "$log" "$@" 2>"$log.gort.err"
 grc=$?
-cp "$kept" "$log"
+cp "$kept" "$log.strace"
 rm -f "$kept"
 
-if [ ! -s "$log.gort" ] && [ -s "$log.gort.err" ] && grep -q "^gort-trace: " "$log.gort.err"; then
+if [ ! -s "$log" ] && [ -s "$log.gort.err" ] && grep -q "^gort-trace: " "$log.gort.err"; then
     printf '%s\trefused\t%s\n' "$name" "$(head -1 "$log.gort.err" | cut -c1-200)" >>"$results"
-elif cmp -s "$log" "$log.gort"; then
+elif cmp -s "$log.strace" "$log"; then
     if [ "$rc" -eq "$grc" ]; then
         printf '%s\tsame\t\n' "$name" >>"$results"
     else
         printf '%s\tdiffers\texit status %s, strace %s\n' "$name" "$grc" "$rc" >>"$results"
     fi
 else
-    first=$(diff "$log" "$log.gort" | grep -m1 '^>' | cut -c3-200)
+    first=$(diff "$log.strace" "$log" | grep -m1 '^>' | cut -c3-200)
     printf '%s\tdiffers\t%s\n' "$name" "$first" >>"$results"
 fi
-exit "$rc"
+exit "$grc"

@@ -40,7 +40,9 @@ fn long_form(name: &str, value: Option<&str>) -> Option<Vec<String>> {
         | "raw" | "abbrev" | "verbose" | "quiet" | "silent" | "silence" | "decode-fds" => {
             match (name, value) {
                 ("decode-fds", None) => short("-y"),
-                ("decode-fds", Some(v)) => Some(vec![format!("--decode-fds={v}")]),
+                // Every descriptor kind prints its path here; `none` turns the decoding off.
+                ("decode-fds", Some("none")) => Some(Vec::new()),
+                ("decode-fds", Some(_)) => short("-y"),
                 ("signals", _) => qualifier("signal"),
                 ("silent" | "silence", _) => qualifier("quiet"),
                 ("quiet", None) => short("-q"),

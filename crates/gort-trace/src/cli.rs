@@ -55,9 +55,15 @@ pub struct Cli {
     /// How named constants are printed: abbrev (names), raw (numbers) or verbose (both)
     #[arg(short = 'X', value_name = "STYLE", overrides_with = "const_style")]
     pub const_style: Option<String>,
+    /// Print structures in full (stat), not abbreviated
+    #[arg(short = 'v')]
+    pub verbose: bool,
     /// Print the paths of file descriptors (-yy: the same; socket details are not decoded)
     #[arg(short = 'y', action = clap::ArgAction::Count)]
     pub decode_fds: u8,
+    /// Trace only syscalls that access PATH (repeatable)
+    #[arg(short = 'P', value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     /// Print non-ASCII strings in hex (-xx: every string)
     #[arg(short = 'x', action = clap::ArgAction::Count)]
     pub hex: u8,
@@ -116,6 +122,8 @@ pub struct Config {
     pub syscall_times: bool,
     /// `-a N`.
     pub column: Option<usize>,
+    /// `-P`: paths whose syscalls are traced.
+    pub paths: Vec<PathBuf>,
     /// `-X`: how named constants are printed.
     pub const_style: crate::decode::xlat::Style,
     /// The `-e` qualifiers other than `trace=`, and their short spellings.
@@ -141,6 +149,8 @@ pub struct Qualifiers {
     pub read_fds: FdSet,
     /// Descriptors whose writes are dumped in hex.
     pub write_fds: FdSet,
+    /// `-e decode-fds=SET`: 1 to print descriptor paths, 0 for `none`.
+    pub decode_fds: Option<u8>,
 }
 
 /// Splits the `-e` expressions: `trace=` ones (and bare names) are returned for the [`Filter`]; the
@@ -160,6 +170,19 @@ fn qualifiers(exprs: &[String], q: &mut Qualifiers) -> Result<Vec<String>, Strin
             "inject" => q.inject.push(InjectRule::parse(value)?),
             "read" | "reads" | "r" => q.read_fds = FdSet::parse(value)?,
             "write" | "writes" | "w" => q.write_fds = FdSet::parse(value)?,
+            "decode-fd" | "decode-fds" => {
+                q.decode_fds = Some(match value {
+                    "none" => 0,
+                    "all" | "path" | "socket" | "dev" | "pidfd" => 1,
+                    v if v
+                        .split(',')
+                        .all(|k| matches!(k, "path" | "socket" | "dev" | "pidfd")) =>
+                    {
+                        1
+                    }
+                    _ => return Err(format!("invalid decode-fds '{value}'")),
+                })
+            }
             _ => return Err(format!("invalid -e qualifier '{key}'")),
         }
     }
@@ -262,10 +285,12 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         opts: Opts {
             strsize: cli.strsize,
             xflag: cli.hex.min(2),
-            decode_fds: cli.decode_fds.min(2),
+            verbose: cli.verbose,
+            decode_fds: qual.decode_fds.unwrap_or(cli.decode_fds.min(2)),
         },
         syscall_times: cli.syscall_times,
         column: cli.column,
+        paths: cli.paths.clone(),
         const_style,
         qual,
         timestamps: cli.timestamps,

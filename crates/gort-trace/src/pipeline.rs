@@ -120,6 +120,7 @@ fn main_goroutine(
         inject: cfg.qual.inject.clone(),
         read_fds: cfg.qual.read_fds.clone(),
         write_fds: cfg.qual.write_fds.clone(),
+        paths: crate::decode::pathtrace::selected(&cfg.paths),
     };
     let start = match cfg.target {
         Target::Spawn(p) => Start::Spawn(p),

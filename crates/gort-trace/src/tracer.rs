@@ -60,6 +60,8 @@ pub struct Settings {
     pub read_fds: FdSet,
     /// `-e write=`: descriptors whose writes are dumped in hex.
     pub write_fds: FdSet,
+    /// `-P`: only syscalls that name one of these paths (all when empty).
+    pub paths: Vec<Vec<u8>>,
 }
 
 const SYSCALL_STOP: i32 = libc::SIGTRAP | 0x80;
@@ -412,7 +414,14 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             t.in_syscall = true;
             t.nr = regs.nr;
             t.args = regs.args;
-            t.reported = self.set.filter.traced(regs.nr);
+            t.reported = self.set.filter.traced(regs.nr)
+                && (self.set.paths.is_empty()
+                    || decode::pathtrace::matches(
+                        regs.nr,
+                        &regs.args,
+                        &self.set.paths,
+                        &mut cap.memory(pid),
+                    ));
             t.injected = None;
             if let Some(rule) = self
                 .set

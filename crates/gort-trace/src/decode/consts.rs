@@ -245,3 +245,147 @@ pub const TFD: Xlat = Xlat::hex(
     &[(0o2000000, "TFD_CLOEXEC"), (0o4000, "TFD_NONBLOCK")],
     "TFD_???",
 );
+
+/// `clock_nanosleep`/`timer_settime` flags.
+pub const TIMER: Xlat = Xlat::hex(&[(1, "TIMER_ABSTIME")], "TIMER_???");
+
+// --- files, continued ----------------------------------------------------------------------------
+
+/// `lseek` origins.
+pub const SEEK: Xlat = Xlat::hex(
+    &[
+        (0, "SEEK_SET"),
+        (1, "SEEK_CUR"),
+        (2, "SEEK_END"),
+        (3, "SEEK_DATA"),
+        (4, "SEEK_HOLE"),
+    ],
+    "SEEK_???",
+);
+
+/// `getrandom` flags.
+pub const GRND: Xlat = Xlat::hex(
+    &[
+        (1, "GRND_NONBLOCK"),
+        (2, "GRND_RANDOM"),
+        (4, "GRND_INSECURE"),
+    ],
+    "GRND_???",
+);
+
+// --- memory, continued ---------------------------------------------------------------------------
+
+/// Memory protection.
+pub const PROT: Xlat = Xlat::hex(
+    &[
+        (0, "PROT_NONE"),
+        (1, "PROT_READ"),
+        (2, "PROT_WRITE"),
+        (4, "PROT_EXEC"),
+        (0x10, "PROT_SEM"),
+        (0x0100_0000, "PROT_GROWSDOWN"),
+        (0x0200_0000, "PROT_GROWSUP"),
+    ],
+    "PROT_???",
+);
+
+/// `madvise` advice.
+pub const MADV: Xlat = Xlat::hex(
+    &[
+        (0, "MADV_NORMAL"),
+        (1, "MADV_RANDOM"),
+        (2, "MADV_SEQUENTIAL"),
+        (3, "MADV_WILLNEED"),
+        (4, "MADV_DONTNEED"),
+        (8, "MADV_FREE"),
+        (9, "MADV_REMOVE"),
+        (10, "MADV_DONTFORK"),
+        (11, "MADV_DOFORK"),
+        (12, "MADV_MERGEABLE"),
+        (13, "MADV_UNMERGEABLE"),
+        (14, "MADV_HUGEPAGE"),
+        (15, "MADV_NOHUGEPAGE"),
+        (16, "MADV_DONTDUMP"),
+        (17, "MADV_DODUMP"),
+        (18, "MADV_WIPEONFORK"),
+        (19, "MADV_KEEPONFORK"),
+        (20, "MADV_COLD"),
+        (21, "MADV_PAGEOUT"),
+        (22, "MADV_POPULATE_READ"),
+        (23, "MADV_POPULATE_WRITE"),
+        (24, "MADV_DONTNEED_LOCKED"),
+        (25, "MADV_COLLAPSE"),
+        (100, "MADV_HWPOISON"),
+        (101, "MADV_SOFT_OFFLINE"),
+    ],
+    "MADV_???",
+);
+
+// --- processes, continued ------------------------------------------------------------------------
+
+/// `wait4`/`waitid` options.
+pub const WAIT: Xlat = Xlat::hex(
+    &[
+        (1, "WNOHANG"),
+        (2, "WSTOPPED"),
+        (4, "WEXITED"),
+        (8, "WCONTINUED"),
+        (0x0100_0000, "WNOWAIT"),
+        (0x2000_0000, "__WNOTHREAD"),
+        (0x4000_0000, "__WALL"),
+        (0x8000_0000, "__WCLONE"),
+    ],
+    "W???",
+);
+
+/// `arch_prctl` codes.
+pub const ARCH: Xlat = Xlat::hex(
+    &[
+        (0x1001, "ARCH_SET_GS"),
+        (0x1002, "ARCH_SET_FS"),
+        (0x1003, "ARCH_GET_FS"),
+        (0x1004, "ARCH_GET_GS"),
+        (0x1011, "ARCH_GET_CPUID"),
+        (0x1012, "ARCH_SET_CPUID"),
+        (0x1021, "ARCH_GET_XCOMP_SUPP"),
+        (0x1022, "ARCH_GET_XCOMP_PERM"),
+        (0x1023, "ARCH_REQ_XCOMP_PERM"),
+        (0x1024, "ARCH_GET_XCOMP_GUEST_PERM"),
+        (0x1025, "ARCH_REQ_XCOMP_GUEST_PERM"),
+        (0x2001, "ARCH_MAP_VDSO_X32"),
+        (0x2002, "ARCH_MAP_VDSO_32"),
+        (0x2003, "ARCH_MAP_VDSO_64"),
+    ],
+    "ARCH_???",
+);
+
+/// Resource limits.
+pub const RLIMIT: Xlat = Xlat::hex(
+    &[
+        (0, "RLIMIT_CPU"),
+        (1, "RLIMIT_FSIZE"),
+        (2, "RLIMIT_DATA"),
+        (3, "RLIMIT_STACK"),
+        (4, "RLIMIT_CORE"),
+        (5, "RLIMIT_RSS"),
+        (6, "RLIMIT_NPROC"),
+        (7, "RLIMIT_NOFILE"),
+        (8, "RLIMIT_MEMLOCK"),
+        (9, "RLIMIT_AS"),
+        (10, "RLIMIT_LOCKS"),
+        (11, "RLIMIT_SIGPENDING"),
+        (12, "RLIMIT_MSGQUEUE"),
+        (13, "RLIMIT_NICE"),
+        (14, "RLIMIT_RTPRIO"),
+        (15, "RLIMIT_RTTIME"),
+    ],
+    "RLIMIT_???",
+);
+
+// --- signals -------------------------------------------------------------------------------------
+
+/// `rt_sigprocmask` operations.
+pub const SIG_HOW: Xlat = Xlat::hex(
+    &[(0, "SIG_BLOCK"), (1, "SIG_UNBLOCK"), (2, "SIG_SETMASK")],
+    "SIG_???",
+);

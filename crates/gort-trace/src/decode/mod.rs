@@ -18,6 +18,7 @@ pub mod consts;
 pub mod dump;
 pub mod flags;
 pub mod groups;
+pub mod pathtrace;
 pub mod spec;
 pub mod strings;
 pub mod structs;
@@ -34,6 +35,8 @@ pub struct Opts {
     pub strsize: usize,
     /// `-x` (1: non-ASCII strings in hex) or `-xx` (2: every string in hex).
     pub xflag: u8,
+    /// `-v`: structures in full rather than abbreviated.
+    pub verbose: bool,
     /// `-y` (1): descriptors with what they refer to (`3</etc/passwd>`); `-yy` (2) is the same here.
     pub decode_fds: u8,
 }
@@ -44,6 +47,7 @@ impl Default for Opts {
             strsize: 32,
             xflag: 0,
             decode_fds: 0,
+            verbose: false,
         }
     }
 }
@@ -148,7 +152,7 @@ pub trait ReadMem {
 
 const PAGE: u64 = 4096;
 
-fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
+pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
     if addr == 0 {
         return Fetched::Fault;
     }

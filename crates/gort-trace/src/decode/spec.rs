@@ -274,19 +274,19 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::dup3 => d(&[Fd, Fd, Flags(&O_FLAGS)]),
         Sysno::stat | Sysno::lstat => d(&[Path, StatOut]),
         Sysno::fstat => d(&[Fd, StatOut]),
-        Sysno::newfstatat => d(&[DirFd, Path, StatOut, AtFlags]),
+        Sysno::newfstatat => d(&[DirFd, Path, StatOut, Flags(&AT)]),
         Sysno::statfs => d(&[Path, PtrOut]),
         Sysno::fstatfs => d(&[Fd, PtrOut]),
         Sysno::statx => d(&[DirFd, Path, StatxFlags, StatxMask, PtrOut]),
-        Sysno::lseek => d(&[Fd, Long, Whence]),
-        Sysno::mmap => Spec::Args(&[Ptr, ULong, Prot, MmapFlags, Fd, Off], Ret::Hex),
-        Sysno::mprotect => d(&[Ptr, ULong, Prot]),
+        Sysno::lseek => d(&[Fd, Long, Enum(&SEEK)]),
+        Sysno::mmap => Spec::Args(&[Ptr, ULong, Flags(&PROT), MmapFlags, Fd, Off], Ret::Hex),
+        Sysno::mprotect => d(&[Ptr, ULong, Flags(&PROT)]),
         Sysno::munmap => d(&[Ptr, ULong]),
         Sysno::brk => Spec::Args(&[Ptr], Ret::Hex),
         Sysno::mremap => Spec::Args(&[Ptr, ULong, ULong, Hex, Ptr], Ret::Hex),
-        Sysno::madvise => d(&[Ptr, ULong, Advice]),
+        Sysno::madvise => d(&[Ptr, ULong, Enum(&MADV)]),
         Sysno::rt_sigaction => d(&[Sig, SigactionIn, SigactionOut, ULong]),
-        Sysno::rt_sigprocmask => d(&[SigHow, SigsetIn, SigsetOut, ULong]),
+        Sysno::rt_sigprocmask => d(&[Enum(&SIG_HOW), SigsetIn, SigsetOut, ULong]),
         Sysno::rt_sigreturn => d(&[]),
         Sysno::ioctl => d(&[Fd, IoctlReq, Ptr]),
         Sysno::readv | Sysno::writev => d(&[Fd, Ptr, Int]),
@@ -294,7 +294,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::faccessat => d(&[DirFd, Path, Flags(&ACCESS)]),
         Sysno::faccessat2 => d(&[DirFd, Path, Flags(&ACCESS), Flags(&AT_ACCESS)]),
         Sysno::pipe => d(&[FdPairOut]),
-        Sysno::pipe2 => d(&[FdPairOut, FdFlags]),
+        Sysno::pipe2 => d(&[FdPairOut, Flags(&O_FLAGS)]),
         Sysno::getpid
         | Sysno::getppid
         | Sysno::getuid
@@ -310,12 +310,12 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         | Sysno::pause
         | Sysno::restart_syscall => d(&[]),
         Sysno::exit | Sysno::exit_group => d(&[Int]),
-        Sysno::wait4 => d(&[Int, WaitStatusOut, WaitOptions, PtrOut]),
+        Sysno::wait4 => d(&[Int, WaitStatusOut, Flags(&WAIT), PtrOut]),
         Sysno::kill => d(&[Int, Sig]),
         Sysno::tkill => d(&[Int, Sig]),
         Sysno::tgkill => d(&[Int, Int, Sig]),
         Sysno::execve => d(&[Path, Argv, Envp]),
-        Sysno::execveat => d(&[DirFd, Path, Argv, Envp, AtFlags]),
+        Sysno::execveat => d(&[DirFd, Path, Argv, Envp, Flags(&AT)]),
         Sysno::chdir | Sysno::rmdir | Sysno::unlink | Sysno::chroot => d(&[Path]),
         Sysno::mkdir | Sysno::chmod => d(&[Path, Mode]),
         Sysno::mkdirat | Sysno::fchmodat => d(&[DirFd, Path, Mode]),
@@ -326,14 +326,14 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::readlinkat => d(&[DirFd, Path, StrOut, ULong]),
         Sysno::getcwd => d(&[StrOut, ULong]),
         Sysno::umask => Spec::Args(&[Mode], Ret::Octal),
-        Sysno::arch_prctl => d(&[ArchCode, Hex]),
+        Sysno::arch_prctl => d(&[Enum(&ARCH), Hex]),
         Sysno::set_tid_address => d(&[Ptr]),
         Sysno::set_robust_list => d(&[Ptr, ULong]),
         Sysno::rseq => d(&[Ptr, Hex, Int, Hex]),
-        Sysno::prlimit64 => d(&[Int, Resource, RlimitIn, RlimitOut]),
-        Sysno::getrlimit => d(&[Resource, RlimitOut]),
-        Sysno::setrlimit => d(&[Resource, RlimitIn]),
-        Sysno::getrandom => d(&[BufOutHex, ULong, GrndFlags]),
+        Sysno::prlimit64 => d(&[Int, Enum(&RLIMIT), RlimitIn, RlimitOut]),
+        Sysno::getrlimit => d(&[Enum(&RLIMIT), RlimitOut]),
+        Sysno::setrlimit => d(&[Enum(&RLIMIT), RlimitIn]),
+        Sysno::getrandom => d(&[BufOutHex, ULong, Flags(&GRND)]),
         Sysno::futex => d(futex_args(regs[1])),
         Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, ULong]),
         Sysno::uname => d(&[UtsOut]),
@@ -348,8 +348,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::sysinfo => d(&[PtrOut]),
         Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
         Sysno::nanosleep => d(&[TimespecIn, Ptr]),
-        Sysno::clock_nanosleep => d(&[Clockid, TimerFlags, TimespecIn, Ptr]),
-        Sysno::clock_gettime => d(&[Clockid, PtrOut]),
+        Sysno::clock_nanosleep => d(&[Enum(&CLOCK), Flags(&TIMER), TimespecIn, Ptr]),
+        Sysno::clock_gettime => d(&[Enum(&CLOCK), PtrOut]),
         Sysno::sigaltstack => d(&[StackIn, StackOut]),
         Sysno::socket => d(&[Int, Int, Int]),
         Sysno::connect | Sysno::bind => d(&[Fd, Ptr, Int]),
@@ -506,6 +506,10 @@ impl Arg {
                 max_items: opts.strsize,
                 max: opts.strsize,
             },
+            Envp if opts.verbose => FetchKind::StrArray {
+                max_items: opts.strsize,
+                max: opts.strsize,
+            },
             Envp => FetchKind::PtrCount,
             StatOut if !failed => FetchKind::Bytes {
                 len: structs::STAT_SIZE,
@@ -575,7 +579,7 @@ impl Arg {
                 let _ = write!(out, "{v}");
             }
             Hex => {
-                let _ = write!(out, "{v:#x}");
+                let _ = write!(out, "{}", structs::CHex(v));
             }
             Ptr => ptr(out, v),
             // The kernel reads modes as `umode_t`, 16 bits.
@@ -589,7 +593,7 @@ impl Arg {
                         if *n == 1 { "" } else { "s" }
                     );
                 }
-                (Argv, Some(Fetched::StrArray { items, truncated })) => {
+                (Argv | Envp, Some(Fetched::StrArray { items, truncated })) => {
                     out.push('[');
                     for (k, (b, complete)) in items.iter().enumerate() {
                         if k > 0 {
@@ -657,7 +661,7 @@ impl Arg {
             Sig => out.push_str(&flags::signal_name(v as i32)),
             StatOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed && b.len() >= structs::STAT_SIZE => {
-                    structs::stat_into(out, b)
+                    structs::stat_into(out, b, opts.verbose)
                 }
                 _ => ptr(out, v),
             },
@@ -791,8 +795,7 @@ impl Arg {
             ModeType => structs::mode_into(out, v as u16 as u32),
             Dev(_) => {
                 // `mknod` takes a 32-bit `unsigned int` device number.
-                let (major, minor) = structs::dev_split(v & 0xffff_ffff);
-                let _ = write!(out, "makedev({major:#x}, {minor:#x})");
+                structs::makedev_into(out, v & 0xffff_ffff);
             }
             Clockid => {
                 const C: [&str; 12] = [

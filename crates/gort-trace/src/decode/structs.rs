@@ -69,6 +69,25 @@ pub fn mode_into(out: &mut String, mode: u32) {
     }
 }
 
+/// C's `%#x`: hex with `0x`, except zero, which is plain `0`.
+pub struct CHex(pub u64);
+
+impl std::fmt::Display for CHex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == 0 {
+            f.write_str("0")
+        } else {
+            write!(f, "{:#x}", self.0)
+        }
+    }
+}
+
+/// `makedev(0x1, 0x3)`: a device number as strace prints it.
+pub fn makedev_into(out: &mut String, dev: u64) {
+    let (major, minor) = dev_split(dev);
+    let _ = write!(out, "makedev({}, {})", CHex(major), CHex(minor));
+}
+
 /// The major and minor numbers of a device number, as glibc's `major()`/`minor()` split it.
 pub fn dev_split(dev: u64) -> (u64, u64) {
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
@@ -77,19 +96,80 @@ pub fn dev_split(dev: u64) -> (u64, u64) {
 }
 
 /// `{st_mode=S_IFREG|0644, st_size=1234, ...}` or, for devices,
-/// `{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}`.
-pub fn stat_into(out: &mut String, b: &[u8]) {
+/// `{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}`; with `verbose` (`-v`) every field, times
+/// with their date in a comment.
+pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
     let mode = u32_at(b, 24);
-    out.push_str("{st_mode=");
+    out.push('{');
+    if verbose {
+        out.push_str("st_dev=");
+        makedev_into(out, u64_at(b, 0));
+        let _ = write!(out, ", st_ino={}, ", u64_at(b, 8));
+    }
+    out.push_str("st_mode=");
     mode_into(out, mode);
+    if verbose {
+        let _ = write!(
+            out,
+            ", st_nlink={}, st_uid={}, st_gid={}, st_blksize={}, st_blocks={}",
+            u64_at(b, 16),
+            u32_at(b, 28),
+            u32_at(b, 32),
+            u64_at(b, 56) as i64,
+            u64_at(b, 64) as i64
+        );
+    }
     let ty = mode & 0o170000;
     if ty == 0o020000 || ty == 0o060000 {
-        let (major, minor) = dev_split(u64_at(b, 40));
-        let _ = write!(out, ", st_rdev=makedev({major:#x}, {minor:#x})");
+        out.push_str(", st_rdev=");
+        makedev_into(out, u64_at(b, 40));
     } else {
         let _ = write!(out, ", st_size={}", u64_at(b, 48) as i64);
     }
-    out.push_str(", ...}");
+    if !verbose {
+        out.push_str(", ...}");
+        return;
+    }
+    for (name, off) in [("st_atime", 72), ("st_mtime", 88), ("st_ctime", 104)] {
+        let secs = u64_at(b, off) as i64;
+        let nsec = u64_at(b, off + 8);
+        let _ = write!(out, ", {name}={secs}");
+        date_comment_into(out, secs, nsec);
+        let _ = write!(out, ", {name}_nsec={nsec}");
+    }
+    out.push('}');
+}
+
+/// ` /* 2026-12-07T10:20:28.461759285+0000 */`: a time as a local date, as strace comments it.
+pub fn date_comment_into(out: &mut String, secs: i64, nsec: u64) {
+    // SAFETY: an all-zero `tm` is a valid value to be overwritten.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let t = secs as libc::time_t;
+    // SAFETY: `t` and `tm` are valid pointers for the call; localtime_r is thread-safe.
+    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
+        return;
+    }
+    let off = tm.tm_gmtoff;
+    let _ = write!(
+        out,
+        " /* {:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        tm.tm_year as i64 + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    );
+    if nsec < 1_000_000_000 {
+        let _ = write!(out, ".{nsec:09}");
+    }
+    let _ = write!(
+        out,
+        "{}{:02}{:02} */",
+        if off < 0 { '-' } else { '+' },
+        off.abs() / 3600,
+        off.abs() % 3600 / 60
+    );
 }
 
 /// `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]` and friends.
@@ -413,7 +493,7 @@ mod tests {
         b[24..28].copy_from_slice(&(0o100644u32).to_ne_bytes());
         b[48..56].copy_from_slice(&1234u64.to_ne_bytes());
         let mut s = String::new();
-        stat_into(&mut s, &b);
+        stat_into(&mut s, &b, false);
         assert_eq!(s, "{st_mode=S_IFREG|0644, st_size=1234, ...}");
     }
 }
