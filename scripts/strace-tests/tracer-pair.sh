@@ -55,8 +55,12 @@ fi
 snapshot=$(mktemp -d)
 cp -a . "$snapshot/"
 
-isolated "$strace_burn" "$strace_bin" -o "$log.strace" "$@" >/dev/null
+# The program's standard output is a regular file in both runs (some tests trace their own writes to
+# it, and -P /dev/null would tell /dev/null apart); under strace it is thrown away afterwards.
+strace_out=$(mktemp)
+isolated "$strace_burn" "$strace_bin" -o "$log.strace" "$@" >"$strace_out"
 rc=$?
+rm -f "$strace_out"
 
 # The log may sit in the test directory: keep strace's aside while the directory is restored.
 kept=$(mktemp)

@@ -17,7 +17,7 @@ use syscalls::Sysno;
 pub const SLOT: usize = 6;
 
 /// Most bytes dumped for one call.
-const LIMIT: u64 = 1 << 20;
+const LIMIT: u64 = 1 << 24;
 
 /// The extra read for a read/write call on a dumped descriptor, if any.
 pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -> Option<FetchReq> {

@@ -166,8 +166,16 @@ pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
         let n = to_page.min(limit - out.len()).min(chunk.len());
         let got = r.read(at, &mut chunk[..n]);
         if got == 0 {
-            // Unreadable before its end: strace then shows the address, not a partial string.
-            return Fetched::Fault;
+            // Unreadable before its end: strace then shows the address, not a partial string, unless
+            // the limit was already read.
+            return if out.len() >= max {
+                Fetched::Str {
+                    bytes: out,
+                    complete: false,
+                }
+            } else {
+                Fetched::Fault
+            };
         }
         if let Some(z) = chunk[..got].iter().position(|&b| b == 0) {
             out.extend_from_slice(&chunk[..z]);
@@ -178,10 +186,12 @@ pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
         }
         out.extend_from_slice(&chunk[..got]);
         at += got as u64;
-        if got < n {
+        if got < n && out.len() < max {
             return Fetched::Fault;
         }
     }
+    // No NUL within the limit: only the limit is shown, followed by "...".
+    out.truncate(max);
     Fetched::Str {
         bytes: out,
         complete: false,
@@ -212,10 +222,10 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                         break;
                     }
                 }
-                if got == 0 && len > 0 {
+                // Memory that ends before the object does: strace shows the address then.
+                if got < len {
                     Fetched::Fault
                 } else {
-                    buf.truncate(got);
                     Fetched::Bytes(buf)
                 }
             }
@@ -423,6 +433,11 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             );
         }
         Ret::Octal => structs::octal_into(out, ret as u64),
+        Ret::Time => {
+            let _ = write!(out, "{ret} (");
+            structs::date_into(out, ret, u64::MAX);
+            out.push(')');
+        }
         Ret::Timeout => {
             if ret == 0 {
                 out.push_str("0 (Timeout)");

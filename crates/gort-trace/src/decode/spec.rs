@@ -133,6 +133,13 @@ pub enum Arg {
     Advice,
     /// An input `stack_t` (`sigaltstack`).
     StackIn,
+    /// An output `struct timespec`.
+    TimespecOut,
+    /// The remaining time of an interrupted sleep, printed only when the call was interrupted and
+    /// (for `clock_nanosleep`, whose flags are at the given index) the sleep was relative.
+    TimespecRem(u8),
+    /// An output `time_t`, with its date.
+    TimeOut,
     /// An unsigned 32-bit integer.
     UInt,
     /// A user or group id (`-1` for the "unchanged" value, otherwise unsigned).
@@ -168,6 +175,8 @@ pub enum Ret {
     Octal,
     /// A new file descriptor (decorated with its path under `-y`).
     Fd,
+    /// Seconds since the epoch, with the date (`time`).
+    Time,
 }
 
 /// A syscall description.
@@ -286,6 +295,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::mremap => Spec::Args(&[Ptr, ULong, ULong, Hex, Ptr], Ret::Hex),
         Sysno::madvise => d(&[Ptr, ULong, Enum(&MADV)]),
         Sysno::rt_sigaction => d(&[Sig, SigactionIn, SigactionOut, ULong]),
+        // A signal set whose size is not the kernel's 8 bytes is shown as its address.
+        Sysno::rt_sigprocmask if regs[3] != 8 => d(&[Enum(&SIG_HOW), Ptr, Ptr, ULong]),
         Sysno::rt_sigprocmask => d(&[Enum(&SIG_HOW), SigsetIn, SigsetOut, ULong]),
         Sysno::rt_sigreturn => d(&[]),
         Sysno::ioctl => d(&[Fd, IoctlReq, Ptr]),
@@ -335,9 +346,9 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::setrlimit => d(&[Enum(&RLIMIT), RlimitIn]),
         Sysno::getrandom => d(&[BufOutHex, ULong, Flags(&GRND)]),
         Sysno::futex => d(futex_args(regs[1])),
-        Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, ULong]),
+        Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, UInt]),
         Sysno::uname => d(&[UtsOut]),
-        Sysno::fcntl => match regs[1] {
+        Sysno::fcntl => match regs[1] & 0xffff_ffff {
             1 => Spec::Args(&[Fd, FcntlCmd], Ret::FdFlags),
             3 => Spec::Args(&[Fd, FcntlCmd], Ret::OpenFlags),
             2 => d(&[Fd, FcntlCmd, CloexecFlag]),
@@ -347,9 +358,11 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         },
         Sysno::sysinfo => d(&[PtrOut]),
         Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
-        Sysno::nanosleep => d(&[TimespecIn, Ptr]),
-        Sysno::clock_nanosleep => d(&[Enum(&CLOCK), Flags(&TIMER), TimespecIn, Ptr]),
-        Sysno::clock_gettime => d(&[Enum(&CLOCK), PtrOut]),
+        Sysno::nanosleep => d(&[TimespecIn, TimespecRem(NO_FLAGS)]),
+        Sysno::clock_nanosleep => d(&[Enum(&CLOCK), Flags(&TIMER), TimespecIn, TimespecRem(1)]),
+        Sysno::clock_gettime | Sysno::clock_getres => d(&[Enum(&CLOCK), TimespecOut]),
+        Sysno::clock_settime => d(&[Enum(&CLOCK), TimespecIn]),
+        Sysno::time => Spec::Args(&[TimeOut], Ret::Time),
         Sysno::sigaltstack => d(&[StackIn, StackOut]),
         Sysno::socket => d(&[Int, Int, Int]),
         Sysno::connect | Sysno::bind => d(&[Fd, Ptr, Int]),
@@ -424,6 +437,14 @@ fn futex_args(op: u64) -> &'static [Arg] {
     }
 }
 
+/// `TimespecRem`'s index for a sleep without flags.
+const NO_FLAGS: u8 = u8::MAX;
+
+/// Whether a sleep that ended with `ret` was interrupted with time left (which the kernel then wrote).
+fn interrupted(ret: Option<i64>) -> bool {
+    matches!(ret, Some(r) if matches!(-r, 4 | 512 | 513 | 514 | 516))
+}
+
 /// Number of arguments for syscalls without a description (a rough default; raw hex is printed).
 fn generic_nargs(s: Sysno) -> usize {
     match s {
@@ -453,6 +474,9 @@ impl Arg {
                 | CpuSetOut
                 | StackOut
                 | UIntOut
+                | TimespecOut
+                | TimespecRem(_)
+                | TimeOut
         )
     }
 
@@ -491,7 +515,8 @@ impl Arg {
         }
         let failed = matches!(ret, Some(r) if r < 0);
         let kind = match self {
-            Path => FetchKind::CStr { max: 4096 },
+            // PATH_MAX bytes with the NUL.
+            Path => FetchKind::CStr { max: 4095 },
             Str => FetchKind::CStr { max: opts.strsize },
             BufIn(len) => FetchKind::Bytes {
                 len: (args[len as usize] as usize).min(opts.strsize),
@@ -530,6 +555,12 @@ impl Arg {
             StackOut if !failed => FetchKind::Bytes { len: 24 },
             RlimitOut if !failed => FetchKind::Bytes { len: 16 },
             UIntOut if !failed => FetchKind::Bytes { len: 4 },
+            TimespecOut | TimeOut if !failed => FetchKind::Bytes {
+                len: if self == TimeOut { 8 } else { 16 },
+            },
+            TimespecRem(f) if interrupted(ret) && (f == NO_FLAGS || args[f as usize] & 1 == 0) => {
+                FetchKind::Bytes { len: 16 }
+            }
             CpuSetOut if !failed => FetchKind::Bytes {
                 len: (ret.unwrap_or(0) as usize).min(128),
             },
@@ -776,6 +807,10 @@ impl Arg {
             UInt => {
                 let _ = write!(out, "{}", v as u32);
             }
+            TimespecRem(_) => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == 16 => structs::struct_into(self, b, out),
+                _ => ptr(out, v),
+            },
             Uid => {
                 if v as u32 == u32::MAX {
                     out.push_str("-1");
@@ -821,7 +856,7 @@ impl Arg {
             }
             TimerFlags => flags_into(out, v, &[(1, "TIMER_ABSTIME")], "0"),
             TimespecIn | SigsetIn | SigsetOut | SigactionIn | SigactionOut | RlimitIn
-            | RlimitOut | CpuSetOut | StackIn | StackOut => match fetched {
+            | RlimitOut | CpuSetOut | StackIn | StackOut | TimespecOut | TimeOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed || !self.is_output() => {
                     structs::struct_into(self, b, out)
                 }

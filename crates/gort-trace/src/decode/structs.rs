@@ -142,6 +142,13 @@ pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
 
 /// ` /* 2026-12-07T10:20:28.461759285+0000 */`: a time as a local date, as strace comments it.
 pub fn date_comment_into(out: &mut String, secs: i64, nsec: u64) {
+    out.push_str(" /* ");
+    date_into(out, secs, nsec);
+    out.push_str(" */");
+}
+
+/// `2026-12-07T10:20:28.461759285+0000` (without the fraction when `nsec` is out of range).
+pub fn date_into(out: &mut String, secs: i64, nsec: u64) {
     // SAFETY: an all-zero `tm` is a valid value to be overwritten.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     let t = secs as libc::time_t;
@@ -152,7 +159,7 @@ pub fn date_comment_into(out: &mut String, secs: i64, nsec: u64) {
     let off = tm.tm_gmtoff;
     let _ = write!(
         out,
-        " /* {:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
         tm.tm_year as i64 + 1900,
         tm.tm_mon + 1,
         tm.tm_mday,
@@ -165,7 +172,7 @@ pub fn date_comment_into(out: &mut String, secs: i64, nsec: u64) {
     }
     let _ = write!(
         out,
-        "{}{:02}{:02} */",
+        "{}{:02}{:02}",
         if off < 0 { '-' } else { '+' },
         off.abs() / 3600,
         off.abs() % 3600 / 60
@@ -227,13 +234,19 @@ pub fn utsname_into(out: &mut String, b: &[u8]) {
 /// Renders the small input/output structures named by `kind` from raw bytes.
 pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
     match kind {
-        Arg::TimespecIn if b.len() >= 16 => {
+        Arg::TimespecIn | Arg::TimespecOut | Arg::TimespecRem(_) if b.len() >= 16 => {
             let _ = write!(
                 out,
                 "{{tv_sec={}, tv_nsec={}}}",
                 u64_at(b, 0) as i64,
-                u64_at(b, 8) as i64
+                u64_at(b, 8)
             );
+        }
+        Arg::TimeOut if b.len() >= 8 => {
+            let t = u64_at(b, 0) as i64;
+            let _ = write!(out, "[{t}");
+            date_comment_into(out, t, u64::MAX);
+            out.push(']');
         }
         Arg::SigsetIn | Arg::SigsetOut if b.len() >= 8 => flags::sigset_into(out, u64_at(b, 0)),
         Arg::SigactionIn | Arg::SigactionOut if b.len() >= 32 => {
