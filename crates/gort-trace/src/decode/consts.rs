@@ -389,3 +389,19 @@ pub const SIG_HOW: Xlat = Xlat::hex(
     &[(0, "SIG_BLOCK"), (1, "SIG_UNBLOCK"), (2, "SIG_SETMASK")],
     "SIG_???",
 );
+
+/// `signalfd4` flags.
+pub const SFD: Xlat = Xlat::hex(
+    &[(0o2000000, "SFD_CLOEXEC"), (0o4000, "SFD_NONBLOCK")],
+    "SFD_???",
+);
+
+/// `getrusage` targets.
+pub const RUSAGE: Xlat = Xlat::dec(
+    &[
+        (0, "RUSAGE_SELF"),
+        (0xffff_ffff, "RUSAGE_CHILDREN"),
+        (1, "RUSAGE_THREAD"),
+    ],
+    "RUSAGE_???",
+);

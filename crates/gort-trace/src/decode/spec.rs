@@ -140,6 +140,17 @@ pub enum Arg {
     TimespecRem(u8),
     /// An output `time_t`, with its date.
     TimeOut,
+    /// An output array of group ids, as many as the call returns.
+    GroupsOut,
+    /// An input array of group ids, as many as the argument at this index says.
+    GroupsIn(u8),
+    /// A host or domain name whose length is the argument at this index (the address when it is
+    /// longer than the kernel's 64 bytes).
+    HostName(u8),
+    /// An output `struct sysinfo`.
+    SysinfoOut,
+    /// An output `struct rusage`.
+    RusageOut,
     /// An unsigned 32-bit integer.
     UInt,
     /// A user or group id (`-1` for the "unchanged" value, otherwise unsigned).
@@ -321,7 +332,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         | Sysno::pause
         | Sysno::restart_syscall => d(&[]),
         Sysno::exit | Sysno::exit_group => d(&[Int]),
-        Sysno::wait4 => d(&[Int, WaitStatusOut, Flags(&WAIT), PtrOut]),
+        Sysno::wait4 => d(&[Int, WaitStatusOut, Flags(&WAIT), RusageOut]),
         Sysno::kill => d(&[Int, Sig]),
         Sysno::tkill => d(&[Int, Sig]),
         Sysno::tgkill => d(&[Int, Int, Sig]),
@@ -356,7 +367,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             0 | 1030 => d(&[Fd, FcntlCmd, Int]),
             _ => d(&[Fd, FcntlCmd, Hex]),
         },
-        Sysno::sysinfo => d(&[PtrOut]),
+        Sysno::sysinfo => d(&[SysinfoOut]),
         Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
         Sysno::nanosleep => d(&[TimespecIn, TimespecRem(NO_FLAGS)]),
         Sysno::clock_nanosleep => d(&[Enum(&CLOCK), Flags(&TIMER), TimespecIn, TimespecRem(1)]),
@@ -376,6 +387,12 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::getpgid | Sysno::getsid => d(&[Int]),
         Sysno::setpgid => d(&[Int, Int]),
         Sysno::alarm => d(&[UInt]),
+        Sysno::getgroups => d(&[Int, GroupsOut]),
+        Sysno::setgroups => d(&[Int, GroupsIn(0)]),
+        Sysno::sethostname | Sysno::setdomainname => d(&[HostName(1), UInt]),
+        Sysno::signalfd4 if regs[2] != 8 => d(&[Fd, Ptr, ULong, Flags(&SFD)]),
+        Sysno::signalfd4 => d(&[Fd, SigsetIn, ULong, Flags(&SFD)]),
+        Sysno::getrusage => d(&[Enum(&RUSAGE), RusageOut]),
         Sysno::setuid | Sysno::setgid | Sysno::setfsuid | Sysno::setfsgid => d(&[Uid]),
         Sysno::setreuid | Sysno::setregid => d(&[Uid, Uid]),
         Sysno::setresuid | Sysno::setresgid => d(&[Uid, Uid, Uid]),
@@ -475,6 +492,9 @@ impl Arg {
                 | StackOut
                 | UIntOut
                 | TimespecOut
+                | GroupsOut
+                | SysinfoOut
+                | RusageOut
                 | TimespecRem(_)
                 | TimeOut
         )
@@ -555,6 +575,17 @@ impl Arg {
             StackOut if !failed => FetchKind::Bytes { len: 24 },
             RlimitOut if !failed => FetchKind::Bytes { len: 16 },
             UIntOut if !failed => FetchKind::Bytes { len: 4 },
+            GroupsOut if !failed && ret.unwrap_or(0) > 0 && args[0] != 0 => FetchKind::Bytes {
+                len: 4 * (ret.unwrap_or(0) as usize).min(65536),
+            },
+            GroupsIn(n) if (1..=65536).contains(&(args[n as usize] as i32)) => FetchKind::Bytes {
+                len: 4 * args[n as usize] as u32 as usize,
+            },
+            HostName(n) if args[n as usize] as u32 <= 64 => FetchKind::Bytes {
+                len: (args[n as usize] as u32 as usize).min(opts.strsize),
+            },
+            SysinfoOut if !failed => FetchKind::Bytes { len: 112 },
+            RusageOut if !failed => FetchKind::Bytes { len: 144 },
             TimespecOut | TimeOut if !failed => FetchKind::Bytes {
                 len: if self == TimeOut { 8 } else { 16 },
             },
@@ -807,6 +838,46 @@ impl Arg {
             UInt => {
                 let _ = write!(out, "{}", v as u32);
             }
+            GroupsOut | GroupsIn(_) => match fetched {
+                Some(Fetched::Bytes(b)) if !failed || !self.is_output() => {
+                    out.push('[');
+                    for (k, g) in b.chunks_exact(4).enumerate() {
+                        if k > 0 {
+                            out.push_str(", ");
+                        }
+                        match u32::from_ne_bytes([g[0], g[1], g[2], g[3]]) {
+                            u32::MAX => out.push_str("-1"),
+                            id => {
+                                let _ = write!(out, "{id}");
+                            }
+                        }
+                    }
+                    out.push(']');
+                }
+                // No groups: a successful getgroups that returned none, or a setgroups of none.
+                None if v != 0
+                    && (ret == Some(0)
+                        || matches!(self, GroupsIn(n) if args[n as usize] as u32 == 0)) =>
+                {
+                    out.push_str("[]")
+                }
+                _ => ptr(out, v),
+            },
+            HostName(n) => match fetched {
+                Some(Fetched::Bytes(b)) => super::strings::quote_buffer(
+                    out,
+                    b,
+                    args[n as usize] as u32 as u64,
+                    opts.strsize,
+                    false,
+                    opts.xflag,
+                ),
+                _ => ptr(out, v),
+            },
+            SysinfoOut | RusageOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => structs::struct_into(self, b, out),
+                _ => ptr(out, v),
+            },
             TimespecRem(_) => match fetched {
                 Some(Fetched::Bytes(b)) if b.len() == 16 => structs::struct_into(self, b, out),
                 _ => ptr(out, v),

@@ -242,6 +242,60 @@ pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
                 u64_at(b, 8)
             );
         }
+        Arg::SysinfoOut if b.len() >= 108 => {
+            let l = |off| u64_at(b, off);
+            let _ = write!(
+                out,
+                "{{uptime={}, loads=[{}, {}, {}], totalram={}, freeram={}, sharedram={}, \
+                 bufferram={}, totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, \
+                 mem_unit={}}}",
+                l(0) as i64,
+                l(8),
+                l(16),
+                l(24),
+                l(32),
+                l(40),
+                l(48),
+                l(56),
+                l(64),
+                l(72),
+                u16::from_ne_bytes([b[80], b[81]]),
+                l(88),
+                l(96),
+                u32_at(b, 104)
+            );
+        }
+        Arg::RusageOut if b.len() >= 144 => {
+            let l = |off| u64_at(b, off) as i64;
+            let _ = write!(
+                out,
+                "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
+                l(0),
+                l(8),
+                l(16),
+                l(24)
+            );
+            const FIELDS: [&str; 14] = [
+                "ru_maxrss",
+                "ru_ixrss",
+                "ru_idrss",
+                "ru_isrss",
+                "ru_minflt",
+                "ru_majflt",
+                "ru_nswap",
+                "ru_inblock",
+                "ru_oublock",
+                "ru_msgsnd",
+                "ru_msgrcv",
+                "ru_nsignals",
+                "ru_nvcsw",
+                "ru_nivcsw",
+            ];
+            for (k, name) in FIELDS.iter().enumerate() {
+                let _ = write!(out, ", {name}={}", l(32 + 8 * k));
+            }
+            out.push('}');
+        }
         Arg::TimeOut if b.len() >= 8 => {
             let t = u64_at(b, 0) as i64;
             let _ = write!(out, "[{t}");
