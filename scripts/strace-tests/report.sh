@@ -14,7 +14,10 @@ results="$dir/pairs.tsv"
 rm -rf "$dir/logs"
 mkdir -p "$dir/logs"
 
-# Family of each test: the strace class of the syscall it traces (its -e trace= or its name).
+# Family of each test: the strace class of the syscall it traces (its -e trace= or its name), from
+# strace's own table: TF (and the stat classes) file, TN socket, TP and TC (credentials) process, TS
+# signal, TM memory, TI ipc, TCL time, TD fd; a syscall in none of them, or a test named after no
+# syscall, is "system".
 awk -v OFS='\t' '
     FILENAME ~ /syscallent/ {
         if (match($0, /"[a-z0-9_]+"/)) {
@@ -22,11 +25,11 @@ awk -v OFS='\t' '
             f = "system"
             if ($0 ~ /TF|TST|TLST|TFST|TSF|TFSF|TSTA|TSFA/) f = "file"
             else if ($0 ~ /TN/) f = "socket"
-            else if ($0 ~ /TP/) f = "process"
+            else if ($0 ~ /TP|TC[,|\t ]/) f = "process"
             else if ($0 ~ /TS[,|\t ]/) f = "signal"
             else if ($0 ~ /TM/) f = "memory"
             else if ($0 ~ /TI/) f = "ipc"
-            else if ($0 ~ /TC/) f = "time"
+            else if ($0 ~ /TCL/) f = "time"
             else if ($0 ~ /TD/) f = "fd"
             fam[n] = f
         }

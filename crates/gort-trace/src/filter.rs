@@ -59,6 +59,10 @@ impl Filter {
             let mut bits = vec![false; MAX_NR];
             for item in list.split(',') {
                 let item = item.trim();
+                // strace ignores empty items (`-e trace=,mmap`).
+                if item.is_empty() {
+                    continue;
+                }
                 // `?name`: a name this architecture lacks is ignored rather than an error.
                 let (optional, item) = match item.strip_prefix('?') {
                     Some(rest) => (true, rest),
@@ -84,7 +88,9 @@ impl Filter {
                 } else {
                     match Sysno::from_str(item) {
                         Ok(s) => bits[s.id() as usize] = true,
-                        Err(_) if optional => {}
+                        // A name of another architecture's ABI (i386's `mmap2`) is accepted, as
+                        // strace accepts it, and selects nothing here.
+                        Err(_) if optional || other_abi(item) => {}
                         Err(_) => return Err(format!("invalid system call '{item}'")),
                     }
                 }
@@ -96,6 +102,14 @@ impl Filter {
         }
         Ok(f)
     }
+}
+
+/// Whether `name` is a syscall of an ABI other than x86_64's.
+fn other_abi(name: &str) -> bool {
+    use syscalls::{aarch64, arm, x86};
+    x86::Sysno::from_str(name).is_ok()
+        || arm::Sysno::from_str(name).is_ok()
+        || aarch64::Sysno::from_str(name).is_ok()
 }
 
 #[cfg(test)]

@@ -101,6 +101,7 @@ pub const O_FLAGS: Xlat = Xlat::hex(
         (0o2000, "O_APPEND"),
         (0o4000, "O_NONBLOCK"),
         (0o4010000, "O_SYNC"),
+        (0o4000000, "__O_SYNC"),
         (0o10000, "O_DSYNC"),
         (0o40000, "O_DIRECT"),
         (0o100000, "O_LARGEFILE"),
@@ -109,6 +110,7 @@ pub const O_FLAGS: Xlat = Xlat::hex(
         (0o2000000, "O_CLOEXEC"),
         (0o10000000, "O_PATH"),
         (0o20200000, "O_TMPFILE"),
+        (0o20000000, "__O_TMPFILE"),
         (0o200000, "O_DIRECTORY"),
         (0o20000, "FASYNC"),
     ],
@@ -275,8 +277,8 @@ pub const GRND: Xlat = Xlat::hex(
 
 // --- memory, continued ---------------------------------------------------------------------------
 
-/// Memory protection.
-pub const PROT: Xlat = Xlat::hex(
+/// Memory protection (an `unsigned long` for the kernel).
+pub const PROT: Xlat = Xlat::wide(
     &[
         (0, "PROT_NONE"),
         (1, "PROT_READ"),
@@ -404,4 +406,40 @@ pub const RUSAGE: Xlat = Xlat::dec(
         (1, "RUSAGE_THREAD"),
     ],
     "RUSAGE_???",
+);
+
+/// `pkey_alloc` access rights.
+pub const PKEY: Xlat = Xlat::wide(
+    &[
+        (1, "PKEY_DISABLE_ACCESS"),
+        (2, "PKEY_DISABLE_WRITE"),
+        (4, "PKEY_DISABLE_EXECUTE"),
+    ],
+    "PKEY_???",
+);
+
+/// `userfaultfd` flags.
+pub const UFFD: Xlat = Xlat::hex(
+    &[
+        (1, "UFFD_USER_MODE_ONLY"),
+        (0o4000, "O_NONBLOCK"),
+        (0o2000000, "O_CLOEXEC"),
+    ],
+    "UFFD_???",
+);
+
+/// `msync` flags.
+pub const MS: Xlat = Xlat::hex(
+    &[(1, "MS_ASYNC"), (2, "MS_INVALIDATE"), (4, "MS_SYNC")],
+    "MS_???",
+);
+
+/// `mremap` flags.
+pub const MREMAP: Xlat = Xlat::hex(
+    &[
+        (1, "MREMAP_MAYMOVE"),
+        (2, "MREMAP_FIXED"),
+        (4, "MREMAP_DONTUNMAP"),
+    ],
+    "MREMAP_???",
 );

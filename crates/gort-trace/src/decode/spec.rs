@@ -151,6 +151,8 @@ pub enum Arg {
     SysinfoOut,
     /// An output `struct rusage`.
     RusageOut,
+    /// `mremap`'s new address, passed only with `MREMAP_FIXED` in the flags at this index.
+    NewAddr(u8),
     /// An unsigned 32-bit integer.
     UInt,
     /// A user or group id (`-1` for the "unchanged" value, otherwise unsigned).
@@ -303,7 +305,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::mprotect => d(&[Ptr, ULong, Flags(&PROT)]),
         Sysno::munmap => d(&[Ptr, ULong]),
         Sysno::brk => Spec::Args(&[Ptr], Ret::Hex),
-        Sysno::mremap => Spec::Args(&[Ptr, ULong, ULong, Hex, Ptr], Ret::Hex),
+        Sysno::mremap => Spec::Args(&[Ptr, ULong, ULong, Flags(&MREMAP), NewAddr(3)], Ret::Hex),
+        Sysno::msync => d(&[Ptr, ULong, Flags(&MS)]),
         Sysno::madvise => d(&[Ptr, ULong, Enum(&MADV)]),
         Sysno::rt_sigaction => d(&[Sig, SigactionIn, SigactionOut, ULong]),
         // A signal set whose size is not the kernel's 8 bytes is shown as its address.
@@ -388,6 +391,10 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::setpgid => d(&[Int, Int]),
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
+        Sysno::pkey_alloc => d(&[Hex, Flags(&PKEY)]),
+        Sysno::pkey_free => d(&[Int]),
+        Sysno::pkey_mprotect => d(&[Ptr, ULong, Flags(&PROT), Int]),
+        Sysno::userfaultfd => d(&[Flags(&UFFD)]),
         Sysno::setgroups => d(&[Int, GroupsIn(0)]),
         Sysno::sethostname | Sysno::setdomainname => d(&[HostName(1), UInt]),
         Sysno::signalfd4 if regs[2] != 8 => d(&[Fd, Ptr, ULong, Flags(&SFD)]),
@@ -506,6 +513,7 @@ impl Arg {
             OpenMode(i) => args[i as usize] & (flags::O_CREAT | flags::O_TMPFILE_BIT) == 0,
             Hidden => true,
             Dev(mode) => !matches!(args[mode as usize] & 0o170000, 0o020000 | 0o060000),
+            NewAddr(f) => args[f as usize] & 2 == 0,
             _ => false,
         }
     }
@@ -643,7 +651,7 @@ impl Arg {
             Hex => {
                 let _ = write!(out, "{}", structs::CHex(v));
             }
-            Ptr => ptr(out, v),
+            Ptr | NewAddr(_) => ptr(out, v),
             // The kernel reads modes as `umode_t`, 16 bits.
             Mode | OpenMode(_) => structs::octal_into(out, v & 0xffff),
             Path | Str | Argv | Envp => match (self, fetched) {

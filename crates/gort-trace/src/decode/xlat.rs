@@ -187,6 +187,20 @@ pub fn flags(out: &mut String, v: u64, x: &Xlat) {
     }
 }
 
+/// Prints a value whose names a special decoder composed (`MAP_PRIVATE|MAP_ANONYMOUS`) in the chosen
+/// style: the names, the number, or the number with the names in a comment.
+pub fn composed(out: &mut String, v: u64, names: &str) {
+    match style() {
+        Style::Abbrev => out.push_str(names),
+        Style::Raw => {
+            let _ = write!(out, "{}", super::structs::CHex(v));
+        }
+        Style::Verbose => {
+            let _ = write!(out, "{} /* {names} */", super::structs::CHex(v));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
