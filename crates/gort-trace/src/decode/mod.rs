@@ -602,9 +602,12 @@ mod tests {
         assert_eq!(
             read_cstr(&mut f, 4093, 3),
             Fetched::Str {
-                bytes: b"abcd".to_vec(),
+                bytes: b"abc".to_vec(),
                 complete: false
             }
         );
+        // Memory that ends before the NUL and before the limit: the address is shown instead.
+        let mut f = Fake(vec![(8192 - 3, b"xyz".to_vec())]);
+        assert_eq!(read_cstr(&mut f, 8189, 100), Fetched::Fault);
     }
 }
