@@ -14,7 +14,7 @@ pub fn matches(nr: u64, args: &[u64; 6], paths: &[Vec<u8>], mem: &mut dyn ReadMe
     for (i, arg) in spec.args().iter().enumerate() {
         let hit = match arg {
             Arg::Path => match read_cstr(mem, args[i], 4096) {
-                Fetched::Str { bytes, .. } => paths.iter().any(|p| *p == bytes),
+                Fetched::Str { bytes, .. } => paths.contains(&bytes),
                 _ => false,
             },
             Arg::Fd | Arg::DirFd if args[i] as i32 >= 0 => mem

@@ -51,16 +51,10 @@ pub enum Arg {
     StrOut,
     /// `open` flags.
     OpenFlags,
-    /// Memory protection.
-    Prot,
     /// `mmap` flags.
     MmapFlags,
     /// A file offset in hex.
     Off,
-    /// `access` mode.
-    AccessMode,
-    /// `*at` flags.
-    AtFlags,
     /// `statx` flags (sync type, then `*at` flags).
     StatxFlags,
     /// `statx` mask.
@@ -79,18 +73,6 @@ pub enum Arg {
     FdPairOut,
     /// An output wait status.
     WaitStatusOut,
-    /// `wait4` options.
-    WaitOptions,
-    /// `lseek` whence.
-    Whence,
-    /// `arch_prctl` code.
-    ArchCode,
-    /// A resource limit name.
-    Resource,
-    /// `rt_sigprocmask` how.
-    SigHow,
-    /// `getrandom` flags.
-    GrndFlags,
     /// An output directory-entry buffer (`getdents64`).
     DirentsOut,
     /// An output `struct utsname`.
@@ -101,10 +83,6 @@ pub enum Arg {
     FdFlags,
     /// A register that is not printed (keeps later arguments at their register index).
     Hidden,
-    /// A clock id (`CLOCK_MONOTONIC`).
-    Clockid,
-    /// `clock_nanosleep` flags.
-    TimerFlags,
     /// An input `struct timespec`.
     TimespecIn,
     /// An input signal set.
@@ -129,8 +107,6 @@ pub enum Arg {
     CpuSetOut,
     /// `FD_CLOEXEC` or 0.
     CloexecFlag,
-    /// `madvise` advice.
-    Advice,
     /// An input `stack_t` (`sigaltstack`).
     StackIn,
     /// An output `struct timespec`.
@@ -715,7 +691,6 @@ impl Arg {
             },
             OpenFlags => flags::open_flags_into(out, v),
             FdFlags => flags_into(out, v & 0xffff_ffff, flags::OPEN_FLAGS, "0"),
-            Prot => flags_into(out, v, flags::PROT_FLAGS, "PROT_NONE"),
             MmapFlags => flags::mmap_flags_into(out, v),
             Off => {
                 if v == 0 {
@@ -724,8 +699,6 @@ impl Arg {
                     let _ = write!(out, "{v:#x}");
                 }
             }
-            AccessMode => flags_into(out, v, flags::ACCESS_FLAGS, "F_OK"),
-            AtFlags => flags_into(out, v & 0xffff_ffff, flags::AT_FLAGS, "0"),
             StatxFlags => flags::statx_flags_into(out, v),
             StatxMask => flags_into(out, v & 0xffff_ffff, flags::STATX_MASK, "0"),
             Sig => out.push_str(&flags::signal_name(v as i32)),
@@ -751,84 +724,6 @@ impl Arg {
                 ),
                 _ => ptr(out, v),
             },
-            WaitOptions => flags_into(
-                out,
-                v & 0xffff_ffff,
-                &[
-                    (1, "WNOHANG"),
-                    (2, "WSTOPPED"),
-                    (4, "WEXITED"),
-                    (8, "WCONTINUED"),
-                    (0x0100_0000, "WNOWAIT"),
-                    (0x2000_0000, "__WNOTHREAD"),
-                    (0x4000_0000, "__WALL"),
-                    (0x8000_0000, "__WCLONE"),
-                ],
-                "0",
-            ),
-            Whence => match v {
-                0 => out.push_str("SEEK_SET"),
-                1 => out.push_str("SEEK_CUR"),
-                2 => out.push_str("SEEK_END"),
-                3 => out.push_str("SEEK_DATA"),
-                4 => out.push_str("SEEK_HOLE"),
-                _ => {
-                    let _ = write!(out, "{v:#x} /* SEEK_??? */");
-                }
-            },
-            ArchCode => match v {
-                0x1001 => out.push_str("ARCH_SET_GS"),
-                0x1002 => out.push_str("ARCH_SET_FS"),
-                0x1003 => out.push_str("ARCH_GET_FS"),
-                0x1004 => out.push_str("ARCH_GET_GS"),
-                _ => {
-                    let _ = write!(out, "{v:#x} /* ARCH_??? */");
-                }
-            },
-            Resource => {
-                const R: [&str; 16] = [
-                    "RLIMIT_CPU",
-                    "RLIMIT_FSIZE",
-                    "RLIMIT_DATA",
-                    "RLIMIT_STACK",
-                    "RLIMIT_CORE",
-                    "RLIMIT_RSS",
-                    "RLIMIT_NPROC",
-                    "RLIMIT_NOFILE",
-                    "RLIMIT_MEMLOCK",
-                    "RLIMIT_AS",
-                    "RLIMIT_LOCKS",
-                    "RLIMIT_SIGPENDING",
-                    "RLIMIT_MSGQUEUE",
-                    "RLIMIT_NICE",
-                    "RLIMIT_RTPRIO",
-                    "RLIMIT_RTTIME",
-                ];
-                match R.get(v as usize) {
-                    Some(n) => out.push_str(n),
-                    None => {
-                        let _ = write!(out, "{v:#x} /* RLIMIT_??? */");
-                    }
-                }
-            }
-            SigHow => match v {
-                0 => out.push_str("SIG_BLOCK"),
-                1 => out.push_str("SIG_UNBLOCK"),
-                2 => out.push_str("SIG_SETMASK"),
-                _ => {
-                    let _ = write!(out, "{v:#x} /* SIG_??? */");
-                }
-            },
-            GrndFlags => flags_into(
-                out,
-                v,
-                &[
-                    (1, "GRND_NONBLOCK"),
-                    (2, "GRND_RANDOM"),
-                    (4, "GRND_INSECURE"),
-                ],
-                "0",
-            ),
             DirentsOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed => {
                     let n = structs::count_dirents(b);
@@ -911,29 +806,6 @@ impl Arg {
                 // `mknod` takes a 32-bit `unsigned int` device number.
                 structs::makedev_into(out, v & 0xffff_ffff);
             }
-            Clockid => {
-                const C: [&str; 12] = [
-                    "CLOCK_REALTIME",
-                    "CLOCK_MONOTONIC",
-                    "CLOCK_PROCESS_CPUTIME_ID",
-                    "CLOCK_THREAD_CPUTIME_ID",
-                    "CLOCK_MONOTONIC_RAW",
-                    "CLOCK_REALTIME_COARSE",
-                    "CLOCK_MONOTONIC_COARSE",
-                    "CLOCK_BOOTTIME",
-                    "CLOCK_REALTIME_ALARM",
-                    "CLOCK_BOOTTIME_ALARM",
-                    "CLOCK_SGI_CYCLE",
-                    "CLOCK_TAI",
-                ];
-                match C.get(v as usize) {
-                    Some(n) => out.push_str(n),
-                    None => {
-                        let _ = write!(out, "{}", v as i32);
-                    }
-                }
-            }
-            TimerFlags => flags_into(out, v, &[(1, "TIMER_ABSTIME")], "0"),
             TimespecIn | SigsetIn | SigsetOut | SigactionIn | SigactionOut | RlimitIn
             | RlimitOut | CpuSetOut | StackIn | StackOut | TimespecOut | TimeOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed || !self.is_output() => {
@@ -995,34 +867,6 @@ impl Arg {
                     out.push_str("FUTEX_BITSET_MATCH_ANY");
                 } else {
                     let _ = write!(out, "{v:#x}");
-                }
-            }
-            Advice => {
-                const A: [&str; 18] = [
-                    "MADV_NORMAL",
-                    "MADV_RANDOM",
-                    "MADV_SEQUENTIAL",
-                    "MADV_WILLNEED",
-                    "MADV_DONTNEED",
-                    "",
-                    "",
-                    "",
-                    "MADV_FREE",
-                    "MADV_REMOVE",
-                    "MADV_DONTFORK",
-                    "MADV_DOFORK",
-                    "MADV_MERGEABLE",
-                    "MADV_UNMERGEABLE",
-                    "MADV_HUGEPAGE",
-                    "MADV_NOHUGEPAGE",
-                    "MADV_DONTDUMP",
-                    "MADV_DODUMP",
-                ];
-                match A.get(v as usize) {
-                    Some(n) if !n.is_empty() => out.push_str(n),
-                    _ => {
-                        let _ = write!(out, "{v:#x} /* MADV_??? */");
-                    }
                 }
             }
             CloexecFlag => out.push_str(if v & 1 != 0 { "FD_CLOEXEC" } else { "0" }),
