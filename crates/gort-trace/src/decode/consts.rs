@@ -443,3 +443,37 @@ pub const MREMAP: Xlat = Xlat::hex(
     ],
     "MREMAP_???",
 );
+
+/// `epoll_ctl` operations.
+pub const EPOLL_CTL: Xlat = Xlat::dec(
+    &[
+        (1, "EPOLL_CTL_ADD"),
+        (2, "EPOLL_CTL_DEL"),
+        (3, "EPOLL_CTL_MOD"),
+    ],
+    "EPOLL_CTL_???",
+);
+
+/// `epoll_event` events.
+pub const EPOLL_EVENTS: Xlat = Xlat::hex(
+    &[
+        (0x1, "EPOLLIN"),
+        (0x2, "EPOLLPRI"),
+        (0x4, "EPOLLOUT"),
+        (0x8, "EPOLLERR"),
+        (0x10, "EPOLLHUP"),
+        (0x20, "EPOLLNVAL"),
+        (0x40, "EPOLLRDNORM"),
+        (0x80, "EPOLLRDBAND"),
+        (0x100, "EPOLLWRNORM"),
+        (0x200, "EPOLLWRBAND"),
+        (0x400, "EPOLLMSG"),
+        (0x2000, "EPOLLRDHUP"),
+        (0x0800_0000, "EPOLL_URING_WAKE"),
+        (0x1000_0000, "EPOLLEXCLUSIVE"),
+        (0x2000_0000, "EPOLLWAKEUP"),
+        (0x4000_0000, "EPOLLONESHOT"),
+        (0x8000_0000, "EPOLLET"),
+    ],
+    "EPOLL???",
+);

@@ -318,6 +318,9 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
     for (i, a) in spec.args().iter().enumerate().take(split) {
         a.plan(i, args, None, opts, &mut v);
     }
+    if let Some(a) = spec.args().get(split).filter(|a| a.is_in_out()) {
+        a.plan(split, args, None, opts, &mut v);
+    }
     v
 }
 
@@ -381,6 +384,10 @@ pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut 
     }
     if split < all.len() && split > 0 {
         out.push_str(", ");
+    }
+    // An argument read at entry and written at exit prints its first half now (`[0]`, then ` => [35499]`).
+    if let Some(a) = all.get(split).filter(|a| a.is_in_out()) {
+        a.render(split, args, None, mem, opts, out);
     }
 }
 

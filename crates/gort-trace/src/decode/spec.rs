@@ -129,6 +129,16 @@ pub enum Arg {
     RusageOut,
     /// `mremap`'s new address, passed only with `MREMAP_FIXED` in the flags at this index.
     NewAddr(u8),
+    /// A `loff_t` the kernel reads and updates: `[0]` at entry, ` => [35499]` after a success.
+    OffInOut,
+    /// The same, printed unsigned as strace prints `sendfile`'s offset.
+    UOffInOut,
+    /// A `loff_t` the kernel reads: `[0]`.
+    OffIn,
+    /// `struct epoll_event` given to `epoll_ctl` (its address for `EPOLL_CTL_DEL`, op at index 1).
+    EpollEventIn,
+    /// The `struct epoll_event` array `epoll_wait` fills, as many as it returns.
+    EpollEventsOut,
     /// An unsigned 32-bit integer.
     UInt,
     /// A user or group id (`-1` for the "unchanged" value, otherwise unsigned).
@@ -361,12 +371,17 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::clone3 => Spec::Clone3,
         Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
-        Sysno::sendfile => d(&[Fd, Fd, Ptr, ULong]),
         Sysno::membarrier => d(&[Int, Int, Int]),
         Sysno::getpgid | Sysno::getsid => d(&[Int]),
         Sysno::setpgid => d(&[Int, Int]),
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
+        Sysno::sendfile => d(&[Fd, Fd, UOffInOut, ULong]),
+        Sysno::copy_file_range => d(&[Fd, OffIn, Fd, OffIn, ULong, UInt]),
+        Sysno::splice => d(&[Fd, OffIn, Fd, OffIn, ULong, Flags(&SPLICE)]),
+        Sysno::epoll_ctl => d(&[Fd, Enum(&EPOLL_CTL), Fd, EpollEventIn]),
+        Sysno::epoll_wait => d(&[Fd, EpollEventsOut, Int, Int]),
+        Sysno::sched_rr_get_interval => d(&[Int, TimespecOut]),
         Sysno::pkey_alloc => d(&[Hex, Flags(&PKEY)]),
         Sysno::pkey_free => d(&[Int]),
         Sysno::pkey_mprotect => d(&[Ptr, ULong, Flags(&PROT), Int]),
@@ -475,12 +490,20 @@ impl Arg {
                 | StackOut
                 | UIntOut
                 | TimespecOut
+                | OffInOut
+                | UOffInOut
+                | EpollEventsOut
                 | GroupsOut
                 | SysinfoOut
                 | RusageOut
                 | TimespecRem(_)
                 | TimeOut
         )
+    }
+
+    /// Whether this argument is read at entry and written at exit (printed in two halves).
+    pub fn is_in_out(self) -> bool {
+        matches!(self, OffInOut | UOffInOut)
     }
 
     /// Whether this argument is omitted (an `open` mode without `O_CREAT`).
@@ -569,6 +592,14 @@ impl Arg {
                 len: (args[n as usize] as u32 as usize).min(opts.strsize),
             },
             SysinfoOut if !failed => FetchKind::Bytes { len: 112 },
+            OffInOut | UOffInOut if ret.is_none() || ret.unwrap_or(0) > 0 => {
+                FetchKind::Bytes { len: 8 }
+            }
+            OffIn => FetchKind::Bytes { len: 8 },
+            EpollEventIn if args[1] & 0xffff_ffff != 2 => FetchKind::Bytes { len: 12 },
+            EpollEventsOut if !failed && ret.unwrap_or(0) > 0 => FetchKind::Bytes {
+                len: 12 * (ret.unwrap_or(0) as usize).min(1024),
+            },
             RusageOut if !failed => FetchKind::Bytes { len: 144 },
             TimespecOut | TimeOut if !failed => FetchKind::Bytes {
                 len: if self == TimeOut { 8 } else { 16 },
@@ -779,6 +810,51 @@ impl Arg {
             },
             SysinfoOut | RusageOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed => structs::struct_into(self, b, out),
+                _ => ptr(out, v),
+            },
+            OffInOut | UOffInOut => {
+                let num = |b: &[u8]| {
+                    let n = structs::i64_at(b, 0);
+                    if self == UOffInOut {
+                        (n as u64).to_string()
+                    } else {
+                        n.to_string()
+                    }
+                };
+                match (ret, fetched) {
+                    (None, Some(Fetched::Bytes(b))) => {
+                        let _ = write!(out, "[{}]", num(b));
+                    }
+                    (None, _) => ptr(out, v),
+                    // Only a call that moved data updated the offset.
+                    (Some(r), Some(Fetched::Bytes(b))) if r > 0 => {
+                        let _ = write!(out, " => [{}]", num(b));
+                    }
+                    (Some(_), _) => {}
+                }
+            }
+            OffIn => match fetched {
+                Some(Fetched::Bytes(b)) => {
+                    let _ = write!(out, "[{}]", structs::i64_at(b, 0));
+                }
+                _ => ptr(out, v),
+            },
+            EpollEventIn => match fetched {
+                Some(Fetched::Bytes(b)) => structs::epoll_event_into(out, b),
+                _ => ptr(out, v),
+            },
+            EpollEventsOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => {
+                    out.push('[');
+                    for (k, e) in b.chunks_exact(12).enumerate() {
+                        if k > 0 {
+                            out.push_str(", ");
+                        }
+                        structs::epoll_event_into(out, e);
+                    }
+                    out.push(']');
+                }
+                None if !failed && v != 0 && ret == Some(0) => out.push_str("[]"),
                 _ => ptr(out, v),
             },
             TimespecRem(_) => match fetched {

@@ -22,6 +22,11 @@ fn i32_at(b: &[u8], off: usize) -> i32 {
     u32_at(b, off) as i32
 }
 
+/// The signed 64-bit value at `off` (0 when `b` is too short).
+pub fn i64_at(b: &[u8], off: usize) -> i64 {
+    u64_at(b, off) as i64
+}
+
 fn u64_at(b: &[u8], off: usize) -> u64 {
     b.get(off..off + 8)
         .map_or(0, |s| u64::from_ne_bytes(s.try_into().unwrap_or_default()))
@@ -67,6 +72,14 @@ pub fn mode_into(out: &mut String, mode: u32) {
         }
         octal_into(out, (mode & 0o777) as u64);
     }
+}
+
+/// `{events=EPOLLIN, data={u32=4294967295, u64=18446744073709551615}}` (the packed x86_64 layout).
+pub fn epoll_event_into(out: &mut String, b: &[u8]) {
+    out.push_str("{events=");
+    super::xlat::flags(out, u32_at(b, 0) as u64, &super::consts::EPOLL_EVENTS);
+    let data = u64_at(b, 4);
+    let _ = write!(out, ", data={{u32={}, u64={data}}}}}", data as u32);
 }
 
 /// C's `%#x`: hex with `0x`, except zero, which is plain `0`.
