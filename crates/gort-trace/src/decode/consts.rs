@@ -477,3 +477,59 @@ pub const EPOLL_EVENTS: Xlat = Xlat::hex(
     ],
     "EPOLL???",
 );
+
+/// Filesystem magic numbers (`statfs`'s `f_type`), the common ones.
+pub const FS_MAGIC: Xlat = Xlat::wide(
+    &[
+        (0xef53, "EXT2_SUPER_MAGIC"),
+        (0x9fa0, "PROC_SUPER_MAGIC"),
+        (0x0102_1994, "TMPFS_MAGIC"),
+        (0x794c_7630, "OVERLAYFS_SUPER_MAGIC"),
+        (0x6265_6572, "SYSFS_MAGIC"),
+        (0x1cd1, "DEVPTS_SUPER_MAGIC"),
+        (0x5846_5342, "XFS_SB_MAGIC"),
+        (0x9123_683e, "BTRFS_SUPER_MAGIC"),
+        (0x6367_7270, "CGROUP2_SUPER_MAGIC"),
+        (0x0027_e0eb, "CGROUP_SUPER_MAGIC"),
+        (0x6969, "NFS_SUPER_MAGIC"),
+        (0x858_458f6, "RAMFS_MAGIC"),
+        (0x7363_6673, "SECURITYFS_MAGIC"),
+        (0x6462_6720, "DEBUGFS_MAGIC"),
+        (0x7472_6163, "TRACEFS_MAGIC"),
+        (0xcafe_4a11, "BPF_FS_MAGIC"),
+        (0x6573_5546, "FUSE_SUPER_MAGIC"),
+        (0x1373, "DEVFS_SUPER_MAGIC"),
+        (0x9660, "ISOFS_SUPER_MAGIC"),
+        (0x4d44, "MSDOS_SUPER_MAGIC"),
+        (0x5346_544e, "NTFS_SB_MAGIC"),
+        (0x0187, "AUTOFS_SUPER_MAGIC"),
+        (0x7371_7368, "SQUASHFS_MAGIC"),
+        (0x2fc1_2fc1, "ZFS_SUPER_MAGIC"),
+        (0x1111_2222, "NSFS_MAGIC"),
+        (0x5049_5045, "PIPEFS_MAGIC"),
+        (0x534f_434b, "SOCKFS_MAGIC"),
+        (0x0904_1934, "ANON_INODE_FS_MAGIC"),
+    ],
+    "???_MAGIC",
+);
+
+/// `statfs`'s `f_flags`, in the order strace prints them.
+pub const ST: Xlat = Xlat::wide(
+    &[
+        (0x20, "ST_VALID"),
+        (0x1, "ST_RDONLY"),
+        (0x2, "ST_NOSUID"),
+        (0x4, "ST_NODEV"),
+        (0x8, "ST_NOEXEC"),
+        (0x10, "ST_SYNCHRONOUS"),
+        (0x40, "ST_MANDLOCK"),
+        (0x80, "ST_WRITE"),
+        (0x100, "ST_APPEND"),
+        (0x200, "ST_IMMUTABLE"),
+        (0x400, "ST_NOATIME"),
+        (0x800, "ST_NODIRATIME"),
+        (0x1000, "ST_RELATIME"),
+        (0x2000, "ST_NOSYMFOLLOW"),
+    ],
+    "ST_???",
+);

@@ -125,6 +125,14 @@ pub enum Arg {
     HostName(u8),
     /// An output `struct sysinfo`.
     SysinfoOut,
+    /// An output `struct statfs`.
+    StatfsOut,
+    /// `utimensat`'s two `struct timespec`s.
+    TimespecPair,
+    /// `utimes`'s two `struct timeval`s.
+    TimevalPair,
+    /// An output `struct tms`.
+    TmsOut,
     /// An output `struct rusage`.
     RusageOut,
     /// `mremap`'s new address, passed only with `MREMAP_FIXED` in the flags at this index.
@@ -283,8 +291,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::stat | Sysno::lstat => d(&[Path, StatOut]),
         Sysno::fstat => d(&[Fd, StatOut]),
         Sysno::newfstatat => d(&[DirFd, Path, StatOut, Flags(&AT)]),
-        Sysno::statfs => d(&[Path, PtrOut]),
-        Sysno::fstatfs => d(&[Fd, PtrOut]),
+        Sysno::statfs => d(&[Path, StatfsOut]),
+        Sysno::fstatfs => d(&[Fd, StatfsOut]),
         Sysno::statx => d(&[DirFd, Path, StatxFlags, StatxMask, PtrOut]),
         Sysno::lseek => d(&[Fd, Long, Enum(&SEEK)]),
         Sysno::mmap => Spec::Args(&[Ptr, ULong, Flags(&PROT), MmapFlags, Fd, Off], Ret::Hex),
@@ -376,6 +384,10 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::setpgid => d(&[Int, Int]),
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
+        Sysno::utimensat => d(&[DirFd, Path, TimespecPair, Flags(&AT)]),
+        Sysno::utimes => d(&[Path, TimevalPair]),
+        Sysno::futimesat => d(&[DirFd, Path, TimevalPair]),
+        Sysno::times => d(&[TmsOut]),
         Sysno::sendfile => d(&[Fd, Fd, UOffInOut, ULong]),
         Sysno::copy_file_range => d(&[Fd, OffIn, Fd, OffIn, ULong, UInt]),
         Sysno::splice => d(&[Fd, OffIn, Fd, OffIn, ULong, Flags(&SPLICE)]),
@@ -495,6 +507,8 @@ impl Arg {
                 | EpollEventsOut
                 | GroupsOut
                 | SysinfoOut
+                | StatfsOut
+                | TmsOut
                 | RusageOut
                 | TimespecRem(_)
                 | TimeOut
@@ -592,6 +606,9 @@ impl Arg {
                 len: (args[n as usize] as u32 as usize).min(opts.strsize),
             },
             SysinfoOut if !failed => FetchKind::Bytes { len: 112 },
+            StatfsOut if !failed => FetchKind::Bytes { len: 120 },
+            TimespecPair | TimevalPair => FetchKind::Bytes { len: 32 },
+            TmsOut if !failed => FetchKind::Bytes { len: 32 },
             OffInOut | UOffInOut if ret.is_none() || ret.unwrap_or(0) > 0 => {
                 FetchKind::Bytes { len: 8 }
             }
@@ -639,7 +656,7 @@ impl Arg {
             }
             DirFd => {
                 if v as i32 == -100 {
-                    out.push_str("AT_FDCWD");
+                    xlat::composed_signed(out, -100, "AT_FDCWD");
                     if let Some(Fetched::Str { bytes, .. }) = fetched {
                         out.push('<');
                         super::strings::quote_bare(out, bytes);
@@ -806,6 +823,18 @@ impl Arg {
                     false,
                     opts.xflag,
                 ),
+                _ => ptr(out, v),
+            },
+            TimespecPair | TimevalPair => match fetched {
+                Some(Fetched::Bytes(b)) => structs::time_pair_into(out, b, self == TimevalPair),
+                _ => ptr(out, v),
+            },
+            TmsOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => structs::tms_into(out, b),
+                _ => ptr(out, v),
+            },
+            StatfsOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => structs::statfs_into(out, b),
                 _ => ptr(out, v),
             },
             SysinfoOut | RusageOut => match fetched {

@@ -82,6 +82,99 @@ pub fn epoll_event_into(out: &mut String, b: &[u8]) {
     let _ = write!(out, ", data={{u32={}, u64={data}}}}}", data as u32);
 }
 
+/// `[{tv_sec=..., tv_nsec=...} /* date */, {...}]`: the two times of `utimensat` (`usec`: the two
+/// `struct timeval`s of `utimes`), `UTIME_NOW`/`UTIME_OMIT` by name, a date comment for valid times.
+pub fn time_pair_into(out: &mut String, b: &[u8], usec: bool) {
+    const UTIME_NOW: u64 = (1 << 30) - 1;
+    const UTIME_OMIT: u64 = (1 << 30) - 2;
+    out.push('[');
+    for k in 0..2 {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        let sec = i64_at(b, 16 * k);
+        let frac = u64_at(b, 16 * k + 8);
+        let special = match frac {
+            UTIME_NOW if !usec => Some("UTIME_NOW"),
+            UTIME_OMIT if !usec => Some("UTIME_OMIT"),
+            _ => None,
+        };
+        let style = super::xlat::style();
+        match special {
+            Some(name) if style == super::xlat::Style::Abbrev => out.push_str(name),
+            Some(name) => {
+                let _ = write!(out, "{{tv_sec={sec}, tv_nsec={frac}}}");
+                if style == super::xlat::Style::Verbose {
+                    let _ = write!(out, " /* {name} */");
+                }
+            }
+            None => {
+                let unit = if usec { "tv_usec" } else { "tv_nsec" };
+                let _ = write!(out, "{{tv_sec={sec}, {unit}={frac}}}");
+                let (limit, digits) = if usec {
+                    (1_000_000, 6)
+                } else {
+                    (1_000_000_000, 9)
+                };
+                if frac < limit && (sec, frac) != (0, 0) {
+                    let mut date = String::new();
+                    date_frac_into(&mut date, sec, frac, digits);
+                    if !date.is_empty() {
+                        let _ = write!(out, " /* {date} */");
+                    }
+                }
+            }
+        }
+    }
+    out.push(']');
+}
+
+/// `{tms_utime=29 /* 0.29 s */, ...}`: `struct tms`, clock ticks with their seconds.
+pub fn tms_into(out: &mut String, b: &[u8]) {
+    // SAFETY: sysconf only reads its argument.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    out.push('{');
+    for (k, name) in ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"]
+        .iter()
+        .enumerate()
+    {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        let t = u64_at(b, 8 * k);
+        let _ = write!(out, "{name}={t}");
+        // The seconds are a comment, which `-X raw` leaves out.
+        if super::xlat::style() != super::xlat::Style::Raw {
+            let _ = write!(out, " /* {}.{:02} s */", t / hz, t % hz * 100 / hz);
+        }
+    }
+    out.push('}');
+}
+
+/// `struct statfs` (x86_64 layout).
+pub fn statfs_into(out: &mut String, b: &[u8]) {
+    use super::consts::{FS_MAGIC, ST};
+    out.push_str("{f_type=");
+    super::xlat::value(out, u64_at(b, 0), &FS_MAGIC);
+    let _ = write!(
+        out,
+        ", f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, f_ffree={}, \
+         f_fsid={{val=[{}, {}]}}, f_namelen={}, f_frsize={}, f_flags=",
+        i64_at(b, 8),
+        u64_at(b, 16),
+        u64_at(b, 24),
+        u64_at(b, 32),
+        u64_at(b, 40),
+        u64_at(b, 48),
+        CHex(u32_at(b, 56) as u64),
+        CHex(u32_at(b, 60) as u64),
+        i64_at(b, 64),
+        i64_at(b, 72)
+    );
+    super::xlat::flags(out, u64_at(b, 80), &ST);
+    out.push('}');
+}
+
 /// C's `%#x`: hex with `0x`, except zero, which is plain `0`.
 pub struct CHex(pub u64);
 
@@ -162,6 +255,12 @@ pub fn date_comment_into(out: &mut String, secs: i64, nsec: u64) {
 
 /// `2026-12-07T10:20:28.461759285+0000` (without the fraction when `nsec` is out of range).
 pub fn date_into(out: &mut String, secs: i64, nsec: u64) {
+    date_frac_into(out, secs, nsec, 9);
+}
+
+/// A local date with a fraction of `digits` digits (9 for nanoseconds, 6 for microseconds), left out
+/// when `frac` is not below `10^digits`.
+fn date_frac_into(out: &mut String, secs: i64, frac: u64, digits: u32) {
     // SAFETY: an all-zero `tm` is a valid value to be overwritten.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     let t = secs as libc::time_t;
@@ -180,8 +279,8 @@ pub fn date_into(out: &mut String, secs: i64, nsec: u64) {
         tm.tm_min,
         tm.tm_sec
     );
-    if nsec < 1_000_000_000 {
-        let _ = write!(out, ".{nsec:09}");
+    if frac < 10u64.pow(digits) {
+        let _ = write!(out, ".{frac:0w$}", w = digits as usize);
     }
     let _ = write!(
         out,

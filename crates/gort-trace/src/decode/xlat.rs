@@ -201,6 +201,19 @@ pub fn composed(out: &mut String, v: u64, names: &str) {
     }
 }
 
+/// Prints a signed constant (`AT_FDCWD`, -100) in the chosen style.
+pub fn composed_signed(out: &mut String, v: i64, name: &str) {
+    match style() {
+        Style::Abbrev => out.push_str(name),
+        Style::Raw => {
+            let _ = write!(out, "{v}");
+        }
+        Style::Verbose => {
+            let _ = write!(out, "{v} /* {name} */");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
