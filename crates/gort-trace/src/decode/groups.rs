@@ -228,6 +228,28 @@ const IPC: &[&str] = &[
     "shmdt",
 ];
 
+/// `%creds`: reading and changing user and group ids and capabilities.
+const CREDS: &[&str] = &[
+    "capget",
+    "capset",
+    "getuid",
+    "getgid",
+    "geteuid",
+    "getegid",
+    "getgroups",
+    "setgroups",
+    "getresuid",
+    "getresgid",
+    "setuid",
+    "setgid",
+    "setreuid",
+    "setregid",
+    "setresuid",
+    "setresgid",
+    "setfsuid",
+    "setfsgid",
+];
+
 /// `%clock`: reading and setting clocks and timers.
 const CLOCK: &[&str] = &[
     "adjtimex",
@@ -260,6 +282,7 @@ pub fn class(name: &str) -> Option<Vec<Sysno>> {
         "desc" => DESC,
         "ipc" => IPC,
         "clock" => CLOCK,
+        "creds" => CREDS,
         _ => return None,
     };
     Some(

@@ -147,6 +147,8 @@ pub enum Arg {
     EpollEventIn,
     /// The `struct epoll_event` array `epoll_wait` fills, as many as it returns.
     EpollEventsOut,
+    /// An output address (`[0x7f00...]`, `[NULL]`).
+    AddrOut,
     /// An unsigned 32-bit integer.
     UInt,
     /// A user or group id (`-1` for the "unchanged" value, otherwise unsigned).
@@ -345,6 +347,11 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::readlinkat => d(&[DirFd, Path, StrOut, ULong]),
         Sysno::getcwd => d(&[StrOut, ULong]),
         Sysno::umask => Spec::Args(&[Mode], Ret::Octal),
+        // ARCH_GET_FS/ARCH_GET_GS write the base address where the second argument points.
+        Sysno::arch_prctl if matches!(regs[0] & 0xffff_ffff, 0x1003 | 0x1004) => {
+            d(&[Enum(&ARCH), AddrOut])
+        }
+        Sysno::arch_prctl if regs[0] & 0xffff_ffff == 0x1011 => d(&[Enum(&ARCH)]),
         Sysno::arch_prctl => d(&[Enum(&ARCH), Hex]),
         Sysno::set_tid_address => d(&[Ptr]),
         Sysno::set_robust_list => d(&[Ptr, ULong]),
@@ -508,6 +515,7 @@ impl Arg {
                 | GroupsOut
                 | SysinfoOut
                 | StatfsOut
+                | AddrOut
                 | TmsOut
                 | RusageOut
                 | TimespecRem(_)
@@ -609,6 +617,7 @@ impl Arg {
             StatfsOut if !failed => FetchKind::Bytes { len: 120 },
             TimespecPair | TimevalPair => FetchKind::Bytes { len: 32 },
             TmsOut if !failed => FetchKind::Bytes { len: 32 },
+            AddrOut if !failed => FetchKind::Bytes { len: 8 },
             OffInOut | UOffInOut if ret.is_none() || ret.unwrap_or(0) > 0 => {
                 FetchKind::Bytes { len: 8 }
             }
@@ -827,6 +836,14 @@ impl Arg {
             },
             TimespecPair | TimevalPair => match fetched {
                 Some(Fetched::Bytes(b)) => structs::time_pair_into(out, b, self == TimevalPair),
+                _ => ptr(out, v),
+            },
+            AddrOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => {
+                    out.push('[');
+                    ptr(out, structs::i64_at(b, 0) as u64);
+                    out.push(']');
+                }
                 _ => ptr(out, v),
             },
             TmsOut => match fetched {
