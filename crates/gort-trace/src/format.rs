@@ -142,8 +142,13 @@ impl Formatter {
                 mem,
             } => {
                 let defer = !self.o.qual.status.is_all();
-                if !defer {
+                if !defer && !self.o.summary {
                     self.close_open_line();
+                    self.begin_line(pid, at);
+                    self.out.push_str(&decode::syscall_name(nr));
+                    self.out.push('(');
+                    decode::render_entry(nr, &args, &mem, &self.o.decode, &mut self.out);
+                    self.open_line = Some(pid);
                 }
                 let side = self.pids.entry(pid).or_default();
                 side.pending = Some(Pending {
@@ -151,16 +156,9 @@ impl Formatter {
                     args,
                     entered: at,
                     unfinished: false,
-                    deferred: defer.then_some(mem.clone()),
+                    deferred: defer,
+                    entry_mem: mem,
                 });
-                if self.o.summary || defer {
-                    return;
-                }
-                self.begin_line(pid, at);
-                self.out.push_str(&decode::syscall_name(nr));
-                self.out.push('(');
-                decode::render_entry(nr, &args, &mem, &self.o.decode, &mut self.out);
-                self.open_line = Some(pid);
             }
             Event::Exit {
                 pid,
@@ -178,7 +176,7 @@ impl Formatter {
                         .record(p.nr, ret, at.cpu_ns.saturating_sub(p.entered.cpu_ns));
                     return;
                 }
-                if let Some(entry_mem) = &p.deferred {
+                if p.deferred {
                     let outcome = if (-4095..0).contains(&ret) {
                         Outcome::Failed
                     } else {
@@ -191,14 +189,28 @@ impl Formatter {
                     self.begin_line(pid, p.entered);
                     self.out.push_str(&decode::syscall_name(p.nr));
                     self.out.push('(');
-                    decode::render_entry(p.nr, &p.args, entry_mem, &self.o.decode, &mut self.out);
+                    decode::render_entry(
+                        p.nr,
+                        &p.args,
+                        &p.entry_mem,
+                        &self.o.decode,
+                        &mut self.out,
+                    );
                 } else if self.open_line != Some(pid) {
                     self.close_open_line();
                     self.begin_line(pid, at);
                     let _ = write!(self.out, "<... {} resumed>", decode::syscall_name(p.nr));
                 }
                 self.open_line = None;
-                decode::render_exit(p.nr, &p.args, ret, &mem, &self.o.decode, &mut self.out);
+                decode::render_exit(
+                    p.nr,
+                    &p.args,
+                    ret,
+                    &p.entry_mem,
+                    &mem,
+                    &self.o.decode,
+                    &mut self.out,
+                );
                 self.out.push(')');
                 self.pad_and_equals();
                 decode::render_return(p.nr, &p.args, ret, &mem, &mut self.out);
@@ -302,7 +314,7 @@ impl Formatter {
         if self.o.summary {
             return;
         }
-        if let Some(entry_mem) = &p.deferred {
+        if p.deferred {
             if !self.o.qual.status.contains(Outcome::Unfinished) {
                 return;
             }
@@ -310,7 +322,7 @@ impl Formatter {
             self.begin_line(pid, p.entered);
             self.out.push_str(&decode::syscall_name(p.nr));
             self.out.push('(');
-            decode::render_entry(p.nr, &p.args, entry_mem, &self.o.decode, &mut self.out);
+            decode::render_entry(p.nr, &p.args, &p.entry_mem, &self.o.decode, &mut self.out);
         } else if self.open_line == Some(pid) {
             self.open_line = None;
         } else {

@@ -46,8 +46,11 @@ pub struct Pending {
     pub entered: Stamp,
     /// The entry text has been printed and the line was closed with `<unfinished ...>`.
     pub unfinished: bool,
-    /// Entry memory kept when the line waits for the return (`-z`, `-Z`, `-e status=`).
-    pub deferred: Option<crate::decode::Mem>,
+    /// The line waits for the return before anything is printed (`-z`, `-Z`, `-e status=`).
+    pub deferred: bool,
+    /// The memory fetched at entry: the entry half of a deferred line, and the values an in/out
+    /// argument had before the call (`[110 => 24]`).
+    pub entry_mem: crate::decode::Mem,
 }
 
 /// What the formatter knows about one tracee.

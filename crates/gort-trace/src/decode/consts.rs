@@ -533,3 +533,24 @@ pub const ST: Xlat = Xlat::wide(
     ],
     "ST_???",
 );
+
+// --- sockets -------------------------------------------------------------------------------------
+
+/// `accept4`/`socket` flags.
+pub const SOCK_FLAGS: Xlat = Xlat::hex(
+    &[(0o2000000, "SOCK_CLOEXEC"), (0o4000, "SOCK_NONBLOCK")],
+    "SOCK_???",
+);
+
+/// Address families.
+pub const AF: Xlat = Xlat::dec(
+    &[
+        (0, "AF_UNSPEC"),
+        (1, "AF_UNIX"),
+        (2, "AF_INET"),
+        (10, "AF_INET6"),
+        (16, "AF_NETLINK"),
+        (17, "AF_PACKET"),
+    ],
+    "AF_???",
+);

@@ -76,6 +76,11 @@ pub enum FetchKind {
     PtrCount,
     /// What the descriptor numbered `addr` refers to (`-y`).
     FdPath,
+    /// Up to `len` bytes: as many as are readable (a buffer whose used length is only known later).
+    Upto {
+        /// Most bytes read.
+        len: usize,
+    },
     /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
     Indirect {
         /// Offset of the pointer.
@@ -269,6 +274,21 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 }
                 _ => Fetched::Fault,
             },
+            FetchKind::Upto { len } => {
+                let mut buf = vec![0u8; len];
+                let mut got = 0;
+                while got < len {
+                    let at = req.addr + got as u64;
+                    let n = ((PAGE - (at % PAGE)) as usize).min(len - got);
+                    let k = r.read(at, &mut buf[got..got + n]);
+                    got += k;
+                    if k < n {
+                        break;
+                    }
+                }
+                buf.truncate(got);
+                Fetched::Bytes(buf)
+            }
             // A descriptor's path travels as a string that is "incomplete" when the file is deleted.
             FetchKind::FdPath => match r.fd_path(req.addr as i32) {
                 Some((bytes, deleted)) => Fetched::Str {
@@ -320,6 +340,16 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
     }
     if let Some(a) = spec.args().get(split).filter(|a| a.is_in_out()) {
         a.plan(split, args, None, opts, &mut v);
+    }
+    // Lengths the kernel reads and rewrites, printed at exit as `[in => out]`.
+    for (i, a) in spec.args().iter().enumerate().skip(split) {
+        if *a == spec::Arg::SockLenInOut && args[i] != 0 {
+            v.push(FetchReq {
+                slot: i as u8,
+                addr: args[i],
+                kind: FetchKind::Bytes { len: 4 },
+            });
+        }
     }
     v
 }
@@ -391,8 +421,16 @@ pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut 
     }
 }
 
-/// Text printed at exit, before `)`.
-pub fn render_exit(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, out: &mut String) {
+/// Text printed at exit, before `)`; `entry` is the memory fetched at entry (for in/out arguments).
+pub fn render_exit(
+    nr: u64,
+    args: &[u64; 6],
+    ret: i64,
+    entry: &Mem,
+    mem: &Mem,
+    opts: &Opts,
+    out: &mut String,
+) {
     let spec = spec::spec(nr, args);
     if spec::render_custom(&spec, args, Some(ret), mem, out) {
         return;
@@ -408,7 +446,17 @@ pub fn render_exit(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, o
             out.push_str(", ");
         }
         first = false;
-        a.render(i, args, Some(ret), mem, opts, out);
+        match a {
+            // The value before the call was fetched at entry, the one after at exit.
+            spec::Arg::SockLenInOut => {
+                structs::socklen_into(out, args[i], entry.get(i), mem.get(i), ret)
+            }
+            spec::Arg::SockAddrOut(l) => {
+                let l = *l as usize;
+                structs::sockaddr_out_into(out, args[i], mem.get(i), entry.get(l), mem.get(l), ret)
+            }
+            _ => a.render(i, args, Some(ret), mem, opts, out),
+        }
     }
 }
 
@@ -490,7 +538,7 @@ mod tests {
         let m2 = fetch(&plan_exit(nr, &args, ret, opts), fake);
         let mut s = format!("{}(", syscall_name(nr));
         render_entry(nr, &args, &m1, opts, &mut s);
-        render_exit(nr, &args, ret, &m2, opts, &mut s);
+        render_exit(nr, &args, ret, &m1, &m2, opts, &mut s);
         s.push_str(") = ");
         render_return(nr, &args, ret, &m2, &mut s);
         s

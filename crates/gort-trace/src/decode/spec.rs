@@ -149,6 +149,12 @@ pub enum Arg {
     EpollEventsOut,
     /// An output address (`[0x7f00...]`, `[NULL]`).
     AddrOut,
+    /// An output socket address whose length is at the pointer at this index.
+    SockAddrOut(u8),
+    /// A socket address length the kernel reads and rewrites: `[110 => 24]`.
+    SockLenInOut,
+    /// An input socket address whose length is the argument at this index.
+    SockAddrIn(u8),
     /// An unsigned 32-bit integer.
     UInt,
     /// A user or group id (`-1` for the "unchanged" value, otherwise unsigned).
@@ -380,7 +386,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::time => Spec::Args(&[TimeOut], Ret::Time),
         Sysno::sigaltstack => d(&[StackIn, StackOut]),
         Sysno::socket => d(&[Int, Int, Int]),
-        Sysno::connect | Sysno::bind => d(&[Fd, Ptr, Int]),
+        Sysno::connect | Sysno::bind => d(&[Fd, SockAddrIn(2), UInt]),
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
         Sysno::clone3 => Spec::Clone3,
@@ -391,6 +397,10 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::setpgid => d(&[Int, Int]),
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
+        Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
+            d(&[Fd, SockAddrOut(2), SockLenInOut])
+        }
+        Sysno::accept4 => d(&[Fd, SockAddrOut(2), SockLenInOut, Flags(&SOCK_FLAGS)]),
         Sysno::utimensat => d(&[DirFd, Path, TimespecPair, Flags(&AT)]),
         Sysno::utimes => d(&[Path, TimevalPair]),
         Sysno::futimesat => d(&[DirFd, Path, TimevalPair]),
@@ -516,6 +526,8 @@ impl Arg {
                 | SysinfoOut
                 | StatfsOut
                 | AddrOut
+                | SockAddrOut(_)
+                | SockLenInOut
                 | TmsOut
                 | RusageOut
                 | TimespecRem(_)
@@ -618,6 +630,11 @@ impl Arg {
             TimespecPair | TimevalPair => FetchKind::Bytes { len: 32 },
             TmsOut if !failed => FetchKind::Bytes { len: 32 },
             AddrOut if !failed => FetchKind::Bytes { len: 8 },
+            SockAddrOut(_) if !failed => FetchKind::Upto { len: 128 },
+            SockAddrIn(l) if args[l as usize] as u32 > 0 => FetchKind::Bytes {
+                len: (args[l as usize] as u32 as usize).min(128),
+            },
+            SockLenInOut if ret.is_some() && !failed => FetchKind::Bytes { len: 4 },
             OffInOut | UOffInOut if ret.is_none() || ret.unwrap_or(0) > 0 => {
                 FetchKind::Bytes { len: 8 }
             }
@@ -838,6 +855,12 @@ impl Arg {
                 Some(Fetched::Bytes(b)) => structs::time_pair_into(out, b, self == TimevalPair),
                 _ => ptr(out, v),
             },
+            SockAddrIn(_) => match fetched {
+                Some(Fetched::Bytes(b)) => structs::sockaddr_into(out, b),
+                _ => ptr(out, v),
+            },
+            // Printed by `render_exit`, which has the lengths from before and after the call.
+            SockAddrOut(_) | SockLenInOut => ptr(out, v),
             AddrOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed => {
                     out.push('[');
