@@ -554,3 +554,12 @@ pub const AF: Xlat = Xlat::dec(
     ],
     "AF_???",
 );
+
+/// `landlock_create_ruleset` flags.
+pub const LANDLOCK_CREATE: Xlat = Xlat::hex(
+    &[(1, "LANDLOCK_CREATE_RULESET_VERSION")],
+    "LANDLOCK_CREATE_RULESET_???",
+);
+
+/// `memfd_secret` flags.
+pub const MEMFD_SECRET: Xlat = Xlat::hex(&[(0o2000000, "O_CLOEXEC")], "");

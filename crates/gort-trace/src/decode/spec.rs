@@ -155,6 +155,8 @@ pub enum Arg {
     SockLenInOut,
     /// An input socket address whose length is the argument at this index.
     SockAddrIn(u8),
+    /// An unsigned 32-bit integer in hex (flags no name is known for).
+    Hex32,
     /// An unsigned 32-bit integer.
     UInt,
     /// A user or group id (`-1` for the "unchanged" value, otherwise unsigned).
@@ -397,6 +399,11 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::setpgid => d(&[Int, Int]),
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
+        Sysno::pidfd_getfd => d(&[Fd, Int, Hex32]),
+        Sysno::process_mrelease | Sysno::landlock_restrict_self => d(&[Fd, Hex32]),
+        Sysno::landlock_create_ruleset => d(&[Ptr, ULong, Flags(&LANDLOCK_CREATE)]),
+        Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
+        Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
             d(&[Fd, SockAddrOut(2), SockLenInOut])
         }
@@ -775,7 +782,15 @@ impl Arg {
             }
             StatxFlags => flags::statx_flags_into(out, v),
             StatxMask => flags_into(out, v & 0xffff_ffff, flags::STATX_MASK, "0"),
-            Sig => out.push_str(&flags::signal_name(v as i32)),
+            Sig => {
+                let sig = v as i32;
+                // Numbers that name no signal are printed as numbers in every style.
+                if (1..=64).contains(&sig) {
+                    xlat::composed_signed(out, sig as i64, &flags::signal_name(sig));
+                } else {
+                    let _ = write!(out, "{sig}");
+                }
+            }
             StatOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed && b.len() >= structs::STAT_SIZE => {
                     structs::stat_into(out, b, opts.verbose)
@@ -814,6 +829,9 @@ impl Arg {
             Hidden => {}
             UInt => {
                 let _ = write!(out, "{}", v as u32);
+            }
+            Hex32 => {
+                let _ = write!(out, "{}", structs::CHex(v & 0xffff_ffff));
             }
             GroupsOut | GroupsIn(_) => match fetched {
                 Some(Fetched::Bytes(b)) if !failed || !self.is_output() => {

@@ -56,7 +56,7 @@ pub fn style() -> Style {
 pub struct Xlat {
     /// Values and names, in the order strace prints flags.
     pub names: &'static [(u64, &'static str)],
-    /// The comment for a value without a name (`O_???`).
+    /// The comment for a value without a name (`O_???`); empty for none.
     pub unknown: &'static str,
     /// Numbers are printed in decimal (otherwise hex).
     pub decimal: bool,
@@ -180,6 +180,10 @@ pub fn flags(out: &mut String, v: u64, x: &Xlat) {
         (Style::Abbrev, Some(n)) => out.push_str(&n),
         (Style::Verbose, Some(n)) => {
             let _ = write!(out, "{v:#x} /* {n} */");
+        }
+        // A table without an unknown-value comment prints the bare number.
+        (_, None) if x.unknown.is_empty() => {
+            let _ = write!(out, "{v:#x}");
         }
         (_, None) => {
             let _ = write!(out, "{v:#x} /* {} */", x.unknown);
