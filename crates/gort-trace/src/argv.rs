@@ -49,6 +49,24 @@ fn long_form(name: &str, value: Option<&str>) -> Option<Vec<String>> {
                 _ => qualifier(name),
             }
         }
+        "timestamps" | "absolute-timestamps" => Some(vec![format!(
+            "--absolute-timestamps={}",
+            value.unwrap_or("")
+        )]),
+        "relative-timestamps" => Some(match value {
+            Some(p) => vec!["-r".into(), format!("--relative-precision={p}")],
+            None => vec!["-r".into()],
+        }),
+        "syscall-times" => Some(match value {
+            Some(p) => vec!["-T".into(), format!("--syscall-times-precision={p}")],
+            None => vec!["-T".into()],
+        }),
+        "strings-in-hex" => match value {
+            None | Some("all") => short("-xx"),
+            Some("non-ascii") => short("-x"),
+            Some("none") => Some(Vec::new()),
+            _ => None,
+        },
         "trace-path" => with("-P"),
         "columns" => with("-a"),
         "string-limit" => with("-s"),
@@ -60,7 +78,6 @@ fn long_form(name: &str, value: Option<&str>) -> Option<Vec<String>> {
         "successful-only" => short("-z"),
         "failed-only" => short("-Z"),
         "summary-only" => short("-c"),
-        "syscall-times" => short("-T"),
         _ => None,
     }
 }

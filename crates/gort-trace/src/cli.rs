@@ -76,6 +76,18 @@ pub struct Cli {
     /// Suppress attach/detach messages (-qq: also exit messages, -qqq: every suppressible message)
     #[arg(short = 'q', action = clap::ArgAction::Count)]
     pub quiet: u8,
+    /// Prefix lines with the time since the previous line
+    #[arg(short = 'r')]
+    pub relative: bool,
+    /// --timestamps=FORMAT,PRECISION (time|unix|none, s|ms|us|ns)
+    #[arg(long = "absolute-timestamps", value_name = "SPEC", hide = true)]
+    pub absolute_timestamps: Vec<String>,
+    /// --relative-timestamps=PRECISION
+    #[arg(long = "relative-precision", value_name = "P", hide = true)]
+    pub relative_precision: Option<String>,
+    /// --syscall-times=PRECISION
+    #[arg(long = "syscall-times-precision", value_name = "P", hide = true)]
+    pub syscall_times_precision: Option<String>,
     /// Attach to a running process (repeatable)
     #[arg(short = 'p', value_name = "PID")]
     pub pids: Vec<i32>,
@@ -128,8 +140,8 @@ pub struct Config {
     pub const_style: crate::decode::xlat::Style,
     /// The `-e` qualifiers other than `trace=`, and their short spellings.
     pub qual: Qualifiers,
-    /// `-t` count (2 for `-tt`).
-    pub timestamps: u8,
+    /// `-t`/`-r`/`--timestamps`/`--syscall-times` settings.
+    pub stamps: crate::timestamps::Stamps,
     /// max_procs for the runtime.
     pub procs: usize,
 }
@@ -293,7 +305,14 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         paths: cli.paths.clone(),
         const_style,
         qual,
-        timestamps: cli.timestamps,
+        stamps: crate::timestamps::Stamps::parse(
+            cli.timestamps,
+            &cli.absolute_timestamps,
+            cli.relative,
+            cli.relative_precision.as_deref(),
+            cli.syscall_times_precision.as_deref(),
+        )
+        .map_err(err)?,
         procs,
     })
 }
@@ -321,7 +340,11 @@ mod tests {
         ])
         .ok()
         .unwrap();
-        assert!(c.follow && c.syscall_times && c.timestamps == 2 && c.opts.strsize == 64);
+        assert!(c.follow && c.syscall_times && c.opts.strsize == 64);
+        assert_eq!(
+            c.stamps.absolute,
+            Some((crate::timestamps::Format::Time, 6))
+        );
         assert!(matches!(
             p(&["gort-trace", "ls", "-l"]).ok().unwrap().target,
             Target::Spawn(_)

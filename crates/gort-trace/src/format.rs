@@ -13,6 +13,7 @@ use crate::event::{Event, Stamp};
 use crate::ptrace::Pid;
 use crate::qualify::Outcome;
 use crate::summary::Summary;
+use crate::timestamps;
 use crate::tracee::{FormatterSide, Pending};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -28,8 +29,8 @@ pub struct FormatOpts {
     pub to_file: bool,
     /// `-T`.
     pub syscall_times: bool,
-    /// `-t` count.
-    pub timestamps: u8,
+    /// `-t`, `-r`, `--timestamps`, `-T` precision.
+    pub stamps: crate::timestamps::Stamps,
     /// `-c`.
     pub summary: bool,
     /// `-a N`: the column where ` = ` starts (strace's default, 40, when `None`).
@@ -52,6 +53,8 @@ pub struct Formatter {
     summary: Summary,
     /// Messages for the user's terminal (attach/detach notices), not part of the trace.
     pub notices: Vec<String>,
+    /// When the previous line began (`-r`).
+    last_line_ns: Option<u64>,
 }
 
 /// strace's default alignment column for the return value (`-a 40`).
@@ -70,6 +73,7 @@ impl Formatter {
             out: String::with_capacity(4096),
             summary: Summary::default(),
             notices: Vec::new(),
+            last_line_ns: None,
         }
     }
 
@@ -112,8 +116,15 @@ impl Formatter {
         } else if self.live > 1 {
             let _ = write!(self.out, "[pid {pid:>5}] ");
         }
-        if self.o.timestamps > 0 {
-            timestamp_into(&mut self.out, at.wall_ns, self.o.timestamps >= 2);
+        if let Some(digits) = self.o.stamps.relative {
+            let since = at
+                .mono_ns
+                .saturating_sub(self.last_line_ns.unwrap_or(at.mono_ns));
+            timestamps::relative_into(&mut self.out, since, digits);
+            self.last_line_ns = Some(at.mono_ns);
+        }
+        if let Some((format, digits)) = self.o.stamps.absolute {
+            timestamps::absolute_into(&mut self.out, at.wall_ns, format, digits);
         }
     }
 
@@ -219,12 +230,9 @@ impl Formatter {
                 }
                 if self.o.syscall_times {
                     let ns = at.mono_ns.saturating_sub(p.entered.mono_ns);
-                    let _ = write!(
-                        self.out,
-                        " <{}.{:06}>",
-                        ns / 1_000_000_000,
-                        ns % 1_000_000_000 / 1000
-                    );
+                    self.out.push_str(" <");
+                    timestamps::seconds_into(&mut self.out, ns, self.o.stamps.duration_digits);
+                    self.out.push('>');
                 }
                 self.out.push('\n');
                 if let Some(decode::Fetched::Bytes(data)) = mem.get(decode::dump::SLOT) {
@@ -334,19 +342,6 @@ impl Formatter {
         self.pad_and_equals();
         self.out.push_str("?\n");
     }
-}
-
-fn timestamp_into(out: &mut String, wall_ns: u64, micros: bool) {
-    let secs = (wall_ns / 1_000_000_000) as libc::time_t;
-    // SAFETY: an all-zero `tm` is a valid value to be overwritten.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    // SAFETY: `secs` and `tm` are valid pointers for the call; localtime_r is thread-safe.
-    unsafe { libc::localtime_r(&secs, &mut tm) };
-    let _ = write!(out, "{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
-    if micros {
-        let _ = write!(out, ".{:06}", wall_ns % 1_000_000_000 / 1000);
-    }
-    out.push(' ');
 }
 
 #[cfg(test)]

@@ -21,5 +21,6 @@ pub mod qualify;
 pub mod signals;
 pub mod spawn;
 pub mod summary;
+pub mod timestamps;
 pub mod tracee;
 pub mod tracer;
