@@ -488,6 +488,12 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             );
         }
         Ret::Octal => structs::octal_into(out, ret as u64),
+        Ret::Named(x) => {
+            let _ = write!(out, "{ret}");
+            if let Some(name) = x.name(ret as u64) {
+                let _ = write!(out, " ({name})");
+            }
+        }
         Ret::Time => {
             let _ = write!(out, "{ret} (");
             structs::date_into(out, ret, u64::MAX);

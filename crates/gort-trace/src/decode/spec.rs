@@ -157,6 +157,16 @@ pub enum Arg {
     SockAddrIn(u8),
     /// An unsigned 32-bit integer in hex (flags no name is known for).
     Hex32,
+    /// A signal number in a 64-bit argument: the name, or the number when it names no signal.
+    SigLong,
+    /// An output signal number: `[SIGINT]`.
+    SigOut,
+    /// A task name, at most 15 bytes before its NUL (`TASK_COMM_LEN`).
+    Comm,
+    /// An output 32-bit constant from a table: `[PR_TSC_SIGSEGV]`.
+    EnumOut(&'static Xlat),
+    /// An output 32-bit flag word from a table: `[PR_UNALIGN_SIGBUS]`.
+    FlagsOut(&'static Xlat),
     /// An unsigned 32-bit integer.
     UInt,
     /// A user or group id (`-1` for the "unchanged" value, otherwise unsigned).
@@ -192,6 +202,8 @@ pub enum Ret {
     Octal,
     /// A new file descriptor (decorated with its path under `-y`).
     Fd,
+    /// A value with its name from a table: `1 (SUID_DUMP_USER)`.
+    Named(&'static Xlat),
     /// Seconds since the epoch, with the date (`time`).
     Time,
 }
@@ -399,6 +411,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::setpgid => d(&[Int, Int]),
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
+        Sysno::prctl => prctl(regs),
         Sysno::pidfd_getfd => d(&[Fd, Int, Hex32]),
         Sysno::process_mrelease | Sysno::landlock_restrict_self => d(&[Fd, Hex32]),
         Sysno::landlock_create_ruleset => d(&[Ptr, ULong, Flags(&LANDLOCK_CREATE)]),
@@ -488,6 +501,26 @@ fn futex_args(op: u64) -> &'static [Arg] {
     }
 }
 
+/// `prctl`'s arguments by option.
+fn prctl(regs: &[u64; 6]) -> Spec {
+    let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
+    match regs[0] & 0xffff_ffff {
+        3 => Spec::Args(&[Enum(&PR)], Ret::Named(&SUID_DUMP)),
+        7 | 13 | 21 | 30 | 31 | 32 | 37 | 39 | 42 | 46 | 51 | 64 => d(&[Enum(&PR)]),
+        1 => d(&[Enum(&PR), SigLong]),
+        2 => d(&[Enum(&PR), SigOut]),
+        4 => d(&[Enum(&PR), Enum(&SUID_DUMP)]),
+        6 => d(&[Enum(&PR), Flags(&PR_UNALIGN)]),
+        5 => d(&[Enum(&PR), FlagsOut(&PR_UNALIGN)]),
+        15 => d(&[Enum(&PR), Comm]),
+        16 => d(&[Enum(&PR), StrOut]),
+        26 => d(&[Enum(&PR), Enum(&PR_TSC)]),
+        25 => d(&[Enum(&PR), EnumOut(&PR_TSC)]),
+        40 => d(&[Enum(&PR), AddrOut]),
+        _ => d(&[Enum(&PR), Hex, Hex, Hex, Hex]),
+    }
+}
+
 /// `TimespecRem`'s index for a sleep without flags.
 const NO_FLAGS: u8 = u8::MAX;
 
@@ -533,6 +566,9 @@ impl Arg {
                 | SysinfoOut
                 | StatfsOut
                 | AddrOut
+                | SigOut
+                | EnumOut(_)
+                | FlagsOut(_)
                 | SockAddrOut(_)
                 | SockLenInOut
                 | TmsOut
@@ -586,6 +622,7 @@ impl Arg {
             // PATH_MAX bytes with the NUL.
             Path => FetchKind::CStr { max: 4095 },
             Str => FetchKind::CStr { max: opts.strsize },
+            Comm => FetchKind::CStr { max: 15 },
             BufIn(len) => FetchKind::Bytes {
                 len: (args[len as usize] as usize).min(opts.strsize),
             },
@@ -637,6 +674,7 @@ impl Arg {
             TimespecPair | TimevalPair => FetchKind::Bytes { len: 32 },
             TmsOut if !failed => FetchKind::Bytes { len: 32 },
             AddrOut if !failed => FetchKind::Bytes { len: 8 },
+            SigOut | EnumOut(_) | FlagsOut(_) if !failed => FetchKind::Bytes { len: 4 },
             SockAddrOut(_) if !failed => FetchKind::Upto { len: 128 },
             SockAddrIn(l) if args[l as usize] as u32 > 0 => FetchKind::Bytes {
                 len: (args[l as usize] as u32 as usize).min(128),
@@ -711,6 +749,20 @@ impl Arg {
             Ptr | NewAddr(_) => ptr(out, v),
             // The kernel reads modes as `umode_t`, 16 bits.
             Mode | OpenMode(_) => structs::octal_into(out, v & 0xffff),
+            Comm => match fetched {
+                // A name that fills all 15 bytes is shown as cut, whether or not its NUL follows.
+                Some(Fetched::Str { bytes, complete }) => {
+                    let complete = *complete && bytes.len() < 15;
+                    quote_cstr(
+                        out,
+                        &bytes[..bytes.len().min(15)],
+                        complete,
+                        None,
+                        opts.xflag,
+                    )
+                }
+                _ => ptr(out, v),
+            },
             Path | Str | Argv | Envp => match (self, fetched) {
                 (_, None) => ptr(out, v),
                 (Envp, Some(Fetched::Count(n))) => {
@@ -879,6 +931,25 @@ impl Arg {
             },
             // Printed by `render_exit`, which has the lengths from before and after the call.
             SockAddrOut(_) | SockLenInOut => ptr(out, v),
+            SigLong => match v {
+                1..=64 => out.push_str(&flags::signal_name(v as i32)),
+                _ => {
+                    let _ = write!(out, "{v}");
+                }
+            },
+            SigOut | EnumOut(_) | FlagsOut(_) => match fetched {
+                Some(Fetched::Bytes(b)) if !failed && b.len() == 4 => {
+                    let n = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]) as u64;
+                    out.push('[');
+                    match self {
+                        EnumOut(x) => xlat::value(out, n, x),
+                        FlagsOut(x) => xlat::flags(out, n, x),
+                        _ => out.push_str(&flags::signal_name(n as i32)),
+                    }
+                    out.push(']');
+                }
+                _ => ptr(out, v),
+            },
             AddrOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed => {
                     out.push('[');
