@@ -197,7 +197,7 @@ pub const PRIO: Xlat = Xlat::dec(
 );
 
 /// Scheduling policies.
-pub const SCHED: Xlat = Xlat::dec(
+pub const SCHED: Xlat = Xlat::hex(
     &[
         (0, "SCHED_OTHER"),
         (1, "SCHED_FIFO"),

@@ -163,6 +163,20 @@ pub enum Arg {
     SigOut,
     /// A task name, at most 15 bytes before its NUL (`TASK_COMM_LEN`).
     Comm,
+    /// An input `int`: `[-1]`.
+    IntIn,
+    /// An output `int`: `[0]`.
+    IntOut,
+    /// An input CPU set whose size in bytes is the argument at this index.
+    CpuSetIn(u8),
+    /// A `struct timeval` the kernel reads.
+    TimevalIn,
+    /// A `struct timeval` the kernel fills.
+    TimevalOut,
+    /// A `struct timezone` the kernel reads.
+    TimezoneIn,
+    /// A `struct timezone` the kernel fills.
+    TimezoneOut,
     /// An output 32-bit constant from a table: `[PR_TSC_SIGSEGV]`.
     EnumOut(&'static Xlat),
     /// An output 32-bit flag word from a table: `[PR_UNALIGN_SIGBUS]`.
@@ -412,6 +426,13 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
         Sysno::prctl => prctl(regs),
+        Sysno::sched_getscheduler => Spec::Args(&[Int], Ret::Named(&SCHED)),
+        Sysno::sched_setscheduler => d(&[Int, Enum(&SCHED), IntIn]),
+        Sysno::sched_getparam => d(&[Int, IntOut]),
+        Sysno::sched_setparam => d(&[Int, IntIn]),
+        Sysno::sched_setaffinity => d(&[Int, UInt, CpuSetIn(1)]),
+        Sysno::gettimeofday => d(&[TimevalOut, TimezoneOut]),
+        Sysno::settimeofday => d(&[TimevalIn, TimezoneIn]),
         Sysno::pidfd_getfd => d(&[Fd, Int, Hex32]),
         Sysno::process_mrelease | Sysno::landlock_restrict_self => d(&[Fd, Hex32]),
         Sysno::landlock_create_ruleset => d(&[Ptr, ULong, Flags(&LANDLOCK_CREATE)]),
@@ -567,6 +588,9 @@ impl Arg {
                 | StatfsOut
                 | AddrOut
                 | SigOut
+                | IntOut
+                | TimevalOut
+                | TimezoneOut
                 | EnumOut(_)
                 | FlagsOut(_)
                 | SockAddrOut(_)
@@ -674,7 +698,15 @@ impl Arg {
             TimespecPair | TimevalPair => FetchKind::Bytes { len: 32 },
             TmsOut if !failed => FetchKind::Bytes { len: 32 },
             AddrOut if !failed => FetchKind::Bytes { len: 8 },
-            SigOut | EnumOut(_) | FlagsOut(_) if !failed => FetchKind::Bytes { len: 4 },
+            SigOut | EnumOut(_) | FlagsOut(_) | IntOut if !failed => FetchKind::Bytes { len: 4 },
+            IntIn => FetchKind::Bytes { len: 4 },
+            CpuSetIn(n) if (1..=1024).contains(&(args[n as usize] as u32)) => FetchKind::Bytes {
+                len: args[n as usize] as u32 as usize,
+            },
+            TimevalIn => FetchKind::Bytes { len: 16 },
+            TimevalOut if !failed => FetchKind::Bytes { len: 16 },
+            TimezoneIn => FetchKind::Bytes { len: 8 },
+            TimezoneOut if !failed => FetchKind::Bytes { len: 8 },
             SockAddrOut(_) if !failed => FetchKind::Upto { len: 128 },
             SockAddrIn(l) if args[l as usize] as u32 > 0 => FetchKind::Bytes {
                 len: (args[l as usize] as u32 as usize).min(128),
@@ -931,6 +963,39 @@ impl Arg {
             },
             // Printed by `render_exit`, which has the lengths from before and after the call.
             SockAddrOut(_) | SockLenInOut => ptr(out, v),
+            IntIn | IntOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == 4 && (!failed || self == IntIn) => {
+                    let _ = write!(out, "[{}]", i32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
+                }
+                _ => ptr(out, v),
+            },
+            CpuSetIn(n) => match fetched {
+                Some(Fetched::Bytes(b)) => structs::struct_into(CpuSetOut, b, out),
+                None if v != 0 && args[n as usize] as u32 == 0 => out.push_str("[]"),
+                _ => ptr(out, v),
+            },
+            TimevalIn | TimevalOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == 16 && (!failed || self == TimevalIn) => {
+                    let _ = write!(
+                        out,
+                        "{{tv_sec={}, tv_usec={}}}",
+                        structs::i64_at(b, 0),
+                        structs::i64_at(b, 8) as u64
+                    );
+                }
+                _ => ptr(out, v),
+            },
+            TimezoneIn | TimezoneOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == 8 && (!failed || self == TimezoneIn) => {
+                    let _ = write!(
+                        out,
+                        "{{tz_minuteswest={}, tz_dsttime={}}}",
+                        i32::from_ne_bytes([b[0], b[1], b[2], b[3]]),
+                        i32::from_ne_bytes([b[4], b[5], b[6], b[7]])
+                    );
+                }
+                _ => ptr(out, v),
+            },
             SigLong => match v {
                 1..=64 => out.push_str(&flags::signal_name(v as i32)),
                 _ => {
