@@ -163,6 +163,8 @@ pub enum Arg {
     SigOut,
     /// A task name, at most 15 bytes before its NUL (`TASK_COMM_LEN`).
     Comm,
+    /// An output signal set of as many bytes as the argument at this index (1 to 8).
+    SigsetOutN(u8),
     /// An input `int`: `[-1]`.
     IntIn,
     /// An output `int`: `[0]`.
@@ -426,6 +428,11 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
         Sysno::prctl => prctl(regs),
+        // The kernel takes a pending set of up to 8 bytes and a suspend mask of exactly 8.
+        Sysno::rt_sigpending if (1..=8).contains(&regs[1]) => d(&[SigsetOutN(1), ULong]),
+        Sysno::rt_sigpending => d(&[Ptr, ULong]),
+        Sysno::rt_sigsuspend if regs[1] == 8 => d(&[SigsetIn, ULong]),
+        Sysno::rt_sigsuspend => d(&[Ptr, ULong]),
         Sysno::sched_getscheduler => Spec::Args(&[Int], Ret::Named(&SCHED)),
         Sysno::sched_setscheduler => d(&[Int, Enum(&SCHED), IntIn]),
         Sysno::sched_getparam => d(&[Int, IntOut]),
@@ -588,6 +595,7 @@ impl Arg {
                 | StatfsOut
                 | AddrOut
                 | SigOut
+                | SigsetOutN(_)
                 | IntOut
                 | TimevalOut
                 | TimezoneOut
@@ -700,6 +708,9 @@ impl Arg {
             AddrOut if !failed => FetchKind::Bytes { len: 8 },
             SigOut | EnumOut(_) | FlagsOut(_) | IntOut if !failed => FetchKind::Bytes { len: 4 },
             IntIn => FetchKind::Bytes { len: 4 },
+            SigsetOutN(n) if !failed => FetchKind::Bytes {
+                len: args[n as usize] as usize,
+            },
             CpuSetIn(n) if (1..=1024).contains(&(args[n as usize] as u32)) => FetchKind::Bytes {
                 len: args[n as usize] as u32 as usize,
             },
@@ -963,6 +974,14 @@ impl Arg {
             },
             // Printed by `render_exit`, which has the lengths from before and after the call.
             SockAddrOut(_) | SockLenInOut => ptr(out, v),
+            SigsetOutN(_) => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => {
+                    let mut word = [0u8; 8];
+                    word[..b.len().min(8)].copy_from_slice(&b[..b.len().min(8)]);
+                    flags::sigset_into(out, u64::from_ne_bytes(word));
+                }
+                _ => ptr(out, v),
+            },
             IntIn | IntOut => match fetched {
                 Some(Fetched::Bytes(b)) if b.len() == 4 && (!failed || self == IntIn) => {
                     let _ = write!(out, "[{}]", i32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
