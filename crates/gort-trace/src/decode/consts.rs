@@ -655,3 +655,18 @@ pub const PR_UNALIGN: Xlat = Xlat::hex(
     &[(1, "PR_UNALIGN_NOPRINT"), (2, "PR_UNALIGN_SIGBUS")],
     "PR_UNALIGN_???",
 );
+
+// --- system --------------------------------------------------------------------------------------
+
+/// `delete_module` flags.
+pub const DELETE_MODULE: Xlat = Xlat::hex(&[(0o4000, "O_NONBLOCK"), (0o1000, "O_TRUNC")], "O_???");
+
+/// `finit_module` flags.
+pub const MODULE_INIT: Xlat = Xlat::hex(
+    &[
+        (1, "MODULE_INIT_IGNORE_MODVERSIONS"),
+        (2, "MODULE_INIT_IGNORE_VERMAGIC"),
+        (4, "MODULE_INIT_COMPRESSED_FILE"),
+    ],
+    "MODULE_INIT_???",
+);

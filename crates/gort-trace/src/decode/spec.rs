@@ -163,6 +163,8 @@ pub enum Arg {
     SigOut,
     /// A task name, at most 15 bytes before its NUL (`TASK_COMM_LEN`).
     Comm,
+    /// `mincore`'s output vector, one byte per page of the length at this index (`[1, 0, ...]`).
+    MincoreOut(u8),
     /// An output signal set of as many bytes as the argument at this index (1 to 8).
     SigsetOutN(u8),
     /// An input `int`: `[-1]`.
@@ -428,6 +430,10 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
         Sysno::prctl => prctl(regs),
+        Sysno::mincore => d(&[Ptr, ULong, MincoreOut(1)]),
+        Sysno::delete_module => d(&[Str, Flags(&DELETE_MODULE)]),
+        Sysno::finit_module => d(&[Fd, Str, Flags(&MODULE_INIT)]),
+        Sysno::init_module => d(&[Ptr, ULong, Str]),
         // The kernel takes a pending set of up to 8 bytes and a suspend mask of exactly 8.
         Sysno::rt_sigpending if (1..=8).contains(&regs[1]) => d(&[SigsetOutN(1), ULong]),
         Sysno::rt_sigpending => d(&[Ptr, ULong]),
@@ -595,6 +601,7 @@ impl Arg {
                 | StatfsOut
                 | AddrOut
                 | SigOut
+                | MincoreOut(_)
                 | SigsetOutN(_)
                 | IntOut
                 | TimevalOut
@@ -708,6 +715,10 @@ impl Arg {
             AddrOut if !failed => FetchKind::Bytes { len: 8 },
             SigOut | EnumOut(_) | FlagsOut(_) | IntOut if !failed => FetchKind::Bytes { len: 4 },
             IntIn => FetchKind::Bytes { len: 4 },
+            // One byte per page; strace shows at most as many as `-s` allows.
+            MincoreOut(n) if !failed => FetchKind::Bytes {
+                len: (args[n as usize].div_ceil(4096) as usize).min(opts.strsize),
+            },
             SigsetOutN(n) if !failed => FetchKind::Bytes {
                 len: args[n as usize] as usize,
             },
@@ -974,6 +985,22 @@ impl Arg {
             },
             // Printed by `render_exit`, which has the lengths from before and after the call.
             SockAddrOut(_) | SockLenInOut => ptr(out, v),
+            MincoreOut(n) => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => {
+                    out.push('[');
+                    for (k, page) in b.iter().enumerate() {
+                        if k > 0 {
+                            out.push_str(", ");
+                        }
+                        let _ = write!(out, "{}", page & 1);
+                    }
+                    if (b.len() as u64) < args[n as usize].div_ceil(4096) {
+                        out.push_str(", ...");
+                    }
+                    out.push(']');
+                }
+                _ => ptr(out, v),
+            },
             SigsetOutN(_) => match fetched {
                 Some(Fetched::Bytes(b)) if !failed => {
                     let mut word = [0u8; 8];
