@@ -670,3 +670,37 @@ pub const MODULE_INIT: Xlat = Xlat::hex(
     ],
     "MODULE_INIT_???",
 );
+
+/// `syslog` actions (strace prints them as numbers with their names in a comment).
+pub const SYSLOG_ACTION: Xlat = Xlat::dec(
+    &[
+        (0, "SYSLOG_ACTION_CLOSE"),
+        (1, "SYSLOG_ACTION_OPEN"),
+        (2, "SYSLOG_ACTION_READ"),
+        (3, "SYSLOG_ACTION_READ_ALL"),
+        (4, "SYSLOG_ACTION_READ_CLEAR"),
+        (5, "SYSLOG_ACTION_CLEAR"),
+        (6, "SYSLOG_ACTION_CONSOLE_OFF"),
+        (7, "SYSLOG_ACTION_CONSOLE_ON"),
+        (8, "SYSLOG_ACTION_CONSOLE_LEVEL"),
+        (9, "SYSLOG_ACTION_SIZE_UNREAD"),
+        (10, "SYSLOG_ACTION_SIZE_BUFFER"),
+    ],
+    "SYSLOG_ACTION_???",
+);
+
+/// Console log levels of `SYSLOG_ACTION_CONSOLE_LEVEL`.
+pub const LOGLEVEL: Xlat = Xlat::dec(
+    &[
+        (0, "LOGLEVEL_EMERG"),
+        (1, "LOGLEVEL_ALERT"),
+        (2, "LOGLEVEL_CRIT"),
+        (3, "LOGLEVEL_ERR"),
+        (4, "LOGLEVEL_WARNING"),
+        (5, "LOGLEVEL_NOTICE"),
+        (6, "LOGLEVEL_INFO"),
+        (7, "LOGLEVEL_DEBUG"),
+        (8, "LOGLEVEL_DEBUG+1"),
+    ],
+    "LOGLEVEL_???",
+);

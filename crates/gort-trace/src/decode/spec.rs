@@ -195,6 +195,8 @@ pub enum Arg {
     Flags(&'static Xlat),
     /// A named constant described by a table.
     Enum(&'static Xlat),
+    /// A named constant printed as a number with the name in a comment.
+    EnumCommented(&'static Xlat),
     /// A file mode with its type (`S_IFREG|0644`), as `mknod` takes it.
     ModeType,
     /// A device number, printed (`makedev(0x1, 0x3)`) only when the mode at this index is a device.
@@ -430,6 +432,12 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
         Sysno::prctl => prctl(regs),
+        Sysno::syslog => match regs[0] as i32 {
+            0 | 1 | 5 | 6 | 7 | 9 | 10 => d(&[EnumCommented(&SYSLOG_ACTION)]),
+            2..=4 => d(&[EnumCommented(&SYSLOG_ACTION), BufOut, Int]),
+            8 => d(&[EnumCommented(&SYSLOG_ACTION), Ptr, EnumCommented(&LOGLEVEL)]),
+            _ => d(&[EnumCommented(&SYSLOG_ACTION), Ptr, Int]),
+        },
         Sysno::mincore => d(&[Ptr, ULong, MincoreOut(1)]),
         Sysno::delete_module => d(&[Str, Flags(&DELETE_MODULE)]),
         Sysno::finit_module => d(&[Fd, Str, Flags(&MODULE_INIT)]),
@@ -1146,6 +1154,7 @@ impl Arg {
             },
             Flags(x) => xlat::flags(out, v, x),
             Enum(x) => xlat::value(out, v, x),
+            EnumCommented(x) => xlat::value_commented(out, v, x),
             ModeType => structs::mode_into(out, v as u16 as u32),
             Dev(_) => {
                 // `mknod` takes a 32-bit `unsigned int` device number.

@@ -137,6 +137,16 @@ pub fn value(out: &mut String, v: u64, x: &Xlat) {
     }
 }
 
+/// Prints one value as a number with its name in a comment (`8 /* SYSLOG_ACTION_CONSOLE_LEVEL */`),
+/// the way strace shows some tables even in the default style; `-X raw` leaves the comment out.
+pub fn value_commented(out: &mut String, v: u64, x: &Xlat) {
+    let v = x.width(v);
+    number(out, v, x);
+    if style() != Style::Raw {
+        let _ = write!(out, " /* {} */", x.name(v).unwrap_or(x.unknown));
+    }
+}
+
 /// Appends the names of the bits of `v` (`A|B|0x100`), or `None` when no name matches.
 fn names_of(v: u64, x: &Xlat) -> Option<String> {
     let mut s = String::new();
