@@ -40,9 +40,7 @@ fn long_form(name: &str, value: Option<&str>) -> Option<Vec<String>> {
         | "raw" | "abbrev" | "verbose" | "quiet" | "silent" | "silence" | "decode-fds" => {
             match (name, value) {
                 ("decode-fds", None) => short("-y"),
-                // Every descriptor kind prints its path here; `none` turns the decoding off.
-                ("decode-fds", Some("none")) => Some(Vec::new()),
-                ("decode-fds", Some(_)) => short("-y"),
+                ("decode-fds", Some(_)) => qualifier("decode-fds"),
                 ("signals", _) => qualifier("signal"),
                 ("silent" | "silence", _) => qualifier("quiet"),
                 ("quiet", None) => short("-q"),

@@ -5,7 +5,7 @@
 //! one clear line and a non-zero exit, never a panic. clap's multi-line errors are reduced to their first
 //! line.
 
-use crate::decode::Opts;
+use crate::decode::{FdKinds, Opts};
 use crate::filter::Filter;
 use crate::ptrace::Pid;
 use crate::qualify::{FdSet, InjectRule, Quiet, SignalSet, StatusSet};
@@ -58,7 +58,7 @@ pub struct Cli {
     /// Print structures in full (stat), not abbreviated
     #[arg(short = 'v')]
     pub verbose: bool,
-    /// Print the paths of file descriptors (-yy: the same; socket details are not decoded)
+    /// Print the paths of file descriptors (-yy: also device numbers and pidfd processes)
     #[arg(short = 'y', action = clap::ArgAction::Count)]
     pub decode_fds: u8,
     /// Trace only syscalls that access PATH (repeatable)
@@ -183,17 +183,19 @@ fn qualifiers(exprs: &[String], q: &mut Qualifiers) -> Result<Vec<String>, Strin
             "read" | "reads" | "r" => q.read_fds = FdSet::parse(value)?,
             "write" | "writes" | "w" => q.write_fds = FdSet::parse(value)?,
             "decode-fd" | "decode-fds" => {
-                q.decode_fds = Some(match value {
-                    "none" => 0,
-                    "all" | "path" | "socket" | "dev" | "pidfd" => 1,
-                    v if v
-                        .split(',')
-                        .all(|k| matches!(k, "path" | "socket" | "dev" | "pidfd")) =>
-                    {
-                        1
-                    }
-                    _ => return Err(format!("invalid decode-fds '{value}'")),
-                })
+                let mut mask = 0;
+                for kind in value.split(',') {
+                    mask |= match kind {
+                        "none" => 0,
+                        "all" => FdKinds::ALL,
+                        "path" => FdKinds::PATH,
+                        "dev" => FdKinds::DEV,
+                        "socket" => FdKinds::SOCKET,
+                        "pidfd" => FdKinds::PIDFD,
+                        _ => return Err(format!("invalid decode-fds '{value}'")),
+                    };
+                }
+                q.decode_fds = Some(mask);
             }
             _ => return Err(format!("invalid -e qualifier '{key}'")),
         }
@@ -298,7 +300,11 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
             strsize: cli.strsize,
             xflag: cli.hex.min(2),
             verbose: cli.verbose,
-            decode_fds: qual.decode_fds.unwrap_or(cli.decode_fds.min(2)),
+            decode_fds: qual.decode_fds.unwrap_or(match cli.decode_fds {
+                0 => 0,
+                1 => FdKinds::PATH,
+                _ => FdKinds::ALL,
+            }),
         },
         syscall_times: cli.syscall_times,
         column: cli.column,

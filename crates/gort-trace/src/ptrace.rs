@@ -13,7 +13,7 @@
 //! Reading tracee memory (`process_vm_readv`, falling back to `PTRACE_PEEKDATA`) also goes through the
 //! capability, so decoding that needs tracee memory is done on the decoders' behalf by the wired goroutine.
 
-use crate::decode::ReadMem;
+use crate::decode::{FdInfo, FdKinds, ReadMem};
 use std::io;
 use std::marker::PhantomData;
 
@@ -293,9 +293,9 @@ impl ReadMem for TraceeMem<'_> {
         self.cap.read_mem(self.pid, addr, buf)
     }
 
-    fn fd_path(&mut self, fd: i32) -> Option<(Vec<u8>, bool)> {
+    fn fd_path(&mut self, fd: i32, kinds: u8) -> Option<FdInfo> {
         use std::os::unix::ffi::OsStringExt;
-        use std::os::unix::fs::MetadataExt;
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
         // AT_FDCWD stands for the working directory.
         let link = if fd == -100 {
             format!("/proc/{}/cwd", self.pid)
@@ -306,12 +306,42 @@ impl ReadMem for TraceeMem<'_> {
         let mut bytes = path.into_os_string().into_vec();
         // The kernel appends " (deleted)" to an unlinked file's path; whether the file is unlinked is
         // asked of the file itself (a file can also be named so).
-        let deleted = bytes.ends_with(b" (deleted)")
-            && std::fs::metadata(&link).is_ok_and(|m| m.nlink() == 0);
+        let meta = std::fs::metadata(&link).ok();
+        let deleted =
+            bytes.ends_with(b" (deleted)") && meta.as_ref().is_some_and(|m| m.nlink() == 0);
         if deleted {
             bytes.truncate(bytes.len() - b" (deleted)".len());
         }
-        Some((bytes, deleted))
+        let device = meta
+            .as_ref()
+            .filter(|_| kinds & FdKinds::DEV != 0)
+            .and_then(|m| {
+                let ft = m.file_type();
+                (ft.is_char_device() || ft.is_block_device()).then(|| {
+                    let (major, minor) = crate::decode::structs::dev_split(m.rdev());
+                    (ft.is_char_device(), major, minor)
+                })
+            });
+        // A pidfd names its process in the descriptor's fdinfo.
+        let pidfd = (kinds & FdKinds::PIDFD != 0 && bytes == b"anon_inode:[pidfd]")
+            .then(|| std::fs::read_to_string(format!("/proc/{}/fdinfo/{fd}", self.pid)).ok())
+            .flatten()
+            .and_then(|info| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix("Pid:"))
+                    .and_then(|p| p.trim().parse().ok())
+            });
+        let socket = bytes.starts_with(b"socket:[");
+        let shown = kinds & FdKinds::PATH != 0
+            || device.is_some()
+            || pidfd.is_some()
+            || (socket && kinds & FdKinds::SOCKET != 0);
+        shown.then_some(FdInfo {
+            path: bytes,
+            deleted,
+            device,
+            pidfd,
+        })
     }
 }
 

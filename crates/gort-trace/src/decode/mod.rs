@@ -37,7 +37,8 @@ pub struct Opts {
     pub xflag: u8,
     /// `-v`: structures in full rather than abbreviated.
     pub verbose: bool,
-    /// `-y` (1): descriptors with what they refer to (`3</etc/passwd>`); `-yy` (2) is the same here.
+    /// `-y`, `-yy`, `--decode-fds=SET`: which kinds of descriptors are shown with what they refer to
+    /// (an [`FdKinds`] mask).
     pub decode_fds: u8,
 }
 
@@ -74,8 +75,11 @@ pub enum FetchKind {
     },
     /// The number of non-NULL pointers in a NULL-terminated array such as `envp`.
     PtrCount,
-    /// What the descriptor numbered `addr` refers to (`-y`).
-    FdPath,
+    /// What the descriptor numbered `addr` refers to, for the [`FdKinds`] in `kinds`.
+    FdPath {
+        /// Which kinds of descriptors are shown.
+        kinds: u8,
+    },
     /// Up to `len` bytes: as many as are readable (a buffer whose used length is only known later).
     Upto {
         /// Most bytes read.
@@ -122,8 +126,39 @@ pub enum Fetched {
     },
     /// A count of pointers.
     Count(usize),
+    /// What a descriptor refers to.
+    Fd(FdInfo),
     /// The memory could not be read.
     Fault,
+}
+
+/// The kinds of descriptors `--decode-fds` decorates.
+pub struct FdKinds;
+
+impl FdKinds {
+    /// Every descriptor, with its path (`-y`).
+    pub const PATH: u8 = 1;
+    /// Device files, with their numbers (`<char 1:3>`).
+    pub const DEV: u8 = 2;
+    /// Sockets (shown with their inode, `socket:[1234]`).
+    pub const SOCKET: u8 = 4;
+    /// Pidfds, with their process (`<pid:5>`).
+    pub const PIDFD: u8 = 8;
+    /// All of them (`-yy`).
+    pub const ALL: u8 = 15;
+}
+
+/// What a tracee's descriptor refers to, for `-y`/`-yy`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FdInfo {
+    /// The path (`/proc/PID/fd/N`'s link), without the kernel's " (deleted)".
+    pub path: Vec<u8>,
+    /// The file was unlinked.
+    pub deleted: bool,
+    /// For a device file under `-yy`: whether it is a character device, its major and minor.
+    pub device: Option<(bool, u64, u64)>,
+    /// For a pidfd under `-yy`: the process it refers to.
+    pub pidfd: Option<i32>,
 }
 
 /// Memory fetched for one syscall stop.
@@ -148,9 +183,9 @@ pub trait ReadMem {
     /// Reads up to `buf.len()` bytes at `addr`; returns how many were read (0 on fault).
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize;
 
-    /// What descriptor `fd` of the tracee refers to (`/proc/PID/fd/FD`), for `-y`, and whether it is
-    /// an unlinked file (its path then comes without the kernel's " (deleted)" suffix).
-    fn fd_path(&mut self, _fd: i32) -> Option<(Vec<u8>, bool)> {
+    /// What descriptor `fd` of the tracee refers to (`/proc/PID/fd/FD`) if it is of the [`FdKinds`]
+    /// in `kinds` (the path alone is shown for every descriptor under `FdKinds::PATH`).
+    fn fd_path(&mut self, _fd: i32, _kinds: u8) -> Option<FdInfo> {
         None
     }
 }
@@ -289,12 +324,8 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 buf.truncate(got);
                 Fetched::Bytes(buf)
             }
-            // A descriptor's path travels as a string that is "incomplete" when the file is deleted.
-            FetchKind::FdPath => match r.fd_path(req.addr as i32) {
-                Some((bytes, deleted)) => Fetched::Str {
-                    bytes,
-                    complete: !deleted,
-                },
+            FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
+                Some(info) => Fetched::Fd(info),
                 None => Fetched::Fault,
             },
             FetchKind::PtrCount => {
@@ -369,7 +400,9 @@ pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchRe
         v.push(FetchReq {
             slot: RET_SLOT,
             addr: ret as u64,
-            kind: FetchKind::FdPath,
+            kind: FetchKind::FdPath {
+                kinds: opts.decode_fds,
+            },
         });
     }
     v
@@ -381,13 +414,25 @@ const RET_SLOT: u8 = 7;
 /// Appends `fd` and, when `-y` fetched it, what it refers to: `3</etc/passwd>`.
 pub fn fd_into(out: &mut String, fd: i32, path: Option<&Fetched>) {
     let _ = write!(out, "{fd}");
-    if let Some(Fetched::Str { bytes: p, complete }) = path {
-        // An unlinked file is marked after the path, as strace does.
-        let deleted = !complete;
+    fd_suffix_into(out, path);
+}
+
+/// Appends `<path>` for a fetched descriptor: `<path<char 1:3>>` for a device under `-yy`, and an
+/// unlinked file marked after the path, as strace does.
+pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
+    if let Some(Fetched::Fd(info)) = path {
+        if let Some(pid) = info.pidfd {
+            let _ = write!(out, "<pid:{pid}>");
+            return;
+        }
         out.push('<');
-        strings::quote_bare(out, p);
+        strings::quote_bare(out, &info.path);
+        if let Some((char_dev, major, minor)) = info.device {
+            let kind = if char_dev { "char" } else { "block" };
+            let _ = write!(out, "<{kind} {major}:{minor}>");
+        }
         out.push('>');
-        if deleted {
+        if info.deleted {
             out.push_str("(deleted)");
         }
     }

@@ -18,8 +18,8 @@ pub fn matches(nr: u64, args: &[u64; 6], paths: &[Vec<u8>], mem: &mut dyn ReadMe
                 _ => false,
             },
             Arg::Fd | Arg::DirFd if args[i] as i32 >= 0 => mem
-                .fd_path(args[i] as i32)
-                .is_some_and(|(p, _)| paths.contains(&p)),
+                .fd_path(args[i] as i32, super::FdKinds::PATH)
+                .is_some_and(|info| paths.contains(&info.path)),
             _ => false,
         };
         if hit {

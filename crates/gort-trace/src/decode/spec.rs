@@ -656,7 +656,9 @@ impl Arg {
                 out.push(FetchReq {
                     slot: i as u8,
                     addr: addr as i32 as u64,
-                    kind: FetchKind::FdPath,
+                    kind: FetchKind::FdPath {
+                        kinds: opts.decode_fds,
+                    },
                 });
             }
             return;
@@ -790,11 +792,7 @@ impl Arg {
             DirFd => {
                 if v as i32 == -100 {
                     xlat::composed_signed(out, -100, "AT_FDCWD");
-                    if let Some(Fetched::Str { bytes, .. }) = fetched {
-                        out.push('<');
-                        super::strings::quote_bare(out, bytes);
-                        out.push('>');
-                    }
+                    super::fd_suffix_into(out, fetched);
                 } else {
                     super::fd_into(out, v as i32, fetched);
                 }
