@@ -704,3 +704,99 @@ pub const LOGLEVEL: Xlat = Xlat::dec(
     ],
     "LOGLEVEL_???",
 );
+
+/// Capabilities.
+pub const CAP: Xlat = Xlat::wide(
+    &[
+        (0, "CAP_CHOWN"),
+        (1, "CAP_DAC_OVERRIDE"),
+        (2, "CAP_DAC_READ_SEARCH"),
+        (3, "CAP_FOWNER"),
+        (4, "CAP_FSETID"),
+        (5, "CAP_KILL"),
+        (6, "CAP_SETGID"),
+        (7, "CAP_SETUID"),
+        (8, "CAP_SETPCAP"),
+        (9, "CAP_LINUX_IMMUTABLE"),
+        (10, "CAP_NET_BIND_SERVICE"),
+        (11, "CAP_NET_BROADCAST"),
+        (12, "CAP_NET_ADMIN"),
+        (13, "CAP_NET_RAW"),
+        (14, "CAP_IPC_LOCK"),
+        (15, "CAP_IPC_OWNER"),
+        (16, "CAP_SYS_MODULE"),
+        (17, "CAP_SYS_RAWIO"),
+        (18, "CAP_SYS_CHROOT"),
+        (19, "CAP_SYS_PTRACE"),
+        (20, "CAP_SYS_PACCT"),
+        (21, "CAP_SYS_ADMIN"),
+        (22, "CAP_SYS_BOOT"),
+        (23, "CAP_SYS_NICE"),
+        (24, "CAP_SYS_RESOURCE"),
+        (25, "CAP_SYS_TIME"),
+        (26, "CAP_SYS_TTY_CONFIG"),
+        (27, "CAP_MKNOD"),
+        (28, "CAP_LEASE"),
+        (29, "CAP_AUDIT_WRITE"),
+        (30, "CAP_AUDIT_CONTROL"),
+        (31, "CAP_SETFCAP"),
+        (32, "CAP_MAC_OVERRIDE"),
+        (33, "CAP_MAC_ADMIN"),
+        (34, "CAP_SYSLOG"),
+        (35, "CAP_WAKE_ALARM"),
+        (36, "CAP_BLOCK_SUSPEND"),
+        (37, "CAP_AUDIT_READ"),
+        (38, "CAP_PERFMON"),
+        (39, "CAP_BPF"),
+        (40, "CAP_CHECKPOINT_RESTORE"),
+    ],
+    "CAP_???",
+);
+
+/// `PR_SET_SECUREBITS` bits.
+pub const SECBIT: Xlat = Xlat::wide(
+    &[
+        (0x1, "SECBIT_NOROOT"),
+        (0x2, "SECBIT_NOROOT_LOCKED"),
+        (0x4, "SECBIT_NO_SETUID_FIXUP"),
+        (0x8, "SECBIT_NO_SETUID_FIXUP_LOCKED"),
+        (0x10, "SECBIT_KEEP_CAPS"),
+        (0x20, "SECBIT_KEEP_CAPS_LOCKED"),
+        (0x40, "SECBIT_NO_CAP_AMBIENT_RAISE"),
+        (0x80, "SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED"),
+    ],
+    "SECBIT_???",
+);
+
+/// `PR_CAP_AMBIENT` operations.
+pub const PR_CAP_AMBIENT: Xlat = Xlat::wide(
+    &[
+        (1, "PR_CAP_AMBIENT_IS_SET"),
+        (2, "PR_CAP_AMBIENT_RAISE"),
+        (3, "PR_CAP_AMBIENT_LOWER"),
+        (4, "PR_CAP_AMBIENT_CLEAR_ALL"),
+    ],
+    "PR_CAP_AMBIENT_???",
+);
+
+/// `PR_MCE_KILL` operations.
+pub const PR_MCE_KILL: Xlat = Xlat::wide(
+    &[(0, "PR_MCE_KILL_CLEAR"), (1, "PR_MCE_KILL_SET")],
+    "PR_MCE_KILL_???",
+);
+
+/// `PR_MCE_KILL_SET` policies.
+pub const PR_MCE_POLICY: Xlat = Xlat::wide(
+    &[
+        (0, "PR_MCE_KILL_LATE"),
+        (1, "PR_MCE_KILL_EARLY"),
+        (2, "PR_MCE_KILL_DEFAULT"),
+    ],
+    "PR_MCE_KILL_???",
+);
+
+/// `PR_SET_FP_MODE` bits.
+pub const PR_FP_MODE: Xlat = Xlat::wide(
+    &[(1, "PR_FP_MODE_FR"), (2, "PR_FP_MODE_FRE")],
+    "PR_FP_MODE_???",
+);

@@ -533,6 +533,12 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             );
         }
         Ret::Octal => structs::octal_into(out, ret as u64),
+        Ret::NamedFlags(x) => {
+            let _ = write!(out, "{}", structs::CHex(ret as u64));
+            if let Some(names) = xlat::names_for_return(ret as u64, x) {
+                let _ = write!(out, " ({names})");
+            }
+        }
         Ret::Named(x) => {
             let _ = write!(out, "{ret}");
             if let Some(name) = x.name(ret as u64) {

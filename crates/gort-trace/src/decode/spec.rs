@@ -163,6 +163,8 @@ pub enum Arg {
     SigOut,
     /// A task name, at most 15 bytes before its NUL (`TASK_COMM_LEN`).
     Comm,
+    /// `PR_SET_PTRACER`'s process: a pid, or `PR_SET_PTRACER_ANY` for -1.
+    Ptracer,
     /// `mincore`'s output vector, one byte per page of the length at this index (`[1, 0, ...]`).
     MincoreOut(u8),
     /// An output signal set of as many bytes as the argument at this index (1 to 8).
@@ -224,6 +226,8 @@ pub enum Ret {
     Fd,
     /// A value with its name from a table: `1 (SUID_DUMP_USER)`.
     Named(&'static Xlat),
+    /// A flag word with its names: `0xff (SECBIT_NOROOT|...)`.
+    NamedFlags(&'static Xlat),
     /// Seconds since the epoch, with the date (`time`).
     Time,
 }
@@ -548,7 +552,8 @@ fn prctl(regs: &[u64; 6]) -> Spec {
     let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
     match regs[0] & 0xffff_ffff {
         3 => Spec::Args(&[Enum(&PR)], Ret::Named(&SUID_DUMP)),
-        7 | 13 | 21 | 30 | 31 | 32 | 37 | 39 | 42 | 46 | 51 | 64 => d(&[Enum(&PR)]),
+        7 | 13 | 21 | 30 | 31 | 32 | 37 | 39 | 42 | 51 | 64 => d(&[Enum(&PR)]),
+        46 => Spec::Args(&[Enum(&PR)], Ret::NamedFlags(&PR_FP_MODE)),
         1 => d(&[Enum(&PR), SigLong]),
         2 => d(&[Enum(&PR), SigOut]),
         4 => d(&[Enum(&PR), Enum(&SUID_DUMP)]),
@@ -559,6 +564,26 @@ fn prctl(regs: &[u64; 6]) -> Spec {
         26 => d(&[Enum(&PR), Enum(&PR_TSC)]),
         25 => d(&[Enum(&PR), EnumOut(&PR_TSC)]),
         40 => d(&[Enum(&PR), AddrOut]),
+        0x5961_6d61 => d(&[Enum(&PR), Ptracer]),
+        27 => Spec::Args(&[Enum(&PR)], Ret::NamedFlags(&SECBIT)),
+        28 => d(&[Enum(&PR), Flags(&SECBIT)]),
+        23 | 24 => d(&[Enum(&PR), Enum(&CAP)]),
+        47 => match regs[1] {
+            1..=3 => d(&[Enum(&PR), Enum(&PR_CAP_AMBIENT), Enum(&CAP), Hex, Hex]),
+            _ => d(&[Enum(&PR), Enum(&PR_CAP_AMBIENT), Hex, Hex, Hex]),
+        },
+        33 => match regs[1] {
+            1 => d(&[
+                Enum(&PR),
+                Enum(&PR_MCE_KILL),
+                Enum(&PR_MCE_POLICY),
+                Hex,
+                Hex,
+            ]),
+            _ => d(&[Enum(&PR), Enum(&PR_MCE_KILL), Hex, Hex, Hex]),
+        },
+        34 => Spec::Args(&[Enum(&PR), Hex, Hex, Hex, Hex], Ret::Named(&PR_MCE_POLICY)),
+        45 => d(&[Enum(&PR), Flags(&PR_FP_MODE)]),
         _ => d(&[Enum(&PR), Hex, Hex, Hex, Hex]),
     }
 }
@@ -1048,6 +1073,14 @@ impl Arg {
                 }
                 _ => ptr(out, v),
             },
+            Ptracer => {
+                let pid = v as u32 as i32;
+                if pid == -1 {
+                    xlat::composed_signed(out, -1, "PR_SET_PTRACER_ANY");
+                } else {
+                    let _ = write!(out, "{pid}");
+                }
+            }
             SigLong => match v {
                 1..=64 => out.push_str(&flags::signal_name(v as i32)),
                 _ => {

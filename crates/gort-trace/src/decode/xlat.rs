@@ -147,6 +147,15 @@ pub fn value_commented(out: &mut String, v: u64, x: &Xlat) {
     }
 }
 
+/// The names a decorated return value gets (`0xff (SECBIT_NOROOT|...)`): none under `-X raw` or
+/// when no bit has a name.
+pub fn names_for_return(v: u64, x: &Xlat) -> Option<String> {
+    if style() == Style::Raw {
+        return None;
+    }
+    names_of(x.width(v), x)
+}
+
 /// Appends the names of the bits of `v` (`A|B|0x100`), or `None` when no name matches.
 fn names_of(v: u64, x: &Xlat) -> Option<String> {
     let mut s = String::new();
