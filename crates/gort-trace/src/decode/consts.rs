@@ -800,3 +800,21 @@ pub const PR_FP_MODE: Xlat = Xlat::wide(
     &[(1, "PR_FP_MODE_FR"), (2, "PR_FP_MODE_FRE")],
     "PR_FP_MODE_???",
 );
+
+/// `PR_SVE_SET_VL` flags (above the 16-bit vector length).
+pub const PR_SVE_VL: Xlat = Xlat::wide(
+    &[
+        (0x40000, "PR_SVE_SET_VL_ONEXEC"),
+        (0x20000, "PR_SVE_VL_INHERIT"),
+    ],
+    "",
+);
+
+/// `PR_SME_SET_VL` flags (above the 16-bit vector length).
+pub const PR_SME_VL: Xlat = Xlat::wide(
+    &[
+        (0x40000, "PR_SME_SET_VL_ONEXEC"),
+        (0x20000, "PR_SME_VL_INHERIT"),
+    ],
+    "",
+);

@@ -539,6 +539,16 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
                 let _ = write!(out, " ({names})");
             }
         }
+        Ret::VectorLength(x) => {
+            let v = ret as u64;
+            let _ = write!(out, "{}", structs::CHex(v));
+            let flag_bits = v & !0xffff;
+            if flag_bits != 0 && xlat::style() != xlat::Style::Raw {
+                let names = xlat::names_for_return(flag_bits, x)
+                    .unwrap_or_else(|| format!("{flag_bits:#x}"));
+                let _ = write!(out, " ({names}|{})", structs::CHex(v & 0xffff));
+            }
+        }
         Ret::Named(x) => {
             let _ = write!(out, "{ret}");
             if let Some(name) = x.name(ret as u64) {

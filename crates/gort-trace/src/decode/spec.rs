@@ -165,6 +165,8 @@ pub enum Arg {
     Comm,
     /// `PR_SET_PTRACER`'s process: a pid, or `PR_SET_PTRACER_ANY` for -1.
     Ptracer,
+    /// An SVE/SME vector length with its flags above bit 16 (`PR_SVE_VL_INHERIT|0xea57`).
+    VectorLength(&'static Xlat),
     /// `mincore`'s output vector, one byte per page of the length at this index (`[1, 0, ...]`).
     MincoreOut(u8),
     /// An output signal set of as many bytes as the argument at this index (1 to 8).
@@ -228,6 +230,8 @@ pub enum Ret {
     Named(&'static Xlat),
     /// A flag word with its names: `0xff (SECBIT_NOROOT|...)`.
     NamedFlags(&'static Xlat),
+    /// An SVE/SME vector length with its flags: `0x4ea57 (PR_SVE_SET_VL_ONEXEC|0xea57)`.
+    VectorLength(&'static Xlat),
     /// Seconds since the epoch, with the date (`time`).
     Time,
 }
@@ -552,7 +556,7 @@ fn prctl(regs: &[u64; 6]) -> Spec {
     let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
     match regs[0] & 0xffff_ffff {
         3 => Spec::Args(&[Enum(&PR)], Ret::Named(&SUID_DUMP)),
-        7 | 13 | 21 | 30 | 31 | 32 | 37 | 39 | 42 | 51 | 64 => d(&[Enum(&PR)]),
+        7 | 13 | 21 | 30 | 31 | 32 | 37 | 39 | 42 => d(&[Enum(&PR)]),
         46 => Spec::Args(&[Enum(&PR)], Ret::NamedFlags(&PR_FP_MODE)),
         1 => d(&[Enum(&PR), SigLong]),
         2 => d(&[Enum(&PR), SigOut]),
@@ -584,6 +588,16 @@ fn prctl(regs: &[u64; 6]) -> Spec {
         },
         34 => Spec::Args(&[Enum(&PR), Hex, Hex, Hex, Hex], Ret::Named(&PR_MCE_POLICY)),
         45 => d(&[Enum(&PR), Flags(&PR_FP_MODE)]),
+        50 => Spec::Args(
+            &[Enum(&PR), VectorLength(&PR_SVE_VL)],
+            Ret::VectorLength(&PR_SVE_VL),
+        ),
+        51 => Spec::Args(&[Enum(&PR)], Ret::VectorLength(&PR_SVE_VL)),
+        63 => Spec::Args(
+            &[Enum(&PR), VectorLength(&PR_SME_VL)],
+            Ret::VectorLength(&PR_SME_VL),
+        ),
+        64 => Spec::Args(&[Enum(&PR)], Ret::VectorLength(&PR_SME_VL)),
         _ => d(&[Enum(&PR), Hex, Hex, Hex, Hex]),
     }
 }
@@ -1073,6 +1087,16 @@ impl Arg {
                 }
                 _ => ptr(out, v),
             },
+            VectorLength(x) => {
+                let (flag_bits, len) = (v & !0xffff, v & 0xffff);
+                if flag_bits == 0 {
+                    let _ = write!(out, "{}", structs::CHex(len));
+                } else {
+                    let names = xlat::names_for_return(flag_bits, x)
+                        .unwrap_or_else(|| format!("{flag_bits:#x}"));
+                    xlat::composed(out, v, &format!("{names}|{}", structs::CHex(len)));
+                }
+            }
             Ptracer => {
                 let pid = v as u32 as i32;
                 if pid == -1 {
