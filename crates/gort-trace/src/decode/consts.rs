@@ -818,3 +818,26 @@ pub const PR_SME_VL: Xlat = Xlat::wide(
     ],
     "",
 );
+
+/// Pointer-authentication keys of `PR_PAC_RESET_KEYS`.
+pub const PR_PAC_KEYS: Xlat = Xlat::wide(
+    &[
+        (1, "PR_PAC_APIAKEY"),
+        (2, "PR_PAC_APIBKEY"),
+        (4, "PR_PAC_APDAKEY"),
+        (8, "PR_PAC_APDBKEY"),
+        (16, "PR_PAC_APGAKEY"),
+    ],
+    "PR_PAC_???",
+);
+
+/// Pointer-authentication keys of `PR_PAC_SET_ENABLED_KEYS` (the generic key cannot be disabled).
+pub const PR_PAC_ENABLED_KEYS: Xlat = Xlat::wide(
+    &[
+        (1, "PR_PAC_APIAKEY"),
+        (2, "PR_PAC_APIBKEY"),
+        (4, "PR_PAC_APDAKEY"),
+        (8, "PR_PAC_APDBKEY"),
+    ],
+    "PR_PAC_???",
+);

@@ -588,6 +588,18 @@ fn prctl(regs: &[u64; 6]) -> Spec {
         },
         34 => Spec::Args(&[Enum(&PR), Hex, Hex, Hex, Hex], Ret::Named(&PR_MCE_POLICY)),
         45 => d(&[Enum(&PR), Flags(&PR_FP_MODE)]),
+        54 => d(&[Enum(&PR), Flags(&PR_PAC_KEYS), Hex, Hex, Hex]),
+        60 => d(&[
+            Enum(&PR),
+            Flags(&PR_PAC_ENABLED_KEYS),
+            Flags(&PR_PAC_ENABLED_KEYS),
+            Hex,
+            Hex,
+        ]),
+        61 => Spec::Args(
+            &[Enum(&PR), Hex, Hex, Hex, Hex],
+            Ret::NamedFlags(&PR_PAC_ENABLED_KEYS),
+        ),
         50 => Spec::Args(
             &[Enum(&PR), VectorLength(&PR_SVE_VL)],
             Ret::VectorLength(&PR_SVE_VL),
