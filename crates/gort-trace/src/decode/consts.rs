@@ -841,3 +841,25 @@ pub const PR_PAC_ENABLED_KEYS: Xlat = Xlat::wide(
     ],
     "PR_PAC_???",
 );
+
+/// `PR_SCHED_CORE` operations.
+pub const PR_SCHED_CORE: Xlat = Xlat::hex(
+    &[
+        (0, "PR_SCHED_CORE_GET"),
+        (1, "PR_SCHED_CORE_CREATE"),
+        (2, "PR_SCHED_CORE_SHARE_TO"),
+        (3, "PR_SCHED_CORE_SHARE_FROM"),
+    ],
+    "PR_SCHED_CORE_???",
+);
+
+/// Process id types (`PR_SCHED_CORE`), printed as numbers with their names in comments.
+pub const PIDTYPE: Xlat = Xlat::hex(
+    &[
+        (0, "PIDTYPE_PID"),
+        (1, "PIDTYPE_TGID"),
+        (2, "PIDTYPE_PGID"),
+        (3, "PIDTYPE_SID"),
+    ],
+    "PIDTYPE_???",
+);

@@ -589,6 +589,22 @@ fn prctl(regs: &[u64; 6]) -> Spec {
         34 => Spec::Args(&[Enum(&PR), Hex, Hex, Hex, Hex], Ret::Named(&PR_MCE_POLICY)),
         45 => d(&[Enum(&PR), Flags(&PR_FP_MODE)]),
         54 => d(&[Enum(&PR), Flags(&PR_PAC_KEYS), Hex, Hex, Hex]),
+        62 => match regs[1] & 0xffff_ffff {
+            0 => d(&[
+                Enum(&PR),
+                Enum(&PR_SCHED_CORE),
+                Int,
+                EnumCommented(&PIDTYPE),
+                AddrOut,
+            ]),
+            _ => d(&[
+                Enum(&PR),
+                Enum(&PR_SCHED_CORE),
+                Int,
+                EnumCommented(&PIDTYPE),
+                Ptr,
+            ]),
+        },
         60 => d(&[
             Enum(&PR),
             Flags(&PR_PAC_ENABLED_KEYS),
