@@ -549,6 +549,12 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
                 let _ = write!(out, " ({names}|{})", structs::CHex(v & 0xffff));
             }
         }
+        Ret::TaggedAddr => {
+            let _ = write!(out, "{}", structs::CHex(ret as u64));
+            if xlat::style() != xlat::Style::Raw {
+                let _ = write!(out, " ({})", structs::tagged_addr_text(ret as u64));
+            }
+        }
         Ret::Named(x) => {
             let _ = write!(out, "{ret}");
             if let Some(name) = x.name(ret as u64) {

@@ -167,6 +167,8 @@ pub enum Arg {
     Ptracer,
     /// An SVE/SME vector length with its flags above bit 16 (`PR_SVE_VL_INHERIT|0xea57`).
     VectorLength(&'static Xlat),
+    /// `PR_SET_TAGGED_ADDR_CTRL`'s control word.
+    TaggedAddr,
     /// `mincore`'s output vector, one byte per page of the length at this index (`[1, 0, ...]`).
     MincoreOut(u8),
     /// An output signal set of as many bytes as the argument at this index (1 to 8).
@@ -232,6 +234,8 @@ pub enum Ret {
     NamedFlags(&'static Xlat),
     /// An SVE/SME vector length with its flags: `0x4ea57 (PR_SVE_SET_VL_ONEXEC|0xea57)`.
     VectorLength(&'static Xlat),
+    /// A tagged-address control word: `0 (!PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_NONE)`.
+    TaggedAddr,
     /// Seconds since the epoch, with the date (`time`).
     Time,
 }
@@ -589,6 +593,8 @@ fn prctl(regs: &[u64; 6]) -> Spec {
         34 => Spec::Args(&[Enum(&PR), Hex, Hex, Hex, Hex], Ret::Named(&PR_MCE_POLICY)),
         45 => d(&[Enum(&PR), Flags(&PR_FP_MODE)]),
         54 => d(&[Enum(&PR), Flags(&PR_PAC_KEYS), Hex, Hex, Hex]),
+        55 => d(&[Enum(&PR), TaggedAddr, Hex, Hex, Hex]),
+        56 => Spec::Args(&[Enum(&PR), Hex, Hex, Hex, Hex], Ret::TaggedAddr),
         62 => match regs[1] & 0xffff_ffff {
             0 => d(&[
                 Enum(&PR),
@@ -1125,6 +1131,7 @@ impl Arg {
                     xlat::composed(out, v, &format!("{names}|{}", structs::CHex(len)));
                 }
             }
+            TaggedAddr => xlat::composed(out, v, &structs::tagged_addr_text(v)),
             Ptracer => {
                 let pid = v as u32 as i32;
                 if pid == -1 {

@@ -266,6 +266,31 @@ pub fn sockaddr_into(out: &mut String, b: &[u8]) {
     out.push('}');
 }
 
+/// `PR_SET_TAGGED_ADDR_CTRL`'s word: `PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_SYNC|0x1<<PR_MTE_TAG_SHIFT`,
+/// with `!PR_TAGGED_ADDR_ENABLE` when the enable bit is clear and the unknown bits in hex.
+pub fn tagged_addr_text(v: u64) -> String {
+    let mut s = String::new();
+    if v & 1 == 0 {
+        s.push('!');
+    }
+    s.push_str("PR_TAGGED_ADDR_ENABLE|");
+    s.push_str(match v & 6 {
+        0 => "PR_MTE_TCF_NONE",
+        2 => "PR_MTE_TCF_SYNC",
+        4 => "PR_MTE_TCF_ASYNC",
+        _ => "PR_MTE_TCF_MASK",
+    });
+    let tags = (v >> 3) & 0xffff;
+    if tags != 0 {
+        let _ = write!(s, "|{tags:#x}<<PR_MTE_TAG_SHIFT");
+    }
+    let rest = v & !0x7ffff;
+    if rest != 0 {
+        let _ = write!(s, "|{rest:#x}");
+    }
+    s
+}
+
 /// `struct statfs` (x86_64 layout).
 pub fn statfs_into(out: &mut String, b: &[u8]) {
     use super::consts::{FS_MAGIC, ST};
