@@ -560,7 +560,9 @@ fn prctl(regs: &[u64; 6]) -> Spec {
     let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
     match regs[0] & 0xffff_ffff {
         3 => Spec::Args(&[Enum(&PR)], Ret::Named(&SUID_DUMP)),
-        7 | 13 | 21 | 30 | 31 | 32 | 37 | 39 | 42 => d(&[Enum(&PR)]),
+        7 | 13 | 21 | 30 | 31 | 32 | 39 | 42 => d(&[Enum(&PR)]),
+        // Options that write an int where their second argument points.
+        9 | 11 | 19 | 37 => d(&[Enum(&PR), IntOut]),
         46 => Spec::Args(&[Enum(&PR)], Ret::NamedFlags(&PR_FP_MODE)),
         1 => d(&[Enum(&PR), SigLong]),
         2 => d(&[Enum(&PR), SigOut]),
