@@ -2,10 +2,12 @@
 # Runs strace 6.1's own decoder tests against gort-trace: every test that strace's tests/gen_tests.in
 # lists is run through its generated script with $STRACE pointing at tracer-pair.sh, which runs strace
 # 6.1 and gort-trace with the options the script passes and compares the two logs byte for byte. A test
-# passes when every trace its script takes is identical under both tracers.
+# passes when every trace its script takes is identical under both tracers, or when strace's own
+# script accepts gort-trace's trace (see report.sh).
 #
 # usage: scripts/strace-tests/run.sh [--quick] [--dir DIR] [--jobs N] [TEST...]
-#   (no TEST)  every test in gen_tests.in (the full run; about half an hour on 2 cores with the build)
+#   (no TEST)  every test in gen_tests.in (the full run: about 10 minutes on 2 cores, plus 3 to fetch,
+#              configure and build the first time)
 #   --quick    the tests listed in scripts/strace-tests/quick.list (CI's subset)
 #   TEST...    these tests only
 #   --dir DIR  where strace's source is unpacked and built (default: target/strace-tests)
