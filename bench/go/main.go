@@ -490,11 +490,16 @@ func latencyMetrics(name string, samples []time.Duration) {
 // warm-up included.
 func underLoadN(sz Sizes) int { return sz.UnderLoadOps + underLoadWarmup }
 
+// churnStop ends the churn (set once a case is measured: the collection
+// that runCase starts next would otherwise compete with it for seconds).
+var churnStop int32
+
 // churn starts the load of the *_under_load workloads: churnPairs pairs of
-// goroutines taking turns over two unbuffered channels for the rest of the
-// run. With lock, the first goroutine of the first pair holds it across each
+// goroutines taking turns over two unbuffered channels until churnStop is
+// set. With lock, the first goroutine of the first pair holds it across each
 // send.
 func churn(lock *sync.Mutex) {
+	atomic.StoreInt32(&churnStop, 0)
 	for k := 0; k < churnPairs; k++ {
 		a, b := make(chan int), make(chan int)
 		var l *sync.Mutex
@@ -502,7 +507,8 @@ func churn(lock *sync.Mutex) {
 			l = lock
 		}
 		go func() {
-			for i := 0; ; i++ {
+			defer close(a)
+			for i := 0; atomic.LoadInt32(&churnStop) == 0; i++ {
 				if l != nil {
 					l.Lock()
 				}
@@ -652,6 +658,7 @@ func runCase(c string, sz Sizes) {
 		fmt.Fprintf(os.Stderr, "unknown case %s\n", c)
 		os.Exit(2)
 	}
+	atomic.StoreInt32(&churnStop, 1)
 }
 
 func casesOf(w string) []string {

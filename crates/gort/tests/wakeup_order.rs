@@ -177,15 +177,22 @@ fn thread_sender() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
             for i in 0..ROUNDS as u64 {
                 // Lets the receiver park again, so that each send wakes it.
                 std::thread::sleep(Duration::from_micros(200));
-                mt.due_at(Instant::now());
                 if tx.send(i).is_err() {
                     return;
                 }
+                // The send has returned: the receiver is queued. (Announced only now, so that
+                // the thread's own way through the send is not counted against the runtime.)
+                mt.due_at(Instant::now());
             }
         });
         (0..ROUNDS)
             .map(|_| {
                 c.recv().expect("the thread's value");
+                // Should we run before the thread has announced the moment, wait for it here,
+                // holding the P: the pair takes no turn meanwhile, and none is counted.
+                while m.at.load(Ordering::SeqCst) == NONE {
+                    std::hint::spin_loop();
+                }
                 m.woken()
             })
             .collect()
