@@ -111,6 +111,11 @@ parked_mem 2
 sleepers 1 2
 syscall_handoff 1
 scale $SCALE_PROCS
+sleep_under_load 1 2
+wired_sleep_under_load 1 2
+wired_roundtrip_under_load 1 2
+mutex_under_load 1 2
+wake_from_thread_under_load 1 2
 echo 1 2
 echo_10k 1 2
 idle_10k 2
@@ -153,6 +158,8 @@ for rep in $(seq 1 "$REPS"); do
                 [[ "$runs" == *" $peer "* ]] || continue
                 # The current-thread runtime always has exactly one thread.
                 if [ "$peer" = tokio-ct ] && [ "$p" != 1 ]; then continue; fi
+                # The latency-under-load workloads compare gort with Go and tokio only.
+                case "$peer:$w" in may:*_under_load|threads:*_under_load) continue ;; esac
                 run_one "$rep" "$peer" "$w" "$p"
             done
         done

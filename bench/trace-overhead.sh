@@ -3,6 +3,8 @@
 # (default 200,000), traced with output to /dev/null. Runs alternate between the tracers (R rounds,
 # default 5) and the script prints each tracer's median wall time, side by side, plus the untraced time.
 # The "wait=" rows are gort-trace's alternative wait strategies (GORT_TRACE_WAIT, see tracer.rs).
+# GORT_TRACE_BASELINE=path/to/an/earlier/gort-trace adds that build as a row, interleaved with the
+# others, to measure what a change (new decoding, say) costs.
 #
 # usage: bench/trace-overhead.sh [N] [ROUNDS]
 set -euo pipefail
@@ -30,6 +32,8 @@ median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1
 
 declare -A runs
 names=("untraced" "strace" "gort-trace --procs 1" "gort-trace --procs 2" "  wait=poll, --procs 1" "  wait=block, --procs 1")
+baseline=${GORT_TRACE_BASELINE:-}
+[ -z "$baseline" ] || names+=("baseline build --procs 1")
 for ((r = 1; r <= R; r++)); do
     runs[untraced]+="$(wall "$work/writes" "$N")"$'\n'
     runs[strace]+="$(wall strace -o /dev/null "$work/writes" "$N")"$'\n'
@@ -37,6 +41,9 @@ for ((r = 1; r <= R; r++)); do
     runs["gort-trace --procs 2"]+="$(wall "$bin" --procs 2 -o /dev/null "$work/writes" "$N")"$'\n'
     runs["  wait=poll, --procs 1"]+="$(GORT_TRACE_WAIT=poll wall "$bin" --procs 1 -o /dev/null "$work/writes" "$N")"$'\n'
     runs["  wait=block, --procs 1"]+="$(GORT_TRACE_WAIT=block wall "$bin" --procs 1 -o /dev/null "$work/writes" "$N")"$'\n'
+    if [ -n "$baseline" ]; then
+        runs["baseline build --procs 1"]+="$(wall "$baseline" --procs 1 -o /dev/null "$work/writes" "$N")"$'\n'
+    fi
 done
 s=$(printf '%s' "${runs[strace]}" | median)
 printf '%d writes to /dev/null, %d alternating rounds, median wall seconds (%s cores)\n' "$N" "$R" "$(nproc)"

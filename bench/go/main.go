@@ -13,9 +13,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +34,7 @@ type Sizes struct {
 	HandoffRun                                                             time.Duration
 	ScaleTasks                                                             int
 	ScaleIters                                                             uint64
+	UnderLoadOps                                                           int
 }
 
 const (
@@ -41,15 +44,18 @@ const (
 	handoffSyscall  = time.Millisecond
 	handoffUnit     = 100000
 	handoffPerYield = 100
+	churnPairs      = 50
+	underLoadSleep  = 20 * time.Microsecond
+	underLoadWarmup = 20
 )
 
 func sizesOf(quick bool) Sizes {
 	if quick {
 		return Sizes{10000, 10000, 10000, 2000, 20000, 100000, 20000,
-			1000, 10000, 1000, 5, 200 * time.Millisecond, 16, 500000}
+			1000, 10000, 1000, 5, 200 * time.Millisecond, 16, 500000, 200}
 	}
 	return Sizes{1000000, 1000000, 1000000, 20000, 1000000, 10000000, 1000000,
-		100000, 1000000, 100000, 10, 500 * time.Millisecond, 64, 8000000}
+		100000, 1000000, 100000, 10, 500 * time.Millisecond, 64, 8000000, 2000}
 }
 
 var workloads = []struct {
@@ -67,6 +73,11 @@ var workloads = []struct {
 	{"sleepers", []string{"sleepers"}},
 	{"syscall_handoff", []string{"syscall_handoff_wrapped", "syscall_handoff_plain"}},
 	{"scale", []string{"scale"}},
+	{"sleep_under_load", []string{"sleep_under_load"}},
+	{"wired_sleep_under_load", []string{"wired_sleep_under_load"}},
+	{"wired_roundtrip_under_load", []string{"wired_roundtrip_under_load"}},
+	{"mutex_under_load", []string{"mutex_under_load"}},
+	{"wake_from_thread_under_load", []string{"wake_from_thread_under_load"}},
 }
 
 func emit(name string, value float64, unit string) {
@@ -456,6 +467,155 @@ func scale(sz Sizes) {
 	emit("scale", time.Since(start).Seconds(), "s")
 }
 
+// latencyMetrics prints p50, p99 and max of the samples in µs (exact
+// quantiles, as gort-bench's common::latency_metrics), the first
+// underLoadWarmup left out.
+func latencyMetrics(name string, samples []time.Duration) {
+	samples = samples[underLoadWarmup:]
+	sort.Slice(samples, func(i, j int) bool { return samples[i] < samples[j] })
+	at := func(q float64) float64 {
+		rank := int(math.Ceil(float64(len(samples)) * q))
+		if rank < 1 {
+			rank = 1
+		}
+		if rank > len(samples) {
+			rank = len(samples)
+		}
+		return float64(samples[rank-1].Nanoseconds()) / 1000
+	}
+	emit(name+"_p50", at(0.50), "us")
+	emit(name+"_p99", at(0.99), "us")
+	emit(name+"_max", at(1.0), "us")
+}
+
+// underLoadN is the number of operations a *_under_load case runs, the
+// warm-up included.
+func underLoadN(sz Sizes) int { return sz.UnderLoadOps + underLoadWarmup }
+
+// churnStop ends the churn (set once a case is measured: the collection
+// that runCase starts next would otherwise compete with it for seconds).
+var churnStop int32
+
+// churn starts the load of the *_under_load workloads: churnPairs pairs of
+// goroutines taking turns over two unbuffered channels until churnStop is
+// set. With lock, the first goroutine of the first pair holds it across each
+// send.
+func churn(lock *sync.Mutex) {
+	atomic.StoreInt32(&churnStop, 0)
+	for k := 0; k < churnPairs; k++ {
+		a, b := make(chan int), make(chan int)
+		var l *sync.Mutex
+		if k == 0 {
+			l = lock
+		}
+		go func() {
+			defer close(a)
+			for i := 0; atomic.LoadInt32(&churnStop) == 0; i++ {
+				if l != nil {
+					l.Lock()
+				}
+				a <- i
+				if l != nil {
+					l.Unlock()
+				}
+				<-b
+			}
+		}()
+		go func() {
+			for v := range a {
+				b <- v
+			}
+		}()
+	}
+}
+
+// sleepUnderLoad: a goroutine (locked to its thread if wired) sleeps
+// underLoadSleep again and again under the churn.
+func sleepUnderLoad(sz Sizes, wired bool) []time.Duration {
+	churn(nil)
+	res := make(chan []time.Duration)
+	go func() {
+		if wired {
+			runtime.LockOSThread()
+		}
+		v := make([]time.Duration, 0, underLoadN(sz))
+		for i := 0; i < underLoadN(sz); i++ {
+			t := time.Now()
+			time.Sleep(underLoadSleep)
+			v = append(v, time.Since(t))
+		}
+		res <- v
+	}()
+	return <-res
+}
+
+// wiredRoundtripUnderLoad: a goroutine locked to its thread and an echo
+// goroutine, round trips over two unbuffered channels, under the churn.
+func wiredRoundtripUnderLoad(sz Sizes) []time.Duration {
+	churn(nil)
+	a, b := make(chan int), make(chan int)
+	go func() {
+		for v := range a {
+			b <- v
+		}
+	}()
+	res := make(chan []time.Duration)
+	go func() {
+		runtime.LockOSThread()
+		v := make([]time.Duration, 0, underLoadN(sz))
+		for i := 0; i < underLoadN(sz); i++ {
+			t := time.Now()
+			a <- i
+			<-b
+			v = append(v, time.Since(t))
+		}
+		res <- v
+	}()
+	return <-res
+}
+
+// mutexUnderLoad: a goroutine takes a sync.Mutex that a churning goroutine
+// holds across each of its sends, pausing underLoadSleep between takes.
+func mutexUnderLoad(sz Sizes) []time.Duration {
+	var m sync.Mutex
+	churn(&m)
+	res := make(chan []time.Duration)
+	go func() {
+		v := make([]time.Duration, 0, underLoadN(sz))
+		for i := 0; i < underLoadN(sz); i++ {
+			time.Sleep(underLoadSleep)
+			t := time.Now()
+			m.Lock()
+			v = append(v, time.Since(t))
+			m.Unlock()
+		}
+		res <- v
+	}()
+	return <-res
+}
+
+// wakeFromThreadUnderLoad: Go has no thread outside its scheduler, so the
+// sender is a goroutine locked to its thread that blocks in nanosleep (a
+// syscall: its P is free meanwhile) between sends; a goroutine receives.
+// Measured from just before each send to the receipt.
+func wakeFromThreadUnderLoad(sz Sizes) []time.Duration {
+	churn(nil)
+	c := make(chan time.Time)
+	go func() {
+		runtime.LockOSThread()
+		ts := syscall.NsecToTimespec(underLoadSleep.Nanoseconds())
+		for i := 0; i < underLoadN(sz); i++ {
+			syscall.Nanosleep(&ts, nil)
+			c <- time.Now()
+		}
+	}()
+	v := make([]time.Duration, 0, underLoadN(sz))
+	for i := 0; i < underLoadN(sz); i++ {
+		v = append(v, time.Since(<-c))
+	}
+	return v
+}
+
 func runCase(c string, sz Sizes) {
 	switch c {
 	case "spawn":
@@ -486,10 +646,21 @@ func runCase(c string, sz Sizes) {
 		syscallHandoff(c, sz, false)
 	case "scale":
 		scale(sz)
+	case "sleep_under_load":
+		latencyMetrics(c, sleepUnderLoad(sz, false))
+	case "wired_sleep_under_load":
+		latencyMetrics(c, sleepUnderLoad(sz, true))
+	case "wired_roundtrip_under_load":
+		latencyMetrics(c, wiredRoundtripUnderLoad(sz))
+	case "mutex_under_load":
+		latencyMetrics(c, mutexUnderLoad(sz))
+	case "wake_from_thread_under_load":
+		latencyMetrics(c, wakeFromThreadUnderLoad(sz))
 	default:
 		fmt.Fprintf(os.Stderr, "unknown case %s\n", c)
 		os.Exit(2)
 	}
+	atomic.StoreInt32(&churnStop, 1)
 }
 
 func casesOf(w string) []string {

@@ -52,6 +52,8 @@ pub struct Sizes {
     pub scale_tasks: usize,
     /// scale: kernel iterations per task.
     pub scale_iters: u64,
+    /// *_under_load: operations measured.
+    pub under_load_ops: usize,
 }
 
 /// Capacity of the channel in `chan_buffered`.
@@ -90,6 +92,7 @@ impl Sizes {
                 handoff_run: Duration::from_millis(200),
                 scale_tasks: 16,
                 scale_iters: 500_000,
+                under_load_ops: 200,
             }
         } else {
             Sizes {
@@ -107,6 +110,7 @@ impl Sizes {
                 handoff_run: Duration::from_millis(500),
                 scale_tasks: 64,
                 scale_iters: 8_000_000,
+                under_load_ops: 2_000,
             }
         }
     }
@@ -352,6 +356,38 @@ pub fn parked_metric(case: &str, before: u64, after: u64, n: usize) -> Outcome {
 /// blockers against `alone` chunks alone.
 pub fn progress_metric(case: &str, alone: u64, with: u64) -> Outcome {
     Outcome::one(case, 100.0 * with as f64 / alone.max(1) as f64, "%")
+}
+
+/// The `*_under_load` workloads: pairs of goroutines ping-ponging over unbuffered channels
+/// (the churn) while one more goroutine does the operation measured.
+pub const CHURN_PAIRS: usize = 50;
+/// The sleep of `sleep_under_load` and `wired_sleep_under_load`, and the pause between two
+/// operations of `mutex_under_load` and `wake_from_thread_under_load`.
+pub const UNDER_LOAD_SLEEP: Duration = Duration::from_micros(20);
+
+/// Operations each `*_under_load` case runs first and does not count: the first ones wait for
+/// the churn's goroutines to start (an echo goroutine spawned before the churn's hundred is
+/// queued behind them).
+pub const UNDER_LOAD_WARMUP: usize = 20;
+
+/// The three metrics of a `*_under_load` case: p50, p99 and max of the operation's latency, in µs
+/// (exact quantiles of every sample, not a histogram: a round trip takes under a microsecond),
+/// the first `UNDER_LOAD_WARMUP` samples left out.
+pub fn latency_metrics(case: &str, mut samples: Vec<Duration>) -> Outcome {
+    samples.drain(..UNDER_LOAD_WARMUP.min(samples.len()));
+    if samples.is_empty() {
+        return Outcome::Skip(format!("{case}: no samples"));
+    }
+    samples.sort();
+    let at = |q: f64| {
+        let rank = ((samples.len() as f64) * q).ceil().max(1.0) as usize;
+        samples[rank.min(samples.len()) - 1].as_nanos() as f64 / 1000.0
+    };
+    Outcome::Values(vec![
+        Metric::new(&format!("{case}_p50"), at(0.50), "us"),
+        Metric::new(&format!("{case}_p99"), at(0.99), "us"),
+        Metric::new(&format!("{case}_max"), at(1.0), "us"),
+    ])
 }
 
 /// How often the driver of `sleepers` samples the thread count.

@@ -49,6 +49,17 @@ const WORKLOADS: &[(&str, &[&str])] = &[
         &["syscall_handoff_wrapped", "syscall_handoff_plain"],
     ),
     ("scale", &["scale"]),
+    ("sleep_under_load", &["sleep_under_load"]),
+    ("wired_sleep_under_load", &["wired_sleep_under_load"]),
+    (
+        "wired_roundtrip_under_load",
+        &["wired_roundtrip_under_load"],
+    ),
+    ("mutex_under_load", &["mutex_under_load"]),
+    (
+        "wake_from_thread_under_load",
+        &["wake_from_thread_under_load"],
+    ),
 ];
 
 /// Every workload: the in-process ones, then the network ones.

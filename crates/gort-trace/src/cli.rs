@@ -5,9 +5,10 @@
 //! one clear line and a non-zero exit, never a panic. clap's multi-line errors are reduced to their first
 //! line.
 
-use crate::decode::Opts;
+use crate::decode::{FdKinds, Opts};
 use crate::filter::Filter;
 use crate::ptrace::Pid;
+use crate::qualify::{FdSet, InjectRule, Quiet, SignalSet, StatusSet};
 use crate::spawn::{self, Prepared};
 use clap::Parser;
 use std::ffi::OsString;
@@ -35,14 +36,58 @@ pub struct Cli {
     #[arg(short = 'e', value_name = "EXPR")]
     pub expr: Vec<String>,
     /// Longest string printed
-    #[arg(short = 's', value_name = "N", default_value_t = 32)]
+    #[arg(
+        short = 's',
+        value_name = "N",
+        default_value_t = 32,
+        overrides_with = "strsize"
+    )]
     pub strsize: usize,
+    /// Align return values in column N (default 40)
+    #[arg(short = 'a', value_name = "N", overrides_with = "column")]
+    pub column: Option<usize>,
     /// Show the time spent in each syscall
     #[arg(short = 'T')]
     pub syscall_times: bool,
     /// Prefix lines with the wall-clock time (-tt: with microseconds)
     #[arg(short = 't', action = clap::ArgAction::Count)]
     pub timestamps: u8,
+    /// How named constants are printed: abbrev (names), raw (numbers) or verbose (both)
+    #[arg(short = 'X', value_name = "STYLE", overrides_with = "const_style")]
+    pub const_style: Option<String>,
+    /// Print structures in full (stat), not abbreviated
+    #[arg(short = 'v')]
+    pub verbose: bool,
+    /// Print the paths of file descriptors (-yy: also device numbers and pidfd processes)
+    #[arg(short = 'y', action = clap::ArgAction::Count)]
+    pub decode_fds: u8,
+    /// Trace only syscalls that access PATH (repeatable)
+    #[arg(short = 'P', value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print non-ASCII strings in hex (-xx: every string)
+    #[arg(short = 'x', action = clap::ArgAction::Count)]
+    pub hex: u8,
+    /// Print only syscalls that returned without an error (-e status=successful)
+    #[arg(short = 'z')]
+    pub successful_only: bool,
+    /// Print only syscalls that returned an error (-e status=failed)
+    #[arg(short = 'Z')]
+    pub failed_only: bool,
+    /// Suppress attach/detach messages (-qq: also exit messages, -qqq: every suppressible message)
+    #[arg(short = 'q', action = clap::ArgAction::Count)]
+    pub quiet: u8,
+    /// Prefix lines with the time since the previous line
+    #[arg(short = 'r')]
+    pub relative: bool,
+    /// --timestamps=FORMAT,PRECISION (time|unix|none, s|ms|us|ns)
+    #[arg(long = "absolute-timestamps", value_name = "SPEC", hide = true)]
+    pub absolute_timestamps: Vec<String>,
+    /// --relative-timestamps=PRECISION
+    #[arg(long = "relative-precision", value_name = "P", hide = true)]
+    pub relative_precision: Option<String>,
+    /// --syscall-times=PRECISION
+    #[arg(long = "syscall-times-precision", value_name = "P", hide = true)]
+    pub syscall_times_precision: Option<String>,
     /// Attach to a running process (repeatable)
     #[arg(short = 'p', value_name = "PID")]
     pub pids: Vec<i32>,
@@ -87,10 +132,75 @@ pub struct Config {
     pub opts: Opts,
     /// `-T`.
     pub syscall_times: bool,
-    /// `-t` count (2 for `-tt`).
-    pub timestamps: u8,
+    /// `-a N`.
+    pub column: Option<usize>,
+    /// `-P`: paths whose syscalls are traced.
+    pub paths: Vec<PathBuf>,
+    /// `-X`: how named constants are printed.
+    pub const_style: crate::decode::xlat::Style,
+    /// The `-e` qualifiers other than `trace=`, and their short spellings.
+    pub qual: Qualifiers,
+    /// `-t`/`-r`/`--timestamps`/`--syscall-times` settings.
+    pub stamps: crate::timestamps::Stamps,
     /// max_procs for the runtime.
     pub procs: usize,
+}
+
+/// Settings from `-e signal=`, `status=`, `quiet=`, `inject=`, `read=`, `write=` and `-z`/`-Z`/`-q`.
+#[derive(Clone, Debug, Default)]
+pub struct Qualifiers {
+    /// Signals whose delivery is printed.
+    pub signals: SignalSet,
+    /// Which syscalls are printed by how they ended.
+    pub status: StatusSet,
+    /// Messages not printed.
+    pub quiet: Quiet,
+    /// Fault injections.
+    pub inject: Vec<InjectRule>,
+    /// Descriptors whose reads are dumped in hex.
+    pub read_fds: FdSet,
+    /// Descriptors whose writes are dumped in hex.
+    pub write_fds: FdSet,
+    /// `-e decode-fds=SET`: 1 to print descriptor paths, 0 for `none`.
+    pub decode_fds: Option<u8>,
+}
+
+/// Splits the `-e` expressions: `trace=` ones (and bare names) are returned for the [`Filter`]; the
+/// others are parsed into `q`.
+fn qualifiers(exprs: &[String], q: &mut Qualifiers) -> Result<Vec<String>, String> {
+    let mut trace = Vec::new();
+    for e in exprs {
+        let Some((key, value)) = e.split_once('=') else {
+            trace.push(e.clone());
+            continue;
+        };
+        match key {
+            "trace" | "t" => trace.push(e.clone()),
+            "signal" | "signals" | "s" => q.signals = SignalSet::parse(value)?,
+            "status" => q.status = StatusSet::parse(value)?,
+            "quiet" | "silent" | "silence" | "q" => q.quiet.parse_into(value)?,
+            "inject" => q.inject.push(InjectRule::parse(value)?),
+            "read" | "reads" | "r" => q.read_fds = FdSet::parse(value)?,
+            "write" | "writes" | "w" => q.write_fds = FdSet::parse(value)?,
+            "decode-fd" | "decode-fds" => {
+                let mut mask = 0;
+                for kind in value.split(',') {
+                    mask |= match kind {
+                        "none" => 0,
+                        "all" => FdKinds::ALL,
+                        "path" => FdKinds::PATH,
+                        "dev" => FdKinds::DEV,
+                        "socket" => FdKinds::SOCKET,
+                        "pidfd" => FdKinds::PIDFD,
+                        _ => return Err(format!("invalid decode-fds '{value}'")),
+                    };
+                }
+                q.decode_fds = Some(mask);
+            }
+            _ => return Err(format!("invalid -e qualifier '{key}'")),
+        }
+    }
+    Ok(trace)
 }
 
 /// A command-line error: the line to print and the exit code (0 for `--help`/`--version`).
@@ -113,7 +223,7 @@ fn err(message: String) -> CliError {
 
 /// Parses and validates `args` (including the program name).
 pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliError> {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse_from(crate::argv::normalize(args)) {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -130,7 +240,22 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
             return Err(err(format!("{first} (see 'gort-trace --help')")));
         }
     };
-    let filter = Filter::parse(&cli.expr).map_err(err)?;
+    let mut qual = Qualifiers {
+        quiet: Quiet::level(cli.quiet),
+        ..Default::default()
+    };
+    let trace = qualifiers(&cli.expr, &mut qual).map_err(err)?;
+    match (cli.successful_only, cli.failed_only) {
+        (true, true) => return Err(err("-z and -Z cannot be used together".into())),
+        (true, false) => qual.status = StatusSet::SUCCESSFUL,
+        (false, true) => qual.status = StatusSet::FAILED,
+        (false, false) => {}
+    }
+    let filter = Filter::parse(&trace).map_err(err)?;
+    let const_style = match &cli.const_style {
+        Some(s) => crate::decode::xlat::Style::parse(s).map_err(err)?,
+        None => crate::decode::xlat::Style::Abbrev,
+    };
     let target = match (cli.command.is_empty(), cli.pids.is_empty()) {
         (true, true) => {
             return Err(err(
@@ -173,9 +298,27 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         filter,
         opts: Opts {
             strsize: cli.strsize,
+            xflag: cli.hex.min(2),
+            verbose: cli.verbose,
+            decode_fds: qual.decode_fds.unwrap_or(match cli.decode_fds {
+                0 => 0,
+                1 => FdKinds::PATH,
+                _ => FdKinds::ALL,
+            }),
         },
         syscall_times: cli.syscall_times,
-        timestamps: cli.timestamps,
+        column: cli.column,
+        paths: cli.paths.clone(),
+        const_style,
+        qual,
+        stamps: crate::timestamps::Stamps::parse(
+            cli.timestamps,
+            &cli.absolute_timestamps,
+            cli.relative,
+            cli.relative_precision.as_deref(),
+            cli.syscall_times_precision.as_deref(),
+        )
+        .map_err(err)?,
         procs,
     })
 }
@@ -203,7 +346,11 @@ mod tests {
         ])
         .ok()
         .unwrap();
-        assert!(c.follow && c.syscall_times && c.timestamps == 2 && c.opts.strsize == 64);
+        assert!(c.follow && c.syscall_times && c.opts.strsize == 64);
+        assert_eq!(
+            c.stamps.absolute,
+            Some((crate::timestamps::Format::Time, 6))
+        );
         assert!(matches!(
             p(&["gort-trace", "ls", "-l"]).ok().unwrap().target,
             Target::Spawn(_)

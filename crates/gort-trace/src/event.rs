@@ -83,6 +83,8 @@ pub enum Event {
         ret: i64,
         /// Memory fetched for the exit half.
         mem: Mem,
+        /// The call was skipped and its return value set by `-e inject=`.
+        injected: bool,
     },
     /// A signal is being delivered.
     Signal {

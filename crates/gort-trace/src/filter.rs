@@ -9,7 +9,8 @@ use crate::decode::groups;
 use std::str::FromStr;
 use syscalls::Sysno;
 
-const MAX_NR: usize = 1024;
+/// Syscall numbers the filter covers.
+pub const MAX_NR: usize = 1024;
 
 /// The set of reported syscalls.
 #[derive(Clone, Debug)]
@@ -58,19 +59,40 @@ impl Filter {
             let mut bits = vec![false; MAX_NR];
             for item in list.split(',') {
                 let item = item.trim();
+                // strace ignores empty items (`-e trace=,mmap`).
+                if item.is_empty() {
+                    continue;
+                }
+                // `?name`: a name this architecture lacks is ignored rather than an error.
+                let (optional, item) = match item.strip_prefix('?') {
+                    Some(rest) => (true, rest),
+                    None => (false, item),
+                };
+                let class = item.strip_prefix('%').or_else(|| {
+                    // strace still accepts the old class names without `%`.
+                    matches!(
+                        item,
+                        "file" | "process" | "network" | "signal" | "ipc" | "desc" | "memory"
+                    )
+                    .then_some(item)
+                });
                 if item == "all" {
                     bits.iter_mut().for_each(|b| *b = true);
                 } else if item == "none" {
-                } else if let Some(class) = item.strip_prefix('%') {
+                } else if let Some(class) = class {
                     let set = groups::class(class)
                         .ok_or_else(|| format!("invalid system call '{item}'"))?;
                     for s in set {
                         bits[s.id() as usize] = true;
                     }
                 } else {
-                    let s = Sysno::from_str(item)
-                        .map_err(|_| format!("invalid system call '{item}'"))?;
-                    bits[s.id() as usize] = true;
+                    match Sysno::from_str(item) {
+                        Ok(s) => bits[s.id() as usize] = true,
+                        // A name of another architecture's ABI (i386's `mmap2`) is accepted, as
+                        // strace accepts it, and selects nothing here.
+                        Err(_) if optional || other_abi(item) => {}
+                        Err(_) => return Err(format!("invalid system call '{item}'")),
+                    }
                 }
             }
             if negate {
@@ -80,6 +102,14 @@ impl Filter {
         }
         Ok(f)
     }
+}
+
+/// Whether `name` is a syscall of an ABI other than x86_64's.
+fn other_abi(name: &str) -> bool {
+    use syscalls::{aarch64, arm, x86};
+    x86::Sysno::from_str(name).is_ok()
+        || arm::Sysno::from_str(name).is_ok()
+        || aarch64::Sysno::from_str(name).is_ok()
 }
 
 #[cfg(test)]

@@ -7,16 +7,19 @@
 //! strace: `NNNNN ` on every line when writing to a file under `-f`, otherwise `[pid NNNNN] ` while more
 //! than one tracee is alive. Under `-c` no lines are produced; completed calls go to the [`Summary`].
 
+use crate::cli::Qualifiers;
 use crate::decode::{self, flags, structs, Opts};
 use crate::event::{Event, Stamp};
 use crate::ptrace::Pid;
+use crate::qualify::Outcome;
 use crate::summary::Summary;
+use crate::timestamps;
 use crate::tracee::{FormatterSide, Pending};
 use std::collections::HashMap;
 use std::fmt::Write;
 
 /// Formatter settings.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FormatOpts {
     /// Decoding options.
     pub decode: Opts,
@@ -26,10 +29,14 @@ pub struct FormatOpts {
     pub to_file: bool,
     /// `-T`.
     pub syscall_times: bool,
-    /// `-t` count.
-    pub timestamps: u8,
+    /// `-t`, `-r`, `--timestamps`, `-T` precision.
+    pub stamps: crate::timestamps::Stamps,
     /// `-c`.
     pub summary: bool,
+    /// `-a N`: the column where ` = ` starts (strace's default, 40, when `None`).
+    pub column: Option<usize>,
+    /// `-e signal=`, `status=`, `quiet=`, `read=`, `write=`.
+    pub qual: Qualifiers,
 }
 
 /// Turns events into text.
@@ -46,9 +53,12 @@ pub struct Formatter {
     summary: Summary,
     /// Messages for the user's terminal (attach/detach notices), not part of the trace.
     pub notices: Vec<String>,
+    /// When the previous line began (`-r`).
+    last_line_ns: Option<u64>,
 }
 
-const COLUMN: usize = 39;
+/// strace's default alignment column for the return value (`-a 40`).
+pub const DEFAULT_COLUMN: usize = 40;
 
 impl Formatter {
     /// A formatter with no tracees yet.
@@ -63,6 +73,7 @@ impl Formatter {
             out: String::with_capacity(4096),
             summary: Summary::default(),
             notices: Vec::new(),
+            last_line_ns: None,
         }
     }
 
@@ -105,14 +116,22 @@ impl Formatter {
         } else if self.live > 1 {
             let _ = write!(self.out, "[pid {pid:>5}] ");
         }
-        if self.o.timestamps > 0 {
-            timestamp_into(&mut self.out, at.wall_ns, self.o.timestamps >= 2);
+        if let Some(digits) = self.o.stamps.relative {
+            let since = at
+                .mono_ns
+                .saturating_sub(self.last_line_ns.unwrap_or(at.mono_ns));
+            timestamps::relative_into(&mut self.out, since, digits);
+            self.last_line_ns = Some(at.mono_ns);
+        }
+        if let Some((format, digits)) = self.o.stamps.absolute {
+            timestamps::absolute_into(&mut self.out, at.wall_ns, format, digits);
         }
     }
 
     fn pad_and_equals(&mut self) {
         let col = (self.taken + self.out.len()).saturating_sub(self.line_start);
-        for _ in col..COLUMN {
+        let column = self.o.column.unwrap_or(DEFAULT_COLUMN).saturating_sub(1);
+        for _ in col..column {
             self.out.push(' ');
         }
         self.out.push_str(" = ");
@@ -133,22 +152,24 @@ impl Formatter {
                 args,
                 mem,
             } => {
-                self.close_open_line();
+                let defer = !self.o.qual.status.is_all();
+                if !defer && !self.o.summary {
+                    self.close_open_line();
+                    self.begin_line(pid, at);
+                    self.out.push_str(&decode::syscall_name(nr));
+                    self.out.push('(');
+                    decode::render_entry(nr, &args, &mem, &self.o.decode, &mut self.out);
+                    self.open_line = Some(pid);
+                }
                 let side = self.pids.entry(pid).or_default();
                 side.pending = Some(Pending {
                     nr,
                     args,
                     entered: at,
                     unfinished: false,
+                    deferred: defer,
+                    entry_mem: mem,
                 });
-                if self.o.summary {
-                    return;
-                }
-                self.begin_line(pid, at);
-                self.out.push_str(&decode::syscall_name(nr));
-                self.out.push('(');
-                decode::render_entry(nr, &args, &mem, &self.o.decode, &mut self.out);
-                self.open_line = Some(pid);
             }
             Event::Exit {
                 pid,
@@ -156,6 +177,7 @@ impl Formatter {
                 nr: _,
                 ret,
                 mem,
+                injected,
             } => {
                 let Some(p) = self.pids.get_mut(&pid).and_then(|s| s.pending.take()) else {
                     return;
@@ -165,40 +187,74 @@ impl Formatter {
                         .record(p.nr, ret, at.cpu_ns.saturating_sub(p.entered.cpu_ns));
                     return;
                 }
-                if self.open_line != Some(pid) {
+                if p.deferred {
+                    let outcome = if (-4095..0).contains(&ret) {
+                        Outcome::Failed
+                    } else {
+                        Outcome::Successful
+                    };
+                    if !self.o.qual.status.contains(outcome) {
+                        return;
+                    }
+                    self.close_open_line();
+                    self.begin_line(pid, p.entered);
+                    self.out.push_str(&decode::syscall_name(p.nr));
+                    self.out.push('(');
+                    decode::render_entry(
+                        p.nr,
+                        &p.args,
+                        &p.entry_mem,
+                        &self.o.decode,
+                        &mut self.out,
+                    );
+                } else if self.open_line != Some(pid) {
                     self.close_open_line();
                     self.begin_line(pid, at);
                     let _ = write!(self.out, "<... {} resumed>", decode::syscall_name(p.nr));
                 }
                 self.open_line = None;
-                decode::render_exit(p.nr, &p.args, ret, &mem, &self.o.decode, &mut self.out);
+                decode::render_exit(
+                    p.nr,
+                    &p.args,
+                    ret,
+                    &p.entry_mem,
+                    &mem,
+                    &self.o.decode,
+                    &mut self.out,
+                );
                 self.out.push(')');
                 self.pad_and_equals();
-                decode::render_return(p.nr, &p.args, ret, &mut self.out);
+                decode::render_return(p.nr, &p.args, ret, &mem, &mut self.out);
+                if injected {
+                    self.out.push_str(" (INJECTED)");
+                }
                 if self.o.syscall_times {
                     let ns = at.mono_ns.saturating_sub(p.entered.mono_ns);
-                    let _ = write!(
-                        self.out,
-                        " <{}.{:06}>",
-                        ns / 1_000_000_000,
-                        ns % 1_000_000_000 / 1000
-                    );
+                    self.out.push_str(" <");
+                    timestamps::seconds_into(&mut self.out, ns, self.o.stamps.duration_digits);
+                    self.out.push('>');
                 }
                 self.out.push('\n');
+                if let Some(decode::Fetched::Bytes(data)) = mem.get(decode::dump::SLOT) {
+                    decode::dump::hexdump_into(&mut self.out, data);
+                }
             }
             Event::Signal { pid, at, info } => {
                 if self.o.summary {
                     return;
                 }
+                let signo = i32::from_ne_bytes([info[0], info[1], info[2], info[3]]);
+                if !self.o.qual.signals.contains(signo) {
+                    return;
+                }
                 self.close_open_line();
                 self.begin_line(pid, at);
-                let signo = i32::from_ne_bytes([info[0], info[1], info[2], info[3]]);
                 let _ = write!(self.out, "--- {} ", flags::signal_name(signo));
                 structs::siginfo_into(&mut self.out, &info[..]);
                 self.out.push_str(" ---\n");
             }
             Event::Stopped { pid, at, sig } => {
-                if self.o.summary {
+                if self.o.summary || !self.o.qual.signals.contains(sig) {
                     return;
                 }
                 self.close_open_line();
@@ -219,7 +275,7 @@ impl Formatter {
             }
             Event::Exited { pid, at, code } => {
                 self.end_of_tracee(pid, at);
-                if !self.o.summary {
+                if !self.o.summary && !self.o.qual.quiet.exit {
                     self.begin_line(pid, at);
                     let _ = writeln!(self.out, "+++ exited with {code} +++");
                 }
@@ -227,7 +283,7 @@ impl Formatter {
             }
             Event::Killed { pid, at, sig, core } => {
                 self.end_of_tracee(pid, at);
-                if !self.o.summary {
+                if !self.o.summary && !self.o.qual.quiet.exit {
                     self.begin_line(pid, at);
                     let _ = writeln!(
                         self.out,
@@ -266,7 +322,16 @@ impl Formatter {
         if self.o.summary {
             return;
         }
-        if self.open_line == Some(pid) {
+        if p.deferred {
+            if !self.o.qual.status.contains(Outcome::Unfinished) {
+                return;
+            }
+            self.close_open_line();
+            self.begin_line(pid, p.entered);
+            self.out.push_str(&decode::syscall_name(p.nr));
+            self.out.push('(');
+            decode::render_entry(p.nr, &p.args, &p.entry_mem, &self.o.decode, &mut self.out);
+        } else if self.open_line == Some(pid) {
             self.open_line = None;
         } else {
             self.close_open_line();
@@ -277,19 +342,6 @@ impl Formatter {
         self.pad_and_equals();
         self.out.push_str("?\n");
     }
-}
-
-fn timestamp_into(out: &mut String, wall_ns: u64, micros: bool) {
-    let secs = (wall_ns / 1_000_000_000) as libc::time_t;
-    // SAFETY: an all-zero `tm` is a valid value to be overwritten.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    // SAFETY: `secs` and `tm` are valid pointers for the call; localtime_r is thread-safe.
-    unsafe { libc::localtime_r(&secs, &mut tm) };
-    let _ = write!(out, "{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
-    if micros {
-        let _ = write!(out, ".{:06}", wall_ns % 1_000_000_000 / 1000);
-    }
-    out.push(' ');
 }
 
 #[cfg(test)]
@@ -313,6 +365,7 @@ mod tests {
             nr,
             ret,
             mem: Mem::default(),
+            injected: false,
         }
     }
 

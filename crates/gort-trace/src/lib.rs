@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod argv;
 pub mod cli;
 pub mod decode;
 pub mod event;
@@ -16,9 +17,11 @@ pub mod filter;
 pub mod format;
 pub mod pipeline;
 pub mod ptrace;
+pub mod qualify;
 pub mod rt;
 pub mod signals;
 pub mod spawn;
 pub mod summary;
+pub mod timestamps;
 pub mod tracee;
 pub mod tracer;

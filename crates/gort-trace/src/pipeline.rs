@@ -62,13 +62,16 @@ fn main_goroutine(
         let _ = out.flush();
     });
 
+    crate::decode::xlat::set_style(cfg.const_style);
     let fopts = FormatOpts {
         decode: cfg.opts,
         follow: cfg.follow,
         to_file: cfg.output.is_some(),
         syscall_times: cfg.syscall_times,
-        timestamps: cfg.timestamps,
+        stamps: cfg.stamps,
         summary: cfg.summary,
+        column: cfg.column,
+        qual: cfg.qual.clone(),
     };
     let fmt_in = events.clone();
     let fmt_out = text.clone();
@@ -104,7 +107,11 @@ fn main_goroutine(
         follow: cfg.follow,
         filter: cfg.filter,
         opts: cfg.opts,
-        wall: cfg.timestamps > 0,
+        wall: cfg.stamps.needs_wall_clock(),
+        inject: cfg.qual.inject.clone(),
+        read_fds: cfg.qual.read_fds.clone(),
+        write_fds: cfg.qual.write_fds.clone(),
+        paths: crate::decode::pathtrace::selected(&cfg.paths),
     };
     let start = match cfg.target {
         Target::Spawn(p) => Start::Spawn(p),

@@ -13,7 +13,7 @@
 //! Reading tracee memory (`process_vm_readv`, falling back to `PTRACE_PEEKDATA`) also goes through the
 //! capability, so decoding that needs tracee memory is done on the decoders' behalf by the wired goroutine.
 
-use crate::decode::ReadMem;
+use crate::decode::{FdInfo, FdKinds, ReadMem};
 use std::io;
 use std::marker::PhantomData;
 
@@ -95,7 +95,7 @@ impl PtraceCap {
 
     fn raw(&self, req: libc::c_uint, pid: Pid, addr: u64, data: u64) -> io::Result<libc::c_long> {
         // SAFETY: the requests issued through this helper (SETOPTIONS, SYSCALL, CONT, LISTEN, DETACH, SEIZE,
-        // INTERRUPT) take integer `addr`/`data` arguments and never write through them.
+        // INTERRUPT, POKEUSER) take integer `addr`/`data` arguments and never write through them.
         check(unsafe {
             libc::ptrace(
                 req,
@@ -141,6 +141,19 @@ impl PtraceCap {
     /// Detaches, delivering `sig`; the process goes on running.
     pub fn detach(&self, pid: Pid, sig: i32) -> io::Result<()> {
         self.raw(libc::PTRACE_DETACH, pid, 0, sig as u64).map(drop)
+    }
+
+    /// Sets the syscall number the kernel will run (`orig_rax`); -1 makes it skip the call (`-e inject=`).
+    pub fn set_syscall_nr(&self, pid: Pid, nr: u64) -> io::Result<()> {
+        let offset = std::mem::offset_of!(libc::user_regs_struct, orig_rax) as u64;
+        self.raw(libc::PTRACE_POKEUSER, pid, offset, nr).map(drop)
+    }
+
+    /// Sets the value a syscall returns (`rax`) at its exit stop (`-e inject=`).
+    pub fn set_return(&self, pid: Pid, value: i64) -> io::Result<()> {
+        let offset = std::mem::offset_of!(libc::user_regs_struct, rax) as u64;
+        self.raw(libc::PTRACE_POKEUSER, pid, offset, value as u64)
+            .map(drop)
     }
 
     /// Syscall number, arguments and `rax` of a stopped tracee.
@@ -278,6 +291,57 @@ pub struct TraceeMem<'a> {
 impl ReadMem for TraceeMem<'_> {
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
         self.cap.read_mem(self.pid, addr, buf)
+    }
+
+    fn fd_path(&mut self, fd: i32, kinds: u8) -> Option<FdInfo> {
+        use std::os::unix::ffi::OsStringExt;
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        // AT_FDCWD stands for the working directory.
+        let link = if fd == -100 {
+            format!("/proc/{}/cwd", self.pid)
+        } else {
+            format!("/proc/{}/fd/{fd}", self.pid)
+        };
+        let path = std::fs::read_link(&link).ok()?;
+        let mut bytes = path.into_os_string().into_vec();
+        // The kernel appends " (deleted)" to an unlinked file's path; whether the file is unlinked is
+        // asked of the file itself (a file can also be named so).
+        let meta = std::fs::metadata(&link).ok();
+        let deleted =
+            bytes.ends_with(b" (deleted)") && meta.as_ref().is_some_and(|m| m.nlink() == 0);
+        if deleted {
+            bytes.truncate(bytes.len() - b" (deleted)".len());
+        }
+        let device = meta
+            .as_ref()
+            .filter(|_| kinds & FdKinds::DEV != 0)
+            .and_then(|m| {
+                let ft = m.file_type();
+                (ft.is_char_device() || ft.is_block_device()).then(|| {
+                    let (major, minor) = crate::decode::structs::dev_split(m.rdev());
+                    (ft.is_char_device(), major, minor)
+                })
+            });
+        // A pidfd names its process in the descriptor's fdinfo.
+        let pidfd = (kinds & FdKinds::PIDFD != 0 && bytes == b"anon_inode:[pidfd]")
+            .then(|| std::fs::read_to_string(format!("/proc/{}/fdinfo/{fd}", self.pid)).ok())
+            .flatten()
+            .and_then(|info| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix("Pid:"))
+                    .and_then(|p| p.trim().parse().ok())
+            });
+        let socket = bytes.starts_with(b"socket:[");
+        let shown = kinds & FdKinds::PATH != 0
+            || device.is_some()
+            || pidfd.is_some()
+            || (socket && kinds & FdKinds::SOCKET != 0);
+        shown.then_some(FdInfo {
+            path: bytes,
+            deleted,
+            device,
+            pidfd,
+        })
     }
 }
 

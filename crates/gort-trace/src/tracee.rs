@@ -7,6 +7,8 @@
 //! with `<unfinished ...>` so the exit must print `<... name resumed>`. The two never share memory.
 
 use crate::event::Stamp;
+use crate::qualify::Injection;
+use std::collections::HashMap;
 
 /// What the tracer knows about one tracee.
 #[derive(Clone, Debug, Default)]
@@ -27,6 +29,10 @@ pub struct TracerSide {
     pub detaching: bool,
     /// We sent a `SIGSTOP` to stop it for detaching.
     pub sent_sigstop: bool,
+    /// How many times each syscall with an `-e inject=` rule has been entered (by number).
+    pub inject_counts: HashMap<u64, u64>,
+    /// The injection applied to the syscall in progress.
+    pub injected: Option<Injection>,
 }
 
 /// A syscall whose entry has been seen by the formatter.
@@ -40,6 +46,11 @@ pub struct Pending {
     pub entered: Stamp,
     /// The entry text has been printed and the line was closed with `<unfinished ...>`.
     pub unfinished: bool,
+    /// The line waits for the return before anything is printed (`-z`, `-Z`, `-e status=`).
+    pub deferred: bool,
+    /// The memory fetched at entry: the entry half of a deferred line, and the values an in/out
+    /// argument had before the call (`[110 => 24]`).
+    pub entry_mem: crate::decode::Mem,
 }
 
 /// What the formatter knows about one tracee.

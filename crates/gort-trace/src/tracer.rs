@@ -28,6 +28,7 @@ use crate::decode::{self, Opts};
 use crate::event::{mono_ns, Event, Stamp};
 use crate::filter::Filter;
 use crate::ptrace::{self, Pid, PtraceCap, WaitStatus};
+use crate::qualify::{FdSet, InjectRule, Injection};
 use crate::rt;
 use crate::signals;
 use crate::spawn::{self, Prepared};
@@ -53,6 +54,14 @@ pub struct Settings {
     pub opts: Opts,
     /// Whether to record wall-clock stamps (`-tt`).
     pub wall: bool,
+    /// `-e inject=` rules; for a syscall several rules name, the last one applies, as in strace.
+    pub inject: Vec<InjectRule>,
+    /// `-e read=`: descriptors whose reads are dumped in hex.
+    pub read_fds: FdSet,
+    /// `-e write=`: descriptors whose writes are dumped in hex.
+    pub write_fds: FdSet,
+    /// `-P`: only syscalls that name one of these paths (all when empty).
+    pub paths: Vec<Vec<u8>>,
 }
 
 const SYSCALL_STOP: i32 = libc::SIGTRAP | 0x80;
@@ -405,7 +414,30 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             t.in_syscall = true;
             t.nr = regs.nr;
             t.args = regs.args;
-            t.reported = self.set.filter.traced(regs.nr);
+            t.reported = self.set.filter.traced(regs.nr)
+                && (self.set.paths.is_empty()
+                    || decode::pathtrace::matches(
+                        regs.nr,
+                        &regs.args,
+                        &self.set.paths,
+                        &mut cap.memory(pid),
+                    ));
+            t.injected = None;
+            if let Some(rule) = self
+                .set
+                .inject
+                .iter()
+                .rev()
+                .find(|r| r.syscalls.get(regs.nr as usize).copied().unwrap_or(false))
+            {
+                let n = t.inject_counts.entry(regs.nr).or_insert(0);
+                *n += 1;
+                // The kernel skips a syscall whose number is -1 and returns -ENOSYS; the exit stop
+                // then replaces that with the injected result.
+                if rule.applies_to(*n) && cap.set_syscall_nr(pid, u64::MAX).is_ok() {
+                    t.injected = Some(rule.what);
+                }
+            }
             if t.reported {
                 let plan = decode::plan_entry(regs.nr, &regs.args, &self.set.opts);
                 let mem = if plan.is_empty() {
@@ -423,9 +455,22 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             }
         } else {
             t.in_syscall = false;
+            let mut ret = regs.ret;
+            if let Some(what) = t.injected {
+                ret = match what {
+                    Injection::Error(e) => -(e as i64),
+                    Injection::Retval(v) => v,
+                };
+                let _ = cap.set_return(pid, ret);
+            }
             if t.reported {
-                let (nr, args) = (t.nr, t.args);
-                let plan = decode::plan_exit(nr, &args, regs.ret, &self.set.opts);
+                let (nr, args, injected) = (t.nr, t.args, t.injected.is_some());
+                let mut plan = decode::plan_exit(nr, &args, ret, &self.set.opts);
+                if let Some(req) =
+                    decode::dump::plan(nr, &args, ret, &self.set.read_fds, &self.set.write_fds)
+                {
+                    plan.push(req);
+                }
                 let mem = if plan.is_empty() {
                     Default::default()
                 } else {
@@ -435,8 +480,9 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     pid,
                     at,
                     nr,
-                    ret: regs.ret,
+                    ret,
                     mem,
+                    injected,
                 });
             }
         }

@@ -38,6 +38,11 @@ pub fn run(case: &str, cfg: &Cfg) -> Outcome {
             "syscall_handoff_wrapped" => syscall_handoff(c, &sz, true),
             "syscall_handoff_plain" => syscall_handoff(c, &sz, false),
             "scale" => Outcome::one(c, scale(&sz), "s"),
+            "sleep_under_load" => latency_metrics(c, sleep_under_load(&sz, false)),
+            "wired_sleep_under_load" => latency_metrics(c, sleep_under_load(&sz, true)),
+            "wired_roundtrip_under_load" => latency_metrics(c, wired_roundtrip_under_load(&sz)),
+            "mutex_under_load" => latency_metrics(c, mutex_under_load(&sz)),
+            "wake_from_thread_under_load" => latency_metrics(c, wake_from_thread_under_load(&sz)),
             other => Outcome::Skip(format!("unknown case {other}")),
         }
     })
@@ -292,4 +297,130 @@ fn scale(sz: &Sizes) -> f64 {
     }
     std::hint::black_box(acc);
     start.elapsed().as_secs_f64()
+}
+
+/// Starts the churn of the `*_under_load` workloads: `CHURN_PAIRS` pairs of goroutines taking
+/// turns over two unbuffered channels, for as long as the runtime runs (they are cancelled when
+/// the case's main returns). With `lock`, the first goroutine of the first pair holds it while it
+/// hands its partner the ball (lock, send, unlock, receive).
+fn churn(lock: Option<Arc<gort::sync::Mutex<u64>>>) {
+    for k in 0..CHURN_PAIRS {
+        let a = Chan::<u64>::new(0);
+        let b = Chan::<u64>::new(0);
+        let (ra, sb) = (a.clone(), b.clone());
+        let lock = if k == 0 { lock.clone() } else { None };
+        gort::go(move || {
+            for i in 0.. {
+                let guard = lock.as_ref().map(|m| m.lock());
+                if a.send(i).is_err() {
+                    return;
+                }
+                drop(guard);
+                if b.recv().is_none() {
+                    return;
+                }
+            }
+        });
+        gort::go(move || {
+            while let Some(v) = ra.recv() {
+                if sb.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+/// A goroutine (wired to its thread if `wired`) sleeps `UNDER_LOAD_SLEEP` again and again under
+/// the churn: how long each sleep took.
+fn sleep_under_load(sz: &Sizes, wired: bool) -> Vec<Duration> {
+    churn(None);
+    let n = sz.under_load_ops + UNDER_LOAD_WARMUP;
+    gort::spawn(move || {
+        if wired {
+            gort::lock_os_thread();
+        }
+        (0..n)
+            .map(|_| {
+                let t = Instant::now();
+                gort::time::sleep(UNDER_LOAD_SLEEP);
+                t.elapsed()
+            })
+            .collect()
+    })
+    .join()
+    .unwrap()
+}
+
+/// A wired goroutine's round trip with an echo goroutine over two unbuffered channels, under the
+/// churn.
+fn wired_roundtrip_under_load(sz: &Sizes) -> Vec<Duration> {
+    churn(None);
+    let n = sz.under_load_ops + UNDER_LOAD_WARMUP;
+    let a = Chan::<u64>::new(0);
+    let b = Chan::<u64>::new(0);
+    let (ra, sb) = (a.clone(), b.clone());
+    gort::go(move || {
+        while let Some(v) = ra.recv() {
+            if sb.send(v).is_err() {
+                return;
+            }
+        }
+    });
+    gort::spawn(move || {
+        gort::lock_os_thread();
+        (0..n as u64)
+            .map(|i| {
+                let t = Instant::now();
+                a.send(i).unwrap();
+                b.recv().unwrap();
+                t.elapsed()
+            })
+            .collect()
+    })
+    .join()
+    .unwrap()
+}
+
+/// A goroutine takes a `Mutex` that a churning goroutine holds across each of its sends, pausing
+/// `UNDER_LOAD_SLEEP` between takes: how long each `lock` took.
+fn mutex_under_load(sz: &Sizes) -> Vec<Duration> {
+    let m = Arc::new(gort::sync::Mutex::new(0u64));
+    churn(Some(m.clone()));
+    let n = sz.under_load_ops + UNDER_LOAD_WARMUP;
+    gort::spawn(move || {
+        (0..n)
+            .map(|_| {
+                gort::time::sleep(UNDER_LOAD_SLEEP);
+                let t = Instant::now();
+                let mut g = m.lock();
+                let d = t.elapsed();
+                *g += 1;
+                d
+            })
+            .collect()
+    })
+    .join()
+    .unwrap()
+}
+
+/// A plain OS thread sends on an unbuffered channel that a goroutine waits on, pausing
+/// `UNDER_LOAD_SLEEP` between sends: from just before each send to the goroutine's receipt.
+fn wake_from_thread_under_load(sz: &Sizes) -> Vec<Duration> {
+    churn(None);
+    let n = sz.under_load_ops + UNDER_LOAD_WARMUP;
+    let c = Chan::<Instant>::new(0);
+    let tx = c.clone();
+    // Not joined: it ends with its last send, which the goroutine below receives.
+    std::thread::spawn(move || {
+        for _ in 0..n {
+            std::thread::sleep(UNDER_LOAD_SLEEP);
+            if tx.send(Instant::now()).is_err() {
+                return;
+            }
+        }
+    });
+    gort::spawn(move || (0..n).map(|_| c.recv().unwrap().elapsed()).collect())
+        .join()
+        .unwrap()
 }

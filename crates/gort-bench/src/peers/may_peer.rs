@@ -46,6 +46,9 @@ pub fn run(case: &str, cfg: &Cfg) -> Outcome {
             "syscall_handoff_wrapped" => Outcome::Skip("may has no syscall handoff".into()),
             "syscall_handoff_plain" => syscall_handoff(c, &sz),
             "scale" => Outcome::one(c, scale(&sz), "s"),
+            c if c.ends_with("_under_load") => {
+                Outcome::Skip("the under-load workloads compare gort with Go and tokio only".into())
+            }
             other => Outcome::Skip(format!("unknown case {other}")),
         }
     })

@@ -51,6 +51,15 @@ pub fn run(case: &str, cfg: &Cfg, multi: bool) -> Outcome {
             "syscall_handoff_wrapped" => syscall_handoff(c, &sz, true).await,
             "syscall_handoff_plain" => syscall_handoff(c, &sz, false).await,
             "scale" => Outcome::one(c, scale(&sz).await, "s"),
+            "sleep_under_load" => latency_metrics(c, sleep_under_load(&sz).await),
+            "wired_sleep_under_load" => latency_metrics(c, wired_sleep_under_load(&sz)),
+            "wired_roundtrip_under_load" => {
+                latency_metrics(c, wired_roundtrip_under_load(&sz).await)
+            }
+            "mutex_under_load" => latency_metrics(c, mutex_under_load(&sz).await),
+            "wake_from_thread_under_load" => {
+                latency_metrics(c, wake_from_thread_under_load(&sz).await)
+            }
             other => Outcome::Skip(format!("unknown case {other}")),
         }
     })
@@ -378,4 +387,140 @@ async fn scale(sz: &Sizes) -> f64 {
     }
     std::hint::black_box(acc);
     start.elapsed().as_secs_f64()
+}
+
+/// The churn of the `*_under_load` workloads (see the gort peer): `CHURN_PAIRS` pairs of tasks
+/// taking turns over two `mpsc::channel(1)`s until the runtime is dropped. With `lock`, the first
+/// task of the first pair holds it across each send.
+fn churn(lock: Option<Arc<tokio::sync::Mutex<u64>>>) {
+    for k in 0..CHURN_PAIRS {
+        let (atx, mut arx) = mpsc::channel::<u64>(1);
+        let (btx, mut brx) = mpsc::channel::<u64>(1);
+        let lock = if k == 0 { lock.clone() } else { None };
+        tokio::spawn(async move {
+            for i in 0.. {
+                let guard = match &lock {
+                    Some(m) => Some(m.lock().await),
+                    None => None,
+                };
+                if atx.send(i).await.is_err() {
+                    return;
+                }
+                drop(guard);
+                if brx.recv().await.is_none() {
+                    return;
+                }
+            }
+        });
+        tokio::spawn(async move {
+            while let Some(v) = arx.recv().await {
+                if btx.send(v).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+async fn sleep_under_load(sz: &Sizes) -> Vec<Duration> {
+    churn(None);
+    let n = sz.under_load_ops + UNDER_LOAD_WARMUP;
+    tokio::spawn(async move {
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            let t = Instant::now();
+            tokio::time::sleep(UNDER_LOAD_SLEEP).await;
+            v.push(t.elapsed());
+        }
+        v
+    })
+    .await
+    .unwrap()
+}
+
+/// The "wired" sleeper is a plain OS thread (tokio has no wiring), next to the churn.
+fn wired_sleep_under_load(sz: &Sizes) -> Vec<Duration> {
+    churn(None);
+    let n = sz.under_load_ops + UNDER_LOAD_WARMUP;
+    std::thread::spawn(move || {
+        (0..n)
+            .map(|_| {
+                let t = Instant::now();
+                std::thread::sleep(UNDER_LOAD_SLEEP);
+                t.elapsed()
+            })
+            .collect()
+    })
+    .join()
+    .unwrap()
+}
+
+/// The wired side is a plain OS thread on the channels' blocking calls; the echo is a task.
+async fn wired_roundtrip_under_load(sz: &Sizes) -> Vec<Duration> {
+    churn(None);
+    let n = sz.under_load_ops + UNDER_LOAD_WARMUP;
+    let (atx, mut arx) = mpsc::channel::<u64>(1);
+    let (btx, mut brx) = mpsc::channel::<u64>(1);
+    tokio::spawn(async move {
+        while let Some(v) = arx.recv().await {
+            if btx.send(v).await.is_err() {
+                return;
+            }
+        }
+    });
+    let driver = std::thread::spawn(move || {
+        (0..n as u64)
+            .map(|i| {
+                let t = Instant::now();
+                atx.blocking_send(i).unwrap();
+                brx.blocking_recv().unwrap();
+                t.elapsed()
+            })
+            .collect()
+    });
+    tokio::task::spawn_blocking(move || driver.join().unwrap())
+        .await
+        .unwrap()
+}
+
+async fn mutex_under_load(sz: &Sizes) -> Vec<Duration> {
+    let m = Arc::new(tokio::sync::Mutex::new(0u64));
+    churn(Some(m.clone()));
+    let n = sz.under_load_ops + UNDER_LOAD_WARMUP;
+    tokio::spawn(async move {
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            tokio::time::sleep(UNDER_LOAD_SLEEP).await;
+            let t = Instant::now();
+            let mut g = m.lock().await;
+            v.push(t.elapsed());
+            *g += 1;
+        }
+        v
+    })
+    .await
+    .unwrap()
+}
+
+async fn wake_from_thread_under_load(sz: &Sizes) -> Vec<Duration> {
+    churn(None);
+    let n = sz.under_load_ops + UNDER_LOAD_WARMUP;
+    let (tx, mut rx) = mpsc::channel::<Instant>(1);
+    std::thread::spawn(move || {
+        for _ in 0..n {
+            std::thread::sleep(UNDER_LOAD_SLEEP);
+            if tx.blocking_send(Instant::now()).is_err() {
+                return;
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(rx.recv().await.unwrap().elapsed());
+        }
+        v
+    })
+    .await
+    .unwrap()
 }

@@ -19,6 +19,7 @@ pub const OPEN_FLAGS: FlagTable = &[
     (0o2000, "O_APPEND"),
     (0o4000, "O_NONBLOCK"),
     (0o4010000, "O_SYNC"),
+    (0o4000000, "__O_SYNC"),
     (0o10000, "O_DSYNC"),
     (0o40000, "O_DIRECT"),
     (0o100000, "O_LARGEFILE"),
@@ -27,6 +28,7 @@ pub const OPEN_FLAGS: FlagTable = &[
     (0o2000000, "O_CLOEXEC"),
     (0o10000000, "O_PATH"),
     (0o20200000, "O_TMPFILE"),
+    (0o20000000, "__O_TMPFILE"),
     (0o200000, "O_DIRECTORY"),
     (0o20000, "FASYNC"),
 ];
@@ -217,20 +219,21 @@ pub fn open_flags_into(out: &mut String, flags: u64) {
     }
 }
 
-/// Writes `mmap` flags: mapping type first, then the rest.
+/// Writes `mmap` flags: mapping type first (`MAP_FILE` for none), then the rest, in the `-X` style.
 pub fn mmap_flags_into(out: &mut String, flags: u64) {
-    let ty = flags & 3;
-    out.push_str(match ty {
+    let flags = flags & 0xffff_ffff;
+    let mut names = String::from(match flags & 3 {
         1 => "MAP_SHARED",
         2 => "MAP_PRIVATE",
         3 => "MAP_SHARED_VALIDATE",
-        _ => "0",
+        _ => "MAP_FILE",
     });
     let rest = flags & !3;
     if rest != 0 {
-        out.push('|');
-        flags_into(out, rest, MMAP_FLAGS, "");
+        names.push('|');
+        flags_into(&mut names, rest, MMAP_FLAGS, "");
     }
+    super::xlat::composed(out, flags, &names);
 }
 
 /// Writes `clone` flags with the exit signal last (`CLONE_VM|...|SIGCHLD`).

@@ -212,6 +212,65 @@ const DESC: &[&str] = &[
     "execveat",
 ];
 
+/// `%ipc`: System V IPC.
+const IPC: &[&str] = &[
+    "msgget",
+    "msgsnd",
+    "msgrcv",
+    "msgctl",
+    "semget",
+    "semop",
+    "semctl",
+    "semtimedop",
+    "shmget",
+    "shmat",
+    "shmctl",
+    "shmdt",
+];
+
+/// `%creds`: reading and changing user and group ids and capabilities.
+const CREDS: &[&str] = &[
+    "capget",
+    "capset",
+    "getuid",
+    "getgid",
+    "geteuid",
+    "getegid",
+    "getgroups",
+    "setgroups",
+    "getresuid",
+    "getresgid",
+    "setuid",
+    "setgid",
+    "setreuid",
+    "setregid",
+    "setresuid",
+    "setresgid",
+    "setfsuid",
+    "setfsgid",
+];
+
+/// `%clock`: reading and setting clocks and timers.
+const CLOCK: &[&str] = &[
+    "adjtimex",
+    "clock_adjtime",
+    "clock_getres",
+    "clock_gettime",
+    "clock_nanosleep",
+    "clock_settime",
+    "gettimeofday",
+    "settimeofday",
+    "time",
+    "timer_create",
+    "timer_delete",
+    "timer_getoverrun",
+    "timer_gettime",
+    "timer_settime",
+    "timerfd_create",
+    "timerfd_gettime",
+    "timerfd_settime",
+];
+
 /// The syscalls of class `name` (without the `%`), or `None` for an unknown class.
 pub fn class(name: &str) -> Option<Vec<Sysno>> {
     let list = match name {
@@ -221,6 +280,9 @@ pub fn class(name: &str) -> Option<Vec<Sysno>> {
         "signal" => SIGNAL,
         "memory" => MEMORY,
         "desc" => DESC,
+        "ipc" => IPC,
+        "clock" => CLOCK,
+        "creds" => CREDS,
         _ => return None,
     };
     Some(

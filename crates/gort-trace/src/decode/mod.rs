@@ -14,11 +14,15 @@
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
+pub mod consts;
+pub mod dump;
 pub mod flags;
 pub mod groups;
+pub mod pathtrace;
 pub mod spec;
 pub mod strings;
 pub mod structs;
+pub mod xlat;
 
 use spec::Ret;
 use std::fmt::Write;
@@ -29,11 +33,23 @@ use syscalls::Sysno;
 pub struct Opts {
     /// `-s N`: longest string printed.
     pub strsize: usize,
+    /// `-x` (1: non-ASCII strings in hex) or `-xx` (2: every string in hex).
+    pub xflag: u8,
+    /// `-v`: structures in full rather than abbreviated.
+    pub verbose: bool,
+    /// `-y`, `-yy`, `--decode-fds=SET`: which kinds of descriptors are shown with what they refer to
+    /// (an [`FdKinds`] mask).
+    pub decode_fds: u8,
 }
 
 impl Default for Opts {
     fn default() -> Self {
-        Opts { strsize: 32 }
+        Opts {
+            strsize: 32,
+            xflag: 0,
+            decode_fds: 0,
+            verbose: false,
+        }
     }
 }
 
@@ -59,6 +75,16 @@ pub enum FetchKind {
     },
     /// The number of non-NULL pointers in a NULL-terminated array such as `envp`.
     PtrCount,
+    /// What the descriptor numbered `addr` refers to, for the [`FdKinds`] in `kinds`.
+    FdPath {
+        /// Which kinds of descriptors are shown.
+        kinds: u8,
+    },
+    /// Up to `len` bytes: as many as are readable (a buffer whose used length is only known later).
+    Upto {
+        /// Most bytes read.
+        len: usize,
+    },
     /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
     Indirect {
         /// Offset of the pointer.
@@ -100,8 +126,39 @@ pub enum Fetched {
     },
     /// A count of pointers.
     Count(usize),
+    /// What a descriptor refers to.
+    Fd(FdInfo),
     /// The memory could not be read.
     Fault,
+}
+
+/// The kinds of descriptors `--decode-fds` decorates.
+pub struct FdKinds;
+
+impl FdKinds {
+    /// Every descriptor, with its path (`-y`).
+    pub const PATH: u8 = 1;
+    /// Device files, with their numbers (`<char 1:3>`).
+    pub const DEV: u8 = 2;
+    /// Sockets (shown with their inode, `socket:[1234]`).
+    pub const SOCKET: u8 = 4;
+    /// Pidfds, with their process (`<pid:5>`).
+    pub const PIDFD: u8 = 8;
+    /// All of them (`-yy`).
+    pub const ALL: u8 = 15;
+}
+
+/// What a tracee's descriptor refers to, for `-y`/`-yy`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FdInfo {
+    /// The path (`/proc/PID/fd/N`'s link), without the kernel's " (deleted)".
+    pub path: Vec<u8>,
+    /// The file was unlinked.
+    pub deleted: bool,
+    /// For a device file under `-yy`: whether it is a character device, its major and minor.
+    pub device: Option<(bool, u64, u64)>,
+    /// For a pidfd under `-yy`: the process it refers to.
+    pub pidfd: Option<i32>,
 }
 
 /// Memory fetched for one syscall stop.
@@ -125,11 +182,17 @@ impl Mem {
 pub trait ReadMem {
     /// Reads up to `buf.len()` bytes at `addr`; returns how many were read (0 on fault).
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize;
+
+    /// What descriptor `fd` of the tracee refers to (`/proc/PID/fd/FD`) if it is of the [`FdKinds`]
+    /// in `kinds` (the path alone is shown for every descriptor under `FdKinds::PATH`).
+    fn fd_path(&mut self, _fd: i32, _kinds: u8) -> Option<FdInfo> {
+        None
+    }
 }
 
 const PAGE: u64 = 4096;
 
-fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
+pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
     if addr == 0 {
         return Fetched::Fault;
     }
@@ -143,12 +206,15 @@ fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
         let n = to_page.min(limit - out.len()).min(chunk.len());
         let got = r.read(at, &mut chunk[..n]);
         if got == 0 {
-            if out.is_empty() {
-                return Fetched::Fault;
-            }
-            return Fetched::Str {
-                bytes: out,
-                complete: false,
+            // Unreadable before its end: strace then shows the address, not a partial string, unless
+            // the limit was already read.
+            return if out.len() >= max {
+                Fetched::Str {
+                    bytes: out,
+                    complete: false,
+                }
+            } else {
+                Fetched::Fault
             };
         }
         if let Some(z) = chunk[..got].iter().position(|&b| b == 0) {
@@ -160,13 +226,12 @@ fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
         }
         out.extend_from_slice(&chunk[..got]);
         at += got as u64;
-        if got < n {
-            return Fetched::Str {
-                bytes: out,
-                complete: false,
-            };
+        if got < n && out.len() < max {
+            return Fetched::Fault;
         }
     }
+    // No NUL within the limit: only the limit is shown, followed by "...".
+    out.truncate(max);
     Fetched::Str {
         bytes: out,
         complete: false,
@@ -197,10 +262,10 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                         break;
                     }
                 }
-                if got == 0 && len > 0 {
+                // Memory that ends before the object does: strace shows the address then.
+                if got < len {
                     Fetched::Fault
                 } else {
-                    buf.truncate(got);
                     Fetched::Bytes(buf)
                 }
             }
@@ -244,6 +309,25 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 }
                 _ => Fetched::Fault,
             },
+            FetchKind::Upto { len } => {
+                let mut buf = vec![0u8; len];
+                let mut got = 0;
+                while got < len {
+                    let at = req.addr + got as u64;
+                    let n = ((PAGE - (at % PAGE)) as usize).min(len - got);
+                    let k = r.read(at, &mut buf[got..got + n]);
+                    got += k;
+                    if k < n {
+                        break;
+                    }
+                }
+                buf.truncate(got);
+                Fetched::Bytes(buf)
+            }
+            FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
+                Some(info) => Fetched::Fd(info),
+                None => Fetched::Fault,
+            },
             FetchKind::PtrCount => {
                 let mut n = 0usize;
                 loop {
@@ -285,6 +369,19 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
     for (i, a) in spec.args().iter().enumerate().take(split) {
         a.plan(i, args, None, opts, &mut v);
     }
+    if let Some(a) = spec.args().get(split).filter(|a| a.is_in_out()) {
+        a.plan(split, args, None, opts, &mut v);
+    }
+    // Lengths the kernel reads and rewrites, printed at exit as `[in => out]`.
+    for (i, a) in spec.args().iter().enumerate().skip(split) {
+        if *a == spec::Arg::SockLenInOut && args[i] != 0 {
+            v.push(FetchReq {
+                slot: i as u8,
+                addr: args[i],
+                kind: FetchKind::Bytes { len: 4 },
+            });
+        }
+    }
     v
 }
 
@@ -299,7 +396,46 @@ pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchRe
     for (i, a) in spec.args().iter().enumerate().skip(split) {
         a.plan(i, args, Some(ret), opts, &mut v);
     }
+    if opts.decode_fds > 0 && spec.ret() == Ret::Fd && ret >= 0 {
+        v.push(FetchReq {
+            slot: RET_SLOT,
+            addr: ret as u64,
+            kind: FetchKind::FdPath {
+                kinds: opts.decode_fds,
+            },
+        });
+    }
     v
+}
+
+/// The `Mem` slot of what a returned descriptor refers to (`-y`).
+const RET_SLOT: u8 = 7;
+
+/// Appends `fd` and, when `-y` fetched it, what it refers to: `3</etc/passwd>`.
+pub fn fd_into(out: &mut String, fd: i32, path: Option<&Fetched>) {
+    let _ = write!(out, "{fd}");
+    fd_suffix_into(out, path);
+}
+
+/// Appends `<path>` for a fetched descriptor: `<path<char 1:3>>` for a device under `-yy`, and an
+/// unlinked file marked after the path, as strace does.
+pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
+    if let Some(Fetched::Fd(info)) = path {
+        if let Some(pid) = info.pidfd {
+            let _ = write!(out, "<pid:{pid}>");
+            return;
+        }
+        out.push('<');
+        strings::quote_bare(out, &info.path);
+        if let Some((char_dev, major, minor)) = info.device {
+            let kind = if char_dev { "char" } else { "block" };
+            let _ = write!(out, "<{kind} {major}:{minor}>");
+        }
+        out.push('>');
+        if info.deleted {
+            out.push_str("(deleted)");
+        }
+    }
 }
 
 /// Text printed at entry, after `name(`. Ends with `, ` when more arguments follow at exit.
@@ -324,10 +460,22 @@ pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut 
     if split < all.len() && split > 0 {
         out.push_str(", ");
     }
+    // An argument read at entry and written at exit prints its first half now (`[0]`, then ` => [35499]`).
+    if let Some(a) = all.get(split).filter(|a| a.is_in_out()) {
+        a.render(split, args, None, mem, opts, out);
+    }
 }
 
-/// Text printed at exit, before `)`.
-pub fn render_exit(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, out: &mut String) {
+/// Text printed at exit, before `)`; `entry` is the memory fetched at entry (for in/out arguments).
+pub fn render_exit(
+    nr: u64,
+    args: &[u64; 6],
+    ret: i64,
+    entry: &Mem,
+    mem: &Mem,
+    opts: &Opts,
+    out: &mut String,
+) {
     let spec = spec::spec(nr, args);
     if spec::render_custom(&spec, args, Some(ret), mem, out) {
         return;
@@ -343,17 +491,28 @@ pub fn render_exit(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, o
             out.push_str(", ");
         }
         first = false;
-        a.render(i, args, Some(ret), mem, opts, out);
+        match a {
+            // The value before the call was fetched at entry, the one after at exit.
+            spec::Arg::SockLenInOut => {
+                structs::socklen_into(out, args[i], entry.get(i), mem.get(i), ret)
+            }
+            spec::Arg::SockAddrOut(l) => {
+                let l = *l as usize;
+                structs::sockaddr_out_into(out, args[i], mem.get(i), entry.get(l), mem.get(l), ret)
+            }
+            _ => a.render(i, args, Some(ret), mem, opts, out),
+        }
     }
 }
 
-/// The text after `= ` for a completed syscall.
-pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, out: &mut String) {
+/// The text after `= ` for a completed syscall; `mem` is the exit's fetched memory.
+pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut String) {
     if (-4095..0).contains(&ret) {
         out.push_str(&flags::error_return((-ret) as i32));
         return;
     }
     match spec::spec(nr, args).ret() {
+        Ret::Fd => fd_into(out, ret as i32, mem.get(RET_SLOT as usize)),
         Ret::Hex => {
             let _ = write!(out, "{:#x}", ret as u64);
         }
@@ -372,6 +531,40 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, out: &mut String) {
                 ret as u64,
                 if ret & 1 != 0 { "FD_CLOEXEC" } else { "0" }
             );
+        }
+        Ret::Octal => structs::octal_into(out, ret as u64),
+        Ret::NamedFlags(x) => {
+            let _ = write!(out, "{}", structs::CHex(ret as u64));
+            if let Some(names) = xlat::names_for_return(ret as u64, x) {
+                let _ = write!(out, " ({names})");
+            }
+        }
+        Ret::VectorLength(x) => {
+            let v = ret as u64;
+            let _ = write!(out, "{}", structs::CHex(v));
+            let flag_bits = v & !0xffff;
+            if flag_bits != 0 && xlat::style() != xlat::Style::Raw {
+                let names = xlat::names_for_return(flag_bits, x)
+                    .unwrap_or_else(|| format!("{flag_bits:#x}"));
+                let _ = write!(out, " ({names}|{})", structs::CHex(v & 0xffff));
+            }
+        }
+        Ret::TaggedAddr => {
+            let _ = write!(out, "{}", structs::CHex(ret as u64));
+            if xlat::style() != xlat::Style::Raw {
+                let _ = write!(out, " ({})", structs::tagged_addr_text(ret as u64));
+            }
+        }
+        Ret::Named(x) => {
+            let _ = write!(out, "{ret}");
+            if let Some(name) = x.name(ret as u64) {
+                let _ = write!(out, " ({name})");
+            }
+        }
+        Ret::Time => {
+            let _ = write!(out, "{ret} (");
+            structs::date_into(out, ret, u64::MAX);
+            out.push(')');
         }
         Ret::Timeout => {
             if ret == 0 {
@@ -418,9 +611,9 @@ mod tests {
         let m2 = fetch(&plan_exit(nr, &args, ret, opts), fake);
         let mut s = format!("{}(", syscall_name(nr));
         render_entry(nr, &args, &m1, opts, &mut s);
-        render_exit(nr, &args, ret, &m2, opts, &mut s);
+        render_exit(nr, &args, ret, &m1, &m2, opts, &mut s);
         s.push_str(") = ");
-        render_return(nr, &args, ret, &mut s);
+        render_return(nr, &args, ret, &m2, &mut s);
         s
     }
 
@@ -537,9 +730,12 @@ mod tests {
         assert_eq!(
             read_cstr(&mut f, 4093, 3),
             Fetched::Str {
-                bytes: b"abcd".to_vec(),
+                bytes: b"abc".to_vec(),
                 complete: false
             }
         );
+        // Memory that ends before the NUL and before the limit: the address is shown instead.
+        let mut f = Fake(vec![(8192 - 3, b"xyz".to_vec())]);
+        assert_eq!(read_cstr(&mut f, 8189, 100), Fetched::Fault);
     }
 }

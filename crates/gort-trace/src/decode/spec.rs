@@ -7,9 +7,11 @@
 //! hex, with a generic count, so nothing is ever hidden. `clone` has its own renderer because strace prints
 //! it by keyword rather than by position.
 
+use super::consts::*;
 use super::flags::{self, flags_into};
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
+use super::xlat::{self, Xlat};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts};
 use std::fmt::Write;
 use syscalls::Sysno;
@@ -49,16 +51,10 @@ pub enum Arg {
     StrOut,
     /// `open` flags.
     OpenFlags,
-    /// Memory protection.
-    Prot,
     /// `mmap` flags.
     MmapFlags,
     /// A file offset in hex.
     Off,
-    /// `access` mode.
-    AccessMode,
-    /// `*at` flags.
-    AtFlags,
     /// `statx` flags (sync type, then `*at` flags).
     StatxFlags,
     /// `statx` mask.
@@ -77,18 +73,6 @@ pub enum Arg {
     FdPairOut,
     /// An output wait status.
     WaitStatusOut,
-    /// `wait4` options.
-    WaitOptions,
-    /// `lseek` whence.
-    Whence,
-    /// `arch_prctl` code.
-    ArchCode,
-    /// A resource limit name.
-    Resource,
-    /// `rt_sigprocmask` how.
-    SigHow,
-    /// `getrandom` flags.
-    GrndFlags,
     /// An output directory-entry buffer (`getdents64`).
     DirentsOut,
     /// An output `struct utsname`.
@@ -99,10 +83,6 @@ pub enum Arg {
     FdFlags,
     /// A register that is not printed (keeps later arguments at their register index).
     Hidden,
-    /// A clock id (`CLOCK_MONOTONIC`).
-    Clockid,
-    /// `clock_nanosleep` flags.
-    TimerFlags,
     /// An input `struct timespec`.
     TimespecIn,
     /// An input signal set.
@@ -127,10 +107,106 @@ pub enum Arg {
     CpuSetOut,
     /// `FD_CLOEXEC` or 0.
     CloexecFlag,
-    /// `madvise` advice.
-    Advice,
     /// An input `stack_t` (`sigaltstack`).
     StackIn,
+    /// An output `struct timespec`.
+    TimespecOut,
+    /// The remaining time of an interrupted sleep, printed only when the call was interrupted and
+    /// (for `clock_nanosleep`, whose flags are at the given index) the sleep was relative.
+    TimespecRem(u8),
+    /// An output `time_t`, with its date.
+    TimeOut,
+    /// An output array of group ids, as many as the call returns.
+    GroupsOut,
+    /// An input array of group ids, as many as the argument at this index says.
+    GroupsIn(u8),
+    /// A host or domain name whose length is the argument at this index (the address when it is
+    /// longer than the kernel's 64 bytes).
+    HostName(u8),
+    /// An output `struct sysinfo`.
+    SysinfoOut,
+    /// An output `struct statfs`.
+    StatfsOut,
+    /// `utimensat`'s two `struct timespec`s.
+    TimespecPair,
+    /// `utimes`'s two `struct timeval`s.
+    TimevalPair,
+    /// An output `struct tms`.
+    TmsOut,
+    /// An output `struct rusage`.
+    RusageOut,
+    /// `mremap`'s new address, passed only with `MREMAP_FIXED` in the flags at this index.
+    NewAddr(u8),
+    /// A `loff_t` the kernel reads and updates: `[0]` at entry, ` => [35499]` after a success.
+    OffInOut,
+    /// The same, printed unsigned as strace prints `sendfile`'s offset.
+    UOffInOut,
+    /// A `loff_t` the kernel reads: `[0]`.
+    OffIn,
+    /// `struct epoll_event` given to `epoll_ctl` (its address for `EPOLL_CTL_DEL`, op at index 1).
+    EpollEventIn,
+    /// The `struct epoll_event` array `epoll_wait` fills, as many as it returns.
+    EpollEventsOut,
+    /// An output address (`[0x7f00...]`, `[NULL]`).
+    AddrOut,
+    /// An output socket address whose length is at the pointer at this index.
+    SockAddrOut(u8),
+    /// A socket address length the kernel reads and rewrites: `[110 => 24]`.
+    SockLenInOut,
+    /// An input socket address whose length is the argument at this index.
+    SockAddrIn(u8),
+    /// An unsigned 32-bit integer in hex (flags no name is known for).
+    Hex32,
+    /// A signal number in a 64-bit argument: the name, or the number when it names no signal.
+    SigLong,
+    /// An output signal number: `[SIGINT]`.
+    SigOut,
+    /// A task name, at most 15 bytes before its NUL (`TASK_COMM_LEN`).
+    Comm,
+    /// `PR_SET_PTRACER`'s process: a pid, or `PR_SET_PTRACER_ANY` for -1.
+    Ptracer,
+    /// An SVE/SME vector length with its flags above bit 16 (`PR_SVE_VL_INHERIT|0xea57`).
+    VectorLength(&'static Xlat),
+    /// `PR_SET_TAGGED_ADDR_CTRL`'s control word.
+    TaggedAddr,
+    /// `mincore`'s output vector, one byte per page of the length at this index (`[1, 0, ...]`).
+    MincoreOut(u8),
+    /// An output signal set of as many bytes as the argument at this index (1 to 8).
+    SigsetOutN(u8),
+    /// An input `int`: `[-1]`.
+    IntIn,
+    /// An output `int`: `[0]`.
+    IntOut,
+    /// An input CPU set whose size in bytes is the argument at this index.
+    CpuSetIn(u8),
+    /// A `struct timeval` the kernel reads.
+    TimevalIn,
+    /// A `struct timeval` the kernel fills.
+    TimevalOut,
+    /// A `struct timezone` the kernel reads.
+    TimezoneIn,
+    /// A `struct timezone` the kernel fills.
+    TimezoneOut,
+    /// An output 32-bit constant from a table: `[PR_TSC_SIGSEGV]`.
+    EnumOut(&'static Xlat),
+    /// An output 32-bit flag word from a table: `[PR_UNALIGN_SIGBUS]`.
+    FlagsOut(&'static Xlat),
+    /// An unsigned 32-bit integer.
+    UInt,
+    /// A user or group id (`-1` for the "unchanged" value, otherwise unsigned).
+    Uid,
+    /// An output `uid_t`/`unsigned int` printed as `[N]`.
+    UIntOut,
+    /// A flag word described by a table.
+    Flags(&'static Xlat),
+    /// A named constant described by a table.
+    Enum(&'static Xlat),
+    /// A named constant printed as a number with the name in a comment.
+    EnumCommented(&'static Xlat),
+    /// A file mode with its type (`S_IFREG|0644`), as `mknod` takes it.
+    ModeType,
+    /// A device number, printed (`makedev(0x1, 0x3)`) only when the mode at this index is a device.
+    Dev(u8),
     /// An output `stack_t`.
     StackOut,
 }
@@ -148,6 +224,20 @@ pub enum Ret {
     FdFlags,
     /// `0 (Timeout)` for zero (`poll`).
     Timeout,
+    /// Octal (`umask`).
+    Octal,
+    /// A new file descriptor (decorated with its path under `-y`).
+    Fd,
+    /// A value with its name from a table: `1 (SUID_DUMP_USER)`.
+    Named(&'static Xlat),
+    /// A flag word with its names: `0xff (SECBIT_NOROOT|...)`.
+    NamedFlags(&'static Xlat),
+    /// An SVE/SME vector length with its flags: `0x4ea57 (PR_SVE_SET_VL_ONEXEC|0xea57)`.
+    VectorLength(&'static Xlat),
+    /// A tagged-address control word: `0 (!PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_NONE)`.
+    TaggedAddr,
+    /// Seconds since the epoch, with the date (`time`).
+    Time,
 }
 
 /// A syscall description.
@@ -193,6 +283,53 @@ pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
     let Some(s) = Sysno::new(nr as usize) else {
         return Spec::Args(&[Hex, Hex, Hex, Hex, Hex, Hex], Ret::Dec);
     };
+    match table(s, regs) {
+        Spec::Args(a, Ret::Dec) if returns_fd(s) => Spec::Args(a, Ret::Fd),
+        other => other,
+    }
+}
+
+/// Syscalls whose result is a new file descriptor.
+fn returns_fd(s: Sysno) -> bool {
+    matches!(
+        s,
+        Sysno::open
+            | Sysno::openat
+            | Sysno::openat2
+            | Sysno::creat
+            | Sysno::dup
+            | Sysno::dup2
+            | Sysno::dup3
+            | Sysno::socket
+            | Sysno::accept
+            | Sysno::accept4
+            | Sysno::epoll_create
+            | Sysno::epoll_create1
+            | Sysno::eventfd
+            | Sysno::eventfd2
+            | Sysno::inotify_init
+            | Sysno::inotify_init1
+            | Sysno::pidfd_open
+            | Sysno::pidfd_getfd
+            | Sysno::memfd_create
+            | Sysno::memfd_secret
+            | Sysno::timerfd_create
+            | Sysno::signalfd
+            | Sysno::signalfd4
+            | Sysno::fanotify_init
+            | Sysno::perf_event_open
+            | Sysno::open_by_handle_at
+            | Sysno::userfaultfd
+            | Sysno::fsopen
+            | Sysno::fsmount
+            | Sysno::fspick
+            | Sysno::open_tree
+            | Sysno::mq_open
+    )
+}
+
+/// The description of a known syscall.
+fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
     let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
     match s {
         Sysno::read => d(&[Fd, BufOut, ULong]),
@@ -204,30 +341,33 @@ pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
         Sysno::creat => d(&[Path, Mode]),
         Sysno::close | Sysno::fchdir | Sysno::dup | Sysno::fsync | Sysno::fdatasync => d(&[Fd]),
         Sysno::dup2 => d(&[Fd, Fd]),
-        Sysno::dup3 => d(&[Fd, Fd, FdFlags]),
+        Sysno::dup3 => d(&[Fd, Fd, Flags(&O_FLAGS)]),
         Sysno::stat | Sysno::lstat => d(&[Path, StatOut]),
         Sysno::fstat => d(&[Fd, StatOut]),
-        Sysno::newfstatat => d(&[DirFd, Path, StatOut, AtFlags]),
-        Sysno::statfs => d(&[Path, PtrOut]),
-        Sysno::fstatfs => d(&[Fd, PtrOut]),
+        Sysno::newfstatat => d(&[DirFd, Path, StatOut, Flags(&AT)]),
+        Sysno::statfs => d(&[Path, StatfsOut]),
+        Sysno::fstatfs => d(&[Fd, StatfsOut]),
         Sysno::statx => d(&[DirFd, Path, StatxFlags, StatxMask, PtrOut]),
-        Sysno::lseek => d(&[Fd, Long, Whence]),
-        Sysno::mmap => Spec::Args(&[Ptr, ULong, Prot, MmapFlags, Fd, Off], Ret::Hex),
-        Sysno::mprotect => d(&[Ptr, ULong, Prot]),
+        Sysno::lseek => d(&[Fd, Long, Enum(&SEEK)]),
+        Sysno::mmap => Spec::Args(&[Ptr, ULong, Flags(&PROT), MmapFlags, Fd, Off], Ret::Hex),
+        Sysno::mprotect => d(&[Ptr, ULong, Flags(&PROT)]),
         Sysno::munmap => d(&[Ptr, ULong]),
         Sysno::brk => Spec::Args(&[Ptr], Ret::Hex),
-        Sysno::mremap => Spec::Args(&[Ptr, ULong, ULong, Hex, Ptr], Ret::Hex),
-        Sysno::madvise => d(&[Ptr, ULong, Advice]),
+        Sysno::mremap => Spec::Args(&[Ptr, ULong, ULong, Flags(&MREMAP), NewAddr(3)], Ret::Hex),
+        Sysno::msync => d(&[Ptr, ULong, Flags(&MS)]),
+        Sysno::madvise => d(&[Ptr, ULong, Enum(&MADV)]),
         Sysno::rt_sigaction => d(&[Sig, SigactionIn, SigactionOut, ULong]),
-        Sysno::rt_sigprocmask => d(&[SigHow, SigsetIn, SigsetOut, ULong]),
+        // A signal set whose size is not the kernel's 8 bytes is shown as its address.
+        Sysno::rt_sigprocmask if regs[3] != 8 => d(&[Enum(&SIG_HOW), Ptr, Ptr, ULong]),
+        Sysno::rt_sigprocmask => d(&[Enum(&SIG_HOW), SigsetIn, SigsetOut, ULong]),
         Sysno::rt_sigreturn => d(&[]),
         Sysno::ioctl => d(&[Fd, IoctlReq, Ptr]),
         Sysno::readv | Sysno::writev => d(&[Fd, Ptr, Int]),
-        Sysno::access => d(&[Path, AccessMode]),
-        Sysno::faccessat => d(&[DirFd, Path, AccessMode]),
-        Sysno::faccessat2 => d(&[DirFd, Path, AccessMode, AtFlags]),
+        Sysno::access => d(&[Path, Flags(&ACCESS)]),
+        Sysno::faccessat => d(&[DirFd, Path, Flags(&ACCESS)]),
+        Sysno::faccessat2 => d(&[DirFd, Path, Flags(&ACCESS), Flags(&AT_ACCESS)]),
         Sysno::pipe => d(&[FdPairOut]),
-        Sysno::pipe2 => d(&[FdPairOut, FdFlags]),
+        Sysno::pipe2 => d(&[FdPairOut, Flags(&O_FLAGS)]),
         Sysno::getpid
         | Sysno::getppid
         | Sysno::getuid
@@ -243,34 +383,39 @@ pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
         | Sysno::pause
         | Sysno::restart_syscall => d(&[]),
         Sysno::exit | Sysno::exit_group => d(&[Int]),
-        Sysno::wait4 => d(&[Int, WaitStatusOut, WaitOptions, PtrOut]),
+        Sysno::wait4 => d(&[Int, WaitStatusOut, Flags(&WAIT), RusageOut]),
         Sysno::kill => d(&[Int, Sig]),
         Sysno::tkill => d(&[Int, Sig]),
         Sysno::tgkill => d(&[Int, Int, Sig]),
         Sysno::execve => d(&[Path, Argv, Envp]),
-        Sysno::execveat => d(&[DirFd, Path, Argv, Envp, AtFlags]),
+        Sysno::execveat => d(&[DirFd, Path, Argv, Envp, Flags(&AT)]),
         Sysno::chdir | Sysno::rmdir | Sysno::unlink | Sysno::chroot => d(&[Path]),
         Sysno::mkdir | Sysno::chmod => d(&[Path, Mode]),
         Sysno::mkdirat | Sysno::fchmodat => d(&[DirFd, Path, Mode]),
-        Sysno::unlinkat => d(&[DirFd, Path, AtFlags]),
+        Sysno::unlinkat => d(&[DirFd, Path, Flags(&AT)]),
         Sysno::rename | Sysno::link | Sysno::symlink => d(&[Path, Path]),
         Sysno::renameat => d(&[DirFd, Path, DirFd, Path]),
         Sysno::readlink => d(&[Path, StrOut, ULong]),
         Sysno::readlinkat => d(&[DirFd, Path, StrOut, ULong]),
         Sysno::getcwd => d(&[StrOut, ULong]),
-        Sysno::umask => d(&[Mode]),
-        Sysno::arch_prctl => d(&[ArchCode, Hex]),
+        Sysno::umask => Spec::Args(&[Mode], Ret::Octal),
+        // ARCH_GET_FS/ARCH_GET_GS write the base address where the second argument points.
+        Sysno::arch_prctl if matches!(regs[0] & 0xffff_ffff, 0x1003 | 0x1004) => {
+            d(&[Enum(&ARCH), AddrOut])
+        }
+        Sysno::arch_prctl if regs[0] & 0xffff_ffff == 0x1011 => d(&[Enum(&ARCH)]),
+        Sysno::arch_prctl => d(&[Enum(&ARCH), Hex]),
         Sysno::set_tid_address => d(&[Ptr]),
         Sysno::set_robust_list => d(&[Ptr, ULong]),
         Sysno::rseq => d(&[Ptr, Hex, Int, Hex]),
-        Sysno::prlimit64 => d(&[Int, Resource, RlimitIn, RlimitOut]),
-        Sysno::getrlimit => d(&[Resource, RlimitOut]),
-        Sysno::setrlimit => d(&[Resource, RlimitIn]),
-        Sysno::getrandom => d(&[BufOutHex, ULong, GrndFlags]),
+        Sysno::prlimit64 => d(&[Int, Enum(&RLIMIT), RlimitIn, RlimitOut]),
+        Sysno::getrlimit => d(&[Enum(&RLIMIT), RlimitOut]),
+        Sysno::setrlimit => d(&[Enum(&RLIMIT), RlimitIn]),
+        Sysno::getrandom => d(&[BufOutHex, ULong, Flags(&GRND)]),
         Sysno::futex => d(futex_args(regs[1])),
-        Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, ULong]),
+        Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, UInt]),
         Sysno::uname => d(&[UtsOut]),
-        Sysno::fcntl => match regs[1] {
+        Sysno::fcntl => match regs[1] & 0xffff_ffff {
             1 => Spec::Args(&[Fd, FcntlCmd], Ret::FdFlags),
             3 => Spec::Args(&[Fd, FcntlCmd], Ret::OpenFlags),
             2 => d(&[Fd, FcntlCmd, CloexecFlag]),
@@ -278,24 +423,119 @@ pub fn spec(nr: u64, regs: &[u64; 6]) -> Spec {
             0 | 1030 => d(&[Fd, FcntlCmd, Int]),
             _ => d(&[Fd, FcntlCmd, Hex]),
         },
-        Sysno::sysinfo => d(&[PtrOut]),
+        Sysno::sysinfo => d(&[SysinfoOut]),
         Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
-        Sysno::nanosleep => d(&[TimespecIn, Ptr]),
-        Sysno::clock_nanosleep => d(&[Clockid, TimerFlags, TimespecIn, Ptr]),
-        Sysno::clock_gettime => d(&[Clockid, PtrOut]),
+        Sysno::nanosleep => d(&[TimespecIn, TimespecRem(NO_FLAGS)]),
+        Sysno::clock_nanosleep => d(&[Enum(&CLOCK), Flags(&TIMER), TimespecIn, TimespecRem(1)]),
+        Sysno::clock_gettime | Sysno::clock_getres => d(&[Enum(&CLOCK), TimespecOut]),
+        Sysno::clock_settime => d(&[Enum(&CLOCK), TimespecIn]),
+        Sysno::time => Spec::Args(&[TimeOut], Ret::Time),
         Sysno::sigaltstack => d(&[StackIn, StackOut]),
         Sysno::socket => d(&[Int, Int, Int]),
-        Sysno::connect | Sysno::bind => d(&[Fd, Ptr, Int]),
+        Sysno::connect | Sysno::bind => d(&[Fd, SockAddrIn(2), UInt]),
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
         Sysno::clone3 => Spec::Clone3,
         Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
-        Sysno::sendfile => d(&[Fd, Fd, Ptr, ULong]),
         Sysno::membarrier => d(&[Int, Int, Int]),
         Sysno::getpgid | Sysno::getsid => d(&[Int]),
         Sysno::setpgid => d(&[Int, Int]),
-        Sysno::alarm => d(&[ULong]),
+        Sysno::alarm => d(&[UInt]),
+        Sysno::getgroups => d(&[Int, GroupsOut]),
+        Sysno::prctl => prctl(regs),
+        Sysno::syslog => match regs[0] as i32 {
+            0 | 1 | 5 | 6 | 7 | 9 | 10 => d(&[EnumCommented(&SYSLOG_ACTION)]),
+            2..=4 => d(&[EnumCommented(&SYSLOG_ACTION), BufOut, Int]),
+            8 => d(&[EnumCommented(&SYSLOG_ACTION), Ptr, EnumCommented(&LOGLEVEL)]),
+            _ => d(&[EnumCommented(&SYSLOG_ACTION), Ptr, Int]),
+        },
+        Sysno::mincore => d(&[Ptr, ULong, MincoreOut(1)]),
+        Sysno::delete_module => d(&[Str, Flags(&DELETE_MODULE)]),
+        Sysno::finit_module => d(&[Fd, Str, Flags(&MODULE_INIT)]),
+        Sysno::init_module => d(&[Ptr, ULong, Str]),
+        // The kernel takes a pending set of up to 8 bytes and a suspend mask of exactly 8.
+        Sysno::rt_sigpending if (1..=8).contains(&regs[1]) => d(&[SigsetOutN(1), ULong]),
+        Sysno::rt_sigpending => d(&[Ptr, ULong]),
+        Sysno::rt_sigsuspend if regs[1] == 8 => d(&[SigsetIn, ULong]),
+        Sysno::rt_sigsuspend => d(&[Ptr, ULong]),
+        Sysno::sched_getscheduler => Spec::Args(&[Int], Ret::Named(&SCHED)),
+        Sysno::sched_setscheduler => d(&[Int, Enum(&SCHED), IntIn]),
+        Sysno::sched_getparam => d(&[Int, IntOut]),
+        Sysno::sched_setparam => d(&[Int, IntIn]),
+        Sysno::sched_setaffinity => d(&[Int, UInt, CpuSetIn(1)]),
+        Sysno::gettimeofday => d(&[TimevalOut, TimezoneOut]),
+        Sysno::settimeofday => d(&[TimevalIn, TimezoneIn]),
+        Sysno::pidfd_getfd => d(&[Fd, Int, Hex32]),
+        Sysno::process_mrelease | Sysno::landlock_restrict_self => d(&[Fd, Hex32]),
+        Sysno::landlock_create_ruleset => d(&[Ptr, ULong, Flags(&LANDLOCK_CREATE)]),
+        Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
+        Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
+        Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
+            d(&[Fd, SockAddrOut(2), SockLenInOut])
+        }
+        Sysno::accept4 => d(&[Fd, SockAddrOut(2), SockLenInOut, Flags(&SOCK_FLAGS)]),
+        Sysno::utimensat => d(&[DirFd, Path, TimespecPair, Flags(&AT)]),
+        Sysno::utimes => d(&[Path, TimevalPair]),
+        Sysno::futimesat => d(&[DirFd, Path, TimevalPair]),
+        Sysno::times => d(&[TmsOut]),
+        Sysno::sendfile => d(&[Fd, Fd, UOffInOut, ULong]),
+        Sysno::copy_file_range => d(&[Fd, OffIn, Fd, OffIn, ULong, UInt]),
+        Sysno::splice => d(&[Fd, OffIn, Fd, OffIn, ULong, Flags(&SPLICE)]),
+        Sysno::epoll_ctl => d(&[Fd, Enum(&EPOLL_CTL), Fd, EpollEventIn]),
+        Sysno::epoll_wait => d(&[Fd, EpollEventsOut, Int, Int]),
+        Sysno::sched_rr_get_interval => d(&[Int, TimespecOut]),
+        Sysno::pkey_alloc => d(&[Hex, Flags(&PKEY)]),
+        Sysno::pkey_free => d(&[Int]),
+        Sysno::pkey_mprotect => d(&[Ptr, ULong, Flags(&PROT), Int]),
+        Sysno::userfaultfd => d(&[Flags(&UFFD)]),
+        Sysno::setgroups => d(&[Int, GroupsIn(0)]),
+        Sysno::sethostname | Sysno::setdomainname => d(&[HostName(1), UInt]),
+        Sysno::signalfd4 if regs[2] != 8 => d(&[Fd, Ptr, ULong, Flags(&SFD)]),
+        Sysno::signalfd4 => d(&[Fd, SigsetIn, ULong, Flags(&SFD)]),
+        Sysno::getrusage => d(&[Enum(&RUSAGE), RusageOut]),
+        Sysno::setuid | Sysno::setgid | Sysno::setfsuid | Sysno::setfsgid => d(&[Uid]),
+        Sysno::setreuid | Sysno::setregid => d(&[Uid, Uid]),
+        Sysno::setresuid | Sysno::setresgid => d(&[Uid, Uid, Uid]),
+        Sysno::getresuid | Sysno::getresgid => d(&[UIntOut, UIntOut, UIntOut]),
+        Sysno::getcpu => d(&[UIntOut, UIntOut, Ptr]),
+        Sysno::flock => d(&[Fd, Flags(&LOCK)]),
+        Sysno::truncate => d(&[Path, Long]),
+        Sysno::ftruncate => d(&[Fd, Long]),
+        Sysno::chown | Sysno::lchown => d(&[Path, Uid, Uid]),
+        Sysno::fchown => d(&[Fd, Uid, Uid]),
+        Sysno::fchownat => d(&[DirFd, Path, Uid, Uid, Flags(&AT)]),
+        Sysno::fchmod => d(&[Fd, Mode]),
+        Sysno::mknod => d(&[Path, ModeType, Dev(1)]),
+        Sysno::mknodat => d(&[DirFd, Path, ModeType, Dev(2)]),
+        Sysno::linkat => d(&[DirFd, Path, DirFd, Path, Flags(&AT)]),
+        Sysno::symlinkat => d(&[Path, DirFd, Path]),
+        Sysno::renameat2 => d(&[DirFd, Path, DirFd, Path, Flags(&RENAME)]),
+        Sysno::sync | Sysno::vhangup | Sysno::munlockall | Sysno::inotify_init => d(&[]),
+        Sysno::syncfs => d(&[Fd]),
+        Sysno::epoll_create => d(&[Int]),
+        Sysno::epoll_create1 => d(&[Flags(&EPOLL_CREATE)]),
+        Sysno::inotify_init1 => d(&[Flags(&IN_INIT)]),
+        Sysno::eventfd => d(&[UInt]),
+        Sysno::eventfd2 => d(&[UInt, Flags(&EFD)]),
+        Sysno::close_range => d(&[UInt, UInt, Flags(&CLOSE_RANGE)]),
+        Sysno::pidfd_open => d(&[Int, Flags(&PIDFD)]),
+        Sysno::setns => d(&[Fd, Flags(&SETNS)]),
+        Sysno::unshare => d(&[Flags(&UNSHARE)]),
+        Sysno::shutdown => d(&[Fd, Enum(&SHUT)]),
+        Sysno::listen => d(&[Fd, Int]),
+        Sysno::getpriority => d(&[Enum(&PRIO), Int]),
+        Sysno::setpriority => d(&[Enum(&PRIO), Int, Int]),
+        Sysno::sched_get_priority_min | Sysno::sched_get_priority_max => d(&[Enum(&SCHED)]),
+        Sysno::mlockall => d(&[Flags(&MCL)]),
+        Sysno::mlock | Sysno::munlock => d(&[Ptr, ULong]),
+        Sysno::mlock2 => d(&[Ptr, ULong, Flags(&MLOCK)]),
+        Sysno::fallocate => d(&[Fd, Flags(&FALLOC), Long, Long]),
+        Sysno::readahead => d(&[Fd, Long, ULong]),
+        Sysno::sync_file_range => d(&[Fd, Long, Long, Flags(&SYNC_FILE_RANGE)]),
+        Sysno::tee => d(&[Fd, Fd, ULong, Flags(&SPLICE)]),
+        Sysno::timerfd_create => d(&[Enum(&CLOCK), Flags(&TFD)]),
+        Sysno::acct | Sysno::swapoff => d(&[Path]),
         _ => d(&[Hex, Hex, Hex, Hex, Hex, Hex][..generic_nargs(s)]),
     }
 }
@@ -313,6 +553,97 @@ fn futex_args(op: u64) -> &'static [Arg] {
         11 => &[Ptr, FutexOp, Int, TimespecIn, Ptr],
         _ => &[Ptr, FutexOp, Int, Hex, Ptr, Hex],
     }
+}
+
+/// `prctl`'s arguments by option.
+fn prctl(regs: &[u64; 6]) -> Spec {
+    let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
+    match regs[0] & 0xffff_ffff {
+        3 => Spec::Args(&[Enum(&PR)], Ret::Named(&SUID_DUMP)),
+        7 | 13 | 21 | 30 | 31 | 32 | 39 | 42 => d(&[Enum(&PR)]),
+        // Options that write an int where their second argument points.
+        9 | 11 | 19 | 37 => d(&[Enum(&PR), IntOut]),
+        46 => Spec::Args(&[Enum(&PR)], Ret::NamedFlags(&PR_FP_MODE)),
+        1 => d(&[Enum(&PR), SigLong]),
+        2 => d(&[Enum(&PR), SigOut]),
+        4 => d(&[Enum(&PR), Enum(&SUID_DUMP)]),
+        6 => d(&[Enum(&PR), Flags(&PR_UNALIGN)]),
+        5 => d(&[Enum(&PR), FlagsOut(&PR_UNALIGN)]),
+        15 => d(&[Enum(&PR), Comm]),
+        16 => d(&[Enum(&PR), StrOut]),
+        26 => d(&[Enum(&PR), Enum(&PR_TSC)]),
+        25 => d(&[Enum(&PR), EnumOut(&PR_TSC)]),
+        40 => d(&[Enum(&PR), AddrOut]),
+        0x5961_6d61 => d(&[Enum(&PR), Ptracer]),
+        27 => Spec::Args(&[Enum(&PR)], Ret::NamedFlags(&SECBIT)),
+        28 => d(&[Enum(&PR), Flags(&SECBIT)]),
+        23 | 24 => d(&[Enum(&PR), Enum(&CAP)]),
+        47 => match regs[1] {
+            1..=3 => d(&[Enum(&PR), Enum(&PR_CAP_AMBIENT), Enum(&CAP), Hex, Hex]),
+            _ => d(&[Enum(&PR), Enum(&PR_CAP_AMBIENT), Hex, Hex, Hex]),
+        },
+        33 => match regs[1] {
+            1 => d(&[
+                Enum(&PR),
+                Enum(&PR_MCE_KILL),
+                Enum(&PR_MCE_POLICY),
+                Hex,
+                Hex,
+            ]),
+            _ => d(&[Enum(&PR), Enum(&PR_MCE_KILL), Hex, Hex, Hex]),
+        },
+        34 => Spec::Args(&[Enum(&PR), Hex, Hex, Hex, Hex], Ret::Named(&PR_MCE_POLICY)),
+        45 => d(&[Enum(&PR), Flags(&PR_FP_MODE)]),
+        54 => d(&[Enum(&PR), Flags(&PR_PAC_KEYS), Hex, Hex, Hex]),
+        55 => d(&[Enum(&PR), TaggedAddr, Hex, Hex, Hex]),
+        56 => Spec::Args(&[Enum(&PR), Hex, Hex, Hex, Hex], Ret::TaggedAddr),
+        62 => match regs[1] & 0xffff_ffff {
+            0 => d(&[
+                Enum(&PR),
+                Enum(&PR_SCHED_CORE),
+                Int,
+                EnumCommented(&PIDTYPE),
+                AddrOut,
+            ]),
+            _ => d(&[
+                Enum(&PR),
+                Enum(&PR_SCHED_CORE),
+                Int,
+                EnumCommented(&PIDTYPE),
+                Ptr,
+            ]),
+        },
+        60 => d(&[
+            Enum(&PR),
+            Flags(&PR_PAC_ENABLED_KEYS),
+            Flags(&PR_PAC_ENABLED_KEYS),
+            Hex,
+            Hex,
+        ]),
+        61 => Spec::Args(
+            &[Enum(&PR), Hex, Hex, Hex, Hex],
+            Ret::NamedFlags(&PR_PAC_ENABLED_KEYS),
+        ),
+        50 => Spec::Args(
+            &[Enum(&PR), VectorLength(&PR_SVE_VL)],
+            Ret::VectorLength(&PR_SVE_VL),
+        ),
+        51 => Spec::Args(&[Enum(&PR)], Ret::VectorLength(&PR_SVE_VL)),
+        63 => Spec::Args(
+            &[Enum(&PR), VectorLength(&PR_SME_VL)],
+            Ret::VectorLength(&PR_SME_VL),
+        ),
+        64 => Spec::Args(&[Enum(&PR)], Ret::VectorLength(&PR_SME_VL)),
+        _ => d(&[Enum(&PR), Hex, Hex, Hex, Hex]),
+    }
+}
+
+/// `TimespecRem`'s index for a sleep without flags.
+const NO_FLAGS: u8 = u8::MAX;
+
+/// Whether a sleep that ended with `ret` was interrupted with time left (which the kernel then wrote).
+fn interrupted(ret: Option<i64>) -> bool {
+    matches!(ret, Some(r) if matches!(-r, 4 | 512 | 513 | 514 | 516))
 }
 
 /// Number of arguments for syscalls without a description (a rough default; raw hex is printed).
@@ -343,7 +674,35 @@ impl Arg {
                 | RlimitOut
                 | CpuSetOut
                 | StackOut
+                | UIntOut
+                | TimespecOut
+                | OffInOut
+                | UOffInOut
+                | EpollEventsOut
+                | GroupsOut
+                | SysinfoOut
+                | StatfsOut
+                | AddrOut
+                | SigOut
+                | MincoreOut(_)
+                | SigsetOutN(_)
+                | IntOut
+                | TimevalOut
+                | TimezoneOut
+                | EnumOut(_)
+                | FlagsOut(_)
+                | SockAddrOut(_)
+                | SockLenInOut
+                | TmsOut
+                | RusageOut
+                | TimespecRem(_)
+                | TimeOut
         )
+    }
+
+    /// Whether this argument is read at entry and written at exit (printed in two halves).
+    pub fn is_in_out(self) -> bool {
+        matches!(self, OffInOut | UOffInOut)
     }
 
     /// Whether this argument is omitted (an `open` mode without `O_CREAT`).
@@ -351,6 +710,8 @@ impl Arg {
         match self {
             OpenMode(i) => args[i as usize] & (flags::O_CREAT | flags::O_TMPFILE_BIT) == 0,
             Hidden => true,
+            Dev(mode) => !matches!(args[mode as usize] & 0o170000, 0o020000 | 0o060000),
+            NewAddr(f) => args[f as usize] & 2 == 0,
             _ => false,
         }
     }
@@ -365,13 +726,27 @@ impl Arg {
         out: &mut Vec<FetchReq>,
     ) {
         let addr = args[i];
+        if opts.decode_fds > 0 && matches!(self, Fd | DirFd) {
+            if (addr as i32) >= 0 || (self == DirFd && addr as i32 == -100) {
+                out.push(FetchReq {
+                    slot: i as u8,
+                    addr: addr as i32 as u64,
+                    kind: FetchKind::FdPath {
+                        kinds: opts.decode_fds,
+                    },
+                });
+            }
+            return;
+        }
         if addr == 0 {
             return;
         }
         let failed = matches!(ret, Some(r) if r < 0);
         let kind = match self {
-            Path => FetchKind::CStr { max: 4096 },
+            // PATH_MAX bytes with the NUL.
+            Path => FetchKind::CStr { max: 4095 },
             Str => FetchKind::CStr { max: opts.strsize },
+            Comm => FetchKind::CStr { max: 15 },
             BufIn(len) => FetchKind::Bytes {
                 len: (args[len as usize] as usize).min(opts.strsize),
             },
@@ -382,6 +757,10 @@ impl Arg {
                 max: opts.strsize.max(4096),
             },
             Argv => FetchKind::StrArray {
+                max_items: opts.strsize,
+                max: opts.strsize,
+            },
+            Envp if opts.verbose => FetchKind::StrArray {
                 max_items: opts.strsize,
                 max: opts.strsize,
             },
@@ -404,6 +783,57 @@ impl Arg {
             StackIn => FetchKind::Bytes { len: 24 },
             StackOut if !failed => FetchKind::Bytes { len: 24 },
             RlimitOut if !failed => FetchKind::Bytes { len: 16 },
+            UIntOut if !failed => FetchKind::Bytes { len: 4 },
+            GroupsOut if !failed && ret.unwrap_or(0) > 0 && args[0] != 0 => FetchKind::Bytes {
+                len: 4 * (ret.unwrap_or(0) as usize).min(65536),
+            },
+            GroupsIn(n) if (1..=65536).contains(&(args[n as usize] as i32)) => FetchKind::Bytes {
+                len: 4 * args[n as usize] as u32 as usize,
+            },
+            HostName(n) if args[n as usize] as u32 <= 64 => FetchKind::Bytes {
+                len: (args[n as usize] as u32 as usize).min(opts.strsize),
+            },
+            SysinfoOut if !failed => FetchKind::Bytes { len: 112 },
+            StatfsOut if !failed => FetchKind::Bytes { len: 120 },
+            TimespecPair | TimevalPair => FetchKind::Bytes { len: 32 },
+            TmsOut if !failed => FetchKind::Bytes { len: 32 },
+            AddrOut if !failed => FetchKind::Bytes { len: 8 },
+            SigOut | EnumOut(_) | FlagsOut(_) | IntOut if !failed => FetchKind::Bytes { len: 4 },
+            IntIn => FetchKind::Bytes { len: 4 },
+            // One byte per page; strace shows at most as many as `-s` allows.
+            MincoreOut(n) if !failed => FetchKind::Bytes {
+                len: (args[n as usize].div_ceil(4096) as usize).min(opts.strsize),
+            },
+            SigsetOutN(n) if !failed => FetchKind::Bytes {
+                len: args[n as usize] as usize,
+            },
+            CpuSetIn(n) if (1..=1024).contains(&(args[n as usize] as u32)) => FetchKind::Bytes {
+                len: args[n as usize] as u32 as usize,
+            },
+            TimevalIn => FetchKind::Bytes { len: 16 },
+            TimevalOut if !failed => FetchKind::Bytes { len: 16 },
+            TimezoneIn => FetchKind::Bytes { len: 8 },
+            TimezoneOut if !failed => FetchKind::Bytes { len: 8 },
+            SockAddrOut(_) if !failed => FetchKind::Upto { len: 128 },
+            SockAddrIn(l) if args[l as usize] as u32 > 0 => FetchKind::Bytes {
+                len: (args[l as usize] as u32 as usize).min(128),
+            },
+            SockLenInOut if ret.is_some() && !failed => FetchKind::Bytes { len: 4 },
+            OffInOut | UOffInOut if ret.is_none() || ret.unwrap_or(0) > 0 => {
+                FetchKind::Bytes { len: 8 }
+            }
+            OffIn => FetchKind::Bytes { len: 8 },
+            EpollEventIn if args[1] & 0xffff_ffff != 2 => FetchKind::Bytes { len: 12 },
+            EpollEventsOut if !failed && ret.unwrap_or(0) > 0 => FetchKind::Bytes {
+                len: 12 * (ret.unwrap_or(0) as usize).min(1024),
+            },
+            RusageOut if !failed => FetchKind::Bytes { len: 144 },
+            TimespecOut | TimeOut if !failed => FetchKind::Bytes {
+                len: if self == TimeOut { 8 } else { 16 },
+            },
+            TimespecRem(f) if interrupted(ret) && (f == NO_FLAGS || args[f as usize] & 1 == 0) => {
+                FetchKind::Bytes { len: 16 }
+            }
             CpuSetOut if !failed => FetchKind::Bytes {
                 len: (ret.unwrap_or(0) as usize).min(128),
             },
@@ -430,14 +860,16 @@ impl Arg {
         let failed = matches!(ret, Some(r) if r < 0);
         let fetched = mem.get(i);
         match self {
-            Fd | Int => {
+            Fd => super::fd_into(out, v as i32, fetched),
+            Int => {
                 let _ = write!(out, "{}", v as i32);
             }
             DirFd => {
                 if v as i32 == -100 {
-                    out.push_str("AT_FDCWD");
+                    xlat::composed_signed(out, -100, "AT_FDCWD");
+                    super::fd_suffix_into(out, fetched);
                 } else {
-                    let _ = write!(out, "{}", v as i32);
+                    super::fd_into(out, v as i32, fetched);
                 }
             }
             Long => {
@@ -447,19 +879,25 @@ impl Arg {
                 let _ = write!(out, "{v}");
             }
             Hex => {
-                let _ = write!(out, "{v:#x}");
+                let _ = write!(out, "{}", structs::CHex(v));
             }
-            Ptr => ptr(out, v),
-            Mode | OpenMode(_) => {
-                // C's `%#03o`: a leading 0, zero-padded to three digits (`0644`, `000`, `007`).
-                let m = v & 0o7777;
-                let digits = if m == 0 {
-                    "0".to_string()
-                } else {
-                    format!("0{m:o}")
-                };
-                let _ = write!(out, "{digits:0>3}");
-            }
+            Ptr | NewAddr(_) => ptr(out, v),
+            // The kernel reads modes as `umode_t`, 16 bits.
+            Mode | OpenMode(_) => structs::octal_into(out, v & 0xffff),
+            Comm => match fetched {
+                // A name that fills all 15 bytes is shown as cut, whether or not its NUL follows.
+                Some(Fetched::Str { bytes, complete }) => {
+                    let complete = *complete && bytes.len() < 15;
+                    quote_cstr(
+                        out,
+                        &bytes[..bytes.len().min(15)],
+                        complete,
+                        None,
+                        opts.xflag,
+                    )
+                }
+                _ => ptr(out, v),
+            },
             Path | Str | Argv | Envp => match (self, fetched) {
                 (_, None) => ptr(out, v),
                 (Envp, Some(Fetched::Count(n))) => {
@@ -469,13 +907,13 @@ impl Arg {
                         if *n == 1 { "" } else { "s" }
                     );
                 }
-                (Argv, Some(Fetched::StrArray { items, truncated })) => {
+                (Argv | Envp, Some(Fetched::StrArray { items, truncated })) => {
                     out.push('[');
                     for (k, (b, complete)) in items.iter().enumerate() {
                         if k > 0 {
                             out.push_str(", ");
                         }
-                        quote_cstr(out, b, *complete, Some(opts.strsize));
+                        quote_cstr(out, b, *complete, Some(opts.strsize), opts.xflag);
                     }
                     if *truncated {
                         out.push_str(", ...");
@@ -488,13 +926,13 @@ impl Arg {
                     } else {
                         Some(opts.strsize)
                     };
-                    quote_cstr(out, bytes, *complete, max);
+                    quote_cstr(out, bytes, *complete, max, opts.xflag);
                 }
                 _ => ptr(out, v),
             },
             BufIn(len) => match fetched {
                 Some(Fetched::Bytes(b)) => {
-                    quote_buffer(out, b, args[len as usize], opts.strsize, false)
+                    quote_buffer(out, b, args[len as usize], opts.strsize, false, opts.xflag)
                 }
                 _ => ptr(out, v),
             },
@@ -505,18 +943,22 @@ impl Arg {
                     ret.unwrap_or(0) as u64,
                     opts.strsize,
                     self == BufOutHex,
+                    opts.xflag,
                 ),
                 _ => ptr(out, v),
             },
             StrOut => match fetched {
-                Some(Fetched::Str { bytes, complete }) if !failed => {
-                    quote_cstr(out, bytes, *complete, Some(opts.strsize.max(4096)))
-                }
+                Some(Fetched::Str { bytes, complete }) if !failed => quote_cstr(
+                    out,
+                    bytes,
+                    *complete,
+                    Some(opts.strsize.max(4096)),
+                    opts.xflag,
+                ),
                 _ => ptr(out, v),
             },
             OpenFlags => flags::open_flags_into(out, v),
             FdFlags => flags_into(out, v & 0xffff_ffff, flags::OPEN_FLAGS, "0"),
-            Prot => flags_into(out, v, flags::PROT_FLAGS, "PROT_NONE"),
             MmapFlags => flags::mmap_flags_into(out, v),
             Off => {
                 if v == 0 {
@@ -525,14 +967,20 @@ impl Arg {
                     let _ = write!(out, "{v:#x}");
                 }
             }
-            AccessMode => flags_into(out, v, flags::ACCESS_FLAGS, "F_OK"),
-            AtFlags => flags_into(out, v & 0xffff_ffff, flags::AT_FLAGS, "0"),
             StatxFlags => flags::statx_flags_into(out, v),
             StatxMask => flags_into(out, v & 0xffff_ffff, flags::STATX_MASK, "0"),
-            Sig => out.push_str(&flags::signal_name(v as i32)),
+            Sig => {
+                let sig = v as i32;
+                // Numbers that name no signal are printed as numbers in every style.
+                if (1..=64).contains(&sig) {
+                    xlat::composed_signed(out, sig as i64, &flags::signal_name(sig));
+                } else {
+                    let _ = write!(out, "{sig}");
+                }
+            }
             StatOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed && b.len() >= structs::STAT_SIZE => {
-                    structs::stat_into(out, b)
+                    structs::stat_into(out, b, opts.verbose)
                 }
                 _ => ptr(out, v),
             },
@@ -552,84 +1000,6 @@ impl Arg {
                 ),
                 _ => ptr(out, v),
             },
-            WaitOptions => flags_into(
-                out,
-                v & 0xffff_ffff,
-                &[
-                    (1, "WNOHANG"),
-                    (2, "WSTOPPED"),
-                    (4, "WEXITED"),
-                    (8, "WCONTINUED"),
-                    (0x0100_0000, "WNOWAIT"),
-                    (0x2000_0000, "__WNOTHREAD"),
-                    (0x4000_0000, "__WALL"),
-                    (0x8000_0000, "__WCLONE"),
-                ],
-                "0",
-            ),
-            Whence => match v {
-                0 => out.push_str("SEEK_SET"),
-                1 => out.push_str("SEEK_CUR"),
-                2 => out.push_str("SEEK_END"),
-                3 => out.push_str("SEEK_DATA"),
-                4 => out.push_str("SEEK_HOLE"),
-                _ => {
-                    let _ = write!(out, "{v:#x} /* SEEK_??? */");
-                }
-            },
-            ArchCode => match v {
-                0x1001 => out.push_str("ARCH_SET_GS"),
-                0x1002 => out.push_str("ARCH_SET_FS"),
-                0x1003 => out.push_str("ARCH_GET_FS"),
-                0x1004 => out.push_str("ARCH_GET_GS"),
-                _ => {
-                    let _ = write!(out, "{v:#x} /* ARCH_??? */");
-                }
-            },
-            Resource => {
-                const R: [&str; 16] = [
-                    "RLIMIT_CPU",
-                    "RLIMIT_FSIZE",
-                    "RLIMIT_DATA",
-                    "RLIMIT_STACK",
-                    "RLIMIT_CORE",
-                    "RLIMIT_RSS",
-                    "RLIMIT_NPROC",
-                    "RLIMIT_NOFILE",
-                    "RLIMIT_MEMLOCK",
-                    "RLIMIT_AS",
-                    "RLIMIT_LOCKS",
-                    "RLIMIT_SIGPENDING",
-                    "RLIMIT_MSGQUEUE",
-                    "RLIMIT_NICE",
-                    "RLIMIT_RTPRIO",
-                    "RLIMIT_RTTIME",
-                ];
-                match R.get(v as usize) {
-                    Some(n) => out.push_str(n),
-                    None => {
-                        let _ = write!(out, "{v:#x} /* RLIMIT_??? */");
-                    }
-                }
-            }
-            SigHow => match v {
-                0 => out.push_str("SIG_BLOCK"),
-                1 => out.push_str("SIG_UNBLOCK"),
-                2 => out.push_str("SIG_SETMASK"),
-                _ => {
-                    let _ = write!(out, "{v:#x} /* SIG_??? */");
-                }
-            },
-            GrndFlags => flags_into(
-                out,
-                v,
-                &[
-                    (1, "GRND_NONBLOCK"),
-                    (2, "GRND_RANDOM"),
-                    (4, "GRND_INSECURE"),
-                ],
-                "0",
-            ),
             DirentsOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed => {
                     let n = structs::count_dirents(b);
@@ -644,31 +1014,246 @@ impl Arg {
                 _ => ptr(out, v),
             },
             Hidden => {}
-            Clockid => {
-                const C: [&str; 12] = [
-                    "CLOCK_REALTIME",
-                    "CLOCK_MONOTONIC",
-                    "CLOCK_PROCESS_CPUTIME_ID",
-                    "CLOCK_THREAD_CPUTIME_ID",
-                    "CLOCK_MONOTONIC_RAW",
-                    "CLOCK_REALTIME_COARSE",
-                    "CLOCK_MONOTONIC_COARSE",
-                    "CLOCK_BOOTTIME",
-                    "CLOCK_REALTIME_ALARM",
-                    "CLOCK_BOOTTIME_ALARM",
-                    "CLOCK_SGI_CYCLE",
-                    "CLOCK_TAI",
-                ];
-                match C.get(v as usize) {
-                    Some(n) => out.push_str(n),
-                    None => {
-                        let _ = write!(out, "{}", v as i32);
+            UInt => {
+                let _ = write!(out, "{}", v as u32);
+            }
+            Hex32 => {
+                let _ = write!(out, "{}", structs::CHex(v & 0xffff_ffff));
+            }
+            GroupsOut | GroupsIn(_) => match fetched {
+                Some(Fetched::Bytes(b)) if !failed || !self.is_output() => {
+                    out.push('[');
+                    for (k, g) in b.chunks_exact(4).enumerate() {
+                        if k > 0 {
+                            out.push_str(", ");
+                        }
+                        match u32::from_ne_bytes([g[0], g[1], g[2], g[3]]) {
+                            u32::MAX => out.push_str("-1"),
+                            id => {
+                                let _ = write!(out, "{id}");
+                            }
+                        }
                     }
+                    out.push(']');
+                }
+                // No groups: a successful getgroups that returned none, or a setgroups of none.
+                None if v != 0
+                    && (ret == Some(0)
+                        || matches!(self, GroupsIn(n) if args[n as usize] as u32 == 0)) =>
+                {
+                    out.push_str("[]")
+                }
+                _ => ptr(out, v),
+            },
+            HostName(n) => match fetched {
+                Some(Fetched::Bytes(b)) => super::strings::quote_buffer(
+                    out,
+                    b,
+                    args[n as usize] as u32 as u64,
+                    opts.strsize,
+                    false,
+                    opts.xflag,
+                ),
+                _ => ptr(out, v),
+            },
+            TimespecPair | TimevalPair => match fetched {
+                Some(Fetched::Bytes(b)) => structs::time_pair_into(out, b, self == TimevalPair),
+                _ => ptr(out, v),
+            },
+            SockAddrIn(_) => match fetched {
+                Some(Fetched::Bytes(b)) => structs::sockaddr_into(out, b),
+                _ => ptr(out, v),
+            },
+            // Printed by `render_exit`, which has the lengths from before and after the call.
+            SockAddrOut(_) | SockLenInOut => ptr(out, v),
+            MincoreOut(n) => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => {
+                    out.push('[');
+                    for (k, page) in b.iter().enumerate() {
+                        if k > 0 {
+                            out.push_str(", ");
+                        }
+                        let _ = write!(out, "{}", page & 1);
+                    }
+                    if (b.len() as u64) < args[n as usize].div_ceil(4096) {
+                        out.push_str(", ...");
+                    }
+                    out.push(']');
+                }
+                _ => ptr(out, v),
+            },
+            SigsetOutN(_) => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => {
+                    let mut word = [0u8; 8];
+                    word[..b.len().min(8)].copy_from_slice(&b[..b.len().min(8)]);
+                    flags::sigset_into(out, u64::from_ne_bytes(word));
+                }
+                _ => ptr(out, v),
+            },
+            IntIn | IntOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == 4 && (!failed || self == IntIn) => {
+                    let _ = write!(out, "[{}]", i32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
+                }
+                _ => ptr(out, v),
+            },
+            CpuSetIn(n) => match fetched {
+                Some(Fetched::Bytes(b)) => structs::struct_into(CpuSetOut, b, out),
+                None if v != 0 && args[n as usize] as u32 == 0 => out.push_str("[]"),
+                _ => ptr(out, v),
+            },
+            TimevalIn | TimevalOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == 16 && (!failed || self == TimevalIn) => {
+                    let _ = write!(
+                        out,
+                        "{{tv_sec={}, tv_usec={}}}",
+                        structs::i64_at(b, 0),
+                        structs::i64_at(b, 8) as u64
+                    );
+                }
+                _ => ptr(out, v),
+            },
+            TimezoneIn | TimezoneOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == 8 && (!failed || self == TimezoneIn) => {
+                    let _ = write!(
+                        out,
+                        "{{tz_minuteswest={}, tz_dsttime={}}}",
+                        i32::from_ne_bytes([b[0], b[1], b[2], b[3]]),
+                        i32::from_ne_bytes([b[4], b[5], b[6], b[7]])
+                    );
+                }
+                _ => ptr(out, v),
+            },
+            VectorLength(x) => {
+                let (flag_bits, len) = (v & !0xffff, v & 0xffff);
+                if flag_bits == 0 {
+                    let _ = write!(out, "{}", structs::CHex(len));
+                } else {
+                    let names = xlat::names_for_return(flag_bits, x)
+                        .unwrap_or_else(|| format!("{flag_bits:#x}"));
+                    xlat::composed(out, v, &format!("{names}|{}", structs::CHex(len)));
                 }
             }
-            TimerFlags => flags_into(out, v, &[(1, "TIMER_ABSTIME")], "0"),
+            TaggedAddr => xlat::composed(out, v, &structs::tagged_addr_text(v)),
+            Ptracer => {
+                let pid = v as u32 as i32;
+                if pid == -1 {
+                    xlat::composed_signed(out, -1, "PR_SET_PTRACER_ANY");
+                } else {
+                    let _ = write!(out, "{pid}");
+                }
+            }
+            SigLong => match v {
+                1..=64 => out.push_str(&flags::signal_name(v as i32)),
+                _ => {
+                    let _ = write!(out, "{v}");
+                }
+            },
+            SigOut | EnumOut(_) | FlagsOut(_) => match fetched {
+                Some(Fetched::Bytes(b)) if !failed && b.len() == 4 => {
+                    let n = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]) as u64;
+                    out.push('[');
+                    match self {
+                        EnumOut(x) => xlat::value(out, n, x),
+                        FlagsOut(x) => xlat::flags(out, n, x),
+                        _ => out.push_str(&flags::signal_name(n as i32)),
+                    }
+                    out.push(']');
+                }
+                _ => ptr(out, v),
+            },
+            AddrOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => {
+                    out.push('[');
+                    ptr(out, structs::i64_at(b, 0) as u64);
+                    out.push(']');
+                }
+                _ => ptr(out, v),
+            },
+            TmsOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => structs::tms_into(out, b),
+                _ => ptr(out, v),
+            },
+            StatfsOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => structs::statfs_into(out, b),
+                _ => ptr(out, v),
+            },
+            SysinfoOut | RusageOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => structs::struct_into(self, b, out),
+                _ => ptr(out, v),
+            },
+            OffInOut | UOffInOut => {
+                let num = |b: &[u8]| {
+                    let n = structs::i64_at(b, 0);
+                    if self == UOffInOut {
+                        (n as u64).to_string()
+                    } else {
+                        n.to_string()
+                    }
+                };
+                match (ret, fetched) {
+                    (None, Some(Fetched::Bytes(b))) => {
+                        let _ = write!(out, "[{}]", num(b));
+                    }
+                    (None, _) => ptr(out, v),
+                    // Only a call that moved data updated the offset.
+                    (Some(r), Some(Fetched::Bytes(b))) if r > 0 => {
+                        let _ = write!(out, " => [{}]", num(b));
+                    }
+                    (Some(_), _) => {}
+                }
+            }
+            OffIn => match fetched {
+                Some(Fetched::Bytes(b)) => {
+                    let _ = write!(out, "[{}]", structs::i64_at(b, 0));
+                }
+                _ => ptr(out, v),
+            },
+            EpollEventIn => match fetched {
+                Some(Fetched::Bytes(b)) => structs::epoll_event_into(out, b),
+                _ => ptr(out, v),
+            },
+            EpollEventsOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed => {
+                    out.push('[');
+                    for (k, e) in b.chunks_exact(12).enumerate() {
+                        if k > 0 {
+                            out.push_str(", ");
+                        }
+                        structs::epoll_event_into(out, e);
+                    }
+                    out.push(']');
+                }
+                None if !failed && v != 0 && ret == Some(0) => out.push_str("[]"),
+                _ => ptr(out, v),
+            },
+            TimespecRem(_) => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == 16 => structs::struct_into(self, b, out),
+                _ => ptr(out, v),
+            },
+            Uid => {
+                if v as u32 == u32::MAX {
+                    out.push_str("-1");
+                } else {
+                    let _ = write!(out, "{}", v as u32);
+                }
+            }
+            UIntOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed && b.len() == 4 => {
+                    let n = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
+                    let _ = write!(out, "[{n}]");
+                }
+                _ => ptr(out, v),
+            },
+            Flags(x) => xlat::flags(out, v, x),
+            Enum(x) => xlat::value(out, v, x),
+            EnumCommented(x) => xlat::value_commented(out, v, x),
+            ModeType => structs::mode_into(out, v as u16 as u32),
+            Dev(_) => {
+                // `mknod` takes a 32-bit `unsigned int` device number.
+                structs::makedev_into(out, v & 0xffff_ffff);
+            }
             TimespecIn | SigsetIn | SigsetOut | SigactionIn | SigactionOut | RlimitIn
-            | RlimitOut | CpuSetOut | StackIn | StackOut => match fetched {
+            | RlimitOut | CpuSetOut | StackIn | StackOut | TimespecOut | TimeOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed || !self.is_output() => {
                     structs::struct_into(self, b, out)
                 }
@@ -728,34 +1313,6 @@ impl Arg {
                     out.push_str("FUTEX_BITSET_MATCH_ANY");
                 } else {
                     let _ = write!(out, "{v:#x}");
-                }
-            }
-            Advice => {
-                const A: [&str; 18] = [
-                    "MADV_NORMAL",
-                    "MADV_RANDOM",
-                    "MADV_SEQUENTIAL",
-                    "MADV_WILLNEED",
-                    "MADV_DONTNEED",
-                    "",
-                    "",
-                    "",
-                    "MADV_FREE",
-                    "MADV_REMOVE",
-                    "MADV_DONTFORK",
-                    "MADV_DOFORK",
-                    "MADV_MERGEABLE",
-                    "MADV_UNMERGEABLE",
-                    "MADV_HUGEPAGE",
-                    "MADV_NOHUGEPAGE",
-                    "MADV_DONTDUMP",
-                    "MADV_DODUMP",
-                ];
-                match A.get(v as usize) {
-                    Some(n) if !n.is_empty() => out.push_str(n),
-                    _ => {
-                        let _ = write!(out, "{v:#x} /* MADV_??? */");
-                    }
                 }
             }
             CloexecFlag => out.push_str(if v & 1 != 0 { "FD_CLOEXEC" } else { "0" }),

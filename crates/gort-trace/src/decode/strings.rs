@@ -44,12 +44,38 @@ pub fn quote_into(out: &mut String, bytes: &[u8], hex: bool) {
     out.push('"');
 }
 
+/// Appends `bytes` escaped as in a quoted string but without the quotes (paths after `-y`), with `<`
+/// and `>` escaped too so the path's end stays unambiguous.
+pub fn quote_bare(out: &mut String, bytes: &[u8]) {
+    let mut s = String::new();
+    quote_into(&mut s, bytes, false);
+    for c in s[1..s.len() - 1].chars() {
+        match c {
+            '<' => out.push_str("\\74"),
+            '>' => out.push_str("\\76"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Whether `-x` (`xflag` 1) or `-xx` (2) prints `bytes` in `\xNN` form: `-xx` always, `-x` when any
+/// byte is neither printable ASCII nor one of the C whitespace escapes.
+pub fn wants_hex(bytes: &[u8], xflag: u8) -> bool {
+    match xflag {
+        0 => false,
+        1 => bytes
+            .iter()
+            .any(|&c| c > 0x7e || (c < b' ' && !(9..=13).contains(&c))),
+        _ => true,
+    }
+}
+
 /// Appends a buffer of `total` bytes of which `shown` (already cut to at most `max` bytes) were read.
 ///
 /// Writes `"..."...` when `total` exceeds what is shown, as strace does for `read`/`write` buffers.
-pub fn quote_buffer(out: &mut String, shown: &[u8], total: u64, max: usize, hex: bool) {
+pub fn quote_buffer(out: &mut String, shown: &[u8], total: u64, max: usize, hex: bool, xflag: u8) {
     let n = shown.len().min(max);
-    quote_into(out, &shown[..n], hex);
+    quote_into(out, &shown[..n], hex || wants_hex(&shown[..n], xflag));
     if total > n as u64 {
         out.push_str("...");
     }
@@ -57,14 +83,14 @@ pub fn quote_buffer(out: &mut String, shown: &[u8], total: u64, max: usize, hex:
 
 /// Appends a NUL-terminated string. `complete` says whether the terminating NUL was found within the
 /// bytes read; `max` is the `-s` limit (`None` for paths, which strace never cuts).
-pub fn quote_cstr(out: &mut String, bytes: &[u8], complete: bool, max: Option<usize>) {
+pub fn quote_cstr(out: &mut String, bytes: &[u8], complete: bool, max: Option<usize>, xflag: u8) {
     match max {
         Some(m) if bytes.len() > m => {
-            quote_into(out, &bytes[..m], false);
+            quote_into(out, &bytes[..m], wants_hex(&bytes[..m], xflag));
             out.push_str("...");
         }
         _ => {
-            quote_into(out, bytes, false);
+            quote_into(out, bytes, wants_hex(bytes, xflag));
             if !complete {
                 out.push_str("...");
             }
@@ -98,16 +124,16 @@ mod tests {
     #[test]
     fn elision() {
         let mut s = String::new();
-        quote_buffer(&mut s, b"hello world", 12, 5, false);
+        quote_buffer(&mut s, b"hello world", 12, 5, false, 0);
         assert_eq!(s, r#""hello"..."#);
         let mut s = String::new();
-        quote_buffer(&mut s, b"hi", 2, 5, false);
+        quote_buffer(&mut s, b"hi", 2, 5, false, 0);
         assert_eq!(s, r#""hi""#);
         let mut s = String::new();
-        quote_cstr(&mut s, b"abcdefgh", true, Some(3));
+        quote_cstr(&mut s, b"abcdefgh", true, Some(3), 0);
         assert_eq!(s, r#""abc"..."#);
         let mut s = String::new();
-        quote_cstr(&mut s, b"abcdefgh", true, None);
+        quote_cstr(&mut s, b"abcdefgh", true, None, 0);
         assert_eq!(s, r#""abcdefgh""#);
     }
 

@@ -8,6 +8,7 @@
 use super::flags::{self, signal_name};
 use super::spec::Arg;
 use super::strings::quote_into;
+use super::Fetched;
 use std::fmt::Write;
 
 /// Size of `struct stat` on x86_64.
@@ -22,12 +23,29 @@ fn i32_at(b: &[u8], off: usize) -> i32 {
     u32_at(b, off) as i32
 }
 
+/// The signed 64-bit value at `off` (0 when `b` is too short).
+pub fn i64_at(b: &[u8], off: usize) -> i64 {
+    u64_at(b, off) as i64
+}
+
 fn u64_at(b: &[u8], off: usize) -> u64 {
     b.get(off..off + 8)
         .map_or(0, |s| u64::from_ne_bytes(s.try_into().unwrap_or_default()))
 }
 
-fn mode_into(out: &mut String, mode: u32) {
+/// C's `%#03o`: a leading 0, zero-padded to three digits (`0644`, `000`, `007`, `0177777`).
+pub fn octal_into(out: &mut String, v: u64) {
+    let digits = if v == 0 {
+        "0".to_string()
+    } else {
+        format!("0{v:o}")
+    };
+    let _ = write!(out, "{digits:0>3}");
+}
+
+/// A mode with its file type: `S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`; a mode whose type bits name no type is printed whole in
+/// octal.
+pub fn mode_into(out: &mut String, mode: u32) {
     let ty = match mode & 0o170000 {
         0o140000 => "S_IFSOCK",
         0o120000 => "S_IFLNK",
@@ -38,35 +56,379 @@ fn mode_into(out: &mut String, mode: u32) {
         0o010000 => "S_IFIFO",
         _ => "",
     };
-    let perm = mode & 0o7777;
-    let digits = if perm == 0 {
-        "0".to_string()
-    } else {
-        format!("0{perm:o}")
-    };
     if ty.is_empty() {
-        let _ = write!(out, "{digits:0>3}");
+        octal_into(out, mode as u64);
     } else {
-        let _ = write!(out, "{ty}|{digits:0>3}");
+        out.push_str(ty);
+        out.push('|');
+        for (bit, name) in [
+            (0o4000, "S_ISUID"),
+            (0o2000, "S_ISGID"),
+            (0o1000, "S_ISVTX"),
+        ] {
+            if mode & bit != 0 {
+                out.push_str(name);
+                out.push('|');
+            }
+        }
+        octal_into(out, (mode & 0o777) as u64);
     }
 }
 
+/// `{events=EPOLLIN, data={u32=4294967295, u64=18446744073709551615}}` (the packed x86_64 layout).
+pub fn epoll_event_into(out: &mut String, b: &[u8]) {
+    out.push_str("{events=");
+    super::xlat::flags(out, u32_at(b, 0) as u64, &super::consts::EPOLL_EVENTS);
+    let data = u64_at(b, 4);
+    let _ = write!(out, ", data={{u32={}, u64={data}}}}}", data as u32);
+}
+
+/// `[{tv_sec=..., tv_nsec=...} /* date */, {...}]`: the two times of `utimensat` (`usec`: the two
+/// `struct timeval`s of `utimes`), `UTIME_NOW`/`UTIME_OMIT` by name, a date comment for valid times.
+pub fn time_pair_into(out: &mut String, b: &[u8], usec: bool) {
+    const UTIME_NOW: u64 = (1 << 30) - 1;
+    const UTIME_OMIT: u64 = (1 << 30) - 2;
+    out.push('[');
+    for k in 0..2 {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        let sec = i64_at(b, 16 * k);
+        let frac = u64_at(b, 16 * k + 8);
+        let special = match frac {
+            UTIME_NOW if !usec => Some("UTIME_NOW"),
+            UTIME_OMIT if !usec => Some("UTIME_OMIT"),
+            _ => None,
+        };
+        let style = super::xlat::style();
+        match special {
+            Some(name) if style == super::xlat::Style::Abbrev => out.push_str(name),
+            Some(name) => {
+                let _ = write!(out, "{{tv_sec={sec}, tv_nsec={frac}}}");
+                if style == super::xlat::Style::Verbose {
+                    let _ = write!(out, " /* {name} */");
+                }
+            }
+            None => {
+                let unit = if usec { "tv_usec" } else { "tv_nsec" };
+                let _ = write!(out, "{{tv_sec={sec}, {unit}={frac}}}");
+                let (limit, digits) = if usec {
+                    (1_000_000, 6)
+                } else {
+                    (1_000_000_000, 9)
+                };
+                if frac < limit && (sec, frac) != (0, 0) {
+                    let mut date = String::new();
+                    date_frac_into(&mut date, sec, frac, digits);
+                    if !date.is_empty() {
+                        let _ = write!(out, " /* {date} */");
+                    }
+                }
+            }
+        }
+    }
+    out.push(']');
+}
+
+/// `{tms_utime=29 /* 0.29 s */, ...}`: `struct tms`, clock ticks with their seconds.
+pub fn tms_into(out: &mut String, b: &[u8]) {
+    // SAFETY: sysconf only reads its argument.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    out.push('{');
+    for (k, name) in ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"]
+        .iter()
+        .enumerate()
+    {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        let t = u64_at(b, 8 * k);
+        let _ = write!(out, "{name}={t}");
+        // The seconds are a comment, which `-X raw` leaves out.
+        if super::xlat::style() != super::xlat::Style::Raw {
+            let _ = write!(out, " /* {}.{:02} s */", t / hz, t % hz * 100 / hz);
+        }
+    }
+    out.push('}');
+}
+
+/// A socket address length the kernel read and rewrote: `[in => out]`, `[out]` when unchanged, `[in]`
+/// after a failure, the address when it could not be read.
+pub fn socklen_into(
+    out: &mut String,
+    addr: u64,
+    before: Option<&Fetched>,
+    after: Option<&Fetched>,
+    ret: i64,
+) {
+    if addr == 0 {
+        out.push_str("NULL");
+        return;
+    }
+    let Some(Fetched::Bytes(b)) = before else {
+        let _ = write!(out, "{addr:#x}");
+        return;
+    };
+    let inlen = u32_at(b, 0);
+    match after {
+        Some(Fetched::Bytes(a)) if ret >= 0 && u32_at(a, 0) != inlen => {
+            let _ = write!(out, "[{inlen} => {}]", u32_at(a, 0));
+        }
+        Some(Fetched::Bytes(a)) if ret >= 0 => {
+            let _ = write!(out, "[{}]", u32_at(a, 0));
+        }
+        _ => {
+            let _ = write!(out, "[{inlen}]");
+        }
+    }
+}
+
+/// A socket address the kernel filled: as many bytes as both lengths allow, decoded.
+pub fn sockaddr_out_into(
+    out: &mut String,
+    addr: u64,
+    bytes: Option<&Fetched>,
+    len_before: Option<&Fetched>,
+    len_after: Option<&Fetched>,
+    ret: i64,
+) {
+    let shown = match (len_before, len_after) {
+        (Some(Fetched::Bytes(a)), Some(Fetched::Bytes(b))) => u32_at(a, 0).min(u32_at(b, 0)),
+        _ => 0,
+    } as usize;
+    match bytes {
+        Some(Fetched::Bytes(b))
+            if ret >= 0 && addr != 0 && shown > 0 && b.len() >= shown.min(128) =>
+        {
+            sockaddr_into(out, &b[..shown.min(b.len())])
+        }
+        _ if addr == 0 => out.push_str("NULL"),
+        _ => {
+            let _ = write!(out, "{addr:#x}");
+        }
+    }
+}
+
+/// `{sa_family=AF_UNIX, sun_path="/tmp/s"}`, `{sa_family=AF_INET, sin_port=htons(80),
+/// sin_addr=inet_addr("127.0.0.1")}` and the AF_INET6 form, from `b` (the valid bytes).
+pub fn sockaddr_into(out: &mut String, b: &[u8]) {
+    out.push_str("{sa_family=");
+    let family = b.get(0..2).map_or(0, |f| u16::from_ne_bytes([f[0], f[1]]));
+    super::xlat::value(out, family as u64, &super::consts::AF);
+    let rest = &b[2.min(b.len())..];
+    match family {
+        1 if !rest.is_empty() => {
+            // `sun_path` is 108 bytes, whatever length the caller passed.
+            let rest = &rest[..rest.len().min(108)];
+            out.push_str(", sun_path=");
+            let (abstract_name, path) = match rest.first() {
+                Some(0) => (true, &rest[1..]),
+                _ => (false, rest),
+            };
+            if abstract_name {
+                out.push('@');
+                quote_into(out, path, false);
+            } else {
+                let end = path.iter().position(|&c| c == 0).unwrap_or(path.len());
+                quote_into(out, &path[..end], false);
+            }
+        }
+        2 if b.len() >= 8 => {
+            let _ = write!(
+                out,
+                ", sin_port=htons({}), sin_addr=inet_addr(\"{}.{}.{}.{}\")",
+                u16::from_be_bytes([b[2], b[3]]),
+                b[4],
+                b[5],
+                b[6],
+                b[7]
+            );
+        }
+        10 if b.len() >= 28 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(&b[8..24]);
+            let _ = write!(
+                out,
+                ", sin6_port=htons({}), sin6_flowinfo=htonl({}), inet_pton(AF_INET6, \"{}\", \
+                 &sin6_addr), sin6_scope_id={}",
+                u16::from_be_bytes([b[2], b[3]]),
+                u32::from_be_bytes([b[4], b[5], b[6], b[7]]),
+                std::net::Ipv6Addr::from(a),
+                u32_at(b, 24)
+            );
+        }
+        _ if !rest.is_empty() => {
+            out.push_str(", sa_data=");
+            quote_into(out, rest, false);
+        }
+        _ => {}
+    }
+    out.push('}');
+}
+
+/// `PR_SET_TAGGED_ADDR_CTRL`'s word: `PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_SYNC|0x1<<PR_MTE_TAG_SHIFT`,
+/// with `!PR_TAGGED_ADDR_ENABLE` when the enable bit is clear and the unknown bits in hex.
+pub fn tagged_addr_text(v: u64) -> String {
+    let mut s = String::new();
+    if v & 1 == 0 {
+        s.push('!');
+    }
+    s.push_str("PR_TAGGED_ADDR_ENABLE|");
+    s.push_str(match v & 6 {
+        0 => "PR_MTE_TCF_NONE",
+        2 => "PR_MTE_TCF_SYNC",
+        4 => "PR_MTE_TCF_ASYNC",
+        _ => "PR_MTE_TCF_MASK",
+    });
+    let tags = (v >> 3) & 0xffff;
+    if tags != 0 {
+        let _ = write!(s, "|{tags:#x}<<PR_MTE_TAG_SHIFT");
+    }
+    let rest = v & !0x7ffff;
+    if rest != 0 {
+        let _ = write!(s, "|{rest:#x}");
+    }
+    s
+}
+
+/// `struct statfs` (x86_64 layout).
+pub fn statfs_into(out: &mut String, b: &[u8]) {
+    use super::consts::{FS_MAGIC, ST};
+    out.push_str("{f_type=");
+    super::xlat::value(out, u64_at(b, 0), &FS_MAGIC);
+    let _ = write!(
+        out,
+        ", f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, f_ffree={}, \
+         f_fsid={{val=[{}, {}]}}, f_namelen={}, f_frsize={}, f_flags=",
+        i64_at(b, 8),
+        u64_at(b, 16),
+        u64_at(b, 24),
+        u64_at(b, 32),
+        u64_at(b, 40),
+        u64_at(b, 48),
+        CHex(u32_at(b, 56) as u64),
+        CHex(u32_at(b, 60) as u64),
+        i64_at(b, 64),
+        i64_at(b, 72)
+    );
+    super::xlat::flags(out, u64_at(b, 80), &ST);
+    out.push('}');
+}
+
+/// C's `%#x`: hex with `0x`, except zero, which is plain `0`.
+pub struct CHex(pub u64);
+
+impl std::fmt::Display for CHex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == 0 {
+            f.write_str("0")
+        } else {
+            write!(f, "{:#x}", self.0)
+        }
+    }
+}
+
+/// `makedev(0x1, 0x3)`: a device number as strace prints it.
+pub fn makedev_into(out: &mut String, dev: u64) {
+    let (major, minor) = dev_split(dev);
+    let _ = write!(out, "makedev({}, {})", CHex(major), CHex(minor));
+}
+
+/// The major and minor numbers of a device number, as glibc's `major()`/`minor()` split it.
+pub fn dev_split(dev: u64) -> (u64, u64) {
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    (major, minor)
+}
+
 /// `{st_mode=S_IFREG|0644, st_size=1234, ...}` or, for devices,
-/// `{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}`.
-pub fn stat_into(out: &mut String, b: &[u8]) {
+/// `{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}`; with `verbose` (`-v`) every field, times
+/// with their date in a comment.
+pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
     let mode = u32_at(b, 24);
-    out.push_str("{st_mode=");
+    out.push('{');
+    if verbose {
+        out.push_str("st_dev=");
+        makedev_into(out, u64_at(b, 0));
+        let _ = write!(out, ", st_ino={}, ", u64_at(b, 8));
+    }
+    out.push_str("st_mode=");
     mode_into(out, mode);
+    if verbose {
+        let _ = write!(
+            out,
+            ", st_nlink={}, st_uid={}, st_gid={}, st_blksize={}, st_blocks={}",
+            u64_at(b, 16),
+            u32_at(b, 28),
+            u32_at(b, 32),
+            u64_at(b, 56) as i64,
+            u64_at(b, 64) as i64
+        );
+    }
     let ty = mode & 0o170000;
     if ty == 0o020000 || ty == 0o060000 {
-        let dev = u64_at(b, 40);
-        let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-        let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
-        let _ = write!(out, ", st_rdev=makedev({major:#x}, {minor:#x})");
+        out.push_str(", st_rdev=");
+        makedev_into(out, u64_at(b, 40));
     } else {
         let _ = write!(out, ", st_size={}", u64_at(b, 48) as i64);
     }
-    out.push_str(", ...}");
+    if !verbose {
+        out.push_str(", ...}");
+        return;
+    }
+    for (name, off) in [("st_atime", 72), ("st_mtime", 88), ("st_ctime", 104)] {
+        let secs = u64_at(b, off) as i64;
+        let nsec = u64_at(b, off + 8);
+        let _ = write!(out, ", {name}={secs}");
+        date_comment_into(out, secs, nsec);
+        let _ = write!(out, ", {name}_nsec={nsec}");
+    }
+    out.push('}');
+}
+
+/// ` /* 2026-12-07T10:20:28.461759285+0000 */`: a time as a local date, as strace comments it.
+pub fn date_comment_into(out: &mut String, secs: i64, nsec: u64) {
+    out.push_str(" /* ");
+    date_into(out, secs, nsec);
+    out.push_str(" */");
+}
+
+/// `2026-12-07T10:20:28.461759285+0000` (without the fraction when `nsec` is out of range).
+pub fn date_into(out: &mut String, secs: i64, nsec: u64) {
+    date_frac_into(out, secs, nsec, 9);
+}
+
+/// A local date with a fraction of `digits` digits (9 for nanoseconds, 6 for microseconds), left out
+/// when `frac` is not below `10^digits`.
+fn date_frac_into(out: &mut String, secs: i64, frac: u64, digits: u32) {
+    // SAFETY: an all-zero `tm` is a valid value to be overwritten.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let t = secs as libc::time_t;
+    // SAFETY: `t` and `tm` are valid pointers for the call; localtime_r is thread-safe.
+    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
+        return;
+    }
+    let off = tm.tm_gmtoff;
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        tm.tm_year as i64 + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    );
+    if frac < 10u64.pow(digits) {
+        let _ = write!(out, ".{frac:0w$}", w = digits as usize);
+    }
+    let _ = write!(
+        out,
+        "{}{:02}{:02}",
+        if off < 0 { '-' } else { '+' },
+        off.abs() / 3600,
+        off.abs() % 3600 / 60
+    );
 }
 
 /// `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]` and friends.
@@ -124,13 +486,73 @@ pub fn utsname_into(out: &mut String, b: &[u8]) {
 /// Renders the small input/output structures named by `kind` from raw bytes.
 pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
     match kind {
-        Arg::TimespecIn if b.len() >= 16 => {
+        Arg::TimespecIn | Arg::TimespecOut | Arg::TimespecRem(_) if b.len() >= 16 => {
             let _ = write!(
                 out,
                 "{{tv_sec={}, tv_nsec={}}}",
                 u64_at(b, 0) as i64,
-                u64_at(b, 8) as i64
+                u64_at(b, 8)
             );
+        }
+        Arg::SysinfoOut if b.len() >= 108 => {
+            let l = |off| u64_at(b, off);
+            let _ = write!(
+                out,
+                "{{uptime={}, loads=[{}, {}, {}], totalram={}, freeram={}, sharedram={}, \
+                 bufferram={}, totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, \
+                 mem_unit={}}}",
+                l(0) as i64,
+                l(8),
+                l(16),
+                l(24),
+                l(32),
+                l(40),
+                l(48),
+                l(56),
+                l(64),
+                l(72),
+                u16::from_ne_bytes([b[80], b[81]]),
+                l(88),
+                l(96),
+                u32_at(b, 104)
+            );
+        }
+        Arg::RusageOut if b.len() >= 144 => {
+            let l = |off| u64_at(b, off) as i64;
+            let _ = write!(
+                out,
+                "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
+                l(0),
+                l(8),
+                l(16),
+                l(24)
+            );
+            const FIELDS: [&str; 14] = [
+                "ru_maxrss",
+                "ru_ixrss",
+                "ru_idrss",
+                "ru_isrss",
+                "ru_minflt",
+                "ru_majflt",
+                "ru_nswap",
+                "ru_inblock",
+                "ru_oublock",
+                "ru_msgsnd",
+                "ru_msgrcv",
+                "ru_nsignals",
+                "ru_nvcsw",
+                "ru_nivcsw",
+            ];
+            for (k, name) in FIELDS.iter().enumerate() {
+                let _ = write!(out, ", {name}={}", l(32 + 8 * k));
+            }
+            out.push('}');
+        }
+        Arg::TimeOut if b.len() >= 8 => {
+            let t = u64_at(b, 0) as i64;
+            let _ = write!(out, "[{t}");
+            date_comment_into(out, t, u64::MAX);
+            out.push(']');
         }
         Arg::SigsetIn | Arg::SigsetOut if b.len() >= 8 => flags::sigset_into(out, u64_at(b, 0)),
         Arg::SigactionIn | Arg::SigactionOut if b.len() >= 32 => {
@@ -390,7 +812,7 @@ mod tests {
         b[24..28].copy_from_slice(&(0o100644u32).to_ne_bytes());
         b[48..56].copy_from_slice(&1234u64.to_ne_bytes());
         let mut s = String::new();
-        stat_into(&mut s, &b);
+        stat_into(&mut s, &b, false);
         assert_eq!(s, "{st_mode=S_IFREG|0644, st_size=1234, ...}");
     }
 }

@@ -412,11 +412,8 @@ impl<T: AsFd> PolledFd<T> {
             // Registered (or found unpollable) already: no new reference to the poller, whose
             // count every M would otherwise bounce at every wait.
             let reg = reg.as_ref()?;
-            let here = current::with_m(|m| {
-                m.rt()
-                    .poller()
-                    .is_some_and(|p| Arc::ptr_eq(p, &reg.poller))
-            });
+            let here =
+                current::with_m(|m| m.rt().poller().is_some_and(|p| Arc::ptr_eq(p, &reg.poller)));
             return (here == Some(true) && !reg.poller.is_closed()).then_some(reg);
         }
         let poller = current::with_m(|m| m.rt().poller().cloned()).flatten()?;

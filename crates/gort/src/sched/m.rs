@@ -390,6 +390,7 @@ impl MLocal {
                 // the P settled, and so known to be ours.
                 if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY != 0
                     && !rt.timers.has_due(pi)
+                    && !rt.has_global_woken()
                 {
                     if let Some((g, inherit)) = p.pop(self.id()) {
                         if let Some(g) = self.found(pi, g, inherit) {
@@ -407,7 +408,12 @@ impl MLocal {
             // time would keep a pair taking turns through `runnext` from ever spending its slice
             // (1.5), and the FIFO behind them would starve (a goroutine yielding in a loop while a
             // ping-pong pair ran kept 13 others from ever starting at max_procs 1).
-            let fresh = if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY == 0 {
+            // Gs woken from outside the runtime's Ms wait at the global queue's head: they too go
+            // before our `runnext`, on the current slice (see "Wake-ups and `runnext` chains" in
+            // `mod.rs`).
+            let fresh = if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY == 0
+                || rt.has_global_woken()
+            {
                 rt.take_global(p, 1).map(|g| (g, true))
             } else {
                 None

@@ -35,9 +35,34 @@
 //! of their own when idle.
 //!
 //! **Timers** (`timers.rs`) live on the P where they are armed, in a heap of its own; the M running the
-//! P fires the due ones each time it looks for work, onto the head of the P's local queue (behind only
-//! those earlier timers woke). An idle M sleeps until the
+//! P fires the due ones each time it looks for work (at every switch, the direct one included), onto
+//! the head of the P's local queue (behind only those earlier timers woke). An idle M sleeps until the
 //! earliest deadline of an idle P; sysmon fires the timers of Ps whose M is stuck.
+//!
+//! **Wake-ups and `runnext` chains.** Two goroutines taking turns (a ping-pong) refill their P's
+//! `runnext` at every switch and share one time slice (1.5): whatever waits behind that chain waits
+//! for the slice's end, 10 ms (and at max_procs 1 with many pairs, for every pair's slice). The G
+//! running on a P readying the G it hands over to is what `runnext` is for; a wake-up that comes
+//! from elsewhere must not wait behind it. The rule:
+//! - A goroutine woken by a timer (wired or not) goes ahead of the chain: it sits at the head of
+//!   the P's FIFO, in deadline order among those timers woke (`p::Fifo`), and `P::pop` takes it
+//!   before `runnext`, on the current slice. Go readies it into `runnext` and the chain's G to the
+//!   tail; here the chain's G keeps `runnext` and takes its turn right after, and several timers
+//!   firing at once keep their deadline order. A wired one first goes to its M if that M holds a P
+//!   for it or a P is idle (`hand_to_wired_m`); else whoever takes it off the queue hands its P to
+//!   the G's M, before the chain's next turn.
+//! - A goroutine woken from outside the runtime's Ms (a plain thread completing a channel
+//!   operation, a timer fired by sysmon or an idle M, the network poller: `ready_batch_from_outside`,
+//!   `ready_claimed_from_outside`) goes to the head of the global queue, behind those woken that
+//!   way before it, and every M takes it before its own `runnext` at its next switch
+//!   (`has_global_woken`); an idle P is woken for it as for any work. (The rest of the global queue
+//!   is looked at every 61st schedule, 1.3: a yield, a spawn from outside, a G that overflowed.)
+//! - A P put on the idle list with timers by an M that will not look for them (a wired M parking)
+//!   makes sysmon sleep until their deadline rather than its tick (`Timers::p_went_idle`).
+//!
+//! A goroutine readied by the G running on the P (a channel operation, an unlock) goes to `runnext`
+//! as before, and one displaced from there by that G's next ready goes to the FIFO's tail, as in
+//! Go.
 //!
 //! **Spinning.** When work appears (a spawn, an unpark, a timer) and a P is idle, `wakep` wakes one M
 //! to look for it, unless an M is already looking (`nmspinning`). A spinning M that finds work wakes
@@ -82,10 +107,13 @@
 pub(crate) mod body;
 pub(crate) mod cpu;
 pub(crate) mod current;
+pub(crate) mod deadlock;
 pub(crate) mod exit;
 pub(crate) mod fence;
 pub(crate) mod g;
 pub(crate) mod gfree;
+pub(crate) mod global;
+pub(crate) mod handoff;
 pub(crate) mod hold;
 pub(crate) mod idle;
 pub(crate) mod m;
@@ -94,6 +122,7 @@ pub(crate) mod p;
 pub(crate) mod park;
 pub(crate) mod park_token;
 pub(crate) mod prefetch;
+pub(crate) mod ready;
 pub(crate) mod registry;
 pub(crate) mod run;
 pub(crate) mod runnext;
@@ -117,9 +146,10 @@ use crossbeam_utils::CachePadded;
 
 use crate::spinlock::{SpinGuard, SpinLock};
 
-use g::{Status, G};
+use g::G;
+use global::GlobalQueue;
 use m::{MLocal, MShared};
-use p::{pack, PState, P};
+use p::P;
 use timers::Timers;
 
 use crate::config::Config;
@@ -149,15 +179,6 @@ impl Phase {
             _ => Phase::Stopping,
         }
     }
-}
-
-/// The global run queue, under a lock of its own (a spin lock: every section is a push, a pop or a
-/// batch move).
-pub(crate) struct GlobalQueue {
-    gs: VecDeque<Arc<G>>,
-    /// The runtime has stopped and its queues were drained: nothing will run a G queued now, so
-    /// `push_global` cancels such a G on the spot instead.
-    closed: bool,
 }
 
 /// State under the scheduler lock.
@@ -213,6 +234,12 @@ pub(crate) struct Runtime {
     /// Length of `global`, readable without the lock. SeqCst: a pusher's store of it and an idle
     /// M's `npidle` increment are the two sides of the lost-wake-up argument (see `release_p`).
     global_len: AtomicUsize,
+    /// `GlobalQueue::woken`, readable without the lock, stored under it after every change. Every
+    /// M reads it (Relaxed) at each switch: non-zero, it takes the global queue's head before its
+    /// own `runnext` (a stale zero costs at most one more turn of a `runnext` chain, and the store
+    /// is followed by a wake-up for idle Ps). On a line of its own: read at every switch, written
+    /// only when such Gs come and go.
+    global_woken: CachePadded<AtomicUsize>,
     /// Bumped under `global`'s lock whenever Gs leave the global queue to run. Sysmon reads it
     /// (Relaxed: a hint) to tell global work that moves from work that waits.
     global_taken: AtomicU64,
@@ -283,9 +310,11 @@ impl Runtime {
             }),
             global: SpinLock::new(GlobalQueue {
                 gs: VecDeque::new(),
+                woken: 0,
                 closed: false,
             }),
             global_len: AtomicUsize::new(0),
+            global_woken: CachePadded::new(AtomicUsize::new(0)),
             global_taken: AtomicU64::new(0),
             npidle: AtomicUsize::new(procs),
             nmspinning: AtomicUsize::new(0),
@@ -477,7 +506,8 @@ impl Runtime {
         parent: u64,
         at: &'static Location<'static>,
     ) -> Arc<G> {
-        // SAFETY: as in `ready`.
+        // SAFETY: `current_ptr` is null or this thread's `MLocal`, which lives on the M's stack for
+        // the whole scheduler loop, so for this call.
         let m = unsafe { current::current_ptr().as_ref() };
         self.new_g_from(m, start, parent, at)
     }
@@ -522,562 +552,6 @@ impl Runtime {
             g.cancel();
         }
         g
-    }
-
-    /// After main returns: stop once only goroutines stuck in `gort::syscall` remain (4.1).
-    pub(crate) fn maybe_stop(&self) {
-        if self.phase() != Phase::Draining {
-            return;
-        }
-        let live = self.live();
-        let sys = self.in_syscall.load(Ordering::SeqCst);
-        if live <= sys
-            && self
-                .phase
-                .compare_exchange(
-                    Phase::Draining as u8,
-                    Phase::Stopping as u8,
-                    Ordering::SeqCst,
-                    Ordering::SeqCst,
-                )
-                .is_ok()
-        {
-            let ms: Vec<Arc<MShared>> = self.sched().all_ms.clone();
-            for m in ms {
-                m.wake.notify();
-            }
-            if let Some(m) = self
-                .main_m
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_ref()
-            {
-                m.wake.notify();
-            }
-            self.timers.shutdown();
-            if let Some(Some(p)) = self.netpoll.get() {
-                p.close();
-            }
-            self.template
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-        }
-    }
-
-    /// Cancels every goroutine but main (or every one, on deadlock) and moves to DRAINING.
-    pub(crate) fn begin_shutdown(&self, deadlock: Option<String>) {
-        let is_deadlock = deadlock.is_some();
-        if let Some(report) = deadlock {
-            self.outcome
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .deadlock
-                .get_or_insert(report);
-        }
-        if self
-            .phase
-            .compare_exchange(
-                Phase::Running as u8,
-                Phase::Draining as u8,
-                Ordering::SeqCst,
-                Ordering::SeqCst,
-            )
-            .is_err()
-        {
-            return;
-        }
-        let gs: Vec<Arc<G>> = self
-            .all_gs()
-            .into_iter()
-            .filter(|g| g.id() != 1 || is_deadlock)
-            .collect();
-        for g in &gs {
-            g.cancel();
-        }
-        // Every cancellation is visible to a G parking with a plain store from here on, or its
-        // store to us (`park.rs`, "Parking while holding a channel's lock"). Without the heavy
-        // fence no G parks that way.
-        if fence::enabled() {
-            // After registration (which `enabled` did) the call has no way to fail.
-            let fenced = fence::heavy();
-            debug_assert!(fenced, "membarrier failed after registration");
-        }
-        for g in gs {
-            park::Unparker::from_g(g).unpark();
-        }
-    }
-
-    /// After the stop: goroutines spawned (from outside) in the instant the runtime stopped never got
-    /// to run. Their bodies are told they were cancelled, so their closures drop and their `JoinHandle`s
-    /// report it instead of waiting forever.
-    pub(crate) fn drain_leftovers(&self) {
-        let mut left: Vec<Arc<G>> = {
-            let mut q = self.global.lock();
-            // From here on `push_global` cancels what it is given (a `Handle::spawn` racing the end).
-            q.closed = true;
-            std::mem::take(&mut q.gs).into()
-        };
-        self.free_gs.close();
-        self.global_len.store(0, Ordering::SeqCst);
-        for p in self.ps.iter() {
-            left.extend(p.drain());
-        }
-        for g in left {
-            self.discard(g);
-        }
-    }
-
-    /// Cancels a G that never ran and never will: its body drops its closure and reports the
-    /// cancellation to its `JoinHandle`.
-    fn discard(&self, g: Arc<G>) {
-        // SAFETY: the runtime has stopped and `g` is on no queue: no M runs or will run it.
-        let exec = unsafe { g.exec() };
-        if let g::Exec::New(start) = std::mem::replace(exec, g::Exec::Done) {
-            start.run(&g, true);
-            self.unregister(&g);
-            self.exited.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
-    // ---- run queues ---------------------------------------------------------------------------
-
-    /// Makes a G runnable. `next`: into the current P's `runnext` (the readier's slice is inherited).
-    pub(crate) fn ready(self: &Arc<Self>, g: Arc<G>, next: bool) {
-        // SAFETY: `current_ptr` is null or this thread's `MLocal`, which lives on the M's stack for
-        // the whole scheduler loop, so for this call.
-        let m = unsafe { current::current_ptr().as_ref() };
-        self.ready_from(m, g, next);
-    }
-
-    /// [`ready`](Self::ready) when the caller already has the current thread's M (`None`: not an M).
-    #[inline]
-    pub(crate) fn ready_from(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
-        g.set_status(Status::Runnable);
-        if g.wired_m().is_some() {
-            self.ready_wired(m, g, next);
-            return;
-        }
-        // The usual case, kept short: into `runnext` of our own P, whose word reads `Running`
-        // (one of our Gs runs) or `Sched` (we are in the scheduler).
-        if let Some((p, owner, next)) = self.own_p(m, next) {
-            if m.is_some_and(|m| m.runs_wired_g()) && self.nmspinning.load(Ordering::SeqCst) > 0 {
-                // Our G is wired: we will never run `g`, and when our G blocks our P would go to
-                // another M with `g` in it. An M is spinning for work (`MLocal::spin_for_work`):
-                // let it take `g` now, and keep our P free for our G's next turn
-                // (`MLocal::may_hold_p`).
-                self.push_global([g]);
-                // If that M gave up meanwhile, it looked at the global queue after it stopped
-                // spinning (SeqCst both sides), or we see it stopped here and wake another.
-                if self.nmspinning.load(Ordering::SeqCst) == 0 {
-                    self.wakep();
-                }
-                return;
-            }
-            self.push_local(p, owner, g, next);
-            return;
-        }
-        self.push_global([g]);
-        self.wakep();
-    }
-
-    /// Queues `g` on our own P (see `own_p`; M `owner` is us): in `runnext` if `next` (the previous
-    /// occupant to the FIFO tail), else at the FIFO tail.
-    #[inline(always)]
-    fn push_local(self: &Arc<Self>, p: &P, owner: u64, g: Arc<G>, next: bool) {
-        if !next {
-            self.push_local_tail(p, g);
-            return;
-        }
-        match p.runnext.owner_swap(&p.state, owner, Some(g)) {
-            Ok(Some(old)) => self.push_local_tail(p, old),
-            Ok(None) => {
-                if p.fifo_len() > 0 {
-                    self.wake_for_fifo();
-                }
-            }
-            // Sysmon took the P since `own_p` looked.
-            Err(g) => self.queue_lost(g),
-        }
-    }
-
-    /// `push_local` put a G in `runnext`, and the FIFO holds work too. (A G alone in `runnext` will
-    /// most likely run here as soon as the readier blocks, a ping-pong, a spawn-and-join: waking an
-    /// M to look for it costs a wake-up per exchange and finds nothing it may steal. If the readier
-    /// runs on instead, a spinning M or sysmon's tick takes the G.)
-    #[cold]
-    fn wake_for_fifo(self: &Arc<Self>) {
-        self.wakep();
-    }
-
-    /// Queues a G for another M to run, from an M that cannot put it on its P after all (sysmon
-    /// took the P as the M queued to it, or switched from it).
-    #[cold]
-    pub(crate) fn queue_lost(self: &Arc<Self>, g: Option<Arc<G>>) {
-        self.push_global(g);
-        self.wakep();
-    }
-
-    /// The P the calling M holds and may queue to (its word reads `Running` or `Sched` under the
-    /// M's id), and whether a readied G may go to its `runnext` (`next`, unless the slice is spent).
-    #[inline(always)]
-    fn own_p<'a>(&'a self, m: Option<&MLocal>, next: bool) -> Option<(&'a P, u64, bool)> {
-        let m = m?;
-        let pi = m.p()?;
-        if !std::ptr::eq(Arc::as_ptr(m.rt()), self) {
-            return None;
-        }
-        let p = &self.ps[pi];
-        let st = p.state.load(Ordering::Relaxed);
-        if st != pack(m.id(), PState::Running) && st != pack(m.id(), PState::Sched) {
-            return None;
-        }
-        Some((p, m.id(), next && !p.slice_expired.load(Ordering::Relaxed)))
-    }
-
-    /// Puts `g` at the tail of our P's FIFO (overflow to the global queue) and wakes an M to take it.
-    fn push_local_tail(self: &Arc<Self>, p: &P, g: Arc<G>) {
-        if let Some(overflow) = p.push(g) {
-            self.push_global(overflow);
-        }
-        self.wakep();
-    }
-
-    /// `ready_from` for a G that may only run on its own M. That M may be spinning with its P for
-    /// it (see `MShared::hold`): then it is enough to say so. Else it gets an idle P if there is
-    /// one; failing that, the G is queued and whoever dequeues it passes its P on (`found`).
-    #[cold]
-    fn ready_wired(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
-        let target = g.wired_m().expect("a wired G");
-        if target.hand_to_holder() {
-            return;
-        }
-        let target = target.arc();
-        let p = {
-            let mut s = self.sched();
-            let p = self.pidle_get(&mut s);
-            if let Some(p) = p {
-                target.give_p(&mut s, p, false);
-            }
-            p
-        };
-        if p.is_some() {
-            target.wake.notify();
-            return;
-        }
-        match self.own_p(m, next) {
-            Some((p, owner, next)) => self.push_local(p, owner, g, next),
-            None => {
-                self.push_global([g]);
-                self.wakep();
-            }
-        }
-    }
-
-    /// Unparks every G of `gs` (all of this runtime) from a thread that is not one of its Ms (a timer,
-    /// a plain thread): each token CAS and the queueing
-    /// of every G readied happen under one scheduler lock, so the deadlock check, which runs under it
-    /// too, never sees a G neither parked nor queued.
-    pub(crate) fn ready_batch_from_outside<'a>(
-        self: &Arc<Self>,
-        gs: impl IntoIterator<Item = &'a G>,
-    ) {
-        let mut s = self.sched();
-        let mut wired = Vec::new();
-        let mut queued = 0;
-        for g in gs {
-            debug_assert!(Arc::ptr_eq(&g.rt, self));
-            if !park::set_token(g) {
-                continue;
-            }
-            // SAFETY: `set_token` just won the G's PARKED -> IDLE.
-            let g = unsafe { g.take_park_ref() };
-            g.set_status(Status::Runnable);
-            if let Some(target) = g.wired_m() {
-                // Its M may be spinning with its P for it (see `MShared::hold`, and `ready`).
-                if target.hand_to_holder() {
-                    continue;
-                }
-                if let Some(p) = self.pidle_get(&mut s) {
-                    let target = target.arc();
-                    target.give_p(&mut s, p, false);
-                    wired.push(target);
-                    continue;
-                }
-            }
-            let mut q = self.global.lock();
-            if q.closed {
-                drop(q);
-                wired.clear();
-                drop(s);
-                self.discard(g);
-                return;
-            }
-            q.gs.push_back(g);
-            self.global_len.store(q.gs.len(), Ordering::SeqCst);
-            queued += 1;
-        }
-        drop(s);
-        for m in wired {
-            m.wake.notify();
-        }
-        if queued > 0 {
-            self.wakep();
-        }
-    }
-
-    pub(crate) fn global_len(&self) -> usize {
-        self.global_len.load(Ordering::SeqCst)
-    }
-
-    pub(crate) fn push_global(&self, gs: impl IntoIterator<Item = Arc<G>>) {
-        let mut q = self.global.lock();
-        if q.closed {
-            // Spawned (from outside) after the runtime stopped: no M is left to run it.
-            drop(q);
-            for g in gs {
-                self.discard(g);
-            }
-            return;
-        }
-        q.gs.extend(gs);
-        self.global_len.store(q.gs.len(), Ordering::SeqCst);
-    }
-
-    /// Appends `g` to the global queue and takes its head (maybe `g` itself), under one lock.
-    /// `None` only once the runtime has stopped (then `g` was discarded).
-    pub(crate) fn swap_global(&self, g: Arc<G>) -> Option<Arc<G>> {
-        let mut q = self.global.lock();
-        if q.closed {
-            drop(q);
-            self.discard(g);
-            return None;
-        }
-        // One in, one out: the length (and so `global_len`) stays as it was.
-        q.gs.push_back(g);
-        self.note_global_taken();
-        q.gs.pop_front()
-    }
-
-    /// Takes a batch from the global queue for P `p`: one to run, the rest into its FIFO.
-    pub(crate) fn take_global(&self, p: &P, max: usize) -> Option<Arc<G>> {
-        if self.global_len() == 0 {
-            return None;
-        }
-        let mut q = self.global.lock();
-        let n = q.gs.len();
-        if n == 0 {
-            return None;
-        }
-        let take = (n / self.ps.len() + 1)
-            .min(max)
-            .min(n)
-            .min(p::LOCAL_CAP / 2);
-        let first = q.gs.pop_front();
-        if take > 1 {
-            // Straight from the global queue into the P's FIFO (the P lock is a leaf under ours).
-            p.take_from(&mut q.gs, take - 1);
-        }
-        self.global_len.store(q.gs.len(), Ordering::SeqCst);
-        self.note_global_taken();
-        first
-    }
-
-    /// Counts a take from the global queue; the caller holds its lock.
-    fn note_global_taken(&self) {
-        // Only lock holders write it: no read-modify-write needed.
-        let taken = self.global_taken.load(Ordering::Relaxed);
-        self.global_taken
-            .store(taken.wrapping_add(1), Ordering::Relaxed);
-    }
-
-    /// How many times Gs were taken from the global queue (wrapping), as a hint.
-    pub(crate) fn global_taken(&self) -> u64 {
-        self.global_taken.load(Ordering::Relaxed)
-    }
-
-    /// True if any queue holds a G.
-    pub(crate) fn any_work(&self) -> bool {
-        self.global_len() > 0 || self.ps.iter().any(|p| p.len() > 0)
-    }
-
-    // ---- idle Ps and Ms -----------------------------------------------------------------------
-
-    /// If a P is idle and nobody is looking for work, wake (or create) an M to look (Go's wakep).
-    /// Inlined: the usual answer (no P idle, or someone looking) is two loads.
-    #[inline]
-    pub(crate) fn wakep(self: &Arc<Self>) {
-        if self.npidle.load(Ordering::SeqCst) == 0
-            || self.nmspinning.load(Ordering::SeqCst) != 0
-            || self.phase() == Phase::Stopping
-        {
-            return;
-        }
-        self.wakep_slow();
-    }
-
-    #[cold]
-    fn wakep_slow(self: &Arc<Self>) {
-        // Claim the single "looking" slot; the M we start releases it when it finds work.
-        if self
-            .nmspinning
-            .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst)
-            .is_err()
-        {
-            return;
-        }
-        let p = {
-            let mut s = self.sched();
-            self.pidle_get(&mut s)
-        };
-        match p {
-            Some(p) => self.startm(p, true),
-            None => {
-                self.nmspinning.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
-    }
-
-    /// Runs P `p` on an idle M, or on a new one (Go's startm). The P is in transit (owner 0).
-    pub(crate) fn startm(self: &Arc<Self>, p: usize, spinning: bool) {
-        self.ps[p]
-            .state
-            .store(pack(0, PState::Idle), Ordering::SeqCst);
-        let idle = {
-            let mut s = self.sched();
-            match s.idle_ms.pop() {
-                Some(m) => {
-                    m.give_p(&mut s, p, spinning);
-                    Some(m)
-                }
-                None => {
-                    s.mcount += 1;
-                    None
-                }
-            }
-        };
-        match idle {
-            Some(m) => m.wake.notify(),
-            None => template::request_m(self, p, spinning),
-        }
-    }
-
-    /// Gives up P `p` (Go's handoffp): to an M if work is waiting, else to the idle list.
-    pub(crate) fn handoff_p(self: &Arc<Self>, p: usize) {
-        // The next G is wired: its M is the one to run the P (no detour through an idle M).
-        if let Some(g) = self.ps[p].pop_if_wired() {
-            if let Some(target) = g.wired_m() {
-                let target = target.arc();
-                self.ps[p]
-                    .state
-                    .store(pack(0, PState::Idle), Ordering::SeqCst);
-                {
-                    let mut s = self.sched();
-                    target.give_p(&mut s, p, false);
-                }
-                target.wake.notify();
-                return;
-            }
-        }
-        if self.ps[p].len() > 0 || self.global_len() > 0 {
-            self.startm(p, false);
-            return;
-        }
-        // The last busy P, while goroutines wait on I/O and no M blocks in the poller: start an
-        // M, which finds nothing else to do and becomes that poller (Go's handoffp does the same).
-        if self.npidle.load(Ordering::SeqCst) + 1 == self.ps.len()
-            && self.netpoll_waiting().is_some_and(|n| !n.is_blocking())
-        {
-            self.startm(p, false);
-            return;
-        }
-        if self.nmspinning.load(Ordering::SeqCst) + self.npidle.load(Ordering::SeqCst) == 0
-            && self
-                .nmspinning
-                .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst)
-                .is_ok()
-        {
-            self.startm(p, true);
-            return;
-        }
-        self.release_p(p);
-    }
-
-    /// Puts P `p` on the idle list, then re-checks its queue: a `ready` that pushed into it before it
-    /// was published as idle saw `npidle` too early to wake anyone, so we must catch its G here.
-    pub(crate) fn release_p(self: &Arc<Self>, p: usize) {
-        {
-            let mut s = self.sched();
-            self.pidle_put(&mut s, p);
-        }
-        if self.ps[p].len() > 0 || self.global_len() > 0 {
-            self.wakep();
-        }
-    }
-
-    /// Takes an idle P, if any.
-    pub(crate) fn take_idle_p(&self) -> Option<usize> {
-        if self.npidle.load(Ordering::SeqCst) == 0 {
-            return None;
-        }
-        let mut s = self.sched();
-        self.pidle_get(&mut s)
-    }
-
-    /// Puts P `p` on the idle list (Go's pidleput), under the scheduler lock `s`: its state word
-    /// `Idle`, then the list, then `npidle` (SeqCst: the lost-wake-up argument, see `release_p`).
-    /// The one place that adds to the list.
-    pub(crate) fn pidle_put(&self, s: &mut Sched, p: usize) {
-        self.ps[p]
-            .state
-            .store(pack(0, PState::Idle), Ordering::SeqCst);
-        s.idle_ps.push(p);
-        self.npidle.fetch_add(1, Ordering::SeqCst);
-    }
-
-    /// Takes a P off the idle list (Go's pidleget), under the scheduler lock `s`. The one place
-    /// that takes from the list.
-    pub(crate) fn pidle_get(&self, s: &mut Sched) -> Option<usize> {
-        let p = s.idle_ps.pop()?;
-        self.npidle.fetch_sub(1, Ordering::SeqCst);
-        Some(p)
-    }
-
-    // ---- deadlock -----------------------------------------------------------------------------
-
-    /// Semantics 4.3, under the scheduler lock: is every goroutine blocked on something only another
-    /// goroutine could release? Returns the report if so.
-    pub(crate) fn check_dead(&self, s: &Sched) -> Option<String> {
-        if self.phase() != Phase::Running {
-            return None;
-        }
-        let idle = s.idle_ms.len() + s.nm_wired_idle + s.nm_netpoll;
-        if s.mcount > idle
-            || self.in_syscall.load(Ordering::SeqCst) > 0
-            || self.netpoll_waiting().is_some()
-            || self.timers.armed() > 0
-            || park::external_parked() > 0
-            || self.live_locked(s) == 0
-            || self.global_len() > 0
-            || self.ps.iter().any(|p| p.len() > 0)
-        {
-            return None;
-        }
-        Some(format!(
-            "fatal error: all goroutines are asleep - deadlock!\n\n{}",
-            self.dump()
-        ))
-    }
-
-    // ---- dump ---------------------------------------------------------------------------------
-
-    pub(crate) fn dump(&self) -> String {
-        let mut gs: Vec<Arc<G>> = self.all_gs();
-        gs.sort_by_key(|g| g.id());
-        let now = self.nanos_since_start();
-        let current = current::goroutine_id();
-        let views: Vec<_> = gs.iter().map(|g| g.view(current == Some(g.id()))).collect();
-        crate::dump::format(&views, now)
     }
 }
 

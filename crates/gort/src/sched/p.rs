@@ -87,6 +87,11 @@ pub(crate) struct P {
     /// Thieves read it (Relaxed: a hint) to tell a FIFO its owner is draining from one it is not
     /// (`steal_rule` in `m.rs`).
     pub(crate) fifo_taken: AtomicU64,
+    /// How many Gs at the FIFO's head due timers woke (`Fifo::timer_front`), stored under the
+    /// FIFO's lock after every change. The owner reads it (Relaxed) at every `pop`: non-zero, and
+    /// those Gs go before `runnext`. A stale zero only means one more turn of the `runnext` chain
+    /// before the next look; the owner's own timer firing stores it on the owner's thread.
+    timer_front: AtomicUsize,
     /// Bumped each time a G starts running on this P (Go's schedtick); every
     /// [`GLOBAL_FIRST_EVERY`]th schedule looks at the global queue first. Sysmon reads it to see a G that
     /// has run for 10 ms without a scheduling point.
@@ -111,6 +116,7 @@ impl P {
             fifo: SpinLock::new(Fifo::default()),
             fifo_len: AtomicUsize::new(0),
             fifo_taken: AtomicU64::new(0),
+            timer_front: AtomicUsize::new(0),
             schedtick: AtomicU64::new(0),
             slice: AtomicU64::new(0),
             slice_expired: AtomicBool::new(false),
@@ -132,12 +138,23 @@ impl P {
     /// `npidle`.
     fn publish_len(&self, fifo: &Fifo) {
         self.fifo_len.store(fifo.len(), Ordering::SeqCst);
+        self.publish_timer_front(fifo);
+    }
+
+    /// Mirrors `Fifo::timer_front` for the owner's lock-free look in `pop` (called under the lock).
+    #[inline(always)]
+    fn publish_timer_front(&self, fifo: &Fifo) {
+        // Relaxed: a hint for the owner, who takes the lock before it acts on it.
+        if self.timer_front.load(Ordering::Relaxed) != fifo.timer_front {
+            self.timer_front.store(fifo.timer_front, Ordering::Relaxed);
+        }
     }
 
     /// The same after the FIFO shrank. Relaxed: a reader that sees the old, larger length at worst
     /// looks for work in vain or wakes an M for nothing; the argument above is about new work only.
     fn publish_shrunk_len(&self, fifo: &Fifo) {
         self.fifo_len.store(fifo.len(), Ordering::Relaxed);
+        self.publish_timer_front(fifo);
         // Only lock holders write it: no read-modify-write needed.
         let taken = self.fifo_taken.load(Ordering::Relaxed);
         self.fifo_taken
@@ -195,8 +212,9 @@ impl P {
 
     /// Queues goroutines woken by due timers, in deadline order, ahead of everything else queued
     /// but behind those that earlier timers woke and that have not run yet (`Fifo::timer_front`):
-    /// they run before what was queued already, as a Go timer's goroutine goes to `runnext`, and
-    /// in the order of their deadlines. What no longer fits leaves from the tail. Returns that.
+    /// they run before what was queued already, `runnext` included (see `pop`), as a Go timer's
+    /// goroutine goes to `runnext`, and in the order of their deadlines. What no longer fits
+    /// leaves from the tail. Returns that.
     pub(crate) fn push_timer_batch(&self, batch: &mut Vec<Arc<G>>) -> Vec<Arc<G>> {
         let mut q = self.lock();
         q.insert_timer_batch(batch);
@@ -213,14 +231,38 @@ impl P {
         self.publish_len(&q);
     }
 
-    /// Takes the next G for M `owner`, which holds this P: `runnext` first (returned with `true`: it
-    /// inherits the slice), then the FIFO.
+    /// Takes the next G for M `owner`, which holds this P: the Gs due timers woke first, then
+    /// `runnext`, both returned with `true` (they inherit the slice), then the FIFO.
+    ///
+    /// Timer-woken Gs go before `runnext` because `runnext` may hold a chain: two goroutines
+    /// taking turns (a ping-pong) refill it at every switch, and whatever waits behind it waits
+    /// for the chain's whole time slice. A Go timer's goroutine goes to `runnext` itself, ahead of
+    /// the chain; here the chain's G stays in `runnext` and runs right after them. They inherit
+    /// the slice, as they would from `runnext`, so that timers firing often do not renew the
+    /// chain's slice and starve the rest of the FIFO (1.5).
     #[inline(always)]
     pub(crate) fn pop(&self, owner: u64) -> Option<(Arc<G>, bool)> {
+        if self.timer_front.load(Ordering::Relaxed) != 0 {
+            if let Some(g) = self.pop_timer_front() {
+                return Some((g, true));
+            }
+        }
         if let Some(g) = self.runnext.owner_take(&self.state, owner) {
             return Some((g, true));
         }
         self.pop_fifo().map(|g| (g, false))
+    }
+
+    /// Takes the FIFO's head if a due timer put it there.
+    #[cold]
+    fn pop_timer_front(&self) -> Option<Arc<G>> {
+        let mut q = self.lock();
+        if q.timer_front == 0 {
+            return None;
+        }
+        let g = q.pop_front();
+        self.publish_shrunk_len(&q);
+        g
     }
 
     /// Takes the FIFO's head.
@@ -243,6 +285,18 @@ impl P {
     /// Takes the G that would run next, if it is wired to an M (whose P this must become). For
     /// whoever holds the P with no owner running on it (`Runtime::handoff_p`).
     pub(crate) fn pop_if_wired(&self) -> Option<Arc<G>> {
+        if self.timer_front.load(Ordering::Relaxed) != 0 {
+            // Timer-woken Gs run before `runnext` (see `pop`).
+            let mut q = self.lock();
+            if q.timer_front != 0 {
+                if q.front().is_none_or(|g| g.wired_m().is_none()) {
+                    return None;
+                }
+                let g = q.pop_front();
+                self.publish_shrunk_len(&q);
+                return g;
+            }
+        }
         if self.has_next(Ordering::Relaxed) {
             // Only a G we hold may be looked at (a thief may run and free one we merely peek at):
             // take it, and put it back if it is not wired.

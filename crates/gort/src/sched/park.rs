@@ -109,9 +109,10 @@ impl Wakeup {
                 let m = unsafe { m.as_ref() };
                 m.rt().ready_from(Some(m), g, true);
             }
+            // Not one of the G's runtime's Ms: woken from outside (see `Runtime::ready_claimed_from_outside`).
             Wakeup::Goroutine(g, None) => {
                 let rt = g.rt.clone();
-                rt.ready(g, true);
+                rt.ready_claimed_from_outside(g);
             }
         }
     }

@@ -9,6 +9,7 @@
 //!    main's value, its panic, or the deadlock report.
 
 use std::panic::{self, AssertUnwindSafe, Location};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, Once};
 
 use super::body::Body;
@@ -16,6 +17,7 @@ use super::g::cancelled_payload;
 use super::g::G;
 use super::m::{MLocal, MShared};
 use super::p::PState;
+use super::{fence, g, park};
 use super::{sysmon, template, Phase, Runtime};
 use crate::config::Config;
 
@@ -133,4 +135,126 @@ fn install_panic_hook() {
             prev(info)
         }));
     });
+}
+
+// ---- ending (semantics 4) ----------------------------------------------------------------------
+
+impl Runtime {
+    /// After main returns: stop once only goroutines stuck in `gort::syscall` remain (4.1).
+    pub(crate) fn maybe_stop(&self) {
+        if self.phase() != Phase::Draining {
+            return;
+        }
+        let live = self.live();
+        let sys = self.in_syscall.load(Ordering::SeqCst);
+        if live <= sys
+            && self
+                .phase
+                .compare_exchange(
+                    Phase::Draining as u8,
+                    Phase::Stopping as u8,
+                    Ordering::SeqCst,
+                    Ordering::SeqCst,
+                )
+                .is_ok()
+        {
+            let ms: Vec<Arc<MShared>> = self.sched().all_ms.clone();
+            for m in ms {
+                m.wake.notify();
+            }
+            if let Some(m) = self
+                .main_m
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+            {
+                m.wake.notify();
+            }
+            self.timers.shutdown();
+            if let Some(Some(p)) = self.netpoll.get() {
+                p.close();
+            }
+            self.template
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+        }
+    }
+
+    /// Cancels every goroutine but main (or every one, on deadlock) and moves to DRAINING.
+    pub(crate) fn begin_shutdown(&self, deadlock: Option<String>) {
+        let is_deadlock = deadlock.is_some();
+        if let Some(report) = deadlock {
+            self.outcome
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .deadlock
+                .get_or_insert(report);
+        }
+        if self
+            .phase
+            .compare_exchange(
+                Phase::Running as u8,
+                Phase::Draining as u8,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            )
+            .is_err()
+        {
+            return;
+        }
+        let gs: Vec<Arc<G>> = self
+            .all_gs()
+            .into_iter()
+            .filter(|g| g.id() != 1 || is_deadlock)
+            .collect();
+        for g in &gs {
+            g.cancel();
+        }
+        // Every cancellation is visible to a G parking with a plain store from here on, or its
+        // store to us (`park.rs`, "Parking while holding a channel's lock"). Without the heavy
+        // fence no G parks that way.
+        if fence::enabled() {
+            // After registration (which `enabled` did) the call has no way to fail.
+            let fenced = fence::heavy();
+            debug_assert!(fenced, "membarrier failed after registration");
+        }
+        for g in gs {
+            park::Unparker::from_g(g).unpark();
+        }
+    }
+
+    /// After the stop: goroutines spawned (from outside) in the instant the runtime stopped never got
+    /// to run. Their bodies are told they were cancelled, so their closures drop and their `JoinHandle`s
+    /// report it instead of waiting forever.
+    pub(crate) fn drain_leftovers(&self) {
+        let mut left: Vec<Arc<G>> = {
+            let mut q = self.global.lock();
+            // From here on `push_global` cancels what it is given (a `Handle::spawn` racing the end).
+            q.closed = true;
+            q.woken = 0;
+            std::mem::take(&mut q.gs).into()
+        };
+        self.global_woken.store(0, Ordering::Relaxed);
+        self.free_gs.close();
+        self.global_len.store(0, Ordering::SeqCst);
+        for p in self.ps.iter() {
+            left.extend(p.drain());
+        }
+        for g in left {
+            self.discard(g);
+        }
+    }
+
+    /// Cancels a G that never ran and never will: its body drops its closure and reports the
+    /// cancellation to its `JoinHandle`.
+    pub(super) fn discard(&self, g: Arc<G>) {
+        // SAFETY: the runtime has stopped and `g` is on no queue: no M runs or will run it.
+        let exec = unsafe { g.exec() };
+        if let g::Exec::New(start) = std::mem::replace(exec, g::Exec::Done) {
+            start.run(&g, true);
+            self.unregister(&g);
+            self.exited.fetch_add(1, Ordering::SeqCst);
+        }
+    }
 }

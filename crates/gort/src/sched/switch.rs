@@ -18,7 +18,8 @@
 //!
 //! The shortcut takes the next G exactly where `find_runnable`'s own first look would: our P's
 //! `runnext`, then its FIFO, and only when that look would not first do something else (every 61st
-//! schedule goes to the global queue, due timers run first, a stopping runtime runs nothing, a P
+//! schedule goes to the global queue, due timers run first, so do Gs woken from outside the Ms and
+//! waiting at the global queue's head, a stopping runtime runs nothing, a P
 //! whose word was moved off `Running` must be settled). A G it takes but may not run here (wired
 //! to another M, or kept off the main thread) is left to `execute` (`MLocal::stashed`).
 
@@ -125,6 +126,7 @@ impl MLocal {
         let p = &rt.ps[pi];
         if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY == 0
             || rt.timers.has_due(pi)
+            || rt.has_global_woken()
             || rt.phase() == Phase::Stopping
         {
             return None;

@@ -19,13 +19,13 @@
 //! the queue) or happened before the waiter's check (and then the waiter takes the lock itself).
 
 use super::waiter::{self, Node};
+use crate::loom::atomic::{AtomicU32, Ordering};
 use crate::wait_reason::WaitReason;
 use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -108,7 +108,18 @@ impl<T> Mutex<T> {
     /// static M: gort::sync::Mutex<u32> = gort::sync::Mutex::new(0);
     /// *M.lock() += 1;
     /// ```
+    #[cfg(not(loom))]
     pub const fn new(value: T) -> Mutex<T> {
+        Mutex {
+            state: AtomicU32::new(0),
+            queue: std::sync::Mutex::new(VecDeque::new()),
+            data: UnsafeCell::new(value),
+        }
+    }
+
+    /// A new unlocked mutex (loom build: loom's atomics have no `const fn new`).
+    #[cfg(loom)]
+    pub fn new(value: T) -> Mutex<T> {
         Mutex {
             state: AtomicU32::new(0),
             queue: std::sync::Mutex::new(VecDeque::new()),
@@ -402,5 +413,58 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for Mutex<T> {
             None => d.field("data", &format_args!("<locked>")),
         };
         d.finish_non_exhaustive()
+    }
+}
+
+#[cfg(all(test, loom))]
+mod model {
+    use super::*;
+    use loom::sync::Arc as LoomArc;
+    use loom::thread;
+
+    /// Starvation mode's hand-off: the holder unlocks while the first queued waiter waits for its
+    /// signal and a newcomer tries to barge in. The waiter is granted the lock exactly once, and
+    /// the newcomer never gets it: `LOCKED` stays set through the hand-over.
+    #[test]
+    fn a_starving_unlock_hands_the_lock_to_the_first_waiter_and_nobody_barges_in() {
+        loom::model(|| {
+            let m = LoomArc::new(Mutex::new(0u32));
+            let guard = m.lock();
+            let node = Node::new();
+            waiter::lock(&m.queue).push_back(node.clone());
+            // A waiter queued for over a millisecond has switched the mutex to starvation mode.
+            m.state.fetch_or(WAITERS | STARVING, Ordering::Relaxed);
+            let waiter = {
+                let node = node.clone();
+                thread::spawn(move || {
+                    // `Node::wait` without parking: the signal, once.
+                    loop {
+                        match node.get() {
+                            0 => thread::yield_now(),
+                            v => return v,
+                        }
+                    }
+                })
+            };
+            let barger = {
+                let m = m.clone();
+                thread::spawn(move || m.try_lock().is_some())
+            };
+            drop(guard);
+            assert_eq!(
+                waiter.join().unwrap(),
+                GRANTED,
+                "the first waiter is granted the lock"
+            );
+            assert!(
+                !barger.join().unwrap(),
+                "a newcomer took a lock handed over"
+            );
+            assert_ne!(
+                m.state.load(Ordering::Relaxed) & LOCKED,
+                0,
+                "the new owner holds it"
+            );
+        });
     }
 }

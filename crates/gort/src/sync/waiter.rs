@@ -8,10 +8,10 @@
 //! The internal locks are std mutexes held for a few instructions; no user code runs under them and nothing
 //! parks while holding them, so poisoning cannot carry meaning and is ignored ([`lock`]).
 
+use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::park::{self, Unparker};
 use crate::wait_reason::WaitReason;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, MutexGuard};
 
 /// One blocked caller.

@@ -1,5 +1,5 @@
 //! The network poller: goroutines wait for a descriptor's readiness without holding a thread
-//! (Go's `runtime/netpoll.go` and `netpoll_epoll.go`).
+//! (Go's `runtime/netpoll.go` and `netpoll_epoll.go`). The rules it keeps are semantics 6.
 //!
 //! # Design
 //!

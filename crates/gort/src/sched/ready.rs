@@ -1,0 +1,232 @@
+//! Making a goroutine runnable (Go's `ready`): into the readier's P's `runnext` or FIFO, to its own
+//! M if it is wired, or to the global queue from outside the runtime's Ms; and the rule that keeps
+//! woken goroutines from waiting behind a `runnext` chain (see "Wake-ups and `runnext` chains" in
+//! `mod.rs`).
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use super::g::{Status, G};
+use super::m::MLocal;
+use super::p::{pack, PState, P};
+use super::park;
+use super::Runtime;
+
+impl Runtime {
+    /// Makes a G runnable (Go's `ready`); `m` is the calling thread's M (`None`: not an M). `next`:
+    /// into the current P's `runnext` (the readier's slice is inherited).
+    #[inline]
+    pub(crate) fn ready_from(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
+        g.set_status(Status::Runnable);
+        if g.wired_m().is_some() {
+            self.ready_wired(m, g, next);
+            return;
+        }
+        // The usual case, kept short: into `runnext` of our own P, whose word reads `Running`
+        // (one of our Gs runs) or `Sched` (we are in the scheduler).
+        if let Some((p, owner, next)) = self.own_p(m, next) {
+            if m.is_some_and(|m| m.runs_wired_g()) && self.nmspinning.load(Ordering::SeqCst) > 0 {
+                // Our G is wired: we will never run `g`, and when our G blocks our P would go to
+                // another M with `g` in it. An M is spinning for work (`MLocal::spin_for_work`):
+                // let it take `g` now, and keep our P free for our G's next turn
+                // (`MLocal::may_hold_p`).
+                self.push_global([g]);
+                // If that M gave up meanwhile, it looked at the global queue after it stopped
+                // spinning (SeqCst both sides), or we see it stopped here and wake another.
+                if self.nmspinning.load(Ordering::SeqCst) == 0 {
+                    self.wakep();
+                }
+                return;
+            }
+            self.push_local(p, owner, g, next);
+            return;
+        }
+        self.push_global([g]);
+        self.wakep();
+    }
+
+    /// Queues `g` on our own P (see `own_p`; M `owner` is us): in `runnext` if `next` (the previous
+    /// occupant to the FIFO tail), else at the FIFO tail.
+    #[inline(always)]
+    pub(super) fn push_local(self: &Arc<Self>, p: &P, owner: u64, g: Arc<G>, next: bool) {
+        if !next {
+            self.push_local_tail(p, g);
+            return;
+        }
+        match p.runnext.owner_swap(&p.state, owner, Some(g)) {
+            Ok(Some(old)) => self.push_local_tail(p, old),
+            Ok(None) => {
+                if p.fifo_len() > 0 {
+                    self.wake_for_fifo();
+                }
+            }
+            // Sysmon took the P since `own_p` looked.
+            Err(g) => self.queue_lost(g),
+        }
+    }
+
+    /// `push_local` put a G in `runnext`, and the FIFO holds work too. (A G alone in `runnext` will
+    /// most likely run here as soon as the readier blocks, a ping-pong, a spawn-and-join: waking an
+    /// M to look for it costs a wake-up per exchange and finds nothing it may steal. If the readier
+    /// runs on instead, a spinning M or sysmon's tick takes the G.)
+    #[cold]
+    pub(super) fn wake_for_fifo(self: &Arc<Self>) {
+        self.wakep();
+    }
+
+    /// Queues a G for another M to run, from an M that cannot put it on its P after all (sysmon
+    /// took the P as the M queued to it, or switched from it).
+    #[cold]
+    pub(crate) fn queue_lost(self: &Arc<Self>, g: Option<Arc<G>>) {
+        self.push_global(g);
+        self.wakep();
+    }
+
+    /// The P the calling M holds and may queue to (its word reads `Running` or `Sched` under the
+    /// M's id), and whether a readied G may go to its `runnext` (`next`, unless the slice is spent).
+    #[inline(always)]
+    fn own_p<'a>(&'a self, m: Option<&MLocal>, next: bool) -> Option<(&'a P, u64, bool)> {
+        let m = m?;
+        let pi = m.p()?;
+        if !std::ptr::eq(Arc::as_ptr(m.rt()), self) {
+            return None;
+        }
+        let p = &self.ps[pi];
+        let st = p.state.load(Ordering::Relaxed);
+        if st != pack(m.id(), PState::Running) && st != pack(m.id(), PState::Sched) {
+            return None;
+        }
+        Some((p, m.id(), next && !p.slice_expired.load(Ordering::Relaxed)))
+    }
+
+    /// Puts `g` at the tail of our P's FIFO (overflow to the global queue) and wakes an M to take it.
+    pub(super) fn push_local_tail(self: &Arc<Self>, p: &P, g: Arc<G>) {
+        if let Some(overflow) = p.push(g) {
+            self.push_global(overflow);
+        }
+        self.wakep();
+    }
+
+    /// `ready_from` for a G that may only run on its own M. That M may be spinning with its P for
+    /// it (see `MShared::hold`): then it is enough to say so. Else it gets an idle P if there is
+    /// one; failing that, the G is queued and whoever dequeues it passes its P on (`found`).
+    #[cold]
+    pub(super) fn ready_wired(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
+        let Some(g) = self.hand_to_wired_m(g) else {
+            return;
+        };
+        match self.own_p(m, next) {
+            Some((p, owner, next)) => self.push_local(p, owner, g, next),
+            None => {
+                self.push_global([g]);
+                self.wakep();
+            }
+        }
+    }
+
+    /// Lets the M of `g`, a wired G just made runnable, run it at once: by saying so if the M
+    /// spins holding a P for it (`MShared::hold`), else by handing it an idle P. Gives `g` back
+    /// when neither is possible, for the caller to queue (whoever dequeues it passes its P on).
+    pub(crate) fn hand_to_wired_m(&self, g: Arc<G>) -> Option<Arc<G>> {
+        let target = g.wired_m().expect("a wired G");
+        if target.hand_to_holder() {
+            return None;
+        }
+        if self.npidle.load(Ordering::SeqCst) == 0 {
+            return Some(g);
+        }
+        let target = target.arc();
+        let p = {
+            let mut s = self.sched();
+            let p = self.pidle_get(&mut s);
+            if let Some(p) = p {
+                target.give_p(&mut s, p, false);
+            }
+            p
+        };
+        if p.is_none() {
+            return Some(g);
+        }
+        target.wake.notify();
+        None
+    }
+
+    /// Unparks every G of `gs` (all of this runtime) from a thread that is not one of its Ms (a timer,
+    /// a plain thread): each token CAS and the queueing
+    /// of every G readied happen under one scheduler lock, so the deadlock check, which runs under it
+    /// too, never sees a G neither parked nor queued.
+    pub(crate) fn ready_batch_from_outside<'a>(
+        self: &Arc<Self>,
+        gs: impl IntoIterator<Item = &'a G>,
+    ) {
+        let mut s = self.sched();
+        let mut wired = Vec::new();
+        let mut queued = 0;
+        for g in gs {
+            debug_assert!(Arc::ptr_eq(&g.rt, self));
+            if !park::set_token(g) {
+                continue;
+            }
+            // SAFETY: `set_token` just won the G's PARKED -> IDLE.
+            let g = unsafe { g.take_park_ref() };
+            g.set_status(Status::Runnable);
+            if let Some(target) = g.wired_m() {
+                // Its M may be spinning with its P for it (see `MShared::hold`, and `ready`).
+                if target.hand_to_holder() {
+                    continue;
+                }
+                if let Some(p) = self.pidle_get(&mut s) {
+                    let target = target.arc();
+                    target.give_p(&mut s, p, false);
+                    wired.push(target);
+                    continue;
+                }
+            }
+            let mut q = self.global.lock();
+            if q.closed {
+                drop(q);
+                wired.clear();
+                drop(s);
+                self.discard(g);
+                return;
+            }
+            q.push_woken(g);
+            self.global_len.store(q.gs.len(), Ordering::SeqCst);
+            self.publish_woken(&q);
+            queued += 1;
+        }
+        drop(s);
+        for m in wired {
+            m.wake.notify();
+        }
+        if queued > 0 {
+            self.wakep();
+        }
+    }
+
+    /// Queues `g`, taken over from its park by a thread that is not one of our Ms (and not under
+    /// the scheduler lock: the G was still being parked by an M, so the deadlock check cannot
+    /// run), as `ready_batch_from_outside` does.
+    pub(crate) fn ready_claimed_from_outside(self: &Arc<Self>, g: Arc<G>) {
+        g.set_status(Status::Runnable);
+        let g = if g.wired_m().is_some() {
+            match self.hand_to_wired_m(g) {
+                Some(g) => g,
+                None => return,
+            }
+        } else {
+            g
+        };
+        let mut q = self.global.lock();
+        if q.closed {
+            drop(q);
+            self.discard(g);
+            return;
+        }
+        q.push_woken(g);
+        self.global_len.store(q.gs.len(), Ordering::SeqCst);
+        self.publish_woken(&q);
+        drop(q);
+        self.wakep();
+    }
+}
