@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # compare.sh — gort's side-by-side benchmark against Go 1.19, tokio, may and
-# OS threads (issue 4).
+# OS threads (issue 4), in-process workloads and network ones (issue 15).
 #
 #   bench/compare.sh [--quick] [--reps N] [--peers "go gort ..."] [--workloads "spawn pingpong ..."]
 #                    [--procs "1 2 16"] [--out DIR] [--prebuilt DIR]
 #
-# Installs Go 1.19 if missing (apt-get install golang-1.19-go), builds
-# crates/gort-bench and bench/go, runs every workload on every peer
+# Installs Go 1.19 and wrk if missing (apt-get install golang-1.19-go wrk),
+# builds crates/gort-bench, gort's http example and bench/go, runs every
+# workload on every peer that runs it
 # interleaved (rep 1: A B C, rep 2: C B A, ...; 5 reps, --quick: 1 rep at tiny
 # sizes), and writes the median/min–max table with the ratios gort/peer to
 # DIR/results.md and the ratio-to-Go chart to DIR/chart.svg. DIR is bench/
@@ -15,12 +16,14 @@
 # --procs runs every chosen workload at the given max_procs values instead of
 # the usual ones. --prebuilt DIR takes gort-bench and gort-bench-go from DIR
 # and builds and installs nothing: for a machine with neither cargo nor Go
-# (the 16-core scale run was made that way; see bench/README.md).
+# (the 16-core scale run was made that way; see bench/README.md); the network
+# workloads then also need DIR/http (gort's example) and wrk.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
+ARGS="$*"
 QUICK=0
 REPS=""
 PEERS=""
@@ -37,7 +40,7 @@ while [ $# -gt 0 ]; do
         --out) OUT=$2; shift ;;
         --procs) PROCS=$2; shift ;;
         --prebuilt) PREBUILT=$(cd "$2" && pwd); shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -53,26 +56,35 @@ GO=/usr/lib/go-1.19/bin/go
 if [ -n "$PREBUILT" ]; then
     BIN="$PREBUILT/gort-bench"
     GOBIN="$PREBUILT/gort-bench-go"
+    GORT_HTTP="$PREBUILT/http"
     for b in "$BIN" "$GOBIN"; do
         [ -x "$b" ] || { echo "compare.sh: --prebuilt: $b is missing or not executable" >&2; exit 2; }
     done
 else
-    # --- Go 1.19 -------------------------------------------------------------
-    if [ ! -x "$GO" ]; then
-        echo "== installing Go 1.19 (golang-1.19-go)" >&2
+    # --- Go 1.19 and wrk -----------------------------------------------------
+    need=()
+    [ -x "$GO" ] || need+=(golang-1.19-go)
+    command -v wrk >/dev/null 2>&1 || need+=(wrk)
+    if [ ${#need[@]} -gt 0 ]; then
+        echo "== installing ${need[*]}" >&2
         SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
         $SUDO apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq golang-1.19-go >&2
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >&2
     fi
 
     # --- build ---------------------------------------------------------------
     echo "== building" >&2
     cargo build --release -q -p gort-bench
+    cargo build --release -q -p gort --example http
     BIN="$ROOT/target/release/gort-bench"
     GOBIN="$ROOT/target/release/gort-bench-go"
+    GORT_HTTP="$ROOT/target/release/examples/http"
     export GOCACHE="$ROOT/target/go-cache" GOFLAGS=-mod=mod GO111MODULE=on GOTOOLCHAIN=local
     (cd bench/go && "$GO" build -o "$GOBIN" .)
 fi
+
+# The network driver (gort-bench) starts these servers.
+export GORT_BENCH_GO="$GOBIN" GORT_BENCH_GORT_HTTP="$GORT_HTTP"
 
 if [ -z "$PEERS" ]; then
     PEERS="go $("$BIN" peers | tr '\n' ' ')"
@@ -81,7 +93,11 @@ NCPU=$(nproc)
 SCALE_PROCS="1 2"
 [ "$NCPU" -ge 16 ] && SCALE_PROCS="1 2 4 8 16"
 
-# workload -> processor counts it runs at
+# The network workloads: their driver is gort-bench for every peer, go included.
+NET_WORKLOADS=" echo echo_10k idle_10k http "
+
+# workload -> processor counts it runs at (network: 1 = pinned, 2 = unpinned;
+# idle_10k only unpinned, the configuration of a real server)
 matrix() {
     cat <<EOF
 spawn 1 2
@@ -100,6 +116,10 @@ wired_sleep_under_load 1 2
 wired_roundtrip_under_load 1 2
 mutex_under_load 1 2
 wake_from_thread_under_load 1 2
+echo 1 2
+echo_10k 1 2
+idle_10k 2
+http 1 2
 EOF
 }
 
@@ -107,7 +127,7 @@ RAW="$OUT/raw.txt"
 : > "$RAW"
 run_one() { # rep peer workload procs
     local rep=$1 peer=$2 w=$3 p=$4 out rc t0=$SECONDS
-    if [ "$peer" = go ]; then
+    if [ "$peer" = go ] && [[ "$NET_WORKLOADS" != *" $w "* ]]; then
         out=$(timeout $((LIMIT * 3)) "$GOBIN" --workload "$w" --procs "$p" $QFLAG 2>/dev/null) && rc=0 || rc=$?
     else
         out=$(timeout $((LIMIT * 3)) "$BIN" --peer "$peer" --workload "$w" --procs "$p" --timeout "$LIMIT" $QFLAG 2>/dev/null) && rc=0 || rc=$?
@@ -131,8 +151,11 @@ for rep in $(seq 1 "$REPS"); do
     while read -r w procs; do
         if [ -n "$WORKLOADS" ] && ! echo " $WORKLOADS " | grep -q " $w "; then continue; fi
         [ -n "$PROCS" ] && procs=$PROCS
+        # Only the peers that run this workload (the library HTTP servers run http alone).
+        runs=" $("$BIN" peers "$w" | tr '\n' ' ') "
         for p in $procs; do
             for peer in $order; do
+                [[ "$runs" == *" $peer "* ]] || continue
                 # The current-thread runtime always has exactly one thread.
                 if [ "$peer" = tokio-ct ] && [ "$p" != 1 ]; then continue; fi
                 # The latency-under-load workloads compare gort with Go and tokio only.
@@ -153,7 +176,7 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true
     echo "Machine: ${CPU:-unknown CPU}, $NCPU CPUs, $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r);"
     echo "$("$GOBIN" --version 2>/dev/null || "$GO" version | cut -d' ' -f3), $(rustc --version 2>/dev/null | cut -d' ' -f1-2 || echo 'prebuilt'), $REPS rep(s)$([ "$QUICK" = 1 ] && echo ', quick sizes'), ${ELAPSED} s."
     echo "Load average (1/5/15 min) before: $LOAD_START, after: $LOAD_END (anything else running on the machine skews the numbers)."
-    echo "Reproduce: \`bench/compare.sh$([ "$QUICK" = 1 ] && echo ' --quick')\`"
+    echo "Reproduce: \`bench/compare.sh${ARGS:+ $ARGS}\`"
     echo
     "$BIN" report --raw "$RAW" --svg "$OUT/chart.svg"
     echo

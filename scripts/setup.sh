@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what gort's tests need beyond the Rust toolchain: strace and gcc (gort-trace compares itself
 # with strace on fixtures it compiles, and on strace's own decoder tests: make, xz, unshare, setarch),
-# and rustfmt/clippy for CI's checks. Idempotent; run it from the
-# README or from .ci/run. Go (for the benchmark comparison) is installed by bench/compare.sh itself.
+# wrk (gort-bench's smoke test loads its HTTP servers with it), and rustfmt/clippy for CI's checks.
+# Idempotent; run it from the README or from .ci/run. Go (for the benchmark comparison) is installed
+# by bench/compare.sh itself.
 set -euo pipefail
 
 need=()
@@ -15,6 +16,7 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 command -v setarch >/dev/null 2>&1 || need+=(util-linux)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -5,7 +5,9 @@
 //	gort-bench-go --workload pingpong --procs 2 [--quick]
 //
 // prints `go <workload> <value> <unit>` per measurement. GOMAXPROCS is set
-// from --procs. Standard library only.
+// from --procs. Standard library only. With --serve it is instead one of the
+// servers of the network workloads (serve.go), which gort-bench's driver
+// starts and loads.
 package main
 
 import (
@@ -686,9 +688,16 @@ func main() {
 	procs := flag.Int("procs", 1, "GOMAXPROCS")
 	quick := flag.Bool("quick", false, "tiny sizes")
 	version := flag.Bool("version", false, "print the Go version this program was built with")
+	serveKind := flag.String("serve", "", "run a network server instead: echo, echo_deadline, http or nethttp")
+	addr := flag.String("addr", "127.0.0.1:0", "address the --serve server listens on")
 	flag.Parse()
 	if *version {
 		fmt.Println(runtime.Version())
+		return
+	}
+	if *serveKind != "" {
+		runtime.GOMAXPROCS(*procs)
+		serveMain(*serveKind, *addr)
 		return
 	}
 	if *peer != "go" {

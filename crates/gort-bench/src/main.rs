@@ -7,15 +7,21 @@
 //! ```text
 //! gort-bench --peer tokio-mt --workload pingpong --procs 2 [--quick]
 //! gort-bench --peer may --workload all --procs 1 --quick
-//! gort-bench peers | workloads
+//! gort-bench peers [WORKLOAD] | workloads
 //! gort-bench report --raw raw.tsv --md results.md --svg chart.svg
+//! gort-bench serve PEER echo|echo_deadline|http ADDR PROCS
 //! ```
 //!
 //! A workload is one or more cases (`parked_mem` is `parked_mem_100k` and
 //! `parked_mem_1m`); each case runs in a subprocess of this binary (`--case`)
 //! so that a crash or a hang is reported as `fail` for that case only.
+//!
+//! The network workloads (`net`) run a server process per case, which this
+//! binary also is for its Rust peers (`serve`), and load it from the case's
+//! subprocess; `--peer go` names bench/go's servers there.
 
 mod common;
+mod net;
 mod peers;
 mod report;
 
@@ -56,24 +62,97 @@ const WORKLOADS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Every workload: the in-process ones, then the network ones.
+fn all_workloads() -> impl Iterator<Item = &'static (&'static str, &'static [&'static str])> {
+    WORKLOADS.iter().chain(net::WORKLOADS)
+}
+
 /// The cases of a workload name (`all` for every workload, or a case name).
 fn cases_of(workload: &str) -> Option<Vec<&'static str>> {
     if workload == "all" {
         return Some(
-            WORKLOADS
-                .iter()
+            all_workloads()
                 .flat_map(|(_, c)| c.iter().copied())
                 .collect(),
         );
     }
-    if let Some((_, c)) = WORKLOADS.iter().find(|(w, _)| *w == workload) {
+    if let Some((_, c)) = all_workloads().find(|(w, _)| *w == workload) {
         return Some(c.to_vec());
     }
-    WORKLOADS
-        .iter()
+    all_workloads()
         .flat_map(|(_, c)| c.iter())
         .find(|c| **c == workload)
         .map(|c| vec![*c])
+}
+
+/// Every peer name this binary accepts: its in-process peers, `go` (whose
+/// in-process workloads are bench/go's, its servers started from here) and
+/// the network-only library peers.
+fn known_peer(peer: &str) -> bool {
+    peer == "go" || peers::PEERS.contains(&peer) || net::NET_ONLY_PEERS.contains(&peer)
+}
+
+/// The peers that run any case of `workload`, in table order.
+fn peers_running(workload: &str) -> Option<Vec<&'static str>> {
+    let cases = cases_of(workload)?;
+    let mut out: Vec<&'static str> = Vec::new();
+    for case in cases {
+        let ps: Vec<&'static str> = if net::is_case(case) {
+            net::peers_of(case).to_vec()
+        } else {
+            std::iter::once("go")
+                .chain(peers::PEERS.iter().copied())
+                .collect()
+        };
+        for p in ps {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Runs one case in this process.
+fn run_case(peer: &str, case: &str, cfg: &Cfg) -> Outcome {
+    if net::is_case(case) {
+        net::run_case(peer, case, cfg)
+    } else if peer == "go" {
+        Outcome::Skip("Go's in-process workloads are bench/go's (gort-bench-go)".into())
+    } else if net::NET_ONLY_PEERS.contains(&peer) {
+        Outcome::Skip(format!("{peer} only runs the http workload"))
+    } else {
+        peers::run_case(peer, case, cfg)
+    }
+}
+
+/// `gort-bench serve PEER KIND ADDR PROCS`: one server of the network
+/// workloads, serving until it is killed.
+fn serve(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let (Some(peer), Some(kind), Some(addr), Some(procs)) =
+        (args.next(), args.next(), args.next(), args.next())
+    else {
+        eprintln!("usage: gort-bench serve PEER echo|echo_deadline|http ADDR PROCS");
+        return ExitCode::from(2);
+    };
+    let Some(k) = net::servers::Kind::parse(&kind) else {
+        eprintln!("gort-bench serve: unknown server {kind} (echo, echo_deadline, http)");
+        return ExitCode::from(2);
+    };
+    let procs: usize = match procs.parse() {
+        Ok(p) if p > 0 => p,
+        _ => {
+            eprintln!("gort-bench serve: PROCS must be a positive number, not {procs}");
+            return ExitCode::from(2);
+        }
+    };
+    match net::servers::serve(&peer, k, &addr, procs) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gort-bench serve {peer} {kind} {addr}: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Parsed command line of a benchmark run.
@@ -88,8 +167,9 @@ struct Args {
 fn usage() -> ExitCode {
     eprintln!(
         "usage: gort-bench --peer PEER --workload WORKLOAD [--procs N] [--quick] [--timeout SECS]\n\
-         \x20      gort-bench peers | workloads\n\
-         \x20      gort-bench report --raw RAW.tsv [--md OUT.md] [--svg OUT.svg]"
+         \x20      gort-bench peers [WORKLOAD] | workloads\n\
+         \x20      gort-bench report --raw RAW.tsv [--md OUT.md] [--svg OUT.svg]\n\
+         \x20      gort-bench serve PEER echo|echo_deadline|http ADDR PROCS"
     );
     ExitCode::from(2)
 }
@@ -239,16 +319,38 @@ fn main() -> ExitCode {
     let mut argv = std::env::args().skip(1).peekable();
     match argv.peek().map(String::as_str) {
         Some("peers") => {
-            for p in peers::PEERS {
+            argv.next();
+            // Without a workload: this binary's peers (not go, whose
+            // in-process workloads are bench/go's); with one: every peer
+            // that runs it, go included.
+            let list = match argv.next() {
+                None => peers::PEERS
+                    .iter()
+                    .chain(net::NET_ONLY_PEERS)
+                    .copied()
+                    .collect(),
+                Some(w) => match peers_running(&w) {
+                    Some(l) => l,
+                    None => {
+                        eprintln!("gort-bench: unknown workload {w} (try `gort-bench workloads`)");
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            for p in list {
                 println!("{p}");
             }
             return ExitCode::SUCCESS;
         }
         Some("workloads") => {
-            for (w, _) in WORKLOADS {
+            for (w, _) in all_workloads() {
                 println!("{w}");
             }
             return ExitCode::SUCCESS;
+        }
+        Some("serve") => {
+            argv.next();
+            return serve(argv);
         }
         Some("report") => {
             argv.next();
@@ -270,7 +372,7 @@ fn main() -> ExitCode {
             return usage();
         }
     };
-    if !peers::PEERS.contains(&a.peer.as_str()) {
+    if !known_peer(&a.peer) {
         eprintln!(
             "gort-bench: unknown peer {} (try `gort-bench peers`)",
             a.peer
@@ -294,7 +396,7 @@ fn main() -> ExitCode {
             // atexit handlers, which is the point; it has no preconditions.
             unsafe { libc::_exit(101) };
         }));
-        let o = peers::run_case(&a.peer, case, &a.cfg);
+        let o = run_case(&a.peer, case, &a.cfg);
         print_outcome(&a.peer, case, &o);
         return ExitCode::SUCCESS;
     }

@@ -1,7 +1,9 @@
 //! `gort-bench report`: turns the raw lines collected by `bench/compare.sh`
-//! into the markdown results table (median and min–max per peer, ratios of
-//! gort to Go, tokio and may, the issue's targets) and an SVG chart of the
-//! ratio to Go per workload with the targets marked, drawn with `plotters`.
+//! into the markdown results tables (median and min–max per peer, ratios of
+//! gort to Go, tokio and may, the issues' targets: one table for the
+//! in-process workloads, one for the network workloads, each with the peer
+//! columns that have figures) and an SVG chart of the ratio to Go per
+//! workload with the targets marked, drawn with `plotters`.
 //!
 //! Raw format, one measurement per line, space separated:
 //! `rep procs peer name value unit` or `rep procs peer name skip|fail reason…`.
@@ -10,8 +12,19 @@ use plotters::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// Peers in table order; `go` is the reference.
-const COLUMNS: &[&str] = &["gort", "go", "tokio-mt", "tokio-ct", "may", "threads"];
+/// Peers in table order; `go` is the reference (in the network table, Go's
+/// raw `net` server; `go-nethttp` is Go's `net/http`).
+const COLUMNS: &[&str] = &[
+    "gort",
+    "go",
+    "go-nethttp",
+    "tokio-mt",
+    "tokio-ct",
+    "tokio-hyper",
+    "may",
+    "may-minihttp",
+    "threads",
+];
 
 /// Row order of the table: metric names as printed by the peers.
 const ORDER: &[&str] = &[
@@ -48,16 +61,55 @@ const ORDER: &[&str] = &[
     "wake_from_thread_under_load_p50",
     "wake_from_thread_under_load_p99",
     "wake_from_thread_under_load_max",
+    "echo_1",
+    "echo_1_p50",
+    "echo_1_p99",
+    "echo_1_cpu",
+    "echo_100",
+    "echo_100_p50",
+    "echo_100_p99",
+    "echo_100_cpu",
+    "echo_100_deadline",
+    "echo_100_deadline_p50",
+    "echo_100_deadline_p99",
+    "echo_100_deadline_cpu",
+    "echo_10k",
+    "echo_10k_p50",
+    "echo_10k_p99",
+    "echo_10k_cpu",
+    "echo_10k_rss",
+    "idle_10k_cpu",
+    "idle_10k_rss",
+    "http_c64",
+    "http_c64_p99",
+    "http_c64_cpu",
+    "http_c256",
+    "http_c256_p99",
+    "http_c256_cpu",
 ];
 
-/// The issue's target for a metric, as (kind, value): a ratio gort/Go at most
-/// `value`, or an absolute percentage at least `value`.
+/// Whether a metric belongs to the network workloads (issue 15).
+fn is_network(name: &str) -> bool {
+    ["echo_", "idle_", "http_"]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+/// The issues' target for a metric: a ratio gort/Go, an absolute bound on
+/// gort's value, or a bound relative to another of gort's rows.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Target {
     /// gort/Go ≤ value.
     RatioAtMost(f64),
+    /// gort/Go ≥ value.
+    RatioAtLeast(f64),
     /// gort's value ≥ value (percent).
     AtLeast(f64),
+    /// gort's value ≤ value (in the row's unit).
+    AtMost(f64),
+    /// gort's value at least (1 - frac) × gort's value in the named row, at
+    /// the same procs.
+    WithinOf(&'static str, f64),
 }
 
 /// The target of a metric, if the issue sets one.
@@ -72,13 +124,22 @@ pub fn target(name: &str) -> Option<Target> {
         n if n.ends_with("_under_load_p50") || n.ends_with("_under_load_p99") => {
             Target::RatioAtMost(1.0)
         }
+        "echo_1" => Target::RatioAtLeast(1.0),
+        "echo_1_p99" | "echo_10k_p99" => Target::RatioAtMost(1.0),
+        "echo_100" => Target::RatioAtLeast(1.15),
+        "echo_100_cpu" => Target::RatioAtMost(0.85),
+        "echo_10k" => Target::RatioAtLeast(1.1),
+        "echo_10k_rss" => Target::RatioAtMost(1.6),
+        "echo_100_deadline" => Target::WithinOf("echo_100", 0.10),
+        "http_c64" | "http_c256" => Target::RatioAtLeast(1.2),
+        "idle_10k_cpu" => Target::AtMost(1.0),
         _ => return None,
     })
 }
 
 /// Whether larger values are better for a unit.
 fn higher_is_better(unit: &str) -> bool {
-    unit == "%"
+    matches!(unit, "%" | "rt/s" | "req/s")
 }
 
 /// All samples of one peer for one row.
@@ -203,20 +264,30 @@ fn ratio(row: &Row, a: &str, b: &str) -> Option<f64> {
 fn target_text(name: &str) -> String {
     match target(name) {
         Some(Target::RatioAtMost(t)) => format!("≤ {t}"),
+        Some(Target::RatioAtLeast(t)) => format!("≥ {t}"),
         Some(Target::AtLeast(t)) => format!("≥ {t}%"),
+        Some(Target::AtMost(t)) => format!("gort ≤ {t}"),
+        Some(Target::WithinOf(other, f)) => format!("gort ≥ {} × {other}", 1.0 - f),
         None => String::new(),
     }
 }
 
 /// Whether gort meets the target of a row, if it has one and gort ran.
-fn target_met(name: &str, row: &Row) -> Option<bool> {
+fn target_met(name: &str, procs: usize, row: &Row, rows: &Rows) -> Option<bool> {
+    let gort = || row.cells.get("gort")?.median();
     match target(name)? {
         Target::RatioAtMost(t) => Some(ratio(row, "gort", "go")? <= t),
-        Target::AtLeast(t) => Some(row.cells.get("gort")?.median()? >= t),
+        Target::RatioAtLeast(t) => Some(ratio(row, "gort", "go")? >= t),
+        Target::AtLeast(t) => Some(gort()? >= t),
+        Target::AtMost(t) => Some(gort()? <= t),
+        Target::WithinOf(other, f) => {
+            let (_, base) = rows.get(&row_key(other, procs))?;
+            Some(gort()? >= (1.0 - f) * base.cells.get("gort")?.median()?)
+        }
     }
 }
 
-/// The markdown report.
+/// The markdown report: the in-process table, then the network table.
 fn markdown(rows: &Rows, reps: usize) -> String {
     let mut md = String::new();
     let _ = writeln!(
@@ -224,50 +295,35 @@ fn markdown(rows: &Rows, reps: usize) -> String {
         "Median of {reps} interleaved run(s), (min–max) beside it. Lower is better except where the unit says ↑. \
          Ratios are gort's median over the peer's; \"gort/tokio\" is against tokio-mt.\n"
     );
-    let _ = write!(md, "| workload | procs | unit |");
-    for c in COLUMNS {
-        let _ = write!(md, " {c} |");
-    }
-    let _ = writeln!(md, " gort/Go | gort/tokio | gort/may | target | met |");
-    let _ = write!(md, "|---|---|---|");
-    for _ in COLUMNS {
-        let _ = write!(md, "---|");
-    }
-    let _ = writeln!(md, "---|---|---|---|---|");
     let mut notes = BTreeMap::<String, Vec<String>>::new();
-    for ((_, procs), (name, row)) in rows {
-        let unit = if higher_is_better(&row.unit) {
-            format!("{} ↑", row.unit)
-        } else {
-            row.unit.clone()
-        };
-        let _ = write!(md, "| {name} | {procs} | {unit} |");
-        for c in COLUMNS {
-            let cell = row.cells.get(*c);
-            let _ = write!(md, " {} |", cell_text(cell));
-            if let Some(cell) = cell {
-                for (kind, why) in [("skip", &cell.skip), ("fail", &cell.fail)] {
-                    if let Some(w) = why {
-                        notes
-                            .entry(format!("{c} {kind}: {w}"))
-                            .or_default()
-                            .push(format!("{name}@{procs}"));
-                    }
-                }
-            }
+    // A row no peer has a figure for (a case every peer skipped or failed,
+    // named after the case rather than a metric) lives in the notes alone.
+    let has_figure = |r: &Row| r.cells.values().any(|c| !c.values.is_empty());
+    let core: Vec<_> = rows
+        .iter()
+        .filter(|(_, (n, r))| !is_network(n) && has_figure(r))
+        .collect();
+    let net: Vec<_> = rows
+        .iter()
+        .filter(|(_, (n, r))| is_network(n) && has_figure(r))
+        .collect();
+    if !core.is_empty() {
+        table(&mut md, &core, rows, false, &mut notes);
+    }
+    for ((_, procs), (name, row)) in rows.iter().filter(|(_, (_, r))| !has_figure(r)) {
+        note_skips(name, *procs, row, &mut notes);
+    }
+    if !net.is_empty() {
+        if !core.is_empty() {
+            md.push('\n');
         }
-        for peer in ["go", "tokio-mt", "may"] {
-            let r = ratio(row, "gort", peer)
-                .map(sig3)
-                .unwrap_or_else(|| "–".into());
-            let _ = write!(md, " {r} |");
-        }
-        let met = match target_met(name, row) {
-            Some(true) => "yes",
-            Some(false) => "**no**",
-            None => "",
-        };
-        let _ = writeln!(md, " {} | {met} |", target_text(name));
+        let _ = writeln!(
+            md,
+            "Network (loopback): procs 1 = the server pinned to one CPU with one scheduler thread, \
+             the client on the other; procs 2 = nothing pinned, two scheduler threads. \
+             \"go\" is Go's raw `net` server, the reference of the ratios.\n"
+        );
+        table(&mut md, &net, rows, true, &mut notes);
     }
     if !notes.is_empty() {
         let _ = writeln!(md, "\nSkipped and failed cases:\n");
@@ -276,6 +332,110 @@ fn markdown(rows: &Rows, reps: usize) -> String {
         }
     }
     md
+}
+
+/// Adds a row's skipped and failed cells to `notes`.
+fn note_skips(name: &str, procs: usize, row: &Row, notes: &mut BTreeMap<String, Vec<String>>) {
+    for c in COLUMNS {
+        if let Some(cell) = row.cells.get(*c) {
+            for (kind, why) in [("skip", &cell.skip), ("fail", &cell.fail)] {
+                if let Some(w) = why {
+                    notes
+                        .entry(format!("{c} {kind}: {w}"))
+                        .or_default()
+                        .push(format!("{name}@{procs}"));
+                }
+            }
+        }
+    }
+}
+
+type RowRef<'a> = (&'a (usize, usize), &'a (String, Row));
+
+/// One markdown table of `section`'s rows, with the peer columns that have
+/// at least one figure there; skips and failures go to `notes`.
+fn table(
+    md: &mut String,
+    section: &[RowRef<'_>],
+    rows: &Rows,
+    ahead_column: bool,
+    notes: &mut BTreeMap<String, Vec<String>>,
+) {
+    let columns: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| {
+            section
+                .iter()
+                .any(|(_, (_, r))| r.cells.get(*c).is_some_and(|cell| !cell.values.is_empty()))
+        })
+        .collect();
+    let _ = write!(md, "| workload | procs | unit |");
+    for c in &columns {
+        let _ = write!(md, " {c} |");
+    }
+    let _ = write!(md, " gort/Go | gort/tokio | gort/may | target | met |");
+    if ahead_column {
+        let _ = write!(md, " ahead of tokio and may |");
+    }
+    let _ = write!(md, "\n|---|---|---|");
+    for _ in &columns {
+        let _ = write!(md, "---|");
+    }
+    let _ = writeln!(
+        md,
+        "---|---|---|---|---|{}",
+        if ahead_column { "---|" } else { "" }
+    );
+    for ((_, procs), (name, row)) in section {
+        let unit = if higher_is_better(&row.unit) {
+            format!("{} ↑", row.unit)
+        } else {
+            row.unit.clone()
+        };
+        let _ = write!(md, "| {name} | {procs} | {unit} |");
+        for c in &columns {
+            let _ = write!(md, " {} |", cell_text(row.cells.get(*c)));
+        }
+        note_skips(name, *procs, row, notes);
+        for peer in ["go", "tokio-mt", "may"] {
+            let r = ratio(row, "gort", peer)
+                .map(sig3)
+                .unwrap_or_else(|| "–".into());
+            let _ = write!(md, " {r} |");
+        }
+        let met = match target_met(name, *procs, row, rows) {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "",
+        };
+        let _ = write!(md, " {} | {met} |", target_text(name));
+        if ahead_column {
+            let ahead = match ahead_of_tokio_and_may(row) {
+                Some(true) => "yes",
+                Some(false) => "**no**",
+                None => "",
+            };
+            let _ = write!(md, " {ahead} |");
+        }
+        md.push('\n');
+    }
+}
+
+/// Whether gort's median is better than both tokio-mt's and may's (higher
+/// or lower as the unit says), where all three ran.
+fn ahead_of_tokio_and_may(row: &Row) -> Option<bool> {
+    let g = row.cells.get("gort")?.median()?;
+    let mut ahead = true;
+    for peer in ["tokio-mt", "may"] {
+        let v = row.cells.get(peer)?.median()?;
+        ahead &= if higher_is_better(&row.unit) {
+            g > v
+        } else {
+            g < v
+        };
+    }
+    Some(ahead)
 }
 
 /// Draws the ratio-to-Go chart.
@@ -305,9 +465,9 @@ fn chart(rows: &Rows, path: &str) -> Result<(), Box<dyn std::error::Error>> {
             continue;
         }
         let target = match target(name) {
-            Some(Target::RatioAtMost(t)) => Some(t),
-            Some(Target::AtLeast(t)) => Some(t / go),
-            None => None,
+            Some(Target::RatioAtMost(t) | Target::RatioAtLeast(t)) => Some(t),
+            Some(Target::AtLeast(t) | Target::AtMost(t)) => Some(t / go),
+            Some(Target::WithinOf(..)) | None => None,
         };
         let arrow = if higher_is_better(&row.unit) {
             " ↑"
@@ -364,7 +524,7 @@ fn chart(rows: &Rows, path: &str) -> Result<(), Box<dyn std::error::Error>> {
             )
         })
     }))?
-    .label("target (issue 4)")
+    .label("target (issues 4 and 15)")
     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], red.stroke_width(3)));
     let styles: [RGBColor; 4] = [
         RGBColor(0, 150, 80),
@@ -467,5 +627,66 @@ mod tests {
         let svg = std::fs::read_to_string(&p).unwrap();
         assert!(svg.contains("<svg") && svg.contains("pingpong p2"));
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    const NET_RAW: &str = "\
+1 1 gort echo_100 120000 rt/s
+1 1 go echo_100 100000 rt/s
+1 1 gort echo_100_deadline 100000 rt/s
+1 1 go echo_100_deadline 90000 rt/s
+1 1 gort echo_100_cpu 8 us/rt
+1 1 go echo_100_cpu 10 us/rt
+1 2 gort idle_10k_cpu 0.5 %cpu
+1 1 tokio-hyper http_c64 50000 req/s
+1 1 go http_c64 40000 req/s
+1 1 gort http_c64 49000 req/s
+1 1 threads echo_10k skip needs 10000 OS threads
+1 2 gort echo_1 90000 rt/s
+1 2 tokio-mt echo_1 80000 rt/s
+1 2 may echo_1 95000 rt/s
+1 2 gort echo_1_p99 10 us
+1 2 tokio-mt echo_1_p99 12 us
+1 2 may echo_1_p99 11 us
+";
+
+    #[test]
+    fn network_rows_get_their_own_table_columns_and_targets() {
+        let md = markdown(&parse(NET_RAW), 1);
+        let net = &md[md.find("Network (loopback)").expect("network section")..];
+        assert!(
+            net.contains("| gort | go | tokio-mt | tokio-hyper | may |"),
+            "{md}"
+        );
+        assert!(!net.contains("| threads |"), "threads has no figure: {md}");
+        // 120000 / 100000 = 1.2 ≥ 1.15; CPU 8 / 10 = 0.8 ≤ 0.85.
+        assert!(net.contains("| echo_100 | 1 | rt/s ↑ |"), "{md}");
+        let line = |name: &str| {
+            net.lines()
+                .find(|l| l.starts_with(&format!("| {name} |")))
+                .unwrap_or_else(|| panic!("no {name} row: {md}"))
+                .to_string()
+        };
+        assert!(line("echo_100").ends_with("| ≥ 1.15 | yes |  |"), "{md}");
+        assert!(
+            line("echo_100_cpu").ends_with("| ≤ 0.85 | yes |  |"),
+            "{md}"
+        );
+        // The deadline row is held to gort's own echo_100: 100000 < 0.9 × 120000.
+        assert!(line("echo_100_deadline").ends_with("| **no** |  |"), "{md}");
+        assert!(
+            line("idle_10k_cpu").ends_with("| gort ≤ 1 | yes |  |"),
+            "{md}"
+        );
+        // 49000 / 40000 = 1.225 ≥ 1.2.
+        assert!(line("http_c64").ends_with("| ≥ 1.2 | yes |  |"), "{md}");
+        assert!(md.contains("threads skip: needs 10000 OS threads (echo_10k@1)"));
+        // Ahead of tokio and may: higher round trips and lower latency than both.
+        assert!(line("echo_1").ends_with("| **no** |"), "behind may: {md}");
+        assert!(line("echo_1_p99").ends_with("| yes |"), "{md}");
+        assert!(
+            !md[..md.find("Network").unwrap()].contains("ahead of"),
+            "{md}"
+        );
+        assert!(!md.contains("| spawn |"));
     }
 }

@@ -1,7 +1,10 @@
 //! Smoke test: every workload runs at quick size on every peer of the
 //! binary (gort, tokio multi- and current-thread, may, OS threads), through
 //! the real binary and its per-case subprocesses, and prints a value or a
-//! `skip` for every case, never a `fail`.
+//! `skip` for every case, never a `fail`; the network workloads among them
+//! start real servers and load them over loopback (wrk for http, which
+//! scripts/setup.sh installs; gort's http server is its example, which
+//! `cargo test --workspace` builds). The Go peer runs in bench/compare.sh.
 
 use std::process::Command;
 
@@ -25,11 +28,22 @@ const CASES: &[&str] = &[
     "wired_roundtrip_under_load",
     "mutex_under_load",
     "wake_from_thread_under_load",
+    "echo_1",
+    "echo_100",
+    "echo_100_deadline",
+    "echo_10k",
+    "idle_10k",
+    "http_c64",
+    "http_c256",
 ];
 
 fn run_all(peer: &str, procs: &str) {
+    run(peer, "all", procs, CASES);
+}
+
+fn run(peer: &str, workload: &str, procs: &str, cases: &[&str]) {
     let out = Command::new(env!("CARGO_BIN_EXE_gort-bench"))
-        .args(["--peer", peer, "--workload", "all", "--procs", procs])
+        .args(["--peer", peer, "--workload", workload, "--procs", procs])
         .args(["--quick", "--timeout", "120"])
         .output()
         .expect("run gort-bench");
@@ -49,13 +63,13 @@ fn run_all(peer: &str, procs: &str) {
             assert!(v.is_finite() && v >= 0.0, "{line}");
         }
     }
-    for case in CASES {
-        // A case with several metrics is found by its p99 (a skip line carries the case's name).
-        let p99 = format!("{case}_p99");
-        let named = |n: &str| n == *case || n == p99;
+    for case in cases {
+        // A case prints its own name or metrics named after it (sleepers_p99, idle_10k_cpu).
         assert!(
-            text.lines()
-                .any(|l| l.split_whitespace().nth(1).is_some_and(named)),
+            text.lines().any(|l| l
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|m| m == *case || m.starts_with(&format!("{case}_")))),
             "{peer}: no line for {case}\n{text}"
         );
     }
@@ -85,6 +99,41 @@ fn may_runs_every_workload() {
 #[test]
 fn threads_run_every_workload() {
     run_all("threads", "1");
+}
+
+#[test]
+fn library_http_servers_answer_wrk() {
+    for peer in ["tokio-hyper", "may-minihttp"] {
+        run(peer, "http", "2", &["http_c64", "http_c256"]);
+    }
+}
+
+#[test]
+fn peers_are_listed_per_workload() {
+    let list = |w: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_gort-bench"))
+            .args(["peers", w])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "peers {w}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let http = list("http");
+    for p in [
+        "gort",
+        "go",
+        "go-nethttp",
+        "tokio-hyper",
+        "may-minihttp",
+        "threads",
+    ] {
+        assert!(http.lines().any(|l| l == p), "{p} missing from {http}");
+    }
+    let echo = list("echo");
+    assert!(echo.lines().any(|l| l == "go"));
+    assert!(!echo.lines().any(|l| l == "tokio-hyper"), "{echo}");
+    let spawn = list("spawn");
+    assert!(!spawn.lines().any(|l| l == "may-minihttp"), "{spawn}");
 }
 
 #[test]
