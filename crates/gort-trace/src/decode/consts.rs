@@ -92,30 +92,7 @@ pub const SPLICE: Xlat = Xlat::hex(
 );
 
 /// The open flags `dup3` and `pipe2` accept, printed with the `open` table.
-pub const O_FLAGS: Xlat = Xlat::hex(
-    &[
-        (0o100, "O_CREAT"),
-        (0o200, "O_EXCL"),
-        (0o400, "O_NOCTTY"),
-        (0o1000, "O_TRUNC"),
-        (0o2000, "O_APPEND"),
-        (0o4000, "O_NONBLOCK"),
-        (0o4010000, "O_SYNC"),
-        (0o4000000, "__O_SYNC"),
-        (0o10000, "O_DSYNC"),
-        (0o40000, "O_DIRECT"),
-        (0o100000, "O_LARGEFILE"),
-        (0o400000, "O_NOFOLLOW"),
-        (0o1000000, "O_NOATIME"),
-        (0o2000000, "O_CLOEXEC"),
-        (0o10000000, "O_PATH"),
-        (0o20200000, "O_TMPFILE"),
-        (0o20000000, "__O_TMPFILE"),
-        (0o200000, "O_DIRECTORY"),
-        (0o20000, "FASYNC"),
-    ],
-    "O_???",
-);
+pub const O_FLAGS: Xlat = Xlat::hex(super::flags::OPEN_FLAGS, "O_???");
 
 // --- descriptors -------------------------------------------------------------------------------
 
