@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 /// Peers in table order; `go` is the reference (in the network table, Go's
 /// raw `net` server; `go-nethttp` is Go's `net/http`).
-const COLUMNS: &[&str] = &[
+pub(crate) const COLUMNS: &[&str] = &[
     "gort",
     "go",
     "go-nethttp",

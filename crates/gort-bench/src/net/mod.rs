@@ -54,18 +54,8 @@ pub const WORKLOADS: &[(&str, &[&str])] = &[
 
 /// Peers that run the echo and idle cases, in table order.
 const ECHO_PEERS: &[&str] = &["gort", "go", "tokio-mt", "tokio-ct", "may", "threads"];
-/// Peers that run the http cases, in table order.
-const HTTP_PEERS: &[&str] = &[
-    "gort",
-    "go",
-    "go-nethttp",
-    "tokio-mt",
-    "tokio-ct",
-    "tokio-hyper",
-    "may",
-    "may-minihttp",
-    "threads",
-];
+/// Peers that run the http cases: every peer, in the report's column order.
+const HTTP_PEERS: &[&str] = crate::report::COLUMNS;
 
 /// Peers that exist only for the network workloads (their servers are
 /// libraries' own): this binary knows them, but they run nothing else.
