@@ -61,6 +61,9 @@ pub struct Cli {
     /// Print the paths of file descriptors (-yy: also device numbers and pidfd processes)
     #[arg(short = 'y', action = clap::ArgAction::Count)]
     pub decode_fds: u8,
+    /// Print the name of the process a pid refers to (--decode-pids=comm)
+    #[arg(short = 'Y')]
+    pub decode_pid_comm: bool,
     /// Trace only syscalls that access PATH (repeatable)
     #[arg(short = 'P', value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -163,6 +166,8 @@ pub struct Qualifiers {
     pub write_fds: FdSet,
     /// `-e decode-fds=SET`: 1 to print descriptor paths, 0 for `none`.
     pub decode_fds: Option<u8>,
+    /// `-e decode-pids=SET`: what is added to process ids (a mask of `decode::pid` bits).
+    pub decode_pids: u8,
 }
 
 /// Splits the `-e` expressions: `trace=` ones (and bare names) are returned for the [`Filter`]; the
@@ -197,6 +202,7 @@ fn qualifiers(exprs: &[String], q: &mut Qualifiers) -> Result<Vec<String>, Strin
                 }
                 q.decode_fds = Some(mask);
             }
+            "decode-pid" | "decode-pids" => q.decode_pids |= crate::decode::pid::parse_set(value)?,
             _ => return Err(format!("invalid -e qualifier '{key}'")),
         }
     }
@@ -305,6 +311,12 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
                 1 => FdKinds::PATH,
                 _ => FdKinds::ALL,
             }),
+            decode_pids: qual.decode_pids
+                | if cli.decode_pid_comm {
+                    crate::decode::pid::COMM
+                } else {
+                    0
+                },
         },
         syscall_times: cli.syscall_times,
         column: cli.column,

@@ -94,6 +94,8 @@ pub enum Event {
         at: Stamp,
         /// The raw `siginfo_t`.
         info: Box<[u8; 128]>,
+        /// What `--decode-pids` adds to the ids in it.
+        pids: crate::decode::pid::PidNotes,
     },
     /// The tracee entered a group-stop.
     Stopped {

@@ -8,7 +8,7 @@
 //! than one tracee is alive. Under `-c` no lines are produced; completed calls go to the [`Summary`].
 
 use crate::cli::Qualifiers;
-use crate::decode::{self, flags, structs, Opts};
+use crate::decode::{self, flags, pid, structs, Opts};
 use crate::event::{Event, Stamp};
 use crate::ptrace::Pid;
 use crate::qualify::Outcome;
@@ -158,7 +158,8 @@ impl Formatter {
                     self.begin_line(pid, at);
                     self.out.push_str(&decode::syscall_name(nr));
                     self.out.push('(');
-                    decode::render_entry(nr, &args, &mem, &self.o.decode, &mut self.out);
+                    let (o, out) = (&self.o.decode, &mut self.out);
+                    pid::annotated(&mem.pids, || decode::render_entry(nr, &args, &mem, o, out));
                     self.open_line = Some(pid);
                 }
                 let side = self.pids.entry(pid).or_default();
@@ -200,31 +201,26 @@ impl Formatter {
                     self.begin_line(pid, p.entered);
                     self.out.push_str(&decode::syscall_name(p.nr));
                     self.out.push('(');
-                    decode::render_entry(
-                        p.nr,
-                        &p.args,
-                        &p.entry_mem,
-                        &self.o.decode,
-                        &mut self.out,
-                    );
+                    let (o, out) = (&self.o.decode, &mut self.out);
+                    pid::annotated(&p.entry_mem.pids, || {
+                        decode::render_entry(p.nr, &p.args, &p.entry_mem, o, out)
+                    });
                 } else if self.open_line != Some(pid) {
                     self.close_open_line();
                     self.begin_line(pid, at);
                     let _ = write!(self.out, "<... {} resumed>", decode::syscall_name(p.nr));
                 }
                 self.open_line = None;
-                decode::render_exit(
-                    p.nr,
-                    &p.args,
-                    ret,
-                    &p.entry_mem,
-                    &mem,
-                    &self.o.decode,
-                    &mut self.out,
-                );
+                let (o, out) = (&self.o.decode, &mut self.out);
+                pid::annotated(&mem.pids, || {
+                    decode::render_exit(p.nr, &p.args, ret, &p.entry_mem, &mem, o, out)
+                });
                 self.out.push(')');
                 self.pad_and_equals();
-                decode::render_return(p.nr, &p.args, ret, &mem, &mut self.out);
+                let out = &mut self.out;
+                pid::annotated(&mem.pids, || {
+                    decode::render_return(p.nr, &p.args, ret, &mem, out)
+                });
                 if injected {
                     self.out.push_str(" (INJECTED)");
                 }
@@ -239,7 +235,12 @@ impl Formatter {
                     decode::dump::hexdump_into(&mut self.out, data);
                 }
             }
-            Event::Signal { pid, at, info } => {
+            Event::Signal {
+                pid,
+                at,
+                info,
+                pids,
+            } => {
                 if self.o.summary {
                     return;
                 }
@@ -250,7 +251,8 @@ impl Formatter {
                 self.close_open_line();
                 self.begin_line(pid, at);
                 let _ = write!(self.out, "--- {} ", flags::signal_name(signo));
-                structs::siginfo_into(&mut self.out, &info[..]);
+                let out = &mut self.out;
+                pid::annotated(&pids, || structs::siginfo_into(out, &info[..]));
                 self.out.push_str(" ---\n");
             }
             Event::Stopped { pid, at, sig } => {
@@ -330,7 +332,10 @@ impl Formatter {
             self.begin_line(pid, p.entered);
             self.out.push_str(&decode::syscall_name(p.nr));
             self.out.push('(');
-            decode::render_entry(p.nr, &p.args, &p.entry_mem, &self.o.decode, &mut self.out);
+            let (o, out) = (&self.o.decode, &mut self.out);
+            pid::annotated(&p.entry_mem.pids, || {
+                decode::render_entry(p.nr, &p.args, &p.entry_mem, o, out)
+            });
         } else if self.open_line == Some(pid) {
             self.open_line = None;
         } else {

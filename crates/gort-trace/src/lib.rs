@@ -15,6 +15,7 @@ pub mod decode;
 pub mod event;
 pub mod filter;
 pub mod format;
+pub mod pidns;
 pub mod pipeline;
 pub mod ptrace;
 pub mod qualify;

@@ -33,6 +33,8 @@ pub struct TracerSide {
     pub inject_counts: HashMap<u64, u64>,
     /// The injection applied to the syscall in progress.
     pub injected: Option<Injection>,
+    /// Under `--decode-pids`, the memory fetched at entry (what the exit's text may also show).
+    pub entry_mem: Option<crate::decode::Mem>,
 }
 
 /// A syscall whose entry has been seen by the formatter.

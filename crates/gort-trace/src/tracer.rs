@@ -24,9 +24,11 @@
 //! others — and detaches each at its next stop, re-injecting any signal that was about to be delivered, so
 //! attached processes keep running untouched.
 
+use crate::decode::pid::{self as pids, PidNote, PidNotes};
 use crate::decode::{self, Opts};
 use crate::event::{mono_ns, Event, Stamp};
 use crate::filter::Filter;
+use crate::pidns::{PidResolver, PidType};
 use crate::ptrace::{self, Pid, PtraceCap, WaitStatus};
 use crate::qualify::{FdSet, InjectRule, Injection};
 use crate::rt;
@@ -106,6 +108,8 @@ struct Tracer<'c, S: FnMut(Vec<Event>)> {
     mode: WaitMode,
     /// How long to poll before blocking.
     spin: std::time::Duration,
+    /// `--decode-pids` lookups.
+    resolver: PidResolver,
 }
 
 /// Runs the tracer to completion; returns the exit status gort-trace should exit with.
@@ -131,6 +135,7 @@ pub fn run(
             .ok()
             .and_then(|v| v.parse().ok())
             .map_or(SPIN, std::time::Duration::from_micros),
+        resolver: PidResolver::new(),
     };
     match start {
         Start::Spawn(p) => t.spawn(&p)?,
@@ -383,10 +388,15 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         } else {
             match self.cap.siginfo(pid) {
                 Some(info) => {
+                    let pids =
+                        pid_notes(&mut self.resolver, self.set.opts.decode_pids, pid, || {
+                            decode::structs::siginfo_into(&mut String::new(), &info)
+                        });
                     self.push(Event::Signal {
                         pid,
                         at,
                         info: Box::new(info),
+                        pids,
                     });
                     self.resume(pid, sig);
                 }
@@ -440,11 +450,18 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             }
             if t.reported {
                 let plan = decode::plan_entry(regs.nr, &regs.args, &self.set.opts);
-                let mem = if plan.is_empty() {
+                let mut mem: decode::Mem = if plan.is_empty() {
                     Default::default()
                 } else {
                     decode::fetch(&plan, &mut cap.memory(pid))
                 };
+                let opts = &self.set.opts;
+                if opts.decode_pids != 0 {
+                    mem.pids = pid_notes(&mut self.resolver, opts.decode_pids, pid, || {
+                        decode::render_entry(regs.nr, &regs.args, &mem, opts, &mut String::new())
+                    });
+                    t.entry_mem = Some(mem.clone());
+                }
                 self.push(Event::Entry {
                     pid,
                     at,
@@ -471,11 +488,20 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 {
                     plan.push(req);
                 }
-                let mem = if plan.is_empty() {
+                let mut mem: decode::Mem = if plan.is_empty() {
                     Default::default()
                 } else {
                     decode::fetch(&plan, &mut cap.memory(pid))
                 };
+                let opts = &self.set.opts;
+                if opts.decode_pids != 0 {
+                    let entry = t.entry_mem.take().unwrap_or_default();
+                    mem.pids = pid_notes(&mut self.resolver, opts.decode_pids, pid, || {
+                        let mut s = String::new();
+                        decode::render_exit(nr, &args, ret, &entry, &mem, opts, &mut s);
+                        decode::render_return(nr, &args, ret, &mem, &mut s);
+                    });
+                }
                 self.push(Event::Exit {
                     pid,
                     at,
@@ -562,6 +588,36 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         self.tracees.remove(&pid);
         self.push(Event::Detached { pid });
     }
+}
+
+/// What `--decode-pids` adds to the ids that `render` prints for `tracee`: their ids in the tracer's
+/// namespace when the tracee lives in another, and their names under `comm`.
+fn pid_notes(
+    resolver: &mut PidResolver,
+    decode_pids: u8,
+    tracee: Pid,
+    render: impl FnOnce(),
+) -> PidNotes {
+    let pidns = decode_pids & pids::PIDNS != 0 && resolver.foreign(tracee);
+    let comm = decode_pids & pids::COMM != 0;
+    if !pidns && !comm {
+        return PidNotes::default();
+    }
+    let notes = pids::collect(render)
+        .into_iter()
+        .filter_map(|(kind, id)| {
+            let found = resolver.translate(tracee, id, kind)?;
+            Some(PidNote {
+                kind,
+                pid: id,
+                ours: (pidns && found.ours != id).then_some(found.ours),
+                comm: (comm && matches!(kind, PidType::Tid | PidType::Tgid))
+                    .then(|| crate::pidns::comm_of(found.proc_pid))
+                    .flatten(),
+            })
+        })
+        .collect();
+    PidNotes(notes)
 }
 
 fn errno_text(e: &std::io::Error) -> String {

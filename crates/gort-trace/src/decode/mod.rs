@@ -19,6 +19,7 @@ pub mod dump;
 pub mod flags;
 pub mod groups;
 pub mod pathtrace;
+pub mod pid;
 pub mod spec;
 pub mod strings;
 pub mod structs;
@@ -40,6 +41,8 @@ pub struct Opts {
     /// `-y`, `-yy`, `--decode-fds=SET`: which kinds of descriptors are shown with what they refer to
     /// (an [`FdKinds`] mask).
     pub decode_fds: u8,
+    /// `--decode-pids=SET`, `-Y`: what is added to process ids ([`pid::PIDNS`], [`pid::COMM`]).
+    pub decode_pids: u8,
 }
 
 impl Default for Opts {
@@ -48,6 +51,7 @@ impl Default for Opts {
             strsize: 32,
             xflag: 0,
             decode_fds: 0,
+            decode_pids: 0,
             verbose: false,
         }
     }
@@ -166,6 +170,8 @@ pub struct FdInfo {
 pub struct Mem {
     /// Results by argument index.
     pub items: Vec<(u8, Fetched)>,
+    /// What `--decode-pids` adds to the process ids printed.
+    pub pids: pid::PidNotes,
 }
 
 impl Mem {
@@ -347,7 +353,10 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
         };
         items.push((req.slot, f));
     }
-    Mem { items }
+    Mem {
+        items,
+        ..Default::default()
+    }
 }
 
 /// The syscall's name as strace prints it (`syscall_0x1c8` when unknown).
@@ -519,6 +528,7 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
         Ret::Dec => {
             let _ = write!(out, "{ret}");
         }
+        Ret::Pid(kind) => pid::pid_into(out, ret as i32, kind),
         Ret::OpenFlags => {
             let _ = write!(out, "{:#x} (flags ", ret as u64);
             flags::open_flags_into(out, ret as u64);

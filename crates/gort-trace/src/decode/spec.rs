@@ -13,6 +13,7 @@ use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
 use super::xlat::{self, Xlat};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts};
+use crate::pidns::PidType;
 use std::fmt::Write;
 use syscalls::Sysno;
 
@@ -209,6 +210,14 @@ pub enum Arg {
     Dev(u8),
     /// An output `stack_t`.
     StackOut,
+    /// A process id of this kind (annotated under `--decode-pids`).
+    Pid(PidType),
+    /// A `kill`-style id: a process when positive, the process group `-pid` below -1.
+    PidTgidPgid,
+    /// `getpriority`'s id, whose kind is told by the `which` argument at index 0.
+    PrioWho,
+    /// `PR_SCHED_CORE`'s id, whose kind is told by the `PIDTYPE_*` argument at this index.
+    SchedCorePid(u8),
 }
 
 /// How the return value is printed.
@@ -238,6 +247,8 @@ pub enum Ret {
     TaggedAddr,
     /// Seconds since the epoch, with the date (`time`).
     Time,
+    /// A process id of this kind (`getpid`).
+    Pid(PidType),
 }
 
 /// A syscall description.
@@ -264,7 +275,7 @@ impl Spec {
     pub fn ret(&self) -> Ret {
         match self {
             Spec::Args(_, r) => *r,
-            Spec::Clone | Spec::Clone3 => Ret::Dec,
+            Spec::Clone | Spec::Clone3 => Ret::Pid(PidType::Tid),
         }
     }
 
@@ -368,25 +379,27 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::faccessat2 => d(&[DirFd, Path, Flags(&ACCESS), Flags(&AT_ACCESS)]),
         Sysno::pipe => d(&[FdPairOut]),
         Sysno::pipe2 => d(&[FdPairOut, Flags(&O_FLAGS)]),
-        Sysno::getpid
-        | Sysno::getppid
-        | Sysno::getuid
+        Sysno::getpid | Sysno::getppid | Sysno::fork | Sysno::vfork => {
+            Spec::Args(&[], Ret::Pid(PidType::Tgid))
+        }
+        Sysno::gettid => Spec::Args(&[], Ret::Pid(PidType::Tid)),
+        Sysno::getpgrp => Spec::Args(&[], Ret::Pid(PidType::Pgid)),
+        Sysno::getuid
         | Sysno::geteuid
         | Sysno::getgid
         | Sysno::getegid
-        | Sysno::gettid
-        | Sysno::getpgrp
         | Sysno::setsid
         | Sysno::sched_yield
-        | Sysno::fork
-        | Sysno::vfork
         | Sysno::pause
         | Sysno::restart_syscall => d(&[]),
         Sysno::exit | Sysno::exit_group => d(&[Int]),
-        Sysno::wait4 => d(&[Int, WaitStatusOut, Flags(&WAIT), RusageOut]),
-        Sysno::kill => d(&[Int, Sig]),
-        Sysno::tkill => d(&[Int, Sig]),
-        Sysno::tgkill => d(&[Int, Int, Sig]),
+        Sysno::wait4 => Spec::Args(
+            &[PidTgidPgid, WaitStatusOut, Flags(&WAIT), RusageOut],
+            Ret::Pid(PidType::Tgid),
+        ),
+        Sysno::kill => d(&[PidTgidPgid, Sig]),
+        Sysno::tkill => d(&[Pid(PidType::Tid), Sig]),
+        Sysno::tgkill => d(&[Pid(PidType::Tgid), Pid(PidType::Tid), Sig]),
         Sysno::execve => d(&[Path, Argv, Envp]),
         Sysno::execveat => d(&[DirFd, Path, Argv, Envp, Flags(&AT)]),
         Sysno::chdir | Sysno::rmdir | Sysno::unlink | Sysno::chroot => d(&[Path]),
@@ -408,7 +421,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::set_tid_address => d(&[Ptr]),
         Sysno::set_robust_list => d(&[Ptr, ULong]),
         Sysno::rseq => d(&[Ptr, Hex, Int, Hex]),
-        Sysno::prlimit64 => d(&[Int, Enum(&RLIMIT), RlimitIn, RlimitOut]),
+        Sysno::prlimit64 => d(&[Pid(PidType::Tgid), Enum(&RLIMIT), RlimitIn, RlimitOut]),
         Sysno::getrlimit => d(&[Enum(&RLIMIT), RlimitOut]),
         Sysno::setrlimit => d(&[Enum(&RLIMIT), RlimitIn]),
         Sysno::getrandom => d(&[BufOutHex, ULong, Flags(&GRND)]),
@@ -424,7 +437,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             _ => d(&[Fd, FcntlCmd, Hex]),
         },
         Sysno::sysinfo => d(&[SysinfoOut]),
-        Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
+        Sysno::sched_getaffinity => d(&[Pid(PidType::Tgid), ULong, CpuSetOut]),
         Sysno::nanosleep => d(&[TimespecIn, TimespecRem(NO_FLAGS)]),
         Sysno::clock_nanosleep => d(&[Enum(&CLOCK), Flags(&TIMER), TimespecIn, TimespecRem(1)]),
         Sysno::clock_gettime | Sysno::clock_getres => d(&[Enum(&CLOCK), TimespecOut]),
@@ -439,8 +452,9 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::membarrier => d(&[Int, Int, Int]),
-        Sysno::getpgid | Sysno::getsid => d(&[Int]),
-        Sysno::setpgid => d(&[Int, Int]),
+        Sysno::getpgid => Spec::Args(&[Pid(PidType::Tgid)], Ret::Pid(PidType::Pgid)),
+        Sysno::getsid => Spec::Args(&[Pid(PidType::Tgid)], Ret::Pid(PidType::Sid)),
+        Sysno::setpgid => d(&[Pid(PidType::Tgid), Pid(PidType::Pgid)]),
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
         Sysno::prctl => prctl(regs),
@@ -459,11 +473,11 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::rt_sigpending => d(&[Ptr, ULong]),
         Sysno::rt_sigsuspend if regs[1] == 8 => d(&[SigsetIn, ULong]),
         Sysno::rt_sigsuspend => d(&[Ptr, ULong]),
-        Sysno::sched_getscheduler => Spec::Args(&[Int], Ret::Named(&SCHED)),
-        Sysno::sched_setscheduler => d(&[Int, Enum(&SCHED), IntIn]),
-        Sysno::sched_getparam => d(&[Int, IntOut]),
-        Sysno::sched_setparam => d(&[Int, IntIn]),
-        Sysno::sched_setaffinity => d(&[Int, UInt, CpuSetIn(1)]),
+        Sysno::sched_getscheduler => Spec::Args(&[Pid(PidType::Tgid)], Ret::Named(&SCHED)),
+        Sysno::sched_setscheduler => d(&[Pid(PidType::Tgid), Enum(&SCHED), IntIn]),
+        Sysno::sched_getparam => d(&[Pid(PidType::Tgid), IntOut]),
+        Sysno::sched_setparam => d(&[Pid(PidType::Tgid), IntIn]),
+        Sysno::sched_setaffinity => d(&[Pid(PidType::Tgid), UInt, CpuSetIn(1)]),
         Sysno::gettimeofday => d(&[TimevalOut, TimezoneOut]),
         Sysno::settimeofday => d(&[TimevalIn, TimezoneIn]),
         Sysno::pidfd_getfd => d(&[Fd, Int, Hex32]),
@@ -484,7 +498,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::splice => d(&[Fd, OffIn, Fd, OffIn, ULong, Flags(&SPLICE)]),
         Sysno::epoll_ctl => d(&[Fd, Enum(&EPOLL_CTL), Fd, EpollEventIn]),
         Sysno::epoll_wait => d(&[Fd, EpollEventsOut, Int, Int]),
-        Sysno::sched_rr_get_interval => d(&[Int, TimespecOut]),
+        Sysno::sched_rr_get_interval => d(&[Pid(PidType::Tgid), TimespecOut]),
         Sysno::pkey_alloc => d(&[Hex, Flags(&PKEY)]),
         Sysno::pkey_free => d(&[Int]),
         Sysno::pkey_mprotect => d(&[Ptr, ULong, Flags(&PROT), Int]),
@@ -519,13 +533,13 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::eventfd => d(&[UInt]),
         Sysno::eventfd2 => d(&[UInt, Flags(&EFD)]),
         Sysno::close_range => d(&[UInt, UInt, Flags(&CLOSE_RANGE)]),
-        Sysno::pidfd_open => d(&[Int, Flags(&PIDFD)]),
+        Sysno::pidfd_open => d(&[Pid(PidType::Tgid), Flags(&PIDFD)]),
         Sysno::setns => d(&[Fd, Flags(&SETNS)]),
         Sysno::unshare => d(&[Flags(&UNSHARE)]),
         Sysno::shutdown => d(&[Fd, Enum(&SHUT)]),
         Sysno::listen => d(&[Fd, Int]),
-        Sysno::getpriority => d(&[Enum(&PRIO), Int]),
-        Sysno::setpriority => d(&[Enum(&PRIO), Int, Int]),
+        Sysno::getpriority => d(&[Enum(&PRIO), PrioWho]),
+        Sysno::setpriority => d(&[Enum(&PRIO), PrioWho, Int]),
         Sysno::sched_get_priority_min | Sysno::sched_get_priority_max => d(&[Enum(&SCHED)]),
         Sysno::mlockall => d(&[Flags(&MCL)]),
         Sysno::mlock | Sysno::munlock => d(&[Ptr, ULong]),
@@ -601,14 +615,14 @@ fn prctl(regs: &[u64; 6]) -> Spec {
             0 => d(&[
                 Enum(&PR),
                 Enum(&PR_SCHED_CORE),
-                Int,
+                SchedCorePid(3),
                 EnumCommented(&PIDTYPE),
                 AddrOut,
             ]),
             _ => d(&[
                 Enum(&PR),
                 Enum(&PR_SCHED_CORE),
-                Int,
+                SchedCorePid(3),
                 EnumCommented(&PIDTYPE),
                 Ptr,
             ]),
@@ -1139,7 +1153,31 @@ impl Arg {
                 if pid == -1 {
                     xlat::composed_signed(out, -1, "PR_SET_PTRACER_ANY");
                 } else {
-                    let _ = write!(out, "{pid}");
+                    super::pid::pid_into(out, pid, PidType::Tgid);
+                }
+            }
+            Pid(kind) => super::pid::pid_into(out, v as i32, kind),
+            PidTgidPgid => super::pid::pid_tgid_pgid_into(out, v as i32),
+            PrioWho => match args[0] as u32 {
+                0 => super::pid::pid_into(out, v as i32, PidType::Tgid),
+                1 => super::pid::pid_into(out, v as i32, PidType::Pgid),
+                _ => {
+                    let _ = write!(out, "{}", v as i32);
+                }
+            },
+            SchedCorePid(t) => {
+                let kind = match args[t as usize] as u32 {
+                    0 => Some(PidType::Tid),
+                    1 => Some(PidType::Tgid),
+                    2 => Some(PidType::Pgid),
+                    3 => Some(PidType::Sid),
+                    _ => None,
+                };
+                match kind {
+                    Some(k) => super::pid::pid_into(out, v as i32, k),
+                    None => {
+                        let _ = write!(out, "{}", v as i32);
+                    }
                 }
             }
             SigLong => match v {

@@ -686,7 +686,9 @@ pub fn siginfo_into(out: &mut String, b: &[u8]) {
         out.push_str(name);
         match code {
             0 | -6 | -1 => {
-                let _ = write!(out, ", si_pid={}, si_uid={}", i32_at(b, 16), u32_at(b, 20));
+                out.push_str(", si_pid=");
+                super::pid::pid_into(out, i32_at(b, 16), crate::pidns::PidType::Tgid);
+                let _ = write!(out, ", si_uid={}", u32_at(b, 20));
             }
             0x80 if fault => {
                 out.push_str(", si_addr=");
@@ -739,12 +741,9 @@ pub fn siginfo_into(out: &mut String, b: &[u8]) {
     }
     if signo == 17 {
         let status = i32_at(b, 24);
-        let _ = write!(
-            out,
-            ", si_pid={}, si_uid={}, si_status=",
-            i32_at(b, 16),
-            u32_at(b, 20)
-        );
+        out.push_str(", si_pid=");
+        super::pid::pid_into(out, i32_at(b, 16), crate::pidns::PidType::Tgid);
+        let _ = write!(out, ", si_uid={}, si_status=", u32_at(b, 20));
         if code == 1 {
             let _ = write!(out, "{status}");
         } else {
