@@ -62,6 +62,7 @@ fn long_form(name: &str, value: Option<&str>) -> Option<Vec<String>> {
         "strings-in-hex" => match value {
             None | Some("all") => short("-xx"),
             Some("non-ascii") => short("-x"),
+            Some("non-ascii-chars") => short("--hex-chars"),
             Some("none") => Some(Vec::new()),
             _ => None,
         },
@@ -72,6 +73,7 @@ fn long_form(name: &str, value: Option<&str>) -> Option<Vec<String>> {
         "attach" => with("-p"),
         "const-print-style" => with("-X"),
         "follow-forks" => short("-f"),
+        "syscall-number" => short("-n"),
         "no-abbrev" => short("-v"),
         "successful-only" => short("-z"),
         "failed-only" => short("-Z"),

@@ -49,6 +49,9 @@ pub struct Cli {
     /// Show the time spent in each syscall
     #[arg(short = 'T')]
     pub syscall_times: bool,
+    /// Print the syscall number before each line
+    #[arg(short = 'n')]
+    pub syscall_numbers: bool,
     /// Prefix lines with the wall-clock time (-tt: with microseconds)
     #[arg(short = 't', action = clap::ArgAction::Count)]
     pub timestamps: u8,
@@ -70,6 +73,9 @@ pub struct Cli {
     /// Print non-ASCII strings in hex (-xx: every string)
     #[arg(short = 'x', action = clap::ArgAction::Count)]
     pub hex: u8,
+    /// --strings-in-hex=non-ascii-chars: escaped bytes in hex, the rest of a string as text
+    #[arg(long = "hex-chars", hide = true)]
+    pub hex_chars: bool,
     /// Print only syscalls that returned without an error (-e status=successful)
     #[arg(short = 'z')]
     pub successful_only: bool,
@@ -135,6 +141,8 @@ pub struct Config {
     pub opts: Opts,
     /// `-T`.
     pub syscall_times: bool,
+    /// `-n`.
+    pub syscall_numbers: bool,
     /// `-a N`.
     pub column: Option<usize>,
     /// `-P`: paths whose syscalls are traced.
@@ -304,7 +312,10 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         filter,
         opts: Opts {
             strsize: cli.strsize,
-            xflag: cli.hex.min(2),
+            xflag: match (cli.hex, cli.hex_chars) {
+                (0, true) => crate::decode::strings::HEX_CHARS,
+                (n, _) => n.min(2),
+            },
             verbose: cli.verbose,
             decode_fds: qual.decode_fds.unwrap_or(match cli.decode_fds {
                 0 => 0,
@@ -319,6 +330,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
                 },
         },
         syscall_times: cli.syscall_times,
+        syscall_numbers: cli.syscall_numbers,
         column: cli.column,
         paths: cli.paths.clone(),
         const_style,

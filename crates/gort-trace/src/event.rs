@@ -133,6 +133,14 @@ pub enum Event {
         /// Whether it dumped core.
         core: bool,
     },
+    /// The latest syscall a tracee entered, sent under `-n` before a line that is not a syscall's
+    /// (the syscall may not have been traced).
+    LastSyscall {
+        /// Thread id.
+        pid: Pid,
+        /// Syscall number.
+        nr: u64,
+    },
     /// The tracee was detached (on SIGINT/SIGTERM); it keeps running.
     Detached {
         /// Thread id.

@@ -29,6 +29,8 @@ pub struct FormatOpts {
     pub to_file: bool,
     /// `-T`.
     pub syscall_times: bool,
+    /// `-n`: each line starts with the number of the tracee's latest syscall.
+    pub syscall_numbers: bool,
     /// `-t`, `-r`, `--timestamps`, `-T` precision.
     pub stamps: crate::timestamps::Stamps,
     /// `-c`.
@@ -126,6 +128,10 @@ impl Formatter {
         if let Some((format, digits)) = self.o.stamps.absolute {
             timestamps::absolute_into(&mut self.out, at.wall_ns, format, digits);
         }
+        if self.o.syscall_numbers {
+            let nr = self.pids.get(&pid).map_or(0, |s| s.last_nr);
+            let _ = write!(self.out, "[{nr:4}] ");
+        }
     }
 
     fn pad_and_equals(&mut self) {
@@ -152,6 +158,7 @@ impl Formatter {
                 args,
                 mem,
             } => {
+                self.pids.entry(pid).or_default().last_nr = nr;
                 let defer = !self.o.qual.status.is_all();
                 if !defer && !self.o.summary {
                     self.close_open_line();
@@ -295,6 +302,11 @@ impl Formatter {
                     );
                 }
                 self.forget(pid);
+            }
+            Event::LastSyscall { pid, nr } => {
+                if let Some(side) = self.pids.get_mut(&pid) {
+                    side.last_nr = nr;
+                }
             }
             Event::Detached { pid } => {
                 if self.open_line == Some(pid) {

@@ -68,6 +68,7 @@ fn main_goroutine(
         follow: cfg.follow,
         to_file: cfg.output.is_some(),
         syscall_times: cfg.syscall_times,
+        syscall_numbers: cfg.syscall_numbers,
         stamps: cfg.stamps,
         summary: cfg.summary,
         column: cfg.column,
@@ -105,6 +106,7 @@ fn main_goroutine(
 
     let settings = Settings {
         follow: cfg.follow,
+        syscall_numbers: cfg.syscall_numbers,
         filter: cfg.filter,
         opts: cfg.opts,
         wall: cfg.stamps.needs_wall_clock(),

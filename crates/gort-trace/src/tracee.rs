@@ -60,4 +60,6 @@ pub struct Pending {
 pub struct FormatterSide {
     /// The syscall in progress, if any.
     pub pending: Option<Pending>,
+    /// The number of the latest syscall the tracee entered, traced or not (`-n`).
+    pub last_nr: u64,
 }

@@ -50,6 +50,8 @@ pub enum Start {
 pub struct Settings {
     /// `-f`.
     pub follow: bool,
+    /// `-n`: lines that are not a syscall's show the tracee's latest syscall number too.
+    pub syscall_numbers: bool,
     /// `-e trace=`.
     pub filter: Filter,
     /// Decoding options.
@@ -311,7 +313,10 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             ..Stamp::now(self.set.wall)
         };
         if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
-            if self.tracees.remove(&pid).is_some() {
+            if let Some(t) = self.tracees.remove(&pid) {
+                if self.set.syscall_numbers {
+                    self.push(Event::LastSyscall { pid, nr: t.nr });
+                }
                 if libc::WIFEXITED(status) {
                     let code = libc::WEXITSTATUS(status);
                     if Some(pid) == self.root {
@@ -370,6 +375,10 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         if t.detaching {
             self.detach_at_stop(pid, sig, event);
             return;
+        }
+        if self.set.syscall_numbers && sig != SYSCALL_STOP {
+            let nr = self.tracees.get(&pid).map_or(0, |t| t.nr);
+            self.push(Event::LastSyscall { pid, nr });
         }
         if sig == SYSCALL_STOP {
             self.syscall_stop(pid, at);
