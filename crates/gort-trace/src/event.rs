@@ -112,6 +112,15 @@ pub enum Event {
         pid: Pid,
         /// The thread that called `execve`.
         former: Pid,
+        /// Time of the exec event.
+        at: Stamp,
+    },
+    /// The tracee is about to die (`PTRACE_EVENT_EXIT`): the syscall it is in will not return.
+    Exiting {
+        /// Thread id.
+        pid: Pid,
+        /// Time.
+        at: Stamp,
     },
     /// The tracee exited.
     Exited {
@@ -140,6 +149,11 @@ pub enum Event {
         pid: Pid,
         /// Syscall number.
         nr: u64,
+    },
+    /// A process the kernel attached without being asked (`CLONE_PTRACE` without `-f`) was let go.
+    DetachedUnknown {
+        /// Its thread id.
+        pid: Pid,
     },
     /// The tracee was detached (on SIGINT/SIGTERM); it keeps running.
     Detached {

@@ -270,16 +270,34 @@ impl Formatter {
                 self.begin_line(pid, at);
                 let _ = writeln!(self.out, "--- stopped by {} ---", flags::signal_name(sig));
             }
-            Event::Superseded { pid, former } => {
-                if let Some(state) = self.pids.remove(&former) {
-                    self.pids.insert(pid, state);
-                    self.live = self.live.saturating_sub(1);
-                }
-                if self.o.summary {
-                    return;
-                }
+            Event::Superseded { pid, former, at } => {
+                // The exec'ing thread takes the leader's pid; the leader's own state goes, as does the
+                // line each had open: the thread's `execve` resumes on a line of its own.
+                let mut moved = self.pids.remove(&former);
                 if self.open_line == Some(former) {
-                    self.open_line = Some(pid);
+                    self.open_line = None;
+                    if !self.o.summary {
+                        let _ = writeln!(self.out, " <pid changed to {pid} ...>");
+                    }
+                    if let Some(Some(p)) = moved.as_mut().map(|s| s.pending.as_mut()) {
+                        p.unfinished = true;
+                    }
+                } else if self.open_line == Some(pid) {
+                    self.open_line = None;
+                    self.out.push_str(" <detached ...>\n");
+                }
+                self.forget(pid);
+                if let Some(state) = moved {
+                    self.pids.insert(pid, state);
+                }
+                if !self.o.summary && !self.o.qual.quiet.thread_execve {
+                    self.begin_line(pid, at);
+                    let _ = writeln!(self.out, "+++ superseded by execve in pid {former} +++");
+                }
+            }
+            Event::Exiting { pid, at } => {
+                if self.pids.get(&pid).is_some_and(|s| s.pending.is_some()) {
+                    self.end_of_tracee(pid, at);
                 }
             }
             Event::Exited { pid, at, code } => {
@@ -306,6 +324,12 @@ impl Formatter {
             Event::LastSyscall { pid, nr } => {
                 if let Some(side) = self.pids.get_mut(&pid) {
                     side.last_nr = nr;
+                }
+            }
+            Event::DetachedUnknown { pid } => {
+                if !self.o.qual.quiet.attach {
+                    self.notices
+                        .push(format!("gort-trace: Detached unknown pid {pid}"));
                 }
             }
             Event::Detached { pid } => {
@@ -354,6 +378,10 @@ impl Formatter {
             self.close_open_line();
             self.begin_line(pid, at);
             let _ = write!(self.out, "<... {} resumed>", decode::syscall_name(p.nr));
+        }
+        // What the call would have printed on return will not come.
+        if decode::prints_at_exit(p.nr, &p.args) {
+            self.out.push_str(" <unfinished ...>");
         }
         self.out.push(')');
         self.pad_and_equals();

@@ -66,7 +66,10 @@ pub enum WaitStatus {
 
 /// Options set on every tracee.
 pub fn trace_options(follow: bool) -> i32 {
-    let mut o = libc::PTRACE_O_TRACESYSGOOD | libc::PTRACE_O_TRACEEXEC;
+    // TRACEEXIT: a thread that is about to die stops once more, so the syscall it dies in (`exit`, or
+    // any call of a thread that a sibling's `execve` or `exit_group` ends) is completed with `= ?` then,
+    // not when the whole process is gone.
+    let mut o = libc::PTRACE_O_TRACESYSGOOD | libc::PTRACE_O_TRACEEXEC | libc::PTRACE_O_TRACEEXIT;
     if follow {
         o |= libc::PTRACE_O_TRACECLONE | libc::PTRACE_O_TRACEFORK | libc::PTRACE_O_TRACEVFORK;
     }

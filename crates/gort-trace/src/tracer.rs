@@ -167,6 +167,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
     }
 
     fn spawn(&mut self, p: &Prepared) -> Result<(), String> {
+        rt::syscall(|| std::thread::sleep(std::time::Duration::from_millis(2)));
         let pid = spawn::spawn_traced(self.cap, p).map_err(|e| format!("fork: {e}"))?;
         // Wait for the child's self-inflicted SIGSTOP.
         let mut status = 0;
@@ -343,6 +344,13 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         }
         let sig = libc::WSTOPSIG(status);
         let event = (status >> 16) & 0xff;
+        if !self.tracees.contains_key(&pid) && !self.set.follow {
+            // Not asked for: a child its parent cloned with CLONE_PTRACE, which the kernel attached to
+            // us. Without -f it is let go, as strace does.
+            let _ = self.cap.detach(pid, 0);
+            self.push(Event::DetachedUnknown { pid });
+            return;
+        }
         if !self.tracees.contains_key(&pid) {
             // A new child whose first stop beat its parent's fork/clone event.
             let seized = self.tracees.values().any(|t| t.seized);
@@ -383,7 +391,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         if sig == SYSCALL_STOP {
             self.syscall_stop(pid, at);
         } else if sig == libc::SIGTRAP && event != 0 {
-            self.ptrace_event(pid, event);
+            self.ptrace_event(pid, event, at);
         } else if event == libc::PTRACE_EVENT_STOP {
             if matches!(
                 sig,
@@ -524,7 +532,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         self.resume(pid, 0);
     }
 
-    fn ptrace_event(&mut self, pid: Pid, event: i32) {
+    fn ptrace_event(&mut self, pid: Pid, event: i32, at: Stamp) {
         match event {
             libc::PTRACE_EVENT_FORK | libc::PTRACE_EVENT_VFORK | libc::PTRACE_EVENT_CLONE => {
                 if let Ok(msg) = self.cap.event_msg(pid) {
@@ -545,6 +553,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     }
                 }
             }
+            libc::PTRACE_EVENT_EXIT => self.push(Event::Exiting { pid, at }),
             libc::PTRACE_EVENT_EXEC => {
                 if let Ok(msg) = self.cap.event_msg(pid) {
                     let former = msg as Pid;
@@ -552,7 +561,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                         if let Some(state) = self.tracees.remove(&former) {
                             self.tracees.insert(pid, state);
                         }
-                        self.push(Event::Superseded { pid, former });
+                        self.push(Event::Superseded { pid, former, at });
                     }
                 }
             }

@@ -586,6 +586,12 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
     }
 }
 
+/// Whether some of the syscall's arguments are printed only when it returns.
+pub fn prints_at_exit(nr: u64, args: &[u64; 6]) -> bool {
+    let spec = spec::spec(nr, args);
+    spec.split_point() < spec.args().len()
+}
+
 /// Whether `nr` is a syscall that never returns on success (`exit`, `exit_group`).
 pub fn never_returns(nr: u64) -> bool {
     matches!(

@@ -132,8 +132,6 @@ pub fn time_pair_into(out: &mut String, b: &[u8], usec: bool) {
 
 /// `{tms_utime=29 /* 0.29 s */, ...}`: `struct tms`, clock ticks with their seconds.
 pub fn tms_into(out: &mut String, b: &[u8]) {
-    // SAFETY: sysconf only reads its argument.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
     out.push('{');
     for (k, name) in ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"]
         .iter()
@@ -142,14 +140,21 @@ pub fn tms_into(out: &mut String, b: &[u8]) {
         if k > 0 {
             out.push_str(", ");
         }
-        let t = u64_at(b, 8 * k);
-        let _ = write!(out, "{name}={t}");
-        // The seconds are a comment, which `-X raw` leaves out.
-        if super::xlat::style() != super::xlat::Style::Raw {
-            let _ = write!(out, " /* {}.{:02} s */", t / hz, t % hz * 100 / hz);
-        }
+        let _ = write!(out, "{name}=");
+        clock_t_into(out, u64_at(b, 8 * k));
     }
     out.push('}');
+}
+
+/// A `clock_t` in clock ticks, with its seconds in a comment when not zero (`29 /* 0.29 s */`),
+/// which `-X raw` leaves out.
+pub fn clock_t_into(out: &mut String, t: u64) {
+    let _ = write!(out, "{t}");
+    if t > 0 && super::xlat::style() != super::xlat::Style::Raw {
+        // SAFETY: sysconf only reads its argument.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        let _ = write!(out, " /* {}.{:02} s */", t / hz, t % hz * 100 / hz);
+    }
 }
 
 /// A socket address length the kernel read and rewrote: `[in => out]`, `[out]` when unchanged, `[in]`
@@ -749,12 +754,10 @@ pub fn siginfo_into(out: &mut String, b: &[u8]) {
         } else {
             out.push_str(&signal_name(status));
         }
-        let _ = write!(
-            out,
-            ", si_utime={}, si_stime={}",
-            u64_at(b, 32) as i64,
-            u64_at(b, 40) as i64
-        );
+        out.push_str(", si_utime=");
+        clock_t_into(out, u64_at(b, 32));
+        out.push_str(", si_stime=");
+        clock_t_into(out, u64_at(b, 40));
     } else if fault {
         out.push_str(", si_addr=");
         addr_into(out, u64_at(b, 16));
