@@ -167,6 +167,9 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
     }
 
     fn spawn(&mut self, p: &Prepared) -> Result<(), String> {
+        // The first time this wired goroutine blocks in a syscall, the runtime starts a thread for the
+        // other goroutines. Blocking once now, before the fork, keeps that thread from taking a pid in
+        // the tracee's pid namespace later (its children would then get other pids than under strace).
         rt::syscall(|| std::thread::sleep(std::time::Duration::from_millis(2)));
         let pid = spawn::spawn_traced(self.cap, p).map_err(|e| format!("fork: {e}"))?;
         // Wait for the child's self-inflicted SIGSTOP.
