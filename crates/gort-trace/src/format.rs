@@ -239,7 +239,16 @@ impl Formatter {
                 }
                 self.out.push('\n');
                 if let Some(decode::Fetched::Bytes(data)) = mem.get(decode::dump::SLOT) {
-                    decode::dump::hexdump_into(&mut self.out, data);
+                    let q = &self.o.qual;
+                    if let Some(req) =
+                        decode::dump::plan(p.nr, &p.args, ret, &q.read_fds, &q.write_fds)
+                    {
+                        let wanted = match req.kind {
+                            decode::FetchKind::Upto { len } => len,
+                            _ => data.len(),
+                        };
+                        decode::dump::hexdump_into(&mut self.out, data, wanted, req.addr, pid);
+                    }
                 }
             }
             Event::Signal {

@@ -6,7 +6,10 @@
 //! ```
 //!
 //! Design: the tracer adds one extra memory read to the exit plan (slot [`SLOT`], past the six argument
-//! slots) when the call and descriptor qualify; the formatter prints whatever that read returned.
+//! slots) when the call and descriptor qualify, of as many bytes as are readable; the formatter prints
+//! them. Like strace, which reads the data in 64 KiB pieces, a dump shows whole pieces and ends at the
+//! first piece that could not be read with a `<Cannot fetch N bytes ...>` line (nothing at all when the
+//! first piece cannot be read).
 
 use super::{FetchKind, FetchReq};
 use crate::qualify::FdSet;
@@ -39,15 +42,37 @@ pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -
     (len > 0).then(|| FetchReq {
         slot: SLOT as u8,
         addr: args[1],
-        kind: FetchKind::Bytes {
+        kind: FetchKind::Upto {
             len: len.min(LIMIT) as usize,
         },
     })
 }
 
-/// Appends the dump lines of `data`: offset, 16 bytes in two groups of 8, and their printable form.
-pub fn hexdump_into(out: &mut String, data: &[u8]) {
-    let len = data.len();
+/// The size of the pieces strace reads a dump in.
+const PIECE: usize = 1 << 16;
+
+/// Appends the dump of a buffer of `wanted` bytes at `addr` in tracee `pid`, of which `data` could be
+/// read: offset, 16 bytes in two groups of 8, and their printable form.
+pub fn hexdump_into(out: &mut String, data: &[u8], wanted: usize, addr: u64, pid: i32) {
+    let shown = if data.len() < wanted {
+        data.len() / PIECE * PIECE
+    } else {
+        wanted
+    };
+    lines_into(out, &data[..shown], wanted);
+    if shown < wanted && shown > 0 {
+        let n = (wanted - shown).min(PIECE);
+        let _ = writeln!(
+            out,
+            " | <Cannot fetch {n} byte{} from pid {pid} @{:#x}>",
+            if n == 1 { "" } else { "s" },
+            addr + shown as u64
+        );
+    }
+}
+
+/// The dump lines of `data`, with offsets as wide as a buffer of `len` bytes needs.
+fn lines_into(out: &mut String, data: &[u8], len: usize) {
     // At least five offset digits, more when the offsets need them.
     let digits = if len > 1 << 20 {
         (usize::BITS - (len - 1).leading_zeros()).div_ceil(4) as usize
@@ -85,15 +110,30 @@ mod tests {
     #[test]
     fn dump_lines_have_strace_layout() {
         let mut s = String::new();
-        hexdump_into(&mut s, b"hello\n");
+        hexdump_into(&mut s, b"hello\n", 6, 0x1000, 5);
         assert_eq!(
             s,
             " | 00000  68 65 6c 6c 6f 0a                                 hello.           |\n"
         );
         let mut s = String::new();
-        hexdump_into(&mut s, &[b'a'; 17]);
+        hexdump_into(&mut s, &[b'a'; 17], 17, 0x1000, 5);
         assert_eq!(s.lines().count(), 2);
         assert!(s.lines().nth(1).unwrap().starts_with(" | 00010  61    "));
+    }
+
+    #[test]
+    fn a_dump_ends_at_the_first_piece_that_cannot_be_read() {
+        let data = vec![0u8; PIECE + 10];
+        let mut s = String::new();
+        hexdump_into(&mut s, &data, PIECE + 20, 0x1000, 5);
+        assert_eq!(s.lines().count(), PIECE / 16 + 1);
+        assert_eq!(
+            s.lines().last().unwrap(),
+            " | <Cannot fetch 20 bytes from pid 5 @0x11000>"
+        );
+        let mut s = String::new();
+        hexdump_into(&mut s, &data[..10], 20, 0x1000, 5);
+        assert_eq!(s, "");
     }
 
     #[test]
