@@ -19,9 +19,11 @@ pub mod dump;
 pub mod flags;
 pub mod groups;
 pub mod pathtrace;
+pub mod socket;
 pub mod spec;
 pub mod strings;
 pub mod structs;
+pub mod walk;
 pub mod xlat;
 
 use spec::Ret;
@@ -29,7 +31,7 @@ use std::fmt::Write;
 use syscalls::Sysno;
 
 /// Options that change how arguments are printed.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Opts {
     /// `-s N`: longest string printed.
     pub strsize: usize,
@@ -92,6 +94,18 @@ pub enum FetchKind {
         /// Bytes to read where it points.
         len: usize,
     },
+    /// Whatever the walking renderer of socket argument `arg` reads (see `walk.rs`), for a call with
+    /// these registers, return value (`None` at entry) and options.
+    Walk {
+        /// The argument's kind.
+        arg: socket::SockArg,
+        /// The call's arguments.
+        args: [u64; 6],
+        /// The return value, at exit.
+        ret: Option<i64>,
+        /// The printing options.
+        opts: Opts,
+    },
 }
 
 /// One memory read requested by a plan, labelled with the argument it serves.
@@ -130,6 +144,8 @@ pub enum Fetched {
     Fd(FdInfo),
     /// The memory could not be read.
     Fault,
+    /// What a walking renderer read.
+    Walked(walk::Snapshot),
 }
 
 /// The kinds of descriptors `--decode-fds` decorates.
@@ -324,6 +340,12 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 buf.truncate(got);
                 Fetched::Bytes(buf)
             }
+            FetchKind::Walk {
+                arg,
+                args,
+                ret,
+                opts,
+            } => Fetched::Walked(socket::record(arg, &args, ret, opts, r)),
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),
                 None => Fetched::Fault,
@@ -374,7 +396,8 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
     }
     // Lengths the kernel reads and rewrites, printed at exit as `[in => out]`.
     for (i, a) in spec.args().iter().enumerate().skip(split) {
-        if *a == spec::Arg::SockLenInOut && args[i] != 0 {
+        let len_in_out = matches!(a, spec::Arg::Sock(s) if s.len_in_out());
+        if (*a == spec::Arg::SockLenInOut || len_in_out) && args[i] != 0 {
             v.push(FetchReq {
                 slot: i as u8,
                 addr: args[i],
@@ -494,12 +517,14 @@ pub fn render_exit(
         match a {
             // The value before the call was fetched at entry, the one after at exit.
             spec::Arg::SockLenInOut => {
-                structs::socklen_into(out, args[i], entry.get(i), mem.get(i), ret)
+                socket::sockaddr::socklen_into(out, args[i], entry.get(i), mem.get(i), ret)
             }
             spec::Arg::SockAddrOut(l) => {
                 let l = *l as usize;
-                structs::sockaddr_out_into(out, args[i], mem.get(i), entry.get(l), mem.get(l), ret)
+                let (bytes, before, after) = (mem.get(i), entry.get(l), mem.get(l));
+                socket::sockaddr::sockaddr_out_into(out, args[i], bytes, before, after, ret)
             }
+            spec::Arg::Sock(s) => socket::render(*s, i, args, Some(ret), entry, mem, opts, out),
             _ => a.render(i, args, Some(ret), mem, opts, out),
         }
     }

@@ -209,6 +209,8 @@ pub enum Arg {
     Dev(u8),
     /// An output `stack_t`.
     StackOut,
+    /// An argument of a socket call (see `socket/mod.rs`).
+    Sock(super::socket::SockArg),
 }
 
 /// How the return value is printed.
@@ -275,6 +277,7 @@ impl Spec {
     }
 }
 
+use super::socket::SockArg as S;
 use Arg::*;
 
 /// The description for syscall number `nr` with registers `regs` (some calls' arguments depend on an
@@ -431,7 +434,31 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::clock_settime => d(&[Enum(&CLOCK), TimespecIn]),
         Sysno::time => Spec::Args(&[TimeOut], Ret::Time),
         Sysno::sigaltstack => d(&[StackIn, StackOut]),
-        Sysno::socket => d(&[Int, Int, Int]),
+        Sysno::socket => d(&[Sock(S::Family), Sock(S::Type), Sock(S::Protocol)]),
+        Sysno::socketpair => d(&[Sock(S::Family), Sock(S::Type), UInt, FdPairOut]),
+        Sysno::getsockopt => d(&[
+            Fd,
+            Sock(S::Level),
+            Sock(S::OptName(true)),
+            Sock(S::GetOptVal),
+            Sock(S::GetOptLen),
+        ]),
+        Sysno::setsockopt => d(&[
+            Fd,
+            Sock(S::Level),
+            Sock(S::OptName(false)),
+            Sock(S::SetOptVal),
+            Int,
+        ]),
+        Sysno::sendto => d(&[Fd, BufIn(2), ULong, Sock(S::MsgFlags), SockAddrIn(5), Int]),
+        Sysno::recvfrom => d(&[
+            Fd,
+            Sock(S::RecvBuf),
+            ULong,
+            Sock(S::MsgFlags),
+            SockAddrOut(5),
+            SockLenInOut,
+        ]),
         Sysno::connect | Sysno::bind => d(&[Fd, SockAddrIn(2), UInt]),
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
@@ -697,7 +724,7 @@ impl Arg {
                 | RusageOut
                 | TimespecRem(_)
                 | TimeOut
-        )
+        ) || matches!(self, Sock(s) if s.is_output())
     }
 
     /// Whether this argument is read at entry and written at exit (printed in two halves).
@@ -737,6 +764,9 @@ impl Arg {
                 });
             }
             return;
+        }
+        if let Sock(s) = self {
+            return super::socket::plan(s, i, args, ret, opts, out);
         }
         if addr == 0 {
             return;
@@ -861,6 +891,10 @@ impl Arg {
         let fetched = mem.get(i);
         match self {
             Fd => super::fd_into(out, v as i32, fetched),
+            Sock(s) => {
+                let none = Mem::default();
+                super::socket::render(s, i, args, ret, &none, mem, opts, out)
+            }
             Int => {
                 let _ = write!(out, "{}", v as i32);
             }
@@ -1061,7 +1095,7 @@ impl Arg {
                 _ => ptr(out, v),
             },
             SockAddrIn(_) => match fetched {
-                Some(Fetched::Bytes(b)) => structs::sockaddr_into(out, b),
+                Some(Fetched::Bytes(b)) => super::socket::sockaddr::sockaddr_into(out, b),
                 _ => ptr(out, v),
             },
             // Printed by `render_exit`, which has the lengths from before and after the call.

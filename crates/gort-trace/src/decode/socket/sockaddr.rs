@@ -1,0 +1,275 @@
+//! Socket addresses (`struct sockaddr` of each family) and the lengths passed with them.
+//!
+//! Design: an address is decoded from the bytes the caller passed (at most `sockaddr_storage`'s 128),
+//! by family, each family's printer only when the address is long enough for it (strace's minimum
+//! lengths); anything else is shown as `sa_data`. Fields strace shows as numbers under `-X raw` (ports,
+//! addresses) follow the `-X` style: the bytes in hex, the decoded form, or both.
+
+use super::names::*;
+use crate::decode::strings::quote_into;
+use crate::decode::walk::{u16_at, u32_at};
+use crate::decode::xlat::{self, style, Style};
+use crate::decode::Fetched;
+use std::fmt::Write;
+
+/// A socket address length the kernel read and rewrote: `[in => out]`, `[out]` when unchanged, `[in]`
+/// after a failure, the address when it could not be read.
+pub fn socklen_into(
+    out: &mut String,
+    addr: u64,
+    before: Option<&Fetched>,
+    after: Option<&Fetched>,
+    ret: i64,
+) {
+    if addr == 0 {
+        out.push_str("NULL");
+        return;
+    }
+    let Some(Fetched::Bytes(b)) = before else {
+        let _ = write!(out, "{addr:#x}");
+        return;
+    };
+    let inlen = u32_at(b, 0);
+    match after {
+        Some(Fetched::Bytes(a)) if ret >= 0 && u32_at(a, 0) != inlen => {
+            let _ = write!(out, "[{inlen} => {}]", u32_at(a, 0));
+        }
+        Some(Fetched::Bytes(a)) if ret >= 0 => {
+            let _ = write!(out, "[{}]", u32_at(a, 0));
+        }
+        _ => {
+            let _ = write!(out, "[{inlen}]");
+        }
+    }
+}
+
+/// A socket address the kernel filled: as many bytes as both lengths allow, decoded.
+pub fn sockaddr_out_into(
+    out: &mut String,
+    addr: u64,
+    bytes: Option<&Fetched>,
+    len_before: Option<&Fetched>,
+    len_after: Option<&Fetched>,
+    ret: i64,
+) {
+    let shown = match (len_before, len_after) {
+        (Some(Fetched::Bytes(a)), Some(Fetched::Bytes(b))) => u32_at(a, 0).min(u32_at(b, 0)),
+        _ => 0,
+    } as usize;
+    match bytes {
+        Some(Fetched::Bytes(b))
+            if ret >= 0 && addr != 0 && shown > 0 && b.len() >= shown.min(128) =>
+        {
+            sockaddr_into(out, &b[..shown.min(b.len())])
+        }
+        _ if addr == 0 => out.push_str("NULL"),
+        _ => {
+            let _ = write!(out, "{addr:#x}");
+        }
+    }
+}
+
+/// `{sa_family=AF_UNIX, sun_path="/tmp/s"}`, `{sa_family=AF_INET, sin_port=htons(80),
+/// sin_addr=inet_addr("127.0.0.1")}` and so on, from `b` (the bytes the address is long).
+pub fn sockaddr_into(out: &mut String, b: &[u8]) {
+    let b = &b[..b.len().min(128)];
+    out.push_str("{sa_family=");
+    let family = u16_at(b, 0);
+    xlat::value(out, family as u64, &ADDRFAMS);
+    if b.len() > 2 {
+        out.push_str(", ");
+        let len = b.len();
+        match family {
+            1 => unix_into(out, b),
+            2 if len >= 16 => {
+                port_into(out, "sin_port", &b[2..4]);
+                out.push_str(", ");
+                inet_addr_into(out, "sin_addr", &b[4..8]);
+            }
+            10 if len >= 24 => inet6_into(out, b),
+            16 if len >= 12 => {
+                let pad = u16_at(b, 2);
+                if pad != 0 {
+                    let _ = write!(out, "nl_pad={pad:#x}, ");
+                }
+                let _ = write!(
+                    out,
+                    "nl_pid={}, nl_groups={:08x}",
+                    u32_at(b, 4) as i32,
+                    u32_at(b, 8)
+                );
+            }
+            17 if len >= 20 => packet_into(out, b),
+            _ => {
+                out.push_str("sa_data=");
+                quote_into(out, &b[2..], false);
+            }
+        }
+    }
+    out.push('}');
+}
+
+/// `sun_path="/tmp/s"`, or `sun_path=@"name"` for an abstract address.
+fn unix_into(out: &mut String, b: &[u8]) {
+    // `sun_path` is 108 bytes, whatever length the caller passed.
+    let path = &b[2..b.len().min(110)];
+    out.push_str("sun_path=");
+    if path.first() == Some(&0) {
+        out.push('@');
+        quote_into(out, &path[1..], false);
+    } else {
+        let end = path.iter().position(|&c| c == 0).unwrap_or(path.len());
+        quote_into(out, &path[..end], false);
+    }
+}
+
+/// A port in network order: `sin_port=htons(80)`, or its bytes under `-X raw`/`-X verbose`.
+fn port_into(out: &mut String, name: &str, b: &[u8]) {
+    let _ = write!(out, "{name}=");
+    raw_or_decoded(
+        out,
+        b,
+        &format!("htons({})", u16::from_be_bytes([b[0], b[1]])),
+    );
+}
+
+/// The raw bytes, the decoded text, or both (`"\x00\x50" /* htons(80) */`) as `-X` chooses.
+pub fn raw_or_decoded(out: &mut String, raw: &[u8], decoded: &str) {
+    match style() {
+        Style::Abbrev => out.push_str(decoded),
+        Style::Raw => quote_into(out, raw, true),
+        Style::Verbose => {
+            quote_into(out, raw, true);
+            let _ = write!(out, " /* {decoded} */");
+        }
+    }
+}
+
+/// An IPv4 address field: `sin_addr=inet_addr("127.0.0.1")`.
+pub fn inet_addr_into(out: &mut String, name: &str, b: &[u8]) {
+    let _ = write!(out, "{name}=");
+    let text = format!("inet_addr(\"{}.{}.{}.{}\")", b[0], b[1], b[2], b[3]);
+    raw_or_decoded(out, &b[..4], &text);
+}
+
+/// An IPv6 address field: `inet_pton(AF_INET6, "::1", &sin6_addr)`, or under `-X raw`/`-X verbose`
+/// `sin6_addr="\x00..."` with the `inet_pton` in a comment.
+pub fn inet6_addr_into(out: &mut String, name: &str, b: &[u8]) {
+    let mut a = [0u8; 16];
+    a.copy_from_slice(&b[..16]);
+    let text = std::net::Ipv6Addr::from(a).to_string();
+    match style() {
+        Style::Abbrev => {
+            let _ = write!(out, "inet_pton(AF_INET6, \"{text}\", &{name})");
+        }
+        Style::Raw => {
+            let _ = write!(out, "{name}=");
+            quote_into(out, &a, true);
+        }
+        Style::Verbose => {
+            let _ = write!(out, "{name}=");
+            quote_into(out, &a, true);
+            let _ = write!(out, " /* inet_pton(AF_INET6, \"{text}\") */");
+        }
+    }
+}
+
+fn inet6_into(out: &mut String, b: &[u8]) {
+    port_into(out, "sin6_port", &b[2..4]);
+    out.push_str(", sin6_flowinfo=");
+    let flow = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+    raw_or_decoded(out, &b[4..8], &format!("htonl({flow})"));
+    out.push_str(", ");
+    inet6_addr_into(out, "sin6_addr", &b[8..24]);
+    if b.len() > 24 {
+        out.push_str(", sin6_scope_id=");
+        let scope = u32_at(b, 24);
+        // A link-local (fe80::/10) or link-local multicast (ff02::/16) address names an interface.
+        let link_local = (b[8] == 0xfe && b[9] & 0xc0 == 0x80) || (b[8] == 0xff && b[9] & 0xf == 2);
+        if link_local {
+            ifindex_into(out, scope);
+        } else {
+            let _ = write!(out, "{scope}");
+        }
+    }
+}
+
+/// `struct sockaddr_ll`.
+fn packet_into(out: &mut String, b: &[u8]) {
+    out.push_str("sll_protocol=");
+    let proto = u16::from_be_bytes([b[2], b[3]]);
+    match style() {
+        Style::Raw => quote_into(out, &b[2..4], true),
+        s => {
+            if s == Style::Verbose {
+                quote_into(out, &b[2..4], true);
+                out.push_str(" /* ");
+            }
+            out.push_str("htons(");
+            match ETHERNET_PROTOCOLS.name(proto as u64) {
+                Some(n) => out.push_str(n),
+                None => {
+                    let _ = write!(out, "{proto:#x} /* ETH_P_??? */");
+                }
+            }
+            out.push(')');
+            if s == Style::Verbose {
+                out.push_str(" */");
+            }
+        }
+    }
+    out.push_str(", sll_ifindex=");
+    ifindex_into(out, u32_at(b, 4));
+    out.push_str(", sll_hatype=");
+    xlat::value(out, u16_at(b, 8) as u64, &ARP_HARDWARE_TYPES);
+    out.push_str(", sll_pkttype=");
+    xlat::value(out, b[10] as u64, &AF_PACKET_TYPES);
+    let halen = b[11] as usize;
+    let _ = write!(out, ", sll_halen={halen}");
+    if halen > 0 {
+        out.push_str(", sll_addr=[");
+        let avail = b.len() - 12;
+        for k in 0..halen {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            if k >= avail {
+                out.push_str("...");
+                break;
+            }
+            match b[12 + k] {
+                0 => out.push('0'),
+                x => {
+                    let _ = write!(out, "{x:#04x}");
+                }
+            }
+        }
+        out.push(']');
+    }
+}
+
+/// A network interface index: `if_nametoindex("lo")` when the host has an interface of that
+/// index, the number otherwise (and under `-X raw`).
+pub fn ifindex_into(out: &mut String, index: u32) {
+    let mut name = [0u8; 16];
+    // SAFETY: `name` has room for IF_NAMESIZE (16) bytes, as if_indextoname requires; it writes a
+    // NUL-terminated name there or returns NULL.
+    let found = unsafe { !libc::if_indextoname(index, name.as_mut_ptr().cast()).is_null() };
+    if !found || index == 0 {
+        let _ = write!(out, "{index}");
+        return;
+    }
+    let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+    let mut text = String::from("if_nametoindex(");
+    quote_into(&mut text, &name[..end], false);
+    text.push(')');
+    match style() {
+        Style::Abbrev => out.push_str(&text),
+        Style::Raw => {
+            let _ = write!(out, "{index}");
+        }
+        Style::Verbose => {
+            let _ = write!(out, "{index} /* {text} */");
+        }
+    }
+}
