@@ -25,7 +25,16 @@ HEADERS = """
 #include <linux/sockios.h>
 #include <linux/net_tstamp.h>
 #include <linux/errqueue.h>
+#include <linux/netfilter_arp/arp_tables.h>
+#include <linux/netfilter_bridge/ebtables.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include <linux/netfilter_ipv6/ip6_tables.h>
+#include <linux/ip_vs.h>
 """
+
+
+# Names the lists give without a value that no installed uapi header defines.
+KERNEL_ONLY = {"SCM_SECURITY": "3", "ARPT_SO_GET_REVISION_MATCH": "98"}
 
 
 def entries(path):
@@ -57,8 +66,11 @@ def values(path):
             prog.append(it[1])
         else:
             _, name, val = it
+            if val is None and name in KERNEL_ONLY:
+                val = KERNEL_ONLY[name]
             if val is None:
-                prog += [f"#ifdef {name}", f'printf("%llu {name}\\n", (unsigned long long)({name}));', "#endif"]
+                prog += [f"#ifdef {name}", f'printf("%llu {name}\\n", (unsigned long long)({name}));',
+                         "#else", f'fprintf(stderr, "gen-xlat: {name} is in no header: left out\\n");', "#endif"]
             else:
                 prog.append(f'printf("%llu {name}\\n", (unsigned long long)({val}));')
     prog.append("return 0; }")
@@ -66,7 +78,7 @@ def values(path):
         c, exe = os.path.join(d, "x.c"), os.path.join(d, "x")
         open(c, "w").write("\n".join(prog))
         subprocess.run(["gcc", "-w", "-o", exe, c], check=True)
-        res = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+        res = subprocess.run([exe], check=True, stdout=subprocess.PIPE, text=True).stdout
     vals = [(int(v), n) for v, n in (l.split() for l in res.splitlines())]
     if "sorted" in flags:
         vals.sort(key=lambda x: x[0])

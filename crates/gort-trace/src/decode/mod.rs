@@ -396,8 +396,17 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
     }
     // Lengths the kernel reads and rewrites, printed at exit as `[in => out]`.
     for (i, a) in spec.args().iter().enumerate().skip(split) {
-        let len_in_out = matches!(a, spec::Arg::Sock(s) if s.len_in_out());
-        if (*a == spec::Arg::SockLenInOut || len_in_out) && args[i] != 0 {
+        if let spec::Arg::Sock(s) = a {
+            if let Some(kind) = s.entry_fetch(args, args[i]) {
+                let slot = i as u8;
+                v.push(FetchReq {
+                    slot,
+                    addr: args[i],
+                    kind,
+                });
+            }
+        }
+        if *a == spec::Arg::SockLenInOut && args[i] != 0 {
             v.push(FetchReq {
                 slot: i as u8,
                 addr: args[i],
@@ -590,6 +599,18 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             let _ = write!(out, "{ret} (");
             structs::date_into(out, ret, u64::MAX);
             out.push(')');
+        }
+        Ret::TimeLeft => {
+            let _ = write!(out, "{ret}");
+            match mem.get(4) {
+                _ if ret == 0 => out.push_str(" (Timeout)"),
+                Some(Fetched::Bytes(b)) if b.len() == 16 => {
+                    out.push_str(" (left ");
+                    socket::timespec_into(out, b);
+                    out.push(')');
+                }
+                _ => {}
+            }
         }
         Ret::Timeout => {
             if ret == 0 {

@@ -240,6 +240,9 @@ pub enum Ret {
     TaggedAddr,
     /// Seconds since the epoch, with the date (`time`).
     Time,
+    /// A count, with the time left in the timespec at argument 4 (`1 (left {tv_sec=0, ...})`), or
+    /// `0 (Timeout)` (`recvmmsg`).
+    TimeLeft,
 }
 
 /// A syscall description.
@@ -451,6 +454,19 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             Int,
         ]),
         Sysno::sendto => d(&[Fd, BufIn(2), ULong, Sock(S::MsgFlags), SockAddrIn(5), Int]),
+        Sysno::sendmsg => d(&[Fd, Sock(S::MsgHdrIn), Sock(S::MsgFlags)]),
+        Sysno::recvmsg => d(&[Fd, Sock(S::MsgHdrOut), Sock(S::MsgFlags)]),
+        Sysno::sendmmsg => d(&[Fd, Sock(S::SendMmsgVec), UInt, Sock(S::MsgFlags)]),
+        Sysno::recvmmsg => Spec::Args(
+            &[
+                Fd,
+                Sock(S::RecvMmsgVec),
+                UInt,
+                Sock(S::MsgFlags),
+                Sock(S::EntryTimespec),
+            ],
+            Ret::TimeLeft,
+        ),
         Sysno::recvfrom => d(&[
             Fd,
             Sock(S::RecvBuf),

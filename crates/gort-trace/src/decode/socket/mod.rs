@@ -7,12 +7,13 @@
 //! [`plan`] asks for a recorded walk, and [`render`] replays it. Names and values of constants are
 //! generated from strace's lists into `names.rs`.
 
+pub mod msghdr;
 pub mod names;
 pub mod sockaddr;
 pub mod sockopt;
 
 use super::strings::quote_buffer;
-use super::walk::{Recorder, Snapshot, Tracee};
+use super::walk::{u32_at, u64_at, Recorder, Snapshot, Tracee};
 use super::xlat::{self, Style};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts, ReadMem};
 use names::*;
@@ -42,6 +43,18 @@ pub enum SockArg {
     /// The buffer `recvfrom` filled, whose size is argument 2: as many bytes as it returned, at most
     /// the size (a datagram cut by `MSG_TRUNC` returns its whole length).
     RecvBuf,
+    /// The message `sendmsg` sends.
+    MsgHdrIn,
+    /// The message `recvmsg` fills: read before the call for the address length offered, printed
+    /// after it with as much data as it returned.
+    MsgHdrOut,
+    /// The messages of `sendmmsg`, printed after the call with the lengths it sent.
+    SendMmsgVec,
+    /// The messages of `recvmmsg`, as many as it returned.
+    RecvMmsgVec,
+    /// A `struct timespec` printed after the call as it was before it (`recvmmsg`'s timeout, whose
+    /// remainder the return value shows).
+    EntryTimespec,
 }
 
 impl SockArg {
@@ -49,18 +62,43 @@ impl SockArg {
     pub fn is_output(self) -> bool {
         matches!(
             self,
-            SockArg::GetOptVal | SockArg::GetOptLen | SockArg::RecvBuf
+            SockArg::GetOptVal
+                | SockArg::GetOptLen
+                | SockArg::RecvBuf
+                | SockArg::MsgHdrOut
+                | SockArg::SendMmsgVec
+                | SockArg::RecvMmsgVec
+                | SockArg::EntryTimespec
         )
     }
 
-    /// Whether the argument is a length read before the call and printed after it.
-    pub fn len_in_out(self) -> bool {
-        self == SockArg::GetOptLen
+    /// What an argument printed after the call reads before it (at `addr`, its value).
+    pub fn entry_fetch(self, args: &[u64; 6], addr: u64) -> Option<FetchKind> {
+        if addr == 0 {
+            return None;
+        }
+        Some(match self {
+            SockArg::GetOptLen => FetchKind::Bytes { len: 4 },
+            SockArg::MsgHdrOut => FetchKind::Bytes {
+                len: msghdr::MSGHDR_SIZE,
+            },
+            SockArg::RecvMmsgVec => FetchKind::Upto {
+                len: (args[2] as u32).min(1024) as usize * msghdr::MMSGHDR_SIZE,
+            },
+            SockArg::EntryTimespec => FetchKind::Bytes { len: 16 },
+            _ => return None,
+        })
     }
 
-    /// Whether the argument follows pointers (and is planned as a recorded walk).
-    fn walks(self) -> bool {
-        matches!(self, SockArg::GetOptVal | SockArg::SetOptVal)
+    /// Whether the argument follows pointers at this stop (and is planned as a recorded walk).
+    fn walks(self, ret: Option<i64>) -> bool {
+        let ok = matches!(ret, Some(r) if r >= 0);
+        match self {
+            SockArg::GetOptVal | SockArg::SendMmsgVec => ret.is_some(),
+            SockArg::SetOptVal | SockArg::MsgHdrIn => ret.is_none(),
+            SockArg::MsgHdrOut | SockArg::RecvMmsgVec => ok,
+            _ => false,
+        }
     }
 }
 
@@ -73,32 +111,32 @@ pub fn plan(
     opts: &Opts,
     out: &mut Vec<FetchReq>,
 ) {
-    if s.walks() {
-        out.push(FetchReq {
-            slot: i as u8,
-            addr: args[i],
-            kind: FetchKind::Walk {
-                arg: s,
-                args: *args,
-                ret,
-                opts: *opts,
-            },
-        });
-    } else if s == SockArg::RecvBuf && matches!(ret, Some(r) if r >= 0) && args[i] != 0 {
-        out.push(FetchReq {
-            slot: i as u8,
-            addr: args[i],
-            kind: FetchKind::Bytes {
+    let ok = matches!(ret, Some(r) if r >= 0);
+    let kind = if s.walks(ret) {
+        FetchKind::Walk {
+            arg: s,
+            args: *args,
+            ret,
+            opts: *opts,
+        }
+    } else if args[i] == 0 || !ok {
+        return;
+    } else {
+        match s {
+            SockArg::RecvBuf => FetchKind::Bytes {
                 len: recv_len(args, ret).min(opts.strsize as u64) as usize,
             },
-        });
-    } else if s == SockArg::GetOptLen && ret.is_some() && args[i] != 0 {
-        out.push(FetchReq {
-            slot: i as u8,
-            addr: args[i],
-            kind: FetchKind::Bytes { len: 4 },
-        });
-    }
+            SockArg::GetOptLen => FetchKind::Bytes { len: 4 },
+            // The time left, shown with the return value.
+            SockArg::EntryTimespec if ret != Some(0) => FetchKind::Bytes { len: 16 },
+            _ => return,
+        }
+    };
+    out.push(FetchReq {
+        slot: i as u8,
+        addr: args[i],
+        kind,
+    });
 }
 
 /// Runs the walk of argument kind `s` on the tracee, keeping what it read.
@@ -116,17 +154,26 @@ pub fn record(
     rec.snapshot
 }
 
-/// A walking argument's text, read from `t`. `before` is a length the call read (`getsockopt`'s
-/// `*optlen` before the call), `None` when not known (while recording, every length is read).
+/// The bytes fetched before the call for argument `i`.
+fn entry_bytes(entry: Option<&Mem>, i: usize) -> Option<&[u8]> {
+    match entry?.get(i) {
+        Some(Fetched::Bytes(b)) => Some(b),
+        _ => None,
+    }
+}
+
+/// A walking argument's text, read from `t`. `entry` is what was fetched before the call, `None`
+/// while recording (when every length is taken as unknown, so that the walk reads all it may need).
 fn walk(
     s: SockArg,
     args: &[u64; 6],
     ret: Option<i64>,
-    before: Option<i32>,
+    entry: Option<&Mem>,
     t: &mut Tracee,
     out: &mut String,
 ) {
     let failed = matches!(ret, Some(r) if r < 0);
+    let entry_i32 = |i: usize, off: usize| entry_bytes(entry, i).map(|b| u32_at(b, off) as i32);
     match s {
         SockArg::GetOptVal => {
             let rlen = if failed { None } else { t.u32(args[4]) };
@@ -137,7 +184,7 @@ fn walk(
                     args[1] as u32,
                     args[2] as u32,
                     args[3],
-                    before.unwrap_or(i32::MAX),
+                    entry_i32(4, 0).unwrap_or(i32::MAX),
                     rlen as i32,
                 ),
                 None => ptr(out, args[3]),
@@ -151,6 +198,20 @@ fn walk(
             args[3],
             args[4] as i32,
         ),
+        SockArg::MsgHdrIn => msghdr::msghdr_into(t, out, args[1], None, u64::MAX),
+        SockArg::MsgHdrOut => {
+            let data = ret.unwrap_or(0).max(0) as u64;
+            msghdr::msghdr_into(t, out, args[1], entry_i32(1, 8), data)
+        }
+        SockArg::SendMmsgVec => {
+            let sent = if failed { 0 } else { ret.unwrap_or(0) as u64 };
+            msghdr::mmsgvec_into(t, out, args[1], args[2] as u32 as u64, sent, false, None)
+        }
+        SockArg::RecvMmsgVec => {
+            let got = ret.unwrap_or(0) as u32 as u64;
+            let lens = entry_bytes(entry, 1).map(msghdr::namelens);
+            msghdr::mmsgvec_into(t, out, args[1], got, got, true, lens.as_deref())
+        }
         _ => {}
     }
 }
@@ -169,6 +230,7 @@ pub fn render(
     out: &mut String,
 ) {
     let v = args[i];
+    let failed = matches!(ret, Some(r) if r < 0);
     match s {
         SockArg::Family => xlat::value(out, v, &ADDRFAMS),
         SockArg::Type => type_into(out, v as u32),
@@ -177,59 +239,67 @@ pub fn render(
         SockArg::OptName(get) => sockopt::name_into(out, args[1] as u32, v as u32, get),
         SockArg::MsgFlags => xlat::flags(out, v, &MSG_FLAGS),
         SockArg::RecvBuf => match mem.get(i) {
-            Some(Fetched::Bytes(b)) if matches!(ret, Some(r) if r >= 0) => {
+            Some(Fetched::Bytes(b)) if !failed => {
                 let total = recv_len(args, ret);
                 quote_buffer(out, b, total, opts.strsize, false, opts.xflag)
             }
             _ => ptr(out, v),
         },
         SockArg::GetOptLen => {
-            let before = match entry.get(i) {
-                Some(Fetched::Bytes(b)) if b.len() == 4 => {
-                    Some(i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-                }
-                _ => None,
-            };
+            let before = entry_bytes(Some(entry), i).map(|b| u32_at(b, 0) as i32);
             let after = match mem.get(i) {
-                Some(Fetched::Bytes(b)) if b.len() == 4 => {
-                    Some(i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-                }
+                Some(Fetched::Bytes(b)) if !failed => Some(u32_at(b, 0) as i32),
                 _ => None,
             };
             match (before, after) {
                 (None, _) => ptr(out, v),
-                (Some(u), Some(r)) if !matches!(ret, Some(x) if x < 0) && u != r => {
+                (Some(u), Some(r)) if u != r => {
                     let _ = write!(out, "[{u} => {r}]");
                 }
-                (Some(u), Some(r)) if !matches!(ret, Some(x) if x < 0) => {
+                (_, Some(r)) => {
                     let _ = write!(out, "[{r}]");
-                    let _ = u;
                 }
-                (Some(u), _) => {
+                (Some(u), None) => {
                     let _ = write!(out, "[{u}]");
                 }
             }
         }
-        SockArg::GetOptVal | SockArg::SetOptVal => match mem.get(i) {
+        SockArg::EntryTimespec => match entry_bytes(Some(entry), i) {
+            Some(b) => timespec_into(out, b),
+            None => ptr(out, v),
+        },
+        SockArg::MsgHdrOut if failed => match entry_bytes(Some(entry), i) {
+            Some(b) => msghdr::failed_recvmsg_into(out, b),
+            None => ptr(out, v),
+        },
+        // Nothing could be read before the call: strace shows the address.
+        SockArg::MsgHdrOut if entry_bytes(Some(entry), i).is_none() => ptr(out, v),
+        SockArg::RecvMmsgVec if failed => ptr(out, v),
+        SockArg::GetOptVal if entry_bytes(Some(entry), 4).is_none() => ptr(out, v),
+        SockArg::GetOptVal
+        | SockArg::SetOptVal
+        | SockArg::MsgHdrIn
+        | SockArg::MsgHdrOut
+        | SockArg::SendMmsgVec
+        | SockArg::RecvMmsgVec => match mem.get(i) {
             Some(Fetched::Walked(snap)) => {
-                let before = match entry.get(4) {
-                    Some(Fetched::Bytes(b)) if b.len() == 4 => {
-                        Some(i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-                    }
-                    _ => None,
-                };
-                // The value of a call whose length could not be read is shown as its address.
-                if s == SockArg::GetOptVal && before.is_none() {
-                    ptr(out, v);
-                    return;
-                }
                 let mut replay = snap;
                 let mut t = Tracee::new(&mut replay, *opts);
-                walk(s, args, ret, before, &mut t, out);
+                walk(s, args, ret, Some(entry), &mut t, out);
             }
             _ => ptr(out, v),
         },
     }
+}
+
+/// `{tv_sec=1, tv_nsec=2}` from 16 bytes.
+pub fn timespec_into(out: &mut String, b: &[u8]) {
+    let _ = write!(
+        out,
+        "{{tv_sec={}, tv_nsec={}}}",
+        u64_at(b, 0) as i64,
+        u64_at(b, 8)
+    );
 }
 
 /// How much of `recvfrom`'s buffer was filled.
@@ -283,5 +353,77 @@ pub fn ptr(out: &mut String, v: u64) {
         out.push_str("NULL");
     } else {
         let _ = write!(out, "{v:#x}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::{fetch, plan_entry, plan_exit, render_entry, render_exit};
+    use syscalls::Sysno;
+
+    /// A fake address space: (address, bytes) regions.
+    struct Fake(Vec<(u64, Vec<u8>)>);
+
+    impl ReadMem for Fake {
+        fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+            for (base, bytes) in &self.0 {
+                if addr >= *base && addr < base + bytes.len() as u64 {
+                    let off = (addr - base) as usize;
+                    let n = buf.len().min(bytes.len() - off);
+                    buf[..n].copy_from_slice(&bytes[off..off + n]);
+                    return n;
+                }
+            }
+            0
+        }
+    }
+
+    /// The arguments' text of a call whose memory is `before` at entry and `after` at exit.
+    fn args_text(nr: Sysno, args: [u64; 6], ret: i64, before: Fake, after: Fake) -> String {
+        let (o, nr) = (Opts::default(), nr as u64);
+        let (mut before, mut after) = (before, after);
+        let m1 = fetch(&plan_entry(nr, &args, &o), &mut before);
+        let m2 = fetch(&plan_exit(nr, &args, ret, &o), &mut after);
+        let mut s = String::new();
+        render_entry(nr, &args, &m1, &o, &mut s);
+        render_exit(nr, &args, ret, &m1, &m2, &o, &mut s);
+        s
+    }
+
+    fn le(words: &[u32]) -> Vec<u8> {
+        words.iter().flat_map(|w| w.to_ne_bytes()).collect()
+    }
+
+    #[test]
+    fn a_structure_cut_inside_a_field_shows_that_fields_bytes_in_hex() {
+        // getsockopt(3, SOL_SOCKET, SO_LINGER, 0x1000, 0x2000): 9 bytes offered, 7 returned.
+        let args = [3, 1, 13, 0x1000, 0x2000, 0];
+        let before = Fake(vec![(0x2000, le(&[9]))]);
+        let after = Fake(vec![(0x1000, le(&[1, 0x8d4fdf])), (0x2000, le(&[7]))]);
+        assert_eq!(
+            args_text(Sysno::getsockopt, args, 0, before, after),
+            r#"3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger="\xdf\x4f\x8d"}, [9 => 7]"#
+        );
+    }
+
+    #[test]
+    fn a_received_address_is_cut_to_the_length_the_caller_offered() {
+        // recvmsg(3, 0x1000, 0): the caller offered 4 bytes of address, the kernel's is 8 long.
+        let hdr = |namelen: u32| {
+            let mut b = vec![0u8; msghdr::MSGHDR_SIZE];
+            b[0..8].copy_from_slice(&0x3000u64.to_ne_bytes());
+            b[8..12].copy_from_slice(&namelen.to_ne_bytes());
+            b
+        };
+        let before = Fake(vec![(0x1000, hdr(4))]);
+        let after = Fake(vec![
+            (0x1000, hdr(8)),
+            (0x3000, vec![1, 0, b'a', b'b', b'c', 0, 0, 0]),
+        ]);
+        assert_eq!(
+            args_text(Sysno::recvmsg, [3, 0x1000, 0, 0, 0, 0], 0, before, after),
+            r#"3, {msg_name={sa_family=AF_UNIX, sun_path="ab"}, msg_namelen=4 => 8, msg_iov=NULL, msg_iovlen=0, msg_controllen=0, msg_flags=0}, 0"#
+        );
     }
 }

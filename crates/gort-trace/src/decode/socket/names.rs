@@ -188,10 +188,60 @@ pub const IP_OPTIONS: Xlat = Xlat::hex(
 );
 
 /// strace's `getsock_ip_options` list.
-pub const GETSOCK_IP_OPTIONS: Xlat = Xlat::hex(&[], "IP_???");
+pub const GETSOCK_IP_OPTIONS: Xlat = Xlat::hex(
+    &[
+        (0x60, "ARPT_SO_GET_INFO"),
+        (0x61, "ARPT_SO_GET_ENTRIES"),
+        (0x62, "ARPT_SO_GET_REVISION_MATCH"),
+        (0x63, "ARPT_SO_GET_REVISION_TARGET"),
+        (0x80, "EBT_SO_GET_INFO"),
+        (0x81, "EBT_SO_GET_ENTRIES"),
+        (0x82, "EBT_SO_GET_INIT_INFO"),
+        (0x83, "EBT_SO_GET_INIT_ENTRIES"),
+        (0x480, "IP_VS_SO_GET_VERSION"),
+        (0x481, "IP_VS_SO_GET_INFO"),
+        (0x482, "IP_VS_SO_GET_SERVICES"),
+        (0x483, "IP_VS_SO_GET_SERVICE"),
+        (0x484, "IP_VS_SO_GET_DESTS"),
+        (0x485, "IP_VS_SO_GET_DEST"),
+        (0x486, "IP_VS_SO_GET_TIMEOUT"),
+        (0x487, "IP_VS_SO_GET_DAEMON"),
+        (0x40, "IPT_SO_GET_INFO"),
+        (0x41, "IPT_SO_GET_ENTRIES"),
+        (0x42, "IPT_SO_GET_REVISION_MATCH"),
+        (0x43, "IPT_SO_GET_REVISION_TARGET"),
+    ],
+    "IP_???",
+);
 
 /// strace's `setsock_ip_options` list.
-pub const SETSOCK_IP_OPTIONS: Xlat = Xlat::hex(&[], "IP_???");
+pub const SETSOCK_IP_OPTIONS: Xlat = Xlat::hex(
+    &[
+        (0x60, "ARPT_SO_SET_REPLACE"),
+        (0x61, "ARPT_SO_SET_ADD_COUNTERS"),
+        (0x80, "EBT_SO_SET_ENTRIES"),
+        (0x81, "EBT_SO_SET_COUNTERS"),
+        (0x480, "IP_VS_SO_SET_NONE"),
+        (0x481, "IP_VS_SO_SET_INSERT"),
+        (0x482, "IP_VS_SO_SET_ADD"),
+        (0x483, "IP_VS_SO_SET_EDIT"),
+        (0x484, "IP_VS_SO_SET_DEL"),
+        (0x485, "IP_VS_SO_SET_FLUSH"),
+        (0x486, "IP_VS_SO_SET_LIST"),
+        (0x487, "IP_VS_SO_SET_ADDDEST"),
+        (0x488, "IP_VS_SO_SET_DELDEST"),
+        (0x489, "IP_VS_SO_SET_EDITDEST"),
+        (0x48a, "IP_VS_SO_SET_TIMEOUT"),
+        (0x48b, "IP_VS_SO_SET_STARTDAEMON"),
+        (0x48c, "IP_VS_SO_SET_STOPDAEMON"),
+        (0x48d, "IP_VS_SO_SET_RESTORE"),
+        (0x48e, "IP_VS_SO_SET_SAVE"),
+        (0x48f, "IP_VS_SO_SET_ZERO"),
+        (0x40, "IPT_SO_SET_REPLACE"),
+        (0x41, "IPT_SO_SET_ADD_COUNTERS"),
+    ],
+    "IP_???",
+);
 
 /// strace's `sock_ipv6_options` list.
 pub const IPV6_OPTIONS: Xlat = Xlat::hex(
@@ -265,7 +315,15 @@ pub const IPV6_OPTIONS: Xlat = Xlat::hex(
 );
 
 /// strace's `getsock_ipv6_options` list.
-pub const GETSOCK_IPV6_OPTIONS: Xlat = Xlat::hex(&[], "IPV6_???");
+pub const GETSOCK_IPV6_OPTIONS: Xlat = Xlat::hex(
+    &[
+        (0x40, "IP6T_SO_GET_INFO"),
+        (0x41, "IP6T_SO_GET_ENTRIES"),
+        (0x44, "IP6T_SO_GET_REVISION_MATCH"),
+        (0x45, "IP6T_SO_GET_REVISION_TARGET"),
+    ],
+    "IPV6_???",
+);
 
 /// strace's `setsock_ipv6_options` list.
 pub const SETSOCK_IPV6_OPTIONS: Xlat = Xlat::hex(
@@ -825,6 +883,7 @@ pub const IP_CMSG_TYPES: Xlat = Xlat::hex(
         (0xb, "IP_RECVERR"),
         (0x14, "IP_ORIGDSTADDR"),
         (0x17, "IP_CHECKSUM"),
+        (0x3, "SCM_SECURITY"),
     ],
     "IP_???",
 );
