@@ -82,6 +82,14 @@ pub enum FetchKind {
         /// Which kinds of descriptors are shown.
         kinds: u8,
     },
+    /// What the descriptor numbered `addr` of the process behind the tracee's pidfd `pidfd` refers
+    /// to, for the [`FdKinds`] in `kinds`.
+    PidfdTargetPath {
+        /// The tracee's pidfd.
+        pidfd: i32,
+        /// Which kinds of descriptors are shown.
+        kinds: u8,
+    },
     /// Up to `len` bytes: as many as are readable (a buffer whose used length is only known later).
     Upto {
         /// Most bytes read.
@@ -202,6 +210,12 @@ pub trait ReadMem {
     /// What descriptor `fd` of the tracee refers to (`/proc/PID/fd/FD`) if it is of the [`FdKinds`]
     /// in `kinds` (the path alone is shown for every descriptor under `FdKinds::PATH`).
     fn fd_path(&mut self, _fd: i32, _kinds: u8) -> Option<FdInfo> {
+        None
+    }
+
+    /// What descriptor `fd` of the process that the tracee's pidfd `pidfd` refers to refers to
+    /// (`pidfd_getfd`'s target), for the [`FdKinds`] in `kinds`.
+    fn fd_path_via_pidfd(&mut self, _pidfd: i32, _fd: i32, _kinds: u8) -> Option<FdInfo> {
         None
     }
 }
@@ -346,6 +360,12 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 ret,
                 opts,
             } => Fetched::Walked(socket::record(arg, &args, ret, opts, r)),
+            FetchKind::PidfdTargetPath { pidfd, kinds } => {
+                match r.fd_path_via_pidfd(pidfd, req.addr as i32, kinds) {
+                    Some(info) => Fetched::Fd(info),
+                    None => Fetched::Fault,
+                }
+            }
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),
                 None => Fetched::Fault,

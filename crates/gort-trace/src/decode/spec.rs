@@ -209,6 +209,8 @@ pub enum Arg {
     Dev(u8),
     /// An output `stack_t`.
     StackOut,
+    /// `pidfd_getfd`'s target descriptor, in the process of the pidfd at argument 0.
+    PidfdTargetFd,
     /// An argument of a socket call (see `socket/mod.rs`).
     Sock(super::socket::SockArg),
 }
@@ -509,7 +511,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::sched_setaffinity => d(&[Int, UInt, CpuSetIn(1)]),
         Sysno::gettimeofday => d(&[TimevalOut, TimezoneOut]),
         Sysno::settimeofday => d(&[TimevalIn, TimezoneIn]),
-        Sysno::pidfd_getfd => d(&[Fd, Int, Hex32]),
+        Sysno::pidfd_getfd => d(&[Fd, PidfdTargetFd, Hex32]),
         Sysno::process_mrelease | Sysno::landlock_restrict_self => d(&[Fd, Hex32]),
         Sysno::landlock_create_ruleset => d(&[Ptr, ULong, Flags(&LANDLOCK_CREATE)]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
@@ -781,6 +783,19 @@ impl Arg {
             }
             return;
         }
+        if self == PidfdTargetFd {
+            if opts.decode_fds > 0 && (addr as i32) >= 0 {
+                out.push(FetchReq {
+                    slot: i as u8,
+                    addr: addr as i32 as u64,
+                    kind: FetchKind::PidfdTargetPath {
+                        pidfd: args[0] as i32,
+                        kinds: opts.decode_fds,
+                    },
+                });
+            }
+            return;
+        }
         if let Sock(s) = self {
             return super::socket::plan(s, i, args, ret, opts, out);
         }
@@ -906,7 +921,7 @@ impl Arg {
         let failed = matches!(ret, Some(r) if r < 0);
         let fetched = mem.get(i);
         match self {
-            Fd => super::fd_into(out, v as i32, fetched),
+            Fd | PidfdTargetFd => super::fd_into(out, v as i32, fetched),
             Sock(s) => {
                 let none = Mem::default();
                 super::socket::render(s, i, args, ret, &none, mem, opts, out)
