@@ -14,6 +14,8 @@
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
+pub mod bpf_filter;
+pub mod bpf_names;
 pub mod consts;
 pub mod dump;
 pub mod flags;

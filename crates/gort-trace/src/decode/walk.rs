@@ -9,6 +9,7 @@
 //! is deterministic, the second run reads nothing the first did not.
 
 use super::{FdInfo, Opts, ReadMem};
+use std::fmt::Write;
 
 /// The reads one walk made: each address with the bytes it gave (fewer than asked where memory ended),
 /// and each descriptor asked about with what it referred to.
@@ -140,6 +141,63 @@ impl<'a> Tracee<'a> {
         }
         self.mem.fd_path(fd, self.opts.decode_fds)
     }
+}
+
+/// strace's array layout for `n` elements of `size` bytes at `addr`: `[a, b, ...]`, cut after `-s`
+/// elements unless `-v`; the address when the first cannot be read, `... /* 0x... */` where a later
+/// one cannot. `elem` prints one element and returns false to stop.
+pub fn array_into(
+    t: &mut Tracee,
+    out: &mut String,
+    addr: u64,
+    n: u64,
+    size: usize,
+    mut elem: impl FnMut(&mut Tracee, &mut String, &[u8]) -> bool,
+) {
+    if addr == 0 {
+        out.push_str("NULL");
+        return;
+    }
+    if n == 0 {
+        out.push_str("[]");
+        return;
+    }
+    let total = n.checked_mul(size as u64);
+    let Some(end) = total.and_then(|s| addr.checked_add(s)) else {
+        return super::socket::ptr(out, addr);
+    };
+    let max = t.opts.strsize as u64;
+    let abbrev_end = if !t.opts.verbose && max < n {
+        addr + size as u64 * max
+    } else {
+        end
+    };
+    let mut cur = addr;
+    while cur < end {
+        if cur != addr {
+            out.push_str(", ");
+        }
+        let Some(b) = t.read(cur, size) else {
+            if cur == addr {
+                super::socket::ptr(out, cur);
+                return;
+            }
+            let _ = write!(out, "... /* {cur:#x} */");
+            break;
+        };
+        if cur == addr {
+            out.push('[');
+        }
+        if cur >= abbrev_end {
+            out.push_str("...");
+            break;
+        }
+        if !elem(t, out, &b) {
+            break;
+        }
+        cur += size as u64;
+    }
+    out.push(']');
 }
 
 /// A native-endian `u32` at `off` in `b` (0 past its end).

@@ -11,7 +11,7 @@ use super::names::*;
 use super::sockopt::bytes_into;
 use super::{ptr, sockaddr};
 use crate::decode::strings::quote_into;
-use crate::decode::walk::{u32_at, u64_at, Tracee};
+use crate::decode::walk::{array_into, u32_at, u64_at, Tracee};
 use crate::decode::xlat::{self, Xlat};
 use std::fmt::Write;
 
@@ -91,63 +91,6 @@ pub fn sockaddr_at_into(t: &mut Tracee, out: &mut String, addr: u64, len: i32) {
         Some(b) => sockaddr::sockaddr_into(out, &b),
         None => ptr(out, addr),
     }
-}
-
-/// strace's array layout for `n` elements of `size` bytes at `addr`: `[a, b, ...]`, cut after `-s`
-/// elements unless `-v`; the address when the first cannot be read, `... /* 0x... */` where a later
-/// one cannot. `elem` prints one element and returns false to stop.
-pub fn array_into(
-    t: &mut Tracee,
-    out: &mut String,
-    addr: u64,
-    n: u64,
-    size: usize,
-    mut elem: impl FnMut(&mut Tracee, &mut String, &[u8]) -> bool,
-) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    if n == 0 {
-        out.push_str("[]");
-        return;
-    }
-    let total = n.checked_mul(size as u64);
-    let Some(end) = total.and_then(|s| addr.checked_add(s)) else {
-        return ptr(out, addr);
-    };
-    let max = t.opts.strsize as u64;
-    let abbrev_end = if !t.opts.verbose && max < n {
-        addr + size as u64 * max
-    } else {
-        end
-    };
-    let mut cur = addr;
-    while cur < end {
-        if cur != addr {
-            out.push_str(", ");
-        }
-        let Some(b) = t.read(cur, size) else {
-            if cur == addr {
-                ptr(out, cur);
-                return;
-            }
-            let _ = write!(out, "... /* {cur:#x} */");
-            break;
-        };
-        if cur == addr {
-            out.push('[');
-        }
-        if cur >= abbrev_end {
-            out.push_str("...");
-            break;
-        }
-        if !elem(t, out, &b) {
-            break;
-        }
-        cur += size as u64;
-    }
-    out.push(']');
 }
 
 /// `msg_iov`: each vector's data (as much of `data_size` as is left) and length.

@@ -8,6 +8,7 @@
 
 use super::names::*;
 use super::{ptr, sockaddr};
+use crate::decode::bpf_filter::{self, socket_filter_k};
 use crate::decode::strings::quote_buffer;
 use crate::decode::walk::{u16_at, u32_at, Tracee};
 use crate::decode::xlat::{self, Xlat};
@@ -190,7 +191,10 @@ pub fn get_value_into(
             }
             (SOL_SOCKET, SO_ATTACH_FILTER) => {
                 // The kernel returns the filter's length, an unsigned short.
-                return ptr(out, addr);
+                return match u16::try_from(rlen) {
+                    Ok(n) => bpf_filter::program_into(t, out, addr, n, Some(socket_filter_k)),
+                    Err(_) => ptr(out, addr),
+                };
             }
             (SOL_SOCKET, SO_ERROR) => {
                 if rlen < 4 {
@@ -357,7 +361,14 @@ pub fn set_value_into(
                     None => ptr(out, addr),
                 };
             }
-            (SOL_SOCKET, SO_ATTACH_FILTER | SO_ATTACH_REUSEPORT_CBPF) => return ptr(out, addr),
+            (SOL_SOCKET, SO_ATTACH_FILTER | SO_ATTACH_REUSEPORT_CBPF) => {
+                // A `struct sock_fprog`.
+                return if len == 16 {
+                    bpf_filter::fprog_into(t, out, addr, Some(socket_filter_k))
+                } else {
+                    ptr(out, addr)
+                };
+            }
             (SOL_SOCKET, SO_TXREHASH) => return txrehash_into(t, out, addr, len, true),
             (SOL_SOCKET, n) if SO_INT_OPTIONS.contains(&n) => {
                 return if len < 4 {
