@@ -235,9 +235,8 @@ impl Formatter {
                     self.out.push('>');
                 }
                 self.out.push('\n');
-                if let Some(decode::Fetched::Bytes(data)) = mem.get(decode::dump::SLOT) {
-                    decode::dump::hexdump_into(&mut self.out, data);
-                }
+                let dumped = mem.get(decode::dump::SLOT);
+                decode::dump::dumped_into(&mut self.out, p.nr, &p.args, ret, dumped);
             }
             Event::Signal { pid, at, info } => {
                 if self.o.summary {

@@ -6,9 +6,12 @@
 //! ```
 //!
 //! Design: the tracer adds one extra memory read to the exit plan (slot [`SLOT`], past the six argument
-//! slots) when the call and descriptor qualify; the formatter prints whatever that read returned.
+//! slots) when the call and descriptor qualify; the formatter prints whatever that read returned. The
+//! vectors of a message (`sendmsg`, `recvmmsg`...) are followed by a walking renderer (`walk.rs`) that
+//! writes the dump text itself.
 
-use super::{FetchKind, FetchReq};
+use super::socket::{DumpKind, SockArg};
+use super::{FetchKind, FetchReq, Fetched};
 use crate::qualify::FdSet;
 use std::fmt::Write;
 use syscalls::Sysno;
@@ -29,6 +32,25 @@ pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -
         return None;
     }
     let s = Sysno::new(nr as usize)?;
+    if let Some(kind) = vectors_of(s) {
+        // Sent data is dumped even when the call failed, received data only when it succeeded.
+        let sent = matches!(s, Sysno::sendmsg | Sysno::sendmmsg);
+        let wanted = if sent {
+            writes.contains(fd)
+        } else {
+            reads.contains(fd) && ret >= 0
+        };
+        return wanted.then(|| FetchReq {
+            slot: SLOT as u8,
+            addr: args[1],
+            kind: FetchKind::Walk {
+                arg: SockArg::Dump(kind),
+                args: *args,
+                ret: Some(ret),
+                opts: Default::default(),
+            },
+        });
+    }
     let len = match s {
         Sysno::write | Sysno::pwrite64 | Sysno::sendto if writes.contains(fd) => args[2],
         Sysno::read | Sysno::pread64 | Sysno::recvfrom if reads.contains(fd) && ret > 0 => {
@@ -43,6 +65,36 @@ pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -
             len: len.min(LIMIT) as usize,
         },
     })
+}
+
+/// Appends what was fetched for a dump: the data of a plain buffer, or the text of a message's
+/// vectors (` * 3 bytes in buffer 0` and each one's lines).
+pub fn dumped_into(
+    out: &mut String,
+    nr: u64,
+    args: &[u64; 6],
+    ret: i64,
+    fetched: Option<&Fetched>,
+) {
+    match fetched {
+        Some(Fetched::Bytes(data)) => hexdump_into(out, data),
+        Some(Fetched::Walked(snap)) => {
+            if let Some(kind) = Sysno::new(nr as usize).and_then(vectors_of) {
+                super::socket::dump_replay_into(out, kind, args, ret, snap)
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The messages whose vectors a call's dump follows.
+fn vectors_of(s: Sysno) -> Option<DumpKind> {
+    match s {
+        Sysno::sendmsg => Some(DumpKind::MsgHdr { read: false }),
+        Sysno::recvmsg => Some(DumpKind::MsgHdr { read: true }),
+        Sysno::sendmmsg | Sysno::recvmmsg => Some(DumpKind::MmsgVec),
+        _ => None,
+    }
 }
 
 /// Appends the dump lines of `data`: offset, 16 bytes in two groups of 8, and their printable form.

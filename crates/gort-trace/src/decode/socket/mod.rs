@@ -52,9 +52,23 @@ pub enum SockArg {
     SendMmsgVec,
     /// The messages of `recvmmsg`, as many as it returned.
     RecvMmsgVec,
+    /// The data of a message's vectors, dumped for `-e read=`/`-e write=`.
+    Dump(DumpKind),
     /// A `struct timespec` printed after the call as it was before it (`recvmmsg`'s timeout, whose
     /// remainder the return value shows).
     EntryTimespec,
+}
+
+/// Which messages' vectors a dump follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DumpKind {
+    /// The `struct msghdr` at argument 1; `read` cuts the data to what the call returned.
+    MsgHdr {
+        /// Whether the call received (rather than sent) the message.
+        read: bool,
+    },
+    /// The `struct mmsghdr`s at argument 1, as many as the call returned, each cut to its `msg_len`.
+    MmsgVec,
 }
 
 impl SockArg {
@@ -207,6 +221,24 @@ fn walk(
             let sent = if failed { 0 } else { ret.unwrap_or(0) as u64 };
             msghdr::mmsgvec_into(t, out, args[1], args[2] as u32 as u64, sent, false, None)
         }
+        SockArg::Dump(kind) => {
+            let mut text = String::new();
+            match kind {
+                DumpKind::MsgHdr { read } => {
+                    let size = if read {
+                        ret.unwrap_or(0) as u64
+                    } else {
+                        u64::MAX
+                    };
+                    msghdr::dump_msghdr_into(t, &mut text, args[1], size)
+                }
+                DumpKind::MmsgVec => {
+                    let n = ret.unwrap_or(0).max(0) as u64;
+                    msghdr::dump_mmsgvec_into(t, &mut text, args[1], n)
+                }
+            }
+            out.push_str(&text);
+        }
         SockArg::RecvMmsgVec => {
             let got = ret.unwrap_or(0) as u32 as u64;
             let lens = entry_bytes(entry, 1).map(msghdr::namelens);
@@ -264,6 +296,8 @@ pub fn render(
                 }
             }
         }
+        // Printed after the line, by the dump (see `dump.rs`).
+        SockArg::Dump(_) => {}
         SockArg::EntryTimespec => match entry_bytes(Some(entry), i) {
             Some(b) => timespec_into(out, b),
             None => ptr(out, v),
@@ -290,6 +324,19 @@ pub fn render(
             _ => ptr(out, v),
         },
     }
+}
+
+/// The dump lines of a message's vectors, replayed from what was read for them after the call.
+pub fn dump_replay_into(
+    out: &mut String,
+    kind: DumpKind,
+    args: &[u64; 6],
+    ret: i64,
+    snap: &Snapshot,
+) {
+    let mut replay = snap;
+    let mut t = Tracee::new(&mut replay, Opts::default());
+    walk(SockArg::Dump(kind), args, Some(ret), None, &mut t, out);
 }
 
 /// `{tv_sec=1, tv_nsec=2}` from 16 bytes.

@@ -373,3 +373,45 @@ pub fn namelens(b: &[u8]) -> Vec<i32> {
 pub fn failed_recvmsg_into(out: &mut String, b: &[u8]) {
     let _ = write!(out, "{{msg_namelen={}}}", u32_at(b, 8) as i32);
 }
+
+/// `-e read=`/`-e write=` dump of `n` vectors at `addr`, `data_size` bytes in all (`u64::MAX`: each
+/// whole): ` * 3 bytes in buffer 0` and the data's lines, per vector until the data ends.
+fn dump_iov_into(t: &mut Tracee, out: &mut String, n: u32, addr: u64, data_size: u64) {
+    let Some(iov) = t.read(addr, 16 * n as usize) else {
+        return;
+    };
+    let mut left = data_size;
+    for (i, v) in iov.chunks_exact(16).enumerate() {
+        let len = u64_at(v, 8).min(left);
+        if len == 0 {
+            break;
+        }
+        left -= len;
+        let _ = writeln!(out, " * {len} bytes in buffer {i}");
+        if let Some(data) = t.read(u64_at(v, 0), len.min(DUMP_LIMIT) as usize) {
+            crate::decode::dump::hexdump_into(out, &data);
+        }
+    }
+}
+
+/// The most bytes of one vector dumped.
+const DUMP_LIMIT: u64 = 1 << 24;
+
+/// The dump of the vectors of the `struct msghdr` at `addr`.
+pub fn dump_msghdr_into(t: &mut Tracee, out: &mut String, addr: u64, data_size: u64) {
+    if let Some(b) = t.read(addr, MSGHDR_SIZE) {
+        dump_iov_into(t, out, u64_at(&b, 24) as u32, u64_at(&b, 16), data_size);
+    }
+}
+
+/// The dump of the vectors of the first `n` `struct mmsghdr`s at `addr`, each cut to its `msg_len`.
+pub fn dump_mmsgvec_into(t: &mut Tracee, out: &mut String, addr: u64, n: u64) {
+    for i in 0..n.min(u32::MAX as u64) {
+        let Some(b) = t.read(addr + i * MMSGHDR_SIZE as u64, MMSGHDR_SIZE) else {
+            break;
+        };
+        let iovlen = u64_at(&b, 24);
+        let _ = writeln!(out, " = {iovlen} buffers in vector {i}");
+        dump_iov_into(t, out, iovlen as u32, u64_at(&b, 16), u32_at(&b, 56) as u64);
+    }
+}
