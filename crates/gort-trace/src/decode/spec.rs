@@ -153,8 +153,6 @@ pub enum Arg {
     SockAddrOut(u8),
     /// A socket address length the kernel reads and rewrites: `[110 => 24]`.
     SockLenInOut,
-    /// An input socket address whose length is the argument at this index.
-    SockAddrIn(u8),
     /// An unsigned 32-bit integer in hex (flags no name is known for).
     Hex32,
     /// A signal number in a 64-bit argument: the name, or the number when it names no signal.
@@ -455,7 +453,14 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             Sock(S::SetOptVal),
             Int,
         ]),
-        Sysno::sendto => d(&[Fd, BufIn(2), ULong, Sock(S::MsgFlags), SockAddrIn(5), Int]),
+        Sysno::sendto => d(&[
+            Fd,
+            BufIn(2),
+            ULong,
+            Sock(S::MsgFlags),
+            Sock(S::AddrIn { at: 4, len: 5 }),
+            Int,
+        ]),
         Sysno::sendmsg => d(&[Fd, Sock(S::MsgHdrIn), Sock(S::MsgFlags)]),
         Sysno::recvmsg => d(&[Fd, Sock(S::MsgHdrOut), Sock(S::MsgFlags)]),
         Sysno::sendmmsg => d(&[Fd, Sock(S::SendMmsgVec), UInt, Sock(S::MsgFlags)]),
@@ -477,7 +482,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             SockAddrOut(5),
             SockLenInOut,
         ]),
-        Sysno::connect | Sysno::bind => d(&[Fd, SockAddrIn(2), UInt]),
+        Sysno::connect | Sysno::bind => d(&[Fd, Sock(S::AddrIn { at: 1, len: 2 }), UInt]),
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
         Sysno::clone3 => Spec::Clone3,
@@ -876,9 +881,6 @@ impl Arg {
             TimezoneIn => FetchKind::Bytes { len: 8 },
             TimezoneOut if !failed => FetchKind::Bytes { len: 8 },
             SockAddrOut(_) if !failed => FetchKind::Upto { len: 128 },
-            SockAddrIn(l) if args[l as usize] as u32 > 0 => FetchKind::Bytes {
-                len: (args[l as usize] as u32 as usize).min(128),
-            },
             SockLenInOut if ret.is_some() && !failed => FetchKind::Bytes { len: 4 },
             OffInOut | UOffInOut if ret.is_none() || ret.unwrap_or(0) > 0 => {
                 FetchKind::Bytes { len: 8 }
@@ -1123,10 +1125,6 @@ impl Arg {
             },
             TimespecPair | TimevalPair => match fetched {
                 Some(Fetched::Bytes(b)) => structs::time_pair_into(out, b, self == TimevalPair),
-                _ => ptr(out, v),
-            },
-            SockAddrIn(_) => match fetched {
-                Some(Fetched::Bytes(b)) => super::socket::sockaddr::sockaddr_into(out, b),
                 _ => ptr(out, v),
             },
             // Printed by `render_exit`, which has the lengths from before and after the call.

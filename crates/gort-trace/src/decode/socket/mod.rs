@@ -43,6 +43,14 @@ pub enum SockArg {
     /// The buffer `recvfrom` filled, whose size is argument 2: as many bytes as it returned, at most
     /// the size (a datagram cut by `MSG_TRUNC` returns its whole length).
     RecvBuf,
+    /// A socket address the call reads, at argument `at` and as long as argument `len` says
+    /// (`connect`, `bind`, `sendto`).
+    AddrIn {
+        /// The address's argument.
+        at: u8,
+        /// The length's argument.
+        len: u8,
+    },
     /// The message `sendmsg` sends.
     MsgHdrIn,
     /// The message `recvmsg` fills: read before the call for the address length offered, printed
@@ -109,7 +117,7 @@ impl SockArg {
         let ok = matches!(ret, Some(r) if r >= 0);
         match self {
             SockArg::GetOptVal | SockArg::SendMmsgVec => ret.is_some(),
-            SockArg::SetOptVal | SockArg::MsgHdrIn => ret.is_none(),
+            SockArg::SetOptVal | SockArg::MsgHdrIn | SockArg::AddrIn { .. } => ret.is_none(),
             SockArg::MsgHdrOut | SockArg::RecvMmsgVec => ok,
             _ => false,
         }
@@ -213,6 +221,9 @@ fn walk(
             args[4] as i32,
         ),
         SockArg::MsgHdrIn => msghdr::msghdr_into(t, out, args[1], None, u64::MAX),
+        SockArg::AddrIn { at, len } => {
+            msghdr::sockaddr_at_into(t, out, args[at as usize], args[len as usize] as i32)
+        }
         SockArg::MsgHdrOut => {
             let data = ret.unwrap_or(0).max(0) as u64;
             msghdr::msghdr_into(t, out, args[1], entry_i32(1, 8), data)
@@ -312,6 +323,7 @@ pub fn render(
         SockArg::GetOptVal if entry_bytes(Some(entry), 4).is_none() => ptr(out, v),
         SockArg::GetOptVal
         | SockArg::SetOptVal
+        | SockArg::AddrIn { .. }
         | SockArg::MsgHdrIn
         | SockArg::MsgHdrOut
         | SockArg::SendMmsgVec

@@ -88,7 +88,10 @@ pub fn sockaddr_at_into(t: &mut Tracee, out: &mut String, addr: u64, len: i32) {
         return ptr(out, addr);
     }
     match t.read(addr, (len as usize).min(128)) {
-        Some(b) => sockaddr::sockaddr_into(out, &b),
+        Some(b) => sockaddr::sockaddr_fd_into(out, &b, &mut |out, fd| {
+            let info = t.fd_info(fd).map(crate::decode::Fetched::Fd);
+            crate::decode::fd_into(out, fd, info.as_ref());
+        }),
         None => ptr(out, addr),
     }
 }

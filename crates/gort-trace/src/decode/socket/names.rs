@@ -763,6 +763,109 @@ pub const TXREHASH: Xlat = Xlat::dec(
     "SOCK_TXREHASH_???",
 );
 
+/// strace's `rxrpc_services` list.
+pub const RXRPC_SERVICES: Xlat = Xlat::hex(
+    &[
+        (0x1, "CM_SERVICE"),
+        (0x9c4, "YFS_FS_SERVICE"),
+        (0x9c5, "YFS_CM_SERVICE"),
+        (0x9c7, "YFS_VL_SERVICE"),
+    ],
+    "???_SERVICE",
+);
+
+/// strace's `ieee802154_addr_types` list.
+pub const IEEE802154_ADDR_TYPES: Xlat = Xlat::hex(
+    &[
+        (0x0, "IEEE802154_ADDR_NONE"),
+        (0x2, "IEEE802154_ADDR_SHORT"),
+        (0x3, "IEEE802154_ADDR_LONG"),
+    ],
+    "IEEE802154_ADDR_???",
+);
+
+/// strace's `ieee802154_pan_ids` list.
+pub const IEEE802154_PAN_IDS: Xlat = Xlat::hex(&[(0xffff, "IEEE802154_PANID_BROADCAST")], "");
+
+/// strace's `ieee802154_addrs` list.
+pub const IEEE802154_ADDRS: Xlat = Xlat::hex(
+    &[
+        (0xfffe, "IEEE802154_ADDR_UNDEF"),
+        (0xffff, "IEEE802154_ADDR_BROADCAST"),
+    ],
+    "",
+);
+
+/// strace's `alg_sockaddr_flags` list.
+pub const ALG_SOCKADDR_FLAGS: Xlat =
+    Xlat::hex(&[(0x1000, "CRYPTO_ALG_KERN_DRIVER_ONLY")], "CRYPTO_ALG_???");
+
+/// strace's `nfc_sockaddr_protocols` list.
+pub const NFC_SOCKADDR_PROTOCOLS: Xlat = Xlat::hex(
+    &[
+        (0x1, "NFC_PROTO_JEWEL"),
+        (0x2, "NFC_PROTO_MIFARE"),
+        (0x3, "NFC_PROTO_FELICA"),
+        (0x4, "NFC_PROTO_ISO14443"),
+        (0x5, "NFC_PROTO_NFC_DEP"),
+        (0x6, "NFC_PROTO_ISO14443_B"),
+        (0x7, "NFC_PROTO_ISO15693"),
+    ],
+    "NFC_PROTO_???",
+);
+
+/// strace's `nfc_saps` list.
+pub const NFC_SAPS: Xlat = Xlat::hex(
+    &[
+        (0x1, "LLCP_SAP_SDP"),
+        (0x2, "LLCP_SAP_IP"),
+        (0x3, "LLCP_SAP_OBEX"),
+        (0x4, "LLCP_SAP_SNEP"),
+        (0xff, "LLCP_SAP_MAX"),
+    ],
+    "",
+);
+
+/// strace's `vsock_cids` list.
+pub const VSOCK_CIDS: Xlat = Xlat::hex(
+    &[
+        (0x0, "VMADDR_CID_HYPERVISOR"),
+        (0x1, "VMADDR_CID_LOCAL"),
+        (0x2, "VMADDR_CID_HOST"),
+        (0xffffffff, "VMADDR_CID_ANY"),
+    ],
+    "",
+);
+
+/// strace's `vsock_ports` list.
+pub const VSOCK_PORTS: Xlat = Xlat::hex(&[(0xffffffff, "VMADDR_PORT_ANY")], "");
+
+/// strace's `vsock_flags` list.
+pub const VSOCK_FLAGS: Xlat = Xlat::hex(&[(0x1, "VMADDR_FLAG_TO_HOST")], "VMADDR_FLAG_???");
+
+/// strace's `qipcrtr_nodes` list.
+pub const QIPCRTR_NODES: Xlat = Xlat::hex(&[(0xffffffff, "QRTR_NODE_BCAST")], "");
+
+/// strace's `qipcrtr_ports` list.
+pub const QIPCRTR_PORTS: Xlat = Xlat::hex(&[(0xfffffffe, "QRTR_PORT_CTRL")], "");
+
+/// strace's `xdp_sockaddr_flags` list.
+pub const XDP_SOCKADDR_FLAGS: Xlat = Xlat::hex(
+    &[
+        (0x1, "XDP_SHARED_UMEM"),
+        (0x2, "XDP_COPY"),
+        (0x4, "XDP_ZEROCOPY"),
+        (0x8, "XDP_USE_NEED_WAKEUP"),
+    ],
+    "XDP_???",
+);
+
+/// strace's `mctp_nets` list.
+pub const MCTP_NETS: Xlat = Xlat::hex(&[(0x0, "MCTP_NET_ANY")], "");
+
+/// strace's `mctp_addrs` list.
+pub const MCTP_ADDRS: Xlat = Xlat::hex(&[(0x0, "MCTP_ADDR_NULL"), (0xff, "MCTP_ADDR_ANY")], "");
+
 /// strace's `arp_hardware_types` list.
 pub const ARP_HARDWARE_TYPES: Xlat = Xlat::hex(
     &[

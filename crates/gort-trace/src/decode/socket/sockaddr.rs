@@ -7,7 +7,7 @@
 
 use super::names::*;
 use crate::decode::strings::quote_into;
-use crate::decode::walk::{u16_at, u32_at};
+use crate::decode::walk::{u16_at, u32_at, u64_at};
 use crate::decode::xlat::{self, style, Style};
 use crate::decode::Fetched;
 use std::fmt::Write;
@@ -72,6 +72,14 @@ pub fn sockaddr_out_into(
 /// `{sa_family=AF_UNIX, sun_path="/tmp/s"}`, `{sa_family=AF_INET, sin_port=htons(80),
 /// sin_addr=inet_addr("127.0.0.1")}` and so on, from `b` (the bytes the address is long).
 pub fn sockaddr_into(out: &mut String, b: &[u8]) {
+    sockaddr_fd_into(out, b, &mut |out, fd| {
+        let _ = write!(out, "{fd}");
+    })
+}
+
+/// [`sockaddr_into`], with the descriptors an address holds (`sxdp_shared_umem_fd`) printed by
+/// `fd_into`.
+pub fn sockaddr_fd_into(out: &mut String, b: &[u8], fd_into: &mut dyn FnMut(&mut String, i32)) {
     let b = &b[..b.len().min(128)];
     out.push_str("{sa_family=");
     let family = u16_at(b, 0);
@@ -81,11 +89,7 @@ pub fn sockaddr_into(out: &mut String, b: &[u8]) {
         let len = b.len();
         match family {
             1 => unix_into(out, b),
-            2 if len >= 16 => {
-                port_into(out, "sin_port", &b[2..4]);
-                out.push_str(", ");
-                inet_addr_into(out, "sin_addr", &b[4..8]);
-            }
+            2 if len >= 16 => inet_into(out, b),
             10 if len >= 24 => inet6_into(out, b),
             16 if len >= 12 => {
                 let pad = u16_at(b, 2);
@@ -100,6 +104,19 @@ pub fn sockaddr_into(out: &mut String, b: &[u8]) {
                 );
             }
             17 if len >= 20 => packet_into(out, b),
+            33 if len >= 36 => rxrpc_into(out, b),
+            36 if len >= 20 => ieee802154_into(out, b),
+            38 if len >= 25 => alg_into(out, b),
+            39 if len >= 16 => nfc_into(out, b),
+            40 if len >= 16 => vsock_into(out, b),
+            42 if len >= 12 => {
+                out.push_str("sq_node=");
+                xlat::value(out, u32_at(b, 4) as u64, &QIPCRTR_NODES);
+                out.push_str(", sq_port=");
+                xlat::value(out, u32_at(b, 8) as u64, &QIPCRTR_PORTS);
+            }
+            44 if len >= 16 => xdp_into(out, b, fd_into),
+            45 if len >= 12 => mctp_into(out, b),
             _ => {
                 out.push_str("sa_data=");
                 quote_into(out, &b[2..], false);
@@ -107,6 +124,221 @@ pub fn sockaddr_into(out: &mut String, b: &[u8]) {
         }
     }
     out.push('}');
+}
+
+/// `sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")` from a `sockaddr_in`.
+fn inet_into(out: &mut String, b: &[u8]) {
+    port_into(out, "sin_port", &b[2..4]);
+    out.push_str(", ");
+    inet_addr_into(out, "sin_addr", &b[4..8]);
+}
+
+/// `0x2a`, or `0` (strace's `%#x`).
+fn hex_into(out: &mut String, v: u64) {
+    if v == 0 {
+        out.push('0');
+    } else {
+        let _ = write!(out, "{v:#x}");
+    }
+}
+
+/// A quoted string of at most `b.len() - 1` bytes that should end in a NUL: cut at the first NUL,
+/// followed by `...` when the last byte is not one.
+fn cstr_field_into(out: &mut String, b: &[u8]) {
+    if b.is_empty() {
+        out.push_str("\"\"");
+        return;
+    }
+    let body = &b[..b.len() - 1];
+    match body.iter().position(|&c| c == 0) {
+        Some(end) => quote_into(out, &body[..end], false),
+        None => {
+            quote_into(out, body, false);
+            if b[b.len() - 1] != 0 {
+                out.push_str("...");
+            }
+        }
+    }
+}
+
+/// `struct sockaddr_rxrpc`: the service, the transport's type and length, and the transport address.
+fn rxrpc_into(out: &mut String, b: &[u8]) {
+    out.push_str("srx_service=");
+    xlat::value_commented(out, u16_at(b, 2) as u64, &RXRPC_SERVICES);
+    out.push_str(", transport_type=");
+    xlat::value(out, u16_at(b, 4) as u64, &SOCK_TYPES_IN_ADDR);
+    let transport_len = u16_at(b, 6) as usize;
+    let _ = write!(out, ", transport_len={transport_len}, transport={{");
+    let len = transport_len.min(b.len() - 8);
+    let rest = len.saturating_sub(2);
+    let t = &b[8..];
+    let family = u16_at(t, 0);
+    let raw_rest = |out: &mut String| {
+        if rest > 0 {
+            out.push_str(", ");
+            quote_into(out, &t[2..2 + rest], false);
+        }
+    };
+    match family {
+        2 => {
+            out.push_str("sin={sin_family=");
+            xlat::value(out, 2, &ADDRFAMS);
+            if transport_len >= 16 {
+                out.push_str(", ");
+                inet_into(out, t);
+            } else {
+                raw_rest(out);
+            }
+            out.push('}');
+        }
+        10 => {
+            out.push_str("sin6={sin6_family=");
+            xlat::value(out, 10, &ADDRFAMS);
+            if transport_len >= 24 {
+                out.push_str(", ");
+                inet6_into(out, &t[..len.max(24)]);
+            } else {
+                raw_rest(out);
+            }
+            out.push('}');
+        }
+        _ => {
+            out.push_str("family=");
+            xlat::value(out, family as u64, &ADDRFAMS);
+            raw_rest(out);
+        }
+    }
+    out.push('}');
+}
+
+/// Socket types as an address names them (`SOCK_???` for an unknown one).
+const SOCK_TYPES_IN_ADDR: xlat::Xlat = xlat::Xlat {
+    unknown: "SOCK_???",
+    ..SOCK_TYPES
+};
+
+/// `struct sockaddr_ieee802154`.
+fn ieee802154_into(out: &mut String, b: &[u8]) {
+    let kind = u32_at(b, 4);
+    out.push_str("addr={addr_type=");
+    xlat::value_commented(out, kind as u64, &IEEE802154_ADDR_TYPES);
+    out.push_str(", pan_id=");
+    xlat::value_commented(out, u16_at(b, 8) as u64, &IEEE802154_PAN_IDS);
+    match kind {
+        0 => {}
+        2 => {
+            out.push_str(", short_addr=");
+            xlat::value_commented(out, u16_at(b, 10) as u64, &IEEE802154_ADDRS);
+        }
+        _ => {
+            out.push_str(", hwaddr=");
+            mac_into(out, &b[10..18]);
+        }
+    }
+    out.push('}');
+}
+
+/// A hardware address: `01:02:03`, its bytes under `-X raw`, both under `-X verbose`.
+fn mac_into(out: &mut String, b: &[u8]) {
+    let mut mac = String::new();
+    for (k, byte) in b.iter().enumerate() {
+        if k > 0 {
+            mac.push(':');
+        }
+        let _ = write!(mac, "{byte:02x}");
+    }
+    raw_or_decoded(out, b, &mac);
+}
+
+/// `struct sockaddr_alg_new`.
+fn alg_into(out: &mut String, b: &[u8]) {
+    out.push_str("salg_type=");
+    cstr_field_into(out, &b[2..16]);
+    out.push_str(", salg_feat=");
+    xlat::flags_commented(out, u32_at(b, 16) as u64, &ALG_SOCKADDR_FLAGS);
+    out.push_str(", salg_mask=");
+    xlat::flags_commented(out, u32_at(b, 20) as u64, &ALG_SOCKADDR_FLAGS);
+    out.push_str(", salg_name=");
+    cstr_field_into(out, &b[24..]);
+}
+
+/// `struct sockaddr_nfc`, and `struct sockaddr_nfc_llcp` when the address is that long.
+fn nfc_into(out: &mut String, b: &[u8]) {
+    out.push_str("dev_idx=");
+    ifindex_into(out, u32_at(b, 4));
+    out.push_str(", target_idx=");
+    hex_into(out, u32_at(b, 8) as u64);
+    out.push_str(", nfc_protocol=");
+    xlat::value(out, u32_at(b, 12) as u64, &NFC_SOCKADDR_PROTOCOLS);
+    if b.len() < 96 {
+        if b.len() > 16 {
+            out.push_str(", ...");
+        }
+        return;
+    }
+    let name_len = u64_at(b, 88);
+    out.push_str(", dsap=");
+    xlat::value_commented(out, b[16] as u64, &NFC_SAPS);
+    out.push_str(", ssap=");
+    xlat::value_commented(out, b[17] as u64, &NFC_SAPS);
+    out.push_str(", service_name=");
+    quote_into(out, &b[18..18 + (name_len.min(63) as usize)], false);
+    let _ = write!(out, ", service_name_len={name_len}");
+}
+
+/// `struct sockaddr_vm`.
+fn vsock_into(out: &mut String, b: &[u8]) {
+    let reserved = u16_at(b, 2);
+    if reserved != 0 {
+        let _ = write!(out, "svm_reserved1={reserved:#x}, ");
+    }
+    out.push_str("svm_cid=");
+    xlat::value(out, u32_at(b, 8) as u64, &VSOCK_CIDS);
+    out.push_str(", svm_port=");
+    xlat::value(out, u32_at(b, 4) as u64, &VSOCK_PORTS);
+    out.push_str(", svm_flags=");
+    xlat::flags(out, b[12] as u64, &VSOCK_FLAGS);
+    if b[13..16].iter().any(|&c| c != 0) {
+        out.push_str(", svm_zero=");
+        quote_into(out, &b[13..16], true);
+    }
+}
+
+/// `struct sockaddr_xdp`.
+fn xdp_into(out: &mut String, b: &[u8], fd_into: &mut dyn FnMut(&mut String, i32)) {
+    let flags = u16_at(b, 2);
+    out.push_str("sxdp_flags=");
+    xlat::flags(out, flags as u64, &XDP_SOCKADDR_FLAGS);
+    out.push_str(", sxdp_ifindex=");
+    ifindex_into(out, u32_at(b, 4));
+    let _ = write!(out, ", sxdp_queue_id={}", u32_at(b, 8));
+    let fd = u32_at(b, 12);
+    // XDP_SHARED_UMEM: the descriptor of the socket whose memory is shared.
+    if flags & 1 != 0 {
+        out.push_str(", sxdp_shared_umem_fd=");
+        fd_into(out, fd as i32);
+    } else if fd != 0 {
+        let _ = write!(out, ", sxdp_shared_umem_fd={fd:#x}");
+    }
+}
+
+/// `struct sockaddr_mctp`.
+fn mctp_into(out: &mut String, b: &[u8]) {
+    let pad0 = u16_at(b, 2);
+    if pad0 != 0 {
+        let _ = write!(out, "__smctp_pad0={pad0:#x}, ");
+    }
+    out.push_str("smctp_network=");
+    xlat::value(out, u32_at(b, 4) as u64, &MCTP_NETS);
+    out.push_str(", smctp_addr={s_addr=");
+    xlat::value(out, b[8] as u64, &MCTP_ADDRS);
+    out.push_str("}, smctp_type=");
+    hex_into(out, b[9] as u64);
+    out.push_str(", smctp_tag=");
+    hex_into(out, b[10] as u64);
+    if b[11] != 0 {
+        let _ = write!(out, ", __smctp_pad1={:#x}", b[11]);
+    }
 }
 
 /// `sun_path="/tmp/s"`, or `sun_path=@"name"` for an abstract address.
