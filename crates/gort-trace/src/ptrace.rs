@@ -346,6 +346,12 @@ fn fd_info(pid: Pid, fd: i32, kinds: u8) -> Option<FdInfo> {
                 .and_then(|p| p.trim().parse().ok())
         });
     let socket = bytes.starts_with(b"socket:[");
+    let details = (socket && kinds & FdKinds::SOCKET != 0)
+        .then(|| {
+            let inode = std::str::from_utf8(&bytes[8..bytes.len() - 1]).ok()?;
+            crate::sockdiag::socket_details(pid, fd, inode.parse().ok()?)
+        })
+        .flatten();
     let shown = kinds & FdKinds::PATH != 0
         || device.is_some()
         || pidfd.is_some()
@@ -355,6 +361,7 @@ fn fd_info(pid: Pid, fd: i32, kinds: u8) -> Option<FdInfo> {
         deleted,
         device,
         pidfd,
+        socket: details,
     })
 }
 

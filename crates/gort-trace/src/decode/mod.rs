@@ -185,6 +185,8 @@ pub struct FdInfo {
     pub device: Option<(bool, u64, u64)>,
     /// For a pidfd under `-yy`: the process it refers to.
     pub pidfd: Option<i32>,
+    /// For a socket under `-yy`: what it is connected to (`TCP:[127.0.0.1:80]`, see `sockdiag.rs`).
+    pub socket: Option<String>,
 }
 
 /// Memory fetched for one syscall stop.
@@ -477,6 +479,10 @@ pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
     if let Some(Fetched::Fd(info)) = path {
         if let Some(pid) = info.pidfd {
             let _ = write!(out, "<pid:{pid}>");
+            return;
+        }
+        if let Some(details) = &info.socket {
+            let _ = write!(out, "<{details}>");
             return;
         }
         out.push('<');
