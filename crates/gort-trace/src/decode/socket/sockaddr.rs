@@ -96,14 +96,17 @@ pub fn sockaddr_fd_into(out: &mut String, b: &[u8], fd_into: &mut dyn FnMut(&mut
                 if pad != 0 {
                     let _ = write!(out, "nl_pad={pad:#x}, ");
                 }
-                let _ = write!(
-                    out,
-                    "nl_pid={}, nl_groups={:08x}",
-                    u32_at(b, 4) as i32,
-                    u32_at(b, 8)
-                );
+                let _ = write!(out, "nl_pid={}, nl_groups=", u32_at(b, 4) as i32);
+                hex0_into(out, u32_at(b, 8) as u64, 4);
             }
             17 if len >= 20 => packet_into(out, b),
+            3 if len >= 16 => ax25_into(out, b),
+            4 if len >= 16 => ipx_into(out, b),
+            9 if len >= 18 => {
+                out.push_str("sx25_addr={x25_addr=");
+                cstr_field_into(out, &b[2..18]);
+                out.push('}');
+            }
             33 if len >= 36 => rxrpc_into(out, b),
             36 if len >= 20 => ieee802154_into(out, b),
             38 if len >= 25 => alg_into(out, b),
@@ -131,6 +134,155 @@ fn inet_into(out: &mut String, b: &[u8]) {
     port_into(out, "sin_port", &b[2..4]);
     out.push_str(", ");
     inet_addr_into(out, "sin_addr", &b[4..8]);
+}
+
+/// A number of `size` bytes zero-padded to twice as many digits, with `0x` unless it is zero
+/// (strace's `%#0*x`): `0x05`, `00`.
+fn hex0_into(out: &mut String, v: u64, size: usize) {
+    let width = 2 * size;
+    if v == 0 {
+        let _ = write!(out, "{:0width$}", 0);
+    } else {
+        let _ = write!(out, "{v:#0width$x}");
+    }
+}
+
+/// `struct sockaddr_ipx`.
+fn ipx_into(out: &mut String, b: &[u8]) {
+    port_into(out, "sipx_port", &b[2..4]);
+    out.push_str(", sipx_network=htonl(");
+    hex_into(out, u32::from_be_bytes([b[4], b[5], b[6], b[7]]) as u64);
+    out.push_str("), sipx_node=[");
+    for k in 0..6 {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        hex0_into(out, b[8 + k] as u64, 1);
+    }
+    out.push_str("], sipx_type=");
+    hex0_into(out, b[14] as u64, 1);
+    if b[15] != 0 {
+        let _ = write!(out, ", sipx_zero={:#x}", b[15]);
+    }
+}
+
+/// How an AX.25 callsign can be shown: as text, as its bytes with the text in a comment, or as its
+/// bytes only.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ax25Form {
+    Text,
+    Commented,
+    Raw,
+}
+
+/// Whether a 7-byte AX.25 address is a sane callsign (shifted uppercase letters and digits, padded
+/// with spaces, and an SSID byte with only its SSID bits).
+fn ax25_form(a: &[u8]) -> Ax25Form {
+    let mut form = Ax25Form::Text;
+    let (mut space_seen, mut char_seen) = (false, false);
+    for &byte in &a[..6] {
+        if byte & 1 != 0 {
+            form = Ax25Form::Commented;
+        }
+        let c = byte >> 1;
+        if c == b' ' {
+            space_seen = true;
+        } else {
+            char_seen = true;
+        }
+        if !c.is_ascii_digit() && !c.is_ascii_uppercase() && c != b' ' {
+            form = Ax25Form::Commented;
+        }
+        if c != b' ' && space_seen {
+            form = Ax25Form::Commented;
+        }
+        if !(b' '..=0x7e).contains(&c) || c == b'*' || c == b'/' {
+            return Ax25Form::Raw;
+        }
+    }
+    if a[6] & !0x1e != 0 || (!char_seen && a[6] != 0) {
+        form = Ax25Form::Commented;
+    }
+    form
+}
+
+/// An AX.25 callsign as text: `CALL-7`, or `*` for the empty one.
+fn ax25_text(a: &[u8]) -> String {
+    let end = (0..6)
+        .rev()
+        .find(|&i| a[i] >> 1 != b' ')
+        .map_or(0, |i| i + 1);
+    let mut s: String = a[..end].iter().map(|&c| (c >> 1) as char).collect();
+    let ssid = (a[6] >> 1) & 0xf;
+    let _ = write!(s, "-{ssid}");
+    if s == "-0" {
+        return "*".into();
+    }
+    s
+}
+
+/// A 7-byte AX.25 address in the form its contents and `-X` allow.
+fn ax25_addr_into(out: &mut String, a: &[u8]) {
+    let form = match ax25_form(a) {
+        Ax25Form::Text => match style() {
+            Style::Abbrev => Ax25Form::Text,
+            Style::Raw => Ax25Form::Raw,
+            Style::Verbose => Ax25Form::Commented,
+        },
+        f => f,
+    };
+    if form != Ax25Form::Text {
+        out.push_str("{ax25_call=");
+        quote_into(out, &a[..7], true);
+        out.push('}');
+    }
+    match form {
+        Ax25Form::Raw => {}
+        Ax25Form::Commented => {
+            let _ = write!(out, " /* {} */", ax25_text(a));
+        }
+        Ax25Form::Text => out.push_str(&ax25_text(a)),
+    }
+}
+
+/// `struct full_sockaddr_ax25`: the callsign, the digipeater count, and as many digipeaters as both
+/// the count and the address's length allow.
+fn ax25_into(out: &mut String, b: &[u8]) {
+    let ndigis = u32_at(b, 12) as i32;
+    let len = b.len();
+    let full = ndigis != 0 || len > 16;
+    if full {
+        out.push_str("fsa_ax25={");
+    }
+    out.push_str("sax25_call=");
+    ax25_addr_into(out, &b[2..9]);
+    let _ = write!(out, ", sax25_ndigis={ndigis}");
+    if !full {
+        return;
+    }
+    out.push('}');
+    let has = ((len - 16) / 7).min(8);
+    let want = (ndigis.max(0) as usize).min(8);
+    let shown = has.min(want);
+    if want > 0 {
+        out.push_str(", fsa_digipeater=[");
+        for k in 0..shown {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            ax25_addr_into(out, &b[16 + 7 * k..23 + 7 * k]);
+        }
+        if want > has {
+            if shown > 0 {
+                out.push_str(", ");
+            }
+            out.push_str("...");
+        }
+        out.push(']');
+    }
+    if len > has * 7 + 16 {
+        out.push_str(", ...");
+    }
 }
 
 /// `0x2a`, or `0` (strace's `%#x`).
@@ -469,12 +621,7 @@ fn packet_into(out: &mut String, b: &[u8]) {
                 out.push_str("...");
                 break;
             }
-            match b[12 + k] {
-                0 => out.push('0'),
-                x => {
-                    let _ = write!(out, "{x:#04x}");
-                }
-            }
+            hex0_into(out, b[12 + k] as u64, 1);
         }
         out.push(']');
     }
