@@ -238,18 +238,8 @@ impl Formatter {
                     self.out.push('>');
                 }
                 self.out.push('\n');
-                if let Some(decode::Fetched::Bytes(data)) = mem.get(decode::dump::SLOT) {
-                    let q = &self.o.qual;
-                    if let Some(req) =
-                        decode::dump::plan(p.nr, &p.args, ret, &q.read_fds, &q.write_fds)
-                    {
-                        let wanted = match req.kind {
-                            decode::FetchKind::Upto { len } => len,
-                            _ => data.len(),
-                        };
-                        decode::dump::hexdump_into(&mut self.out, data, wanted, req.addr, pid);
-                    }
-                }
+                let dumped = mem.get(decode::dump::SLOT);
+                decode::dump::dumped_into(&mut self.out, pid, p.nr, &p.args, ret, dumped);
             }
             Event::Signal {
                 pid,

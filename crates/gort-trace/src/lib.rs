@@ -21,6 +21,7 @@ pub mod ptrace;
 pub mod qualify;
 pub mod rt;
 pub mod signals;
+pub mod sockdiag;
 pub mod spawn;
 pub mod summary;
 pub mod timestamps;

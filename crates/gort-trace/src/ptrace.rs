@@ -297,55 +297,75 @@ impl ReadMem for TraceeMem<'_> {
     }
 
     fn fd_path(&mut self, fd: i32, kinds: u8) -> Option<FdInfo> {
-        use std::os::unix::ffi::OsStringExt;
-        use std::os::unix::fs::{FileTypeExt, MetadataExt};
-        // AT_FDCWD stands for the working directory.
-        let link = if fd == -100 {
-            format!("/proc/{}/cwd", self.pid)
-        } else {
-            format!("/proc/{}/fd/{fd}", self.pid)
-        };
-        let path = std::fs::read_link(&link).ok()?;
-        let mut bytes = path.into_os_string().into_vec();
-        // The kernel appends " (deleted)" to an unlinked file's path; whether the file is unlinked is
-        // asked of the file itself (a file can also be named so).
-        let meta = std::fs::metadata(&link).ok();
-        let deleted =
-            bytes.ends_with(b" (deleted)") && meta.as_ref().is_some_and(|m| m.nlink() == 0);
-        if deleted {
-            bytes.truncate(bytes.len() - b" (deleted)".len());
-        }
-        let device = meta
-            .as_ref()
-            .filter(|_| kinds & FdKinds::DEV != 0)
-            .and_then(|m| {
-                let ft = m.file_type();
-                (ft.is_char_device() || ft.is_block_device()).then(|| {
-                    let (major, minor) = crate::decode::structs::dev_split(m.rdev());
-                    (ft.is_char_device(), major, minor)
-                })
-            });
-        // A pidfd names its process in the descriptor's fdinfo.
-        let pidfd = (kinds & FdKinds::PIDFD != 0 && bytes == b"anon_inode:[pidfd]")
-            .then(|| std::fs::read_to_string(format!("/proc/{}/fdinfo/{fd}", self.pid)).ok())
-            .flatten()
-            .and_then(|info| {
-                info.lines()
-                    .find_map(|l| l.strip_prefix("Pid:"))
-                    .and_then(|p| p.trim().parse().ok())
-            });
-        let socket = bytes.starts_with(b"socket:[");
-        let shown = kinds & FdKinds::PATH != 0
-            || device.is_some()
-            || pidfd.is_some()
-            || (socket && kinds & FdKinds::SOCKET != 0);
-        shown.then_some(FdInfo {
-            path: bytes,
-            deleted,
-            device,
-            pidfd,
-        })
+        fd_info(self.pid, fd, kinds)
     }
+
+    fn fd_path_via_pidfd(&mut self, pidfd: i32, fd: i32, kinds: u8) -> Option<FdInfo> {
+        let info = std::fs::read_to_string(format!("/proc/{}/fdinfo/{pidfd}", self.pid)).ok()?;
+        let pid: Pid = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pid:"))
+            .and_then(|p| p.trim().parse().ok())?;
+        fd_info(pid, fd, kinds)
+    }
+}
+
+/// What descriptor `fd` of process `pid` refers to, if it is of the [`FdKinds`] in `kinds`.
+fn fd_info(pid: Pid, fd: i32, kinds: u8) -> Option<FdInfo> {
+    use std::os::unix::ffi::OsStringExt;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    // AT_FDCWD stands for the working directory.
+    let link = if fd == -100 {
+        format!("/proc/{pid}/cwd")
+    } else {
+        format!("/proc/{pid}/fd/{fd}")
+    };
+    let path = std::fs::read_link(&link).ok()?;
+    let mut bytes = path.into_os_string().into_vec();
+    // The kernel appends " (deleted)" to an unlinked file's path; whether the file is unlinked is
+    // asked of the file itself (a file can also be named so).
+    let meta = std::fs::metadata(&link).ok();
+    let deleted = bytes.ends_with(b" (deleted)") && meta.as_ref().is_some_and(|m| m.nlink() == 0);
+    if deleted {
+        bytes.truncate(bytes.len() - b" (deleted)".len());
+    }
+    let device = meta
+        .as_ref()
+        .filter(|_| kinds & FdKinds::DEV != 0)
+        .and_then(|m| {
+            let ft = m.file_type();
+            (ft.is_char_device() || ft.is_block_device()).then(|| {
+                let (major, minor) = crate::decode::structs::dev_split(m.rdev());
+                (ft.is_char_device(), major, minor)
+            })
+        });
+    // A pidfd names its process in the descriptor's fdinfo.
+    let pidfd = (kinds & FdKinds::PIDFD != 0 && bytes == b"anon_inode:[pidfd]")
+        .then(|| std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).ok())
+        .flatten()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("Pid:"))
+                .and_then(|p| p.trim().parse().ok())
+        });
+    let socket = bytes.starts_with(b"socket:[");
+    let details = (socket && kinds & FdKinds::SOCKET != 0)
+        .then(|| {
+            let inode = std::str::from_utf8(&bytes[8..bytes.len() - 1]).ok()?;
+            crate::sockdiag::socket_details(pid, fd, inode.parse().ok()?)
+        })
+        .flatten();
+    let shown = kinds & FdKinds::PATH != 0
+        || device.is_some()
+        || pidfd.is_some()
+        || (socket && kinds & FdKinds::SOCKET != 0);
+    shown.then_some(FdInfo {
+        path: bytes,
+        deleted,
+        device,
+        pidfd,
+        socket: details,
+    })
 }
 
 /// Sends `sig` to thread `tid` (used to stop non-seized tracees before detaching).

@@ -9,9 +9,11 @@
 //! slots) when the call and descriptor qualify, of as many bytes as are readable; the formatter prints
 //! them. Like strace, which reads the data in 64 KiB pieces, a dump shows whole pieces and ends at the
 //! first piece that could not be read with a `<Cannot fetch N bytes ...>` line (nothing at all when the
-//! first piece cannot be read).
+//! first piece cannot be read). The vectors of a message (`sendmsg`, `recvmmsg`...) are followed by a
+//! walking renderer (`walk.rs`) that writes the dump text itself.
 
-use super::{FetchKind, FetchReq};
+use super::socket::{DumpKind, SockArg};
+use super::{FetchKind, FetchReq, Fetched};
 use crate::qualify::FdSet;
 use std::fmt::Write;
 use syscalls::Sysno;
@@ -32,11 +34,28 @@ pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -
         return None;
     }
     let s = Sysno::new(nr as usize)?;
-    let len = match s {
-        Sysno::write | Sysno::pwrite64 | Sysno::sendto if writes.contains(fd) => args[2],
-        Sysno::read | Sysno::pread64 | Sysno::recvfrom if reads.contains(fd) && ret > 0 => {
-            ret as u64
-        }
+    if let Some(kind) = vectors_of(s) {
+        // Sent data is dumped even when the call failed, received data only when it succeeded.
+        let sent = matches!(s, Sysno::sendmsg | Sysno::sendmmsg);
+        let wanted = if sent {
+            writes.contains(fd)
+        } else {
+            reads.contains(fd) && ret >= 0
+        };
+        return wanted.then(|| FetchReq {
+            slot: SLOT as u8,
+            addr: args[1],
+            kind: FetchKind::Walk {
+                arg: SockArg::Dump(kind),
+                args: *args,
+                ret: Some(ret),
+                opts: Default::default(),
+            },
+        });
+    }
+    let len = match buffer_of(s, args, ret)? {
+        (Dir::Written, len) if writes.contains(fd) => len,
+        (Dir::Read, len) if reads.contains(fd) && ret > 0 => len,
         _ => return None,
     };
     (len > 0).then(|| FetchReq {
@@ -48,12 +67,65 @@ pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -
     })
 }
 
+/// Appends what was fetched for a dump in tracee `pid`: the data of a plain buffer, or the text of a
+/// message's vectors (` * 3 bytes in buffer 0` and each one's lines).
+pub fn dumped_into(
+    out: &mut String,
+    pid: i32,
+    nr: u64,
+    args: &[u64; 6],
+    ret: i64,
+    fetched: Option<&Fetched>,
+) {
+    match fetched {
+        Some(Fetched::Bytes(data)) => {
+            let wanted = Sysno::new(nr as usize)
+                .and_then(|s| buffer_of(s, args, ret))
+                .map_or(data.len(), |(_, len)| len.min(LIMIT) as usize);
+            hexdump_upto_into(out, data, wanted, args[1], pid)
+        }
+        Some(Fetched::Walked(snap)) => {
+            if let Some(kind) = Sysno::new(nr as usize).and_then(vectors_of) {
+                super::socket::dump_replay_into(out, kind, args, ret, snap)
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Which way a dumped buffer's data went.
+enum Dir {
+    /// From the tracee to the kernel (`-e write=`).
+    Written,
+    /// From the kernel to the tracee (`-e read=`).
+    Read,
+}
+
+/// The plain buffer a call's dump shows (at argument 1): its direction and length.
+fn buffer_of(s: Sysno, args: &[u64; 6], ret: i64) -> Option<(Dir, u64)> {
+    match s {
+        Sysno::write | Sysno::pwrite64 | Sysno::sendto => Some((Dir::Written, args[2])),
+        Sysno::read | Sysno::pread64 | Sysno::recvfrom => Some((Dir::Read, ret.max(0) as u64)),
+        _ => None,
+    }
+}
+
+/// The messages whose vectors a call's dump follows.
+fn vectors_of(s: Sysno) -> Option<DumpKind> {
+    match s {
+        Sysno::sendmsg => Some(DumpKind::MsgHdr { read: false }),
+        Sysno::recvmsg => Some(DumpKind::MsgHdr { read: true }),
+        Sysno::sendmmsg | Sysno::recvmmsg => Some(DumpKind::MmsgVec),
+        _ => None,
+    }
+}
+
 /// The size of the pieces strace reads a dump in.
 const PIECE: usize = 1 << 16;
 
 /// Appends the dump of a buffer of `wanted` bytes at `addr` in tracee `pid`, of which `data` could be
-/// read: offset, 16 bytes in two groups of 8, and their printable form.
-pub fn hexdump_into(out: &mut String, data: &[u8], wanted: usize, addr: u64, pid: i32) {
+/// read: whole pieces, then a `<Cannot fetch ...>` line for the first piece that could not be read.
+pub fn hexdump_upto_into(out: &mut String, data: &[u8], wanted: usize, addr: u64, pid: i32) {
     let shown = if data.len() < wanted {
         data.len() / PIECE * PIECE
     } else {
@@ -69,6 +141,12 @@ pub fn hexdump_into(out: &mut String, data: &[u8], wanted: usize, addr: u64, pid
             addr + shown as u64
         );
     }
+}
+
+/// Appends the dump lines of `data` (all of it read): offset, 16 bytes in two groups of 8, and their
+/// printable form.
+pub fn hexdump_into(out: &mut String, data: &[u8]) {
+    lines_into(out, data, data.len())
 }
 
 /// The dump lines of `data`, with offsets as wide as a buffer of `len` bytes needs.
@@ -110,13 +188,13 @@ mod tests {
     #[test]
     fn dump_lines_have_strace_layout() {
         let mut s = String::new();
-        hexdump_into(&mut s, b"hello\n", 6, 0x1000, 5);
+        hexdump_upto_into(&mut s, b"hello\n", 6, 0x1000, 5);
         assert_eq!(
             s,
             " | 00000  68 65 6c 6c 6f 0a                                 hello.           |\n"
         );
         let mut s = String::new();
-        hexdump_into(&mut s, &[b'a'; 17], 17, 0x1000, 5);
+        hexdump_upto_into(&mut s, &[b'a'; 17], 17, 0x1000, 5);
         assert_eq!(s.lines().count(), 2);
         assert!(s.lines().nth(1).unwrap().starts_with(" | 00010  61    "));
     }
@@ -125,14 +203,14 @@ mod tests {
     fn a_dump_ends_at_the_first_piece_that_cannot_be_read() {
         let data = vec![0u8; PIECE + 10];
         let mut s = String::new();
-        hexdump_into(&mut s, &data, PIECE + 20, 0x1000, 5);
+        hexdump_upto_into(&mut s, &data, PIECE + 20, 0x1000, 5);
         assert_eq!(s.lines().count(), PIECE / 16 + 1);
         assert_eq!(
             s.lines().last().unwrap(),
             " | <Cannot fetch 20 bytes from pid 5 @0x11000>"
         );
         let mut s = String::new();
-        hexdump_into(&mut s, &data[..10], 20, 0x1000, 5);
+        hexdump_upto_into(&mut s, &data[..10], 20, 0x1000, 5);
         assert_eq!(s, "");
     }
 

@@ -14,15 +14,19 @@
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
+pub mod bpf_filter;
+pub mod bpf_names;
 pub mod consts;
 pub mod dump;
 pub mod flags;
 pub mod groups;
 pub mod pathtrace;
 pub mod pid;
+pub mod socket;
 pub mod spec;
 pub mod strings;
 pub mod structs;
+pub mod walk;
 pub mod xlat;
 
 use spec::Ret;
@@ -30,7 +34,7 @@ use std::fmt::Write;
 use syscalls::Sysno;
 
 /// Options that change how arguments are printed.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Opts {
     /// `-s N`: longest string printed.
     pub strsize: usize,
@@ -84,6 +88,14 @@ pub enum FetchKind {
         /// Which kinds of descriptors are shown.
         kinds: u8,
     },
+    /// What the descriptor numbered `addr` of the process behind the tracee's pidfd `pidfd` refers
+    /// to, for the [`FdKinds`] in `kinds`.
+    PidfdTargetPath {
+        /// The tracee's pidfd.
+        pidfd: i32,
+        /// Which kinds of descriptors are shown.
+        kinds: u8,
+    },
     /// Up to `len` bytes: as many as are readable (a buffer whose used length is only known later).
     Upto {
         /// Most bytes read.
@@ -95,6 +107,18 @@ pub enum FetchKind {
         offset: u64,
         /// Bytes to read where it points.
         len: usize,
+    },
+    /// Whatever the walking renderer of socket argument `arg` reads (see `walk.rs`), for a call with
+    /// these registers, return value (`None` at entry) and options.
+    Walk {
+        /// The argument's kind.
+        arg: socket::SockArg,
+        /// The call's arguments.
+        args: [u64; 6],
+        /// The return value, at exit.
+        ret: Option<i64>,
+        /// The printing options.
+        opts: Opts,
     },
 }
 
@@ -134,6 +158,8 @@ pub enum Fetched {
     Fd(FdInfo),
     /// The memory could not be read.
     Fault,
+    /// What a walking renderer read.
+    Walked(walk::Snapshot),
 }
 
 /// The kinds of descriptors `--decode-fds` decorates.
@@ -163,6 +189,8 @@ pub struct FdInfo {
     pub device: Option<(bool, u64, u64)>,
     /// For a pidfd under `-yy`: the process it refers to.
     pub pidfd: Option<i32>,
+    /// For a socket under `-yy`: what it is connected to (`TCP:[127.0.0.1:80]`, see `sockdiag.rs`).
+    pub socket: Option<String>,
 }
 
 /// Memory fetched for one syscall stop.
@@ -192,6 +220,12 @@ pub trait ReadMem {
     /// What descriptor `fd` of the tracee refers to (`/proc/PID/fd/FD`) if it is of the [`FdKinds`]
     /// in `kinds` (the path alone is shown for every descriptor under `FdKinds::PATH`).
     fn fd_path(&mut self, _fd: i32, _kinds: u8) -> Option<FdInfo> {
+        None
+    }
+
+    /// What descriptor `fd` of the process that the tracee's pidfd `pidfd` refers to refers to
+    /// (`pidfd_getfd`'s target), for the [`FdKinds`] in `kinds`.
+    fn fd_path_via_pidfd(&mut self, _pidfd: i32, _fd: i32, _kinds: u8) -> Option<FdInfo> {
         None
     }
 }
@@ -330,6 +364,18 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 buf.truncate(got);
                 Fetched::Bytes(buf)
             }
+            FetchKind::Walk {
+                arg,
+                args,
+                ret,
+                opts,
+            } => Fetched::Walked(socket::record(arg, &args, ret, opts, r)),
+            FetchKind::PidfdTargetPath { pidfd, kinds } => {
+                match r.fd_path_via_pidfd(pidfd, req.addr as i32, kinds) {
+                    Some(info) => Fetched::Fd(info),
+                    None => Fetched::Fault,
+                }
+            }
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),
                 None => Fetched::Fault,
@@ -383,6 +429,16 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
     }
     // Lengths the kernel reads and rewrites, printed at exit as `[in => out]`.
     for (i, a) in spec.args().iter().enumerate().skip(split) {
+        if let spec::Arg::Sock(s) = a {
+            if let Some(kind) = s.entry_fetch(args, args[i]) {
+                let slot = i as u8;
+                v.push(FetchReq {
+                    slot,
+                    addr: args[i],
+                    kind,
+                });
+            }
+        }
         if *a == spec::Arg::SockLenInOut && args[i] != 0 {
             v.push(FetchReq {
                 slot: i as u8,
@@ -432,6 +488,10 @@ pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
     if let Some(Fetched::Fd(info)) = path {
         if let Some(pid) = info.pidfd {
             let _ = write!(out, "<pid:{pid}>");
+            return;
+        }
+        if let Some(details) = &info.socket {
+            let _ = write!(out, "<{details}>");
             return;
         }
         out.push('<');
@@ -503,12 +563,14 @@ pub fn render_exit(
         match a {
             // The value before the call was fetched at entry, the one after at exit.
             spec::Arg::SockLenInOut => {
-                structs::socklen_into(out, args[i], entry.get(i), mem.get(i), ret)
+                socket::sockaddr::socklen_into(out, args[i], entry.get(i), mem.get(i), ret)
             }
             spec::Arg::SockAddrOut(l) => {
                 let l = *l as usize;
-                structs::sockaddr_out_into(out, args[i], mem.get(i), entry.get(l), mem.get(l), ret)
+                let (bytes, before, after) = (mem.get(i), entry.get(l), mem.get(l));
+                socket::sockaddr::sockaddr_out_into(out, args[i], bytes, before, after, ret)
             }
+            spec::Arg::Sock(s) => socket::render(*s, i, args, Some(ret), entry, mem, opts, out),
             _ => a.render(i, args, Some(ret), mem, opts, out),
         }
     }
@@ -575,6 +637,18 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             let _ = write!(out, "{ret} (");
             structs::date_into(out, ret, u64::MAX);
             out.push(')');
+        }
+        Ret::TimeLeft => {
+            let _ = write!(out, "{ret}");
+            match mem.get(4) {
+                _ if ret == 0 => out.push_str(" (Timeout)"),
+                Some(Fetched::Bytes(b)) if b.len() == 16 => {
+                    out.push_str(" (left ");
+                    socket::timespec_into(out, b);
+                    out.push(')');
+                }
+                _ => {}
+            }
         }
         Ret::Timeout => {
             if ret == 0 {

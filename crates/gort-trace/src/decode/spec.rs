@@ -154,8 +154,6 @@ pub enum Arg {
     SockAddrOut(u8),
     /// A socket address length the kernel reads and rewrites: `[110 => 24]`.
     SockLenInOut,
-    /// An input socket address whose length is the argument at this index.
-    SockAddrIn(u8),
     /// An unsigned 32-bit integer in hex (flags no name is known for).
     Hex32,
     /// A signal number in a 64-bit argument: the name, or the number when it names no signal.
@@ -218,6 +216,10 @@ pub enum Arg {
     PrioWho,
     /// `PR_SCHED_CORE`'s id, whose kind is told by the `PIDTYPE_*` argument at this index.
     SchedCorePid(u8),
+    /// `pidfd_getfd`'s target descriptor, in the process of the pidfd at argument 0.
+    PidfdTargetFd,
+    /// An argument of a socket call (see `socket/mod.rs`).
+    Sock(super::socket::SockArg),
 }
 
 /// How the return value is printed.
@@ -249,6 +251,9 @@ pub enum Ret {
     Time,
     /// A process id of this kind (`getpid`).
     Pid(PidType),
+    /// A count, with the time left in the timespec at argument 4 (`1 (left {tv_sec=0, ...})`), or
+    /// `0 (Timeout)` (`recvmmsg`).
+    TimeLeft,
 }
 
 /// A syscall description.
@@ -286,6 +291,7 @@ impl Spec {
     }
 }
 
+use super::socket::SockArg as S;
 use Arg::*;
 
 /// The description for syscall number `nr` with registers `regs` (some calls' arguments depend on an
@@ -444,8 +450,52 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::clock_settime => d(&[Enum(&CLOCK), TimespecIn]),
         Sysno::time => Spec::Args(&[TimeOut], Ret::Time),
         Sysno::sigaltstack => d(&[StackIn, StackOut]),
-        Sysno::socket => d(&[Int, Int, Int]),
-        Sysno::connect | Sysno::bind => d(&[Fd, SockAddrIn(2), UInt]),
+        Sysno::socket => d(&[Sock(S::Family), Sock(S::Type), Sock(S::Protocol)]),
+        Sysno::socketpair => d(&[Sock(S::Family), Sock(S::Type), UInt, FdPairOut]),
+        Sysno::getsockopt => d(&[
+            Fd,
+            Sock(S::Level),
+            Sock(S::OptName(true)),
+            Sock(S::GetOptVal),
+            Sock(S::GetOptLen),
+        ]),
+        Sysno::setsockopt => d(&[
+            Fd,
+            Sock(S::Level),
+            Sock(S::OptName(false)),
+            Sock(S::SetOptVal),
+            Int,
+        ]),
+        Sysno::sendto => d(&[
+            Fd,
+            BufIn(2),
+            ULong,
+            Sock(S::MsgFlags),
+            Sock(S::AddrIn { at: 4, len: 5 }),
+            Int,
+        ]),
+        Sysno::sendmsg => d(&[Fd, Sock(S::MsgHdrIn), Sock(S::MsgFlags)]),
+        Sysno::recvmsg => d(&[Fd, Sock(S::MsgHdrOut), Sock(S::MsgFlags)]),
+        Sysno::sendmmsg => d(&[Fd, Sock(S::SendMmsgVec), UInt, Sock(S::MsgFlags)]),
+        Sysno::recvmmsg => Spec::Args(
+            &[
+                Fd,
+                Sock(S::RecvMmsgVec),
+                UInt,
+                Sock(S::MsgFlags),
+                Sock(S::EntryTimespec),
+            ],
+            Ret::TimeLeft,
+        ),
+        Sysno::recvfrom => d(&[
+            Fd,
+            Sock(S::RecvBuf),
+            ULong,
+            Sock(S::MsgFlags),
+            SockAddrOut(5),
+            SockLenInOut,
+        ]),
+        Sysno::connect | Sysno::bind => d(&[Fd, Sock(S::AddrIn { at: 1, len: 2 }), UInt]),
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
         Sysno::clone3 => Spec::Clone3,
@@ -480,7 +530,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::sched_setaffinity => d(&[Pid(PidType::Tgid), UInt, CpuSetIn(1)]),
         Sysno::gettimeofday => d(&[TimevalOut, TimezoneOut]),
         Sysno::settimeofday => d(&[TimevalIn, TimezoneIn]),
-        Sysno::pidfd_getfd => d(&[Fd, Int, Hex32]),
+        Sysno::pidfd_getfd => d(&[Fd, PidfdTargetFd, Hex32]),
         Sysno::process_mrelease | Sysno::landlock_restrict_self => d(&[Fd, Hex32]),
         Sysno::landlock_create_ruleset => d(&[Ptr, ULong, Flags(&LANDLOCK_CREATE)]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
@@ -711,7 +761,7 @@ impl Arg {
                 | RusageOut
                 | TimespecRem(_)
                 | TimeOut
-        )
+        ) || matches!(self, Sock(s) if s.is_output())
     }
 
     /// Whether this argument is read at entry and written at exit (printed in two halves).
@@ -751,6 +801,22 @@ impl Arg {
                 });
             }
             return;
+        }
+        if self == PidfdTargetFd {
+            if opts.decode_fds > 0 && (addr as i32) >= 0 {
+                out.push(FetchReq {
+                    slot: i as u8,
+                    addr: addr as i32 as u64,
+                    kind: FetchKind::PidfdTargetPath {
+                        pidfd: args[0] as i32,
+                        kinds: opts.decode_fds,
+                    },
+                });
+            }
+            return;
+        }
+        if let Sock(s) = self {
+            return super::socket::plan(s, i, args, ret, opts, out);
         }
         if addr == 0 {
             return;
@@ -829,9 +895,6 @@ impl Arg {
             TimezoneIn => FetchKind::Bytes { len: 8 },
             TimezoneOut if !failed => FetchKind::Bytes { len: 8 },
             SockAddrOut(_) if !failed => FetchKind::Upto { len: 128 },
-            SockAddrIn(l) if args[l as usize] as u32 > 0 => FetchKind::Bytes {
-                len: (args[l as usize] as u32 as usize).min(128),
-            },
             SockLenInOut if ret.is_some() && !failed => FetchKind::Bytes { len: 4 },
             OffInOut | UOffInOut if ret.is_none() || ret.unwrap_or(0) > 0 => {
                 FetchKind::Bytes { len: 8 }
@@ -874,7 +937,11 @@ impl Arg {
         let failed = matches!(ret, Some(r) if r < 0);
         let fetched = mem.get(i);
         match self {
-            Fd => super::fd_into(out, v as i32, fetched),
+            Fd | PidfdTargetFd => super::fd_into(out, v as i32, fetched),
+            Sock(s) => {
+                let none = Mem::default();
+                super::socket::render(s, i, args, ret, &none, mem, opts, out)
+            }
             Int => {
                 let _ = write!(out, "{}", v as i32);
             }
@@ -1072,10 +1139,6 @@ impl Arg {
             },
             TimespecPair | TimevalPair => match fetched {
                 Some(Fetched::Bytes(b)) => structs::time_pair_into(out, b, self == TimevalPair),
-                _ => ptr(out, v),
-            },
-            SockAddrIn(_) => match fetched {
-                Some(Fetched::Bytes(b)) => structs::sockaddr_into(out, b),
                 _ => ptr(out, v),
             },
             // Printed by `render_exit`, which has the lengths from before and after the call.

@@ -8,7 +8,6 @@
 use super::flags::{self, signal_name};
 use super::spec::Arg;
 use super::strings::quote_into;
-use super::Fetched;
 use std::fmt::Write;
 
 /// Size of `struct stat` on x86_64.
@@ -155,120 +154,6 @@ pub fn clock_t_into(out: &mut String, t: u64) {
         let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
         let _ = write!(out, " /* {}.{:02} s */", t / hz, t % hz * 100 / hz);
     }
-}
-
-/// A socket address length the kernel read and rewrote: `[in => out]`, `[out]` when unchanged, `[in]`
-/// after a failure, the address when it could not be read.
-pub fn socklen_into(
-    out: &mut String,
-    addr: u64,
-    before: Option<&Fetched>,
-    after: Option<&Fetched>,
-    ret: i64,
-) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    let Some(Fetched::Bytes(b)) = before else {
-        let _ = write!(out, "{addr:#x}");
-        return;
-    };
-    let inlen = u32_at(b, 0);
-    match after {
-        Some(Fetched::Bytes(a)) if ret >= 0 && u32_at(a, 0) != inlen => {
-            let _ = write!(out, "[{inlen} => {}]", u32_at(a, 0));
-        }
-        Some(Fetched::Bytes(a)) if ret >= 0 => {
-            let _ = write!(out, "[{}]", u32_at(a, 0));
-        }
-        _ => {
-            let _ = write!(out, "[{inlen}]");
-        }
-    }
-}
-
-/// A socket address the kernel filled: as many bytes as both lengths allow, decoded.
-pub fn sockaddr_out_into(
-    out: &mut String,
-    addr: u64,
-    bytes: Option<&Fetched>,
-    len_before: Option<&Fetched>,
-    len_after: Option<&Fetched>,
-    ret: i64,
-) {
-    let shown = match (len_before, len_after) {
-        (Some(Fetched::Bytes(a)), Some(Fetched::Bytes(b))) => u32_at(a, 0).min(u32_at(b, 0)),
-        _ => 0,
-    } as usize;
-    match bytes {
-        Some(Fetched::Bytes(b))
-            if ret >= 0 && addr != 0 && shown > 0 && b.len() >= shown.min(128) =>
-        {
-            sockaddr_into(out, &b[..shown.min(b.len())])
-        }
-        _ if addr == 0 => out.push_str("NULL"),
-        _ => {
-            let _ = write!(out, "{addr:#x}");
-        }
-    }
-}
-
-/// `{sa_family=AF_UNIX, sun_path="/tmp/s"}`, `{sa_family=AF_INET, sin_port=htons(80),
-/// sin_addr=inet_addr("127.0.0.1")}` and the AF_INET6 form, from `b` (the valid bytes).
-pub fn sockaddr_into(out: &mut String, b: &[u8]) {
-    out.push_str("{sa_family=");
-    let family = b.get(0..2).map_or(0, |f| u16::from_ne_bytes([f[0], f[1]]));
-    super::xlat::value(out, family as u64, &super::consts::AF);
-    let rest = &b[2.min(b.len())..];
-    match family {
-        1 if !rest.is_empty() => {
-            // `sun_path` is 108 bytes, whatever length the caller passed.
-            let rest = &rest[..rest.len().min(108)];
-            out.push_str(", sun_path=");
-            let (abstract_name, path) = match rest.first() {
-                Some(0) => (true, &rest[1..]),
-                _ => (false, rest),
-            };
-            if abstract_name {
-                out.push('@');
-                quote_into(out, path, false);
-            } else {
-                let end = path.iter().position(|&c| c == 0).unwrap_or(path.len());
-                quote_into(out, &path[..end], false);
-            }
-        }
-        2 if b.len() >= 8 => {
-            let _ = write!(
-                out,
-                ", sin_port=htons({}), sin_addr=inet_addr(\"{}.{}.{}.{}\")",
-                u16::from_be_bytes([b[2], b[3]]),
-                b[4],
-                b[5],
-                b[6],
-                b[7]
-            );
-        }
-        10 if b.len() >= 28 => {
-            let mut a = [0u8; 16];
-            a.copy_from_slice(&b[8..24]);
-            let _ = write!(
-                out,
-                ", sin6_port=htons({}), sin6_flowinfo=htonl({}), inet_pton(AF_INET6, \"{}\", \
-                 &sin6_addr), sin6_scope_id={}",
-                u16::from_be_bytes([b[2], b[3]]),
-                u32::from_be_bytes([b[4], b[5], b[6], b[7]]),
-                std::net::Ipv6Addr::from(a),
-                u32_at(b, 24)
-            );
-        }
-        _ if !rest.is_empty() => {
-            out.push_str(", sa_data=");
-            quote_into(out, rest, false);
-        }
-        _ => {}
-    }
-    out.push('}');
 }
 
 /// `PR_SET_TAGGED_ADDR_CTRL`'s word: `PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_SYNC|0x1<<PR_MTE_TAG_SHIFT`,
