@@ -343,6 +343,14 @@ impl ReadMem for TraceeMem<'_> {
             pidfd,
         })
     }
+
+    fn netlink_protocol(&mut self, fd: i32) -> Option<u32> {
+        let link = std::fs::read_link(format!("/proc/{}/fd/{fd}", self.pid)).ok()?;
+        let inode = crate::decode::netlink::socket::socket_inode(link.to_str()?)?;
+        // The tracee's network namespace's table, which lists each netlink socket's protocol by inode.
+        let table = std::fs::read_to_string(format!("/proc/{}/net/netlink", self.pid)).ok()?;
+        crate::decode::netlink::socket::protocol_of_inode(&table, inode)
+    }
 }
 
 /// Sends `sig` to thread `tid` (used to stop non-seized tracees before detaching).

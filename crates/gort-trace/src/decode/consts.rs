@@ -840,3 +840,6 @@ pub const PIDTYPE: Xlat = Xlat::hex(
     ],
     "PIDTYPE_???",
 );
+
+/// `send`/`recv` flags.
+pub const MSG: Xlat = Xlat::hex(super::netlink::names::MSG_FLAGS, "MSG_???");

@@ -209,6 +209,9 @@ pub enum Arg {
     Dev(u8),
     /// An output `stack_t`.
     StackOut,
+    /// A buffer sent on the socket in argument 0, of the length at this index: netlink messages on a
+    /// netlink socket, a string otherwise.
+    SockBufIn(u8),
 }
 
 /// How the return value is printed.
@@ -433,6 +436,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::sigaltstack => d(&[StackIn, StackOut]),
         Sysno::socket => d(&[Int, Int, Int]),
         Sysno::connect | Sysno::bind => d(&[Fd, SockAddrIn(2), UInt]),
+        Sysno::sendto => d(&[Fd, SockBufIn(2), ULong, Flags(&MSG), SockAddrIn(5), UInt]),
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
         Sysno::clone3 => Spec::Clone3,
@@ -750,6 +754,11 @@ impl Arg {
             BufIn(len) => FetchKind::Bytes {
                 len: (args[len as usize] as usize).min(opts.strsize),
             },
+            SockBufIn(len) => FetchKind::SockBuf {
+                fd: args[0] as i32,
+                len: args[len as usize],
+                strsize: opts.strsize,
+            },
             BufOut | BufOutHex if !failed => FetchKind::Bytes {
                 len: (ret.unwrap_or(0) as usize).min(opts.strsize),
             },
@@ -930,9 +939,13 @@ impl Arg {
                 }
                 _ => ptr(out, v),
             },
-            BufIn(len) => match fetched {
+            BufIn(len) | SockBufIn(len) => match fetched {
                 Some(Fetched::Bytes(b)) => {
                     quote_buffer(out, b, args[len as usize], opts.strsize, false, opts.xflag)
+                }
+                Some(Fetched::Netlink { protocol, bytes }) => {
+                    let ctx = super::netlink::Ctx::new(v, bytes, *protocol, opts);
+                    super::netlink::decode(&ctx, out, v, args[len as usize]);
                 }
                 _ => ptr(out, v),
             },
