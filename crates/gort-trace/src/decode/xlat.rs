@@ -130,6 +130,8 @@ pub fn value(out: &mut String, v: u64, x: &Xlat) {
             number(out, v, x);
             let _ = write!(out, " /* {n} */");
         }
+        // A table without an unknown-value comment prints the bare number.
+        (_, None) if x.unknown.is_empty() => number(out, v, x),
         (_, None) => {
             number(out, v, x);
             let _ = write!(out, " /* {} */", x.unknown);

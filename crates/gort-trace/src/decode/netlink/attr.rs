@@ -99,7 +99,13 @@ fn with_data_into(
         xlat::composed(out, NLA_F_NET_BYTEORDER as u64, "NLA_F_NET_BYTEORDER");
         out.push('|');
     }
-    xlat::value(out, (nla_type & NLA_TYPE_MASK) as u64, names);
+    let kind = (nla_type & NLA_TYPE_MASK) as u64;
+    if names.names.is_empty() && names.unknown.is_empty() {
+        // A family whose attributes strace does not name: the number alone.
+        let _ = write!(out, "{}", crate::decode::structs::CHex(kind));
+    } else {
+        xlat::value(out, kind, names);
+    }
     out.push('}');
     if data_len > NLA_HDRLEN {
         out.push_str(", ");

@@ -13,7 +13,12 @@
 //! than `-s` elements end in `...` unless `-v` is given, as in strace.
 
 pub mod attr;
+pub mod cachereport;
+pub mod link;
 pub mod names;
+pub mod netfilter;
+pub mod route;
+pub mod selinux;
 pub mod socket;
 
 use super::strings::{quote_into, wants_hex};
@@ -504,8 +509,12 @@ fn payload_into(ctx: &Ctx, out: &mut String, hdr: &NlMsgHdr, addr: u64, len: u32
 
 /// The protocol's decoder of a message body; false when it has none for this message.
 fn family_body_into(ctx: &Ctx, out: &mut String, hdr: &NlMsgHdr, addr: u64, len: u32) -> bool {
-    let _ = (ctx, out, hdr, addr, len);
-    false
+    match ctx.protocol {
+        proto::NETFILTER => netfilter::body_into(ctx, out, hdr, addr, len),
+        proto::ROUTE => route::body_into(ctx, out, hdr, addr, len),
+        proto::SELINUX => selinux::body_into(ctx, out, hdr, addr, len),
+        _ => false,
+    }
 }
 
 /// An `NLMSG_ERROR` payload: `{error=-EACCES, msg=request}` and its extended-ack attributes.
