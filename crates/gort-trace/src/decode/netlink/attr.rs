@@ -223,17 +223,8 @@ pub fn simple(ctx: &Ctx, out: &mut String, shape: Nla, addr: u64, len: u32) -> b
             v => push(o, v),
         }),
         Nla::Ifindex => int(out, 4, &|o, b| ifindex_into(o, super::u32_at(b, 0))),
-        Nla::InAddr => int(out, 4, &|o, b| {
-            let _ = write!(o, "inet_addr(\"{}.{}.{}.{}\")", b[0], b[1], b[2], b[3]);
-        }),
-        Nla::In6Addr => int(out, 16, &|o, b| {
-            let a: [u8; 16] = b[..16].try_into().unwrap_or_default();
-            let _ = write!(
-                o,
-                "inet_pton(AF_INET6, \"{}\")",
-                std::net::Ipv6Addr::from(a)
-            );
-        }),
+        Nla::InAddr => int(out, 4, &|o, b| inet_addr_into(o, AF_INET, b, None)),
+        Nla::In6Addr => int(out, 16, &|o, b| inet_addr_into(o, AF_INET6, b, None)),
         Nla::Xval(x, size) | Nla::Flags(x, size) => {
             if len > 8 || len < size as u32 {
                 return false;
@@ -370,4 +361,197 @@ pub fn array_indexed_into(
         elem(out, b);
     }
     out.push(']');
+}
+
+/// How one field of a fixed struct is printed.
+#[derive(Clone, Copy)]
+pub enum Field {
+    /// Unsigned decimal of this many bytes.
+    U(u8),
+    /// Signed decimal of this many bytes.
+    S(u8),
+    /// Hex of this many bytes.
+    X(u8),
+    /// Hex of this many bytes, printed only when not zero (padding).
+    NonzeroX(u8),
+    /// An interface index.
+    Ifindex,
+    /// A named value of this many bytes.
+    Val(u8, &'static Xlat),
+    /// A flag word of this many bytes.
+    Flags(u8, &'static Xlat),
+}
+
+/// A little-endian unsigned number of `n` bytes at `off`.
+pub fn le(b: &[u8], off: usize, n: u8) -> u64 {
+    let mut v = [0u8; 8];
+    v[..n as usize].copy_from_slice(&b[off..off + n as usize]);
+    u64::from_le_bytes(v)
+}
+
+/// Prints the fields (name, offset in `b`, shape) of a struct, without braces; fields that print
+/// nothing (zero padding) are left out with their separator.
+pub fn fields_into(out: &mut String, b: &[u8], fields: &[(&str, usize, Field)]) {
+    let mut first = true;
+    for &(name, off, shape) in fields {
+        let n = match shape {
+            Field::U(n) | Field::S(n) | Field::X(n) | Field::NonzeroX(n) => n,
+            Field::Val(n, _) | Field::Flags(n, _) => n,
+            Field::Ifindex => 4,
+        };
+        let v = le(b, off, n);
+        if matches!(shape, Field::NonzeroX(_)) && v == 0 {
+            continue;
+        }
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        let _ = write!(out, "{name}=");
+        match shape {
+            Field::U(_) => push(out, v),
+            Field::S(n) => {
+                let shift = 64 - 8 * n as u32;
+                push(out, ((v << shift) as i64) >> shift)
+            }
+            Field::X(_) | Field::NonzeroX(_) => hex(out, v),
+            Field::Ifindex => ifindex_into(out, v as u32),
+            Field::Val(_, t) => xlat::value(out, v, t),
+            Field::Flags(_, t) => xlat::flags(out, v, t),
+        }
+    }
+}
+
+/// Attribute data holding a struct of `size` bytes: `{a=1, b=2}`; false (hex) when shorter.
+pub fn struct_data(
+    ctx: &Ctx,
+    out: &mut String,
+    addr: u64,
+    len: u32,
+    size: u32,
+    fields: &[(&str, usize, Field)],
+) -> bool {
+    if len < size {
+        return false;
+    }
+    if let Some(b) = ctx.read_or_addr(out, addr, size as usize) {
+        out.push('{');
+        fields_into(out, b, fields);
+        out.push('}');
+    }
+    true
+}
+
+const AF_INET: u8 = 2;
+const AF_INET6: u8 = 10;
+
+/// An address of family `af` as strace prints one (`inet_addr("1.2.3.4")`, in the `-X` style), or
+/// the bytes in hex for another family; `var` names the struct field holding it, if any.
+pub fn inet_addr_into(out: &mut String, af: u8, b: &[u8], var: Option<&str>) {
+    let field = |out: &mut String| {
+        if let Some(v) = var {
+            let _ = write!(out, "{v}=");
+        }
+    };
+    let hex = |out: &mut String, n: usize| crate::decode::strings::quote_into(out, &b[..n], true);
+    let style = xlat::style();
+    match af {
+        AF_INET if b.len() >= 4 => {
+            field(out);
+            if style != xlat::Style::Abbrev {
+                hex(out, 4);
+            }
+            let text = format!("inet_addr(\"{}.{}.{}.{}\")", b[0], b[1], b[2], b[3]);
+            match style {
+                xlat::Style::Raw => {}
+                xlat::Style::Abbrev => out.push_str(&text),
+                xlat::Style::Verbose => {
+                    let _ = write!(out, " /* {text} */");
+                }
+            }
+        }
+        AF_INET6 if b.len() >= 16 => {
+            if style != xlat::Style::Abbrev {
+                field(out);
+                hex(out, 16);
+            }
+            let a: [u8; 16] = b[..16].try_into().unwrap_or_default();
+            let mut text = format!("inet_pton(AF_INET6, \"{}\"", std::net::Ipv6Addr::from(a));
+            match (var, style) {
+                (Some(v), xlat::Style::Abbrev) => {
+                    let _ = write!(text, ", &{v})");
+                }
+                _ => text.push(')'),
+            }
+            match style {
+                xlat::Style::Raw => {}
+                xlat::Style::Abbrev => out.push_str(&text),
+                xlat::Style::Verbose => {
+                    let _ = write!(out, " /* {text} */");
+                }
+            }
+        }
+        _ => {
+            field(out);
+            hex(out, b.len());
+        }
+    }
+}
+
+/// An address attribute of family `af` (strace's `decode_inet_addr`).
+pub fn inet_addr_data(ctx: &Ctx, out: &mut String, af: u8, addr: u64, len: u32) -> bool {
+    inet_addr_var(ctx, out, af, addr, len, None);
+    true
+}
+
+/// [`inet_addr_data`] for a struct field named `var`.
+pub fn inet_addr_var(ctx: &Ctx, out: &mut String, af: u8, addr: u64, len: u32, var: Option<&str>) {
+    let size = match af {
+        AF_INET => 4,
+        AF_INET6 => 16,
+        _ => 0,
+    };
+    let field = |out: &mut String| {
+        if let Some(v) = var {
+            let _ = write!(out, "{v}=");
+        }
+    };
+    if size == 0 || len < size {
+        field(out);
+        str_into(ctx, out, addr, len as u64, HEX);
+        return;
+    }
+    match ctx.read(addr, size as usize) {
+        Some(b) => inet_addr_into(out, af, b, var),
+        None => {
+            field(out);
+            addr_into(out, addr);
+        }
+    }
+}
+
+/// A hardware address attribute: `ab:cd:ef` (in the `-X` style); false (hex) when longer than
+/// `MAX_ADDR_LEN`. `shown` caps how many bytes the address of this device type has.
+pub fn hwaddr_data(ctx: &Ctx, out: &mut String, addr: u64, len: u32, shown: Option<u32>) -> bool {
+    const MAX_ADDR_LEN: u32 = 32;
+    if len > MAX_ADDR_LEN {
+        return false;
+    }
+    if let Some(b) = ctx.read_or_addr(out, addr, len as usize) {
+        let n = shown.map_or(b.len(), |s| (s as usize).min(b.len()));
+        let mac = b[..n]
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<Vec<_>>()
+            .join(":");
+        match xlat::style() {
+            xlat::Style::Abbrev => out.push_str(&mac),
+            xlat::Style::Raw => crate::decode::strings::quote_into(out, b, true),
+            xlat::Style::Verbose => {
+                crate::decode::strings::quote_into(out, b, true);
+                let _ = write!(out, " /* {mac} */");
+            }
+        }
+    }
+    true
 }

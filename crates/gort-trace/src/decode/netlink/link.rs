@@ -5,7 +5,8 @@ use super::route::by_table;
 use super::Ctx;
 
 /// Decodes the data of one `IFLA_*` attribute.
-pub fn attr_into(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+pub fn attr_into(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    let _ = hdr;
     const T: &[(u16, Nla)] = &[
         (3, Nla::Str),
         (4, Nla::U32),

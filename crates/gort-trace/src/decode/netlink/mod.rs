@@ -201,10 +201,7 @@ pub fn decode(ctx: &Ctx, out: &mut String, mut addr: u64, mut len: u64) {
     }
     let mut in_array = false;
     let mut elt = 0;
-    loop {
-        let Some(hdr) = fetch_nlmsghdr(ctx, out, addr, len, in_array) else {
-            break;
-        };
+    while let Some(hdr) = fetch_nlmsghdr(ctx, out, addr, len, in_array) {
         if ctx.abbrev() && elt == ctx.strsize {
             out.push_str("...");
             break;

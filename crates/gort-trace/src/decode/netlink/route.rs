@@ -8,33 +8,16 @@
 //! shapes, its attribute names and decoder) and printed by one function; the attribute decoders map
 //! each attribute type to a shape of `attr.rs`.
 
-use super::attr::{self, simple, Nla};
-use super::{names, str_into, u16_at, u32_at, Ctx, NlMsgHdr, HEX};
+use super::attr::{self, simple, Field, Nla};
+use super::{names, str_into, u16_at, Ctx, NlMsgHdr, HEX};
 use crate::decode::xlat::{self, Xlat};
 use std::fmt::Write;
 
 const RTM_BASE: u16 = 0x10;
 const AF_BRIDGE: u8 = 7;
 
-/// How one header field is printed.
-#[derive(Clone, Copy)]
-enum Shape {
-    /// Unsigned decimal of this many bytes.
-    U(u8),
-    /// Hex of this many bytes.
-    X(u8),
-    /// Hex of this many bytes, printed only when not zero (padding).
-    NonzeroX(u8),
-    /// An interface index.
-    Ifindex,
-    /// A named value of this many bytes.
-    Val(u8, &'static Xlat),
-    /// A flag word of this many bytes.
-    Flags(u8, &'static Xlat),
-}
-
-/// An attribute decoder of a header's chain.
-type AttrFn = fn(&Ctx, &mut String, u16, u64, u32) -> bool;
+/// An attribute decoder of a header's chain; it is given the header's bytes (its family first).
+type AttrFn = fn(&Ctx, &mut String, &[u8], u16, u64, u32) -> bool;
 
 /// A fixed rtnetlink header.
 struct Body {
@@ -44,7 +27,7 @@ struct Body {
     size: u32,
     /// The fields after the family: name, offset, shape. Empty for headers printed as the family
     /// alone (`ndtmsg`, `rtgenmsg`...), whose attributes are decoded whatever the payload's length.
-    fields: &'static [(&'static str, usize, Shape)],
+    fields: &'static [(&'static str, usize, Field)],
     /// Names of the attributes.
     attrs: &'static Xlat,
     /// Their decoder.
@@ -94,10 +77,10 @@ static IFINFOMSG: Body = Body {
     family: "ifi_family",
     size: 16,
     fields: &[
-        ("ifi_type", 2, Shape::Val(2, &ARPHRD)),
-        ("ifi_index", 4, Shape::Ifindex),
-        ("ifi_flags", 8, Shape::Flags(4, &IFF)),
-        ("ifi_change", 12, Shape::X(4)),
+        ("ifi_type", 2, Field::Val(2, &ARPHRD)),
+        ("ifi_index", 4, Field::Ifindex),
+        ("ifi_flags", 8, Field::Flags(4, &IFF)),
+        ("ifi_change", 12, Field::X(4)),
     ],
     attrs: &LINK_ATTRS,
     decoder: Some(super::link::attr_into),
@@ -107,10 +90,10 @@ static IFADDRMSG: Body = Body {
     family: "ifa_family",
     size: 8,
     fields: &[
-        ("ifa_prefixlen", 1, Shape::U(1)),
-        ("ifa_flags", 2, Shape::Flags(1, &IFA_F)),
-        ("ifa_scope", 3, Shape::Val(1, &SCOPES)),
-        ("ifa_index", 4, Shape::Ifindex),
+        ("ifa_prefixlen", 1, Field::U(1)),
+        ("ifa_flags", 2, Field::Flags(1, &IFA_F)),
+        ("ifa_scope", 3, Field::Val(1, &SCOPES)),
+        ("ifa_index", 4, Field::Ifindex),
     ],
     attrs: &ADDR_ATTRS,
     decoder: Some(addr_attr),
@@ -120,14 +103,14 @@ static RTMSG: Body = Body {
     family: "rtm_family",
     size: 12,
     fields: &[
-        ("rtm_dst_len", 1, Shape::U(1)),
-        ("rtm_src_len", 2, Shape::U(1)),
-        ("rtm_tos", 3, Shape::Flags(1, &TOS)),
-        ("rtm_table", 4, Shape::Val(1, &TABLES)),
-        ("rtm_protocol", 5, Shape::Val(1, &PROTOCOLS)),
-        ("rtm_scope", 6, Shape::Val(1, &SCOPES)),
-        ("rtm_type", 7, Shape::Val(1, &RTN)),
-        ("rtm_flags", 8, Shape::Flags(4, &RTM_F)),
+        ("rtm_dst_len", 1, Field::U(1)),
+        ("rtm_src_len", 2, Field::U(1)),
+        ("rtm_tos", 3, Field::Flags(1, &TOS)),
+        ("rtm_table", 4, Field::Val(1, &TABLES)),
+        ("rtm_protocol", 5, Field::Val(1, &PROTOCOLS)),
+        ("rtm_scope", 6, Field::Val(1, &SCOPES)),
+        ("rtm_type", 7, Field::Val(1, &RTN)),
+        ("rtm_flags", 8, Field::Flags(4, &RTM_F)),
     ],
     attrs: &ROUTE_ATTRS,
     decoder: Some(route_attr),
@@ -137,10 +120,10 @@ static NDMSG: Body = Body {
     family: "ndm_family",
     size: 12,
     fields: &[
-        ("ndm_ifindex", 4, Shape::Ifindex),
-        ("ndm_state", 8, Shape::Flags(2, &NUD)),
-        ("ndm_flags", 10, Shape::Flags(1, &NTF)),
-        ("ndm_type", 11, Shape::Val(1, &RTN)),
+        ("ndm_ifindex", 4, Field::Ifindex),
+        ("ndm_state", 8, Field::Flags(2, &NUD)),
+        ("ndm_flags", 10, Field::Flags(1, &NTF)),
+        ("ndm_type", 11, Field::Val(1, &RTN)),
     ],
     attrs: &NEIGH_ATTRS,
     decoder: Some(neigh_attr),
@@ -150,12 +133,12 @@ static FIB_RULE_HDR: Body = Body {
     family: "family",
     size: 12,
     fields: &[
-        ("dst_len", 1, Shape::U(1)),
-        ("src_len", 2, Shape::U(1)),
-        ("tos", 3, Shape::Flags(1, &TOS)),
-        ("table", 4, Shape::Val(1, &RULE_TABLES)),
-        ("action", 7, Shape::Val(1, &FR_ACT)),
-        ("flags", 8, Shape::Flags(4, &FIB_RULE)),
+        ("dst_len", 1, Field::U(1)),
+        ("src_len", 2, Field::U(1)),
+        ("tos", 3, Field::Flags(1, &TOS)),
+        ("table", 4, Field::Val(1, &RULE_TABLES)),
+        ("action", 7, Field::Val(1, &FR_ACT)),
+        ("flags", 8, Field::Flags(4, &FIB_RULE)),
     ],
     attrs: &RULE_ATTRS,
     decoder: Some(rule_attr),
@@ -165,10 +148,10 @@ static TCMSG: Body = Body {
     family: "tcm_family",
     size: 20,
     fields: &[
-        ("tcm_ifindex", 4, Shape::Ifindex),
-        ("tcm_handle", 8, Shape::U(4)),
-        ("tcm_parent", 12, Shape::U(4)),
-        ("tcm_info", 16, Shape::U(4)),
+        ("tcm_ifindex", 4, Field::Ifindex),
+        ("tcm_handle", 8, Field::U(4)),
+        ("tcm_parent", 12, Field::U(4)),
+        ("tcm_info", 16, Field::U(4)),
     ],
     attrs: &TC_ATTRS,
     decoder: Some(tc_attr),
@@ -194,10 +177,10 @@ static IFADDRLBLMSG: Body = Body {
     family: "ifal_family",
     size: 12,
     fields: &[
-        ("ifal_prefixlen", 2, Shape::U(1)),
-        ("ifal_flags", 3, Shape::U(1)),
-        ("ifal_index", 4, Shape::Ifindex),
-        ("ifal_seq", 8, Shape::U(4)),
+        ("ifal_prefixlen", 2, Field::U(1)),
+        ("ifal_flags", 3, Field::U(1)),
+        ("ifal_index", 4, Field::Ifindex),
+        ("ifal_seq", 8, Field::U(4)),
     ],
     attrs: &ADDRLABEL_ATTRS,
     decoder: Some(addrlabel_attr),
@@ -206,7 +189,7 @@ static IFADDRLBLMSG: Body = Body {
 static DCBMSG: Body = Body {
     family: "dcb_family",
     size: 4,
-    fields: &[("cmd", 1, Shape::Val(1, &DCB_CMD))],
+    fields: &[("cmd", 1, Field::Val(1, &DCB_CMD))],
     attrs: &DCB_ATTRS,
     decoder: None,
 };
@@ -222,7 +205,7 @@ static NETCONFMSG: Body = Body {
 static BR_PORT_MSG: Body = Body {
     family: "family",
     size: 8,
-    fields: &[("ifindex", 4, Shape::Ifindex)],
+    fields: &[("ifindex", 4, Field::Ifindex)],
     attrs: &MDB_ATTRS,
     decoder: None,
 };
@@ -239,10 +222,10 @@ static IF_STATS_MSG: Body = Body {
     family: "family",
     size: 12,
     fields: &[
-        ("pad1", 1, Shape::NonzeroX(1)),
-        ("pad2", 2, Shape::NonzeroX(2)),
-        ("ifindex", 4, Shape::Ifindex),
-        ("filter_mask", 8, Shape::Flags(4, &IFSTATS_FLAGS)),
+        ("pad1", 1, Field::NonzeroX(1)),
+        ("pad2", 2, Field::NonzeroX(2)),
+        ("ifindex", 4, Field::Ifindex),
+        ("filter_mask", 8, Field::Flags(4, &IFSTATS_FLAGS)),
     ],
     attrs: &STATS_ATTRS,
     decoder: None,
@@ -252,10 +235,10 @@ static NHMSG: Body = Body {
     family: "nh_family",
     size: 8,
     fields: &[
-        ("nh_scope", 1, Shape::Val(1, &SCOPES)),
-        ("nh_protocol", 2, Shape::Val(1, &PROTOCOLS)),
-        ("resvd", 3, Shape::NonzeroX(1)),
-        ("nh_flags", 4, Shape::Flags(4, &RTNH_F)),
+        ("nh_scope", 1, Field::Val(1, &SCOPES)),
+        ("nh_protocol", 2, Field::Val(1, &PROTOCOLS)),
+        ("resvd", 3, Field::NonzeroX(1)),
+        ("nh_flags", 4, Field::Flags(4, &RTNH_F)),
     ],
     attrs: &NEXTHOP_ATTRS,
     decoder: Some(nexthop_attr),
@@ -316,39 +299,14 @@ pub fn body_into(ctx: &Ctx, out: &mut String, hdr: &NlMsgHdr, addr: u64, len: u3
 fn fixed_into(ctx: &Ctx, out: &mut String, body: &Body, family: u8, addr: u64, len: u32) {
     let _ = write!(out, "{{{}=", body.family);
     xlat::value(out, family as u64, &AF);
+    let mut header = vec![family];
     let mut decoded = body.fields.is_empty();
     if !body.fields.is_empty() {
         out.push_str(", ");
         if len >= body.size {
             if let Some(rest) = ctx.read_or_addr(out, addr + 1, body.size as usize - 1) {
-                let mut first = true;
-                for &(name, off, shape) in body.fields {
-                    let at = off - 1;
-                    let v = match shape {
-                        Shape::U(n) | Shape::X(n) | Shape::NonzeroX(n) => le(rest, at, n),
-                        Shape::Val(n, _) | Shape::Flags(n, _) => le(rest, at, n),
-                        Shape::Ifindex => le(rest, at, 4),
-                    };
-                    if matches!(shape, Shape::NonzeroX(_)) && v == 0 {
-                        continue;
-                    }
-                    if !first {
-                        out.push_str(", ");
-                    }
-                    first = false;
-                    let _ = write!(out, "{name}=");
-                    match shape {
-                        Shape::U(_) => {
-                            let _ = write!(out, "{v}");
-                        }
-                        Shape::X(_) | Shape::NonzeroX(_) => {
-                            let _ = write!(out, "{}", crate::decode::structs::CHex(v));
-                        }
-                        Shape::Ifindex => attr::ifindex_into(out, v as u32),
-                        Shape::Val(_, t) => xlat::value(out, v, t),
-                        Shape::Flags(_, t) => xlat::flags(out, v, t),
-                    }
-                }
+                header.extend_from_slice(rest);
+                attr::fields_into(out, &header, body.fields);
                 decoded = true;
             }
         } else {
@@ -359,24 +317,14 @@ fn fixed_into(ctx: &Ctx, out: &mut String, body: &Body, family: u8, addr: u64, l
     let offset = (body.size + 3) & !3;
     if decoded && len > offset {
         out.push_str(", ");
-        let decoder = body.decoder.as_ref().map(|f| f as attr::Decoder);
-        attr::decode(
-            ctx,
-            out,
-            addr + offset as u64,
-            len - offset,
-            body.attrs,
-            decoder,
-        );
-    }
-}
-
-/// A little-endian unsigned number of `n` bytes at `off`.
-fn le(b: &[u8], off: usize, n: u8) -> u64 {
-    match n {
-        1 => b[off] as u64,
-        2 => u16_at(b, off) as u64,
-        _ => u32_at(b, off) as u64,
+        let (addr, len) = (addr + offset as u64, len - offset);
+        match body.decoder {
+            Some(f) => {
+                let d = |c: &Ctx, o: &mut String, t, a, l| f(c, o, &header, t, a, l);
+                attr::decode(ctx, out, addr, len, body.attrs, Some(&d))
+            }
+            None => attr::decode(ctx, out, addr, len, body.attrs, None),
+        }
     }
 }
 
@@ -395,17 +343,43 @@ pub fn by_table(
     }
 }
 
-fn addr_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+static LWT_ENCAP: Xlat = x(names::LWTUNNEL_ENCAP_TYPES, "LWTUNNEL_ENCAP_???");
+static IPPROTO: Xlat = x(names::INET_PROTOCOLS, "IPPROTO_???");
+static METRICS_ATTRS: Xlat = x(names::RTNL_RTA_METRICS_ATTRS, "RTAX_???");
+static NTF_EXT: Xlat = x(names::NEIGHBOR_CACHE_ENTRY_EXT_FLAGS, "NTF_EXT_???");
+static FDB_EXT_ATTRS: Xlat = x(names::RTNL_NEIGH_FDB_EXT_ATTRS, "NFEA_???");
+static FDB_NOTIFY: Xlat = x(names::FDB_NOTIFY_FLAGS, "FDB_NOTIFY_???");
+
+const U32_PAIR: &[(&str, usize, Field)] = &[("start", 0, Field::U(4)), ("end", 4, Field::U(4))];
+const U16_PAIR: &[(&str, usize, Field)] = &[("start", 0, Field::U(2)), ("end", 2, Field::U(2))];
+
+fn addr_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
     const T: &[(u16, Nla)] = &[
         (3, Nla::Str),
-        (8, Nla::Flags(&IFA_F, 0)),
+        (8, Nla::Flags(&IFA_F, 4)),
         (9, Nla::U32),
         (10, Nla::S32),
     ];
-    by_table(ctx, out, T, kind, addr, len)
+    match kind {
+        1 | 2 | 4 | 5 | 7 => attr::inet_addr_data(ctx, out, hdr[0], addr, len),
+        6 => attr::struct_data(
+            ctx,
+            out,
+            addr,
+            len,
+            16,
+            &[
+                ("ifa_prefered", 0, Field::U(4)),
+                ("ifa_valid", 4, Field::U(4)),
+                ("cstamp", 8, Field::U(4)),
+                ("tstamp", 12, Field::U(4)),
+            ],
+        ),
+        _ => by_table(ctx, out, T, kind, addr, len),
+    }
 }
 
-fn route_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+fn route_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
     const T: &[(u16, Nla)] = &[
         (3, Nla::Ifindex),
         (4, Nla::Ifindex),
@@ -413,8 +387,10 @@ fn route_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bo
         (10, Nla::U32),
         (11, Nla::U32),
         (14, Nla::U32),
+        (15, Nla::Xval(&TABLES, 4)),
         (16, Nla::U32),
         (20, Nla::U8),
+        (21, Nla::Xval(&LWT_ENCAP, 2)),
         (23, Nla::U64),
         (25, Nla::U32),
         (26, Nla::U8),
@@ -422,10 +398,139 @@ fn route_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bo
         (28, Nla::U16),
         (29, Nla::U16),
     ];
-    by_table(ctx, out, T, kind, addr, len)
+    match kind {
+        1 | 2 | 5 | 7 | 19 => attr::inet_addr_data(ctx, out, hdr[0], addr, len),
+        8 => {
+            attr::decode(ctx, out, addr, len, &METRICS_ATTRS, Some(&metrics_attr));
+            true
+        }
+        9 => multipath_into(ctx, out, hdr, addr, len),
+        12 => attr::struct_data(
+            ctx,
+            out,
+            addr,
+            len,
+            32,
+            &[
+                ("rta_clntref", 0, Field::U(4)),
+                ("rta_lastuse", 4, Field::U(4)),
+                ("rta_expires", 8, Field::U(4)),
+                ("rta_error", 12, Field::U(4)),
+                ("rta_used", 16, Field::U(4)),
+                ("rta_id", 20, Field::X(4)),
+                ("rta_ts", 24, Field::U(4)),
+                ("rta_tsage", 28, Field::U(4)),
+            ],
+        ),
+        17 => attr::struct_data(
+            ctx,
+            out,
+            addr,
+            len,
+            24,
+            &[
+                ("mfcs_packets", 0, Field::U(8)),
+                ("mfcs_bytes", 8, Field::U(8)),
+                ("mfcs_wrong_if", 16, Field::U(8)),
+            ],
+        ),
+        18 => {
+            // struct rtvia: a family and an address of that family.
+            if len < 2 {
+                return false;
+            }
+            if let Some(b) = ctx.read_or_addr(out, addr, 2) {
+                out.push_str("{rtvia_family=");
+                let family = u16_at(b, 0);
+                xlat::value(out, family as u64, &AF);
+                if len > 2 {
+                    out.push_str(", ");
+                    attr::inet_addr_var(
+                        ctx,
+                        out,
+                        family as u8,
+                        addr + 2,
+                        len - 2,
+                        Some("rtvia_addr"),
+                    );
+                }
+                out.push('}');
+            }
+            true
+        }
+        _ => by_table(ctx, out, T, kind, addr, len),
+    }
 }
 
-fn neigh_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+fn metrics_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+    match kind {
+        1..=15 => simple(ctx, out, Nla::U32, addr, len),
+        16 => simple(ctx, out, Nla::Str, addr, len),
+        _ => false,
+    }
+}
+
+/// `RTA_MULTIPATH`: `struct rtnexthop`s, each followed by route attributes.
+fn multipath_into(ctx: &Ctx, out: &mut String, hdr: &[u8], addr: u64, len: u32) -> bool {
+    const SIZE: u32 = 8;
+    if len < SIZE {
+        return false;
+    }
+    let mut in_array = false;
+    let mut cur = addr;
+    let mut left = len;
+    while let Some(b) = ctx.read_or_addr(out, cur, SIZE as usize) {
+        let nh_len = u16_at(b, 0) as u32;
+        let shown = left.min(nh_len);
+        if cur == addr && nh_len < len {
+            out.push('[');
+            in_array = true;
+        }
+        if cur > addr {
+            out.push_str(", ");
+        }
+        if shown > SIZE {
+            out.push('[');
+        }
+        out.push('{');
+        attr::fields_into(
+            out,
+            b,
+            &[
+                ("rtnh_len", 0, Field::U(2)),
+                ("rtnh_flags", 2, Field::Flags(1, &RTNH_F)),
+                ("rtnh_hops", 3, Field::U(1)),
+                ("rtnh_ifindex", 4, Field::Ifindex),
+            ],
+        );
+        out.push('}');
+        if shown > SIZE {
+            out.push_str(", ");
+            let d = |c: &Ctx, o: &mut String, t, a, l| route_attr(c, o, hdr, t, a, l);
+            attr::decode(
+                ctx,
+                out,
+                cur + SIZE as u64,
+                shown - SIZE,
+                &ROUTE_ATTRS,
+                Some(&d),
+            );
+            out.push(']');
+        }
+        let step = (shown + 3) & !3;
+        if step >= left {
+            break;
+        }
+        cur += step as u64;
+        left -= step;
+    }
+    if in_array {
+        out.push(']');
+    }
+    true
+}
+
+fn neigh_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
     const T: &[(u16, Nla)] = &[
         (4, Nla::U32),
         (5, Nla::U16),
@@ -435,12 +540,40 @@ fn neigh_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bo
         (9, Nla::Ifindex),
         (10, Nla::U32),
         (11, Nla::U32),
+        (12, Nla::Xval(&IPPROTO, 0)),
         (13, Nla::U32),
+        (15, Nla::Flags(&NTF_EXT, 4)),
+        (16, Nla::Flags(&NUD, 2)),
+        (17, Nla::Flags(&NTF, 1)),
     ];
-    by_table(ctx, out, T, kind, addr, len)
+    match kind {
+        1 => attr::inet_addr_data(ctx, out, hdr[0], addr, len),
+        2 => attr::hwaddr_data(ctx, out, addr, len, None),
+        3 => attr::struct_data(
+            ctx,
+            out,
+            addr,
+            len,
+            16,
+            &[
+                ("ndm_confirmed", 0, Field::U(4)),
+                ("ndm_used", 4, Field::U(4)),
+                ("ndm_updated", 8, Field::U(4)),
+                ("ndm_refcnt", 12, Field::U(4)),
+            ],
+        ),
+        14 => {
+            let d = |c: &Ctx, o: &mut String, t: u16, a, l| {
+                t == 1 && simple(c, o, Nla::Flags(&FDB_NOTIFY, 1), a, l)
+            };
+            attr::decode(ctx, out, addr, len, &FDB_EXT_ATTRS, Some(&d));
+            true
+        }
+        _ => by_table(ctx, out, T, kind, addr, len),
+    }
 }
 
-fn rule_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+fn rule_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
     const T: &[(u16, Nla)] = &[
         (3, Nla::Str),
         (4, Nla::U32),
@@ -450,14 +583,23 @@ fn rule_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> boo
         (12, Nla::Be64),
         (13, Nla::U32),
         (14, Nla::U32),
+        (15, Nla::Xval(&TABLES, 4)),
         (16, Nla::U32),
         (17, Nla::Str),
         (19, Nla::U8),
+        (21, Nla::Xval(&PROTOCOLS, 1)),
+        (22, Nla::Xval(&IPPROTO, 0)),
     ];
-    by_table(ctx, out, T, kind, addr, len)
+    match kind {
+        1 | 2 => attr::inet_addr_data(ctx, out, hdr[0], addr, len),
+        20 => attr::struct_data(ctx, out, addr, len, 8, U32_PAIR),
+        23 | 24 => attr::struct_data(ctx, out, addr, len, 4, U16_PAIR),
+        _ => by_table(ctx, out, T, kind, addr, len),
+    }
 }
 
-fn tc_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+fn tc_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    let _ = hdr;
     const T: &[(u16, Nla)] = &[
         (1, Nla::Str),
         (6, Nla::U32),
@@ -470,11 +612,15 @@ fn tc_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool 
     by_table(ctx, out, T, kind, addr, len)
 }
 
-fn addrlabel_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
-    by_table(ctx, out, &[(2, Nla::U32)], kind, addr, len)
+fn addrlabel_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    match kind {
+        1 => attr::inet_addr_data(ctx, out, hdr[0], addr, len),
+        _ => by_table(ctx, out, &[(2, Nla::U32)], kind, addr, len),
+    }
 }
 
-fn netconf_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+fn netconf_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    let _ = hdr;
     match kind {
         1 => simple(ctx, out, Nla::Ifindex, addr, len),
         2..=8 => simple(ctx, out, Nla::S32, addr, len),
@@ -482,7 +628,8 @@ fn netconf_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> 
     }
 }
 
-fn nsid_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+fn nsid_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    let _ = hdr;
     const T: &[(u16, Nla)] = &[
         (1, Nla::S32),
         (2, Nla::U32),
@@ -493,7 +640,8 @@ fn nsid_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> boo
     by_table(ctx, out, T, kind, addr, len)
 }
 
-fn nexthop_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+fn nexthop_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    let _ = hdr;
     const T: &[(u16, Nla)] = &[
         (1, Nla::U32),
         (4, Nla::U32),
