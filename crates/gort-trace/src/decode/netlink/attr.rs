@@ -249,7 +249,7 @@ pub fn simple(ctx: &Ctx, out: &mut String, shape: Nla, addr: u64, len: u32) -> b
             if let Some(b) = ctx.read_or_addr(out, addr, len as usize) {
                 let mut v = [0u8; 8];
                 v[..b.len()].copy_from_slice(b);
-                push(out, u64::from_le_bytes(v));
+                clock_t_into(out, u64::from_le_bytes(v));
             }
             true
         }
@@ -271,13 +271,19 @@ fn hex(out: &mut String, v: u64) {
 /// An interface index: `if_nametoindex("lo")` when an interface of this host has it, the number
 /// otherwise.
 pub fn ifindex_into(out: &mut String, index: u32) {
-    match interface_name(index) {
-        Some(name) if index != 0 => {
-            out.push_str("if_nametoindex(");
-            crate::decode::strings::quote_into(out, name.as_bytes(), false);
-            out.push(')');
+    let Some(name) = interface_name(index).filter(|_| index != 0) else {
+        push(out, index);
+        return;
+    };
+    let mut text = String::from("if_nametoindex(");
+    crate::decode::strings::quote_into(&mut text, name.as_bytes(), false);
+    text.push(')');
+    match xlat::style() {
+        xlat::Style::Abbrev => out.push_str(&text),
+        xlat::Style::Raw => push(out, index),
+        xlat::Style::Verbose => {
+            let _ = write!(out, "{index} /* {text} */");
         }
-        _ => push(out, index),
     }
 }
 
@@ -554,4 +560,14 @@ pub fn hwaddr_data(ctx: &Ctx, out: &mut String, addr: u64, len: u32, shown: Opti
         }
     }
     true
+}
+
+/// Clock ticks, with their value in seconds in a comment (`150 /* 1.50 s */`).
+pub fn clock_t_into(out: &mut String, ticks: u64) {
+    // The USER_HZ every Linux ABI reports to user space.
+    const CLK_TCK: u64 = 100;
+    push(out, ticks);
+    if xlat::style() != xlat::Style::Raw && ticks > 0 {
+        let _ = write!(out, " /* {}.{:02} s */", ticks / CLK_TCK, ticks % CLK_TCK);
+    }
 }

@@ -20,6 +20,7 @@ pub mod netfilter;
 pub mod route;
 pub mod selinux;
 pub mod socket;
+pub mod tc;
 
 use super::strings::{quote_into, wants_hex};
 use super::xlat::{self, Style, Xlat};

@@ -162,7 +162,7 @@ static TCAMSG: Body = Body {
     size: 4,
     fields: &[],
     attrs: &TC_ACTION_ATTRS,
-    decoder: None,
+    decoder: Some(tc_action_attr),
 };
 
 static NDTMSG: Body = Body {
@@ -600,6 +600,13 @@ fn rule_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len:
 
 fn tc_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
     let _ = hdr;
+    match kind {
+        3 => return super::tc::tc_stats_data(ctx, out, addr, len),
+        5 => return super::tc::estimator_data(ctx, out, addr, len),
+        7 => return super::tc::stats_data(ctx, out, addr, len),
+        8 => return super::tc::stab_data(ctx, out, addr, len),
+        _ => {}
+    }
     const T: &[(u16, Nla)] = &[
         (1, Nla::Str),
         (6, Nla::U32),
@@ -640,8 +647,56 @@ fn nsid_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len:
     by_table(ctx, out, T, kind, addr, len)
 }
 
+static NH_GRP_TYPES: Xlat = x(names::RTNL_NEXTHOP_GRP_TYPES, "NEXTHOP_GRP_TYPE_???");
+static NHA_RES_GROUP_ATTRS: Xlat = x(names::RTNL_NHA_RES_GROUP_ATTRS, "NHA_RES_GROUP_???");
+static NHA_RES_BUCKET_ATTRS: Xlat = x(names::RTNL_NHA_RES_BUCKET_ATTRS, "NHA_RES_BUCKET_???");
+
 fn nexthop_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
-    let _ = hdr;
+    match kind {
+        2 => {
+            if len < 8 {
+                return false;
+            }
+            attr::array_into(ctx, out, addr, len, 8, |o, b| {
+                o.push('{');
+                attr::fields_into(
+                    o,
+                    b,
+                    &[
+                        ("id", 0, Field::U(4)),
+                        ("weight", 4, Field::U(1)),
+                        ("resvd1", 5, Field::NonzeroX(1)),
+                        ("resvd2", 6, Field::NonzeroX(2)),
+                    ],
+                );
+                o.push('}');
+            });
+            return true;
+        }
+        3 => return simple(ctx, out, Nla::Xval(&NH_GRP_TYPES, 2), addr, len),
+        6 => return attr::inet_addr_data(ctx, out, hdr[0], addr, len),
+        7 => return simple(ctx, out, Nla::Xval(&LWT_ENCAP, 2), addr, len),
+        12 => {
+            let d = |c: &Ctx, o: &mut String, t: u16, a, l| match t {
+                1 => simple(c, o, Nla::U16, a, l),
+                2..=4 => simple(c, o, Nla::ClockT, a, l),
+                _ => false,
+            };
+            attr::decode(ctx, out, addr, len, &NHA_RES_GROUP_ATTRS, Some(&d));
+            return true;
+        }
+        13 => {
+            let d = |c: &Ctx, o: &mut String, t: u16, a, l| match t {
+                1 => simple(c, o, Nla::U16, a, l),
+                2 => simple(c, o, Nla::ClockT, a, l),
+                3 => simple(c, o, Nla::U32, a, l),
+                _ => false,
+            };
+            attr::decode(ctx, out, addr, len, &NHA_RES_BUCKET_ATTRS, Some(&d));
+            return true;
+        }
+        _ => {}
+    }
     const T: &[(u16, Nla)] = &[
         (1, Nla::U32),
         (4, Nla::U32),
@@ -651,4 +706,23 @@ fn nexthop_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, l
         (11, Nla::U32),
     ];
     by_table(ctx, out, T, kind, addr, len)
+}
+
+static TCA_ACT_FLAGS: Xlat = x(names::RTNL_TCA_ACT_FLAGS, "TCA_ACT_FLAGS_???");
+static TCA_ACT_HW_STATS: Xlat = x(names::RTNL_TCA_ACT_HW_STATS, "TCA_ACT_HW_STATS_???");
+
+fn tc_action_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    let _ = hdr;
+    const T: &[(u16, Nla)] = &[
+        (1, Nla::Str),
+        (3, Nla::U32),
+        (7, Nla::Flags(&TCA_ACT_FLAGS, 4)),
+        (8, Nla::Flags(&TCA_ACT_HW_STATS, 4)),
+        (9, Nla::Flags(&TCA_ACT_HW_STATS, 4)),
+        (10, Nla::U32),
+    ];
+    match kind {
+        4 => super::tc::stats_data(ctx, out, addr, len),
+        _ => by_table(ctx, out, T, kind, addr, len),
+    }
 }
