@@ -386,6 +386,12 @@ pub enum Field {
     Val(u8, &'static Xlat),
     /// A flag word of this many bytes.
     Flags(u8, &'static Xlat),
+    /// A named value of this many bytes, looked up in one table and then the other.
+    Val2(u8, &'static Xlat, &'static Xlat),
+    /// A socket cookie, two `u32`s: `[1, 2]`.
+    Cookie,
+    /// A device number (`u32`): `makedev(0x1, 0x2)`.
+    Dev,
 }
 
 /// A little-endian unsigned number of `n` bytes at `off`.
@@ -402,10 +408,11 @@ pub fn fields_into(out: &mut String, b: &[u8], fields: &[(&str, usize, Field)]) 
     for &(name, off, shape) in fields {
         let n = match shape {
             Field::U(n) | Field::S(n) | Field::X(n) | Field::NonzeroX(n) => n,
-            Field::Val(n, _) | Field::Flags(n, _) => n,
-            Field::Ifindex => 4,
+            Field::Val(n, _) | Field::Flags(n, _) | Field::Val2(n, _, _) => n,
+            Field::Ifindex | Field::Dev => 4,
+            Field::Cookie => 8,
         };
-        let v = le(b, off, n);
+        let v = le(b, off, n.min(8));
         if matches!(shape, Field::NonzeroX(_)) && v == 0 {
             continue;
         }
@@ -424,6 +431,14 @@ pub fn fields_into(out: &mut String, b: &[u8], fields: &[(&str, usize, Field)]) 
             Field::Ifindex => ifindex_into(out, v as u32),
             Field::Val(_, t) => xlat::value(out, v, t),
             Field::Flags(_, t) => xlat::flags(out, v, t),
+            Field::Val2(_, a, b) => match a.name(v).or_else(|| b.name(v)) {
+                Some(name) => xlat::composed(out, v, name),
+                None => xlat::value(out, v, a),
+            },
+            Field::Cookie => {
+                let _ = write!(out, "[{}, {}]", v as u32, v >> 32);
+            }
+            Field::Dev => crate::decode::structs::makedev_into(out, v),
         }
     }
 }

@@ -14,6 +14,8 @@
 
 pub mod attr;
 pub mod cachereport;
+pub mod diag;
+pub mod header;
 pub mod link;
 pub mod names;
 pub mod netfilter;
@@ -511,6 +513,7 @@ fn family_body_into(ctx: &Ctx, out: &mut String, hdr: &NlMsgHdr, addr: u64, len:
         proto::NETFILTER => netfilter::body_into(ctx, out, hdr, addr, len),
         proto::ROUTE => route::body_into(ctx, out, hdr, addr, len),
         proto::SELINUX => selinux::body_into(ctx, out, hdr, addr, len),
+        proto::SOCK_DIAG => diag::body_into(ctx, out, hdr, addr, len),
         _ => false,
     }
 }

@@ -9,30 +9,12 @@
 //! each attribute type to a shape of `attr.rs`.
 
 use super::attr::{self, simple, Field, Nla};
+use super::header::{fixed_into, Body};
 use super::{names, str_into, u16_at, Ctx, NlMsgHdr, HEX};
 use crate::decode::xlat::{self, Xlat};
-use std::fmt::Write;
 
 const RTM_BASE: u16 = 0x10;
 const AF_BRIDGE: u8 = 7;
-
-/// An attribute decoder of a header's chain; it is given the header's bytes (its family first).
-type AttrFn = fn(&Ctx, &mut String, &[u8], u16, u64, u32) -> bool;
-
-/// A fixed rtnetlink header.
-struct Body {
-    /// Name of the family field.
-    family: &'static str,
-    /// `sizeof` the header.
-    size: u32,
-    /// The fields after the family: name, offset, shape. Empty for headers printed as the family
-    /// alone (`ndtmsg`, `rtgenmsg`...), whose attributes are decoded whatever the payload's length.
-    fields: &'static [(&'static str, usize, Field)],
-    /// Names of the attributes.
-    attrs: &'static Xlat,
-    /// Their decoder.
-    decoder: Option<AttrFn>,
-}
 
 const fn x(names: &'static [(u64, &'static str)], unknown: &'static str) -> Xlat {
     Xlat::hex(names, unknown)
@@ -82,7 +64,7 @@ static IFINFOMSG: Body = Body {
         ("ifi_flags", 8, Field::Flags(4, &IFF)),
         ("ifi_change", 12, Field::X(4)),
     ],
-    attrs: &LINK_ATTRS,
+    attrs: Some(&LINK_ATTRS),
     decoder: Some(super::link::attr_into),
 };
 
@@ -95,7 +77,7 @@ static IFADDRMSG: Body = Body {
         ("ifa_scope", 3, Field::Val(1, &SCOPES)),
         ("ifa_index", 4, Field::Ifindex),
     ],
-    attrs: &ADDR_ATTRS,
+    attrs: Some(&ADDR_ATTRS),
     decoder: Some(addr_attr),
 };
 
@@ -112,7 +94,7 @@ static RTMSG: Body = Body {
         ("rtm_type", 7, Field::Val(1, &RTN)),
         ("rtm_flags", 8, Field::Flags(4, &RTM_F)),
     ],
-    attrs: &ROUTE_ATTRS,
+    attrs: Some(&ROUTE_ATTRS),
     decoder: Some(route_attr),
 };
 
@@ -125,7 +107,7 @@ static NDMSG: Body = Body {
         ("ndm_flags", 10, Field::Flags(1, &NTF)),
         ("ndm_type", 11, Field::Val(1, &RTN)),
     ],
-    attrs: &NEIGH_ATTRS,
+    attrs: Some(&NEIGH_ATTRS),
     decoder: Some(neigh_attr),
 };
 
@@ -140,7 +122,7 @@ static FIB_RULE_HDR: Body = Body {
         ("action", 7, Field::Val(1, &FR_ACT)),
         ("flags", 8, Field::Flags(4, &FIB_RULE)),
     ],
-    attrs: &RULE_ATTRS,
+    attrs: Some(&RULE_ATTRS),
     decoder: Some(rule_attr),
 };
 
@@ -153,7 +135,7 @@ static TCMSG: Body = Body {
         ("tcm_parent", 12, Field::U(4)),
         ("tcm_info", 16, Field::U(4)),
     ],
-    attrs: &TC_ATTRS,
+    attrs: Some(&TC_ATTRS),
     decoder: Some(tc_attr),
 };
 
@@ -161,7 +143,7 @@ static TCAMSG: Body = Body {
     family: "tca_family",
     size: 4,
     fields: &[],
-    attrs: &TC_ACTION_ATTRS,
+    attrs: Some(&TC_ACTION_ATTRS),
     decoder: Some(tc_action_attr),
 };
 
@@ -169,7 +151,7 @@ static NDTMSG: Body = Body {
     family: "ndtm_family",
     size: 4,
     fields: &[],
-    attrs: &NEIGHTBL_ATTRS,
+    attrs: Some(&NEIGHTBL_ATTRS),
     decoder: None,
 };
 
@@ -182,7 +164,7 @@ static IFADDRLBLMSG: Body = Body {
         ("ifal_index", 4, Field::Ifindex),
         ("ifal_seq", 8, Field::U(4)),
     ],
-    attrs: &ADDRLABEL_ATTRS,
+    attrs: Some(&ADDRLABEL_ATTRS),
     decoder: Some(addrlabel_attr),
 };
 
@@ -190,7 +172,7 @@ static DCBMSG: Body = Body {
     family: "dcb_family",
     size: 4,
     fields: &[("cmd", 1, Field::Val(1, &DCB_CMD))],
-    attrs: &DCB_ATTRS,
+    attrs: Some(&DCB_ATTRS),
     decoder: None,
 };
 
@@ -198,7 +180,7 @@ static NETCONFMSG: Body = Body {
     family: "ncm_family",
     size: 1,
     fields: &[],
-    attrs: &NETCONF_ATTRS,
+    attrs: Some(&NETCONF_ATTRS),
     decoder: Some(netconf_attr),
 };
 
@@ -206,7 +188,7 @@ static BR_PORT_MSG: Body = Body {
     family: "family",
     size: 8,
     fields: &[("ifindex", 4, Field::Ifindex)],
-    attrs: &MDB_ATTRS,
+    attrs: Some(&MDB_ATTRS),
     decoder: None,
 };
 
@@ -214,7 +196,7 @@ static RTGENMSG_NSID: Body = Body {
     family: "rtgen_family",
     size: 1,
     fields: &[],
-    attrs: &NSID_ATTRS,
+    attrs: Some(&NSID_ATTRS),
     decoder: Some(nsid_attr),
 };
 
@@ -227,7 +209,7 @@ static IF_STATS_MSG: Body = Body {
         ("ifindex", 4, Field::Ifindex),
         ("filter_mask", 8, Field::Flags(4, &IFSTATS_FLAGS)),
     ],
-    attrs: &STATS_ATTRS,
+    attrs: Some(&STATS_ATTRS),
     decoder: None,
 };
 
@@ -240,7 +222,7 @@ static NHMSG: Body = Body {
         ("resvd", 3, Field::NonzeroX(1)),
         ("nh_flags", 4, Field::Flags(4, &RTNH_F)),
     ],
-    attrs: &NEXTHOP_ATTRS,
+    attrs: Some(&NEXTHOP_ATTRS),
     decoder: Some(nexthop_attr),
 };
 
@@ -294,38 +276,6 @@ pub fn body_into(ctx: &Ctx, out: &mut String, hdr: &NlMsgHdr, addr: u64, len: u3
         }
     }
     true
-}
-
-fn fixed_into(ctx: &Ctx, out: &mut String, body: &Body, family: u8, addr: u64, len: u32) {
-    let _ = write!(out, "{{{}=", body.family);
-    xlat::value(out, family as u64, &AF);
-    let mut header = vec![family];
-    let mut decoded = body.fields.is_empty();
-    if !body.fields.is_empty() {
-        out.push_str(", ");
-        if len >= body.size {
-            if let Some(rest) = ctx.read_or_addr(out, addr + 1, body.size as usize - 1) {
-                header.extend_from_slice(rest);
-                attr::fields_into(out, &header, body.fields);
-                decoded = true;
-            }
-        } else {
-            out.push_str("...");
-        }
-    }
-    out.push('}');
-    let offset = (body.size + 3) & !3;
-    if decoded && len > offset {
-        out.push_str(", ");
-        let (addr, len) = (addr + offset as u64, len - offset);
-        match body.decoder {
-            Some(f) => {
-                let d = |c: &Ctx, o: &mut String, t, a, l| f(c, o, &header, t, a, l);
-                attr::decode(ctx, out, addr, len, body.attrs, Some(&d))
-            }
-            None => attr::decode(ctx, out, addr, len, body.attrs, None),
-        }
-    }
 }
 
 /// Decodes the data of the common shapes, by attribute type, from a table.
