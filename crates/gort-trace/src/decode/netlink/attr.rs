@@ -392,6 +392,12 @@ pub enum Field {
     Cookie,
     /// A device number (`u32`): `makedev(0x1, 0x2)`.
     Dev,
+    /// A hardware address of this many bytes: `ab:cd:ef:...`.
+    Mac(u8),
+    /// An array of this many bytes in decimal: `[171, 205]`.
+    Bytes(u8),
+    /// A big-endian `u16` value named by a table: `htons(ETH_P_8021Q)`.
+    Htons(&'static Xlat),
 }
 
 /// A little-endian unsigned number of `n` bytes at `off`.
@@ -411,6 +417,8 @@ pub fn fields_into(out: &mut String, b: &[u8], fields: &[(&str, usize, Field)]) 
             Field::Val(n, _) | Field::Flags(n, _) | Field::Val2(n, _, _) => n,
             Field::Ifindex | Field::Dev => 4,
             Field::Cookie => 8,
+            Field::Mac(n) | Field::Bytes(n) => n,
+            Field::Htons(_) => 2,
         };
         let v = le(b, off, n.min(8));
         if matches!(shape, Field::NonzeroX(_)) && v == 0 {
@@ -439,6 +447,22 @@ pub fn fields_into(out: &mut String, b: &[u8], fields: &[(&str, usize, Field)]) 
                 let _ = write!(out, "[{}, {}]", v as u32, v >> 32);
             }
             Field::Dev => crate::decode::structs::makedev_into(out, v),
+            Field::Mac(n) => mac_into(out, &b[off..off + n as usize]),
+            Field::Bytes(n) => {
+                out.push('[');
+                for (i, x) in b[off..off + n as usize].iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    push(out, x);
+                }
+                out.push(']');
+            }
+            Field::Htons(t) => {
+                out.push_str("htons(");
+                xlat::value(out, u16::from_be(v as u16) as u64, t);
+                out.push(')');
+            }
         }
     }
 }
@@ -560,21 +584,30 @@ pub fn hwaddr_data(ctx: &Ctx, out: &mut String, addr: u64, len: u32, shown: Opti
     }
     if let Some(b) = ctx.read_or_addr(out, addr, len as usize) {
         let n = shown.map_or(b.len(), |s| (s as usize).min(b.len()));
-        let mac = b[..n]
-            .iter()
-            .map(|x| format!("{x:02x}"))
-            .collect::<Vec<_>>()
-            .join(":");
-        match xlat::style() {
-            xlat::Style::Abbrev => out.push_str(&mac),
-            xlat::Style::Raw => crate::decode::strings::quote_into(out, b, true),
-            xlat::Style::Verbose => {
-                crate::decode::strings::quote_into(out, b, true);
-                let _ = write!(out, " /* {mac} */");
-            }
-        }
+        mac_text_into(out, b, &b[..n]);
     }
     true
+}
+
+/// A hardware address: `ab:cd:ef` (hex bytes under `-X raw`, both under `-X verbose`).
+pub fn mac_into(out: &mut String, b: &[u8]) {
+    mac_text_into(out, b, b)
+}
+
+fn mac_text_into(out: &mut String, raw: &[u8], shown: &[u8]) {
+    let mac = shown
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    match xlat::style() {
+        xlat::Style::Abbrev => out.push_str(&mac),
+        xlat::Style::Raw => crate::decode::strings::quote_into(out, raw, true),
+        xlat::Style::Verbose => {
+            crate::decode::strings::quote_into(out, raw, true);
+            let _ = write!(out, " /* {mac} */");
+        }
+    }
 }
 
 /// Clock ticks, with their value in seconds in a comment (`150 /* 1.50 s */`).
