@@ -380,6 +380,8 @@ pub enum Field {
     X(u8),
     /// Hex of this many bytes, printed only when not zero (padding).
     NonzeroX(u8),
+    /// Hex zero-padded to the field's width (`0x0000abcd`).
+    X0(u8),
     /// An interface index.
     Ifindex,
     /// A named value of this many bytes.
@@ -413,7 +415,7 @@ pub fn fields_into(out: &mut String, b: &[u8], fields: &[(&str, usize, Field)]) 
     let mut first = true;
     for &(name, off, shape) in fields {
         let n = match shape {
-            Field::U(n) | Field::S(n) | Field::X(n) | Field::NonzeroX(n) => n,
+            Field::U(n) | Field::S(n) | Field::X(n) | Field::NonzeroX(n) | Field::X0(n) => n,
             Field::Val(n, _) | Field::Flags(n, _) | Field::Val2(n, _, _) => n,
             Field::Ifindex | Field::Dev => 4,
             Field::Cookie => 8,
@@ -436,6 +438,7 @@ pub fn fields_into(out: &mut String, b: &[u8], fields: &[(&str, usize, Field)]) 
                 push(out, ((v << shift) as i64) >> shift)
             }
             Field::X(_) | Field::NonzeroX(_) => hex(out, v),
+            Field::X0(n) => hex0_into(out, v, n),
             Field::Ifindex => ifindex_into(out, v as u32),
             Field::Val(_, t) => xlat::value(out, v, t),
             Field::Flags(_, t) => xlat::flags(out, v, t),
@@ -617,5 +620,15 @@ pub fn clock_t_into(out: &mut String, ticks: u64) {
     push(out, ticks);
     if xlat::style() != xlat::Style::Raw && ticks > 0 {
         let _ = write!(out, " /* {}.{:02} s */", ticks / CLK_TCK, ticks % CLK_TCK);
+    }
+}
+
+/// C's `%#0*x` with the width of an `n`-byte value: `0x0000abcd`, and `00000000` for zero.
+pub fn hex0_into(out: &mut String, v: u64, n: u8) {
+    let width = 2 * n as usize;
+    if v == 0 {
+        let _ = write!(out, "{:0width$}", 0);
+    } else {
+        let _ = write!(out, "{v:#0w$x}", w = width);
     }
 }

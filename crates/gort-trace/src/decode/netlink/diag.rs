@@ -187,8 +187,7 @@ fn netlink_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64, 
                 return false;
             }
             attr::array_into(ctx, out, addr, len, 8, |o, b| {
-                let v = super::u64_at(b, 0);
-                let _ = write!(o, "{v:#x}");
+                attr::hex0_into(o, super::u64_at(b, 0), 8);
             });
             true
         }

@@ -17,6 +17,7 @@ pub mod cachereport;
 pub mod diag;
 pub mod header;
 pub mod link;
+pub mod mdb;
 pub mod names;
 pub mod netfilter;
 pub mod route;

@@ -152,7 +152,7 @@ static NDTMSG: Body = Body {
     size: 4,
     fields: &[],
     attrs: Some(&NEIGHTBL_ATTRS),
-    decoder: None,
+    decoder: Some(neightbl_attr),
 };
 
 static IFADDRLBLMSG: Body = Body {
@@ -189,7 +189,7 @@ static BR_PORT_MSG: Body = Body {
     size: 8,
     fields: &[("ifindex", 4, Field::Ifindex)],
     attrs: Some(&MDB_ATTRS),
-    decoder: None,
+    decoder: Some(super::mdb::attr_into),
 };
 
 static RTGENMSG_NSID: Body = Body {
@@ -674,5 +674,80 @@ fn tc_action_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64,
     match kind {
         4 => super::tc::stats_data(ctx, out, addr, len),
         _ => by_table(ctx, out, T, kind, addr, len),
+    }
+}
+
+static NDTPA_ATTRS: Xlat = x(names::RTNL_NEIGHTBL_PARMS_ATTRS, "NDTPA_???");
+
+const NDT_STATS: [&str; 11] = [
+    "ndts_allocs",
+    "ndts_destroys",
+    "ndts_hash_grows",
+    "ndts_res_failed",
+    "ndts_lookups",
+    "ndts_hits",
+    "ndts_rcv_probes_mcast",
+    "ndts_rcv_probes_ucast",
+    "ndts_periodic_gc_runs",
+    "ndts_forced_gc_runs",
+    "ndts_table_fulls",
+];
+
+fn neightbl_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    match kind {
+        1 => simple(ctx, out, Nla::Str, addr, len),
+        2..=4 => simple(ctx, out, Nla::U32, addr, len),
+        5 => attr::struct_data(
+            ctx,
+            out,
+            addr,
+            len,
+            32,
+            &[
+                ("ndtc_key_len", 0, Field::U(2)),
+                ("ndtc_entry_size", 2, Field::U(2)),
+                ("ndtc_entries", 4, Field::U(4)),
+                ("ndtc_last_flush", 8, Field::U(4)),
+                ("ndtc_last_rand", 12, Field::U(4)),
+                ("ndtc_hash_rnd", 16, Field::U(4)),
+                ("ndtc_hash_mask", 20, Field::X0(4)),
+                ("ndtc_hash_chain_gc", 24, Field::U(4)),
+                ("ndtc_proxy_qlen", 28, Field::U(4)),
+            ],
+        ),
+        6 => {
+            let d = |c: &Ctx, o: &mut String, t: u16, a, l| match t {
+                1 => simple(c, o, Nla::Ifindex, a, l),
+                2 | 8..=11 | 14 | 16 | 17 => simple(c, o, Nla::U32, a, l),
+                3..=7 | 12 | 13 | 15 | 19 => simple(c, o, Nla::U64, a, l),
+                _ => false,
+            };
+            attr::decode(ctx, out, addr, len, &NDTPA_ATTRS, Some(&d));
+            true
+        }
+        7 => {
+            let n = if len >= 88 {
+                11
+            } else if len == 80 {
+                10
+            } else {
+                return false;
+            };
+            if let Some(b) = ctx.read_or_addr(out, addr, n * 8) {
+                out.push('{');
+                for (i, name) in NDT_STATS.iter().take(n).enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(name);
+                    out.push('=');
+                    out.push_str(&attr::le(b, i * 8, 8).to_string());
+                }
+                out.push('}');
+            }
+            true
+        }
+        8 => simple(ctx, out, Nla::U64, addr, len),
+        _ => false,
     }
 }
