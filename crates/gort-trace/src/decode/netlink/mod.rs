@@ -26,6 +26,7 @@ pub mod socket;
 pub mod tc;
 
 use super::strings::{quote_into, wants_hex};
+use super::structs;
 use super::xlat::{self, Style, Xlat};
 use std::fmt::Write;
 
@@ -200,7 +201,7 @@ pub fn flags_ex(out: &mut String, v: u64, tables: &[&[(u64, &str)]], unknown: &s
 /// Decodes a netlink buffer of `len` bytes at `addr` sent to a socket of `ctx.protocol`.
 pub fn decode(ctx: &Ctx, out: &mut String, mut addr: u64, mut len: u64) {
     if ctx.protocol == proto::KOBJECT_UEVENT {
-        str_into(ctx, out, addr, len, Quote::default());
+        uevent_into(ctx, out, addr, len);
         return;
     }
     let mut in_array = false;
@@ -594,5 +595,44 @@ fn nlmsgerr_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) ->
             true
         }
         _ => false,
+    }
+}
+
+/// A `NETLINK_KOBJECT_UEVENT` buffer: a libudev monitor header and its properties, or a string.
+fn uevent_into(ctx: &Ctx, out: &mut String, addr: u64, len: u64) {
+    const SIZE: u64 = 40;
+    let header = (len >= SIZE)
+        .then(|| ctx.read(addr, SIZE as usize))
+        .flatten()
+        .filter(|b| b.starts_with(b"libudev\0"));
+    let Some(b) = header else {
+        str_into(ctx, out, addr, len, Quote::default());
+        return;
+    };
+    if len > SIZE {
+        out.push('[');
+    }
+    let htonl = |i: usize| {
+        let v = u32::from_be_bytes(b[i..i + 4].try_into().unwrap_or_default());
+        format!("htonl({})", structs::CHex(v as u64))
+    };
+    let _ = write!(
+        out,
+        "{{prefix=\"libudev\", magic={}, header_size={}, properties_off={}, properties_len={}, \
+         filter_subsystem_hash={}, filter_devtype_hash={}, filter_tag_bloom_hi={}, \
+         filter_tag_bloom_lo={}}}",
+        htonl(8),
+        u32_at(b, 12),
+        u32_at(b, 16),
+        u32_at(b, 20),
+        htonl(24),
+        htonl(28),
+        htonl(32),
+        htonl(36)
+    );
+    if len > SIZE {
+        out.push_str(", ");
+        str_into(ctx, out, addr + SIZE, len - SIZE, Quote::default());
+        out.push(']');
     }
 }
