@@ -117,6 +117,7 @@ pub fn attr_into(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, 
                 ("port", 27, Field::U(1)),
             ],
         ),
+        18 => linkinfo(ctx, out, addr, len),
         22 => nested(ctx, out, addr, len, &VFINFO_LIST_ATTRS, &vfinfo_list_attr),
         23 => link_stats(ctx, out, addr, len, true),
         24 => nested(ctx, out, addr, len, &VF_PORT_ATTRS, &vf_port_attr),
@@ -494,6 +495,142 @@ fn xdp_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool
         2 => Nla::Xval(&XDP_ATTACHED, 1),
         3 => Nla::Flags(&XDP_FLAGS, 4),
         4..=7 => Nla::U32,
+        _ => return false,
+    };
+    simple(ctx, out, shape, addr, len)
+}
+
+static INFO_ATTRS: Xlat = x(names::RTNL_IFLA_INFO_ATTRS, "IFLA_INFO_???");
+static BR_ATTRS: Xlat = x(names::RTNL_IFLA_INFO_DATA_BRIDGE_ATTRS, "IFLA_BR_???");
+static TUN_ATTRS: Xlat = x(names::RTNL_IFLA_INFO_DATA_TUN_ATTRS, "IFLA_TUN_???");
+static TUN_TYPES: Xlat = x(names::TUN_DEVICE_TYPES, "IFF_???");
+static BR_BOOLOPT_FLAGS: Xlat = x(names::RTNL_IFLA_BR_BOOLOPT_FLAGS, "1<<BR_BOOLOPT_???");
+static BR_QUERIER_ATTRS: Xlat = x(
+    names::RTNL_IFLA_BR_MCAST_QUERIER_ATTRS,
+    "BRIDGE_QUERIER_???",
+);
+
+/// `IFLA_LINKINFO`: the link's kind, then data whose decoding depends on that kind.
+fn linkinfo(ctx: &Ctx, out: &mut String, addr: u64, len: u32) -> bool {
+    // The kinds named by IFLA_INFO_KIND and IFLA_INFO_SLAVE_KIND so far in the chain.
+    let kind = std::cell::RefCell::new(String::new());
+    let slave_kind = std::cell::RefCell::new(String::new());
+    let d = |c: &Ctx, o: &mut String, t: u16, a, l: u32| match t {
+        1 | 4 => {
+            let name = kind_of(c, a, l);
+            *(if t == 1 { &kind } else { &slave_kind }).borrow_mut() = name;
+            str_into(c, o, a, l as u64, super::CSTR);
+            true
+        }
+        2 => match kind.borrow().as_str() {
+            "bridge" => nested(c, o, a, l, &BR_ATTRS, &bridge_data_attr),
+            "tun" => nested(c, o, a, l, &TUN_ATTRS, &tun_data_attr),
+            _ => false,
+        },
+        3 if kind.borrow().as_str() == "can" => struct_data(
+            c,
+            o,
+            a,
+            l,
+            24,
+            &[
+                ("bus_error", 0, Field::U(4)),
+                ("error_warning", 4, Field::U(4)),
+                ("error_passive", 8, Field::U(4)),
+                ("bus_off", 12, Field::U(4)),
+                ("arbitration_lost", 16, Field::U(4)),
+                ("restarts", 20, Field::U(4)),
+            ],
+        ),
+        5 if slave_kind.borrow().as_str() == "bridge" => {
+            nested(c, o, a, l, &BRPORT_ATTRS, &brport_attr)
+        }
+        _ => false,
+    };
+    attr::decode(ctx, out, addr, len, &INFO_ATTRS, Some(&d));
+    true
+}
+
+/// The kind a `IFLA_INFO_KIND` attribute names: its bytes up to the NUL, empty when unreadable or
+/// 64 bytes or longer.
+fn kind_of(ctx: &Ctx, addr: u64, len: u32) -> String {
+    if len >= 64 {
+        return String::new();
+    }
+    ctx.read(addr, len as usize)
+        .map(|b| {
+            let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+            String::from_utf8_lossy(&b[..end]).into_owned()
+        })
+        .unwrap_or_default()
+}
+
+fn bridge_data_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+    let shape = match kind {
+        1..=4 | 16..=19 | 30..=35 => Nla::ClockT,
+        5 | 13 | 26..=29 => Nla::U32,
+        6 | 12 | 39 => Nla::U16,
+        7 | 14 | 15 | 22..=25 | 36..=38 | 41..=45 => Nla::U8,
+        8 => {
+            // htons(ETH_P_...)
+            if len < 2 {
+                return false;
+            }
+            if let Some(b) = ctx.read_or_addr(out, addr, 2) {
+                out.push_str("htons(");
+                crate::decode::xlat::value(out, u16::from_be_bytes([b[0], b[1]]) as u64, &ETH_P);
+                out.push(')');
+            }
+            return true;
+        }
+        9 => Nla::X16,
+        10 | 11 => {
+            return struct_data(
+                ctx,
+                out,
+                addr,
+                len,
+                8,
+                &[("prio", 0, Field::Bytes(2)), ("addr", 2, Field::Mac(6))],
+            )
+        }
+        20 => return attr::hwaddr_data(ctx, out, addr, len, None),
+        46 => {
+            return struct_data(
+                ctx,
+                out,
+                addr,
+                len,
+                8,
+                &[
+                    ("optval", 0, Field::Flags(4, &BR_BOOLOPT_FLAGS)),
+                    ("optmask", 4, Field::Flags(4, &BR_BOOLOPT_FLAGS)),
+                ],
+            )
+        }
+        47 => {
+            return nested(ctx, out, addr, len, &BR_QUERIER_ATTRS, &|c, o, t, a, l| {
+                let shape = match t {
+                    1 => Nla::InAddr,
+                    2 | 6 => Nla::Ifindex,
+                    3 | 7 => Nla::ClockT,
+                    5 => Nla::In6Addr,
+                    _ => return false,
+                };
+                simple(c, o, shape, a, l)
+            })
+        }
+        _ => return false,
+    };
+    simple(ctx, out, shape, addr, len)
+}
+
+fn tun_data_attr(ctx: &Ctx, out: &mut String, kind: u16, addr: u64, len: u32) -> bool {
+    let shape = match kind {
+        1 | 2 => Nla::Uid,
+        3 => Nla::Xval(&TUN_TYPES, 1),
+        4..=7 => Nla::U8,
+        8 | 9 => Nla::U32,
         _ => return false,
     };
     simple(ctx, out, shape, addr, len)

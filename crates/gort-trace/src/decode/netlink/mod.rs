@@ -122,6 +122,8 @@ pub struct Quote {
     pub omit_trailing_0: bool,
     /// A string without its NUL is shown as cut (`"abc"...`).
     pub expect_trailing_0: bool,
+    /// The string ends at its first NUL (a C string).
+    pub zero_terminated: bool,
 }
 
 /// Quote style of byte data without a decoder.
@@ -129,6 +131,7 @@ pub const HEX: Quote = Quote {
     force_hex: true,
     omit_trailing_0: false,
     expect_trailing_0: false,
+    zero_terminated: false,
 };
 
 /// Quote style of a string attribute (`IFLA_IFNAME`).
@@ -136,6 +139,15 @@ pub const NUL_STR: Quote = Quote {
     force_hex: false,
     omit_trailing_0: true,
     expect_trailing_0: true,
+    zero_terminated: false,
+};
+
+/// Quote style of a C string.
+pub const CSTR: Quote = Quote {
+    force_hex: false,
+    omit_trailing_0: false,
+    expect_trailing_0: false,
+    zero_terminated: true,
 };
 
 /// Prints `len` bytes at `addr` quoted, at most `-s` of them (strace's `printstr_ex`).
@@ -146,6 +158,27 @@ pub fn str_into(ctx: &Ctx, out: &mut String, addr: u64, len: u64, q: Quote) {
     }
     // strace reads one byte past `-s` to know whether the string goes on.
     let size = len.min(ctx.strsize as u64 + 1) as usize;
+    if q.zero_terminated {
+        let readable =
+            ctx.bytes.len() as u64 - addr.saturating_sub(ctx.base).min(ctx.bytes.len() as u64);
+        let data = ctx
+            .read(addr, size.min(readable as usize))
+            .unwrap_or_default();
+        match data.iter().position(|&c| c == 0) {
+            Some(z) => quote_into(
+                out,
+                &data[..z.min(ctx.strsize)],
+                wants_hex(&data[..z.min(ctx.strsize)], ctx.xflag),
+            ),
+            None if data.len() < size || addr < ctx.base => addr_into(out, addr),
+            None => {
+                let b = &data[..size.min(ctx.strsize)];
+                quote_into(out, b, wants_hex(b, ctx.xflag));
+                out.push_str("...");
+            }
+        }
+        return;
+    }
     let Some(data) = ctx.read(addr, size) else {
         addr_into(out, addr);
         return;
