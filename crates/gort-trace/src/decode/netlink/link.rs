@@ -179,7 +179,7 @@ const LINK_STATS: [&str; 25] = [
 ];
 
 /// `IFLA_STATS`/`IFLA_STATS64`: `struct rtnl_link_stats{,64}` in one of the sizes kernels used.
-fn link_stats(ctx: &Ctx, out: &mut String, addr: u64, len: u32, wide: bool) -> bool {
+pub fn link_stats(ctx: &Ctx, out: &mut String, addr: u64, len: u32, wide: bool) -> bool {
     let w = if wide { 8 } else { 4 };
     let sizes: &[u32] = if wide {
         &[25 * 8, 24 * 8, 23 * 8]

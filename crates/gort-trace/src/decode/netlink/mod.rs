@@ -23,6 +23,7 @@ pub mod netfilter;
 pub mod route;
 pub mod selinux;
 pub mod socket;
+pub mod stats;
 pub mod tc;
 
 use super::strings::{quote_into, wants_hex};

@@ -210,7 +210,7 @@ static IF_STATS_MSG: Body = Body {
         ("filter_mask", 8, Field::Flags(4, &IFSTATS_FLAGS)),
     ],
     attrs: Some(&STATS_ATTRS),
-    decoder: None,
+    decoder: Some(super::stats::attr_into),
 };
 
 static NHMSG: Body = Body {
