@@ -15,6 +15,7 @@
 pub mod attr;
 pub mod cachereport;
 pub mod diag;
+pub mod genl;
 pub mod header;
 pub mod link;
 pub mod mdb;
@@ -399,7 +400,10 @@ fn type_into(ctx: &Ctx, out: &mut String, kind: u16) {
         proto::SELINUX => xlat::value(out, v, &table(names::NL_SELINUX_TYPES, "SELNL_MSG_???")),
         proto::SOCK_DIAG => xlat::value(out, v, &table(names::NL_SOCK_DIAG_TYPES, "SOCK_DIAG_???")),
         proto::XFRM => xlat::value(out, v, &table(names::NL_XFRM_TYPES, "XFRM_MSG_???")),
-        proto::GENERIC => xlat::value(out, v, &table(&[], "GENERIC_FAMILY_???")),
+        proto::GENERIC => match genl::family_name(kind) {
+            Some(name) => xlat::composed(out, v, name),
+            None => xlat::value(out, v, &table(&[], "GENERIC_FAMILY_???")),
+        },
         proto::NETFILTER => netfilter_type_into(out, kind),
         _ => xlat::value(out, v, &NETLINK_TYPES),
     }
