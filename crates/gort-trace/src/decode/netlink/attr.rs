@@ -400,6 +400,8 @@ pub enum Field {
     Bytes(u8),
     /// A big-endian `u16` value named by a table: `htons(ETH_P_8021Q)`.
     Htons(&'static Xlat),
+    /// A field printed by its own function, given the whole struct and the field's offset.
+    Custom(fn(&mut String, &[u8], usize)),
 }
 
 /// A little-endian unsigned number of `n` bytes at `off`.
@@ -421,8 +423,9 @@ pub fn fields_into(out: &mut String, b: &[u8], fields: &[(&str, usize, Field)]) 
             Field::Cookie => 8,
             Field::Mac(n) | Field::Bytes(n) => n,
             Field::Htons(_) => 2,
+            Field::Custom(_) => 0,
         };
-        let v = le(b, off, n.min(8));
+        let v = if n == 0 { 0 } else { le(b, off, n.min(8)) };
         if matches!(shape, Field::NonzeroX(_)) && v == 0 {
             continue;
         }
@@ -461,6 +464,7 @@ pub fn fields_into(out: &mut String, b: &[u8], fields: &[(&str, usize, Field)]) 
                 }
                 out.push(']');
             }
+            Field::Custom(f) => f(out, b, off),
             Field::Htons(t) => {
                 out.push_str("htons(");
                 xlat::value(out, u16::from_be(v as u16) as u64, t);

@@ -89,7 +89,165 @@ static NETLINK_DIAG_MSG: Body = Body {
     decoder: Some(netlink_attr),
 };
 
+static IDIAG_EXT: Xlat = x(names::INET_DIAG_EXTENDED_FLAGS, "1<<INET_DIAG_???-1");
+static IPPROTO: Xlat = x(names::INET_PROTOCOLS, "IPPROTO_???");
+static INET_DIAG_REQ_ATTRS: Xlat = x(names::INET_DIAG_REQ_ATTRS, "INET_DIAG_REQ_???");
+static BYTECODES: Xlat = x(names::INET_DIAG_BYTECODES, "INET_DIAG_BC_???");
+
+/// A `struct inet_diag_sockid` at `off` of a header whose family is its first byte.
+fn sockid_into(out: &mut String, b: &[u8], off: usize) {
+    let id = &b[off..off + 48];
+    let family = b[0];
+    let _ = write!(
+        out,
+        "{{idiag_sport=htons({}), idiag_dport=htons({}), ",
+        u16::from_be_bytes([id[0], id[1]]),
+        u16::from_be_bytes([id[2], id[3]])
+    );
+    attr::inet_addr_into(out, family, &id[4..20], Some("idiag_src"));
+    out.push_str(", ");
+    attr::inet_addr_into(out, family, &id[20..36], Some("idiag_dst"));
+    out.push_str(", idiag_if=");
+    attr::ifindex_into(out, super::u32_at(id, 36));
+    let _ = write!(
+        out,
+        ", idiag_cookie=[{}, {}]}}",
+        super::u32_at(id, 40),
+        super::u32_at(id, 44)
+    );
+}
+
+static INET_DIAG_REQ: Body = Body {
+    family: "idiag_family",
+    size: 60,
+    fields: &[
+        ("idiag_src_len", 1, Field::U(1)),
+        ("idiag_dst_len", 2, Field::U(1)),
+        ("idiag_ext", 3, Field::Flags(1, &IDIAG_EXT)),
+        ("id", 4, Field::Custom(sockid_into)),
+        ("idiag_states", 52, Field::Flags(4, &TCP_STATE_FLAGS)),
+        ("idiag_dbs", 56, Field::U(4)),
+    ],
+    attrs: Some(&INET_DIAG_REQ_ATTRS),
+    decoder: Some(inet_req_attr),
+};
+
+static INET_DIAG_REQ_V2: Body = Body {
+    family: "sdiag_family",
+    size: 56,
+    fields: &[
+        ("sdiag_protocol", 1, Field::Val(1, &IPPROTO)),
+        ("idiag_ext", 2, Field::Flags(1, &IDIAG_EXT)),
+        ("idiag_states", 4, Field::Flags(4, &TCP_STATE_FLAGS)),
+        ("id", 8, Field::Custom(sockid_into)),
+    ],
+    attrs: Some(&INET_DIAG_REQ_ATTRS),
+    decoder: Some(inet_req_attr),
+};
+
+const TCPDIAG_GETSOCK: u16 = 18;
+const DCCPDIAG_GETSOCK: u16 = 19;
+
+fn bc_op_into(out: &mut String, b: &[u8]) {
+    out.push('{');
+    attr::fields_into(
+        out,
+        b,
+        &[
+            ("code", 0, Field::Val(1, &BYTECODES)),
+            ("yes", 1, Field::U(1)),
+            ("no", 2, Field::U(2)),
+        ],
+    );
+    out.push('}');
+}
+
+/// `INET_DIAG_REQ_BYTECODE`: an operation and the data its code takes.
+fn inet_req_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    match kind {
+        1 => {
+            if len < 4 {
+                return false;
+            }
+            let Some(b) = ctx.read_or_addr(out, addr, 4) else {
+                return true;
+            };
+            bc_op_into(out, b);
+            if len > 4 {
+                out.push_str(", ");
+                bytecode_data(ctx, out, b[0], addr + 4, len - 4);
+            }
+            true
+        }
+        3 => simple(ctx, out, Nla::Xval(&IPPROTO, 0), addr, len),
+        _ => false,
+    }
+}
+
+fn bytecode_data(ctx: &Ctx, out: &mut String, code: u8, addr: u64, len: u32) {
+    let hex = |out: &mut String| str_into(ctx, out, addr, len as u64, HEX);
+    match code {
+        // INET_DIAG_BC_S_COND, INET_DIAG_BC_D_COND: struct inet_diag_hostcond and an address.
+        7 | 8 => {
+            if len < 8 {
+                return hex(out);
+            }
+            let Some(b) = ctx.read_or_addr(out, addr, 8) else {
+                return;
+            };
+            out.push_str("{family=");
+            xlat::value(out, b[0] as u64, &AF);
+            let _ = write!(
+                out,
+                ", prefix_len={}, port={}",
+                b[1],
+                super::u32_at(b, 4) as i32
+            );
+            if len > 8 {
+                out.push_str(", ");
+                attr::inet_addr_var(ctx, out, b[0], addr + 8, len - 8, Some("addr"));
+            }
+            out.push('}');
+        }
+        // INET_DIAG_BC_DEV_COND: an interface index.
+        9 => {
+            if len < 4 {
+                return hex(out);
+            }
+            if let Some(b) = ctx.read_or_addr(out, addr, 4) {
+                attr::ifindex_into(out, super::u32_at(b, 0));
+            }
+        }
+        // INET_DIAG_BC_{S,D}_{GE,LE}: another operation.
+        2..=5 => {
+            if len < 4 {
+                return hex(out);
+            }
+            if let Some(b) = ctx.read_or_addr(out, addr, 4) {
+                bc_op_into(out, b);
+            }
+        }
+        // INET_DIAG_BC_MARK_COND: struct inet_diag_markcond.
+        10 => {
+            if len < 8 {
+                return hex(out);
+            }
+            if let Some(b) = ctx.read_or_addr(out, addr, 8) {
+                let _ = write!(
+                    out,
+                    "{{mark={}, mask={}}}",
+                    super::u32_at(b, 0),
+                    super::u32_at(b, 4)
+                );
+            }
+        }
+        _ => hex(out),
+    }
+}
+
 const AF_UNIX: u8 = 1;
+const AF_INET: u8 = 2;
+const AF_INET6: u8 = 10;
 const AF_NETLINK: u8 = 16;
 
 /// Prints a sock_diag body; false for `NLMSG_DONE`.
@@ -107,6 +265,10 @@ pub fn body_into(ctx: &Ctx, out: &mut String, hdr: &NlMsgHdr, addr: u64, len: u3
         (AF_UNIX, false) => Some(&UNIX_DIAG_MSG),
         (AF_NETLINK, true) => Some(&NETLINK_DIAG_REQ),
         (AF_NETLINK, false) => Some(&NETLINK_DIAG_MSG),
+        (AF_INET | AF_INET6, true) if matches!(hdr.kind, TCPDIAG_GETSOCK | DCCPDIAG_GETSOCK) => {
+            Some(&INET_DIAG_REQ)
+        }
+        (AF_INET | AF_INET6, true) => Some(&INET_DIAG_REQ_V2),
         _ => None,
     };
     match body {

@@ -1987,7 +1987,6 @@ pub const SOCKTYPES: &[(u64, &str)] = &[
     (0x6, "SOCK_DCCP"),
     (0xa, "SOCK_PACKET"),
 ];
-pub const TCP_STATE_FLAGS: &[(u64, &str)] = &[(0x80, "1<<TCP_CLOSE")];
 pub const TCP_STATES: &[(u64, &str)] = &[
     (0x1, "TCP_ESTABLISHED"),
     (0x2, "TCP_SYN_SENT"),
@@ -2001,6 +2000,20 @@ pub const TCP_STATES: &[(u64, &str)] = &[
     (0xa, "TCP_LISTEN"),
     (0xb, "TCP_CLOSING"),
     (0xc, "TCP_NEW_SYN_RECV"),
+];
+pub const TCP_STATE_FLAGS: &[(u64, &str)] = &[
+    (0x2, "1<<TCP_ESTABLISHED"),
+    (0x4, "1<<TCP_SYN_SENT"),
+    (0x8, "1<<TCP_SYN_RECV"),
+    (0x10, "1<<TCP_FIN_WAIT1"),
+    (0x20, "1<<TCP_FIN_WAIT2"),
+    (0x40, "1<<TCP_TIME_WAIT"),
+    (0x80, "1<<TCP_CLOSE"),
+    (0x100, "1<<TCP_CLOSE_WAIT"),
+    (0x200, "1<<TCP_LAST_ACK"),
+    (0x400, "1<<TCP_LISTEN"),
+    (0x800, "1<<TCP_CLOSING"),
+    (0x1000, "1<<TCP_NEW_SYN_RECV"),
 ];
 pub const TLS_INFO_CIPHERS: &[(u64, &str)] = &[
     (0x33, "TLS_CIPHER_AES_GCM_128"),
