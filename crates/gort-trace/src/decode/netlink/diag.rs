@@ -145,6 +145,286 @@ static INET_DIAG_REQ_V2: Body = Body {
     decoder: Some(inet_req_attr),
 };
 
+static INET_DIAG_ATTRS: Xlat = x(names::INET_DIAG_ATTRS, "INET_DIAG_???");
+static SHUTDOWN_FLAGS: Xlat = x(names::INET_DIAG_SHUTDOWN_FLAGS, "???_SHUTDOWN");
+static ULP_ATTRS: Xlat = x(names::INET_DIAG_ULP_INFO_ATTRS, "INET_ULP_INFO_???");
+static TLS_ATTRS: Xlat = x(names::INET_DIAG_ULP_INFO_TLS_ATTRS, "TLS_INFO_???");
+static TLS_VERSIONS: Xlat = x(names::TLS_INFO_VERSIONS, "TLS_???_VERSION");
+static TLS_CIPHERS: Xlat = x(names::TLS_INFO_CIPHERS, "TLS_CIPHER_???");
+static TLS_CONFIGS: Xlat = x(names::TLS_INFO_CONFIGS, "TLS_CONF_???");
+static MPTCP_ATTRS: Xlat = x(
+    names::INET_DIAG_ULP_INFO_MPTCP_ATTRS,
+    "MPTCP_SUBFLOW_ATTR_???",
+);
+static MPTCP_FLAGS: Xlat = x(names::MPTCP_SUBFLOW_FLAGS, "MPTCP_SUBFLOW_FLAG_???");
+static BPF_STORAGES_ATTRS: Xlat = x(
+    names::INET_DIAG_BPF_STORAGES_ATTRS,
+    "SK_DIAG_BPF_STORAGE_???",
+);
+static BPF_STORAGE_ATTRS: Xlat = x(
+    names::INET_DIAG_BPF_STORAGE_ATTRS,
+    "SK_DIAG_BPF_STORAGE_???",
+);
+
+static INET_DIAG_MSG: Body = Body {
+    family: "idiag_family",
+    size: 72,
+    fields: &[
+        ("idiag_state", 1, Field::Val(1, &TCP_STATES)),
+        ("idiag_timer", 2, Field::U(1)),
+        ("idiag_retrans", 3, Field::U(1)),
+        ("id", 4, Field::Custom(sockid_into)),
+        ("idiag_expires", 52, Field::U(4)),
+        ("idiag_rqueue", 56, Field::U(4)),
+        ("idiag_wqueue", 60, Field::U(4)),
+        ("idiag_uid", 64, Field::U(4)),
+        ("idiag_inode", 68, Field::U(4)),
+    ],
+    attrs: Some(&INET_DIAG_ATTRS),
+    decoder: Some(inet_msg_attr),
+};
+
+fn u32s(names: &'static [&'static str]) -> impl Fn(&Ctx, &mut String, u64, u32) -> bool {
+    move |ctx, out, addr, len| {
+        let size = 4 * names.len() as u32;
+        if len < size {
+            return false;
+        }
+        if let Some(b) = ctx.read_or_addr(out, addr, size as usize) {
+            out.push('{');
+            for (i, n) in names.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{n}={}", super::u32_at(b, 4 * i));
+            }
+            out.push('}');
+        }
+        true
+    }
+}
+
+fn inet_msg_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    match kind {
+        1 => u32s(&["idiag_rmem", "idiag_wmem", "idiag_fmem", "idiag_tmem"])(ctx, out, addr, len),
+        3 => u32s(&["tcpv_enabled", "tcpv_rttcnt", "tcpv_rtt", "tcpv_minrtt"])(ctx, out, addr, len),
+        4 => simple(ctx, out, Nla::Str, addr, len),
+        5 | 6 | 11 => simple(ctx, out, Nla::U8, addr, len),
+        7 => meminfo_data(ctx, out, addr, len),
+        8 => {
+            if len > 8 || len < 1 {
+                return false;
+            }
+            // strace shows these with their numbers: the names are not part of the UAPI.
+            if let Some(b) = ctx.read_or_addr(out, addr, 1) {
+                let v = b[0] as u64;
+                if xlat::style() == xlat::Style::Raw || v == 0 {
+                    let _ = write!(out, "{}", crate::decode::structs::CHex(v));
+                } else {
+                    let mut names: Vec<String> = Vec::new();
+                    let mut rest = v;
+                    for &(bit, name) in SHUTDOWN_FLAGS.names {
+                        if rest & bit != 0 {
+                            names.push(name.to_string());
+                            rest &= !bit;
+                        }
+                    }
+                    if names.is_empty() {
+                        let _ = write!(out, "{v:#x} /* {} */", SHUTDOWN_FLAGS.unknown);
+                    } else {
+                        if rest != 0 {
+                            names.push(format!("{rest:#x}"));
+                        }
+                        let _ = write!(out, "{v:#x} /* {} */", names.join("|"));
+                    }
+                }
+            }
+            true
+        }
+        9 => {
+            if len < 16 {
+                return false;
+            }
+            if let Some(b) = ctx.read_or_addr(out, addr, 16) {
+                out.push('{');
+                attr::fields_into(
+                    out,
+                    b,
+                    &[
+                        ("dctcp_enabled", 0, Field::U(2)),
+                        ("dctcp_ce_state", 2, Field::U(2)),
+                        ("dctcp_alpha", 4, Field::U(4)),
+                        ("dctcp_ab_ecn", 8, Field::U(4)),
+                        ("dctcp_ab_tot", 12, Field::U(4)),
+                    ],
+                );
+                out.push('}');
+            }
+            true
+        }
+        10 => simple(ctx, out, Nla::Xval(&IPPROTO, 0), addr, len),
+        12 | 13 => {
+            if len < 128 {
+                return false;
+            }
+            attr::array_into(ctx, out, addr, len, 128, |o, b| {
+                crate::decode::structs::sockaddr_into(o, b)
+            });
+            true
+        }
+        15 | 17 => simple(ctx, out, Nla::U32, addr, len),
+        16 => attr::struct_data(
+            ctx,
+            out,
+            addr,
+            len,
+            20,
+            &[
+                ("bbr_bw_lo", 0, Field::X(4)),
+                ("bbr_bw_hi", 4, Field::X(4)),
+                ("bbr_min_rtt", 8, Field::U(4)),
+                ("bbr_pacing_gain", 12, Field::U(4)),
+                ("bbr_cwnd_gain", 16, Field::U(4)),
+            ],
+        ),
+        18 => {
+            if len < 100 {
+                return false;
+            }
+            attr::array_into(ctx, out, addr, len, 100, |o, b| {
+                o.push_str("{tcpm_family=");
+                xlat::value(o, b[0] as u64, &AF);
+                let keylen = u16::from_ne_bytes([b[2], b[3]]);
+                let _ = write!(o, ", tcpm_prefixlen={}, tcpm_keylen={keylen}, ", b[1]);
+                attr::inet_addr_into(o, b[0], &b[4..20], Some("tcpm_addr"));
+                o.push_str(", tcpm_key=");
+                crate::decode::strings::quote_into(o, &b[20..20 + (keylen as usize).min(80)], true);
+                o.push('}');
+            });
+            true
+        }
+        19 => {
+            let d = |c: &Ctx, o: &mut String, t: u16, a, l: u32| match t {
+                1 => simple(c, o, Nla::Str, a, l),
+                2 => {
+                    let tls = |c: &Ctx, o: &mut String, t: u16, a, l| match t {
+                        1 => simple(c, o, Nla::Xval(&TLS_VERSIONS, 2), a, l),
+                        2 => simple(c, o, Nla::Xval(&TLS_CIPHERS, 2), a, l),
+                        3 | 4 => simple(c, o, Nla::Xval(&TLS_CONFIGS, 2), a, l),
+                        _ => false,
+                    };
+                    attr::decode(c, o, a, l, &TLS_ATTRS, Some(&tls));
+                    true
+                }
+                3 => {
+                    let mp = |c: &Ctx, o: &mut String, t: u16, a, l| {
+                        let shape = match t {
+                            1 | 2 => Nla::X32,
+                            3 | 5 | 6 => Nla::U32,
+                            4 => Nla::U64,
+                            7 => Nla::U16,
+                            8 => Nla::Flags(&MPTCP_FLAGS, 4),
+                            9 | 10 => Nla::U8,
+                            _ => return false,
+                        };
+                        simple(c, o, shape, a, l)
+                    };
+                    attr::decode(c, o, a, l, &MPTCP_ATTRS, Some(&mp));
+                    true
+                }
+                _ => false,
+            };
+            attr::decode(ctx, out, addr, len, &ULP_ATTRS, Some(&d));
+            true
+        }
+        20 => {
+            let d = |c: &Ctx, o: &mut String, t: u16, a, l| {
+                if t != 1 {
+                    return false;
+                }
+                let s = |c: &Ctx, o: &mut String, t: u16, a, l| match t {
+                    2 => simple(c, o, Nla::U32, a, l),
+                    3 => simple(c, o, Nla::Xint, a, l),
+                    _ => false,
+                };
+                attr::decode(c, o, a, l, &BPF_STORAGE_ATTRS, Some(&s));
+                true
+            };
+            attr::decode(ctx, out, addr, len, &BPF_STORAGES_ATTRS, Some(&d));
+            true
+        }
+        21 => simple(ctx, out, Nla::U64, addr, len),
+        22 => sockopt_into(ctx, out, addr, len),
+        _ => false,
+    }
+}
+
+/// `INET_DIAG_SOCKOPT`: a struct of one-bit flags (only the set ones unless `-v`).
+fn sockopt_into(ctx: &Ctx, out: &mut String, addr: u64, len: u32) -> bool {
+    const BITS: [&str; 11] = [
+        "recverr",
+        "is_icsk",
+        "freebind",
+        "hdrincl",
+        "mc_loop",
+        "transparent",
+        "mc_all",
+        "nodefrag",
+        "bind_address_no_port",
+        "recverr_rfc4884",
+        "defer_connect",
+    ];
+    if len < 2 {
+        return false;
+    }
+    let Some(b) = ctx.read_or_addr(out, addr, 2) else {
+        return true;
+    };
+    let v = u16::from_le_bytes([b[0], b[1]]);
+    out.push('{');
+    let mut first = true;
+    let mut sep = |out: &mut String| {
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+    };
+    for (i, name) in BITS.iter().enumerate() {
+        let bit = (v >> i) & 1;
+        if !ctx.abbrev() || bit != 0 {
+            sep(out);
+            let _ = write!(out, "{name}={bit}");
+        }
+    }
+    let unused = v >> 11;
+    if !ctx.abbrev() || unused != 0 {
+        sep(out);
+        let _ = write!(
+            out,
+            "unused={} /* bits 3..8 */",
+            crate::decode::structs::CHex(unused as u64)
+        );
+    }
+    out.push('}');
+    // The bytes after the struct, when any is not zero (at most a page of them).
+    let total = (len as usize).min(4096);
+    if total > 2 {
+        match ctx.read(addr + 2, total - 2) {
+            None => out.push_str(", ???"),
+            Some(extra) if extra.iter().any(|&c| c != 0) => {
+                let _ = write!(out, ", /* bytes 2..{} */ ", total - 1);
+                let shown = &extra[..extra.len().min(ctx.strsize)];
+                crate::decode::strings::quote_into(out, shown, true);
+                if shown.len() < extra.len() {
+                    out.push_str("...");
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    true
+}
+
 const TCPDIAG_GETSOCK: u16 = 18;
 const DCCPDIAG_GETSOCK: u16 = 19;
 
@@ -269,6 +549,7 @@ pub fn body_into(ctx: &Ctx, out: &mut String, hdr: &NlMsgHdr, addr: u64, len: u3
             Some(&INET_DIAG_REQ)
         }
         (AF_INET | AF_INET6, true) => Some(&INET_DIAG_REQ_V2),
+        (AF_INET | AF_INET6, false) => Some(&INET_DIAG_MSG),
         _ => None,
     };
     match body {
