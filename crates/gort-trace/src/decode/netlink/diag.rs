@@ -212,7 +212,7 @@ fn inet_msg_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64,
         5 | 6 | 11 => simple(ctx, out, Nla::U8, addr, len),
         7 => meminfo_data(ctx, out, addr, len),
         8 => {
-            if len > 8 || len < 1 {
+            if !(1..=8).contains(&len) {
                 return false;
             }
             // strace shows these with their numbers: the names are not part of the UAPI.
