@@ -95,7 +95,7 @@ static INET_DIAG_REQ_ATTRS: Xlat = x(names::INET_DIAG_REQ_ATTRS, "INET_DIAG_REQ_
 static BYTECODES: Xlat = x(names::INET_DIAG_BYTECODES, "INET_DIAG_BC_???");
 
 /// A `struct inet_diag_sockid` at `off` of a header whose family is its first byte.
-fn sockid_into(out: &mut String, b: &[u8], off: usize) {
+pub fn sockid_into(out: &mut String, b: &[u8], off: usize) {
     let id = &b[off..off + 48];
     let family = b[0];
     let _ = write!(
@@ -528,6 +528,7 @@ fn bytecode_data(ctx: &Ctx, out: &mut String, code: u8, addr: u64, len: u32) {
 const AF_UNIX: u8 = 1;
 const AF_INET: u8 = 2;
 const AF_INET6: u8 = 10;
+const AF_SMC: u8 = 43;
 const AF_NETLINK: u8 = 16;
 
 /// Prints a sock_diag body; false for `NLMSG_DONE`.
@@ -550,6 +551,8 @@ pub fn body_into(ctx: &Ctx, out: &mut String, hdr: &NlMsgHdr, addr: u64, len: u3
         }
         (AF_INET | AF_INET6, true) => Some(&INET_DIAG_REQ_V2),
         (AF_INET | AF_INET6, false) => Some(&INET_DIAG_MSG),
+        (AF_SMC, true) => Some(&super::smc::SMC_DIAG_REQ),
+        (AF_SMC, false) => Some(&super::smc::SMC_DIAG_MSG),
         _ => None,
     };
     match body {

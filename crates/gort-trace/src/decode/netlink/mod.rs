@@ -23,6 +23,7 @@ pub mod names;
 pub mod netfilter;
 pub mod route;
 pub mod selinux;
+pub mod smc;
 pub mod socket;
 pub mod stats;
 pub mod tc;
