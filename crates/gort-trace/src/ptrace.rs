@@ -344,6 +344,15 @@ impl ReadMem for TraceeMem<'_> {
         })
     }
 
+    fn open_fds(&mut self) -> Vec<i32> {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid))
+            .map(|dir| {
+                dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn netlink_protocol(&mut self, fd: i32) -> Option<u32> {
         let link = std::fs::read_link(format!("/proc/{}/fd/{fd}", self.pid)).ok()?;
         let inode = crate::decode::netlink::socket::socket_inode(link.to_str()?)?;

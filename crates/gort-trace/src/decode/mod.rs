@@ -96,6 +96,9 @@ pub enum FetchKind {
         len: u64,
         /// `-s`: the most bytes shown of a buffer that is not decoded.
         strsize: usize,
+        /// The [`FdKinds`] shown with what they refer to (`-y`): descriptors inside netlink
+        /// messages are shown so too.
+        fd_kinds: u8,
     },
     /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
     Indirect {
@@ -146,6 +149,8 @@ pub enum Fetched {
         protocol: u32,
         /// The bytes read from the buffer's start up to its length or the first unreadable byte.
         bytes: Vec<u8>,
+        /// Under `-y`: what each of the tracee's descriptors referred to when the buffer was read.
+        fds: Vec<(i32, FdInfo)>,
     },
     /// The memory could not be read.
     Fault,
@@ -211,6 +216,11 @@ pub trait ReadMem {
     /// The protocol of the tracee's descriptor `fd` when it is a netlink socket.
     fn netlink_protocol(&mut self, _fd: i32) -> Option<u32> {
         None
+    }
+
+    /// The tracee's open descriptors.
+    fn open_fds(&mut self) -> Vec<i32> {
+        Vec::new()
     }
 }
 
@@ -302,10 +312,23 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
         let f = match req.kind {
             FetchKind::CStr { max } => read_cstr(r, req.addr, max),
             FetchKind::Bytes { len } => read_exact(r, req.addr, len),
-            FetchKind::SockBuf { fd, len, strsize } => match r.netlink_protocol(fd) {
+            FetchKind::SockBuf {
+                fd,
+                len,
+                strsize,
+                fd_kinds,
+            } => match r.netlink_protocol(fd) {
                 Some(protocol) => Fetched::Netlink {
                     protocol,
                     bytes: read_upto(r, req.addr, len.min(netlink::MAX_FETCH as u64) as usize),
+                    fds: if fd_kinds == 0 {
+                        Vec::new()
+                    } else {
+                        r.open_fds()
+                            .into_iter()
+                            .filter_map(|n| Some((n, r.fd_path(n, fd_kinds)?)))
+                            .collect()
+                    },
                 },
                 None => read_exact(r, req.addr, len.min(strsize as u64) as usize),
             },

@@ -758,6 +758,7 @@ impl Arg {
                 fd: args[0] as i32,
                 len: args[len as usize],
                 strsize: opts.strsize,
+                fd_kinds: opts.decode_fds,
             },
             BufOut | BufOutHex if !failed => FetchKind::Bytes {
                 len: (ret.unwrap_or(0) as usize).min(opts.strsize),
@@ -943,8 +944,12 @@ impl Arg {
                 Some(Fetched::Bytes(b)) => {
                     quote_buffer(out, b, args[len as usize], opts.strsize, false, opts.xflag)
                 }
-                Some(Fetched::Netlink { protocol, bytes }) => {
-                    let ctx = super::netlink::Ctx::new(v, bytes, *protocol, opts);
+                Some(Fetched::Netlink {
+                    protocol,
+                    bytes,
+                    fds,
+                }) => {
+                    let ctx = super::netlink::Ctx::new(v, bytes, *protocol, fds, opts);
                     super::netlink::decode(&ctx, out, v, args[len as usize]);
                 }
                 _ => ptr(out, v),

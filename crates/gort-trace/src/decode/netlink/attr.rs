@@ -217,7 +217,7 @@ pub fn simple(ctx: &Ctx, out: &mut String, shape: Nla, addr: u64, len: u32) -> b
             let v = u64::from_be_bytes(b[..8].try_into().unwrap_or_default());
             let _ = write!(o, "htobe64({v})");
         }),
-        Nla::Fd => int(out, 4, &|o, b| push(o, super::u32_at(b, 0) as i32)),
+        Nla::Fd => int(out, 4, &|o, b| ctx.fd_into(o, super::u32_at(b, 0) as i32)),
         Nla::Uid => int(out, 4, &|o, b| match super::u32_at(b, 0) {
             u32::MAX => o.push_str("-1"),
             v => push(o, v),

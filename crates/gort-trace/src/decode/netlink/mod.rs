@@ -71,14 +71,23 @@ pub struct Ctx<'a> {
     pub verbose: bool,
     /// The socket's protocol.
     pub protocol: u32,
+    /// Under `-y`: what the tracee's descriptors referred to.
+    pub fds: &'a [(i32, super::FdInfo)],
 }
 
 impl<'a> Ctx<'a> {
     /// A context for `bytes` read at `base`.
-    pub fn new(base: u64, bytes: &'a [u8], protocol: u32, opts: &super::Opts) -> Ctx<'a> {
+    pub fn new(
+        base: u64,
+        bytes: &'a [u8],
+        protocol: u32,
+        fds: &'a [(i32, super::FdInfo)],
+        opts: &super::Opts,
+    ) -> Ctx<'a> {
         Ctx {
             base,
             bytes,
+            fds,
             strsize: opts.strsize,
             xflag: opts.xflag,
             verbose: opts.verbose,
@@ -90,6 +99,13 @@ impl<'a> Ctx<'a> {
     pub fn read(&self, addr: u64, len: usize) -> Option<&'a [u8]> {
         let off = usize::try_from(addr.checked_sub(self.base)?).ok()?;
         self.bytes.get(off..off.checked_add(len)?)
+    }
+
+    /// A descriptor, with what it refers to under `-y` (`9</dev/full>`).
+    pub fn fd_into(&self, out: &mut String, fd: i32) {
+        let info = self.fds.iter().find(|(n, _)| *n == fd);
+        let fetched = info.map(|(_, i)| super::Fetched::Fd(i.clone()));
+        super::fd_into(out, fd, fetched.as_ref());
     }
 
     /// Whether a chain stops at `-s` elements.
