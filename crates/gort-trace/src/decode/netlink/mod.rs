@@ -691,3 +691,77 @@ fn uevent_into(ctx: &Ctx, out: &mut String, addr: u64, len: u64) {
         out.push(']');
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(protocol: u32, base: u64, bytes: &[u8], len: u64) -> String {
+        let opts = crate::decode::Opts::default();
+        let ctx = Ctx::new(base, bytes, protocol, &[], &opts);
+        let mut out = String::new();
+        decode(&ctx, &mut out, base, len);
+        out
+    }
+
+    fn nlmsghdr(len: u32, kind: u16, flags: u16) -> Vec<u8> {
+        let mut b = len.to_ne_bytes().to_vec();
+        b.extend_from_slice(&kind.to_ne_bytes());
+        b.extend_from_slice(&flags.to_ne_bytes());
+        b.extend_from_slice(&[0; 8]);
+        b
+    }
+
+    #[test]
+    fn a_header_alone_is_a_struct_and_its_type_and_flags_are_named_by_protocol() {
+        // RTM_GETLINK with NLM_F_REQUEST|NLM_F_DUMP.
+        let b = nlmsghdr(16, 0x12, 0x301);
+        assert_eq!(
+            render(proto::ROUTE, 0x1000, &b, 16),
+            "{nlmsg_len=16, nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP, \
+             nlmsg_seq=0, nlmsg_pid=0}"
+        );
+    }
+
+    #[test]
+    fn a_second_message_past_the_readable_memory_shows_its_address() {
+        let mut b = nlmsghdr(20, NLMSG_DONE, 0);
+        b.extend_from_slice(&7i32.to_ne_bytes());
+        // The buffer claims 40 bytes; only the first message was readable.
+        assert_eq!(
+            render(proto::ROUTE, 0x1000, &b, 40),
+            "[[{nlmsg_len=20, nlmsg_type=NLMSG_DONE, nlmsg_flags=0, nlmsg_seq=0, nlmsg_pid=0}, 7], \
+             ... /* 0x1014 */]"
+        );
+    }
+
+    #[test]
+    fn attributes_follow_the_family_header_and_unknown_types_are_commented() {
+        // SOCK_DIAG_BY_FAMILY reply for AF_UNIX: unix_diag_msg, then UNIX_DIAG_PEER and type 0x20.
+        let mut b = nlmsghdr(48, 20, 0);
+        b.extend_from_slice(&[1, 1, 1, 0]);
+        b.extend_from_slice(&[0; 12]);
+        b.extend_from_slice(&[8, 0, 2, 0, 5, 0, 0, 0]);
+        b.extend_from_slice(&[8, 0, 0x20, 0, b'a', b'b', b'c', b'd']);
+        assert_eq!(
+            render(proto::SOCK_DIAG, 0x1000, &b, 48),
+            "[{nlmsg_len=48, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=0, nlmsg_seq=0, \
+             nlmsg_pid=0}, {udiag_family=AF_UNIX, udiag_type=SOCK_STREAM, \
+             udiag_state=TCP_ESTABLISHED, udiag_ino=0, udiag_cookie=[0, 0]}, \
+             [[{nla_len=8, nla_type=UNIX_DIAG_PEER}, 5], \
+             [{nla_len=8, nla_type=0x20 /* UNIX_DIAG_??? */}, \"\\x61\\x62\\x63\\x64\"]]]"
+        );
+    }
+
+    #[test]
+    fn a_string_attribute_without_its_nul_is_shown_as_cut() {
+        let opts = crate::decode::Opts::default();
+        let ctx = Ctx::new(0x1000, b"eth0\0lo", 0, &[], &opts);
+        let mut out = String::new();
+        str_into(&ctx, &mut out, 0x1000, 5, NUL_STR);
+        assert_eq!(out, "\"eth0\"");
+        out.clear();
+        str_into(&ctx, &mut out, 0x1005, 2, NUL_STR);
+        assert_eq!(out, "\"lo\"...");
+    }
+}
