@@ -425,6 +425,97 @@ fn sockopt_into(ctx: &Ctx, out: &mut String, addr: u64, len: u32) -> bool {
     true
 }
 
+static PACKET_SHOW: Xlat = x(names::PACKET_DIAG_SHOW, "PACKET_SHOW_???");
+static PACKET_ATTRS: Xlat = x(names::PACKET_DIAG_ATTRS, "PACKET_DIAG_???");
+static ETH_P: Xlat = x(names::ETHERNET_PROTOCOLS, "ETH_P_???");
+static TPACKET_VERSIONS: Xlat = x(names::AF_PACKET_VERSIONS, "TPACKET_???");
+static PDI_FLAGS: Xlat = x(names::PACKET_DIAG_INFO_FLAGS, "PDI_???");
+
+static PACKET_DIAG_REQ: Body = Body {
+    family: "sdiag_family",
+    size: 20,
+    fields: &[
+        ("sdiag_protocol", 1, Field::X(1)),
+        ("pdiag_ino", 4, Field::U(4)),
+        ("pdiag_show", 8, Field::Flags(4, &PACKET_SHOW)),
+        ("pdiag_cookie", 12, Field::Cookie),
+    ],
+    attrs: None,
+    decoder: None,
+};
+
+static PACKET_DIAG_MSG: Body = Body {
+    family: "pdiag_family",
+    size: 16,
+    fields: &[
+        ("pdiag_type", 1, Field::Val(1, &SOCKTYPES)),
+        ("pdiag_num", 2, Field::Val(2, &ETH_P)),
+        ("pdiag_ino", 4, Field::U(4)),
+        ("pdiag_cookie", 8, Field::Cookie),
+    ],
+    attrs: Some(&PACKET_ATTRS),
+    decoder: Some(packet_attr),
+};
+
+/// `PACKET_DIAG_*` attributes. The socket filter (`PACKET_DIAG_FILTER`) is shown in hex: printing
+/// classic BPF instructions belongs to the socket-filter decoder.
+fn packet_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
+    const RING: &[(&str, usize, Field)] = &[
+        ("pdr_block_size", 0, Field::U(4)),
+        ("pdr_block_nr", 4, Field::U(4)),
+        ("pdr_frame_size", 8, Field::U(4)),
+        ("pdr_frame_nr", 12, Field::U(4)),
+        ("pdr_retire_tmo", 16, Field::U(4)),
+        ("pdr_sizeof_priv", 20, Field::U(4)),
+        ("pdr_features", 24, Field::U(4)),
+    ];
+    match kind {
+        0 => attr::struct_data(
+            ctx,
+            out,
+            addr,
+            len,
+            24,
+            &[
+                ("pdi_index", 0, Field::Ifindex),
+                ("pdi_version", 4, Field::Val(4, &TPACKET_VERSIONS)),
+                ("pdi_reserve", 8, Field::U(4)),
+                ("pdi_copy_thresh", 12, Field::U(4)),
+                ("pdi_tstamp", 16, Field::U(4)),
+                ("pdi_flags", 20, Field::Flags(4, &PDI_FLAGS)),
+            ],
+        ),
+        1 => {
+            if len < 44 {
+                return false;
+            }
+            attr::array_into(ctx, out, addr, len, 44, |o, b| {
+                o.push('{');
+                attr::fields_into(
+                    o,
+                    b,
+                    &[
+                        ("pdmc_index", 0, Field::Ifindex),
+                        ("pdmc_count", 4, Field::U(4)),
+                        ("pdmc_type", 8, Field::U(2)),
+                        ("pdmc_alen", 10, Field::U(2)),
+                    ],
+                );
+                let alen = (u16::from_ne_bytes([b[10], b[11]]) as usize).min(32);
+                o.push_str(", pdmc_addr=");
+                crate::decode::strings::quote_into(o, &b[12..12 + alen], true);
+                o.push('}');
+            });
+            true
+        }
+        2 | 3 => attr::struct_data(ctx, out, addr, len, 28, RING),
+        4 => simple(ctx, out, Nla::U32, addr, len),
+        5 => simple(ctx, out, Nla::Uid, addr, len),
+        6 => meminfo_data(ctx, out, addr, len),
+        _ => false,
+    }
+}
+
 const TCPDIAG_GETSOCK: u16 = 18;
 const DCCPDIAG_GETSOCK: u16 = 19;
 
@@ -529,6 +620,7 @@ const AF_UNIX: u8 = 1;
 const AF_INET: u8 = 2;
 const AF_INET6: u8 = 10;
 const AF_SMC: u8 = 43;
+const AF_PACKET: u8 = 17;
 const AF_NETLINK: u8 = 16;
 
 /// Prints a sock_diag body; false for `NLMSG_DONE`.
@@ -551,6 +643,8 @@ pub fn body_into(ctx: &Ctx, out: &mut String, hdr: &NlMsgHdr, addr: u64, len: u3
         }
         (AF_INET | AF_INET6, true) => Some(&INET_DIAG_REQ_V2),
         (AF_INET | AF_INET6, false) => Some(&INET_DIAG_MSG),
+        (AF_PACKET, true) => Some(&PACKET_DIAG_REQ),
+        (AF_PACKET, false) => Some(&PACKET_DIAG_MSG),
         (AF_SMC, true) => Some(&super::smc::SMC_DIAG_REQ),
         (AF_SMC, false) => Some(&super::smc::SMC_DIAG_MSG),
         _ => None,
