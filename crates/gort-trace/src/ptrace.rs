@@ -354,7 +354,23 @@ impl ReadMem for TraceeMem<'_> {
     }
 
     fn netlink_protocol(&mut self, fd: i32) -> Option<u32> {
-        let link = std::fs::read_link(format!("/proc/{}/fd/{fd}", self.pid)).ok()?;
+        let path = format!("/proc/{}/fd/{fd}\0", self.pid);
+        // A socket names its protocol family in this attribute (`NETLINK`, `TCP`...): one call tells
+        // a netlink socket apart before the netlink table is read.
+        let mut name = [0u8; 32];
+        // SAFETY: both names are NUL-terminated, and `name` is a writable buffer of the given length.
+        let n = unsafe {
+            libc::getxattr(
+                path.as_ptr().cast(),
+                c"system.sockprotoname".as_ptr(),
+                name.as_mut_ptr().cast(),
+                name.len(),
+            )
+        };
+        if n <= 0 || !name[..n as usize].starts_with(b"NETLINK") {
+            return None;
+        }
+        let link = std::fs::read_link(&path[..path.len() - 1]).ok()?;
         let inode = crate::decode::netlink::socket::socket_inode(link.to_str()?)?;
         // The tracee's network namespace's table, which lists each netlink socket's protocol by inode.
         let table = std::fs::read_to_string(format!("/proc/{}/net/netlink", self.pid)).ok()?;

@@ -548,8 +548,7 @@ fn rule_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len:
     }
 }
 
-fn tc_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
-    let _ = hdr;
+fn tc_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
     match kind {
         3 => return super::tc::tc_stats_data(ctx, out, addr, len),
         5 => return super::tc::estimator_data(ctx, out, addr, len),
@@ -576,8 +575,7 @@ fn addrlabel_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64,
     }
 }
 
-fn netconf_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
-    let _ = hdr;
+fn netconf_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
     match kind {
         1 => simple(ctx, out, Nla::Ifindex, addr, len),
         2..=8 => simple(ctx, out, Nla::S32, addr, len),
@@ -585,8 +583,7 @@ fn netconf_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, l
     }
 }
 
-fn nsid_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
-    let _ = hdr;
+fn nsid_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
     const T: &[(u16, Nla)] = &[
         (1, Nla::S32),
         (2, Nla::U32),
@@ -661,8 +658,14 @@ fn nexthop_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, l
 static TCA_ACT_FLAGS: Xlat = x(names::RTNL_TCA_ACT_FLAGS, "TCA_ACT_FLAGS_???");
 static TCA_ACT_HW_STATS: Xlat = x(names::RTNL_TCA_ACT_HW_STATS, "TCA_ACT_HW_STATS_???");
 
-fn tc_action_attr(ctx: &Ctx, out: &mut String, hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
-    let _ = hdr;
+fn tc_action_attr(
+    ctx: &Ctx,
+    out: &mut String,
+    _hdr: &[u8],
+    kind: u16,
+    addr: u64,
+    len: u32,
+) -> bool {
     const T: &[(u16, Nla)] = &[
         (1, Nla::Str),
         (3, Nla::U32),
