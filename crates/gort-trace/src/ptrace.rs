@@ -308,6 +308,39 @@ impl ReadMem for TraceeMem<'_> {
             .and_then(|p| p.trim().parse().ok())?;
         fd_info(pid, fd, kinds)
     }
+
+    fn open_fds(&mut self) -> Vec<i32> {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid))
+            .map(|dir| {
+                dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn netlink_protocol(&mut self, fd: i32) -> Option<u32> {
+        let path = format!("/proc/{}/fd/{fd}\0", self.pid);
+        // A socket names its protocol family in this attribute (`NETLINK`, `TCP`...): one call tells
+        // a netlink socket apart before the netlink table is read.
+        let mut name = [0u8; 32];
+        // SAFETY: both names are NUL-terminated, and `name` is a writable buffer of the given length.
+        let n = unsafe {
+            libc::getxattr(
+                path.as_ptr().cast(),
+                c"system.sockprotoname".as_ptr(),
+                name.as_mut_ptr().cast(),
+                name.len(),
+            )
+        };
+        if n <= 0 || !name[..n as usize].starts_with(b"NETLINK") {
+            return None;
+        }
+        let link = std::fs::read_link(&path[..path.len() - 1]).ok()?;
+        let inode = crate::decode::netlink::socket::socket_inode(link.to_str()?)?;
+        // The tracee's network namespace's table, which lists each netlink socket's protocol by inode.
+        let table = std::fs::read_to_string(format!("/proc/{}/net/netlink", self.pid)).ok()?;
+        crate::decode::netlink::socket::protocol_of_inode(&table, inode)
+    }
 }
 
 /// What descriptor `fd` of process `pid` refers to, if it is of the [`FdKinds`] in `kinds`.

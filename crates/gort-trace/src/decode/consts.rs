@@ -520,17 +520,7 @@ pub const SOCK_FLAGS: Xlat = Xlat::hex(
 );
 
 /// Address families.
-pub const AF: Xlat = Xlat::dec(
-    &[
-        (0, "AF_UNSPEC"),
-        (1, "AF_UNIX"),
-        (2, "AF_INET"),
-        (10, "AF_INET6"),
-        (16, "AF_NETLINK"),
-        (17, "AF_PACKET"),
-    ],
-    "AF_???",
-);
+pub const AF: Xlat = Xlat::dec(super::netlink::names::ADDRFAMS, "AF_???");
 
 /// `landlock_create_ruleset` flags.
 pub const LANDLOCK_CREATE: Xlat = Xlat::hex(
@@ -840,3 +830,6 @@ pub const PIDTYPE: Xlat = Xlat::hex(
     ],
     "PIDTYPE_???",
 );
+
+/// `send`/`recv` flags.
+pub const MSG: Xlat = Xlat::hex(super::netlink::names::MSG_FLAGS, "MSG_???");

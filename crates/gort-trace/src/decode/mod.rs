@@ -20,6 +20,7 @@ pub mod consts;
 pub mod dump;
 pub mod flags;
 pub mod groups;
+pub mod netlink;
 pub mod pathtrace;
 pub mod pid;
 pub mod socket;
@@ -101,6 +102,20 @@ pub enum FetchKind {
         /// Most bytes read.
         len: usize,
     },
+    /// A buffer given to a socket (`sendto`): when descriptor `fd` is a netlink socket, as much of its
+    /// `len` bytes as is readable (its messages are decoded, and a message cut by unreadable memory is
+    /// shown as strace shows it); otherwise its first `strsize` bytes, like [`FetchKind::Bytes`].
+    SockBuf {
+        /// The socket.
+        fd: i32,
+        /// The buffer's length.
+        len: u64,
+        /// `-s`: the most bytes shown of a buffer that is not decoded.
+        strsize: usize,
+        /// The [`FdKinds`] shown with what they refer to (`-y`): descriptors inside netlink
+        /// messages are shown so too.
+        fd_kinds: u8,
+    },
     /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
     Indirect {
         /// Offset of the pointer.
@@ -156,6 +171,15 @@ pub enum Fetched {
     Count(usize),
     /// What a descriptor refers to.
     Fd(FdInfo),
+    /// A buffer given to a netlink socket of this protocol (`NETLINK_ROUTE`...): its readable prefix.
+    Netlink {
+        /// The socket's protocol.
+        protocol: u32,
+        /// The bytes read from the buffer's start up to its length or the first unreadable byte.
+        bytes: Vec<u8>,
+        /// Under `-y`: what each of the tracee's descriptors referred to when the buffer was read.
+        fds: Vec<(i32, FdInfo)>,
+    },
     /// The memory could not be read.
     Fault,
     /// What a walking renderer read.
@@ -228,6 +252,15 @@ pub trait ReadMem {
     fn fd_path_via_pidfd(&mut self, _pidfd: i32, _fd: i32, _kinds: u8) -> Option<FdInfo> {
         None
     }
+    /// The protocol of the tracee's descriptor `fd` when it is a netlink socket.
+    fn netlink_protocol(&mut self, _fd: i32) -> Option<u32> {
+        None
+    }
+
+    /// The tracee's open descriptors.
+    fn open_fds(&mut self) -> Vec<i32> {
+        Vec::new()
+    }
 }
 
 const PAGE: u64 = 4096;
@@ -283,32 +316,61 @@ fn read_ptr(r: &mut dyn ReadMem, addr: u64) -> Option<u64> {
     (r.read(addr, &mut b) == 8).then(|| u64::from_ne_bytes(b))
 }
 
+/// Reads `len` bytes at `addr` page by page, stopping at the first unreadable byte.
+fn read_upto(r: &mut dyn ReadMem, addr: u64, len: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; len];
+    let mut got = 0;
+    while got < len {
+        let at = addr + got as u64;
+        let n = ((PAGE - (at % PAGE)) as usize).min(len - got);
+        let k = r.read(at, &mut buf[got..got + n]);
+        got += k;
+        if k < n {
+            break;
+        }
+    }
+    buf.truncate(got);
+    buf
+}
+
+/// Exactly `len` bytes at `addr`, or a fault when memory ends before the object does (strace shows
+/// the address then).
+fn read_exact(r: &mut dyn ReadMem, addr: u64, len: usize) -> Fetched {
+    let buf = read_upto(r, addr, len);
+    if buf.len() < len {
+        Fetched::Fault
+    } else {
+        Fetched::Bytes(buf)
+    }
+}
+
 /// Runs a plan against tracee memory. Called only by the tracer (through its ptrace capability).
 pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
     let mut items = Vec::with_capacity(reqs.len());
     for req in reqs {
         let f = match req.kind {
             FetchKind::CStr { max } => read_cstr(r, req.addr, max),
-            FetchKind::Bytes { len } => {
-                let mut buf = vec![0u8; len];
-                let mut got = 0;
-                while got < len {
-                    let at = req.addr + got as u64;
-                    let to_page = (PAGE - (at % PAGE)) as usize;
-                    let n = to_page.min(len - got);
-                    let k = r.read(at, &mut buf[got..got + n]);
-                    got += k;
-                    if k < n {
-                        break;
-                    }
-                }
-                // Memory that ends before the object does: strace shows the address then.
-                if got < len {
-                    Fetched::Fault
-                } else {
-                    Fetched::Bytes(buf)
-                }
-            }
+            FetchKind::Bytes { len } => read_exact(r, req.addr, len),
+            FetchKind::SockBuf {
+                fd,
+                len,
+                strsize,
+                fd_kinds,
+            } => match r.netlink_protocol(fd) {
+                Some(protocol) => Fetched::Netlink {
+                    protocol,
+                    bytes: read_upto(r, req.addr, len.min(netlink::MAX_FETCH as u64) as usize),
+                    fds: if fd_kinds == 0 {
+                        Vec::new()
+                    } else {
+                        r.open_fds()
+                            .into_iter()
+                            .filter_map(|n| Some((n, r.fd_path(n, fd_kinds)?)))
+                            .collect()
+                    },
+                },
+                None => read_exact(r, req.addr, len.min(strsize as u64) as usize),
+            },
             FetchKind::StrArray { max_items, max } => {
                 let mut items = Vec::new();
                 let mut truncated = false;
@@ -349,21 +411,6 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 }
                 _ => Fetched::Fault,
             },
-            FetchKind::Upto { len } => {
-                let mut buf = vec![0u8; len];
-                let mut got = 0;
-                while got < len {
-                    let at = req.addr + got as u64;
-                    let n = ((PAGE - (at % PAGE)) as usize).min(len - got);
-                    let k = r.read(at, &mut buf[got..got + n]);
-                    got += k;
-                    if k < n {
-                        break;
-                    }
-                }
-                buf.truncate(got);
-                Fetched::Bytes(buf)
-            }
             FetchKind::Walk {
                 arg,
                 args,
@@ -376,6 +423,7 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                     None => Fetched::Fault,
                 }
             }
+            FetchKind::Upto { len } => Fetched::Bytes(read_upto(r, req.addr, len)),
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),
                 None => Fetched::Fault,

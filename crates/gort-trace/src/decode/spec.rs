@@ -220,6 +220,9 @@ pub enum Arg {
     PidfdTargetFd,
     /// An argument of a socket call (see `socket/mod.rs`).
     Sock(super::socket::SockArg),
+    /// A buffer sent on the socket in argument 0, of the length at this index: netlink messages on a
+    /// netlink socket, a string otherwise.
+    SockBufIn(u8),
 }
 
 /// How the return value is printed.
@@ -468,7 +471,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         ]),
         Sysno::sendto => d(&[
             Fd,
-            BufIn(2),
+            SockBufIn(2),
             ULong,
             Sock(S::MsgFlags),
             Sock(S::AddrIn { at: 4, len: 5 }),
@@ -830,6 +833,12 @@ impl Arg {
             BufIn(len) => FetchKind::Bytes {
                 len: (args[len as usize] as usize).min(opts.strsize),
             },
+            SockBufIn(len) => FetchKind::SockBuf {
+                fd: args[0] as i32,
+                len: args[len as usize],
+                strsize: opts.strsize,
+                fd_kinds: opts.decode_fds,
+            },
             BufOut | BufOutHex if !failed => FetchKind::Bytes {
                 len: (ret.unwrap_or(0) as usize).min(opts.strsize),
             },
@@ -1011,9 +1020,17 @@ impl Arg {
                 }
                 _ => ptr(out, v),
             },
-            BufIn(len) => match fetched {
+            BufIn(len) | SockBufIn(len) => match fetched {
                 Some(Fetched::Bytes(b)) => {
                     quote_buffer(out, b, args[len as usize], opts.strsize, false, opts.xflag)
+                }
+                Some(Fetched::Netlink {
+                    protocol,
+                    bytes,
+                    fds,
+                }) => {
+                    let ctx = super::netlink::Ctx::new(v, bytes, *protocol, fds, opts);
+                    super::netlink::decode(&ctx, out, v, args[len as usize]);
                 }
                 _ => ptr(out, v),
             },
