@@ -14,6 +14,7 @@
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
+pub mod clone3;
 pub mod consts;
 pub mod dump;
 pub mod flags;
@@ -22,6 +23,7 @@ pub mod pathtrace;
 pub mod spec;
 pub mod strings;
 pub mod structs;
+pub mod walk;
 pub mod xlat;
 
 use spec::Ret;
@@ -29,7 +31,7 @@ use std::fmt::Write;
 use syscalls::Sysno;
 
 /// Options that change how arguments are printed.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Opts {
     /// `-s N`: longest string printed.
     pub strsize: usize,
@@ -92,6 +94,17 @@ pub enum FetchKind {
         /// Bytes to read where it points.
         len: usize,
     },
+    /// Whatever a [`walk::Walker`] reads while it prints this stop (see `walk.rs`).
+    Walk {
+        /// The decoder.
+        walker: walk::WalkFn,
+        /// The argument registers.
+        args: [u64; 6],
+        /// The return value at exit.
+        ret: Option<i64>,
+        /// Printing options.
+        opts: Opts,
+    },
 }
 
 /// One memory read requested by a plan, labelled with the argument it serves.
@@ -130,6 +143,8 @@ pub enum Fetched {
     Fd(FdInfo),
     /// The memory could not be read.
     Fault,
+    /// The reads a walker made, in order.
+    Recording(Vec<walk::Record>),
 }
 
 /// The kinds of descriptors `--decode-fds` decorates.
@@ -190,7 +205,7 @@ pub trait ReadMem {
     }
 }
 
-const PAGE: u64 = 4096;
+pub(crate) const PAGE: u64 = 4096;
 
 pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
     if addr == 0 {
@@ -324,6 +339,12 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 buf.truncate(got);
                 Fetched::Bytes(buf)
             }
+            FetchKind::Walk {
+                walker,
+                args,
+                ret,
+                opts,
+            } => walk::record(walker.0, &args, ret, &opts, r),
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),
                 None => Fetched::Fault,
@@ -361,7 +382,7 @@ pub fn syscall_name(nr: u64) -> std::borrow::Cow<'static, str> {
 /// Memory needed at syscall entry.
 pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
     let spec = spec::spec(nr, args);
-    if let Some(v) = spec::plan_custom(&spec, args, None) {
+    if let Some(v) = spec::plan_custom(&spec, args, None, opts) {
         return v;
     }
     let mut v = Vec::new();
@@ -388,13 +409,17 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
 /// Memory needed at syscall exit, given the return value.
 pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchReq> {
     let spec = spec::spec(nr, args);
-    if let Some(v) = spec::plan_custom(&spec, args, Some(ret)) {
-        return v;
-    }
     let mut v = Vec::new();
-    let split = spec.split_point();
-    for (i, a) in spec.args().iter().enumerate().skip(split) {
-        a.plan(i, args, Some(ret), opts, &mut v);
+    if let Some(custom) = spec::plan_custom(&spec, args, Some(ret), opts) {
+        if !matches!(spec, spec::Spec::Walk(..)) {
+            return custom;
+        }
+        v = custom;
+    } else {
+        let split = spec.split_point();
+        for (i, a) in spec.args().iter().enumerate().skip(split) {
+            a.plan(i, args, Some(ret), opts, &mut v);
+        }
     }
     if opts.decode_fds > 0 && spec.ret() == Ret::Fd && ret >= 0 {
         v.push(FetchReq {
@@ -441,7 +466,7 @@ pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
 /// Text printed at entry, after `name(`. Ends with `, ` when more arguments follow at exit.
 pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut String) {
     let spec = spec::spec(nr, args);
-    if spec::render_custom(&spec, args, None, mem, out) {
+    if spec::render_custom(&spec, args, None, mem, opts, out) {
         return;
     }
     let all = spec.args();
@@ -477,7 +502,7 @@ pub fn render_exit(
     out: &mut String,
 ) {
     let spec = spec::spec(nr, args);
-    if spec::render_custom(&spec, args, Some(ret), mem, out) {
+    if spec::render_custom(&spec, args, Some(ret), mem, opts, out) {
         return;
     }
     let all = spec.args();

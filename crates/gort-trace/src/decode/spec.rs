@@ -247,8 +247,8 @@ pub enum Spec {
     Args(&'static [Arg], Ret),
     /// `clone`, printed by keyword.
     Clone,
-    /// `clone3`, whose argument is a `struct clone_args`.
-    Clone3,
+    /// A decoder that follows pointers as it prints (see `walk.rs`), and its return style.
+    Walk(super::walk::Walker, Ret),
 }
 
 impl Spec {
@@ -256,15 +256,15 @@ impl Spec {
     pub fn args(&self) -> &'static [Arg] {
         match self {
             Spec::Args(a, _) => a,
-            Spec::Clone | Spec::Clone3 => &[],
+            Spec::Clone | Spec::Walk(..) => &[],
         }
     }
 
     /// Return style.
     pub fn ret(&self) -> Ret {
         match self {
-            Spec::Args(_, r) => *r,
-            Spec::Clone | Spec::Clone3 => Ret::Dec,
+            Spec::Args(_, r) | Spec::Walk(_, r) => *r,
+            Spec::Clone => Ret::Dec,
         }
     }
 
@@ -435,7 +435,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::connect | Sysno::bind => d(&[Fd, SockAddrIn(2), UInt]),
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
-        Sysno::clone3 => Spec::Clone3,
+        Sysno::clone3 => Spec::Walk(super::clone3::clone3, Ret::Dec),
         Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::membarrier => d(&[Int, Int, Int]),
@@ -1340,26 +1340,16 @@ fn ptr(out: &mut String, v: u64) {
 }
 
 /// Memory plan for the syscalls with their own renderer (`None` for the table-driven ones).
-pub fn plan_custom(spec: &Spec, args: &[u64; 6], ret: Option<i64>) -> Option<Vec<FetchReq>> {
+pub fn plan_custom(
+    spec: &Spec,
+    args: &[u64; 6],
+    ret: Option<i64>,
+    opts: &Opts,
+) -> Option<Vec<FetchReq>> {
     match spec {
         Spec::Args(..) => None,
+        Spec::Walk(w, _) => Some(super::walk::plan(*w, args, ret, opts)),
         Spec::Clone => Some(Vec::new()),
-        Spec::Clone3 => {
-            let len = (args[1] as usize).min(88);
-            let mut v = vec![FetchReq {
-                slot: 0,
-                addr: args[0],
-                kind: FetchKind::Bytes { len },
-            }];
-            if matches!(ret, Some(r) if r > 0) {
-                v.push(FetchReq {
-                    slot: 1,
-                    addr: args[0],
-                    kind: FetchKind::Indirect { offset: 24, len: 4 },
-                });
-            }
-            Some(v)
-        }
     }
 }
 
@@ -1369,36 +1359,21 @@ pub fn render_custom(
     args: &[u64; 6],
     ret: Option<i64>,
     mem: &Mem,
+    opts: &Opts,
     out: &mut String,
 ) -> bool {
     match (spec, ret) {
         (Spec::Args(..), _) => false,
+        (Spec::Walk(w, _), _) => {
+            super::walk::render(*w, args, ret, mem, opts, out);
+            true
+        }
         (Spec::Clone, None) => {
             render_clone_entry(args, out);
             true
         }
         (Spec::Clone, Some(_)) => {
             render_clone_exit(args, out);
-            true
-        }
-        (Spec::Clone3, None) => {
-            match mem.get(0) {
-                Some(Fetched::Bytes(b)) if b.len() >= 64 => structs::clone_args_into(out, b),
-                _ => ptr(out, args[0]),
-            }
-            true
-        }
-        (Spec::Clone3, Some(r)) => {
-            if let (Some(Fetched::Bytes(b)), Some(Fetched::Bytes(tid))) = (mem.get(0), mem.get(1)) {
-                let flags = b
-                    .get(0..8)
-                    .map_or(0, |f| u64::from_ne_bytes(f.try_into().unwrap_or_default()));
-                if r > 0 && flags & 0x100000 != 0 && tid.len() == 4 {
-                    let t = i32::from_ne_bytes(tid[..4].try_into().unwrap_or_default());
-                    let _ = write!(out, " => {{parent_tid=[{t}]}}");
-                }
-            }
-            let _ = write!(out, ", {}", args[1]);
             true
         }
     }
