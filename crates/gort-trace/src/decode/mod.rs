@@ -19,6 +19,7 @@ pub mod consts;
 pub mod dump;
 pub mod flags;
 pub mod groups;
+pub mod ipc;
 pub mod pathtrace;
 pub mod spec;
 pub mod strings;

@@ -232,6 +232,69 @@ impl Call<'_> {
         }
     }
 
+    /// The `len`-byte structure at `addr`, or `None` after printing its address: when it is NULL,
+    /// unreadable, or the output of a call that failed (strace's `umove_or_printaddr`).
+    pub fn umove(&mut self, out: &mut String, addr: u64, len: usize) -> Option<Vec<u8>> {
+        if self.failed() {
+            ptr(out, addr);
+            return None;
+        }
+        let b = self.bytes(addr, len);
+        if b.is_none() {
+            ptr(out, addr);
+        }
+        b
+    }
+
+    /// Appends an array of `n` elements of `size` bytes at `addr`, each printed by `elem` (strace's
+    /// `print_array`): `[a, b]`, `[]` when empty, the address when the first element is unreadable,
+    /// `[a, ... /* 0x... */]` where memory ends, and `[a, b, ...]` past `-s` elements unless `-v`.
+    pub fn array(
+        &mut self,
+        out: &mut String,
+        addr: u64,
+        n: u64,
+        size: usize,
+        elem: &mut dyn FnMut(&mut Call<'_>, &mut String, &[u8]),
+    ) {
+        if addr == 0 {
+            out.push_str("NULL");
+            return;
+        }
+        if n == 0 {
+            out.push_str("[]");
+            return;
+        }
+        let total = n.checked_mul(size as u64);
+        if total.is_none_or(|t| addr.checked_add(t).is_none()) {
+            ptr(out, addr);
+            return;
+        }
+        let shown = if self.opts.verbose {
+            n
+        } else {
+            n.min(self.opts.strsize as u64)
+        };
+        for i in 0..n {
+            let at = addr + i * size as u64;
+            let Some(b) = self.bytes(at, size) else {
+                if i == 0 {
+                    ptr(out, addr);
+                    return;
+                }
+                let _ = write!(out, ", ... /* {at:#x} */");
+                break;
+            };
+            out.push_str(if i == 0 { "[" } else { ", " });
+            if i == shown {
+                out.push_str("...");
+                break;
+            }
+            elem(self, out, &b);
+        }
+        out.push(']');
+    }
+
     /// Appends the `len`-byte buffer at `addr` as a string cut at `-s` (strace's `printstrn`), or its
     /// address when unreadable.
     pub fn buf(&mut self, out: &mut String, addr: u64, len: u64) {
