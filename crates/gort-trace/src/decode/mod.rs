@@ -21,6 +21,7 @@ pub mod flags;
 pub mod groups;
 pub mod ipc;
 pub mod pathtrace;
+pub mod quotactl;
 pub mod spec;
 pub mod strings;
 pub mod structs;

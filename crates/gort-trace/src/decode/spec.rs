@@ -247,8 +247,9 @@ pub enum Spec {
     Args(&'static [Arg], Ret),
     /// `clone`, printed by keyword.
     Clone,
-    /// A decoder that follows pointers as it prints (see `walk.rs`), and its return style.
-    Walk(super::walk::Walker, Ret),
+    /// A decoder that follows pointers as it prints (see `walk.rs`), its return style, and the kinds
+    /// of the arguments that name files (for `-P`; the walker alone prints them).
+    Walk(super::walk::Walker, Ret, &'static [Arg]),
 }
 
 impl Spec {
@@ -256,14 +257,15 @@ impl Spec {
     pub fn args(&self) -> &'static [Arg] {
         match self {
             Spec::Args(a, _) => a,
-            Spec::Clone | Spec::Walk(..) => &[],
+            Spec::Walk(_, _, files) => files,
+            Spec::Clone => &[],
         }
     }
 
     /// Return style.
     pub fn ret(&self) -> Ret {
         match self {
-            Spec::Args(_, r) | Spec::Walk(_, r) => *r,
+            Spec::Args(_, r) | Spec::Walk(_, r, _) => *r,
             Spec::Clone => Ret::Dec,
         }
     }
@@ -331,6 +333,7 @@ fn returns_fd(s: Sysno) -> bool {
 /// The description of a known syscall.
 fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
     let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
+    let w = |f: super::walk::Walker| Spec::Walk(f, Ret::Dec, &[]);
     match s {
         Sysno::read => d(&[Fd, BufOut, ULong]),
         Sysno::write => d(&[Fd, BufIn(2), ULong]),
@@ -435,19 +438,21 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::connect | Sysno::bind => d(&[Fd, SockAddrIn(2), UInt]),
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
-        Sysno::clone3 => Spec::Walk(super::clone3::clone3, Ret::Dec),
-        Sysno::msgget => Spec::Walk(super::ipc::msgget, Ret::Dec),
-        Sysno::msgsnd => Spec::Walk(super::ipc::msgsnd, Ret::Dec),
-        Sysno::msgrcv => Spec::Walk(super::ipc::msgrcv, Ret::Dec),
-        Sysno::msgctl => Spec::Walk(super::ipc::msgctl, Ret::Dec),
-        Sysno::semget => Spec::Walk(super::ipc::semget, Ret::Dec),
-        Sysno::semop => Spec::Walk(super::ipc::semop, Ret::Dec),
-        Sysno::semtimedop => Spec::Walk(super::ipc::semtimedop, Ret::Dec),
-        Sysno::semctl => Spec::Walk(super::ipc::semctl, Ret::Dec),
-        Sysno::shmget => Spec::Walk(super::ipc::shmget, Ret::Dec),
-        Sysno::shmat => Spec::Walk(super::ipc::shmat, Ret::Hex),
-        Sysno::shmdt => Spec::Walk(super::ipc::shmdt, Ret::Dec),
-        Sysno::shmctl => Spec::Walk(super::ipc::shmctl, Ret::Dec),
+        Sysno::clone3 => w(super::clone3::clone3),
+        Sysno::quotactl => Spec::Walk(super::quotactl::quotactl, Ret::Dec, &[Hidden, Path]),
+        Sysno::quotactl_fd => Spec::Walk(super::quotactl::quotactl_fd, Ret::Dec, &[Fd]),
+        Sysno::msgget => w(super::ipc::msgget),
+        Sysno::msgsnd => w(super::ipc::msgsnd),
+        Sysno::msgrcv => w(super::ipc::msgrcv),
+        Sysno::msgctl => w(super::ipc::msgctl),
+        Sysno::semget => w(super::ipc::semget),
+        Sysno::semop => w(super::ipc::semop),
+        Sysno::semtimedop => w(super::ipc::semtimedop),
+        Sysno::semctl => w(super::ipc::semctl),
+        Sysno::shmget => w(super::ipc::shmget),
+        Sysno::shmat => Spec::Walk(super::ipc::shmat, Ret::Hex, &[]),
+        Sysno::shmdt => w(super::ipc::shmdt),
+        Sysno::shmctl => w(super::ipc::shmctl),
         Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::membarrier => d(&[Int, Int, Int]),
@@ -1360,7 +1365,7 @@ pub fn plan_custom(
 ) -> Option<Vec<FetchReq>> {
     match spec {
         Spec::Args(..) => None,
-        Spec::Walk(w, _) => Some(super::walk::plan(*w, args, ret, opts)),
+        Spec::Walk(w, ..) => Some(super::walk::plan(*w, args, ret, opts)),
         Spec::Clone => Some(Vec::new()),
     }
 }
@@ -1376,7 +1381,7 @@ pub fn render_custom(
 ) -> bool {
     match (spec, ret) {
         (Spec::Args(..), _) => false,
-        (Spec::Walk(w, _), _) => {
+        (Spec::Walk(w, ..), _) => {
             super::walk::render(*w, args, ret, mem, opts, out);
             true
         }
