@@ -30,8 +30,14 @@ pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -
     }
     let s = Sysno::new(nr as usize)?;
     let len = match s {
-        Sysno::write | Sysno::pwrite64 | Sysno::sendto if writes.contains(fd) => args[2],
-        Sysno::read | Sysno::pread64 | Sysno::recvfrom if reads.contains(fd) && ret > 0 => {
+        Sysno::write | Sysno::pwrite64 | Sysno::sendto | Sysno::mq_timedsend
+            if writes.contains(fd) =>
+        {
+            args[2]
+        }
+        Sysno::read | Sysno::pread64 | Sysno::recvfrom | Sysno::mq_timedreceive
+            if reads.contains(fd) && ret > 0 =>
+        {
             ret as u64
         }
         _ => return None,

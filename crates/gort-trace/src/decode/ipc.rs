@@ -7,7 +7,7 @@
 //! `IPC_PRIVATE`, `IPC_CREAT|IPC_EXCL|0600`, with `shmget`'s huge-page size as `21<<SHM_HUGE_SHIFT`.
 //! Layouts are x86_64's `ipc64_perm`, `msqid64_ds`, `semid64_ds` and `shmid64_ds`.
 
-use super::structs::{self, octal_into};
+use super::structs::octal_into;
 use super::walk::{le16, le32, le64, ptr, Call};
 use super::xlat::{self, Xlat};
 use std::fmt::Write;
@@ -118,7 +118,6 @@ const SEMBUF_SIZE: usize = 6;
 const SHMID_DS_SIZE: usize = 112;
 const SHMINFO_SIZE: usize = 72;
 const SHM_INFO_SIZE: usize = 48;
-const TIMESPEC_SIZE: usize = 16;
 
 /// An IPC key: `IPC_PRIVATE` or the number.
 fn key(out: &mut String, v: u64) {
@@ -331,11 +330,7 @@ pub fn semtimedop(call: &mut Call<'_>, out: &mut String) {
     }
     semop(call, out);
     out.push_str(", ");
-    let addr = call.args[3];
-    match call.bytes(addr, TIMESPEC_SIZE) {
-        Some(b) => structs::struct_into(super::spec::Arg::TimespecIn, &b, out),
-        None => ptr(out, addr),
-    }
+    call.timespec(out, call.args[3]);
 }
 
 /// `semctl(semid, semnum, cmd, arg)`.

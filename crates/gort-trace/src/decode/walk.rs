@@ -295,6 +295,15 @@ impl Call<'_> {
         out.push(']');
     }
 
+    /// Appends the `struct timespec` at `addr` (the kernel reads it, so it is shown even after a
+    /// failure), or its address when unreadable.
+    pub fn timespec(&mut self, out: &mut String, addr: u64) {
+        match self.bytes(addr, 16) {
+            Some(b) => super::structs::struct_into(super::spec::Arg::TimespecIn, &b, out),
+            None => ptr(out, addr),
+        }
+    }
+
     /// Appends the `len`-byte buffer at `addr` as a string cut at `-s` (strace's `printstrn`), or its
     /// address when unreadable.
     pub fn buf(&mut self, out: &mut String, addr: u64, len: u64) {
@@ -335,7 +344,7 @@ pub fn ptr(out: &mut String, v: u64) {
 }
 
 /// The `Mem` slot that carries a walker's recording.
-const WALK_SLOT: u8 = 6;
+const WALK_SLOT: u8 = 8;
 
 /// The plan of a walker's stop: run it by the tracer, recording what it reads.
 pub fn plan(walker: Walker, args: &[u64; 6], ret: Option<i64>, opts: &Opts) -> Vec<FetchReq> {
