@@ -20,6 +20,7 @@ pub mod dump;
 pub mod flags;
 pub mod groups;
 pub mod ipc;
+pub mod keyctl;
 pub mod mq;
 pub mod pathtrace;
 pub mod quotactl;

@@ -447,6 +447,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::mq_timedreceive => w(super::mq::mq_timedreceive),
         Sysno::mq_notify => w(super::mq::mq_notify),
         Sysno::mq_getsetattr => w(super::mq::mq_getsetattr),
+        Sysno::add_key => w(super::keyctl::add_key),
+        Sysno::request_key => w(super::keyctl::request_key),
         Sysno::msgget => w(super::ipc::msgget),
         Sysno::msgsnd => w(super::ipc::msgsnd),
         Sysno::msgrcv => w(super::ipc::msgrcv),

@@ -305,11 +305,16 @@ impl Call<'_> {
     }
 
     /// Appends the `len`-byte buffer at `addr` as a string cut at `-s` (strace's `printstrn`), or its
-    /// address when unreadable.
+    /// address when unreadable. One byte past the limit is read too, as strace does, so a buffer longer
+    /// than `-s` whose next byte is unreadable shows as its address.
     pub fn buf(&mut self, out: &mut String, addr: u64, len: u64) {
+        if addr == 0 {
+            out.push_str("NULL");
+            return;
+        }
         let max = self.opts.strsize;
-        let shown = (len as usize).min(max);
-        match self.bytes(addr, shown) {
+        let want = (len as usize).min(max + 1);
+        match self.bytes(addr, want) {
             Some(b) => super::strings::quote_buffer(out, &b, len, max, false, self.opts.xflag),
             None => ptr(out, addr),
         }
