@@ -449,6 +449,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::mq_getsetattr => w(super::mq::mq_getsetattr),
         Sysno::add_key => w(super::keyctl::add_key),
         Sysno::request_key => w(super::keyctl::request_key),
+        Sysno::keyctl => w(super::keyctl::keyctl),
         Sysno::msgget => w(super::ipc::msgget),
         Sysno::msgsnd => w(super::ipc::msgsnd),
         Sysno::msgrcv => w(super::ipc::msgrcv),
