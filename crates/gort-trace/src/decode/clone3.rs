@@ -53,8 +53,6 @@ const INTO_CGROUP: u64 = 0x200000000;
 /// The structure's size up to `tls` (the first version) and up to `cgroup` (the newest known).
 const MIN_SIZE: usize = 64;
 const KNOWN_SIZE: usize = 88;
-/// The most of a larger structure's unknown tail that is read.
-const PAGE: u64 = 4096;
 /// The most `set_tid` entries the kernel accepts.
 const MAX_SET_TID: u64 = 32;
 
@@ -90,7 +88,7 @@ pub fn clone3(call: &mut Call<'_>, out: &mut String) {
             }
             if size as usize > fetch {
                 let mut s = String::new();
-                if tail(call, &mut s, addr, fetch, size) {
+                if call.nonzero_tail(&mut s, addr, fetch, size) {
                     fields.push(s);
                 }
             }
@@ -156,34 +154,12 @@ fn entry(call: &mut Call<'_>, out: &mut String, addr: u64, size: u64, fetch: usi
     }
     if size as usize > fetch {
         let mut s = String::new();
-        if tail(call, &mut s, addr, fetch, size) {
+        if call.nonzero_tail(&mut s, addr, fetch, size) {
             out.push_str(", ");
             out.push_str(&s);
         }
     }
     out.push('}');
-}
-
-/// The bytes from `from` to `size` (at most a page) when any of them is not zero: `/* bytes 88..95 */
-/// "\x.."`, or `???` when they cannot be read. Returns whether anything was written.
-fn tail(call: &mut Call<'_>, out: &mut String, addr: u64, from: usize, size: u64) -> bool {
-    let end = size.min(PAGE) as usize;
-    if from >= end {
-        return false;
-    }
-    match call.bytes(addr + from as u64, end - from) {
-        None => out.push_str("???"),
-        Some(b) if b.iter().all(|&c| c == 0) => return false,
-        Some(b) => {
-            let _ = write!(out, "/* bytes {from}..{} */ ", end - 1);
-            let n = b.len().min(call.opts.strsize);
-            super::strings::quote_into(out, &b[..n], true);
-            if n < b.len() {
-                out.push_str("...");
-            }
-        }
-    }
-    true
 }
 
 /// `[N]` for the `int` at `addr`, or its address when unreadable.

@@ -19,6 +19,7 @@ pub mod consts;
 pub mod dump;
 pub mod flags;
 pub mod groups;
+pub mod io_uring;
 pub mod ipc;
 pub mod keyctl;
 pub mod mq;
@@ -470,7 +471,7 @@ pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
 /// Text printed at entry, after `name(`. Ends with `, ` when more arguments follow at exit.
 pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut String) {
     let spec = spec::spec(nr, args);
-    if spec::render_custom(&spec, args, None, mem, opts, out) {
+    if spec::render_custom(&spec, args, None, mem, None, opts, out) {
         return;
     }
     let all = spec.args();
@@ -506,7 +507,7 @@ pub fn render_exit(
     out: &mut String,
 ) {
     let spec = spec::spec(nr, args);
-    if spec::render_custom(&spec, args, Some(ret), mem, opts, out) {
+    if spec::render_custom(&spec, args, Some(ret), mem, Some(entry), opts, out) {
         return;
     }
     let all = spec.args();

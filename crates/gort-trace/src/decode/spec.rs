@@ -450,6 +450,9 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::add_key => w(super::keyctl::add_key),
         Sysno::request_key => w(super::keyctl::request_key),
         Sysno::keyctl => w(super::keyctl::keyctl),
+        Sysno::io_uring_setup => Spec::Walk(super::io_uring::io_uring_setup, Ret::Fd, &[]),
+        Sysno::io_uring_enter => Spec::Walk(super::io_uring::io_uring_enter, Ret::Dec, &[Fd]),
+        Sysno::io_uring_register => Spec::Walk(super::io_uring::io_uring_register, Ret::Dec, &[Fd]),
         Sysno::msgget => w(super::ipc::msgget),
         Sysno::msgsnd => w(super::ipc::msgsnd),
         Sysno::msgrcv => w(super::ipc::msgrcv),
@@ -1385,13 +1388,14 @@ pub fn render_custom(
     args: &[u64; 6],
     ret: Option<i64>,
     mem: &Mem,
+    entry: Option<&Mem>,
     opts: &Opts,
     out: &mut String,
 ) -> bool {
     match (spec, ret) {
         (Spec::Args(..), _) => false,
         (Spec::Walk(w, ..), _) => {
-            super::walk::render(*w, args, ret, mem, opts, out);
+            super::walk::render(*w, args, ret, mem, entry, opts, out);
             true
         }
         (Spec::Clone, None) => {

@@ -73,6 +73,8 @@ pub struct Call<'a> {
     /// Printing options.
     pub opts: Opts,
     src: Source<'a>,
+    /// At exit, in the formatter: what the entry's run of the walker read (empty otherwise).
+    entry: &'a [Record],
 }
 
 impl Call<'_> {
@@ -121,6 +123,27 @@ impl Call<'_> {
                 _ => Vec::new(),
             },
         }
+    }
+
+    /// What the entry's run read at `addr` (`len` bytes), when this exit is being printed. Only the
+    /// text may depend on it, never what is read: the tracer's run at exit cannot see it.
+    pub fn at_entry(&self, addr: u64, len: usize) -> Option<&[u8]> {
+        self.entry.iter().find_map(|r| match r {
+            Record::Read {
+                addr: a,
+                want,
+                data,
+            } if *a == addr && *want == len && data.len() == len => Some(&data[..]),
+            _ => None,
+        })
+    }
+
+    /// `len` bytes at `addr` unless this is the exit of a failed call (strace's `tfetch_mem`).
+    pub fn fetch(&mut self, addr: u64, len: usize) -> Option<Vec<u8>> {
+        if self.failed() {
+            return None;
+        }
+        self.bytes(addr, len)
     }
 
     /// Exactly `len` bytes at `addr`, or `None` when any of them cannot be read (strace's `umoven`).
@@ -277,7 +300,7 @@ impl Call<'_> {
         };
         for i in 0..n {
             let at = addr + i * size as u64;
-            let Some(b) = self.bytes(at, size) else {
+            let Some(b) = self.fetch(at, size) else {
                 if i == 0 {
                     ptr(out, addr);
                     return;
@@ -293,6 +316,29 @@ impl Call<'_> {
             elem(self, out, &b);
         }
         out.push(']');
+    }
+
+    /// The bytes of a structure from `from` to `size` (at most a page), which this ABI does not know,
+    /// when any of them is not zero: `/* bytes 88..95 */ "\x.."`, or `???` when they cannot be read
+    /// (strace's `print_nonzero_bytes`). Returns whether anything was written.
+    pub fn nonzero_tail(&mut self, out: &mut String, addr: u64, from: usize, size: u64) -> bool {
+        let end = size.min(PAGE) as usize;
+        if from >= end {
+            return false;
+        }
+        match self.bytes(addr + from as u64, end - from) {
+            None => out.push_str("???"),
+            Some(b) if b.iter().all(|&c| c == 0) => return false,
+            Some(b) => {
+                let _ = write!(out, "/* bytes {from}..{} */ ", end - 1);
+                let n = b.len().min(self.opts.strsize);
+                super::strings::quote_into(out, &b[..n], true);
+                if n < b.len() {
+                    out.push_str("...");
+                }
+            }
+        }
+        true
     }
 
     /// Appends the `struct timespec` at `addr` (the kernel reads it, so it is shown even after a
@@ -379,30 +425,36 @@ pub fn record(
         ret,
         opts: *opts,
         src: Source::Live(mem, &mut log),
+        entry: &[],
     };
     let mut scratch = String::new();
     walker(&mut call, &mut scratch);
     Fetched::Recording(log)
 }
 
-/// Prints a walker's stop from its recording.
+fn recording(mem: Option<&Mem>) -> &[Record] {
+    match mem.and_then(|m| m.get(WALK_SLOT as usize)) {
+        Some(Fetched::Recording(r)) => r,
+        _ => &[],
+    }
+}
+
+/// Prints a walker's stop from its recording (and, at exit, the entry's).
 pub fn render(
     walker: Walker,
     args: &[u64; 6],
     ret: Option<i64>,
     mem: &Mem,
+    entry: Option<&Mem>,
     opts: &Opts,
     out: &mut String,
 ) {
-    let log: &[Record] = match mem.get(WALK_SLOT as usize) {
-        Some(Fetched::Recording(r)) => r,
-        _ => &[],
-    };
     let mut call = Call {
         args: *args,
         ret,
         opts: *opts,
-        src: Source::Replay(log, 0),
+        src: Source::Replay(recording(Some(mem)), 0),
+        entry: recording(entry),
     };
     walker(&mut call, out);
 }
@@ -431,7 +483,7 @@ mod tests {
             items: vec![(WALK_SLOT, rec)],
         };
         let mut s = String::new();
-        render(two_strings, &args, None, &mem, &opts, &mut s);
+        render(two_strings, &args, None, &mem, None, &opts, &mut s);
         assert_eq!(s, "\"pointed\", 0x3000");
     }
 
@@ -443,6 +495,7 @@ mod tests {
             &[0x1000, 0, 0, 0, 0, 0],
             None,
             &Mem::default(),
+            None,
             &Opts::default(),
             &mut s,
         );
