@@ -14,6 +14,7 @@
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
+pub mod bpf_filter;
 pub mod clone3;
 pub mod consts;
 pub mod dump;
@@ -25,6 +26,7 @@ pub mod keyctl;
 pub mod mq;
 pub mod pathtrace;
 pub mod quotactl;
+pub mod seccomp;
 pub mod spec;
 pub mod strings;
 pub mod structs;

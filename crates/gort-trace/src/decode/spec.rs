@@ -453,6 +453,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::io_uring_setup => Spec::Walk(super::io_uring::io_uring_setup, Ret::Fd, &[]),
         Sysno::io_uring_enter => Spec::Walk(super::io_uring::io_uring_enter, Ret::Dec, &[Fd]),
         Sysno::io_uring_register => Spec::Walk(super::io_uring::io_uring_register, Ret::Dec, &[Fd]),
+        Sysno::seccomp => w(super::seccomp::seccomp),
         Sysno::msgget => w(super::ipc::msgget),
         Sysno::msgsnd => w(super::ipc::msgsnd),
         Sysno::msgrcv => w(super::ipc::msgrcv),
@@ -593,6 +594,8 @@ fn prctl(regs: &[u64; 6]) -> Spec {
         // Options that write an int where their second argument points.
         9 | 11 | 19 | 37 => d(&[Enum(&PR), IntOut]),
         46 => Spec::Args(&[Enum(&PR)], Ret::NamedFlags(&PR_FP_MODE)),
+        22 => Spec::Walk(super::seccomp::prctl_set_seccomp, Ret::Dec, &[]),
+        38 | 41 | 57 => d(&[Enum(&PR), ULong, Hex, Hex, Hex]),
         1 => d(&[Enum(&PR), SigLong]),
         2 => d(&[Enum(&PR), SigOut]),
         4 => d(&[Enum(&PR), Enum(&SUID_DUMP)]),
