@@ -89,6 +89,31 @@ const SIZE: Xlat = Xlat::hex(
 );
 const SRC: Xlat = Xlat::hex(&[(0x00, "BPF_K"), (0x08, "BPF_X")], "BPF_???");
 
+/// eBPF's classes (the classic `BPF_RET` and `BPF_MISC` slots hold `BPF_JMP32` and `BPF_ALU64`).
+const EBPF_CLASS: Xlat = Xlat::hex(
+    &[
+        (0x0, "BPF_LD"),
+        (0x1, "BPF_LDX"),
+        (0x2, "BPF_ST"),
+        (0x3, "BPF_STX"),
+        (0x4, "BPF_ALU"),
+        (0x5, "BPF_JMP"),
+        (0x6, "BPF_JMP32"),
+        (0x7, "BPF_ALU64"),
+    ],
+    "BPF_???",
+);
+const EBPF_MODE: Xlat = Xlat::hex(
+    &[
+        (0x00, "BPF_IMM"),
+        (0x20, "BPF_ABS"),
+        (0x40, "BPF_IND"),
+        (0x60, "BPF_MEM"),
+        (0xc0, "BPF_XADD"),
+    ],
+    "BPF_???",
+);
+
 /// The most instructions a classic program may have; more are shown as `...`.
 const MAXINSNS: u64 = 4096;
 const INSN_SIZE: usize = 8;
@@ -107,34 +132,46 @@ fn leftover(out: &mut String, bits: u16) {
 
 /// A classic BPF opcode: `BPF_LD|BPF_W|BPF_ABS`.
 pub fn code_into(out: &mut String, code: u16) {
+    opcode_into(out, code, false);
+}
+
+/// A classic or (`extended`) eBPF opcode.
+pub fn opcode_into(out: &mut String, code: u16, extended: bool) {
     let class = code & 7;
     let rest = code & !7;
-    xlat::value(out, class as u64, &CLASS);
+    xlat::value(
+        out,
+        class as u64,
+        if extended { &EBPF_CLASS } else { &CLASS },
+    );
     let c = code as u64;
     match class {
-        0x2 | 0x3 => leftover(out, rest),
-        0x0 | 0x1 => {
+        0x2 | 0x3 if !extended => leftover(out, rest),
+        0x0..=0x3 => {
+            // eBPF's size adds `BPF_DW`, which the classic table already names.
             out.push('|');
             xlat::value(out, c & 0x18, &SIZE);
             out.push('|');
-            xlat::value(out, c & 0xe0, &MODE);
+            xlat::value(out, c & 0xe0, if extended { &EBPF_MODE } else { &MODE });
         }
-        0x7 => {
+        0x7 if !extended => {
             out.push('|');
             xlat::value(out, c & 0xf8, &MISCOP);
             leftover(out, rest & !0xf8);
         }
-        0x4 | 0x5 => {
+        0x4 | 0x5 | 0x7 => {
             out.push('|');
             xlat::value(out, c & 0x08, &SRC);
             out.push('|');
-            xlat::value(out, c & 0xf0, if class == 4 { &OP_ALU } else { &OP_JMP });
+            // eBPF's operations add names the classic tables already hold.
+            xlat::value(out, c & 0xf0, if class == 5 { &OP_JMP } else { &OP_ALU });
         }
-        _ => {
+        _ if !extended => {
             out.push('|');
             xlat::value(out, c & 0x18, &RVAL);
             leftover(out, rest & !0x18);
         }
+        _ => leftover(out, rest),
     }
 }
 

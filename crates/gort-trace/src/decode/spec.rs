@@ -454,6 +454,10 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::io_uring_enter => Spec::Walk(super::io_uring::io_uring_enter, Ret::Dec, &[Fd]),
         Sysno::io_uring_register => Spec::Walk(super::io_uring::io_uring_register, Ret::Dec, &[Fd]),
         Sysno::seccomp => w(super::seccomp::seccomp),
+        Sysno::bpf if regs[0] as u32 == super::bpf::PROG_LOAD => {
+            Spec::Walk(super::bpf::bpf, Ret::Fd, &[])
+        }
+        Sysno::bpf => w(super::bpf::bpf),
         Sysno::msgget => w(super::ipc::msgget),
         Sysno::msgsnd => w(super::ipc::msgsnd),
         Sysno::msgrcv => w(super::ipc::msgrcv),

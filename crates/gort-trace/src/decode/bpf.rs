@@ -1,0 +1,395 @@
+//! `bpf(cmd, attr, size)`.
+//!
+//! Design: a walker (see `walk.rs`). The attribute union is read whole (up to a page) and handed to the
+//! command's decoder, which prints the fields of the structure that command uses, stopping at the
+//! first field the caller's `size` does not cover (each field was added by some kernel release), and
+//! then notes caller bytes past the structure this ABI knows when they are not zero. Commands
+//! without a decoder here show the attribute's address.
+//!
+//! Decoded: `BPF_PROG_LOAD` (with its eBPF instructions under `-v`).
+
+use super::bpf_filter::opcode_into;
+use super::structs::CHex;
+use super::walk::{le16, le32, le64, ptr, Call};
+use super::xlat::{self, Style, Xlat};
+use std::fmt::Write;
+
+const COMMANDS: Xlat = Xlat::hex(
+    &[
+        (0, "BPF_MAP_CREATE"),
+        (1, "BPF_MAP_LOOKUP_ELEM"),
+        (2, "BPF_MAP_UPDATE_ELEM"),
+        (3, "BPF_MAP_DELETE_ELEM"),
+        (4, "BPF_MAP_GET_NEXT_KEY"),
+        (5, "BPF_PROG_LOAD"),
+        (6, "BPF_OBJ_PIN"),
+        (7, "BPF_OBJ_GET"),
+        (8, "BPF_PROG_ATTACH"),
+        (9, "BPF_PROG_DETACH"),
+        (10, "BPF_PROG_TEST_RUN"),
+        (11, "BPF_PROG_GET_NEXT_ID"),
+        (12, "BPF_MAP_GET_NEXT_ID"),
+        (13, "BPF_PROG_GET_FD_BY_ID"),
+        (14, "BPF_MAP_GET_FD_BY_ID"),
+        (15, "BPF_OBJ_GET_INFO_BY_FD"),
+        (16, "BPF_PROG_QUERY"),
+        (17, "BPF_RAW_TRACEPOINT_OPEN"),
+        (18, "BPF_BTF_LOAD"),
+        (19, "BPF_BTF_GET_FD_BY_ID"),
+        (20, "BPF_TASK_FD_QUERY"),
+        (21, "BPF_MAP_LOOKUP_AND_DELETE_ELEM"),
+        (22, "BPF_MAP_FREEZE"),
+        (23, "BPF_BTF_GET_NEXT_ID"),
+        (24, "BPF_MAP_LOOKUP_BATCH"),
+        (25, "BPF_MAP_LOOKUP_AND_DELETE_BATCH"),
+        (26, "BPF_MAP_UPDATE_BATCH"),
+        (27, "BPF_MAP_DELETE_BATCH"),
+        (28, "BPF_LINK_CREATE"),
+        (29, "BPF_LINK_UPDATE"),
+        (30, "BPF_LINK_GET_FD_BY_ID"),
+        (31, "BPF_LINK_GET_NEXT_ID"),
+        (32, "BPF_ENABLE_STATS"),
+        (33, "BPF_ITER_CREATE"),
+        (34, "BPF_LINK_DETACH"),
+        (35, "BPF_PROG_BIND_MAP"),
+    ],
+    "BPF_???",
+);
+
+const PROG_TYPES: Xlat = Xlat::hex(
+    &[
+        (0, "BPF_PROG_TYPE_UNSPEC"),
+        (1, "BPF_PROG_TYPE_SOCKET_FILTER"),
+        (2, "BPF_PROG_TYPE_KPROBE"),
+        (3, "BPF_PROG_TYPE_SCHED_CLS"),
+        (4, "BPF_PROG_TYPE_SCHED_ACT"),
+        (5, "BPF_PROG_TYPE_TRACEPOINT"),
+        (6, "BPF_PROG_TYPE_XDP"),
+        (7, "BPF_PROG_TYPE_PERF_EVENT"),
+        (8, "BPF_PROG_TYPE_CGROUP_SKB"),
+        (9, "BPF_PROG_TYPE_CGROUP_SOCK"),
+        (10, "BPF_PROG_TYPE_LWT_IN"),
+        (11, "BPF_PROG_TYPE_LWT_OUT"),
+        (12, "BPF_PROG_TYPE_LWT_XMIT"),
+        (13, "BPF_PROG_TYPE_SOCK_OPS"),
+        (14, "BPF_PROG_TYPE_SK_SKB"),
+        (15, "BPF_PROG_TYPE_CGROUP_DEVICE"),
+        (16, "BPF_PROG_TYPE_SK_MSG"),
+        (17, "BPF_PROG_TYPE_RAW_TRACEPOINT"),
+        (18, "BPF_PROG_TYPE_CGROUP_SOCK_ADDR"),
+        (19, "BPF_PROG_TYPE_LWT_SEG6LOCAL"),
+        (20, "BPF_PROG_TYPE_LIRC_MODE2"),
+        (21, "BPF_PROG_TYPE_SK_REUSEPORT"),
+        (22, "BPF_PROG_TYPE_FLOW_DISSECTOR"),
+        (23, "BPF_PROG_TYPE_CGROUP_SYSCTL"),
+        (24, "BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE"),
+        (25, "BPF_PROG_TYPE_CGROUP_SOCKOPT"),
+        (26, "BPF_PROG_TYPE_TRACING"),
+        (27, "BPF_PROG_TYPE_STRUCT_OPS"),
+        (28, "BPF_PROG_TYPE_EXT"),
+        (29, "BPF_PROG_TYPE_LSM"),
+        (30, "BPF_PROG_TYPE_SK_LOOKUP"),
+        (31, "BPF_PROG_TYPE_SYSCALL"),
+    ],
+    "BPF_PROG_TYPE_???",
+);
+
+const ATTACH_TYPES: Xlat = Xlat::hex(
+    &[
+        (0, "BPF_CGROUP_INET_INGRESS"),
+        (1, "BPF_CGROUP_INET_EGRESS"),
+        (2, "BPF_CGROUP_INET_SOCK_CREATE"),
+        (3, "BPF_CGROUP_SOCK_OPS"),
+        (4, "BPF_SK_SKB_STREAM_PARSER"),
+        (5, "BPF_SK_SKB_STREAM_VERDICT"),
+        (6, "BPF_CGROUP_DEVICE"),
+        (7, "BPF_SK_MSG_VERDICT"),
+        (8, "BPF_CGROUP_INET4_BIND"),
+        (9, "BPF_CGROUP_INET6_BIND"),
+        (10, "BPF_CGROUP_INET4_CONNECT"),
+        (11, "BPF_CGROUP_INET6_CONNECT"),
+        (12, "BPF_CGROUP_INET4_POST_BIND"),
+        (13, "BPF_CGROUP_INET6_POST_BIND"),
+        (14, "BPF_CGROUP_UDP4_SENDMSG"),
+        (15, "BPF_CGROUP_UDP6_SENDMSG"),
+        (16, "BPF_LIRC_MODE2"),
+        (17, "BPF_FLOW_DISSECTOR"),
+        (18, "BPF_CGROUP_SYSCTL"),
+        (19, "BPF_CGROUP_UDP4_RECVMSG"),
+        (20, "BPF_CGROUP_UDP6_RECVMSG"),
+        (21, "BPF_CGROUP_GETSOCKOPT"),
+        (22, "BPF_CGROUP_SETSOCKOPT"),
+        (23, "BPF_TRACE_RAW_TP"),
+        (24, "BPF_TRACE_FENTRY"),
+        (25, "BPF_TRACE_FEXIT"),
+        (26, "BPF_MODIFY_RETURN"),
+        (27, "BPF_LSM_MAC"),
+        (28, "BPF_TRACE_ITER"),
+        (29, "BPF_CGROUP_INET4_GETPEERNAME"),
+        (30, "BPF_CGROUP_INET6_GETPEERNAME"),
+        (31, "BPF_CGROUP_INET4_GETSOCKNAME"),
+        (32, "BPF_CGROUP_INET6_GETSOCKNAME"),
+        (33, "BPF_XDP_DEVMAP"),
+        (34, "BPF_CGROUP_INET_SOCK_RELEASE"),
+        (35, "BPF_XDP_CPUMAP"),
+        (36, "BPF_SK_LOOKUP"),
+        (37, "BPF_XDP"),
+        (38, "BPF_SK_SKB_VERDICT"),
+        (39, "BPF_SK_REUSEPORT_SELECT"),
+        (40, "BPF_SK_REUSEPORT_SELECT_OR_MIGRATE"),
+        (41, "BPF_PERF_EVENT"),
+        (42, "BPF_TRACE_KPROBE_MULTI"),
+        (43, "BPF_LSM_CGROUP"),
+    ],
+    "BPF_???",
+);
+
+const PROG_FLAGS: Xlat = Xlat::hex(
+    &[
+        (1, "BPF_F_STRICT_ALIGNMENT"),
+        (1 << 1, "BPF_F_ANY_ALIGNMENT"),
+        (1 << 2, "BPF_F_TEST_RND_HI32"),
+        (1 << 3, "BPF_F_TEST_STATE_FREQ"),
+        (1 << 4, "BPF_F_SLEEPABLE"),
+    ],
+    "BPF_F_???",
+);
+
+const REGS: Xlat = Xlat::hex(
+    &[
+        (0, "BPF_REG_0"),
+        (1, "BPF_REG_1"),
+        (2, "BPF_REG_2"),
+        (3, "BPF_REG_3"),
+        (4, "BPF_REG_4"),
+        (5, "BPF_REG_5"),
+        (6, "BPF_REG_6"),
+        (7, "BPF_REG_7"),
+        (8, "BPF_REG_8"),
+        (9, "BPF_REG_9"),
+        (10, "BPF_REG_10"),
+    ],
+    "BPF_REG_???",
+);
+
+/// `BPF_PROG_LOAD`'s command number and structure size.
+pub const PROG_LOAD: u32 = 5;
+const PROG_LOAD_SIZE: usize = 128;
+const PAGE: u64 = 4096;
+/// The most instructions a program may have; more are shown as `...`.
+const MAXINSNS: u64 = 4096;
+const INSN_SIZE: usize = 8;
+const OBJ_NAME_LEN: usize = 16;
+
+/// Prints a command's attribute structure, given its bytes and how many of them the caller passed.
+type AttrDecoder = fn(&mut Call<'_>, &mut String, &[u8], usize);
+
+/// `bpf(cmd, attr, size)`.
+pub fn bpf(call: &mut Call<'_>, out: &mut String) {
+    if call.exiting() {
+        return;
+    }
+    let [cmd, addr, size, ..] = call.args;
+    let (cmd, size) = (cmd as u32, size as u32 as u64);
+    xlat::value(out, cmd as u64, &COMMANDS);
+    out.push_str(", ");
+    let decoder: Option<(AttrDecoder, usize)> = match cmd {
+        PROG_LOAD => Some((prog_load, PROG_LOAD_SIZE)),
+        _ => None,
+    };
+    match decoder {
+        Some((decode, known)) if size > 0 && size <= PAGE => {
+            // The attribute is read whatever the call's outcome (the kernel read it).
+            if let Some(data) = call.bytes(addr, size as usize) {
+                let mut attr = data.clone();
+                attr.resize(known.max(data.len()), 0);
+                out.push('{');
+                decode(call, out, &attr, (size as usize).min(known));
+                extra_data(call, out, &data, known);
+                out.push('}');
+            } else {
+                ptr(out, addr);
+            }
+        }
+        _ => ptr(out, addr),
+    }
+    let _ = write!(out, ", {size}");
+}
+
+/// Caller bytes past the structure this ABI knows, when not all zero: `, ...`, or under `-v` the
+/// bytes in hex with their offsets.
+fn extra_data(call: &Call<'_>, out: &mut String, data: &[u8], known: usize) {
+    let Some(extra) = data.get(known..).filter(|e| e.iter().any(|&c| c != 0)) else {
+        return;
+    };
+    if !call.opts.verbose {
+        out.push_str(", ...");
+        return;
+    }
+    out.push_str(", extra_data=");
+    super::strings::quote_into(out, extra, true);
+    let _ = write!(out, " /* bytes {known}..{} */", data.len() - 1);
+}
+
+/// `KERNEL_VERSION(4, 19, 0)` in the `-X` style.
+fn kernel_version(out: &mut String, v: u32) {
+    let text = format!(
+        "KERNEL_VERSION({}, {}, {})",
+        v >> 16,
+        (v >> 8) & 0xff,
+        v & 0xff
+    );
+    match xlat::style() {
+        Style::Abbrev => out.push_str(&text),
+        Style::Raw => {
+            let _ = write!(out, "{}", CHex(v as u64));
+        }
+        Style::Verbose => {
+            let _ = write!(out, "{} /* {text} */", CHex(v as u64));
+        }
+    }
+}
+
+/// A NUL-terminated string in a fixed-size field: `"name"`; when no NUL ends it, all but its last
+/// byte (the NUL's place) followed by `...`.
+fn cstring_field(out: &mut String, b: &[u8]) {
+    match b.iter().position(|&c| c == 0) {
+        Some(n) => super::strings::quote_into(out, &b[..n], false),
+        None => {
+            super::strings::quote_into(out, &b[..b.len().saturating_sub(1)], false);
+            out.push_str("...");
+        }
+    }
+}
+
+/// A network interface index: its name when this host has one (`if_nametoindex("lo")`).
+fn ifindex(out: &mut String, index: u32) {
+    let mut name = [0 as libc::c_char; libc::IF_NAMESIZE + 1];
+    // SAFETY: `name` has room for IF_NAMESIZE bytes and a NUL, as if_indextoname requires; it only
+    // writes there and returns NULL when the index names no interface.
+    let found = index != 0 && !unsafe { libc::if_indextoname(index, name.as_mut_ptr()) }.is_null();
+    if !found {
+        let _ = write!(out, "{index}");
+        return;
+    }
+    let bytes: Vec<u8> = name
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
+    let text = format!("if_nametoindex(\"{}\")", String::from_utf8_lossy(&bytes));
+    xlat::composed_signed(out, index as i64, &text);
+}
+
+/// An eBPF program of `n` instructions (its address without `-v`).
+fn ebpf_prog(call: &mut Call<'_>, out: &mut String, addr: u64, n: u64) {
+    if !call.opts.verbose {
+        ptr(out, addr);
+        return;
+    }
+    let mut count = 0u64;
+    call.array(
+        out,
+        addr,
+        n.min(MAXINSNS + 1),
+        INSN_SIZE,
+        &mut |_, out, b| {
+            if count == MAXINSNS {
+                out.push_str("...");
+            } else {
+                out.push_str("{code=");
+                opcode_into(out, b[0] as u16, true);
+                out.push_str(", dst_reg=");
+                xlat::value(out, (b[1] & 0xf) as u64, &REGS);
+                out.push_str(", src_reg=");
+                xlat::value(out, (b[1] >> 4) as u64, &REGS);
+                let _ = write!(
+                    out,
+                    ", off={}, imm={}}}",
+                    le16(b, 2) as i16,
+                    CHex(le32(b, 4) as u64)
+                );
+            }
+            count += 1;
+        },
+    );
+}
+
+/// `BPF_PROG_LOAD`'s structure; `len` is how much of it the caller passed.
+fn prog_load(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) {
+    out.push_str("prog_type=");
+    xlat::value(out, le32(a, 0) as u64, &PROG_TYPES);
+    let insn_cnt = le32(a, 4);
+    let _ = write!(out, ", insn_cnt={insn_cnt}, insns=");
+    ebpf_prog(call, out, le64(a, 8), insn_cnt as u64);
+    out.push_str(", license=");
+    call.str(out, le64(a, 16));
+    if len <= 24 {
+        return;
+    }
+    let log_size = le32(a, 28);
+    let _ = write!(
+        out,
+        ", log_level={}, log_size={log_size}, log_buf=",
+        le32(a, 24)
+    );
+    let log_buf = le64(a, 32);
+    let saved = call.opts.strsize;
+    call.opts.strsize = saved.min(log_size as usize);
+    call.str(out, log_buf);
+    call.opts.strsize = saved;
+    if len <= 40 {
+        return;
+    }
+    out.push_str(", kern_version=");
+    kernel_version(out, le32(a, 40));
+    if len <= 44 {
+        return;
+    }
+    out.push_str(", prog_flags=");
+    xlat::flags(out, le32(a, 44) as u64, &PROG_FLAGS);
+    if len <= 48 {
+        return;
+    }
+    out.push_str(", prog_name=");
+    cstring_field(out, &a[48..48 + OBJ_NAME_LEN.min(len - 48)]);
+    if len <= 64 {
+        return;
+    }
+    out.push_str(", prog_ifindex=");
+    ifindex(out, le32(a, 64));
+    if len <= 68 {
+        return;
+    }
+    out.push_str(", expected_attach_type=");
+    xlat::value(out, le32(a, 68) as u64, &ATTACH_TYPES);
+    if len <= 72 {
+        return;
+    }
+    out.push_str(", prog_btf_fd=");
+    call.fd(out, le32(a, 72) as i32);
+    let _ = write!(out, ", func_info_rec_size={}, func_info=", le32(a, 76));
+    ptr(out, le64(a, 80));
+    let _ = write!(
+        out,
+        ", func_info_cnt={}, line_info_rec_size={}, line_info=",
+        le32(a, 88),
+        le32(a, 92)
+    );
+    ptr(out, le64(a, 96));
+    let _ = write!(out, ", line_info_cnt={}", le32(a, 104));
+    if len <= 108 {
+        return;
+    }
+    let _ = write!(out, ", attach_btf_id={}", le32(a, 108));
+    if len <= 112 {
+        return;
+    }
+    out.push_str(", attach_prog_fd=");
+    call.fd(out, le32(a, 112) as i32);
+    if len <= 120 {
+        return;
+    }
+    out.push_str(", fd_array=");
+    ptr(out, le64(a, 120));
+}
