@@ -14,6 +14,7 @@
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
+pub mod aio;
 pub mod bpf;
 pub mod bpf_filter;
 pub mod clone3;

@@ -454,6 +454,12 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::io_uring_enter => Spec::Walk(super::io_uring::io_uring_enter, Ret::Dec, &[Fd]),
         Sysno::io_uring_register => Spec::Walk(super::io_uring::io_uring_register, Ret::Dec, &[Fd]),
         Sysno::seccomp => w(super::seccomp::seccomp),
+        Sysno::io_setup => w(super::aio::io_setup),
+        Sysno::io_destroy => w(super::aio::io_destroy),
+        Sysno::io_submit => w(super::aio::io_submit),
+        Sysno::io_cancel => w(super::aio::io_cancel),
+        Sysno::io_getevents => w(super::aio::io_getevents),
+        Sysno::io_pgetevents => w(super::aio::io_pgetevents),
         Sysno::bpf if regs[0] as u32 == super::bpf::PROG_LOAD => {
             Spec::Walk(super::bpf::bpf, Ret::Fd, &[])
         }
