@@ -6,7 +6,9 @@
 //! then notes caller bytes past the structure this ABI knows when they are not zero. Commands
 //! without a decoder here show the attribute's address.
 //!
-//! Decoded: `BPF_PROG_LOAD` (with its eBPF instructions under `-v`).
+//! Decoded: `BPF_MAP_CREATE`, `BPF_PROG_LOAD` (with its eBPF instructions under `-v`) and
+//! `BPF_OBJ_GET_INFO_BY_FD` (whose buffer length the kernel rewrites, shown as `88 => 104`; the
+//! information buffer itself is shown as its address).
 
 use super::bpf_filter::opcode_into;
 use super::structs::CHex;
@@ -144,6 +146,63 @@ const ATTACH_TYPES: Xlat = Xlat::hex(
     "BPF_???",
 );
 
+const MAP_TYPES: Xlat = Xlat::hex(
+    &[
+        (0, "BPF_MAP_TYPE_UNSPEC"),
+        (1, "BPF_MAP_TYPE_HASH"),
+        (2, "BPF_MAP_TYPE_ARRAY"),
+        (3, "BPF_MAP_TYPE_PROG_ARRAY"),
+        (4, "BPF_MAP_TYPE_PERF_EVENT_ARRAY"),
+        (5, "BPF_MAP_TYPE_PERCPU_HASH"),
+        (6, "BPF_MAP_TYPE_PERCPU_ARRAY"),
+        (7, "BPF_MAP_TYPE_STACK_TRACE"),
+        (8, "BPF_MAP_TYPE_CGROUP_ARRAY"),
+        (9, "BPF_MAP_TYPE_LRU_HASH"),
+        (10, "BPF_MAP_TYPE_LRU_PERCPU_HASH"),
+        (11, "BPF_MAP_TYPE_LPM_TRIE"),
+        (12, "BPF_MAP_TYPE_ARRAY_OF_MAPS"),
+        (13, "BPF_MAP_TYPE_HASH_OF_MAPS"),
+        (14, "BPF_MAP_TYPE_DEVMAP"),
+        (15, "BPF_MAP_TYPE_SOCKMAP"),
+        (16, "BPF_MAP_TYPE_CPUMAP"),
+        (17, "BPF_MAP_TYPE_XSKMAP"),
+        (18, "BPF_MAP_TYPE_SOCKHASH"),
+        (19, "BPF_MAP_TYPE_CGROUP_STORAGE"),
+        (20, "BPF_MAP_TYPE_REUSEPORT_SOCKARRAY"),
+        (21, "BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE"),
+        (22, "BPF_MAP_TYPE_QUEUE"),
+        (23, "BPF_MAP_TYPE_STACK"),
+        (24, "BPF_MAP_TYPE_SK_STORAGE"),
+        (25, "BPF_MAP_TYPE_DEVMAP_HASH"),
+        (26, "BPF_MAP_TYPE_STRUCT_OPS"),
+        (27, "BPF_MAP_TYPE_RINGBUF"),
+        (28, "BPF_MAP_TYPE_INODE_STORAGE"),
+        (29, "BPF_MAP_TYPE_TASK_STORAGE"),
+        (30, "BPF_MAP_TYPE_BLOOM_FILTER"),
+        (31, "BPF_MAP_TYPE_USER_RINGBUF"),
+    ],
+    "BPF_MAP_TYPE_???",
+);
+
+const MAP_FLAGS: Xlat = Xlat::hex(
+    &[
+        (1, "BPF_F_NO_PREALLOC"),
+        (1 << 1, "BPF_F_NO_COMMON_LRU"),
+        (1 << 2, "BPF_F_NUMA_NODE"),
+        (1 << 3, "BPF_F_RDONLY"),
+        (1 << 4, "BPF_F_WRONLY"),
+        (1 << 5, "BPF_F_STACK_BUILD_ID"),
+        (1 << 6, "BPF_F_ZERO_SEED"),
+        (1 << 7, "BPF_F_RDONLY_PROG"),
+        (1 << 8, "BPF_F_WRONLY_PROG"),
+        (1 << 9, "BPF_F_CLONE"),
+        (1 << 10, "BPF_F_MMAPABLE"),
+        (1 << 11, "BPF_F_PRESERVE_ELEMS"),
+        (1 << 12, "BPF_F_INNER_MAP"),
+    ],
+    "BPF_F_???",
+);
+
 const PROG_FLAGS: Xlat = Xlat::hex(
     &[
         (1, "BPF_F_STRICT_ALIGNMENT"),
@@ -172,9 +231,15 @@ const REGS: Xlat = Xlat::hex(
     "BPF_REG_???",
 );
 
-/// `BPF_PROG_LOAD`'s command number and structure size.
+/// The commands whose result is a new descriptor.
+pub const MAP_CREATE: u32 = 0;
+/// See [`MAP_CREATE`].
 pub const PROG_LOAD: u32 = 5;
+const OBJ_GET_INFO_BY_FD: u32 = 15;
+const MAP_CREATE_SIZE: usize = 72;
 const PROG_LOAD_SIZE: usize = 128;
+const OBJ_GET_INFO_SIZE: usize = 16;
+const BPF_F_NUMA_NODE: u32 = 1 << 2;
 const PAGE: u64 = 4096;
 /// The most instructions a program may have; more are shown as `...`.
 const MAXINSNS: u64 = 4096;
@@ -186,34 +251,50 @@ type AttrDecoder = fn(&mut Call<'_>, &mut String, &[u8], usize);
 
 /// `bpf(cmd, attr, size)`.
 pub fn bpf(call: &mut Call<'_>, out: &mut String) {
-    if call.exiting() {
-        return;
-    }
     let [cmd, addr, size, ..] = call.args;
     let (cmd, size) = (cmd as u32, size as u32 as u64);
+    if call.exiting() {
+        if cmd == OBJ_GET_INFO_BY_FD && size > 0 && size <= PAGE {
+            obj_get_info_exit(call, out, addr, size as usize);
+        }
+        return;
+    }
     xlat::value(out, cmd as u64, &COMMANDS);
     out.push_str(", ");
     let decoder: Option<(AttrDecoder, usize)> = match cmd {
+        MAP_CREATE => Some((map_create, MAP_CREATE_SIZE)),
         PROG_LOAD => Some((prog_load, PROG_LOAD_SIZE)),
+        OBJ_GET_INFO_BY_FD => Some((obj_get_info_entry, OBJ_GET_INFO_SIZE)),
         _ => None,
     };
     match decoder {
         Some((decode, known)) if size > 0 && size <= PAGE => {
             // The attribute is read whatever the call's outcome (the kernel read it).
-            if let Some(data) = call.bytes(addr, size as usize) {
-                let mut attr = data.clone();
-                attr.resize(known.max(data.len()), 0);
-                out.push('{');
-                decode(call, out, &attr, (size as usize).min(known));
-                extra_data(call, out, &data, known);
-                out.push('}');
-            } else {
+            let Some(data) = call.bytes(addr, size as usize) else {
                 ptr(out, addr);
+                let _ = write!(out, ", {size}");
+                return;
+            };
+            let attr = padded(&data, known);
+            out.push('{');
+            decode(call, out, &attr, (size as usize).min(known));
+            if cmd == OBJ_GET_INFO_BY_FD {
+                // Finished at exit, once the kernel has rewritten the length.
+                return;
             }
+            extra_data(call, out, &data, known);
+            out.push('}');
         }
         _ => ptr(out, addr),
     }
     let _ = write!(out, ", {size}");
+}
+
+/// The caller's bytes, zero-filled to the structure's known size.
+fn padded(data: &[u8], known: usize) -> Vec<u8> {
+    let mut attr = data.to_vec();
+    attr.resize(known.max(data.len()), 0);
+    attr
 }
 
 /// Caller bytes past the structure this ABI knows, when not all zero: `, ...`, or under `-v` the
@@ -392,4 +473,96 @@ fn prog_load(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) {
     }
     out.push_str(", fd_array=");
     ptr(out, le64(a, 120));
+}
+
+/// `BPF_MAP_CREATE`'s structure.
+fn map_create(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) {
+    out.push_str("map_type=");
+    xlat::value(out, le32(a, 0) as u64, &MAP_TYPES);
+    let _ = write!(
+        out,
+        ", key_size={}, value_size={}, max_entries={}",
+        le32(a, 4),
+        le32(a, 8),
+        le32(a, 12)
+    );
+    if len <= 16 {
+        return;
+    }
+    let flags = le32(a, 16);
+    out.push_str(", map_flags=");
+    xlat::flags(out, flags as u64, &MAP_FLAGS);
+    if len <= 20 {
+        return;
+    }
+    out.push_str(", inner_map_fd=");
+    call.fd(out, le32(a, 20) as i32);
+    if len <= 24 {
+        return;
+    }
+    if flags & BPF_F_NUMA_NODE != 0 {
+        let node = le32(a, 24);
+        let _ = write!(out, ", numa_node={node}");
+        if node == u32::MAX && xlat::style() != Style::Raw {
+            out.push_str(" /* NUMA_NO_NODE */");
+        }
+    }
+    if len <= 28 {
+        return;
+    }
+    out.push_str(", map_name=");
+    cstring_field(out, &a[28..28 + OBJ_NAME_LEN.min(len - 28)]);
+    if len <= 44 {
+        return;
+    }
+    out.push_str(", map_ifindex=");
+    ifindex(out, le32(a, 44));
+    if len <= 48 {
+        return;
+    }
+    out.push_str(", btf_fd=");
+    call.fd(out, le32(a, 48) as i32);
+    let _ = write!(
+        out,
+        ", btf_key_type_id={}, btf_value_type_id={}",
+        le32(a, 52),
+        le32(a, 56)
+    );
+    if len <= 60 {
+        return;
+    }
+    let _ = write!(out, ", btf_vmlinux_value_type_id={}", le32(a, 60));
+    if len <= 64 {
+        return;
+    }
+    let _ = write!(out, ", map_extra={}", le64(a, 64));
+}
+
+/// `BPF_OBJ_GET_INFO_BY_FD` at entry: the descriptor and the buffer's length.
+fn obj_get_info_entry(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) {
+    out.push_str("info={bpf_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    let _ = write!(out, ", info_len={}", le32(a, 4));
+}
+
+/// `BPF_OBJ_GET_INFO_BY_FD` at exit: the length the kernel wrote back when it changed, the buffer.
+fn obj_get_info_exit(call: &mut Call<'_>, out: &mut String, addr: u64, size: usize) {
+    let Some(data) = call.bytes(addr, size) else {
+        ptr(out, addr);
+        let _ = write!(out, ", {size}");
+        return;
+    };
+    let attr = padded(&data, OBJ_GET_INFO_SIZE);
+    let len = le32(&attr, 4);
+    let before = call
+        .at_entry(addr, size)
+        .map(|b| le32(&padded(b, OBJ_GET_INFO_SIZE), 4));
+    if before.is_some_and(|b| b != len) {
+        let _ = write!(out, " => {len}");
+    }
+    out.push_str(", info=");
+    ptr(out, le64(&attr, 8));
+    out.push('}');
+    extra_data(call, out, &data, OBJ_GET_INFO_SIZE);
+    let _ = write!(out, "}}, {size}");
 }

@@ -460,7 +460,12 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::io_cancel => w(super::aio::io_cancel),
         Sysno::io_getevents => w(super::aio::io_getevents),
         Sysno::io_pgetevents => w(super::aio::io_pgetevents),
-        Sysno::bpf if regs[0] as u32 == super::bpf::PROG_LOAD => {
+        Sysno::bpf
+            if matches!(
+                regs[0] as u32,
+                super::bpf::MAP_CREATE | super::bpf::PROG_LOAD
+            ) =>
+        {
             Spec::Walk(super::bpf::bpf, Ret::Fd, &[])
         }
         Sysno::bpf => w(super::bpf::bpf),
