@@ -7,8 +7,8 @@
 //! without a decoder here show the attribute's address.
 //!
 //! Decoded: `BPF_MAP_CREATE`, `BPF_PROG_LOAD` (with its eBPF instructions under `-v`) and
-//! `BPF_OBJ_GET_INFO_BY_FD` (whose buffer length the kernel rewrites, shown as `88 => 104`; the
-//! information buffer itself is shown as its address).
+//! `BPF_OBJ_GET_INFO_BY_FD` (whose buffer length the kernel rewrites, shown as `88 => 104`; under
+//! `-v` the map or program information it filled, with the counts it rewrote shown the same way).
 
 use super::bpf_filter::opcode_into;
 use super::structs::CHex;
@@ -239,6 +239,9 @@ const OBJ_GET_INFO_BY_FD: u32 = 15;
 const MAP_CREATE_SIZE: usize = 72;
 const PROG_LOAD_SIZE: usize = 128;
 const OBJ_GET_INFO_SIZE: usize = 16;
+const MAP_INFO_SIZE: usize = 88;
+const PROG_INFO_SIZE: usize = 220;
+const TAG_SIZE: usize = 8;
 const BPF_F_NUMA_NODE: u32 = 1 << 2;
 const PAGE: u64 = 4096;
 /// The most instructions a program may have; more are shown as `...`.
@@ -540,9 +543,18 @@ fn map_create(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) {
 
 /// `BPF_OBJ_GET_INFO_BY_FD` at entry: the descriptor and the buffer's length.
 fn obj_get_info_entry(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) {
+    let (fd, len) = (le32(a, 0) as i32, le32(a, 4));
     out.push_str("info={bpf_fd=");
-    call.fd(out, le32(a, 0) as i32);
-    let _ = write!(out, ", info_len={}", le32(a, 4));
+    call.fd(out, fd);
+    let _ = write!(out, ", info_len={len}");
+    // A program's counts are shown at exit against what the caller passed: read it now.
+    if call.opts.verbose
+        && len > 0
+        && (len as u64) <= PAGE
+        && call.fd_target(fd).as_deref() == Some(b"anon_inode:bpf-prog")
+    {
+        call.bytes(le64(a, 8), len as usize);
+    }
 }
 
 /// `BPF_OBJ_GET_INFO_BY_FD` at exit: the length the kernel wrote back when it changed, the buffer.
@@ -560,9 +572,237 @@ fn obj_get_info_exit(call: &mut Call<'_>, out: &mut String, addr: u64, size: usi
     if before.is_some_and(|b| b != len) {
         let _ = write!(out, " => {len}");
     }
+    let info = le64(&attr, 8);
     out.push_str(", info=");
-    ptr(out, le64(&attr, 8));
+    info_into(call, out, le32(&attr, 0) as i32, info, len, before);
     out.push('}');
     extra_data(call, out, &data, OBJ_GET_INFO_SIZE);
     let _ = write!(out, "}}, {size}");
+}
+
+/// The information buffer of `BPF_OBJ_GET_INFO_BY_FD` at exit: decoded under `-v` for maps and
+/// programs, its address otherwise. `entry_len` is the buffer length the caller passed.
+fn info_into(
+    call: &mut Call<'_>,
+    out: &mut String,
+    fd: i32,
+    info: u64,
+    len: u32,
+    entry_len: Option<u32>,
+) {
+    if !call.opts.verbose {
+        ptr(out, info);
+        return;
+    }
+    let kind = call.fd_target(fd);
+    let is_map = kind.as_deref() == Some(b"anon_inode:bpf-map");
+    let is_prog = kind.as_deref() == Some(b"anon_inode:bpf-prog");
+    let fetched = (is_map || is_prog) && len > 0 && (len as u64) <= PAGE;
+    let Some(buf) = fetched.then(|| call.bytes(info, len as usize)).flatten() else {
+        ptr(out, info);
+        return;
+    };
+    if is_map {
+        map_info(call, out, &buf);
+    } else {
+        // What the caller passed, for the counts and addresses the kernel rewrites (unknown to the
+        // tracer's run, which then reads as much as any entry could have asked for).
+        let before = if call.recording() {
+            None
+        } else {
+            Some(
+                entry_len
+                    .filter(|&l| l > 0 && (l as u64) <= PAGE)
+                    .and_then(|l| call.at_entry(info, l as usize))
+                    .map(|b| padded(b, PROG_INFO_SIZE))
+                    .unwrap_or_else(|| vec![0; PROG_INFO_SIZE]),
+            )
+        };
+        prog_info(call, out, &buf, before.as_deref());
+    }
+}
+
+/// `struct bpf_map_info`.
+fn map_info(call: &mut Call<'_>, out: &mut String, data: &[u8]) {
+    let a = padded(data, MAP_INFO_SIZE);
+    let len = data.len().min(MAP_INFO_SIZE);
+    out.push_str("{type=");
+    xlat::value(out, le32(&a, 0) as u64, &MAP_TYPES);
+    let _ = write!(
+        out,
+        ", id={}, key_size={}, value_size={}, max_entries={}, map_flags=",
+        le32(&a, 4),
+        le32(&a, 8),
+        le32(&a, 12),
+        le32(&a, 16)
+    );
+    xlat::flags(out, le32(&a, 20) as u64, &MAP_FLAGS);
+    if len > 24 {
+        out.push_str(", name=");
+        cstring_field(out, &a[24..40]);
+    }
+    if len > 40 {
+        out.push_str(", ifindex=");
+        ifindex(out, le32(&a, 40));
+        let _ = write!(
+            out,
+            ", btf_vmlinux_value_type_id={}, netns_dev=",
+            le32(&a, 44)
+        );
+        super::structs::makedev_into(out, le64(&a, 48));
+        let _ = write!(out, ", netns_ino={}", le64(&a, 56));
+    }
+    if len > 64 {
+        let _ = write!(
+            out,
+            ", btf_id={}, btf_key_type_id={}, btf_value_type_id={}",
+            le32(&a, 64),
+            le32(&a, 68),
+            le32(&a, 72)
+        );
+        extra_data(call, out, data, MAP_INFO_SIZE);
+    }
+    out.push('}');
+}
+
+/// `, name=` a `u32` count, as `before => after` when the kernel changed it.
+fn count(out: &mut String, name: &str, before: u32, after: u32) {
+    let _ = write!(out, ", {name}=");
+    if before != after {
+        let _ = write!(out, "{before} => ");
+    }
+    let _ = write!(out, "{after}");
+}
+
+/// `, name=` an address, as `before => after` when the kernel changed it.
+fn addr_changed(out: &mut String, name: &str, before: u64, after: u64) {
+    let _ = write!(out, ", {name}=");
+    if before != after {
+        ptr(out, before);
+        out.push_str(" => ");
+    }
+    ptr(out, after);
+}
+
+/// A time since boot as a date comment (` /* 2026-12-07T12:44:54+0000 */`), to the second.
+fn boottime(out: &mut String, ns: u64) {
+    if xlat::style() == Style::Raw {
+        return;
+    }
+    let now = |clock| {
+        // SAFETY: an all-zero timespec is valid, and clock_gettime only writes the one it is given.
+        let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
+        // SAFETY: `ts` is a valid, writable timespec.
+        let ok = unsafe { libc::clock_gettime(clock, &mut ts) } == 0;
+        ok.then(|| ts.tv_sec as i128 * 1_000_000_000 + ts.tv_nsec as i128)
+    };
+    let (Some(boot), Some(real)) = (now(libc::CLOCK_BOOTTIME), now(libc::CLOCK_REALTIME)) else {
+        return;
+    };
+    let at = ns as i128 + (real - boot);
+    out.push_str(" /* ");
+    super::structs::date_into(out, at.div_euclid(1_000_000_000) as i64, u64::MAX);
+    out.push_str(" */");
+}
+
+/// `struct bpf_prog_info`; `before` is what the caller passed (zero-filled), `None` in the tracer's
+/// run.
+fn prog_info(call: &mut Call<'_>, out: &mut String, data: &[u8], before: Option<&[u8]>) {
+    let a = padded(data, PROG_INFO_SIZE);
+    let b: &[u8] = before.unwrap_or(&a);
+    // How many elements the caller made room for and the kernel filled.
+    let filled = |off: usize| le32(b, off).min(le32(&a, off)) as u64;
+    let len = data.len().min(PROG_INFO_SIZE);
+    out.push_str("{type=");
+    xlat::value(out, le32(&a, 0) as u64, &PROG_TYPES);
+    let _ = write!(out, ", id={}, tag=", le32(&a, 4));
+    super::strings::quote_into(out, &a[8..8 + TAG_SIZE], true);
+    let jited_len = le32(&a, 16);
+    count(out, "jited_prog_len", le32(b, 16), jited_len);
+    out.push_str(", jited_prog_insns=");
+    let jited = le64(&a, 24);
+    if jited == 0 {
+        out.push_str("NULL");
+    } else {
+        let max = call.opts.strsize;
+        match call.bytes(jited, (jited_len as usize).min(max + 1)) {
+            Some(code) => {
+                let n = code.len().min(max);
+                super::strings::quote_into(out, &code[..n], true);
+                if jited_len as usize > max {
+                    out.push_str("...");
+                }
+            }
+            None => ptr(out, jited),
+        }
+    }
+    let xlated_len = le32(&a, 20);
+    count(out, "xlated_prog_len", le32(b, 20), xlated_len);
+    out.push_str(", xlated_prog_insns=");
+    let shown = filled(20) / INSN_SIZE as u64;
+    ebpf_prog(call, out, le64(&a, 32), shown);
+    if len > 40 {
+        let _ = write!(out, ", load_time={}", le64(&a, 40));
+        boottime(out, le64(&a, 40));
+        let uid = le32(&a, 48);
+        if uid == u32::MAX {
+            out.push_str(", created_by_uid=-1");
+        } else {
+            let _ = write!(out, ", created_by_uid={uid}");
+        }
+        let ids = le32(&a, 52);
+        count(out, "nr_map_ids", le32(b, 52), ids);
+        out.push_str(", map_ids=");
+        call.array(out, le64(&a, 56), filled(52), 4, &mut |_, out, id| {
+            let _ = write!(out, "{}", le32(id, 0));
+        });
+        out.push_str(", name=");
+        cstring_field(out, &a[64..80]);
+    }
+    if len > 80 {
+        out.push_str(", ifindex=");
+        ifindex(out, le32(&a, 80));
+        let _ = write!(out, ", gpl_compatible={}, netns_dev=", le32(&a, 84) & 1);
+        super::structs::makedev_into(out, le64(&a, 88));
+        let _ = write!(out, ", netns_ino={}", le64(&a, 96));
+    }
+    if len > 104 {
+        count(out, "nr_jited_ksyms", le32(b, 104), le32(&a, 104));
+        count(out, "nr_jited_func_lens", le32(b, 108), le32(&a, 108));
+        addr_changed(out, "jited_ksyms", le64(b, 112), le64(&a, 112));
+        addr_changed(out, "jited_func_lens", le64(b, 120), le64(&a, 120));
+    }
+    if len > 128 {
+        let _ = write!(out, ", btf_id={}", le32(&a, 128));
+        count(out, "func_info_rec_size", le32(b, 132), le32(&a, 132));
+        out.push_str(", func_info=");
+        ptr(out, le64(&a, 136));
+        count(out, "nr_func_info", le32(b, 144), le32(&a, 144));
+        count(out, "nr_line_info", le32(b, 148), le32(&a, 148));
+        out.push_str(", line_info=");
+        ptr(out, le64(&a, 152));
+        addr_changed(out, "jited_line_info", le64(b, 160), le64(&a, 160));
+        count(out, "nr_jited_line_info", le32(b, 168), le32(&a, 168));
+        count(out, "line_info_rec_size", le32(b, 172), le32(&a, 172));
+        count(out, "jited_line_info_rec_size", le32(b, 176), le32(&a, 176));
+        count(out, "nr_prog_tags", le32(b, 180), le32(&a, 180));
+        out.push_str(", prog_tags=");
+        ptr(out, le64(&a, 184));
+    }
+    if len > 192 {
+        let _ = write!(
+            out,
+            ", run_time_ns={}, run_cnt={}",
+            le64(&a, 192),
+            le64(&a, 200)
+        );
+    }
+    if len > 208 {
+        let _ = write!(out, ", recursion_misses={}", le64(&a, 208));
+    }
+    if len > 216 {
+        let _ = write!(out, ", verified_insns={}", le32(&a, 216));
+        extra_data(call, out, data, PROG_INFO_SIZE);
+    }
+    out.push('}');
 }

@@ -54,6 +54,8 @@ pub enum Record {
     Fd {
         /// The descriptor.
         fd: i32,
+        /// The [`super::FdKinds`] asked about.
+        kinds: u8,
         /// What `-y` learned about it.
         info: Option<FdInfo>,
     },
@@ -61,7 +63,7 @@ pub enum Record {
 
 enum Source<'a> {
     Live(&'a mut dyn ReadMem, &'a mut Vec<Record>),
-    Replay(&'a [Record], usize),
+    Replay(&'a [Record]),
 }
 
 /// A syscall stop as a walker sees it: registers, return value, options and tracee memory.
@@ -111,22 +113,30 @@ impl Call<'_> {
                 });
                 buf
             }
-            Source::Replay(log, next) => match log.get(*next) {
-                Some(Record::Read {
-                    addr: a,
-                    want: w,
-                    data,
-                }) if *a == addr && *w == want => {
-                    *next += 1;
-                    data.clone()
-                }
-                _ => Vec::new(),
-            },
+            // Memory does not change during a stop, so any read of the same bytes answers.
+            Source::Replay(log) => log
+                .iter()
+                .find_map(|r| match r {
+                    Record::Read {
+                        addr: a,
+                        want: w,
+                        data,
+                    } if *a == addr && *w == want => Some(data.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default(),
         }
     }
 
-    /// What the entry's run read at `addr` (`len` bytes), when this exit is being printed. Only the
-    /// text may depend on it, never what is read: the tracer's run at exit cannot see it.
+    /// Whether this run is the tracer's, recording what it reads (its text is thrown away).
+    pub fn recording(&self) -> bool {
+        matches!(self.src, Source::Live(..))
+    }
+
+    /// What the entry's run read at `addr` (`len` bytes), when this exit is being printed. The
+    /// tracer's run at exit cannot see it (it is `None` there), so what an exit reads may depend on
+    /// it only by reading less when printing than when [`Call::recording`]: a read the recording
+    /// holds is answered wherever it is in it.
     pub fn at_entry(&self, addr: u64, len: usize) -> Option<&[u8]> {
         self.entry.iter().find_map(|r| match r {
             Record::Read {
@@ -205,26 +215,40 @@ impl Call<'_> {
 
     /// What descriptor `fd` refers to, when `-y` asks for it.
     pub fn fd_info(&mut self, fd: i32) -> Option<FdInfo> {
-        if self.opts.decode_fds == 0 || fd < 0 {
+        if self.opts.decode_fds == 0 {
             return None;
         }
-        let kinds = self.opts.decode_fds;
+        self.fd_lookup(fd, self.opts.decode_fds)
+    }
+
+    /// The path descriptor `fd` refers to (`anon_inode:bpf-map`), whatever `-y` says: for decoders
+    /// whose format depends on the kind of object.
+    pub fn fd_target(&mut self, fd: i32) -> Option<Vec<u8>> {
+        self.fd_lookup(fd, super::FdKinds::PATH).map(|i| i.path)
+    }
+
+    fn fd_lookup(&mut self, fd: i32, kinds: u8) -> Option<FdInfo> {
+        if fd < 0 {
+            return None;
+        }
         match &mut self.src {
             Source::Live(mem, log) => {
                 let info = mem.fd_path(fd, kinds);
                 log.push(Record::Fd {
                     fd,
+                    kinds,
                     info: info.clone(),
                 });
                 info
             }
-            Source::Replay(log, next) => match log.get(*next) {
-                Some(Record::Fd { fd: f, info }) if *f == fd => {
-                    *next += 1;
-                    info.clone()
-                }
+            Source::Replay(log) => log.iter().find_map(|r| match r {
+                Record::Fd {
+                    fd: f,
+                    kinds: k,
+                    info,
+                } if *f == fd && *k == kinds => Some(info.clone()),
                 _ => None,
-            },
+            })?,
         }
     }
 
@@ -453,7 +477,7 @@ pub fn render(
         args: *args,
         ret,
         opts: *opts,
-        src: Source::Replay(recording(Some(mem)), 0),
+        src: Source::Replay(recording(Some(mem))),
         entry: recording(entry),
     };
     walker(&mut call, out);
