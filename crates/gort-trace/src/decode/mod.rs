@@ -27,6 +27,7 @@ pub mod ipc;
 pub mod keyctl;
 pub mod mq;
 pub mod pathtrace;
+pub mod perf;
 pub mod quotactl;
 pub mod seccomp;
 pub mod spec;

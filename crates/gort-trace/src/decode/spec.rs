@@ -454,6 +454,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::io_uring_enter => Spec::Walk(super::io_uring::io_uring_enter, Ret::Dec, &[Fd]),
         Sysno::io_uring_register => Spec::Walk(super::io_uring::io_uring_register, Ret::Dec, &[Fd]),
         Sysno::seccomp => w(super::seccomp::seccomp),
+        Sysno::perf_event_open => Spec::Walk(super::perf::perf_event_open, Ret::Fd, &[]),
         Sysno::io_setup => w(super::aio::io_setup),
         Sysno::io_destroy => w(super::aio::io_destroy),
         Sysno::io_submit => w(super::aio::io_submit),
