@@ -1,159 +1,233 @@
-//! Classic BPF programs (`struct sock_fprog`): socket filters given to `SO_ATTACH_FILTER` and read back
-//! with `SO_GET_FILTER`.
+//! Classic BPF programs (`struct sock_fprog`), as seccomp filters and socket filters carry them:
+//! `{len=2, filter=[BPF_STMT(BPF_LD|BPF_W|BPF_ABS, 0), BPF_JUMP(BPF_JMP|BPF_K|BPF_JEQ, 0x3, 0, 0x1)]}`.
 //!
-//! Design: each instruction is printed as the C macro that builds it, `BPF_STMT(code, k)` or, when it
-//! has jump offsets, `BPF_JUMP(code, k, jt, jf)`, its code split into the named fields of its class.
-//! A caller may name special `k` values (socket filters' `SKF_AD_OFF+SKF_AD_PROTOCOL`). Programs are
-//! shown in full only under `-v`, as strace does; otherwise as their address.
+//! Design: an instruction with jump offsets is a `BPF_JUMP`, any other a `BPF_STMT`; its opcode is
+//! split into class, size/mode, source and operation by the class's layout. The user of a program may
+//! name the constant of some instructions (seccomp names its return actions), through a `k` printer.
+//! Without `-v` only the program's address is shown.
 
-use super::bpf_names::*;
-use super::walk::{array_into, u16_at, u32_at, u64_at, Tracee};
-use super::xlat;
+use super::walk::{le16, le32, le64, Call};
+use super::xlat::{self, Xlat};
 use std::fmt::Write;
 
-/// The most instructions a program may have (`BPF_MAXINSNS`).
-const MAX_INSNS: u32 = 4096;
+const CLASS: Xlat = Xlat::hex(
+    &[
+        (0x0, "BPF_LD"),
+        (0x1, "BPF_LDX"),
+        (0x2, "BPF_ST"),
+        (0x3, "BPF_STX"),
+        (0x4, "BPF_ALU"),
+        (0x5, "BPF_JMP"),
+        (0x6, "BPF_RET"),
+        (0x7, "BPF_MISC"),
+    ],
+    "BPF_???",
+);
+const MISCOP: Xlat = Xlat::hex(&[(0x00, "BPF_TAX"), (0x80, "BPF_TXA")], "BPF_???");
+const MODE: Xlat = Xlat::hex(
+    &[
+        (0x00, "BPF_IMM"),
+        (0x20, "BPF_ABS"),
+        (0x40, "BPF_IND"),
+        (0x60, "BPF_MEM"),
+        (0x80, "BPF_LEN"),
+        (0xa0, "BPF_MSH"),
+        (0xc0, "BPF_XADD"),
+    ],
+    "BPF_???",
+);
+const OP_ALU: Xlat = Xlat::hex(
+    &[
+        (0x00, "BPF_ADD"),
+        (0x10, "BPF_SUB"),
+        (0x20, "BPF_MUL"),
+        (0x30, "BPF_DIV"),
+        (0x40, "BPF_OR"),
+        (0x50, "BPF_AND"),
+        (0x60, "BPF_LSH"),
+        (0x70, "BPF_RSH"),
+        (0x80, "BPF_NEG"),
+        (0x90, "BPF_MOD"),
+        (0xa0, "BPF_XOR"),
+        (0xb0, "BPF_MOV"),
+        (0xc0, "BPF_ARSH"),
+        (0xd0, "BPF_END"),
+    ],
+    "BPF_???",
+);
+const OP_JMP: Xlat = Xlat::hex(
+    &[
+        (0x00, "BPF_JA"),
+        (0x10, "BPF_JEQ"),
+        (0x20, "BPF_JGT"),
+        (0x30, "BPF_JGE"),
+        (0x40, "BPF_JSET"),
+        (0x50, "BPF_JNE"),
+        (0x60, "BPF_JSGT"),
+        (0x70, "BPF_JSGE"),
+        (0x80, "BPF_CALL"),
+        (0x90, "BPF_EXIT"),
+        (0xa0, "BPF_JLT"),
+        (0xb0, "BPF_JLE"),
+        (0xc0, "BPF_JSLT"),
+        (0xd0, "BPF_JSLE"),
+    ],
+    "BPF_???",
+);
+const RVAL: Xlat = Xlat::hex(
+    &[(0x00, "BPF_K"), (0x08, "BPF_X"), (0x10, "BPF_A")],
+    "BPF_???",
+);
+const SIZE: Xlat = Xlat::hex(
+    &[
+        (0x00, "BPF_W"),
+        (0x08, "BPF_H"),
+        (0x10, "BPF_B"),
+        (0x18, "BPF_DW"),
+    ],
+    "BPF_???",
+);
+const SRC: Xlat = Xlat::hex(&[(0x00, "BPF_K"), (0x08, "BPF_X")], "BPF_???");
 
-/// Prints an instruction's `k` in a caller's own way; returns false to have it printed in hex.
-pub type KPrinter = fn(&mut String, u16, u32) -> bool;
+/// eBPF's classes (the classic `BPF_RET` and `BPF_MISC` slots hold `BPF_JMP32` and `BPF_ALU64`).
+const EBPF_CLASS: Xlat = Xlat::hex(
+    &[
+        (0x0, "BPF_LD"),
+        (0x1, "BPF_LDX"),
+        (0x2, "BPF_ST"),
+        (0x3, "BPF_STX"),
+        (0x4, "BPF_ALU"),
+        (0x5, "BPF_JMP"),
+        (0x6, "BPF_JMP32"),
+        (0x7, "BPF_ALU64"),
+    ],
+    "BPF_???",
+);
+const EBPF_MODE: Xlat = Xlat::hex(
+    &[
+        (0x00, "BPF_IMM"),
+        (0x20, "BPF_ABS"),
+        (0x40, "BPF_IND"),
+        (0x60, "BPF_MEM"),
+        (0xc0, "BPF_XADD"),
+    ],
+    "BPF_???",
+);
 
-/// `BPF_LD|BPF_B|BPF_ABS`: an instruction code by its class's fields.
-fn code_into(out: &mut String, code: u16) {
+/// The most instructions a classic program may have; more are shown as `...`.
+const MAXINSNS: u64 = 4096;
+const INSN_SIZE: usize = 8;
+const FPROG_SIZE: usize = 16;
+
+/// Prints an instruction's constant when the program's user has a name for it (returns false
+/// otherwise, and the constant is printed in hex).
+pub type KPrinter = fn(&mut String, code: u16, k: u32) -> bool;
+
+/// Appends bits of an opcode no field accounts for: `|0x.. /* BPF_??? */`.
+fn leftover(out: &mut String, bits: u16) {
+    if bits != 0 {
+        let _ = write!(out, "|{bits:#x} /* BPF_??? */");
+    }
+}
+
+/// A classic BPF opcode: `BPF_LD|BPF_W|BPF_ABS`.
+pub fn code_into(out: &mut String, code: u16) {
+    opcode_into(out, code, false);
+}
+
+/// A classic or (`extended`) eBPF opcode.
+pub fn opcode_into(out: &mut String, code: u16, extended: bool) {
     let class = code & 7;
     let rest = code & !7;
-    xlat::value(out, class as u64, &BPF_CLASS);
-    let unknown_bits = |out: &mut String, bits: u16| {
-        if bits != 0 {
-            let _ = write!(out, "|{bits:#x} /* BPF_??? */");
-        }
-    };
+    xlat::value(
+        out,
+        class as u64,
+        if extended { &EBPF_CLASS } else { &CLASS },
+    );
+    let c = code as u64;
     match class {
-        // BPF_ST, BPF_STX
-        2 | 3 => unknown_bits(out, rest),
-        // BPF_LD, BPF_LDX
-        0 | 1 => {
+        0x2 | 0x3 if !extended => leftover(out, rest),
+        0x0..=0x3 => {
+            // eBPF's size adds `BPF_DW`, which the classic table already names.
             out.push('|');
-            xlat::value(out, (code & 0x18) as u64, &BPF_SIZE);
+            xlat::value(out, c & 0x18, &SIZE);
             out.push('|');
-            xlat::value(out, (code & 0xe0) as u64, &BPF_MODE);
+            xlat::value(out, c & 0xe0, if extended { &EBPF_MODE } else { &MODE });
         }
-        // BPF_MISC
-        7 => {
+        0x7 if !extended => {
             out.push('|');
-            xlat::value(out, (code & 0xf8) as u64, &BPF_MISCOP);
-            unknown_bits(out, rest & !0xf8);
+            xlat::value(out, c & 0xf8, &MISCOP);
+            leftover(out, rest & !0xf8);
         }
-        // BPF_ALU, BPF_JMP
-        4 | 5 => {
+        0x4 | 0x5 | 0x7 => {
             out.push('|');
-            xlat::value(out, (code & 0x08) as u64, &BPF_SRC);
+            xlat::value(out, c & 0x08, &SRC);
             out.push('|');
-            let ops = if class == 4 { &BPF_OP_ALU } else { &BPF_OP_JMP };
-            xlat::value(out, (code & 0xf0) as u64, ops);
+            // eBPF's operations add names the classic tables already hold.
+            xlat::value(out, c & 0xf0, if class == 5 { &OP_JMP } else { &OP_ALU });
         }
-        // BPF_RET
-        _ => {
+        _ if !extended => {
             out.push('|');
-            xlat::value(out, (code & 0x18) as u64, &BPF_RVAL);
-            unknown_bits(out, rest & !0x18);
+            xlat::value(out, c & 0x18, &RVAL);
+            leftover(out, rest & !0x18);
         }
+        _ => leftover(out, rest),
     }
 }
 
-/// `0x2a`, or `0` (strace's `%#x`).
-fn hex_into(out: &mut String, v: u32) {
-    if v == 0 {
-        out.push('0');
-    } else {
-        let _ = write!(out, "{v:#x}");
-    }
-}
-
-/// One 8-byte instruction.
-fn insn_into(out: &mut String, b: &[u8], k_printer: Option<KPrinter>) {
-    let code = u16_at(b, 0);
-    let (jt, jf, k) = (b[2], b[3], u32_at(b, 4));
+/// One instruction: `BPF_STMT(code, k)` or `BPF_JUMP(code, k, jt, jf)`.
+fn insn_into(out: &mut String, b: &[u8], print_k: Option<KPrinter>) {
+    let (code, jt, jf, k) = (le16(b, 0), b[2], b[3], le32(b, 4));
+    let hex = |v: u64| super::structs::CHex(v).to_string();
     if jt != 0 || jf != 0 {
         out.push_str("BPF_JUMP(");
         code_into(out, code);
-        out.push_str(", ");
-        hex_into(out, k);
-        out.push_str(", ");
-        hex_into(out, jt as u32);
-        out.push_str(", ");
-        hex_into(out, jf as u32);
-    } else {
-        out.push_str("BPF_STMT(");
-        code_into(out, code);
-        out.push_str(", ");
-        if !k_printer.is_some_and(|f| f(out, code, k)) {
-            hex_into(out, k);
-        }
+        let _ = write!(
+            out,
+            ", {}, {}, {})",
+            hex(k as u64),
+            hex(jt as u64),
+            hex(jf as u64)
+        );
+        return;
+    }
+    out.push_str("BPF_STMT(");
+    code_into(out, code);
+    out.push_str(", ");
+    if !print_k.is_some_and(|p| p(out, code, k)) {
+        out.push_str(&hex(k as u64));
     }
     out.push(')');
 }
 
-/// `len` instructions at `addr`: `[BPF_STMT(...), ...]` under `-v`, the address otherwise.
-pub fn program_into(
-    t: &mut Tracee,
-    out: &mut String,
-    addr: u64,
-    len: u16,
-    k_printer: Option<KPrinter>,
-) {
-    if !t.opts.verbose {
-        return super::socket::ptr(out, addr);
-    }
-    let mut count = 0;
-    array_into(t, out, addr, len as u64, 8, |_, out, b| {
-        count += 1;
-        if count > MAX_INSNS {
-            out.push_str("...");
-            return false;
-        }
-        insn_into(out, b, k_printer);
-        true
-    });
-}
-
-/// `struct sock_fprog` at `addr`: `{len=2, filter=[...]}`, or its address when it cannot be read.
-pub fn fprog_into(t: &mut Tracee, out: &mut String, addr: u64, k_printer: Option<KPrinter>) {
-    let Some(b) = t.read(addr, 16) else {
-        return super::socket::ptr(out, addr);
+/// A `struct sock_fprog` at `addr`: `{len=N, filter=[...]}` (the filter's address without `-v`).
+pub fn fprog(call: &mut Call<'_>, out: &mut String, addr: u64, print_k: Option<KPrinter>) {
+    let Some(b) = call.umove(out, addr, FPROG_SIZE) else {
+        return;
     };
-    let len = u16_at(&b, 0);
+    let (len, filter) = (le16(&b, 0) as u64, le64(&b, 8));
     let _ = write!(out, "{{len={len}, filter=");
-    program_into(t, out, u64_at(&b, 8), len, k_printer);
+    if !call.opts.verbose {
+        super::walk::ptr(out, filter);
+    } else {
+        let mut count = 0u64;
+        // One instruction past the limit is read, and shown as `...`.
+        call.array(
+            out,
+            filter,
+            len.min(MAXINSNS + 1),
+            INSN_SIZE,
+            &mut |_, out, insn| {
+                if count == MAXINSNS {
+                    out.push_str("...");
+                } else {
+                    insn_into(out, insn, print_k);
+                }
+                count += 1;
+            },
+        );
+    }
     out.push('}');
-}
-
-/// A socket filter's `k` for an absolute load from one of the special offsets:
-/// `SKF_AD_OFF+SKF_AD_PROTOCOL`, `SKF_NET_OFF+8`, `SKF_LL_OFF+4`.
-pub fn socket_filter_k(out: &mut String, code: u16, k: u32) -> bool {
-    const SKF_AD_OFF: u32 = 0xffff_f000;
-    const SKF_NET_OFF: u32 = 0xfff0_0000;
-    const SKF_LL_OFF: u32 = 0xffe0_0000;
-    // BPF_LD with mode BPF_ABS.
-    if code & 7 != 0 || code & 0xe0 != 0x20 {
-        return false;
-    }
-    let (base, name) = if k >= SKF_AD_OFF {
-        (SKF_AD_OFF, "SKF_AD_OFF")
-    } else if k >= SKF_NET_OFF {
-        (SKF_NET_OFF, "SKF_NET_OFF")
-    } else if k >= SKF_LL_OFF {
-        (SKF_LL_OFF, "SKF_LL_OFF")
-    } else {
-        return false;
-    };
-    xlat::composed(out, base as u64, name);
-    out.push('+');
-    if base == SKF_AD_OFF {
-        xlat::value(out, (k - base) as u64, &SKF_AD);
-    } else {
-        let _ = write!(out, "{}", k - base);
-    }
-    true
 }
 
 #[cfg(test)]
@@ -161,21 +235,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn instructions_read_as_the_macros_that_build_them() {
-        let mut s = String::new();
-        // BPF_LD|BPF_B|BPF_ABS, k = SKF_AD_OFF + 0.
-        insn_into(
-            &mut s,
-            &[0x30, 0, 0, 0, 0x00, 0xf0, 0xff, 0xff],
-            Some(socket_filter_k),
-        );
-        s.push_str(", ");
-        // BPF_JMP|BPF_K|BPF_JEQ, k = 0x11, jt = 0, jf = 5.
-        insn_into(&mut s, &[0x15, 0, 0, 5, 0x11, 0, 0, 0], None);
-        assert_eq!(
-            s,
-            "BPF_STMT(BPF_LD|BPF_B|BPF_ABS, SKF_AD_OFF+SKF_AD_PROTOCOL), \
-             BPF_JUMP(BPF_JMP|BPF_K|BPF_JEQ, 0x11, 0, 0x5)"
-        );
+    fn opcodes_are_split_by_class() {
+        let text = |code| {
+            let mut s = String::new();
+            code_into(&mut s, code);
+            s
+        };
+        assert_eq!(text(0x20), "BPF_LD|BPF_W|BPF_ABS");
+        assert_eq!(text(0x15), "BPF_JMP|BPF_K|BPF_JEQ");
+        assert_eq!(text(0x06), "BPF_RET|BPF_K");
+        assert_eq!(text(0x07), "BPF_MISC|BPF_TAX");
+        assert_eq!(text(0x02), "BPF_ST");
     }
 }

@@ -45,7 +45,7 @@ pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -
         return wanted.then(|| FetchReq {
             slot: SLOT as u8,
             addr: args[1],
-            kind: FetchKind::Walk {
+            kind: FetchKind::SockWalk {
                 arg: SockArg::Dump(kind),
                 args: *args,
                 ret: Some(ret),
@@ -104,8 +104,12 @@ enum Dir {
 /// The plain buffer a call's dump shows (at argument 1): its direction and length.
 fn buffer_of(s: Sysno, args: &[u64; 6], ret: i64) -> Option<(Dir, u64)> {
     match s {
-        Sysno::write | Sysno::pwrite64 | Sysno::sendto => Some((Dir::Written, args[2])),
-        Sysno::read | Sysno::pread64 | Sysno::recvfrom => Some((Dir::Read, ret.max(0) as u64)),
+        Sysno::write | Sysno::pwrite64 | Sysno::sendto | Sysno::mq_timedsend => {
+            Some((Dir::Written, args[2]))
+        }
+        Sysno::read | Sysno::pread64 | Sysno::recvfrom | Sysno::mq_timedreceive => {
+            Some((Dir::Read, ret.max(0) as u64))
+        }
         _ => None,
     }
 }

@@ -14,15 +14,25 @@
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
+pub mod aio;
+pub mod bpf;
 pub mod bpf_filter;
 pub mod bpf_names;
+pub mod clone3;
 pub mod consts;
 pub mod dump;
 pub mod flags;
 pub mod groups;
+pub mod io_uring;
+pub mod ipc;
+pub mod keyctl;
+pub mod mq;
 pub mod netlink;
 pub mod pathtrace;
+pub mod perf;
 pub mod pid;
+pub mod quotactl;
+pub mod seccomp;
 pub mod socket;
 pub mod spec;
 pub mod strings;
@@ -125,7 +135,7 @@ pub enum FetchKind {
     },
     /// Whatever the walking renderer of socket argument `arg` reads (see `walk.rs`), for a call with
     /// these registers, return value (`None` at entry) and options.
-    Walk {
+    SockWalk {
         /// The argument's kind.
         arg: socket::SockArg,
         /// The call's arguments.
@@ -133,6 +143,17 @@ pub enum FetchKind {
         /// The return value, at exit.
         ret: Option<i64>,
         /// The printing options.
+        opts: Opts,
+    },
+    /// Whatever a [`walk::Walker`] reads while it prints this stop (see `walk.rs`).
+    Walk {
+        /// The decoder.
+        walker: walk::WalkFn,
+        /// The argument registers.
+        args: [u64; 6],
+        /// The return value at exit.
+        ret: Option<i64>,
+        /// Printing options.
         opts: Opts,
     },
 }
@@ -183,7 +204,9 @@ pub enum Fetched {
     /// The memory could not be read.
     Fault,
     /// What a walking renderer read.
-    Walked(walk::Snapshot),
+    Walked(socket::tracee::Snapshot),
+    /// The reads a walker made, in order.
+    Recording(Vec<walk::Record>),
 }
 
 /// The kinds of descriptors `--decode-fds` decorates.
@@ -263,7 +286,7 @@ pub trait ReadMem {
     }
 }
 
-const PAGE: u64 = 4096;
+pub(crate) const PAGE: u64 = 4096;
 
 pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
     if addr == 0 {
@@ -411,7 +434,7 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 }
                 _ => Fetched::Fault,
             },
-            FetchKind::Walk {
+            FetchKind::SockWalk {
                 arg,
                 args,
                 ret,
@@ -423,6 +446,12 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                     None => Fetched::Fault,
                 }
             }
+            FetchKind::Walk {
+                walker,
+                args,
+                ret,
+                opts,
+            } => walk::record(walker.0, &args, ret, &opts, r),
             FetchKind::Upto { len } => Fetched::Bytes(read_upto(r, req.addr, len)),
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),
@@ -464,7 +493,7 @@ pub fn syscall_name(nr: u64) -> std::borrow::Cow<'static, str> {
 /// Memory needed at syscall entry.
 pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
     let spec = spec::spec(nr, args);
-    if let Some(v) = spec::plan_custom(&spec, args, None) {
+    if let Some(v) = spec::plan_custom(&spec, args, None, opts) {
         return v;
     }
     let mut v = Vec::new();
@@ -501,13 +530,17 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
 /// Memory needed at syscall exit, given the return value.
 pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchReq> {
     let spec = spec::spec(nr, args);
-    if let Some(v) = spec::plan_custom(&spec, args, Some(ret)) {
-        return v;
-    }
     let mut v = Vec::new();
-    let split = spec.split_point();
-    for (i, a) in spec.args().iter().enumerate().skip(split) {
-        a.plan(i, args, Some(ret), opts, &mut v);
+    if let Some(custom) = spec::plan_custom(&spec, args, Some(ret), opts) {
+        if !matches!(spec, spec::Spec::Walk(..)) {
+            return custom;
+        }
+        v = custom;
+    } else {
+        let split = spec.split_point();
+        for (i, a) in spec.args().iter().enumerate().skip(split) {
+            a.plan(i, args, Some(ret), opts, &mut v);
+        }
     }
     if opts.decode_fds > 0 && spec.ret() == Ret::Fd && ret >= 0 {
         v.push(FetchReq {
@@ -558,7 +591,7 @@ pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
 /// Text printed at entry, after `name(`. Ends with `, ` when more arguments follow at exit.
 pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut String) {
     let spec = spec::spec(nr, args);
-    if spec::render_custom(&spec, args, None, mem, out) {
+    if spec::render_custom(&spec, args, None, mem, None, opts, out) {
         return;
     }
     let all = spec.args();
@@ -594,7 +627,7 @@ pub fn render_exit(
     out: &mut String,
 ) {
     let spec = spec::spec(nr, args);
-    if spec::render_custom(&spec, args, Some(ret), mem, out) {
+    if spec::render_custom(&spec, args, Some(ret), mem, Some(entry), opts, out) {
         return;
     }
     let all = spec.args();

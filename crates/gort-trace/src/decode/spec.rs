@@ -266,8 +266,9 @@ pub enum Spec {
     Args(&'static [Arg], Ret),
     /// `clone`, printed by keyword.
     Clone,
-    /// `clone3`, whose argument is a `struct clone_args`.
-    Clone3,
+    /// A decoder that follows pointers as it prints (see `walk.rs`), its return style, and the kinds
+    /// of the arguments that name files (for `-P`; the walker alone prints them).
+    Walk(super::walk::Walker, Ret, &'static [Arg]),
 }
 
 impl Spec {
@@ -275,15 +276,16 @@ impl Spec {
     pub fn args(&self) -> &'static [Arg] {
         match self {
             Spec::Args(a, _) => a,
-            Spec::Clone | Spec::Clone3 => &[],
+            Spec::Walk(_, _, files) => files,
+            Spec::Clone => &[],
         }
     }
 
     /// Return style.
     pub fn ret(&self) -> Ret {
         match self {
-            Spec::Args(_, r) => *r,
-            Spec::Clone | Spec::Clone3 => Ret::Pid(PidType::Tid),
+            Spec::Args(_, r) | Spec::Walk(_, r, _) => *r,
+            Spec::Clone => Ret::Pid(PidType::Tid),
         }
     }
 
@@ -351,6 +353,7 @@ fn returns_fd(s: Sysno) -> bool {
 /// The description of a known syscall.
 fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
     let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
+    let w = |f: super::walk::Walker| Spec::Walk(f, Ret::Dec, &[]);
     match s {
         Sysno::read => d(&[Fd, BufOut, ULong]),
         Sysno::write => d(&[Fd, BufIn(2), ULong]),
@@ -501,7 +504,50 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::connect | Sysno::bind => d(&[Fd, Sock(S::AddrIn { at: 1, len: 2 }), UInt]),
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
-        Sysno::clone3 => Spec::Clone3,
+        Sysno::clone3 => Spec::Walk(super::clone3::clone3, Ret::Pid(PidType::Tid), &[]),
+        Sysno::quotactl => Spec::Walk(super::quotactl::quotactl, Ret::Dec, &[Hidden, Path]),
+        Sysno::quotactl_fd => Spec::Walk(super::quotactl::quotactl_fd, Ret::Dec, &[Fd]),
+        Sysno::mq_open => Spec::Walk(super::mq::mq_open, Ret::Fd, &[]),
+        Sysno::mq_unlink => w(super::mq::mq_unlink),
+        Sysno::mq_timedsend => w(super::mq::mq_timedsend),
+        Sysno::mq_timedreceive => w(super::mq::mq_timedreceive),
+        Sysno::mq_notify => w(super::mq::mq_notify),
+        Sysno::mq_getsetattr => w(super::mq::mq_getsetattr),
+        Sysno::add_key => w(super::keyctl::add_key),
+        Sysno::request_key => w(super::keyctl::request_key),
+        Sysno::keyctl => w(super::keyctl::keyctl),
+        Sysno::io_uring_setup => Spec::Walk(super::io_uring::io_uring_setup, Ret::Fd, &[]),
+        Sysno::io_uring_enter => Spec::Walk(super::io_uring::io_uring_enter, Ret::Dec, &[Fd]),
+        Sysno::io_uring_register => Spec::Walk(super::io_uring::io_uring_register, Ret::Dec, &[Fd]),
+        Sysno::seccomp => w(super::seccomp::seccomp),
+        Sysno::perf_event_open => Spec::Walk(super::perf::perf_event_open, Ret::Fd, &[]),
+        Sysno::io_setup => w(super::aio::io_setup),
+        Sysno::io_destroy => w(super::aio::io_destroy),
+        Sysno::io_submit => w(super::aio::io_submit),
+        Sysno::io_cancel => w(super::aio::io_cancel),
+        Sysno::io_getevents => w(super::aio::io_getevents),
+        Sysno::io_pgetevents => w(super::aio::io_pgetevents),
+        Sysno::bpf
+            if matches!(
+                regs[0] as u32,
+                super::bpf::MAP_CREATE | super::bpf::PROG_LOAD
+            ) =>
+        {
+            Spec::Walk(super::bpf::bpf, Ret::Fd, &[])
+        }
+        Sysno::bpf => w(super::bpf::bpf),
+        Sysno::msgget => w(super::ipc::msgget),
+        Sysno::msgsnd => w(super::ipc::msgsnd),
+        Sysno::msgrcv => w(super::ipc::msgrcv),
+        Sysno::msgctl => w(super::ipc::msgctl),
+        Sysno::semget => w(super::ipc::semget),
+        Sysno::semop => w(super::ipc::semop),
+        Sysno::semtimedop => w(super::ipc::semtimedop),
+        Sysno::semctl => w(super::ipc::semctl),
+        Sysno::shmget => w(super::ipc::shmget),
+        Sysno::shmat => Spec::Walk(super::ipc::shmat, Ret::Hex, &[]),
+        Sysno::shmdt => w(super::ipc::shmdt),
+        Sysno::shmctl => w(super::ipc::shmctl),
         Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::membarrier => d(&[Int, Int, Int]),
@@ -631,6 +677,8 @@ fn prctl(regs: &[u64; 6]) -> Spec {
         // Options that write an int where their second argument points.
         9 | 11 | 19 | 37 => d(&[Enum(&PR), IntOut]),
         46 => Spec::Args(&[Enum(&PR)], Ret::NamedFlags(&PR_FP_MODE)),
+        22 => Spec::Walk(super::seccomp::prctl_set_seccomp, Ret::Dec, &[]),
+        38 | 41 | 57 => d(&[Enum(&PR), ULong, Hex, Hex, Hex]),
         1 => d(&[Enum(&PR), SigLong]),
         2 => d(&[Enum(&PR), SigOut]),
         4 => d(&[Enum(&PR), Enum(&SUID_DUMP)]),
@@ -1458,26 +1506,16 @@ fn ptr(out: &mut String, v: u64) {
 }
 
 /// Memory plan for the syscalls with their own renderer (`None` for the table-driven ones).
-pub fn plan_custom(spec: &Spec, args: &[u64; 6], ret: Option<i64>) -> Option<Vec<FetchReq>> {
+pub fn plan_custom(
+    spec: &Spec,
+    args: &[u64; 6],
+    ret: Option<i64>,
+    opts: &Opts,
+) -> Option<Vec<FetchReq>> {
     match spec {
         Spec::Args(..) => None,
+        Spec::Walk(w, ..) => Some(super::walk::plan(*w, args, ret, opts)),
         Spec::Clone => Some(Vec::new()),
-        Spec::Clone3 => {
-            let len = (args[1] as usize).min(88);
-            let mut v = vec![FetchReq {
-                slot: 0,
-                addr: args[0],
-                kind: FetchKind::Bytes { len },
-            }];
-            if matches!(ret, Some(r) if r > 0) {
-                v.push(FetchReq {
-                    slot: 1,
-                    addr: args[0],
-                    kind: FetchKind::Indirect { offset: 24, len: 4 },
-                });
-            }
-            Some(v)
-        }
     }
 }
 
@@ -1487,36 +1525,22 @@ pub fn render_custom(
     args: &[u64; 6],
     ret: Option<i64>,
     mem: &Mem,
+    entry: Option<&Mem>,
+    opts: &Opts,
     out: &mut String,
 ) -> bool {
     match (spec, ret) {
         (Spec::Args(..), _) => false,
+        (Spec::Walk(w, ..), _) => {
+            super::walk::render(*w, args, ret, mem, entry, opts, out);
+            true
+        }
         (Spec::Clone, None) => {
             render_clone_entry(args, out);
             true
         }
         (Spec::Clone, Some(_)) => {
             render_clone_exit(args, out);
-            true
-        }
-        (Spec::Clone3, None) => {
-            match mem.get(0) {
-                Some(Fetched::Bytes(b)) if b.len() >= 64 => structs::clone_args_into(out, b),
-                _ => ptr(out, args[0]),
-            }
-            true
-        }
-        (Spec::Clone3, Some(r)) => {
-            if let (Some(Fetched::Bytes(b)), Some(Fetched::Bytes(tid))) = (mem.get(0), mem.get(1)) {
-                let flags = b
-                    .get(0..8)
-                    .map_or(0, |f| u64::from_ne_bytes(f.try_into().unwrap_or_default()));
-                if r > 0 && flags & 0x100000 != 0 && tid.len() == 4 {
-                    let t = i32::from_ne_bytes(tid[..4].try_into().unwrap_or_default());
-                    let _ = write!(out, " => {{parent_tid=[{t}]}}");
-                }
-            }
-            let _ = write!(out, ", {}", args[1]);
             true
         }
     }

@@ -515,38 +515,6 @@ pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
     }
 }
 
-/// `{flags=CLONE_VM|..., child_tid=0x..., parent_tid=0x..., exit_signal=0, stack=0x..., stack_size=0x..., tls=0x...}`.
-pub fn clone_args_into(out: &mut String, b: &[u8]) {
-    let fl = u64_at(b, 0);
-    out.push_str("{flags=");
-    flags::flags_into(out, fl, flags::CLONE_FLAGS, "0");
-    if fl & 0x1000 != 0 {
-        let _ = write!(out, ", pidfd={:#x}", u64_at(b, 8));
-    }
-    if fl & (0x1000000 | 0x200000) != 0 {
-        out.push_str(", child_tid=");
-        addr_into(out, u64_at(b, 16));
-    }
-    if fl & 0x100000 != 0 {
-        out.push_str(", parent_tid=");
-        addr_into(out, u64_at(b, 24));
-    }
-    let sig = u64_at(b, 32) as i32;
-    if sig == 0 {
-        out.push_str(", exit_signal=0");
-    } else {
-        let _ = write!(out, ", exit_signal={}", signal_name(sig));
-    }
-    out.push_str(", stack=");
-    addr_into(out, u64_at(b, 40));
-    let _ = write!(out, ", stack_size={:#x}", u64_at(b, 48));
-    if fl & 0x80000 != 0 {
-        out.push_str(", tls=");
-        addr_into(out, u64_at(b, 56));
-    }
-    out.push('}');
-}
-
 fn addr_into(out: &mut String, a: u64) {
     if a == 0 {
         out.push_str("NULL");

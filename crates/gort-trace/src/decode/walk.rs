@@ -1,259 +1,529 @@
-//! Renderers that follow pointers through tracee memory (a `msghdr`'s iovecs and control messages, a
-//! socket option whose layout depends on its level and name).
+//! Decoders that follow pointers: structures that point at more structures (`bpf`, `keyctl`,
+//! `io_uring_register`, SysV IPC buffers, `clone3`'s tail), where what to read next depends on what was
+//! just read, so no plan written before the first read can list it.
 //!
-//! Design: the plan/fetch/render split (see `mod.rs`) wants every read known before the tracee runs
-//! again, but what a nested structure needs is only known by reading it. A walking renderer is
-//! therefore written once, against a [`ReadMem`], and run twice: at fetch time on the tracee through a
-//! [`Recorder`], which keeps every read's result in a [`Snapshot`] (its text is thrown away), and at
-//! render time on that snapshot, which answers the same reads with the same bytes. Since the renderer
-//! is deterministic, the second run reads nothing the first did not.
+//! Design: a [`Walker`] is an ordinary function that prints a syscall's arguments, reading tracee memory
+//! through a [`Call`] as it goes. It runs twice per stop, with the same registers, return value and
+//! options. In the tracer, while the tracee is stopped, it runs against the live tracee through a
+//! recorder: its text is thrown away and every read (address, length, bytes) is kept in order. In the
+//! formatter it runs again against that recording, which answers the same reads with the same bytes, so
+//! the second run prints exactly what the tracee's memory held at the stop, and the plan/render split of
+//! `mod.rs` (tracee memory read only by the tracer, text made elsewhere) holds for walkers too. A read
+//! the recording cannot answer (which would mean the walker is not deterministic) reads as a fault.
+//!
+//! A walker is called once at entry (`ret` is `None`) and once at exit; like strace's decoders it
+//! prints at entry what the kernel reads and leaves what the kernel writes for the exit.
 
-use super::{FdInfo, Opts, ReadMem};
+use super::{FdInfo, FetchKind, FetchReq, Fetched, Mem, Opts, ReadMem, PAGE};
 use std::fmt::Write;
 
-/// The reads one walk made: each address with the bytes it gave (fewer than asked where memory ended),
-/// and each descriptor asked about with what it referred to.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Snapshot {
-    regions: Vec<(u64, Vec<u8>)>,
-    fds: Vec<(i32, u8, Option<FdInfo>)>,
-}
+/// Prints a syscall's arguments (at entry when `call.ret` is `None`, at exit otherwise).
+pub type Walker = fn(&mut Call<'_>, &mut String);
 
-/// A [`ReadMem`] that reads the tracee and keeps what it read.
-pub struct Recorder<'a> {
-    inner: &'a mut dyn ReadMem,
-    /// What has been read so far.
-    pub snapshot: Snapshot,
-}
+/// A [`Walker`] as a value a plan can carry (compared by address, shown by address).
+#[derive(Clone, Copy)]
+pub struct WalkFn(pub Walker);
 
-impl<'a> Recorder<'a> {
-    /// Records the reads made of `inner`.
-    pub fn new(inner: &'a mut dyn ReadMem) -> Self {
-        Recorder {
-            inner,
-            snapshot: Snapshot::default(),
-        }
+impl PartialEq for WalkFn {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
     }
 }
 
-impl ReadMem for Recorder<'_> {
-    fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
-        let n = self.inner.read(addr, buf);
-        if n > 0 {
-            self.snapshot.regions.push((addr, buf[..n].to_vec()));
-        }
-        n
-    }
+impl Eq for WalkFn {}
 
-    fn fd_path(&mut self, fd: i32, kinds: u8) -> Option<FdInfo> {
-        let info = self.inner.fd_path(fd, kinds);
-        self.snapshot.fds.push((fd, kinds, info.clone()));
-        info
+impl std::fmt::Debug for WalkFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WalkFn({:p})", self.0 as *const ())
     }
 }
 
-impl ReadMem for &Snapshot {
-    fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
-        // The region that holds `addr` and gives the most bytes from there.
-        let mut best = 0;
-        for (base, bytes) in &self.regions {
-            if addr >= *base && addr < base + bytes.len() as u64 {
-                let off = (addr - base) as usize;
-                let n = buf.len().min(bytes.len() - off);
-                if n > best {
-                    buf[..n].copy_from_slice(&bytes[off..off + n]);
-                    best = n;
-                }
-            }
-        }
-        best
-    }
-
-    fn fd_path(&mut self, fd: i32, kinds: u8) -> Option<FdInfo> {
-        self.fds
-            .iter()
-            .find(|(f, k, _)| *f == fd && *k == kinds)
-            .and_then(|(_, _, i)| i.clone())
-    }
+/// One answered read, in the order the walker asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Record {
+    /// `want` bytes at `addr`: the bytes read, fewer when memory ended first.
+    Read {
+        /// Address read.
+        addr: u64,
+        /// Bytes asked for.
+        want: usize,
+        /// Bytes got.
+        data: Vec<u8>,
+    },
+    /// What descriptor `fd` refers to.
+    Fd {
+        /// The descriptor.
+        fd: i32,
+        /// The [`super::FdKinds`] asked about.
+        kinds: u8,
+        /// What `-y` learned about it.
+        info: Option<FdInfo>,
+    },
 }
 
-/// Tracee memory as a walking renderer reads it: whole objects or nothing, as strace's `umoven` does.
-pub struct Tracee<'a> {
-    mem: &'a mut dyn ReadMem,
-    /// The printing options.
+enum Source<'a> {
+    Live(&'a mut dyn ReadMem, &'a mut Vec<Record>),
+    Replay(&'a [Record]),
+}
+
+/// A syscall stop as a walker sees it: registers, return value, options and tracee memory.
+pub struct Call<'a> {
+    /// The six argument registers.
+    pub args: [u64; 6],
+    /// The return value at exit; `None` at entry.
+    pub ret: Option<i64>,
+    /// Printing options.
     pub opts: Opts,
+    src: Source<'a>,
+    /// At exit, in the formatter: what the entry's run of the walker read (empty otherwise).
+    entry: &'a [Record],
 }
 
-const PAGE: u64 = 4096;
-
-impl<'a> Tracee<'a> {
-    /// Reads through `mem` with `opts`.
-    pub fn new(mem: &'a mut dyn ReadMem, opts: Opts) -> Self {
-        Tracee { mem, opts }
+impl Call<'_> {
+    /// Whether this is the exit of a call that failed.
+    pub fn failed(&self) -> bool {
+        matches!(self.ret, Some(r) if (-4095..0).contains(&r))
     }
 
-    /// Up to `len` bytes at `addr`: as many as are readable from there.
-    pub fn read_upto(&mut self, addr: u64, len: usize) -> Vec<u8> {
-        let mut buf = vec![0u8; len];
-        let mut got = 0;
-        while got < len {
-            let at = addr.wrapping_add(got as u64);
-            // Never cross a page in one read: the next page may be unmapped.
-            let n = ((PAGE - at % PAGE) as usize).min(len - got);
-            let k = self.mem.read(at, &mut buf[got..got + n]);
-            got += k;
-            if k < n {
-                break;
+    /// Whether this is the exit stop.
+    pub fn exiting(&self) -> bool {
+        self.ret.is_some()
+    }
+
+    /// Reads up to `want` bytes at `addr`; fewer when memory ends first.
+    fn raw(&mut self, addr: u64, want: usize) -> Vec<u8> {
+        match &mut self.src {
+            Source::Live(mem, log) => {
+                let mut buf = vec![0u8; want];
+                let mut got = 0;
+                while got < want && addr != 0 {
+                    let at = addr.wrapping_add(got as u64);
+                    let n = ((PAGE - (at % PAGE)) as usize).min(want - got);
+                    let k = mem.read(at, &mut buf[got..got + n]);
+                    got += k;
+                    if k < n {
+                        break;
+                    }
+                }
+                buf.truncate(got);
+                log.push(Record::Read {
+                    addr,
+                    want,
+                    data: buf.clone(),
+                });
+                buf
             }
+            // Memory does not change during a stop, so any read of the same bytes answers.
+            Source::Replay(log) => log
+                .iter()
+                .find_map(|r| match r {
+                    Record::Read {
+                        addr: a,
+                        want: w,
+                        data,
+                    } if *a == addr && *w == want => Some(data.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default(),
         }
-        buf.truncate(got);
-        buf
     }
 
-    /// Exactly `len` bytes at `addr`, or `None` when any of them cannot be read (or `addr` is NULL).
-    pub fn read(&mut self, addr: u64, len: usize) -> Option<Vec<u8>> {
-        if addr == 0 {
-            return None;
-        }
-        let b = self.read_upto(addr, len);
-        (b.len() == len).then_some(b)
+    /// Whether this run is the tracer's, recording what it reads (its text is thrown away).
+    pub fn recording(&self) -> bool {
+        matches!(self.src, Source::Live(..))
     }
 
-    /// A native `u32` at `addr`.
-    pub fn u32(&mut self, addr: u64) -> Option<u32> {
-        self.read(addr, 4)
-            .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    /// A native `u64` at `addr`.
-    pub fn u64(&mut self, addr: u64) -> Option<u64> {
-        self.read(addr, 8).map(|b| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&b);
-            u64::from_ne_bytes(w)
+    /// What the entry's run read at `addr` (`len` bytes), when this exit is being printed. The
+    /// tracer's run at exit cannot see it (it is `None` there), so what an exit reads may depend on
+    /// it only by reading less when printing than when [`Call::recording`]: a read the recording
+    /// holds is answered wherever it is in it.
+    pub fn at_entry(&self, addr: u64, len: usize) -> Option<&[u8]> {
+        self.entry.iter().find_map(|r| match r {
+            Record::Read {
+                addr: a,
+                want,
+                data,
+            } if *a == addr && *want == len && data.len() == len => Some(&data[..]),
+            _ => None,
         })
     }
 
-    /// What descriptor `fd` refers to, when the options decorate descriptors.
-    pub fn fd_info(&mut self, fd: i32) -> Option<FdInfo> {
-        if self.opts.decode_fds == 0 || fd < 0 {
+    /// `len` bytes at `addr` unless this is the exit of a failed call (strace's `tfetch_mem`).
+    pub fn fetch(&mut self, addr: u64, len: usize) -> Option<Vec<u8>> {
+        if self.failed() {
             return None;
         }
-        self.mem.fd_path(fd, self.opts.decode_fds)
+        self.bytes(addr, len)
     }
-}
 
-/// strace's array layout for `n` elements of `size` bytes at `addr`: `[a, b, ...]`, cut after `-s`
-/// elements unless `-v`; the address when the first cannot be read, `... /* 0x... */` where a later
-/// one cannot. `elem` prints one element and returns false to stop.
-pub fn array_into(
-    t: &mut Tracee,
-    out: &mut String,
-    addr: u64,
-    n: u64,
-    size: usize,
-    mut elem: impl FnMut(&mut Tracee, &mut String, &[u8]) -> bool,
-) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    if n == 0 {
-        out.push_str("[]");
-        return;
-    }
-    let total = n.checked_mul(size as u64);
-    let Some(end) = total.and_then(|s| addr.checked_add(s)) else {
-        return super::socket::ptr(out, addr);
-    };
-    let max = t.opts.strsize as u64;
-    let abbrev_end = if !t.opts.verbose && max < n {
-        addr + size as u64 * max
-    } else {
-        end
-    };
-    let mut cur = addr;
-    while cur < end {
-        if cur != addr {
-            out.push_str(", ");
+    /// Exactly `len` bytes at `addr`, or `None` when any of them cannot be read (strace's `umoven`).
+    pub fn bytes(&mut self, addr: u64, len: usize) -> Option<Vec<u8>> {
+        if addr == 0 {
+            return None;
         }
-        let Some(b) = t.read(cur, size) else {
-            if cur == addr {
-                super::socket::ptr(out, cur);
-                return;
+        let b = self.raw(addr, len);
+        (b.len() == len).then_some(b)
+    }
+
+    /// As many of `len` bytes at `addr` as can be read.
+    pub fn upto(&mut self, addr: u64, len: usize) -> Vec<u8> {
+        if addr == 0 {
+            return Vec::new();
+        }
+        self.raw(addr, len)
+    }
+
+    /// A `u32` at `addr`.
+    pub fn u32_at(&mut self, addr: u64) -> Option<u32> {
+        self.bytes(addr, 4)
+            .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// A `u64` at `addr`.
+    pub fn u64_at(&mut self, addr: u64) -> Option<u64> {
+        self.bytes(addr, 8).map(|b| le64(&b, 0))
+    }
+
+    /// A NUL-terminated string of at most `max` bytes at `addr`: its bytes and whether its NUL was seen
+    /// (`None` when unreadable before `max` bytes).
+    pub fn cstr(&mut self, addr: u64, max: usize) -> Option<(Vec<u8>, bool)> {
+        if addr == 0 {
+            return None;
+        }
+        // Read page by page so that a string ending just before unmapped memory is still read.
+        let mut out = Vec::new();
+        let mut at = addr;
+        while out.len() <= max {
+            let n = ((PAGE - (at % PAGE)) as usize).min(max + 1 - out.len());
+            let chunk = self.raw(at, n);
+            if let Some(z) = chunk.iter().position(|&c| c == 0) {
+                out.extend_from_slice(&chunk[..z]);
+                return Some((out, true));
             }
-            let _ = write!(out, "... /* {cur:#x} */");
-            break;
-        };
-        if cur == addr {
-            out.push('[');
+            out.extend_from_slice(&chunk);
+            if chunk.len() < n {
+                return (out.len() >= max).then(|| {
+                    out.truncate(max);
+                    (out, false)
+                });
+            }
+            at = at.wrapping_add(n as u64);
         }
-        if cur >= abbrev_end {
-            out.push_str("...");
-            break;
-        }
-        if !elem(t, out, &b) {
-            break;
-        }
-        cur += size as u64;
+        out.truncate(max);
+        Some((out, false))
     }
-    out.push(']');
+
+    /// What descriptor `fd` refers to, when `-y` asks for it.
+    pub fn fd_info(&mut self, fd: i32) -> Option<FdInfo> {
+        if self.opts.decode_fds == 0 {
+            return None;
+        }
+        self.fd_lookup(fd, self.opts.decode_fds)
+    }
+
+    /// The path descriptor `fd` refers to (`anon_inode:bpf-map`), whatever `-y` says: for decoders
+    /// whose format depends on the kind of object.
+    pub fn fd_target(&mut self, fd: i32) -> Option<Vec<u8>> {
+        self.fd_lookup(fd, super::FdKinds::PATH).map(|i| i.path)
+    }
+
+    fn fd_lookup(&mut self, fd: i32, kinds: u8) -> Option<FdInfo> {
+        if fd < 0 {
+            return None;
+        }
+        match &mut self.src {
+            Source::Live(mem, log) => {
+                let info = mem.fd_path(fd, kinds);
+                log.push(Record::Fd {
+                    fd,
+                    kinds,
+                    info: info.clone(),
+                });
+                info
+            }
+            Source::Replay(log) => log.iter().find_map(|r| match r {
+                Record::Fd {
+                    fd: f,
+                    kinds: k,
+                    info,
+                } if *f == fd && *k == kinds => Some(info.clone()),
+                _ => None,
+            })?,
+        }
+    }
+
+    /// Appends descriptor `fd` (with `<path>` under `-y`).
+    pub fn fd(&mut self, out: &mut String, fd: i32) {
+        let info = self.fd_info(fd).map(Fetched::Fd);
+        super::fd_into(out, fd, info.as_ref());
+    }
+
+    /// Appends the NUL-terminated string at `addr`, cut at `-s`, or its address when unreadable.
+    pub fn str(&mut self, out: &mut String, addr: u64) {
+        let max = self.opts.strsize;
+        match self.cstr(addr, max) {
+            Some((b, complete)) => {
+                super::strings::quote_cstr(out, &b, complete, Some(max), self.opts.xflag)
+            }
+            None => ptr(out, addr),
+        }
+    }
+
+    /// Appends a path at `addr` (never cut), or its address when unreadable.
+    pub fn path(&mut self, out: &mut String, addr: u64) {
+        match self.cstr(addr, 4096) {
+            Some((b, complete)) => {
+                super::strings::quote_cstr(out, &b, complete, None, self.opts.xflag)
+            }
+            None => ptr(out, addr),
+        }
+    }
+
+    /// The `len`-byte structure at `addr`, or `None` after printing its address: when it is NULL,
+    /// unreadable, or the output of a call that failed (strace's `umove_or_printaddr`).
+    pub fn umove(&mut self, out: &mut String, addr: u64, len: usize) -> Option<Vec<u8>> {
+        if self.failed() {
+            ptr(out, addr);
+            return None;
+        }
+        let b = self.bytes(addr, len);
+        if b.is_none() {
+            ptr(out, addr);
+        }
+        b
+    }
+
+    /// Appends an array of `n` elements of `size` bytes at `addr`, each printed by `elem` (strace's
+    /// `print_array`): `[a, b]`, `[]` when empty, the address when the first element is unreadable,
+    /// `[a, ... /* 0x... */]` where memory ends, and `[a, b, ...]` past `-s` elements unless `-v`.
+    pub fn array(
+        &mut self,
+        out: &mut String,
+        addr: u64,
+        n: u64,
+        size: usize,
+        elem: &mut dyn FnMut(&mut Call<'_>, &mut String, &[u8]),
+    ) {
+        if addr == 0 {
+            out.push_str("NULL");
+            return;
+        }
+        if n == 0 {
+            out.push_str("[]");
+            return;
+        }
+        let total = n.checked_mul(size as u64);
+        if total.is_none_or(|t| addr.checked_add(t).is_none()) {
+            ptr(out, addr);
+            return;
+        }
+        let shown = if self.opts.verbose {
+            n
+        } else {
+            n.min(self.opts.strsize as u64)
+        };
+        for i in 0..n {
+            let at = addr + i * size as u64;
+            let Some(b) = self.fetch(at, size) else {
+                if i == 0 {
+                    ptr(out, addr);
+                    return;
+                }
+                let _ = write!(out, ", ... /* {at:#x} */");
+                break;
+            };
+            out.push_str(if i == 0 { "[" } else { ", " });
+            if i == shown {
+                out.push_str("...");
+                break;
+            }
+            elem(self, out, &b);
+        }
+        out.push(']');
+    }
+
+    /// The bytes of a structure from `from` to `size` (at most a page), which this ABI does not know,
+    /// when any of them is not zero: `/* bytes 88..95 */ "\x.."`, or `???` when they cannot be read
+    /// (strace's `print_nonzero_bytes`). Returns whether anything was written.
+    pub fn nonzero_tail(&mut self, out: &mut String, addr: u64, from: usize, size: u64) -> bool {
+        let end = size.min(PAGE) as usize;
+        if from >= end {
+            return false;
+        }
+        match self.bytes(addr + from as u64, end - from) {
+            None => out.push_str("???"),
+            Some(b) if b.iter().all(|&c| c == 0) => return false,
+            Some(b) => {
+                let _ = write!(out, "/* bytes {from}..{} */ ", end - 1);
+                let n = b.len().min(self.opts.strsize);
+                super::strings::quote_into(out, &b[..n], true);
+                if n < b.len() {
+                    out.push_str("...");
+                }
+            }
+        }
+        true
+    }
+
+    /// Appends the `struct timespec` at `addr` (the kernel reads it, so it is shown even after a
+    /// failure), or its address when unreadable.
+    pub fn timespec(&mut self, out: &mut String, addr: u64) {
+        match self.bytes(addr, 16) {
+            Some(b) => super::structs::struct_into(super::spec::Arg::TimespecIn, &b, out),
+            None => ptr(out, addr),
+        }
+    }
+
+    /// Appends the `len`-byte buffer at `addr` as a string cut at `-s` (strace's `printstrn`), or its
+    /// address when unreadable. One byte past the limit is read too, as strace does, so a buffer longer
+    /// than `-s` whose next byte is unreadable shows as its address.
+    pub fn buf(&mut self, out: &mut String, addr: u64, len: u64) {
+        if addr == 0 {
+            out.push_str("NULL");
+            return;
+        }
+        let max = self.opts.strsize;
+        let want = (len as usize).min(max + 1);
+        match self.bytes(addr, want) {
+            Some(b) => super::strings::quote_buffer(out, &b, len, max, false, self.opts.xflag),
+            None => ptr(out, addr),
+        }
+    }
 }
 
-/// A native-endian `u32` at `off` in `b` (0 past its end).
-pub fn u32_at(b: &[u8], off: usize) -> u32 {
+/// The little-endian `u64` at `off` of `b` (0 past its end).
+pub fn le64(b: &[u8], off: usize) -> u64 {
+    b.get(off..off + 8)
+        .map_or(0, |s| u64::from_ne_bytes(s.try_into().unwrap_or_default()))
+}
+
+/// The `u32` at `off` of `b` (0 past its end).
+pub fn le32(b: &[u8], off: usize) -> u32 {
     b.get(off..off + 4)
-        .map_or(0, |w| u32::from_ne_bytes([w[0], w[1], w[2], w[3]]))
+        .map_or(0, |s| u32::from_ne_bytes(s.try_into().unwrap_or_default()))
 }
 
-/// A native-endian `u16` at `off` in `b` (0 past its end).
-pub fn u16_at(b: &[u8], off: usize) -> u16 {
+/// The `u16` at `off` of `b` (0 past its end).
+pub fn le16(b: &[u8], off: usize) -> u16 {
     b.get(off..off + 2)
-        .map_or(0, |w| u16::from_ne_bytes([w[0], w[1]]))
+        .map_or(0, |s| u16::from_ne_bytes(s.try_into().unwrap_or_default()))
 }
 
-/// A native-endian `u64` at `off` in `b` (0 past its end).
-pub fn u64_at(b: &[u8], off: usize) -> u64 {
-    b.get(off..off + 8).map_or(0, |w| {
-        let mut x = [0u8; 8];
-        x.copy_from_slice(w);
-        u64::from_ne_bytes(x)
-    })
+/// Appends an address: `NULL` or `0x...`.
+pub fn ptr(out: &mut String, v: u64) {
+    if v == 0 {
+        out.push_str("NULL");
+    } else {
+        let _ = write!(out, "{v:#x}");
+    }
+}
+
+/// The `Mem` slot that carries a walker's recording.
+const WALK_SLOT: u8 = 8;
+
+/// The plan of a walker's stop: run it by the tracer, recording what it reads.
+pub fn plan(walker: Walker, args: &[u64; 6], ret: Option<i64>, opts: &Opts) -> Vec<FetchReq> {
+    vec![FetchReq {
+        slot: WALK_SLOT,
+        addr: 0,
+        kind: FetchKind::Walk {
+            walker: WalkFn(walker),
+            args: *args,
+            ret,
+            opts: *opts,
+        },
+    }]
+}
+
+/// Runs `walker` against the live tracee (by `fetch`, in the tracer) and returns what it read.
+pub fn record(
+    walker: Walker,
+    args: &[u64; 6],
+    ret: Option<i64>,
+    opts: &Opts,
+    mem: &mut dyn ReadMem,
+) -> Fetched {
+    let mut log = Vec::new();
+    let mut call = Call {
+        args: *args,
+        ret,
+        opts: *opts,
+        src: Source::Live(mem, &mut log),
+        entry: &[],
+    };
+    let mut scratch = String::new();
+    walker(&mut call, &mut scratch);
+    Fetched::Recording(log)
+}
+
+fn recording(mem: Option<&Mem>) -> &[Record] {
+    match mem.and_then(|m| m.get(WALK_SLOT as usize)) {
+        Some(Fetched::Recording(r)) => r,
+        _ => &[],
+    }
+}
+
+/// Prints a walker's stop from its recording (and, at exit, the entry's).
+pub fn render(
+    walker: Walker,
+    args: &[u64; 6],
+    ret: Option<i64>,
+    mem: &Mem,
+    entry: Option<&Mem>,
+    opts: &Opts,
+    out: &mut String,
+) {
+    let mut call = Call {
+        args: *args,
+        ret,
+        opts: *opts,
+        src: Source::Replay(recording(Some(mem))),
+        entry: recording(entry),
+    };
+    walker(&mut call, out);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::tests::Fake;
 
-    struct Two;
-    impl ReadMem for Two {
-        fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
-            // Readable: [0x1000, 0x1003).
-            if (0x1000..0x1003).contains(&addr) {
-                let n = buf.len().min((0x1003 - addr) as usize);
-                for (i, b) in buf[..n].iter_mut().enumerate() {
-                    *b = (addr as usize + i) as u8;
-                }
-                n
-            } else {
-                0
-            }
-        }
+    fn two_strings(call: &mut Call<'_>, out: &mut String) {
+        let p = call.u64_at(call.args[0]).unwrap_or(0);
+        call.str(out, p);
+        out.push_str(", ");
+        call.str(out, call.args[1]);
     }
 
     #[test]
-    fn a_snapshot_answers_the_recorded_reads_and_nothing_else() {
-        let mut live = Two;
-        let mut rec = Recorder::new(&mut live);
-        let mut t = Tracee::new(&mut rec, Opts::default());
-        assert_eq!(t.read(0x1000, 2), Some(vec![0, 1]));
-        assert_eq!(t.read(0x1001, 4), None);
-        let snap = rec.snapshot;
-        let mut replay = &snap;
-        let mut t = Tracee::new(&mut replay, Opts::default());
-        assert_eq!(t.read(0x1000, 2), Some(vec![0, 1]));
-        assert_eq!(t.read(0x1001, 4), None);
-        assert_eq!(t.read_upto(0x1001, 4), vec![1, 2]);
-        assert_eq!(t.read(0x2000, 1), None);
+    fn replay_prints_what_the_recording_read() {
+        let mut p = 0x2000u64.to_ne_bytes().to_vec();
+        p.resize(16, 0);
+        let mut fake = Fake(vec![(0x1000, p), (0x2000, b"pointed\0".to_vec())]);
+        let opts = Opts::default();
+        let args = [0x1000, 0x3000, 0, 0, 0, 0];
+        let rec = record(two_strings, &args, None, &opts, &mut fake);
+        let mem = Mem {
+            items: vec![(WALK_SLOT, rec)],
+            ..Mem::default()
+        };
+        let mut s = String::new();
+        render(two_strings, &args, None, &mem, None, &opts, &mut s);
+        assert_eq!(s, "\"pointed\", 0x3000");
+    }
+
+    #[test]
+    fn a_missing_recording_reads_as_faults() {
+        let mut s = String::new();
+        render(
+            two_strings,
+            &[0x1000, 0, 0, 0, 0, 0],
+            None,
+            &Mem::default(),
+            None,
+            &Opts::default(),
+            &mut s,
+        );
+        assert_eq!(s, "NULL, NULL");
     }
 }

@@ -7,17 +7,19 @@
 //! [`plan`] asks for a recorded walk, and [`render`] replays it. Names and values of constants are
 //! generated from strace's lists into `names.rs`.
 
+pub mod cbpf;
 pub mod msghdr;
 pub mod names;
 pub mod sockaddr;
 pub mod sockopt;
+pub mod tracee;
 
 use super::strings::quote_buffer;
-use super::walk::{u32_at, u64_at, Recorder, Snapshot, Tracee};
 use super::xlat::{self, Style};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts, ReadMem};
 use names::*;
 use std::fmt::Write;
+use tracee::{u32_at, u64_at, Recorder, Snapshot, Tracee};
 
 /// One argument of a socket call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,7 +137,7 @@ pub fn plan(
 ) {
     let ok = matches!(ret, Some(r) if r >= 0);
     let kind = if s.walks(ret) {
-        FetchKind::Walk {
+        FetchKind::SockWalk {
             arg: s,
             args: *args,
             ret,

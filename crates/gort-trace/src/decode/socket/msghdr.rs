@@ -9,9 +9,9 @@
 
 use super::names::*;
 use super::sockopt::bytes_into;
+use super::tracee::{array_into, u32_at, u64_at, Tracee};
 use super::{ptr, sockaddr};
 use crate::decode::strings::quote_into;
-use crate::decode::walk::{array_into, u32_at, u64_at, Tracee};
 use crate::decode::xlat::{self, Xlat};
 use std::fmt::Write;
 

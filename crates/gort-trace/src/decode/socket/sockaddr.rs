@@ -6,8 +6,8 @@
 //! addresses) follow the `-X` style: the bytes in hex, the decoded form, or both.
 
 use super::names::*;
+use super::tracee::{u16_at, u32_at, u64_at};
 use crate::decode::strings::quote_into;
-use crate::decode::walk::{u16_at, u32_at, u64_at};
 use crate::decode::xlat::{self, style, Style};
 use crate::decode::Fetched;
 use std::fmt::Write;

@@ -6,11 +6,11 @@
 //! that field's bytes in hex (`{l_onoff=1, l_linger="\xdf\x4f\x8d"}`). Values are read through a
 //! [`Tracee`], so this file is a walking renderer (see `walk.rs`).
 
+use super::cbpf::{self as bpf_filter, socket_filter_k};
 use super::names::*;
+use super::tracee::{u16_at, u32_at, Tracee};
 use super::{ptr, sockaddr};
-use crate::decode::bpf_filter::{self, socket_filter_k};
 use crate::decode::strings::quote_buffer;
-use crate::decode::walk::{u16_at, u32_at, Tracee};
 use crate::decode::xlat::{self, Xlat};
 use std::fmt::Write;
 
