@@ -14,7 +14,9 @@
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
+pub mod arch_prctl;
 pub mod consts;
+pub mod custom;
 pub mod dump;
 pub mod flags;
 pub mod groups;
@@ -396,6 +398,11 @@ pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchRe
     for (i, a) in spec.args().iter().enumerate().skip(split) {
         a.plan(i, args, Some(ret), opts, &mut v);
     }
+    if let Ret::Custom(c) = spec.ret() {
+        if ret >= 0 {
+            (c.plan)(args, ret, &mut v);
+        }
+    }
     if opts.decode_fds > 0 && spec.ret() == Ret::Fd && ret >= 0 {
         v.push(FetchReq {
             slot: RET_SLOT,
@@ -500,6 +507,16 @@ pub fn render_exit(
                 let l = *l as usize;
                 structs::sockaddr_out_into(out, args[i], mem.get(i), entry.get(l), mem.get(l), ret)
             }
+            spec::Arg::Custom(c) => {
+                let ctx = custom::Ctx {
+                    i,
+                    args,
+                    ret: Some(ret),
+                    opts,
+                };
+                let fetches = custom::Fetches { now: mem, entry };
+                (c.render)(&ctx, &fetches, out)
+            }
             _ => a.render(i, args, Some(ret), mem, opts, out),
         }
     }
@@ -566,6 +583,7 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             structs::date_into(out, ret, u64::MAX);
             out.push(')');
         }
+        Ret::Custom(c) => (c.render)(args, ret, mem, out),
         Ret::Timeout => {
             if ret == 0 {
                 out.push_str("0 (Timeout)");

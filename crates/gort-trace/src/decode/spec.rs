@@ -7,7 +7,9 @@
 //! hex, with a generic count, so nothing is ever hidden. `clone` has its own renderer because strace prints
 //! it by keyword rather than by position.
 
+use super::arch_prctl;
 use super::consts::*;
+use super::custom::{self, CustomArg, CustomRet};
 use super::flags::{self, flags_into};
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
@@ -209,6 +211,8 @@ pub enum Arg {
     Dev(u8),
     /// An output `stack_t`.
     StackOut,
+    /// An argument its family's module decodes (see custom.rs).
+    Custom(&'static CustomArg),
 }
 
 /// How the return value is printed.
@@ -238,6 +242,8 @@ pub enum Ret {
     TaggedAddr,
     /// Seconds since the epoch, with the date (`time`).
     Time,
+    /// A value its family's module decodes (see custom.rs).
+    Custom(&'static CustomRet),
 }
 
 /// A syscall description.
@@ -404,6 +410,13 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             d(&[Enum(&ARCH), AddrOut])
         }
         Sysno::arch_prctl if regs[0] & 0xffff_ffff == 0x1011 => d(&[Enum(&ARCH)]),
+        Sysno::arch_prctl if matches!(regs[0] & 0xffff_ffff, 0x1021 | 0x1022 | 0x1024) => {
+            d(&[Enum(&ARCH), Custom(&arch_prctl::XFEATURE_MASK_OUT)])
+        }
+        Sysno::arch_prctl if matches!(regs[0] & 0xffff_ffff, 0x1023 | 0x1025) => Spec::Args(
+            &[Enum(&ARCH), Custom(&arch_prctl::XFEATURE_IN)],
+            Ret::Custom(&arch_prctl::XFEATURE_MASK_RET),
+        ),
         Sysno::arch_prctl => d(&[Enum(&ARCH), Hex]),
         Sysno::set_tid_address => d(&[Ptr]),
         Sysno::set_robust_list => d(&[Ptr, ULong]),
@@ -697,12 +710,13 @@ impl Arg {
                 | RusageOut
                 | TimespecRem(_)
                 | TimeOut
-        )
+        ) || matches!(self, Custom(c) if c.phase != custom::Phase::Entry)
     }
 
     /// Whether this argument is read at entry and written at exit (printed in two halves).
     pub fn is_in_out(self) -> bool {
         matches!(self, OffInOut | UOffInOut)
+            || matches!(self, Custom(c) if c.phase == custom::Phase::InOut)
     }
 
     /// Whether this argument is omitted (an `open` mode without `O_CREAT`).
@@ -726,6 +740,11 @@ impl Arg {
         out: &mut Vec<FetchReq>,
     ) {
         let addr = args[i];
+        if let Custom(c) = self {
+            let ctx = custom::Ctx { i, args, ret, opts };
+            (c.plan)(&ctx, out);
+            return;
+        }
         if opts.decode_fds > 0 && matches!(self, Fd | DirFd) {
             if (addr as i32) >= 0 || (self == DirFd && addr as i32 == -100) {
                 out.push(FetchReq {
@@ -860,6 +879,14 @@ impl Arg {
         let failed = matches!(ret, Some(r) if r < 0);
         let fetched = mem.get(i);
         match self {
+            Custom(c) => {
+                let ctx = custom::Ctx { i, args, ret, opts };
+                let fetches = custom::Fetches {
+                    now: mem,
+                    entry: mem,
+                };
+                (c.render)(&ctx, &fetches, out)
+            }
             Fd => super::fd_into(out, v as i32, fetched),
             Int => {
                 let _ = write!(out, "{}", v as i32);
