@@ -11,6 +11,7 @@ use super::arch_prctl;
 use super::consts::*;
 use super::custom::{self, CustomArg, CustomRet};
 use super::flags::{self, flags_into};
+use super::open_how;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
 use super::xlat::{self, Xlat};
@@ -344,6 +345,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::pwrite64 => d(&[Fd, BufIn(2), ULong, Long]),
         Sysno::open => d(&[Path, OpenFlags, OpenMode(1)]),
         Sysno::openat => d(&[DirFd, Path, OpenFlags, OpenMode(2)]),
+        Sysno::openat2 => d(&[DirFd, Path, Custom(&open_how::OPEN_HOW), ULong]),
         Sysno::creat => d(&[Path, Mode]),
         Sysno::close | Sysno::fchdir | Sysno::dup | Sysno::fsync | Sysno::fdatasync => d(&[Fd]),
         Sysno::dup2 => d(&[Fd, Fd]),
