@@ -15,12 +15,14 @@
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
 pub mod arch_prctl;
+pub mod array;
 pub mod consts;
 pub mod custom;
 pub mod dump;
 pub mod extensible;
 pub mod flags;
 pub mod groups;
+pub mod mempolicy;
 pub mod open_how;
 pub mod pathtrace;
 pub mod spec;

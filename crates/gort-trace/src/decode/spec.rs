@@ -11,6 +11,7 @@ use super::arch_prctl;
 use super::consts::*;
 use super::custom::{self, CustomArg, CustomRet};
 use super::flags::{self, flags_into};
+use super::mempolicy;
 use super::open_how;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
@@ -484,6 +485,41 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::pidfd_getfd => d(&[Fd, Int, Hex32]),
         Sysno::process_mrelease | Sysno::landlock_restrict_self => d(&[Fd, Hex32]),
         Sysno::landlock_create_ruleset => d(&[Ptr, ULong, Flags(&LANDLOCK_CREATE)]),
+        Sysno::mbind => d(&[
+            Ptr,
+            ULong,
+            Custom(&mempolicy::MODE),
+            Custom(&mempolicy::NODEMASK),
+            ULong,
+            Flags(&mempolicy::MBIND_FLAGS),
+        ]),
+        Sysno::set_mempolicy => d(&[
+            Custom(&mempolicy::MODE32),
+            Custom(&mempolicy::NODEMASK),
+            ULong,
+        ]),
+        Sysno::get_mempolicy => d(&[
+            Custom(&mempolicy::MODE_OUT),
+            Custom(&mempolicy::NODEMASK),
+            ULong,
+            Ptr,
+            Flags(&mempolicy::GET_MEMPOLICY_FLAGS),
+        ]),
+        Sysno::set_mempolicy_home_node => d(&[Ptr, ULong, ULong, Hex]),
+        Sysno::migrate_pages => d(&[
+            Int,
+            ULong,
+            Custom(&mempolicy::NODEMASK_SIZE_AT_1),
+            Custom(&mempolicy::NODEMASK_SIZE_AT_1),
+        ]),
+        Sysno::move_pages => d(&[
+            Int,
+            ULong,
+            Custom(&mempolicy::PAGES),
+            Custom(&mempolicy::NODES),
+            Custom(&mempolicy::STATUS),
+            Flags(&mempolicy::MOVE_PAGES_FLAGS),
+        ]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
