@@ -23,6 +23,8 @@ pub mod extensible;
 pub mod flags;
 pub mod groups;
 pub mod mempolicy;
+pub mod mount;
+pub mod mount_api;
 pub mod open_how;
 pub mod pathtrace;
 pub mod spec;
@@ -90,6 +92,14 @@ pub enum FetchKind {
     Upto {
         /// Most bytes read.
         len: usize,
+    },
+    /// What the descriptor whose number is the `int` at `addr + offset` refers to, for the
+    /// [`FdKinds`] in `kinds` (a descriptor inside a structure, e.g. `mount_attr.userns_fd`).
+    FdAt {
+        /// Offset of the descriptor's number.
+        offset: u64,
+        /// Which kinds of descriptors are shown.
+        kinds: u8,
     },
     /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
     Indirect {
@@ -329,6 +339,14 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 }
                 buf.truncate(got);
                 Fetched::Bytes(buf)
+            }
+            FetchKind::FdAt { offset, kinds } => {
+                let mut b = [0u8; 4];
+                let fd = (r.read(req.addr + offset, &mut b) == 4).then(|| i32::from_ne_bytes(b));
+                match fd.filter(|&fd| fd >= 0).and_then(|fd| r.fd_path(fd, kinds)) {
+                    Some(info) => Fetched::Fd(info),
+                    None => Fetched::Fault,
+                }
             }
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),

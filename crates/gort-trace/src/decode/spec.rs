@@ -16,6 +16,7 @@ use super::open_how;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
 use super::xlat::{self, Xlat};
+use super::{mount, mount_api};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts};
 use std::fmt::Write;
 use syscalls::Sysno;
@@ -520,6 +521,47 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             Custom(&mempolicy::STATUS),
             Flags(&mempolicy::MOVE_PAGES_FLAGS),
         ]),
+        Sysno::mount => match mount::type_and_data(regs[3]) {
+            (true, true) => d(&[Path, Path, Str, Custom(&mount::MOUNT_FLAGS_ARG), Str]),
+            (false, true) => d(&[Path, Path, Ptr, Custom(&mount::MOUNT_FLAGS_ARG), Str]),
+            _ => d(&[Path, Path, Ptr, Custom(&mount::MOUNT_FLAGS_ARG), Ptr]),
+        },
+        Sysno::fsopen => d(&[Str, Flags(&mount_api::FSOPEN_FLAGS)]),
+        Sysno::fsmount => d(&[
+            Custom(&mount_api::CONTEXT_FD),
+            Flags(&mount_api::FSMOUNT_FLAGS),
+            Flags(&mount_api::FSMOUNT_ATTR_FLAGS),
+        ]),
+        Sysno::fspick => d(&[DirFd, Path, Flags(&mount_api::FSPICK_FLAGS)]),
+        Sysno::open_tree => d(&[DirFd, Path, Flags(&mount_api::OPEN_TREE_FLAGS)]),
+        Sysno::move_mount => d(&[
+            DirFd,
+            Path,
+            DirFd,
+            Path,
+            Flags(&mount_api::MOVE_MOUNT_FLAGS),
+        ]),
+        Sysno::mount_setattr => Spec::Args(
+            &[
+                DirFd,
+                Path,
+                Flags(&mount_api::MOUNT_SETATTR_FLAGS),
+                Custom(&mount_api::MOUNT_ATTR_ARG),
+                ULong,
+            ],
+            Ret::Fd,
+        ),
+        Sysno::fsconfig => d(match regs[1] as u32 {
+            0 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Ptr, Int],
+            1 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, FSCONFIG_STR, Int],
+            2 if (0..=1 << 20).contains(&(regs[4] as i32)) => {
+                &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, FSCONFIG_BLOB, Int]
+            }
+            2 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Ptr, Int],
+            3 | 4 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Path, DirFd],
+            5 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Ptr, Fd],
+            _ => &[CONTEXT_FD, FSCONFIG_CMD, Ptr, Ptr, Int],
+        }),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
@@ -688,6 +730,11 @@ fn prctl(regs: &[u64; 6]) -> Spec {
         _ => d(&[Enum(&PR), Hex, Hex, Hex, Hex]),
     }
 }
+
+const CONTEXT_FD: Arg = Custom(&mount_api::CONTEXT_FD);
+const FSCONFIG_CMD: Arg = Enum(&mount_api::FSCONFIG_CMDS);
+const FSCONFIG_STR: Arg = Custom(&mount_api::FSCONFIG_STR);
+const FSCONFIG_BLOB: Arg = Custom(&mount_api::FSCONFIG_BLOB);
 
 /// `TimespecRem`'s index for a sleep without flags.
 const NO_FLAGS: u8 = u8::MAX;
