@@ -16,12 +16,16 @@
 
 pub mod arch_prctl;
 pub mod array;
+pub mod bounded_str;
 pub mod consts;
 pub mod custom;
 pub mod dump;
 pub mod extensible;
+pub mod fanotify;
 pub mod flags;
 pub mod groups;
+pub mod landlock;
+pub mod memfd;
 pub mod mempolicy;
 pub mod mount;
 pub mod mount_api;

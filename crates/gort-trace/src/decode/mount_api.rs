@@ -7,11 +7,12 @@
 //! an ID-mapping is being set or cleared. The descriptor that `fsconfig` and `fsmount` act on is a
 //! filesystem context, never a path, so `-P` does not look at it ([`CONTEXT_FD`]).
 
+use super::bounded_str;
 use super::custom::{self, extra_slot, CustomArg, Phase};
 use super::extensible;
-use super::strings::{quote_cstr, quote_into};
+use super::strings::quote_into;
 use super::xlat::{self, Xlat};
-use super::{FdKinds, FetchKind, FetchReq, Fetched};
+use super::{FdKinds, FetchKind, FetchReq};
 use std::fmt::Write;
 
 /// `fsopen` flags.
@@ -152,21 +153,8 @@ pub const CONTEXT_FD: CustomArg = CustomArg {
 /// An `fsconfig` key or string value: a string of at most 256 bytes (and `-s`).
 pub const FSCONFIG_STR: CustomArg = CustomArg {
     phase: Phase::Entry,
-    plan: |c, out| {
-        if c.v() != 0 {
-            let max = c.opts.strsize.min(FSCONFIG_STR_MAX);
-            out.push(c.req(c.v(), FetchKind::CStr { max }));
-        }
-    },
-    render: |c, m, out| match m.now.get(c.i) {
-        Some(Fetched::Str { bytes, complete }) => {
-            let max = c.opts.strsize.min(FSCONFIG_STR_MAX);
-            // strace reads at most 256 bytes, so a string of exactly 256 shows no NUL: it is cut.
-            let complete = *complete && bytes.len() < FSCONFIG_STR_MAX;
-            quote_cstr(out, bytes, complete, Some(max), c.opts.xflag)
-        }
-        _ => custom::ptr(out, c.v()),
-    },
+    plan: |c, out| bounded_str::plan(c, FSCONFIG_STR_MAX, out),
+    render: |c, m, out| bounded_str::render(c, m, FSCONFIG_STR_MAX, out),
 };
 
 /// `FSCONFIG_SET_BINARY`'s value: as many bytes as the last argument says, in hex.

@@ -10,7 +10,10 @@
 use super::arch_prctl;
 use super::consts::*;
 use super::custom::{self, CustomArg, CustomRet};
+use super::fanotify;
 use super::flags::{self, flags_into};
+use super::landlock;
+use super::memfd;
 use super::mempolicy;
 use super::open_how;
 use super::strings::{quote_buffer, quote_cstr};
@@ -485,7 +488,22 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::settimeofday => d(&[TimevalIn, TimezoneIn]),
         Sysno::pidfd_getfd => d(&[Fd, Int, Hex32]),
         Sysno::process_mrelease | Sysno::landlock_restrict_self => d(&[Fd, Hex32]),
-        Sysno::landlock_create_ruleset => d(&[Ptr, ULong, Flags(&LANDLOCK_CREATE)]),
+        // With LANDLOCK_CREATE_RULESET_VERSION it returns the ABI version, otherwise a descriptor.
+        Sysno::landlock_create_ruleset => Spec::Args(
+            &[
+                Custom(&landlock::RULESET_ATTR),
+                ULong,
+                Flags(&LANDLOCK_CREATE),
+            ],
+            if regs[2] & 1 == 0 { Ret::Fd } else { Ret::Dec },
+        ),
+        Sysno::landlock_add_rule if regs[1] as u32 == 1 => d(&[
+            Fd,
+            Enum(&landlock::RULE_TYPES),
+            Custom(&landlock::PATH_BENEATH_ATTR),
+            Hex32,
+        ]),
+        Sysno::landlock_add_rule => d(&[Fd, Enum(&landlock::RULE_TYPES), Ptr, Hex32]),
         Sysno::mbind => d(&[
             Ptr,
             ULong,
@@ -562,6 +580,22 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             5 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Ptr, Fd],
             _ => &[CONTEXT_FD, FSCONFIG_CMD, Ptr, Ptr, Int],
         }),
+        Sysno::fanotify_init => d(&[Custom(&fanotify::INIT_CLASS_FLAGS), OpenFlags]),
+        Sysno::fanotify_mark if regs[3] as i32 == -1 => d(&[
+            Fd,
+            Flags(&fanotify::MARK_FLAGS),
+            Flags(&fanotify::EVENT_FLAGS),
+            Custom(&fanotify::NOFD),
+            Path,
+        ]),
+        Sysno::fanotify_mark => d(&[
+            Fd,
+            Flags(&fanotify::MARK_FLAGS),
+            Flags(&fanotify::EVENT_FLAGS),
+            DirFd,
+            Path,
+        ]),
+        Sysno::memfd_create => d(&[Custom(&memfd::NAME), Custom(&memfd::MEMFD_FLAGS)]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
