@@ -12,10 +12,12 @@ use super::consts::*;
 use super::custom::{self, CustomArg, CustomRet};
 use super::fanotify;
 use super::flags::{self, flags_into};
+use super::ioprio;
 use super::landlock;
 use super::memfd;
 use super::mempolicy;
 use super::open_how;
+use super::personality;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
 use super::xlat::{self, Xlat};
@@ -596,6 +598,13 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             Path,
         ]),
         Sysno::memfd_create => d(&[Custom(&memfd::NAME), Custom(&memfd::MEMFD_FLAGS)]),
+        Sysno::remap_file_pages => d(&[Ptr, ULong, Flags(&PROT), ULong, MmapFlags]),
+        Sysno::ioprio_get => Spec::Args(&[Enum(&ioprio::WHO), Int], Ret::Custom(&ioprio::PRIO_RET)),
+        Sysno::ioprio_set => d(&[Enum(&ioprio::WHO), Int, Custom(&ioprio::PRIO)]),
+        Sysno::personality => Spec::Args(
+            &[Custom(&personality::PERSONA)],
+            Ret::Custom(&personality::PERSONA_RET),
+        ),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
