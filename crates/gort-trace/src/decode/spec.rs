@@ -20,6 +20,7 @@ use super::open_how;
 use super::personality;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
+use super::wait;
 use super::xlat::{self, Xlat};
 use super::{mount, mount_api};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts};
@@ -398,7 +399,26 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         | Sysno::pause
         | Sysno::restart_syscall => d(&[]),
         Sysno::exit | Sysno::exit_group => d(&[Int]),
-        Sysno::wait4 => d(&[Int, WaitStatusOut, Flags(&WAIT), RusageOut]),
+        Sysno::wait4 => d(&[
+            Int,
+            WaitStatusOut,
+            Flags(&WAIT),
+            Custom(&wait::WAIT4_RUSAGE),
+        ]),
+        Sysno::waitid if regs[0] as u32 == 3 => d(&[
+            Enum(&wait::ID_TYPES),
+            Fd,
+            Custom(&wait::SIGINFO),
+            Flags(&WAIT),
+            Custom(&wait::RUSAGE),
+        ]),
+        Sysno::waitid => d(&[
+            Enum(&wait::ID_TYPES),
+            Int,
+            Custom(&wait::SIGINFO),
+            Flags(&WAIT),
+            Custom(&wait::RUSAGE),
+        ]),
         Sysno::kill => d(&[Int, Sig]),
         Sysno::tkill => d(&[Int, Sig]),
         Sysno::tgkill => d(&[Int, Int, Sig]),
@@ -1332,8 +1352,14 @@ impl Arg {
                 Some(Fetched::Bytes(b)) if !failed => structs::statfs_into(out, b),
                 _ => ptr(out, v),
             },
-            SysinfoOut | RusageOut => match fetched {
+            SysinfoOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed => structs::struct_into(self, b, out),
+                _ => ptr(out, v),
+            },
+            RusageOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed && b.len() >= 144 => {
+                    structs::rusage_into(out, b, opts.verbose)
+                }
                 _ => ptr(out, v),
             },
             OffInOut | UOffInOut => {

@@ -435,14 +435,16 @@ fn date_frac_into(out: &mut String, secs: i64, frac: u64, digits: u32) {
 pub fn wait_status_into(out: &mut String, s: i32) {
     let sig = s & 0x7f;
     out.push_str("[{");
-    if sig == 0 {
-        let _ = write!(out, "WIFEXITED(s) && WEXITSTATUS(s) == {}", (s >> 8) & 0xff);
-    } else if sig == 0x7f {
+    if s & 0xff == 0x7f {
+        let stop = (s >> 8) & 0xff;
         let _ = write!(
             out,
-            "WIFSTOPPED(s) && WSTOPSIG(s) == {}",
-            signal_name((s >> 8) & 0xff)
+            "WIFSTOPPED(s) && WSTOPSIG(s) == {}{}",
+            signal_name(stop & 0x7f),
+            if stop & 0x80 != 0 { " | 0x80" } else { "" }
         );
+    } else if sig == 0 {
+        let _ = write!(out, "WIFEXITED(s) && WEXITSTATUS(s) == {}", (s >> 8) & 0xff);
     } else if s == 0xffff {
         out.push_str("WIFCONTINUED(s)");
     } else {
@@ -452,6 +454,42 @@ pub fn wait_status_into(out: &mut String, s: i32) {
         }
     }
     out.push_str("}]");
+}
+
+/// A `struct rusage`: the two times, then the counters under `-v` (`...` otherwise).
+pub fn rusage_into(out: &mut String, b: &[u8], verbose: bool) {
+    let _ = write!(
+        out,
+        "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
+        u64_at(b, 0) as i64,
+        u64_at(b, 8),
+        u64_at(b, 16) as i64,
+        u64_at(b, 24)
+    );
+    if !verbose {
+        out.push_str(", ...}");
+        return;
+    }
+    const FIELDS: [&str; 14] = [
+        "ru_maxrss",
+        "ru_ixrss",
+        "ru_idrss",
+        "ru_isrss",
+        "ru_minflt",
+        "ru_majflt",
+        "ru_nswap",
+        "ru_inblock",
+        "ru_oublock",
+        "ru_msgsnd",
+        "ru_msgrcv",
+        "ru_nsignals",
+        "ru_nvcsw",
+        "ru_nivcsw",
+    ];
+    for (k, name) in FIELDS.iter().enumerate() {
+        let _ = write!(out, ", {name}={}", u64_at(b, 32 + 8 * k));
+    }
+    out.push('}');
 }
 
 /// Number of `linux_dirent64` records in a `getdents64` buffer.
@@ -516,37 +554,6 @@ pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
                 l(96),
                 u32_at(b, 104)
             );
-        }
-        Arg::RusageOut if b.len() >= 144 => {
-            let l = |off| u64_at(b, off) as i64;
-            let _ = write!(
-                out,
-                "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
-                l(0),
-                l(8),
-                l(16),
-                l(24)
-            );
-            const FIELDS: [&str; 14] = [
-                "ru_maxrss",
-                "ru_ixrss",
-                "ru_idrss",
-                "ru_isrss",
-                "ru_minflt",
-                "ru_majflt",
-                "ru_nswap",
-                "ru_inblock",
-                "ru_oublock",
-                "ru_msgsnd",
-                "ru_msgrcv",
-                "ru_nsignals",
-                "ru_nvcsw",
-                "ru_nivcsw",
-            ];
-            for (k, name) in FIELDS.iter().enumerate() {
-                let _ = write!(out, ", {name}={}", l(32 + 8 * k));
-            }
-            out.push('}');
         }
         Arg::TimeOut if b.len() >= 8 => {
             let t = u64_at(b, 0) as i64;
