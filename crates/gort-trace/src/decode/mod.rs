@@ -36,6 +36,7 @@ pub mod personality;
 pub mod spec;
 pub mod strings;
 pub mod structs;
+pub mod timers;
 pub mod wait;
 pub mod xlat;
 

@@ -20,6 +20,7 @@ use super::open_how;
 use super::personality;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
+use super::timers;
 use super::wait;
 use super::xlat::{self, Xlat};
 use super::{mount, mount_api};
@@ -624,6 +625,32 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::personality => Spec::Args(
             &[Custom(&personality::PERSONA)],
             Ret::Custom(&personality::PERSONA_RET),
+        ),
+        Sysno::getitimer => d(&[Enum(&timers::ITIMER_WHICH), Custom(&timers::ITIMERVAL_OUT)]),
+        Sysno::setitimer => d(&[
+            Enum(&timers::ITIMER_WHICH),
+            Custom(&timers::ITIMERVAL_IN),
+            Custom(&timers::ITIMERVAL_OUT),
+        ]),
+        Sysno::timer_create => d(&[Enum(&CLOCK), Custom(&timers::SIGEVENT), IntOut]),
+        Sysno::timer_settime => d(&[
+            Int,
+            Flags(&TIMER),
+            Custom(&timers::ITIMERSPEC_IN),
+            Custom(&timers::ITIMERSPEC_OUT),
+        ]),
+        Sysno::timer_gettime => d(&[Int, Custom(&timers::ITIMERSPEC_OUT)]),
+        Sysno::timerfd_settime => d(&[
+            Fd,
+            Flags(&timers::TFD_TIMER_FLAGS),
+            Custom(&timers::ITIMERSPEC_IN),
+            Custom(&timers::ITIMERSPEC_OUT),
+        ]),
+        Sysno::timerfd_gettime => d(&[Fd, Custom(&timers::ITIMERSPEC_OUT)]),
+        Sysno::adjtimex => Spec::Args(&[Custom(&timers::TIMEX)], Ret::Named(&timers::TIME_STATES)),
+        Sysno::clock_adjtime => Spec::Args(
+            &[Enum(&CLOCK), Custom(&timers::TIMEX)],
+            Ret::Named(&timers::TIME_STATES),
         ),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
