@@ -33,6 +33,7 @@ pub mod mount_api;
 pub mod open_how;
 pub mod pathtrace;
 pub mod personality;
+pub mod rt_sig;
 pub mod spec;
 pub mod strings;
 pub mod structs;

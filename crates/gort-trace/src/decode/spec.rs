@@ -18,6 +18,7 @@ use super::memfd;
 use super::mempolicy;
 use super::open_how;
 use super::personality;
+use super::rt_sig;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
 use super::timers;
@@ -651,6 +652,17 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::clock_adjtime => Spec::Args(
             &[Enum(&CLOCK), Custom(&timers::TIMEX)],
             Ret::Named(&timers::TIME_STATES),
+        ),
+        Sysno::rt_sigqueueinfo => d(&[Int, Sig, Custom(&rt_sig::SIGINFO_IN)]),
+        Sysno::rt_tgsigqueueinfo => d(&[Int, Int, Sig, Custom(&rt_sig::SIGINFO_IN)]),
+        Sysno::rt_sigtimedwait => Spec::Args(
+            &[
+                Custom(&rt_sig::SIGSET_SIZED_BY_ARG3),
+                Custom(&wait::SIGINFO),
+                TimespecIn,
+                ULong,
+            ],
+            Ret::Custom(&rt_sig::SIGNAL_RET),
         ),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),

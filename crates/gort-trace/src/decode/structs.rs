@@ -691,9 +691,39 @@ pub fn siginfo_into(out: &mut String, b: &[u8]) {
     let fault = matches!(signo, 4 | 7 | 8 | 11 | 5);
     if let Some(name) = generic {
         out.push_str(name);
+        let errno = i32_at(b, 4);
+        if errno != 0 {
+            out.push_str(", si_errno=");
+            match flags::errno_name(errno) {
+                Some(n) => out.push_str(n),
+                None => {
+                    let _ = write!(out, "{}", errno as u32);
+                }
+            }
+        }
+        let sigval = |out: &mut String| {
+            let ptr = u64_at(b, 24);
+            let _ = write!(out, ", si_int={}, si_ptr=", ptr as u32 as i32);
+            addr_into(out, ptr);
+        };
         match code {
-            0 | -6 | -1 => {
+            0 | -6 => {
                 let _ = write!(out, ", si_pid={}, si_uid={}", i32_at(b, 16), u32_at(b, 20));
+            }
+            -2 => {
+                let _ = write!(
+                    out,
+                    ", si_timerid={}, si_overrun={}",
+                    CHex(u32_at(b, 16) as u64),
+                    i32_at(b, 20)
+                );
+                sigval(out);
+            }
+            -1 | -3 | -4 => {
+                let _ = write!(out, ", si_pid={}, si_uid={}", i32_at(b, 16), u32_at(b, 20));
+                if u64_at(b, 24) != 0 {
+                    sigval(out);
+                }
             }
             0x80 if fault => {
                 out.push_str(", si_addr=");
