@@ -25,6 +25,7 @@ pub mod fanotify;
 pub mod flags;
 pub mod groups;
 pub mod ioprio;
+pub mod iovec;
 pub mod landlock;
 pub mod memfd;
 pub mod mempolicy;
@@ -110,6 +111,17 @@ pub enum FetchKind {
         /// Which kinds of descriptors are shown.
         kinds: u8,
     },
+    /// An array of `count` `struct iovec`s (fewer when memory ends) and the start of each buffer:
+    /// of the `data_size` bytes the call moved, as many as each buffer holds, at most `max` + 1 of
+    /// them (strace reads one more than `-s` shows to know whether to print `...`).
+    Iovec {
+        /// Elements to read.
+        count: usize,
+        /// Bytes the buffers hold in all (`u64::MAX`: each buffer's whole length).
+        data_size: u64,
+        /// The `-s` limit.
+        max: usize,
+    },
     /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
     Indirect {
         /// Offset of the pointer.
@@ -153,8 +165,24 @@ pub enum Fetched {
     Count(usize),
     /// What a descriptor refers to.
     Fd(FdInfo),
+    /// `struct iovec`s that could be read, each with the bytes of its buffer that were wanted
+    /// (`None` when they could not be read).
+    Iovec(Vec<IovecElem>),
     /// The memory could not be read.
     Fault,
+}
+
+/// One `struct iovec` read by [`FetchKind::Iovec`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IovecElem {
+    /// `iov_base`.
+    pub base: u64,
+    /// `iov_len`.
+    pub len: u64,
+    /// The bytes of the buffer counted against the call's data size (at most `-s` + 1).
+    pub data: Option<Vec<u8>>,
+    /// How many bytes of the buffer the call's data size covers.
+    pub used: u64,
 }
 
 /// The kinds of descriptors `--decode-fds` decorates.
@@ -263,6 +291,20 @@ pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
     }
 }
 
+/// Fills `buf` from `addr` page by page; false when any of it is unreadable.
+fn read_exact(r: &mut dyn ReadMem, addr: u64, buf: &mut [u8]) -> bool {
+    let mut got = 0;
+    while got < buf.len() {
+        let at = addr + got as u64;
+        let n = ((PAGE - (at % PAGE)) as usize).min(buf.len() - got);
+        if r.read(at, &mut buf[got..got + n]) < n {
+            return false;
+        }
+        got += n;
+    }
+    true
+}
+
 fn read_ptr(r: &mut dyn ReadMem, addr: u64) -> Option<u64> {
     let mut b = [0u8; 8];
     (r.read(addr, &mut b) == 8).then(|| u64::from_ne_bytes(b))
@@ -348,6 +390,36 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 }
                 buf.truncate(got);
                 Fetched::Bytes(buf)
+            }
+            FetchKind::Iovec {
+                count,
+                data_size,
+                max,
+            } => {
+                let mut elems = Vec::new();
+                let mut left = data_size;
+                for k in 0..count as u64 {
+                    let (Some(base), Some(len)) = (
+                        read_ptr(r, req.addr + 16 * k),
+                        read_ptr(r, req.addr + 16 * k + 8),
+                    ) else {
+                        break;
+                    };
+                    let used = len.min(left);
+                    if left != u64::MAX {
+                        left -= used;
+                    }
+                    let want = used.min(max as u64 + 1) as usize;
+                    let mut buf = vec![0u8; want];
+                    let data = (want == 0 || read_exact(r, base, &mut buf)).then_some(buf);
+                    elems.push(IovecElem {
+                        base,
+                        len,
+                        data,
+                        used,
+                    });
+                }
+                Fetched::Iovec(elems)
             }
             FetchKind::FdAt { offset, kinds } => {
                 let mut b = [0u8; 4];

@@ -13,6 +13,7 @@ use super::custom::{self, CustomArg, CustomRet};
 use super::fanotify;
 use super::flags::{self, flags_into};
 use super::ioprio;
+use super::iovec;
 use super::landlock;
 use super::memfd;
 use super::mempolicy;
@@ -380,7 +381,43 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::rt_sigprocmask => d(&[Enum(&SIG_HOW), SigsetIn, SigsetOut, ULong]),
         Sysno::rt_sigreturn => d(&[]),
         Sysno::ioctl => d(&[Fd, IoctlReq, Ptr]),
-        Sysno::readv | Sysno::writev => d(&[Fd, Ptr, Int]),
+        Sysno::readv => d(&[Fd, Custom(&iovec::IOV_OUT), ULong]),
+        Sysno::writev => d(&[Fd, Custom(&iovec::IOV_IN), ULong]),
+        Sysno::preadv => d(&[Fd, Custom(&iovec::IOV_OUT), ULong, Long]),
+        Sysno::pwritev => d(&[Fd, Custom(&iovec::IOV_IN), ULong, Long]),
+        Sysno::preadv2 => d(&[
+            Fd,
+            Custom(&iovec::IOV_OUT),
+            ULong,
+            Long,
+            Hidden,
+            Flags(&iovec::RWF),
+        ]),
+        Sysno::pwritev2 => d(&[
+            Fd,
+            Custom(&iovec::IOV_IN),
+            ULong,
+            Long,
+            Hidden,
+            Flags(&iovec::RWF),
+        ]),
+        Sysno::process_vm_readv => d(&[
+            Int,
+            Custom(&iovec::IOV_OUT),
+            ULong,
+            Custom(&iovec::IOV_ADDRS),
+            ULong,
+            ULong,
+        ]),
+        Sysno::process_vm_writev => d(&[
+            Int,
+            Custom(&iovec::IOV_IN),
+            ULong,
+            Custom(&iovec::IOV_ADDRS),
+            ULong,
+            ULong,
+        ]),
+        Sysno::process_madvise => d(&[Fd, Custom(&iovec::IOV_ADDRS), ULong, Enum(&MADV), Hex32]),
         Sysno::access => d(&[Path, Flags(&ACCESS)]),
         Sysno::faccessat => d(&[DirFd, Path, Flags(&ACCESS)]),
         Sysno::faccessat2 => d(&[DirFd, Path, Flags(&ACCESS), Flags(&AT_ACCESS)]),
