@@ -224,7 +224,7 @@ impl Formatter {
                 );
                 self.out.push(')');
                 self.pad_and_equals();
-                decode::render_return(p.nr, &p.args, ret, &mem, &mut self.out);
+                decode::render_return(p.nr, &p.args, ret, &mem, &self.o.decode, &mut self.out);
                 if injected {
                     self.out.push_str(" (INJECTED)");
                 }

@@ -111,7 +111,7 @@ pub const XFEATURE_IN: CustomArg = CustomArg {
 /// The permitted mask `ARCH_REQ_XCOMP_*` returns: `0x60000 (XFEATURE_MASK_XTILE)`.
 pub const XFEATURE_MASK_RET: CustomRet = CustomRet {
     plan: custom::no_ret_plan,
-    render: |_, ret, _, out| {
+    render: |_, ret, _, _, out| {
         let _ = write!(out, "{}", CHex(ret as u64));
         if ret > 0 {
             if let Some(names) = xlat::names_for_return(ret as u64, &XFEATURE_MASKS) {

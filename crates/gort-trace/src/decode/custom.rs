@@ -113,9 +113,9 @@ impl Eq for CustomArg {}
 #[derive(Debug)]
 pub struct CustomRet {
     /// Adds the memory it needs at exit (stored under [`RET_EXTRA`]-based slots).
-    pub plan: fn(&[u64; 6], i64, &mut Vec<FetchReq>),
+    pub plan: fn(&[u64; 6], i64, &Opts, &mut Vec<FetchReq>),
     /// Appends the text after `= ` for a successful call (errors are printed by the caller).
-    pub render: fn(&[u64; 6], i64, &Mem, &mut String),
+    pub render: fn(&[u64; 6], i64, &Mem, &Opts, &mut String),
 }
 
 /// Two descriptions are the same when they print with the same function.
@@ -134,7 +134,7 @@ pub const RET_EXTRA: u8 = 8;
 pub fn no_plan(_: &Ctx, _: &mut Vec<FetchReq>) {}
 
 /// A return plan that reads nothing.
-pub fn no_ret_plan(_: &[u64; 6], _: i64, _: &mut Vec<FetchReq>) {}
+pub fn no_ret_plan(_: &[u64; 6], _: i64, _: &Opts, _: &mut Vec<FetchReq>) {}
 
 /// A pointer as strace prints one: `NULL` or `0x7ffc...`.
 pub fn ptr(out: &mut String, v: u64) {

@@ -61,7 +61,7 @@ pub const PRIO: CustomArg = CustomArg {
 /// `ioprio_get`'s result: `4 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 4))`.
 pub const PRIO_RET: CustomRet = CustomRet {
     plan: custom::no_ret_plan,
-    render: |_, ret, _, out| {
+    render: |_, ret, _, _, out| {
         let _ = write!(out, "{ret}");
         if xlat::style() != Style::Raw {
             let _ = write!(out, " ({})", value_text(ret as u32));

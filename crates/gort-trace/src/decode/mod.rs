@@ -35,6 +35,7 @@ pub mod open_how;
 pub mod pathtrace;
 pub mod personality;
 pub mod rt_sig;
+pub mod select;
 pub mod spec;
 pub mod strings;
 pub mod structs;
@@ -503,7 +504,7 @@ pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchRe
     }
     if let Ret::Custom(c) = spec.ret() {
         if ret >= 0 {
-            (c.plan)(args, ret, &mut v);
+            (c.plan)(args, ret, opts, &mut v);
         }
     }
     if opts.decode_fds > 0 && spec.ret() == Ret::Fd && ret >= 0 {
@@ -626,7 +627,7 @@ pub fn render_exit(
 }
 
 /// The text after `= ` for a completed syscall; `mem` is the exit's fetched memory.
-pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut String) {
+pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, out: &mut String) {
     if (-4095..0).contains(&ret) {
         out.push_str(&flags::error_return((-ret) as i32));
         return;
@@ -686,7 +687,7 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             structs::date_into(out, ret, u64::MAX);
             out.push(')');
         }
-        Ret::Custom(c) => (c.render)(args, ret, mem, out),
+        Ret::Custom(c) => (c.render)(args, ret, mem, opts, out),
         Ret::Timeout => {
             if ret == 0 {
                 out.push_str("0 (Timeout)");
@@ -734,7 +735,7 @@ mod tests {
         render_entry(nr, &args, &m1, opts, &mut s);
         render_exit(nr, &args, ret, &m1, &m2, opts, &mut s);
         s.push_str(") = ");
-        render_return(nr, &args, ret, &m2, &mut s);
+        render_return(nr, &args, ret, &m2, opts, &mut s);
         s
     }
 

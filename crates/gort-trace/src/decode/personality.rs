@@ -68,7 +68,7 @@ pub const PERSONA: CustomArg = CustomArg {
 /// The previous persona: `0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE)`.
 pub const PERSONA_RET: CustomRet = CustomRet {
     plan: custom::no_ret_plan,
-    render: |_, ret, _, out| {
+    render: |_, ret, _, _, out| {
         let _ = write!(out, "{} (", CHex(ret as u64));
         persona_into(out, ret as u64 & 0xffff_ffff);
         out.push(')');

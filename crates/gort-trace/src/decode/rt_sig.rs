@@ -49,10 +49,27 @@ pub const SIGSET_SIZED_BY_ARG3: CustomArg = CustomArg {
 /// A signal number returned: `10 (SIGUSR1)`.
 pub const SIGNAL_RET: CustomRet = CustomRet {
     plan: custom::no_ret_plan,
-    render: |_, ret, _, out| {
+    render: |_, ret, _, _, out| {
         let _ = write!(out, "{ret}");
         if ret != 0 {
             let _ = write!(out, " ({})", signal_name(ret as i32));
         }
+    },
+};
+
+/// A signal set whose size is the next argument (`ppoll`).
+pub const SIGSET_SIZED_BY_NEXT: CustomArg = CustomArg {
+    phase: Phase::Entry,
+    plan: |c, out| {
+        if c.v() != 0 && c.args[c.i + 1] == SIGSET_SIZE {
+            out.push(c.req(c.v(), FetchKind::Bytes { len: 8 }));
+        }
+    },
+    render: |c, m, out| match m.bytes(c.i) {
+        Some(b) if c.args[c.i + 1] == SIGSET_SIZE => sigset_into(
+            out,
+            u64::from_ne_bytes(b[..8].try_into().unwrap_or_default()),
+        ),
+        _ => custom::ptr(out, c.v()),
     },
 };

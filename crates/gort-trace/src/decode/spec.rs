@@ -20,6 +20,7 @@ use super::mempolicy;
 use super::open_how;
 use super::personality;
 use super::rt_sig;
+use super::select;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
 use super::timers;
@@ -701,6 +702,31 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             ],
             Ret::Custom(&rt_sig::SIGNAL_RET),
         ),
+        Sysno::select => Spec::Args(
+            &[Int, FD_SET, FD_SET, FD_SET, TimevalIn],
+            Ret::Custom(&select::SELECT_RET),
+        ),
+        Sysno::pselect6 => Spec::Args(
+            &[
+                Int,
+                FD_SET,
+                FD_SET,
+                FD_SET,
+                TimespecIn,
+                Custom(&select::PSELECT6_SIGMASK),
+            ],
+            Ret::Custom(&select::PSELECT6_RET),
+        ),
+        Sysno::ppoll => Spec::Args(
+            &[
+                Custom(&select::POLLFDS),
+                UInt,
+                TimespecIn,
+                Custom(&rt_sig::SIGSET_SIZED_BY_NEXT),
+                ULong,
+            ],
+            Ret::Custom(&select::PPOLL_RET),
+        ),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
@@ -870,6 +896,7 @@ fn prctl(regs: &[u64; 6]) -> Spec {
     }
 }
 
+const FD_SET: Arg = Custom(&select::FD_SET);
 const CONTEXT_FD: Arg = Custom(&mount_api::CONTEXT_FD);
 const FSCONFIG_CMD: Arg = Enum(&mount_api::FSCONFIG_CMDS);
 const FSCONFIG_STR: Arg = Custom(&mount_api::FSCONFIG_STR);
