@@ -57,7 +57,8 @@ pub const SIGNAL_RET: CustomRet = CustomRet {
     },
 };
 
-/// A signal set whose size is the next argument (`ppoll`).
+/// A signal set whose size is the next argument (`ppoll`, `epoll_pwait`); printed after a failed
+/// call (`epoll_pwait2`) it is its address.
 pub const SIGSET_SIZED_BY_NEXT: CustomArg = CustomArg {
     phase: Phase::Entry,
     plan: |c, out| {
@@ -66,7 +67,7 @@ pub const SIGSET_SIZED_BY_NEXT: CustomArg = CustomArg {
         }
     },
     render: |c, m, out| match m.bytes(c.i) {
-        Some(b) if c.args[c.i + 1] == SIGSET_SIZE => sigset_into(
+        Some(b) if !c.failed() && c.args[c.i + 1] == SIGSET_SIZE => sigset_into(
             out,
             u64::from_ne_bytes(b[..8].try_into().unwrap_or_default()),
         ),

@@ -26,6 +26,7 @@ use super::structs;
 use super::timers;
 use super::wait;
 use super::xlat::{self, Xlat};
+use super::{inotify, kcmp};
 use super::{mount, mount_api};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts};
 use std::fmt::Write;
@@ -727,6 +728,32 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             ],
             Ret::Custom(&select::PPOLL_RET),
         ),
+        Sysno::ioperm => d(&[Hex, Hex, Int]),
+        Sysno::iopl => d(&[Int]),
+        Sysno::epoll_pwait => d(&[
+            Fd,
+            EpollEventsOut,
+            Int,
+            Int,
+            Custom(&rt_sig::SIGSET_SIZED_BY_NEXT),
+            ULong,
+        ]),
+        Sysno::epoll_pwait2 => d(&[
+            Fd,
+            EpollEventsOut,
+            Int,
+            Custom(&timers::TIMESPEC_READ_AT_EXIT),
+            Custom(&rt_sig::SIGSET_SIZED_BY_NEXT),
+            ULong,
+        ]),
+        Sysno::kcmp => match regs[2] as i32 {
+            0 => d(&[Int, Int, Enum(&kcmp::TYPES), Fd, Fd]),
+            1..=6 => d(&[Int, Int, Enum(&kcmp::TYPES)]),
+            7 => d(&[Int, Int, Enum(&kcmp::TYPES), Fd, Custom(&kcmp::EPOLL_SLOT)]),
+            _ => d(&[Int, Int, Enum(&kcmp::TYPES), Hex, Hex]),
+        },
+        Sysno::inotify_add_watch => d(&[Fd, Path, Flags(&inotify::MASK)]),
+        Sysno::inotify_rm_watch => d(&[Fd, Int]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {

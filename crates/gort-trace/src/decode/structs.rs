@@ -349,11 +349,11 @@ pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
     out.push('{');
     if verbose {
         out.push_str("st_dev=");
-        makedev_into(out, u64_at(b, 0));
+        dev_styled_into(out, u64_at(b, 0));
         let _ = write!(out, ", st_ino={}, ", u64_at(b, 8));
     }
     out.push_str("st_mode=");
-    mode_into(out, mode);
+    mode_styled_into(out, mode);
     if verbose {
         let _ = write!(
             out,
@@ -368,7 +368,7 @@ pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
     let ty = mode & 0o170000;
     if ty == 0o020000 || ty == 0o060000 {
         out.push_str(", st_rdev=");
-        makedev_into(out, u64_at(b, 40));
+        dev_styled_into(out, u64_at(b, 40));
     } else {
         let _ = write!(out, ", st_size={}", u64_at(b, 48) as i64);
     }
@@ -384,6 +384,28 @@ pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
         let _ = write!(out, ", {name}_nsec={nsec}");
     }
     out.push('}');
+}
+
+/// A device number in the `-X` style: `makedev(0x1, 0x3)`, `0x103`, or `0x103 /* makedev(0x1, 0x3) */`.
+fn dev_styled_into(out: &mut String, dev: u64) {
+    let mut text = String::new();
+    makedev_into(&mut text, dev);
+    super::xlat::composed(out, dev, &text);
+}
+
+/// A mode with its type in the `-X` style: `S_IFREG|0640`, `0100640`, or `0100640 /* S_IFREG|0640 */`.
+fn mode_styled_into(out: &mut String, mode: u32) {
+    use super::xlat::{style, Style};
+    let mut text = String::new();
+    mode_into(&mut text, mode);
+    match style() {
+        Style::Abbrev => out.push_str(&text),
+        Style::Raw => octal_into(out, mode as u64),
+        Style::Verbose => {
+            octal_into(out, mode as u64);
+            let _ = write!(out, " /* {text} */");
+        }
+    }
 }
 
 /// ` /* 2026-12-07T10:20:28.461759285+0000 */`: a time as a local date, as strace comments it.

@@ -259,3 +259,11 @@ fn timex_into(out: &mut String, b: &[u8]) {
         i32_at(b, 160)
     );
 }
+
+/// A `struct timespec` the kernel reads but strace prints after the call (its address after a
+/// failure), as `epoll_pwait2`'s timeout.
+pub const TIMESPEC_READ_AT_EXIT: CustomArg = CustomArg {
+    phase: Phase::Entry,
+    plan: |c, out| plan_in(c, 16, out),
+    render: |c, m, out| render_with(c, m, 16, out, |o, b| time_into(o, b, "tv_nsec")),
+};
