@@ -31,6 +31,7 @@ pub mod kcmp;
 pub mod landlock;
 pub mod memfd;
 pub mod mempolicy;
+pub mod misc_args;
 pub mod mount;
 pub mod mount_api;
 pub mod open_how;

@@ -17,6 +17,7 @@ use super::iovec;
 use super::landlock;
 use super::memfd;
 use super::mempolicy;
+use super::misc_args;
 use super::open_how;
 use super::personality;
 use super::rt_sig;
@@ -471,8 +472,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::unlinkat => d(&[DirFd, Path, Flags(&AT)]),
         Sysno::rename | Sysno::link | Sysno::symlink => d(&[Path, Path]),
         Sysno::renameat => d(&[DirFd, Path, DirFd, Path]),
-        Sysno::readlink => d(&[Path, StrOut, ULong]),
-        Sysno::readlinkat => d(&[DirFd, Path, StrOut, ULong]),
+        Sysno::readlink => d(&[Path, BufOut, ULong]),
+        Sysno::readlinkat => d(&[DirFd, Path, BufOut, ULong]),
         Sysno::getcwd => d(&[StrOut, ULong]),
         Sysno::umask => Spec::Args(&[Mode], Ret::Octal),
         // ARCH_GET_FS/ARCH_GET_GS write the base address where the second argument points.
@@ -754,6 +755,10 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         },
         Sysno::inotify_add_watch => d(&[Fd, Path, Flags(&inotify::MASK)]),
         Sysno::inotify_rm_watch => d(&[Fd, Int]),
+        Sysno::swapon => d(&[Path, Custom(&misc_args::SWAP_FLAGS_ARG)]),
+        Sysno::ustat => d(&[Custom(&misc_args::DEV32), Ptr]),
+        Sysno::utime => d(&[Path, Custom(&misc_args::UTIMBUF)]),
+        Sysno::get_robust_list => d(&[Int, AddrOut, Custom(&misc_args::ULONG_OUT)]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
@@ -774,7 +779,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::pkey_free => d(&[Int]),
         Sysno::pkey_mprotect => d(&[Ptr, ULong, Flags(&PROT), Int]),
         Sysno::userfaultfd => d(&[Flags(&UFFD)]),
-        Sysno::setgroups => d(&[Int, GroupsIn(0)]),
+        Sysno::setgroups => d(&[Int, Custom(&misc_args::GROUPS_IN)]),
         Sysno::sethostname | Sysno::setdomainname => d(&[HostName(1), UInt]),
         Sysno::signalfd4 if regs[2] != 8 => d(&[Fd, Ptr, ULong, Flags(&SFD)]),
         Sysno::signalfd4 => d(&[Fd, SigsetIn, ULong, Flags(&SFD)]),

@@ -606,10 +606,19 @@ pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
             out.push('}');
         }
         Arg::RlimitIn | Arg::RlimitOut if b.len() >= 16 => {
-            let lim = |v: u64| match v {
-                u64::MAX => "RLIM64_INFINITY".to_string(),
-                v if v > 0 && v % 1024 == 0 => format!("{}*1024", v / 1024),
-                v => v.to_string(),
+            // The number, its reading (`RLIM64_INFINITY`, `8192*1024`), or both, by the `-X` style.
+            let lim = |v: u64| {
+                let text = match v {
+                    u64::MAX => Some("RLIM64_INFINITY".to_string()),
+                    v if v > 1024 && v % 1024 == 0 => Some(format!("{}*1024", v / 1024)),
+                    _ => None,
+                };
+                match (text, super::xlat::style()) {
+                    (None, _) => v.to_string(),
+                    (Some(t), super::xlat::Style::Abbrev) => t,
+                    (Some(_), super::xlat::Style::Raw) => v.to_string(),
+                    (Some(t), super::xlat::Style::Verbose) => format!("{v} /* {t} */"),
+                }
             };
             let _ = write!(
                 out,
