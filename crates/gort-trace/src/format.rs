@@ -235,8 +235,14 @@ impl Formatter {
                     self.out.push('>');
                 }
                 self.out.push('\n');
-                if let Some(decode::Fetched::Bytes(data)) = mem.get(decode::dump::SLOT) {
-                    decode::dump::hexdump_into(&mut self.out, data);
+                match mem.get(decode::dump::SLOT) {
+                    Some(decode::Fetched::Bytes(data)) => {
+                        decode::dump::hexdump_into(&mut self.out, data)
+                    }
+                    Some(decode::Fetched::Iovec(elems)) => {
+                        decode::dump::iov_dump_into(&mut self.out, elems, p.args[2] as i32 as u64)
+                    }
+                    _ => {}
                 }
             }
             Event::Signal { pid, at, info } => {

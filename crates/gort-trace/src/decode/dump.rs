@@ -19,6 +19,9 @@ pub const SLOT: usize = 6;
 /// Most bytes dumped for one call.
 const LIMIT: u64 = 1 << 24;
 
+/// The most `struct iovec`s a vectored call takes (`UIO_MAXIOV`).
+const IOV_MAX: i32 = 1024;
+
 /// The extra read for a read/write call on a dumped descriptor, if any.
 pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -> Option<FetchReq> {
     if reads.is_empty() && writes.is_empty() {
@@ -29,6 +32,31 @@ pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -
         return None;
     }
     let s = Sysno::new(nr as usize)?;
+    // Vectored calls dump each buffer (as much of it as the call moved); nothing when the vector
+    // itself cannot be read whole (see `iov_dump_into`).
+    let iov_data = match s {
+        Sysno::writev | Sysno::pwritev | Sysno::pwritev2 | Sysno::vmsplice
+            if writes.contains(fd) =>
+        {
+            Some(u64::MAX)
+        }
+        Sysno::readv | Sysno::preadv | Sysno::preadv2 if reads.contains(fd) && ret >= 0 => {
+            Some(ret as u64)
+        }
+        _ => None,
+    };
+    if let Some(data_size) = iov_data {
+        let count = args[2] as i32;
+        return (1..=IOV_MAX).contains(&count).then(|| FetchReq {
+            slot: SLOT as u8,
+            addr: args[1],
+            kind: FetchKind::Iovec {
+                count: count as usize,
+                data_size,
+                max: LIMIT as usize,
+            },
+        });
+    }
     let len = match s {
         Sysno::write | Sysno::pwrite64 | Sysno::sendto if writes.contains(fd) => args[2],
         Sysno::read | Sysno::pread64 | Sysno::recvfrom if reads.contains(fd) && ret > 0 => {
@@ -43,6 +71,23 @@ pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -
             len: len.min(LIMIT) as usize,
         },
     })
+}
+
+/// Appends the dumps of a vectored call's buffers (` * 3 bytes in buffer 0` and its lines), up to
+/// the first buffer the call moved nothing into, when all `count` `struct iovec`s were read.
+pub fn iov_dump_into(out: &mut String, elems: &[super::IovecElem], count: u64) {
+    if elems.len() as u64 != count {
+        return;
+    }
+    for (k, e) in elems.iter().enumerate() {
+        if e.used == 0 {
+            break;
+        }
+        let _ = writeln!(out, " * {} bytes in buffer {k}", e.used);
+        if let Some(data) = &e.data {
+            hexdump_into(out, &data[..data.len().min(e.used as usize)]);
+        }
+    }
 }
 
 /// Appends the dump lines of `data`: offset, 16 bytes in two groups of 8, and their printable form.

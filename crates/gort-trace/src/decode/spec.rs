@@ -759,6 +759,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::ustat => d(&[Custom(&misc_args::DEV32), Ptr]),
         Sysno::utime => d(&[Path, Custom(&misc_args::UTIMBUF)]),
         Sysno::get_robust_list => d(&[Int, AddrOut, Custom(&misc_args::ULONG_OUT)]),
+        Sysno::vmsplice => d(&[Fd, Custom(&iovec::IOV_IN), ULong, Flags(&SPLICE)]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
