@@ -19,6 +19,7 @@ pub mod array;
 pub mod bounded_str;
 pub mod consts;
 pub mod custom;
+pub mod dirents;
 pub mod dump;
 pub mod extensible;
 pub mod fanotify;

@@ -10,6 +10,7 @@
 use super::arch_prctl;
 use super::consts::*;
 use super::custom::{self, CustomArg, CustomRet};
+use super::dirents;
 use super::fanotify;
 use super::flags::{self, flags_into};
 use super::ioprio;
@@ -497,7 +498,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::setrlimit => d(&[Enum(&RLIMIT), RlimitIn]),
         Sysno::getrandom => d(&[BufOutHex, ULong, Flags(&GRND)]),
         Sysno::futex => d(futex_args(regs[1])),
-        Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, UInt]),
+        Sysno::getdents => d(&[Fd, Custom(&dirents::DIRENTS), UInt]),
+        Sysno::getdents64 => d(&[Fd, Custom(&dirents::DIRENTS64), UInt]),
         Sysno::uname => d(&[UtsOut]),
         Sysno::fcntl => match regs[1] & 0xffff_ffff {
             1 => Spec::Args(&[Fd, FcntlCmd], Ret::FdFlags),
