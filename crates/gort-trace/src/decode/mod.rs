@@ -45,6 +45,7 @@ pub mod strings;
 pub mod structs;
 pub mod timers;
 pub mod wait;
+pub mod xattr;
 pub mod xlat;
 
 use spec::Ret;

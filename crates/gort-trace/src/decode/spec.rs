@@ -27,6 +27,7 @@ use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
 use super::timers;
 use super::wait;
+use super::xattr;
 use super::xlat::{self, Xlat};
 use super::{inotify, kcmp};
 use super::{mount, mount_api};
@@ -522,7 +523,26 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
         Sysno::clone3 => Spec::Clone3,
-        Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
+        Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Custom(&xattr::VALUE_OUT), ULong]),
+        Sysno::fgetxattr => d(&[Fd, Str, Custom(&xattr::VALUE_OUT), ULong]),
+        Sysno::setxattr | Sysno::lsetxattr => d(&[
+            Path,
+            Str,
+            Custom(&xattr::VALUE_IN),
+            ULong,
+            Flags(&xattr::FLAGS),
+        ]),
+        Sysno::fsetxattr => d(&[
+            Fd,
+            Str,
+            Custom(&xattr::VALUE_IN),
+            ULong,
+            Flags(&xattr::FLAGS),
+        ]),
+        Sysno::listxattr | Sysno::llistxattr => d(&[Path, Custom(&xattr::LIST_OUT), ULong]),
+        Sysno::flistxattr => d(&[Fd, Custom(&xattr::LIST_OUT), ULong]),
+        Sysno::removexattr | Sysno::lremovexattr => d(&[Path, Str]),
+        Sysno::fremovexattr => d(&[Fd, Str]),
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::membarrier => d(&[Int, Int, Int]),
         Sysno::getpgid | Sysno::getsid => d(&[Int]),
