@@ -166,9 +166,15 @@ pub enum Fetched {
         items: Vec<(Vec<u8>, bool)>,
         /// Whether the array was longer than read.
         truncated: bool,
+        /// The items whose string could not be read, with their pointers.
+        unreadable: Vec<(usize, u64)>,
+        /// Where the array became unreadable before its NULL, if it did.
+        ends_at: Option<u64>,
     },
     /// A count of pointers.
     Count(usize),
+    /// A count of the pointers readable before memory ended without a NULL.
+    UnterminatedCount(usize),
     /// What a descriptor refers to.
     Fd(FdInfo),
     /// `struct iovec`s that could be read, each with the bytes of its buffer that were wanted
@@ -346,9 +352,13 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 let mut items = Vec::new();
                 let mut truncated = false;
                 let mut fault = false;
+                let mut unreadable = Vec::new();
+                let mut ends_at = None;
                 for i in 0.. {
-                    let Some(p) = read_ptr(r, req.addr + 8 * i as u64) else {
+                    let at = req.addr + 8 * i as u64;
+                    let Some(p) = read_ptr(r, at) else {
                         fault = i == 0;
+                        ends_at = Some(at);
                         break;
                     };
                     if p == 0 {
@@ -360,13 +370,21 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                     }
                     match read_cstr(r, p, max) {
                         Fetched::Str { bytes, complete } => items.push((bytes, complete)),
-                        _ => items.push((Vec::new(), false)),
+                        _ => {
+                            unreadable.push((items.len(), p));
+                            items.push((Vec::new(), false));
+                        }
                     }
                 }
                 if fault {
                     Fetched::Fault
                 } else {
-                    Fetched::StrArray { items, truncated }
+                    Fetched::StrArray {
+                        items,
+                        truncated,
+                        unreadable,
+                        ends_at,
+                    }
                 }
             }
             FetchKind::Indirect { offset, len } => match read_ptr(r, req.addr + offset) {
@@ -449,7 +467,7 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                             break if n == 0 {
                                 Fetched::Fault
                             } else {
-                                Fetched::Count(n)
+                                Fetched::UnterminatedCount(n)
                             }
                         }
                     }

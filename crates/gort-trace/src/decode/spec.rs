@@ -1081,12 +1081,9 @@ impl Arg {
             StrOut if !failed => FetchKind::CStr {
                 max: opts.strsize.max(4096),
             },
-            Argv => FetchKind::StrArray {
-                max_items: opts.strsize,
-                max: opts.strsize,
-            },
-            Envp if opts.verbose => FetchKind::StrArray {
-                max_items: opts.strsize,
+            // `-v` shows every item, otherwise at most `-s` of them.
+            Argv | Envp if self == Argv || opts.verbose => FetchKind::StrArray {
+                max_items: if opts.verbose { 1 << 16 } else { opts.strsize },
                 max: opts.strsize,
             },
             Envp => FetchKind::PtrCount,
@@ -1233,23 +1230,39 @@ impl Arg {
             },
             Path | Str | Argv | Envp => match (self, fetched) {
                 (_, None) => ptr(out, v),
-                (Envp, Some(Fetched::Count(n))) => {
+                (Envp, Some(Fetched::Count(n) | Fetched::UnterminatedCount(n))) => {
+                    let unterminated = matches!(fetched, Some(Fetched::UnterminatedCount(_)));
                     let _ = write!(
                         out,
-                        "{v:#x} /* {n} var{} */",
-                        if *n == 1 { "" } else { "s" }
+                        "{v:#x} /* {n} var{}{} */",
+                        if *n == 1 { "" } else { "s" },
+                        if unterminated { ", unterminated" } else { "" }
                     );
                 }
-                (Argv | Envp, Some(Fetched::StrArray { items, truncated })) => {
+                (
+                    Argv | Envp,
+                    Some(Fetched::StrArray {
+                        items,
+                        truncated,
+                        unreadable,
+                        ends_at,
+                    }),
+                ) => {
                     out.push('[');
                     for (k, (b, complete)) in items.iter().enumerate() {
                         if k > 0 {
                             out.push_str(", ");
                         }
-                        quote_cstr(out, b, *complete, Some(opts.strsize), opts.xflag);
+                        match unreadable.iter().find(|(at, _)| *at == k) {
+                            Some(&(_, p)) => ptr(out, p),
+                            None => quote_cstr(out, b, *complete, Some(opts.strsize), opts.xflag),
+                        }
                     }
                     if *truncated {
                         out.push_str(", ...");
+                    }
+                    if let Some(at) = ends_at {
+                        let _ = write!(out, ", ... /* {at:#x} */");
                     }
                     out.push(']');
                 }
