@@ -138,6 +138,7 @@ pub const AT_FLAGS: FlagTable = &[
     (0x400, "AT_SYMLINK_FOLLOW"),
     (0x800, "AT_NO_AUTOMOUNT"),
     (0x1000, "AT_EMPTY_PATH"),
+    (0x8000, "AT_RECURSIVE"),
 ];
 
 /// `statx` mask bits (`STATX_BASIC_STATS` is all of the first eleven).
@@ -167,7 +168,7 @@ pub fn statx_flags_into(out: &mut String, value: u64) {
     out.push_str(match value & 0x6000 {
         0x2000 => "AT_STATX_FORCE_SYNC",
         0x4000 => "AT_STATX_DONT_SYNC",
-        0x6000 => "AT_STATX_SYNC_TYPE",
+        0x6000 => "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC",
         _ => "AT_STATX_SYNC_AS_STAT",
     });
     let rest = value & !0x6000;

@@ -41,6 +41,7 @@ pub mod personality;
 pub mod rt_sig;
 pub mod select;
 pub mod spec;
+pub mod statx;
 pub mod strings;
 pub mod structs;
 pub mod timers;

@@ -23,6 +23,7 @@ use super::open_how;
 use super::personality;
 use super::rt_sig;
 use super::select;
+use super::statx;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
 use super::timers;
@@ -371,7 +372,13 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::newfstatat => d(&[DirFd, Path, StatOut, Flags(&AT)]),
         Sysno::statfs => d(&[Path, StatfsOut]),
         Sysno::fstatfs => d(&[Fd, StatfsOut]),
-        Sysno::statx => d(&[DirFd, Path, StatxFlags, StatxMask, PtrOut]),
+        Sysno::statx => d(&[
+            DirFd,
+            Path,
+            StatxFlags,
+            Flags(&statx::MASK),
+            Custom(&statx::STATX_OUT),
+        ]),
         Sysno::lseek => d(&[Fd, Long, Enum(&SEEK)]),
         Sysno::mmap => Spec::Args(&[Ptr, ULong, Flags(&PROT), MmapFlags, Fd, Off], Ret::Hex),
         Sysno::mprotect => d(&[Ptr, ULong, Flags(&PROT)]),
