@@ -608,7 +608,7 @@ pub const PR: Xlat = Xlat::hex(
         (64, "PR_SME_GET_VL"),
         (65, "PR_SET_MDWE"),
         (66, "PR_GET_MDWE"),
-        (0x5359_4d41, "PR_SET_VMA"),
+        (0x5356_4d41, "PR_SET_VMA"),
         (0x5961_6d61, "PR_SET_PTRACER"),
     ],
     "PR_???",

@@ -38,6 +38,7 @@ pub mod mount_api;
 pub mod open_how;
 pub mod pathtrace;
 pub mod personality;
+pub mod prctl_more;
 pub mod rt_sig;
 pub mod select;
 pub mod spec;

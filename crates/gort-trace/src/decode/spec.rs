@@ -21,6 +21,7 @@ use super::mempolicy;
 use super::misc_args;
 use super::open_how;
 use super::personality;
+use super::prctl_more;
 use super::rt_sig;
 use super::select;
 use super::statx;
@@ -954,6 +955,21 @@ fn prctl(regs: &[u64; 6]) -> Spec {
             Ret::VectorLength(&PR_SME_VL),
         ),
         64 => Spec::Args(&[Enum(&PR)], Ret::VectorLength(&PR_SME_VL)),
+        52 if regs[1] <= 2 => Spec::Args(
+            &[Enum(&PR), Enum(&prctl_more::SPEC_CMDS)],
+            Ret::Custom(&prctl_more::SPEC_GET_RET),
+        ),
+        52 => d(&[Enum(&PR), Enum(&prctl_more::SPEC_CMDS)]),
+        53 if regs[1] <= 2 => d(&[
+            Enum(&PR),
+            Enum(&prctl_more::SPEC_CMDS),
+            Enum(&prctl_more::SPEC_SET),
+        ]),
+        53 => d(&[Enum(&PR), Enum(&prctl_more::SPEC_CMDS), Hex]),
+        59 if regs[1] == 1 => d(&[Enum(&PR), Enum(&prctl_more::SYS_DISPATCH), Hex, Hex, Ptr]),
+        59 => d(&[Enum(&PR), Enum(&prctl_more::SYS_DISPATCH), Hex, Hex, Hex]),
+        0x5356_4d41 if regs[1] == 0 => d(&[Enum(&PR), Enum(&prctl_more::SET_VMA), Ptr, ULong, Str]),
+        0x5356_4d41 => d(&[Enum(&PR), Enum(&prctl_more::SET_VMA), Ptr, Hex, Ptr]),
         _ => d(&[Enum(&PR), Hex, Hex, Hex, Hex]),
     }
 }
