@@ -111,3 +111,42 @@ pub const GROUPS_IN: CustomArg = CustomArg {
         })
     },
 };
+
+/// `reboot`'s first magic number.
+pub const REBOOT_MAGIC1: Xlat = Xlat::hex(
+    &[(0xfee1_dead, "LINUX_REBOOT_MAGIC1")],
+    "LINUX_REBOOT_MAGIC_???",
+);
+
+/// `reboot`'s second magic number.
+pub const REBOOT_MAGIC2: Xlat = Xlat::hex(
+    &[
+        (672274793, "LINUX_REBOOT_MAGIC2"),
+        (85072278, "LINUX_REBOOT_MAGIC2A"),
+        (369367448, "LINUX_REBOOT_MAGIC2B"),
+        (537993216, "LINUX_REBOOT_MAGIC2C"),
+    ],
+    "LINUX_REBOOT_MAGIC_???",
+);
+
+/// `reboot` commands.
+pub const REBOOT_CMD: Xlat = Xlat::hex(
+    &[
+        (0x0123_4567, "LINUX_REBOOT_CMD_RESTART"),
+        (0xcdef_0123, "LINUX_REBOOT_CMD_HALT"),
+        (0x89ab_cdef, "LINUX_REBOOT_CMD_CAD_ON"),
+        (0, "LINUX_REBOOT_CMD_CAD_OFF"),
+        (0x4321_fedc, "LINUX_REBOOT_CMD_POWER_OFF"),
+        (0xa1b2_c3d4, "LINUX_REBOOT_CMD_RESTART2"),
+        (0xd000_fce2, "LINUX_REBOOT_CMD_SW_SUSPEND"),
+        (0x4558_4543, "LINUX_REBOOT_CMD_KEXEC"),
+    ],
+    "LINUX_REBOOT_CMD_???",
+);
+
+/// `LINUX_REBOOT_CMD_RESTART2`'s command string (the kernel copies at most 255 bytes).
+pub const REBOOT_ARG: CustomArg = CustomArg {
+    phase: Phase::Entry,
+    plan: |c, out| super::bounded_str::plan(c, 255, out),
+    render: |c, m, out| super::bounded_str::render(c, m, 255, out),
+};

@@ -790,6 +790,18 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::utime => d(&[Path, Custom(&misc_args::UTIMBUF)]),
         Sysno::get_robust_list => d(&[Int, AddrOut, Custom(&misc_args::ULONG_OUT)]),
         Sysno::vmsplice => d(&[Fd, Custom(&iovec::IOV_IN), ULong, Flags(&SPLICE)]),
+        Sysno::reboot if regs[2] as u32 == 0xa1b2_c3d4 => d(&[
+            Enum(&misc_args::REBOOT_MAGIC1),
+            Enum(&misc_args::REBOOT_MAGIC2),
+            Enum(&misc_args::REBOOT_CMD),
+            Custom(&misc_args::REBOOT_ARG),
+        ]),
+        Sysno::reboot => d(&[
+            Enum(&misc_args::REBOOT_MAGIC1),
+            Enum(&misc_args::REBOOT_MAGIC2),
+            Enum(&misc_args::REBOOT_CMD),
+        ]),
+        Sysno::pidfd_send_signal => d(&[Fd, Sig, Custom(&rt_sig::SIGINFO_IN), Hex32]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {

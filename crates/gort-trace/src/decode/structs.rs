@@ -315,6 +315,19 @@ pub fn statfs_into(out: &mut String, b: &[u8]) {
     out.push('}');
 }
 
+/// A user or group id: `-1` for the "none" value, otherwise unsigned.
+pub struct Id(pub u32);
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == u32::MAX {
+            f.write_str("-1")
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
 /// C's `%#x`: hex with `0x`, except zero, which is plain `0`.
 pub struct CHex(pub u64);
 
@@ -739,7 +752,12 @@ pub fn siginfo_into(out: &mut String, b: &[u8]) {
         };
         match code {
             0 | -6 => {
-                let _ = write!(out, ", si_pid={}, si_uid={}", i32_at(b, 16), u32_at(b, 20));
+                let _ = write!(
+                    out,
+                    ", si_pid={}, si_uid={}",
+                    i32_at(b, 16),
+                    Id(u32_at(b, 20))
+                );
             }
             -2 => {
                 let _ = write!(
@@ -751,7 +769,12 @@ pub fn siginfo_into(out: &mut String, b: &[u8]) {
                 sigval(out);
             }
             -1 | -3 | -4 => {
-                let _ = write!(out, ", si_pid={}, si_uid={}", i32_at(b, 16), u32_at(b, 20));
+                let _ = write!(
+                    out,
+                    ", si_pid={}, si_uid={}",
+                    i32_at(b, 16),
+                    Id(u32_at(b, 20))
+                );
                 if u64_at(b, 24) != 0 {
                     sigval(out);
                 }
