@@ -31,6 +31,7 @@ use super::timers;
 use super::wait;
 use super::xattr;
 use super::xlat::{self, Xlat};
+use super::{futex_waitv, kexec};
 use super::{inotify, kcmp};
 use super::{mount, mount_api};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts};
@@ -802,6 +803,20 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             Enum(&misc_args::REBOOT_CMD),
         ]),
         Sysno::pidfd_send_signal => d(&[Fd, Sig, Custom(&rt_sig::SIGINFO_IN), Hex32]),
+        Sysno::kexec_load => d(&[
+            Ptr,
+            ULong,
+            Custom(&kexec::SEGMENTS),
+            Custom(&kexec::LOAD_FLAGS_ARG),
+        ]),
+        Sysno::kexec_file_load => d(&[Fd, Fd, ULong, BufIn(2), Flags(&kexec::FILE_FLAGS)]),
+        Sysno::futex_waitv => d(&[
+            Custom(&futex_waitv::WAITERS),
+            UInt,
+            Hex32,
+            TimespecIn,
+            Enum(&futex_waitv::CLOCKS),
+        ]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
