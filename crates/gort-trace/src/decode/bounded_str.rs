@@ -12,8 +12,8 @@ use super::{FetchKind, FetchReq, Fetched};
 /// Plans the read of the string argument `c` whose kernel limit is `limit` bytes.
 pub fn plan(c: &Ctx, limit: usize, out: &mut Vec<FetchReq>) {
     if c.v() != 0 {
-        let max = c.opts.strsize.min(limit);
-        out.push(c.req(c.v(), FetchKind::CStr { max }));
+        let len = (c.opts.strsize + 1).min(limit);
+        out.push(c.req(c.v(), FetchKind::CStrUpto { len }));
     }
 }
 
@@ -22,8 +22,7 @@ pub fn render(c: &Ctx, m: &Fetches, limit: usize, out: &mut String) {
     match m.now.get(c.i) {
         Some(Fetched::Str { bytes, complete }) => {
             let max = c.opts.strsize.min(limit);
-            let complete = *complete && bytes.len() < limit;
-            quote_cstr(out, bytes, complete, Some(max), c.opts.xflag)
+            quote_cstr(out, bytes, *complete, Some(max), c.opts.xflag)
         }
         _ => custom::ptr(out, c.v()),
     }

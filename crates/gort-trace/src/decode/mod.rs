@@ -89,6 +89,12 @@ pub enum FetchKind {
         /// Limit in bytes.
         max: usize,
     },
+    /// A NUL-terminated string read through at most `len` bytes (no byte beyond, unlike
+    /// [`FetchKind::CStr`]): for strings whose kernel limit is smaller than `-s` + 1.
+    CStrUpto {
+        /// Most bytes read.
+        len: usize,
+    },
     /// Exactly `len` bytes (or fewer if memory ends).
     Bytes {
         /// Number of bytes.
@@ -275,16 +281,9 @@ pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
         let n = to_page.min(limit - out.len()).min(chunk.len());
         let got = r.read(at, &mut chunk[..n]);
         if got == 0 {
-            // Unreadable before its end: strace then shows the address, not a partial string, unless
-            // the limit was already read.
-            return if out.len() >= max {
-                Fetched::Str {
-                    bytes: out,
-                    complete: false,
-                }
-            } else {
-                Fetched::Fault
-            };
+            // Unreadable before its NUL and before the limit (which includes the byte after the
+            // shown ones): strace then shows the address, not a partial string.
+            return Fetched::Fault;
         }
         if let Some(z) = chunk[..got].iter().position(|&b| b == 0) {
             out.extend_from_slice(&chunk[..z]);
@@ -304,6 +303,34 @@ pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
     Fetched::Str {
         bytes: out,
         complete: false,
+    }
+}
+
+/// A string of at most `len` bytes: complete when its NUL is among them, the address when memory
+/// ends first.
+fn read_cstr_upto(r: &mut dyn ReadMem, addr: u64, len: usize) -> Fetched {
+    if len == 0 {
+        return Fetched::Str {
+            bytes: Vec::new(),
+            complete: false,
+        };
+    }
+    match read_cstr(r, addr, len - 1) {
+        Fetched::Str {
+            mut bytes,
+            complete: false,
+        } => {
+            // `read_cstr` read `len` bytes without a NUL and kept `len - 1` of them: read the last.
+            let mut last = [0u8; 1];
+            if r.read(addr + bytes.len() as u64, &mut last) == 1 {
+                bytes.push(last[0]);
+            }
+            Fetched::Str {
+                bytes,
+                complete: false,
+            }
+        }
+        other => other,
     }
 }
 
@@ -332,6 +359,7 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
     for req in reqs {
         let f = match req.kind {
             FetchKind::CStr { max } => read_cstr(r, req.addr, max),
+            FetchKind::CStrUpto { len } => read_cstr_upto(r, req.addr, len),
             FetchKind::Bytes { len } => {
                 let mut buf = vec![0u8; len];
                 let mut got = 0;

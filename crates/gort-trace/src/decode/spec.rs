@@ -1121,7 +1121,8 @@ impl Arg {
             // PATH_MAX bytes with the NUL.
             Path => FetchKind::CStr { max: 4095 },
             Str => FetchKind::CStr { max: opts.strsize },
-            Comm => FetchKind::CStr { max: 15 },
+            // `TASK_COMM_LEN` - 1 bytes at most are read.
+            Comm => FetchKind::CStrUpto { len: 15 },
             BufIn(len) => FetchKind::Bytes {
                 len: (args[len as usize] as usize).min(opts.strsize),
             },
