@@ -224,9 +224,9 @@ impl Formatter {
                 });
                 self.out.push(')');
                 self.pad_and_equals();
-                let out = &mut self.out;
+                let (o, out) = (&self.o.decode, &mut self.out);
                 pid::annotated(&mem.pids, || {
-                    decode::render_return(p.nr, &p.args, ret, &mem, out)
+                    decode::render_return(p.nr, &p.args, ret, &mem, o, out)
                 });
                 if injected {
                     self.out.push_str(" (INJECTED)");

@@ -519,7 +519,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     mem.pids = pid_notes(&mut self.resolver, opts.decode_pids, pid, || {
                         let mut s = String::new();
                         decode::render_exit(nr, &args, ret, &entry, &mem, opts, &mut s);
-                        decode::render_return(nr, &args, ret, &mem, &mut s);
+                        decode::render_return(nr, &args, ret, &mem, opts, &mut s);
                     });
                 }
                 self.push(Event::Exit {

@@ -24,6 +24,9 @@ pub const SLOT: usize = 6;
 /// Most bytes dumped for one call.
 const LIMIT: u64 = 1 << 24;
 
+/// The most `struct iovec`s a vectored call takes (`UIO_MAXIOV`).
+const IOV_MAX: i32 = 1024;
+
 /// The extra read for a read/write call on a dumped descriptor, if any.
 pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -> Option<FetchReq> {
     if reads.is_empty() && writes.is_empty() {
@@ -50,6 +53,31 @@ pub fn plan(nr: u64, args: &[u64; 6], ret: i64, reads: &FdSet, writes: &FdSet) -
                 args: *args,
                 ret: Some(ret),
                 opts: Default::default(),
+            },
+        });
+    }
+    // Vectored calls dump each buffer (as much of it as the call moved); nothing when the vector
+    // itself cannot be read whole (see `iov_dump_into`).
+    let iov_data = match s {
+        Sysno::writev | Sysno::pwritev | Sysno::pwritev2 | Sysno::vmsplice
+            if writes.contains(fd) =>
+        {
+            Some(u64::MAX)
+        }
+        Sysno::readv | Sysno::preadv | Sysno::preadv2 if reads.contains(fd) && ret >= 0 => {
+            Some(ret as u64)
+        }
+        _ => None,
+    };
+    if let Some(data_size) = iov_data {
+        let count = args[2] as i32;
+        return (1..=IOV_MAX).contains(&count).then(|| FetchReq {
+            slot: SLOT as u8,
+            addr: args[1],
+            kind: FetchKind::Iovec {
+                count: count as usize,
+                data_size,
+                max: LIMIT as usize,
             },
         });
     }
@@ -89,6 +117,7 @@ pub fn dumped_into(
                 super::socket::dump_replay_into(out, kind, args, ret, snap)
             }
         }
+        Some(Fetched::Iovec(elems)) => iov_dump_into(out, elems, args[2] as i32 as u64),
         _ => {}
     }
 }
@@ -144,6 +173,25 @@ pub fn hexdump_upto_into(out: &mut String, data: &[u8], wanted: usize, addr: u64
             if n == 1 { "" } else { "s" },
             addr + shown as u64
         );
+    }
+}
+
+/// Appends the dump lines of `data` (all of it read): offset, 16 bytes in two groups of 8, and their
+/// printable form.
+/// Appends the dumps of a vectored call's buffers (` * 3 bytes in buffer 0` and its lines), up to
+/// the first buffer the call moved nothing into, when all `count` `struct iovec`s were read.
+pub fn iov_dump_into(out: &mut String, elems: &[super::IovecElem], count: u64) {
+    if elems.len() as u64 != count {
+        return;
+    }
+    for (k, e) in elems.iter().enumerate() {
+        if e.used == 0 {
+            break;
+        }
+        let _ = writeln!(out, " * {} bytes in buffer {k}", e.used);
+        if let Some(data) = &e.data {
+            hexdump_into(out, &data[..data.len().min(e.used as usize)]);
+        }
     }
 }
 

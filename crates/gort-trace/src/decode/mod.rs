@@ -15,29 +15,57 @@
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
 
 pub mod aio;
+pub mod arch_prctl;
+pub mod array;
+pub mod bounded_str;
 pub mod bpf;
 pub mod bpf_filter;
 pub mod bpf_names;
 pub mod clone3;
 pub mod consts;
+pub mod custom;
+pub mod dirents;
 pub mod dump;
+pub mod extensible;
+pub mod fanotify;
 pub mod flags;
+pub mod futex_waitv;
 pub mod groups;
+pub mod inotify;
 pub mod io_uring;
+pub mod ioprio;
+pub mod iovec;
 pub mod ipc;
+pub mod kcmp;
+pub mod kexec;
 pub mod keyctl;
+pub mod landlock;
+pub mod memfd;
+pub mod mempolicy;
+pub mod misc_args;
+pub mod mount;
+pub mod mount_api;
 pub mod mq;
 pub mod netlink;
+pub mod open_how;
 pub mod pathtrace;
 pub mod perf;
+pub mod personality;
 pub mod pid;
+pub mod prctl_more;
 pub mod quotactl;
+pub mod rt_sig;
 pub mod seccomp;
+pub mod select;
 pub mod socket;
 pub mod spec;
+pub mod statx;
 pub mod strings;
 pub mod structs;
+pub mod timers;
+pub mod wait;
 pub mod walk;
+pub mod xattr;
 pub mod xlat;
 
 use spec::Ret;
@@ -79,6 +107,12 @@ pub enum FetchKind {
     CStr {
         /// Limit in bytes.
         max: usize,
+    },
+    /// A NUL-terminated string read through at most `len` bytes (no byte beyond, unlike
+    /// [`FetchKind::CStr`]): for strings whose kernel limit is smaller than `-s` + 1.
+    CStrUpto {
+        /// Most bytes read.
+        len: usize,
     },
     /// Exactly `len` bytes (or fewer if memory ends).
     Bytes {
@@ -125,6 +159,25 @@ pub enum FetchKind {
         /// The [`FdKinds`] shown with what they refer to (`-y`): descriptors inside netlink
         /// messages are shown so too.
         fd_kinds: u8,
+    },
+    /// What the descriptor whose number is the `int` at `addr + offset` refers to, for the
+    /// [`FdKinds`] in `kinds` (a descriptor inside a structure, e.g. `mount_attr.userns_fd`).
+    FdAt {
+        /// Offset of the descriptor's number.
+        offset: u64,
+        /// Which kinds of descriptors are shown.
+        kinds: u8,
+    },
+    /// An array of `count` `struct iovec`s (fewer when memory ends) and the start of each buffer:
+    /// of the `data_size` bytes the call moved, as many as each buffer holds, at most `max` + 1 of
+    /// them (strace reads one more than `-s` shows to know whether to print `...`).
+    Iovec {
+        /// Elements to read.
+        count: usize,
+        /// Bytes the buffers hold in all (`u64::MAX`: each buffer's whole length).
+        data_size: u64,
+        /// The `-s` limit.
+        max: usize,
     },
     /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
     Indirect {
@@ -187,9 +240,15 @@ pub enum Fetched {
         items: Vec<(Vec<u8>, bool)>,
         /// Whether the array was longer than read.
         truncated: bool,
+        /// The items whose string could not be read, with their pointers.
+        unreadable: Vec<(usize, u64)>,
+        /// Where the array became unreadable before its NULL, if it did.
+        ends_at: Option<u64>,
     },
     /// A count of pointers.
     Count(usize),
+    /// A count of the pointers readable before memory ended without a NULL.
+    UnterminatedCount(usize),
     /// What a descriptor refers to.
     Fd(FdInfo),
     /// A buffer given to a netlink socket of this protocol (`NETLINK_ROUTE`...): its readable prefix.
@@ -201,12 +260,28 @@ pub enum Fetched {
         /// Under `-y`: what each of the tracee's descriptors referred to when the buffer was read.
         fds: Vec<(i32, FdInfo)>,
     },
+    /// `struct iovec`s that could be read, each with the bytes of its buffer that were wanted
+    /// (`None` when they could not be read).
+    Iovec(Vec<IovecElem>),
     /// The memory could not be read.
     Fault,
     /// What a walking renderer read.
     Walked(socket::tracee::Snapshot),
     /// The reads a walker made, in order.
     Recording(Vec<walk::Record>),
+}
+
+/// One `struct iovec` read by [`FetchKind::Iovec`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IovecElem {
+    /// `iov_base`.
+    pub base: u64,
+    /// `iov_len`.
+    pub len: u64,
+    /// The bytes of the buffer counted against the call's data size (at most `-s` + 1).
+    pub data: Option<Vec<u8>>,
+    /// How many bytes of the buffer the call's data size covers.
+    pub used: u64,
 }
 
 /// The kinds of descriptors `--decode-fds` decorates.
@@ -302,16 +377,9 @@ pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
         let n = to_page.min(limit - out.len()).min(chunk.len());
         let got = r.read(at, &mut chunk[..n]);
         if got == 0 {
-            // Unreadable before its end: strace then shows the address, not a partial string, unless
-            // the limit was already read.
-            return if out.len() >= max {
-                Fetched::Str {
-                    bytes: out,
-                    complete: false,
-                }
-            } else {
-                Fetched::Fault
-            };
+            // Unreadable before its NUL and before the limit (which includes the byte after the
+            // shown ones): strace then shows the address, not a partial string.
+            return Fetched::Fault;
         }
         if let Some(z) = chunk[..got].iter().position(|&b| b == 0) {
             out.extend_from_slice(&chunk[..z]);
@@ -331,6 +399,34 @@ pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
     Fetched::Str {
         bytes: out,
         complete: false,
+    }
+}
+
+/// A string of at most `len` bytes: complete when its NUL is among them, the address when memory
+/// ends first.
+fn read_cstr_upto(r: &mut dyn ReadMem, addr: u64, len: usize) -> Fetched {
+    if len == 0 {
+        return Fetched::Str {
+            bytes: Vec::new(),
+            complete: false,
+        };
+    }
+    match read_cstr(r, addr, len - 1) {
+        Fetched::Str {
+            mut bytes,
+            complete: false,
+        } => {
+            // `read_cstr` read `len` bytes without a NUL and kept `len - 1` of them: read the last.
+            let mut last = [0u8; 1];
+            if r.read(addr + bytes.len() as u64, &mut last) == 1 {
+                bytes.push(last[0]);
+            }
+            Fetched::Str {
+                bytes,
+                complete: false,
+            }
+        }
+        other => other,
     }
 }
 
@@ -373,6 +469,7 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
     for req in reqs {
         let f = match req.kind {
             FetchKind::CStr { max } => read_cstr(r, req.addr, max),
+            FetchKind::CStrUpto { len } => read_cstr_upto(r, req.addr, len),
             FetchKind::Bytes { len } => read_exact(r, req.addr, len),
             FetchKind::SockBuf {
                 fd,
@@ -398,9 +495,13 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 let mut items = Vec::new();
                 let mut truncated = false;
                 let mut fault = false;
+                let mut unreadable = Vec::new();
+                let mut ends_at = None;
                 for i in 0.. {
-                    let Some(p) = read_ptr(r, req.addr + 8 * i as u64) else {
+                    let at = req.addr + 8 * i as u64;
+                    let Some(p) = read_ptr(r, at) else {
                         fault = i == 0;
+                        ends_at = Some(at);
                         break;
                     };
                     if p == 0 {
@@ -412,13 +513,21 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                     }
                     match read_cstr(r, p, max) {
                         Fetched::Str { bytes, complete } => items.push((bytes, complete)),
-                        _ => items.push((Vec::new(), false)),
+                        _ => {
+                            unreadable.push((items.len(), p));
+                            items.push((Vec::new(), false));
+                        }
                     }
                 }
                 if fault {
                     Fetched::Fault
                 } else {
-                    Fetched::StrArray { items, truncated }
+                    Fetched::StrArray {
+                        items,
+                        truncated,
+                        unreadable,
+                        ends_at,
+                    }
                 }
             }
             FetchKind::Indirect { offset, len } => match read_ptr(r, req.addr + offset) {
@@ -453,6 +562,44 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 opts,
             } => walk::record(walker.0, &args, ret, &opts, r),
             FetchKind::Upto { len } => Fetched::Bytes(read_upto(r, req.addr, len)),
+            FetchKind::Iovec {
+                count,
+                data_size,
+                max,
+            } => {
+                let mut elems = Vec::new();
+                let mut left = data_size;
+                for k in 0..count as u64 {
+                    let (Some(base), Some(len)) = (
+                        read_ptr(r, req.addr + 16 * k),
+                        read_ptr(r, req.addr + 16 * k + 8),
+                    ) else {
+                        break;
+                    };
+                    let used = len.min(left);
+                    if left != u64::MAX {
+                        left -= used;
+                    }
+                    let want = used.min(max as u64 + 1) as usize;
+                    let buf = read_upto(r, base, want);
+                    let data = (buf.len() == want).then_some(buf);
+                    elems.push(IovecElem {
+                        base,
+                        len,
+                        data,
+                        used,
+                    });
+                }
+                Fetched::Iovec(elems)
+            }
+            FetchKind::FdAt { offset, kinds } => {
+                let mut b = [0u8; 4];
+                let fd = (r.read(req.addr + offset, &mut b) == 4).then(|| i32::from_ne_bytes(b));
+                match fd.filter(|&fd| fd >= 0).and_then(|fd| r.fd_path(fd, kinds)) {
+                    Some(info) => Fetched::Fd(info),
+                    None => Fetched::Fault,
+                }
+            }
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),
                 None => Fetched::Fault,
@@ -467,7 +614,7 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                             break if n == 0 {
                                 Fetched::Fault
                             } else {
-                                Fetched::Count(n)
+                                Fetched::UnterminatedCount(n)
                             }
                         }
                     }
@@ -540,6 +687,11 @@ pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchRe
         let split = spec.split_point();
         for (i, a) in spec.args().iter().enumerate().skip(split) {
             a.plan(i, args, Some(ret), opts, &mut v);
+        }
+    }
+    if let Ret::Custom(c) = spec.ret() {
+        if ret >= 0 {
+            (c.plan)(args, ret, opts, &mut v);
         }
     }
     if opts.decode_fds > 0 && spec.ret() == Ret::Fd && ret >= 0 {
@@ -652,13 +804,23 @@ pub fn render_exit(
                 socket::sockaddr::sockaddr_out_into(out, args[i], bytes, before, after, ret)
             }
             spec::Arg::Sock(s) => socket::render(*s, i, args, Some(ret), entry, mem, opts, out),
+            spec::Arg::Custom(c) => {
+                let ctx = custom::Ctx {
+                    i,
+                    args,
+                    ret: Some(ret),
+                    opts,
+                };
+                let fetches = custom::Fetches { now: mem, entry };
+                (c.render)(&ctx, &fetches, out)
+            }
             _ => a.render(i, args, Some(ret), mem, opts, out),
         }
     }
 }
 
 /// The text after `= ` for a completed syscall; `mem` is the exit's fetched memory.
-pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut String) {
+pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, out: &mut String) {
     if (-4095..0).contains(&ret) {
         out.push_str(&flags::error_return((-ret) as i32));
         return;
@@ -731,6 +893,7 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
                 _ => {}
             }
         }
+        Ret::Custom(c) => (c.render)(args, ret, mem, opts, out),
         Ret::Timeout => {
             if ret == 0 {
                 out.push_str("0 (Timeout)");
@@ -784,7 +947,7 @@ mod tests {
         render_entry(nr, &args, &m1, opts, &mut s);
         render_exit(nr, &args, ret, &m1, &m2, opts, &mut s);
         s.push_str(") = ");
-        render_return(nr, &args, ret, &m2, &mut s);
+        render_return(nr, &args, ret, &m2, opts, &mut s);
         s
     }
 

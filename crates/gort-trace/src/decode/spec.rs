@@ -7,11 +7,33 @@
 //! hex, with a generic count, so nothing is ever hidden. `clone` has its own renderer because strace prints
 //! it by keyword rather than by position.
 
+use super::arch_prctl;
 use super::consts::*;
+use super::custom::{self, CustomArg, CustomRet};
+use super::dirents;
+use super::fanotify;
 use super::flags::{self, flags_into};
+use super::ioprio;
+use super::iovec;
+use super::landlock;
+use super::memfd;
+use super::mempolicy;
+use super::misc_args;
+use super::open_how;
+use super::personality;
+use super::prctl_more;
+use super::rt_sig;
+use super::select;
+use super::statx;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
+use super::timers;
+use super::wait;
+use super::xattr;
 use super::xlat::{self, Xlat};
+use super::{futex_waitv, kexec};
+use super::{inotify, kcmp};
+use super::{mount, mount_api};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts};
 use crate::pidns::PidType;
 use std::fmt::Write;
@@ -223,6 +245,8 @@ pub enum Arg {
     /// A buffer sent on the socket in argument 0, of the length at this index: netlink messages on a
     /// netlink socket, a string otherwise.
     SockBufIn(u8),
+    /// An argument its family's module decodes (see custom.rs).
+    Custom(&'static CustomArg),
 }
 
 /// How the return value is printed.
@@ -257,6 +281,8 @@ pub enum Ret {
     /// A count, with the time left in the timespec at argument 4 (`1 (left {tv_sec=0, ...})`), or
     /// `0 (Timeout)` (`recvmmsg`).
     TimeLeft,
+    /// A value its family's module decodes (see custom.rs).
+    Custom(&'static CustomRet),
 }
 
 /// A syscall description.
@@ -361,6 +387,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::pwrite64 => d(&[Fd, BufIn(2), ULong, Long]),
         Sysno::open => d(&[Path, OpenFlags, OpenMode(1)]),
         Sysno::openat => d(&[DirFd, Path, OpenFlags, OpenMode(2)]),
+        Sysno::openat2 => d(&[DirFd, Path, Custom(&open_how::OPEN_HOW), ULong]),
         Sysno::creat => d(&[Path, Mode]),
         Sysno::close | Sysno::fchdir | Sysno::dup | Sysno::fsync | Sysno::fdatasync => d(&[Fd]),
         Sysno::dup2 => d(&[Fd, Fd]),
@@ -370,7 +397,13 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::newfstatat => d(&[DirFd, Path, StatOut, Flags(&AT)]),
         Sysno::statfs => d(&[Path, StatfsOut]),
         Sysno::fstatfs => d(&[Fd, StatfsOut]),
-        Sysno::statx => d(&[DirFd, Path, StatxFlags, StatxMask, PtrOut]),
+        Sysno::statx => d(&[
+            DirFd,
+            Path,
+            StatxFlags,
+            Flags(&statx::MASK),
+            Custom(&statx::STATX_OUT),
+        ]),
         Sysno::lseek => d(&[Fd, Long, Enum(&SEEK)]),
         Sysno::mmap => Spec::Args(&[Ptr, ULong, Flags(&PROT), MmapFlags, Fd, Off], Ret::Hex),
         Sysno::mprotect => d(&[Ptr, ULong, Flags(&PROT)]),
@@ -385,7 +418,43 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::rt_sigprocmask => d(&[Enum(&SIG_HOW), SigsetIn, SigsetOut, ULong]),
         Sysno::rt_sigreturn => d(&[]),
         Sysno::ioctl => d(&[Fd, IoctlReq, Ptr]),
-        Sysno::readv | Sysno::writev => d(&[Fd, Ptr, Int]),
+        Sysno::readv => d(&[Fd, Custom(&iovec::IOV_OUT), ULong]),
+        Sysno::writev => d(&[Fd, Custom(&iovec::IOV_IN), ULong]),
+        Sysno::preadv => d(&[Fd, Custom(&iovec::IOV_OUT), ULong, Long]),
+        Sysno::pwritev => d(&[Fd, Custom(&iovec::IOV_IN), ULong, Long]),
+        Sysno::preadv2 => d(&[
+            Fd,
+            Custom(&iovec::IOV_OUT),
+            ULong,
+            Long,
+            Hidden,
+            Flags(&iovec::RWF),
+        ]),
+        Sysno::pwritev2 => d(&[
+            Fd,
+            Custom(&iovec::IOV_IN),
+            ULong,
+            Long,
+            Hidden,
+            Flags(&iovec::RWF),
+        ]),
+        Sysno::process_vm_readv => d(&[
+            Int,
+            Custom(&iovec::IOV_OUT),
+            ULong,
+            Custom(&iovec::IOV_ADDRS),
+            ULong,
+            ULong,
+        ]),
+        Sysno::process_vm_writev => d(&[
+            Int,
+            Custom(&iovec::IOV_IN),
+            ULong,
+            Custom(&iovec::IOV_ADDRS),
+            ULong,
+            ULong,
+        ]),
+        Sysno::process_madvise => d(&[Fd, Custom(&iovec::IOV_ADDRS), ULong, Enum(&MADV), Hex32]),
         Sysno::access => d(&[Path, Flags(&ACCESS)]),
         Sysno::faccessat => d(&[DirFd, Path, Flags(&ACCESS)]),
         Sysno::faccessat2 => d(&[DirFd, Path, Flags(&ACCESS), Flags(&AT_ACCESS)]),
@@ -406,9 +475,28 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         | Sysno::restart_syscall => d(&[]),
         Sysno::exit | Sysno::exit_group => d(&[Int]),
         Sysno::wait4 => Spec::Args(
-            &[PidTgidPgid, WaitStatusOut, Flags(&WAIT), RusageOut],
+            &[
+                PidTgidPgid,
+                WaitStatusOut,
+                Flags(&WAIT),
+                Custom(&wait::WAIT4_RUSAGE),
+            ],
             Ret::Pid(PidType::Tgid),
         ),
+        Sysno::waitid if regs[0] as u32 == 3 => d(&[
+            Enum(&wait::ID_TYPES),
+            Fd,
+            Custom(&wait::SIGINFO),
+            Flags(&WAIT),
+            Custom(&wait::RUSAGE),
+        ]),
+        Sysno::waitid => d(&[
+            Enum(&wait::ID_TYPES),
+            Int,
+            Custom(&wait::SIGINFO),
+            Flags(&WAIT),
+            Custom(&wait::RUSAGE),
+        ]),
         Sysno::kill => d(&[PidTgidPgid, Sig]),
         Sysno::tkill => d(&[Pid(PidType::Tid), Sig]),
         Sysno::tgkill => d(&[Pid(PidType::Tgid), Pid(PidType::Tid), Sig]),
@@ -420,8 +508,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::unlinkat => d(&[DirFd, Path, Flags(&AT)]),
         Sysno::rename | Sysno::link | Sysno::symlink => d(&[Path, Path]),
         Sysno::renameat => d(&[DirFd, Path, DirFd, Path]),
-        Sysno::readlink => d(&[Path, StrOut, ULong]),
-        Sysno::readlinkat => d(&[DirFd, Path, StrOut, ULong]),
+        Sysno::readlink => d(&[Path, BufOut, ULong]),
+        Sysno::readlinkat => d(&[DirFd, Path, BufOut, ULong]),
         Sysno::getcwd => d(&[StrOut, ULong]),
         Sysno::umask => Spec::Args(&[Mode], Ret::Octal),
         // ARCH_GET_FS/ARCH_GET_GS write the base address where the second argument points.
@@ -429,6 +517,13 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             d(&[Enum(&ARCH), AddrOut])
         }
         Sysno::arch_prctl if regs[0] & 0xffff_ffff == 0x1011 => d(&[Enum(&ARCH)]),
+        Sysno::arch_prctl if matches!(regs[0] & 0xffff_ffff, 0x1021 | 0x1022 | 0x1024) => {
+            d(&[Enum(&ARCH), Custom(&arch_prctl::XFEATURE_MASK_OUT)])
+        }
+        Sysno::arch_prctl if matches!(regs[0] & 0xffff_ffff, 0x1023 | 0x1025) => Spec::Args(
+            &[Enum(&ARCH), Custom(&arch_prctl::XFEATURE_IN)],
+            Ret::Custom(&arch_prctl::XFEATURE_MASK_RET),
+        ),
         Sysno::arch_prctl => d(&[Enum(&ARCH), Hex]),
         Sysno::set_tid_address => d(&[Ptr]),
         Sysno::set_robust_list => d(&[Ptr, ULong]),
@@ -438,7 +533,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::setrlimit => d(&[Enum(&RLIMIT), RlimitIn]),
         Sysno::getrandom => d(&[BufOutHex, ULong, Flags(&GRND)]),
         Sysno::futex => d(futex_args(regs[1])),
-        Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, UInt]),
+        Sysno::getdents => d(&[Fd, Custom(&dirents::DIRENTS), UInt]),
+        Sysno::getdents64 => d(&[Fd, Custom(&dirents::DIRENTS64), UInt]),
         Sysno::uname => d(&[UtsOut]),
         Sysno::fcntl => match regs[1] & 0xffff_ffff {
             1 => Spec::Args(&[Fd, FcntlCmd], Ret::FdFlags),
@@ -548,7 +644,26 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::shmat => Spec::Walk(super::ipc::shmat, Ret::Hex, &[]),
         Sysno::shmdt => w(super::ipc::shmdt),
         Sysno::shmctl => w(super::ipc::shmctl),
-        Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
+        Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Custom(&xattr::VALUE_OUT), ULong]),
+        Sysno::fgetxattr => d(&[Fd, Str, Custom(&xattr::VALUE_OUT), ULong]),
+        Sysno::setxattr | Sysno::lsetxattr => d(&[
+            Path,
+            Str,
+            Custom(&xattr::VALUE_IN),
+            ULong,
+            Flags(&xattr::FLAGS),
+        ]),
+        Sysno::fsetxattr => d(&[
+            Fd,
+            Str,
+            Custom(&xattr::VALUE_IN),
+            ULong,
+            Flags(&xattr::FLAGS),
+        ]),
+        Sysno::listxattr | Sysno::llistxattr => d(&[Path, Custom(&xattr::LIST_OUT), ULong]),
+        Sysno::flistxattr => d(&[Fd, Custom(&xattr::LIST_OUT), ULong]),
+        Sysno::removexattr | Sysno::lremovexattr => d(&[Path, Str]),
+        Sysno::fremovexattr => d(&[Fd, Str]),
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::membarrier => d(&[Int, Int, Int]),
         Sysno::getpgid => Spec::Args(&[Pid(PidType::Tgid)], Ret::Pid(PidType::Pgid)),
@@ -581,7 +696,240 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::settimeofday => d(&[TimevalIn, TimezoneIn]),
         Sysno::pidfd_getfd => d(&[Fd, PidfdTargetFd, Hex32]),
         Sysno::process_mrelease | Sysno::landlock_restrict_self => d(&[Fd, Hex32]),
-        Sysno::landlock_create_ruleset => d(&[Ptr, ULong, Flags(&LANDLOCK_CREATE)]),
+        // With LANDLOCK_CREATE_RULESET_VERSION it returns the ABI version, otherwise a descriptor.
+        Sysno::landlock_create_ruleset => Spec::Args(
+            &[
+                Custom(&landlock::RULESET_ATTR),
+                ULong,
+                Flags(&LANDLOCK_CREATE),
+            ],
+            if regs[2] & 1 == 0 { Ret::Fd } else { Ret::Dec },
+        ),
+        Sysno::landlock_add_rule if regs[1] as u32 == 1 => d(&[
+            Fd,
+            Enum(&landlock::RULE_TYPES),
+            Custom(&landlock::PATH_BENEATH_ATTR),
+            Hex32,
+        ]),
+        Sysno::landlock_add_rule => d(&[Fd, Enum(&landlock::RULE_TYPES), Ptr, Hex32]),
+        Sysno::mbind => d(&[
+            Ptr,
+            ULong,
+            Custom(&mempolicy::MODE),
+            Custom(&mempolicy::NODEMASK),
+            ULong,
+            Flags(&mempolicy::MBIND_FLAGS),
+        ]),
+        Sysno::set_mempolicy => d(&[
+            Custom(&mempolicy::MODE32),
+            Custom(&mempolicy::NODEMASK),
+            ULong,
+        ]),
+        Sysno::get_mempolicy => d(&[
+            Custom(&mempolicy::MODE_OUT),
+            Custom(&mempolicy::NODEMASK),
+            ULong,
+            Ptr,
+            Flags(&mempolicy::GET_MEMPOLICY_FLAGS),
+        ]),
+        Sysno::set_mempolicy_home_node => d(&[Ptr, ULong, ULong, Hex]),
+        Sysno::migrate_pages => d(&[
+            Int,
+            ULong,
+            Custom(&mempolicy::NODEMASK_SIZE_AT_1),
+            Custom(&mempolicy::NODEMASK_SIZE_AT_1),
+        ]),
+        Sysno::move_pages => d(&[
+            Int,
+            ULong,
+            Custom(&mempolicy::PAGES),
+            Custom(&mempolicy::NODES),
+            Custom(&mempolicy::STATUS),
+            Flags(&mempolicy::MOVE_PAGES_FLAGS),
+        ]),
+        Sysno::mount => match mount::type_and_data(regs[3]) {
+            (true, true) => d(&[Path, Path, Str, Custom(&mount::MOUNT_FLAGS_ARG), Str]),
+            (false, true) => d(&[Path, Path, Ptr, Custom(&mount::MOUNT_FLAGS_ARG), Str]),
+            _ => d(&[Path, Path, Ptr, Custom(&mount::MOUNT_FLAGS_ARG), Ptr]),
+        },
+        Sysno::fsopen => d(&[Str, Flags(&mount_api::FSOPEN_FLAGS)]),
+        Sysno::fsmount => d(&[
+            Custom(&mount_api::CONTEXT_FD),
+            Flags(&mount_api::FSMOUNT_FLAGS),
+            Flags(&mount_api::FSMOUNT_ATTR_FLAGS),
+        ]),
+        Sysno::fspick => d(&[DirFd, Path, Flags(&mount_api::FSPICK_FLAGS)]),
+        Sysno::open_tree => d(&[DirFd, Path, Flags(&mount_api::OPEN_TREE_FLAGS)]),
+        Sysno::move_mount => d(&[
+            DirFd,
+            Path,
+            DirFd,
+            Path,
+            Flags(&mount_api::MOVE_MOUNT_FLAGS),
+        ]),
+        Sysno::mount_setattr => Spec::Args(
+            &[
+                DirFd,
+                Path,
+                Flags(&mount_api::MOUNT_SETATTR_FLAGS),
+                Custom(&mount_api::MOUNT_ATTR_ARG),
+                ULong,
+            ],
+            Ret::Fd,
+        ),
+        Sysno::fsconfig => d(match regs[1] as u32 {
+            0 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Ptr, Int],
+            1 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, FSCONFIG_STR, Int],
+            2 if (0..=1 << 20).contains(&(regs[4] as i32)) => {
+                &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, FSCONFIG_BLOB, Int]
+            }
+            2 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Ptr, Int],
+            3 | 4 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Path, DirFd],
+            5 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Ptr, Fd],
+            _ => &[CONTEXT_FD, FSCONFIG_CMD, Ptr, Ptr, Int],
+        }),
+        Sysno::fanotify_init => d(&[Custom(&fanotify::INIT_CLASS_FLAGS), OpenFlags]),
+        Sysno::fanotify_mark if regs[3] as i32 == -1 => d(&[
+            Fd,
+            Flags(&fanotify::MARK_FLAGS),
+            Flags(&fanotify::EVENT_FLAGS),
+            Custom(&fanotify::NOFD),
+            Path,
+        ]),
+        Sysno::fanotify_mark => d(&[
+            Fd,
+            Flags(&fanotify::MARK_FLAGS),
+            Flags(&fanotify::EVENT_FLAGS),
+            DirFd,
+            Path,
+        ]),
+        Sysno::memfd_create => d(&[Custom(&memfd::NAME), Custom(&memfd::MEMFD_FLAGS)]),
+        Sysno::remap_file_pages => d(&[Ptr, ULong, Flags(&PROT), ULong, MmapFlags]),
+        Sysno::ioprio_get => Spec::Args(&[Enum(&ioprio::WHO), Int], Ret::Custom(&ioprio::PRIO_RET)),
+        Sysno::ioprio_set => d(&[Enum(&ioprio::WHO), Int, Custom(&ioprio::PRIO)]),
+        Sysno::personality => Spec::Args(
+            &[Custom(&personality::PERSONA)],
+            Ret::Custom(&personality::PERSONA_RET),
+        ),
+        Sysno::getitimer => d(&[Enum(&timers::ITIMER_WHICH), Custom(&timers::ITIMERVAL_OUT)]),
+        Sysno::setitimer => d(&[
+            Enum(&timers::ITIMER_WHICH),
+            Custom(&timers::ITIMERVAL_IN),
+            Custom(&timers::ITIMERVAL_OUT),
+        ]),
+        Sysno::timer_create => d(&[Enum(&CLOCK), Custom(&timers::SIGEVENT), IntOut]),
+        Sysno::timer_settime => d(&[
+            Int,
+            Flags(&TIMER),
+            Custom(&timers::ITIMERSPEC_IN),
+            Custom(&timers::ITIMERSPEC_OUT),
+        ]),
+        Sysno::timer_gettime => d(&[Int, Custom(&timers::ITIMERSPEC_OUT)]),
+        Sysno::timerfd_settime => d(&[
+            Fd,
+            Flags(&timers::TFD_TIMER_FLAGS),
+            Custom(&timers::ITIMERSPEC_IN),
+            Custom(&timers::ITIMERSPEC_OUT),
+        ]),
+        Sysno::timerfd_gettime => d(&[Fd, Custom(&timers::ITIMERSPEC_OUT)]),
+        Sysno::adjtimex => Spec::Args(&[Custom(&timers::TIMEX)], Ret::Named(&timers::TIME_STATES)),
+        Sysno::clock_adjtime => Spec::Args(
+            &[Enum(&CLOCK), Custom(&timers::TIMEX)],
+            Ret::Named(&timers::TIME_STATES),
+        ),
+        Sysno::rt_sigqueueinfo => d(&[Int, Sig, Custom(&rt_sig::SIGINFO_IN)]),
+        Sysno::rt_tgsigqueueinfo => d(&[Int, Int, Sig, Custom(&rt_sig::SIGINFO_IN)]),
+        Sysno::rt_sigtimedwait => Spec::Args(
+            &[
+                Custom(&rt_sig::SIGSET_SIZED_BY_ARG3),
+                Custom(&wait::SIGINFO),
+                TimespecIn,
+                ULong,
+            ],
+            Ret::Custom(&rt_sig::SIGNAL_RET),
+        ),
+        Sysno::select => Spec::Args(
+            &[Int, FD_SET, FD_SET, FD_SET, TimevalIn],
+            Ret::Custom(&select::SELECT_RET),
+        ),
+        Sysno::pselect6 => Spec::Args(
+            &[
+                Int,
+                FD_SET,
+                FD_SET,
+                FD_SET,
+                TimespecIn,
+                Custom(&select::PSELECT6_SIGMASK),
+            ],
+            Ret::Custom(&select::PSELECT6_RET),
+        ),
+        Sysno::ppoll => Spec::Args(
+            &[
+                Custom(&select::POLLFDS),
+                UInt,
+                TimespecIn,
+                Custom(&rt_sig::SIGSET_SIZED_BY_NEXT),
+                ULong,
+            ],
+            Ret::Custom(&select::PPOLL_RET),
+        ),
+        Sysno::ioperm => d(&[Hex, Hex, Int]),
+        Sysno::iopl => d(&[Int]),
+        Sysno::epoll_pwait => d(&[
+            Fd,
+            EpollEventsOut,
+            Int,
+            Int,
+            Custom(&rt_sig::SIGSET_SIZED_BY_NEXT),
+            ULong,
+        ]),
+        Sysno::epoll_pwait2 => d(&[
+            Fd,
+            EpollEventsOut,
+            Int,
+            Custom(&timers::TIMESPEC_READ_AT_EXIT),
+            Custom(&rt_sig::SIGSET_SIZED_BY_NEXT),
+            ULong,
+        ]),
+        Sysno::kcmp => match regs[2] as i32 {
+            0 => d(&[Int, Int, Enum(&kcmp::TYPES), Fd, Fd]),
+            1..=6 => d(&[Int, Int, Enum(&kcmp::TYPES)]),
+            7 => d(&[Int, Int, Enum(&kcmp::TYPES), Fd, Custom(&kcmp::EPOLL_SLOT)]),
+            _ => d(&[Int, Int, Enum(&kcmp::TYPES), Hex, Hex]),
+        },
+        Sysno::inotify_add_watch => d(&[Fd, Path, Flags(&inotify::MASK)]),
+        Sysno::inotify_rm_watch => d(&[Fd, Int]),
+        Sysno::swapon => d(&[Path, Custom(&misc_args::SWAP_FLAGS_ARG)]),
+        Sysno::ustat => d(&[Custom(&misc_args::DEV32), Ptr]),
+        Sysno::utime => d(&[Path, Custom(&misc_args::UTIMBUF)]),
+        Sysno::get_robust_list => d(&[Int, AddrOut, Custom(&misc_args::ULONG_OUT)]),
+        Sysno::vmsplice => d(&[Fd, Custom(&iovec::IOV_IN), ULong, Flags(&SPLICE)]),
+        Sysno::reboot if regs[2] as u32 == 0xa1b2_c3d4 => d(&[
+            Enum(&misc_args::REBOOT_MAGIC1),
+            Enum(&misc_args::REBOOT_MAGIC2),
+            Enum(&misc_args::REBOOT_CMD),
+            Custom(&misc_args::REBOOT_ARG),
+        ]),
+        Sysno::reboot => d(&[
+            Enum(&misc_args::REBOOT_MAGIC1),
+            Enum(&misc_args::REBOOT_MAGIC2),
+            Enum(&misc_args::REBOOT_CMD),
+        ]),
+        Sysno::pidfd_send_signal => d(&[Fd, Sig, Custom(&rt_sig::SIGINFO_IN), Hex32]),
+        Sysno::kexec_load => d(&[
+            Ptr,
+            ULong,
+            Custom(&kexec::SEGMENTS),
+            Custom(&kexec::LOAD_FLAGS_ARG),
+        ]),
+        Sysno::kexec_file_load => d(&[Fd, Fd, ULong, BufIn(2), Flags(&kexec::FILE_FLAGS)]),
+        Sysno::futex_waitv => d(&[
+            Custom(&futex_waitv::WAITERS),
+            UInt,
+            Hex32,
+            TimespecIn,
+            Enum(&futex_waitv::CLOCKS),
+        ]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
@@ -602,7 +950,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::pkey_free => d(&[Int]),
         Sysno::pkey_mprotect => d(&[Ptr, ULong, Flags(&PROT), Int]),
         Sysno::userfaultfd => d(&[Flags(&UFFD)]),
-        Sysno::setgroups => d(&[Int, GroupsIn(0)]),
+        Sysno::setgroups => d(&[Int, Custom(&misc_args::GROUPS_IN)]),
         Sysno::sethostname | Sysno::setdomainname => d(&[HostName(1), UInt]),
         Sysno::signalfd4 if regs[2] != 8 => d(&[Fd, Ptr, ULong, Flags(&SFD)]),
         Sysno::signalfd4 => d(&[Fd, SigsetIn, ULong, Flags(&SFD)]),
@@ -749,9 +1097,30 @@ fn prctl(regs: &[u64; 6]) -> Spec {
             Ret::VectorLength(&PR_SME_VL),
         ),
         64 => Spec::Args(&[Enum(&PR)], Ret::VectorLength(&PR_SME_VL)),
+        52 if regs[1] <= 2 => Spec::Args(
+            &[Enum(&PR), Enum(&prctl_more::SPEC_CMDS)],
+            Ret::Custom(&prctl_more::SPEC_GET_RET),
+        ),
+        52 => d(&[Enum(&PR), Enum(&prctl_more::SPEC_CMDS)]),
+        53 if regs[1] <= 2 => d(&[
+            Enum(&PR),
+            Enum(&prctl_more::SPEC_CMDS),
+            Enum(&prctl_more::SPEC_SET),
+        ]),
+        53 => d(&[Enum(&PR), Enum(&prctl_more::SPEC_CMDS), Hex]),
+        59 if regs[1] == 1 => d(&[Enum(&PR), Enum(&prctl_more::SYS_DISPATCH), Hex, Hex, Ptr]),
+        59 => d(&[Enum(&PR), Enum(&prctl_more::SYS_DISPATCH), Hex, Hex, Hex]),
+        0x5356_4d41 if regs[1] == 0 => d(&[Enum(&PR), Enum(&prctl_more::SET_VMA), Ptr, ULong, Str]),
+        0x5356_4d41 => d(&[Enum(&PR), Enum(&prctl_more::SET_VMA), Ptr, Hex, Ptr]),
         _ => d(&[Enum(&PR), Hex, Hex, Hex, Hex]),
     }
 }
+
+const FD_SET: Arg = Custom(&select::FD_SET);
+const CONTEXT_FD: Arg = Custom(&mount_api::CONTEXT_FD);
+const FSCONFIG_CMD: Arg = Enum(&mount_api::FSCONFIG_CMDS);
+const FSCONFIG_STR: Arg = Custom(&mount_api::FSCONFIG_STR);
+const FSCONFIG_BLOB: Arg = Custom(&mount_api::FSCONFIG_BLOB);
 
 /// `TimespecRem`'s index for a sleep without flags.
 const NO_FLAGS: u8 = u8::MAX;
@@ -813,11 +1182,13 @@ impl Arg {
                 | TimespecRem(_)
                 | TimeOut
         ) || matches!(self, Sock(s) if s.is_output())
+            || matches!(self, Custom(c) if c.phase != custom::Phase::Entry)
     }
 
     /// Whether this argument is read at entry and written at exit (printed in two halves).
     pub fn is_in_out(self) -> bool {
         matches!(self, OffInOut | UOffInOut)
+            || matches!(self, Custom(c) if c.phase == custom::Phase::InOut)
     }
 
     /// Whether this argument is omitted (an `open` mode without `O_CREAT`).
@@ -841,6 +1212,11 @@ impl Arg {
         out: &mut Vec<FetchReq>,
     ) {
         let addr = args[i];
+        if let Custom(c) = self {
+            let ctx = custom::Ctx { i, args, ret, opts };
+            (c.plan)(&ctx, out);
+            return;
+        }
         if opts.decode_fds > 0 && matches!(self, Fd | DirFd) {
             if (addr as i32) >= 0 || (self == DirFd && addr as i32 == -100) {
                 out.push(FetchReq {
@@ -877,7 +1253,8 @@ impl Arg {
             // PATH_MAX bytes with the NUL.
             Path => FetchKind::CStr { max: 4095 },
             Str => FetchKind::CStr { max: opts.strsize },
-            Comm => FetchKind::CStr { max: 15 },
+            // `TASK_COMM_LEN` - 1 bytes at most are read.
+            Comm => FetchKind::CStrUpto { len: 15 },
             BufIn(len) => FetchKind::Bytes {
                 len: (args[len as usize] as usize).min(opts.strsize),
             },
@@ -893,12 +1270,9 @@ impl Arg {
             StrOut if !failed => FetchKind::CStr {
                 max: opts.strsize.max(4096),
             },
-            Argv => FetchKind::StrArray {
-                max_items: opts.strsize,
-                max: opts.strsize,
-            },
-            Envp if opts.verbose => FetchKind::StrArray {
-                max_items: opts.strsize,
+            // `-v` shows every item, otherwise at most `-s` of them.
+            Argv | Envp if self == Argv || opts.verbose => FetchKind::StrArray {
+                max_items: if opts.verbose { 1 << 16 } else { opts.strsize },
                 max: opts.strsize,
             },
             Envp => FetchKind::PtrCount,
@@ -999,6 +1373,14 @@ impl Arg {
                 let none = Mem::default();
                 super::socket::render(s, i, args, ret, &none, mem, opts, out)
             }
+            Custom(c) => {
+                let ctx = custom::Ctx { i, args, ret, opts };
+                let fetches = custom::Fetches {
+                    now: mem,
+                    entry: mem,
+                };
+                (c.render)(&ctx, &fetches, out)
+            }
             Int => {
                 let _ = write!(out, "{}", v as i32);
             }
@@ -1038,23 +1420,39 @@ impl Arg {
             },
             Path | Str | Argv | Envp => match (self, fetched) {
                 (_, None) => ptr(out, v),
-                (Envp, Some(Fetched::Count(n))) => {
+                (Envp, Some(Fetched::Count(n) | Fetched::UnterminatedCount(n))) => {
+                    let unterminated = matches!(fetched, Some(Fetched::UnterminatedCount(_)));
                     let _ = write!(
                         out,
-                        "{v:#x} /* {n} var{} */",
-                        if *n == 1 { "" } else { "s" }
+                        "{v:#x} /* {n} var{}{} */",
+                        if *n == 1 { "" } else { "s" },
+                        if unterminated { ", unterminated" } else { "" }
                     );
                 }
-                (Argv | Envp, Some(Fetched::StrArray { items, truncated })) => {
+                (
+                    Argv | Envp,
+                    Some(Fetched::StrArray {
+                        items,
+                        truncated,
+                        unreadable,
+                        ends_at,
+                    }),
+                ) => {
                     out.push('[');
                     for (k, (b, complete)) in items.iter().enumerate() {
                         if k > 0 {
                             out.push_str(", ");
                         }
-                        quote_cstr(out, b, *complete, Some(opts.strsize), opts.xflag);
+                        match unreadable.iter().find(|(at, _)| *at == k) {
+                            Some(&(_, p)) => ptr(out, p),
+                            None => quote_cstr(out, b, *complete, Some(opts.strsize), opts.xflag),
+                        }
                     }
                     if *truncated {
                         out.push_str(", ...");
+                    }
+                    if let Some(at) = ends_at {
+                        let _ = write!(out, ", ... /* {at:#x} */");
                     }
                     out.push(']');
                 }
@@ -1343,8 +1741,14 @@ impl Arg {
                 Some(Fetched::Bytes(b)) if !failed => structs::statfs_into(out, b),
                 _ => ptr(out, v),
             },
-            SysinfoOut | RusageOut => match fetched {
+            SysinfoOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed => structs::struct_into(self, b, out),
+                _ => ptr(out, v),
+            },
+            RusageOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed && b.len() >= 144 => {
+                    structs::rusage_into(out, b, opts.verbose)
+                }
                 _ => ptr(out, v),
             },
             OffInOut | UOffInOut => {

@@ -65,10 +65,15 @@ fn quote_styled(out: &mut String, bytes: &[u8], hex: bool, hex_escapes: bool) {
 pub fn quote_bare(out: &mut String, bytes: &[u8]) {
     let mut s = String::new();
     quote_into(&mut s, bytes, false);
-    for c in s[1..s.len() - 1].chars() {
-        match c {
-            '<' => out.push_str("\\74"),
-            '>' => out.push_str("\\76"),
+    let inner: Vec<char> = s[1..s.len() - 1].chars().collect();
+    for (k, &c) in inner.iter().enumerate() {
+        // Three digits when an octal digit follows, so the escape cannot swallow it.
+        let octal_next = matches!(inner.get(k + 1), Some('0'..='7'));
+        match (c, octal_next) {
+            ('<', false) => out.push_str("\\74"),
+            ('<', true) => out.push_str("\\074"),
+            ('>', false) => out.push_str("\\76"),
+            ('>', true) => out.push_str("\\076"),
             _ => out.push(c),
         }
     }

@@ -205,6 +205,19 @@ pub fn statfs_into(out: &mut String, b: &[u8]) {
     out.push('}');
 }
 
+/// A user or group id: `-1` for the "none" value, otherwise unsigned.
+pub struct Id(pub u32);
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == u32::MAX {
+            f.write_str("-1")
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
 /// C's `%#x`: hex with `0x`, except zero, which is plain `0`.
 pub struct CHex(pub u64);
 
@@ -239,11 +252,11 @@ pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
     out.push('{');
     if verbose {
         out.push_str("st_dev=");
-        makedev_into(out, u64_at(b, 0));
+        dev_styled_into(out, u64_at(b, 0));
         let _ = write!(out, ", st_ino={}, ", u64_at(b, 8));
     }
     out.push_str("st_mode=");
-    mode_into(out, mode);
+    mode_styled_into(out, mode);
     if verbose {
         let _ = write!(
             out,
@@ -258,7 +271,7 @@ pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
     let ty = mode & 0o170000;
     if ty == 0o020000 || ty == 0o060000 {
         out.push_str(", st_rdev=");
-        makedev_into(out, u64_at(b, 40));
+        dev_styled_into(out, u64_at(b, 40));
     } else {
         let _ = write!(out, ", st_size={}", u64_at(b, 48) as i64);
     }
@@ -274,6 +287,28 @@ pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
         let _ = write!(out, ", {name}_nsec={nsec}");
     }
     out.push('}');
+}
+
+/// A device number in the `-X` style: `makedev(0x1, 0x3)`, `0x103`, or `0x103 /* makedev(0x1, 0x3) */`.
+fn dev_styled_into(out: &mut String, dev: u64) {
+    let mut text = String::new();
+    makedev_into(&mut text, dev);
+    super::xlat::composed(out, dev, &text);
+}
+
+/// A mode with its type in the `-X` style: `S_IFREG|0640`, `0100640`, or `0100640 /* S_IFREG|0640 */`.
+fn mode_styled_into(out: &mut String, mode: u32) {
+    use super::xlat::{style, Style};
+    let mut text = String::new();
+    mode_into(&mut text, mode);
+    match style() {
+        Style::Abbrev => out.push_str(&text),
+        Style::Raw => octal_into(out, mode as u64),
+        Style::Verbose => {
+            octal_into(out, mode as u64);
+            let _ = write!(out, " /* {text} */");
+        }
+    }
 }
 
 /// ` /* 2026-12-07T10:20:28.461759285+0000 */`: a time as a local date, as strace comments it.
@@ -325,14 +360,16 @@ fn date_frac_into(out: &mut String, secs: i64, frac: u64, digits: u32) {
 pub fn wait_status_into(out: &mut String, s: i32) {
     let sig = s & 0x7f;
     out.push_str("[{");
-    if sig == 0 {
-        let _ = write!(out, "WIFEXITED(s) && WEXITSTATUS(s) == {}", (s >> 8) & 0xff);
-    } else if sig == 0x7f {
+    if s & 0xff == 0x7f {
+        let stop = (s >> 8) & 0xff;
         let _ = write!(
             out,
-            "WIFSTOPPED(s) && WSTOPSIG(s) == {}",
-            signal_name((s >> 8) & 0xff)
+            "WIFSTOPPED(s) && WSTOPSIG(s) == {}{}",
+            signal_name(stop & 0x7f),
+            if stop & 0x80 != 0 { " | 0x80" } else { "" }
         );
+    } else if sig == 0 {
+        let _ = write!(out, "WIFEXITED(s) && WEXITSTATUS(s) == {}", (s >> 8) & 0xff);
     } else if s == 0xffff {
         out.push_str("WIFCONTINUED(s)");
     } else {
@@ -342,6 +379,42 @@ pub fn wait_status_into(out: &mut String, s: i32) {
         }
     }
     out.push_str("}]");
+}
+
+/// A `struct rusage`: the two times, then the counters under `-v` (`...` otherwise).
+pub fn rusage_into(out: &mut String, b: &[u8], verbose: bool) {
+    let _ = write!(
+        out,
+        "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
+        u64_at(b, 0) as i64,
+        u64_at(b, 8),
+        u64_at(b, 16) as i64,
+        u64_at(b, 24)
+    );
+    if !verbose {
+        out.push_str(", ...}");
+        return;
+    }
+    const FIELDS: [&str; 14] = [
+        "ru_maxrss",
+        "ru_ixrss",
+        "ru_idrss",
+        "ru_isrss",
+        "ru_minflt",
+        "ru_majflt",
+        "ru_nswap",
+        "ru_inblock",
+        "ru_oublock",
+        "ru_msgsnd",
+        "ru_msgrcv",
+        "ru_nsignals",
+        "ru_nvcsw",
+        "ru_nivcsw",
+    ];
+    for (k, name) in FIELDS.iter().enumerate() {
+        let _ = write!(out, ", {name}={}", u64_at(b, 32 + 8 * k));
+    }
+    out.push('}');
 }
 
 /// Number of `linux_dirent64` records in a `getdents64` buffer.
@@ -407,37 +480,6 @@ pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
                 u32_at(b, 104)
             );
         }
-        Arg::RusageOut if b.len() >= 144 => {
-            let l = |off| u64_at(b, off) as i64;
-            let _ = write!(
-                out,
-                "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
-                l(0),
-                l(8),
-                l(16),
-                l(24)
-            );
-            const FIELDS: [&str; 14] = [
-                "ru_maxrss",
-                "ru_ixrss",
-                "ru_idrss",
-                "ru_isrss",
-                "ru_minflt",
-                "ru_majflt",
-                "ru_nswap",
-                "ru_inblock",
-                "ru_oublock",
-                "ru_msgsnd",
-                "ru_msgrcv",
-                "ru_nsignals",
-                "ru_nvcsw",
-                "ru_nivcsw",
-            ];
-            for (k, name) in FIELDS.iter().enumerate() {
-                let _ = write!(out, ", {name}={}", l(32 + 8 * k));
-            }
-            out.push('}');
-        }
         Arg::TimeOut if b.len() >= 8 => {
             let t = u64_at(b, 0) as i64;
             let _ = write!(out, "[{t}");
@@ -467,10 +509,19 @@ pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
             out.push('}');
         }
         Arg::RlimitIn | Arg::RlimitOut if b.len() >= 16 => {
-            let lim = |v: u64| match v {
-                u64::MAX => "RLIM64_INFINITY".to_string(),
-                v if v > 0 && v % 1024 == 0 => format!("{}*1024", v / 1024),
-                v => v.to_string(),
+            // The number, its reading (`RLIM64_INFINITY`, `8192*1024`), or both, by the `-X` style.
+            let lim = |v: u64| {
+                let text = match v {
+                    u64::MAX => Some("RLIM64_INFINITY".to_string()),
+                    v if v > 1024 && v % 1024 == 0 => Some(format!("{}*1024", v / 1024)),
+                    _ => None,
+                };
+                match (text, super::xlat::style()) {
+                    (None, _) => v.to_string(),
+                    (Some(t), super::xlat::Style::Abbrev) => t,
+                    (Some(_), super::xlat::Style::Raw) => v.to_string(),
+                    (Some(t), super::xlat::Style::Verbose) => format!("{v} /* {t} */"),
+                }
             };
             let _ = write!(
                 out,
@@ -542,11 +593,43 @@ pub fn siginfo_into(out: &mut String, b: &[u8]) {
     let fault = matches!(signo, 4 | 7 | 8 | 11 | 5);
     if let Some(name) = generic {
         out.push_str(name);
+        let errno = i32_at(b, 4);
+        if errno != 0 {
+            out.push_str(", si_errno=");
+            match flags::errno_name(errno) {
+                Some(n) => out.push_str(n),
+                None => {
+                    let _ = write!(out, "{}", errno as u32);
+                }
+            }
+        }
+        let sigval = |out: &mut String| {
+            let ptr = u64_at(b, 24);
+            let _ = write!(out, ", si_int={}, si_ptr=", ptr as u32 as i32);
+            addr_into(out, ptr);
+        };
         match code {
-            0 | -6 | -1 => {
+            0 | -6 => {
                 out.push_str(", si_pid=");
                 super::pid::pid_into(out, i32_at(b, 16), crate::pidns::PidType::Tgid);
-                let _ = write!(out, ", si_uid={}", u32_at(b, 20));
+                let _ = write!(out, ", si_uid={}", Id(u32_at(b, 20)));
+            }
+            -2 => {
+                let _ = write!(
+                    out,
+                    ", si_timerid={}, si_overrun={}",
+                    CHex(u32_at(b, 16) as u64),
+                    i32_at(b, 20)
+                );
+                sigval(out);
+            }
+            -1 | -3 | -4 => {
+                out.push_str(", si_pid=");
+                super::pid::pid_into(out, i32_at(b, 16), crate::pidns::PidType::Tgid);
+                let _ = write!(out, ", si_uid={}", Id(u32_at(b, 20)));
+                if u64_at(b, 24) != 0 {
+                    sigval(out);
+                }
             }
             0x80 if fault => {
                 out.push_str(", si_addr=");
