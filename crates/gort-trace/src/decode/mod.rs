@@ -18,7 +18,9 @@ pub mod consts;
 pub mod dump;
 pub mod flags;
 pub mod groups;
+pub mod ioctl;
 pub mod pathtrace;
+pub mod replay;
 pub mod spec;
 pub mod strings;
 pub mod structs;
@@ -92,6 +94,8 @@ pub enum FetchKind {
         /// Bytes to read where it points.
         len: usize,
     },
+    /// The reads an ioctl argument's decoder makes (see `decode/ioctl`).
+    Ioctl(ioctl::Call),
 }
 
 /// One memory read requested by a plan, labelled with the argument it serves.
@@ -130,6 +134,8 @@ pub enum Fetched {
     Fd(FdInfo),
     /// The memory could not be read.
     Fault,
+    /// The reads a decoder made and their answers (see `decode/replay.rs`).
+    Recorded(Vec<replay::Record>),
 }
 
 /// The kinds of descriptors `--decode-fds` decorates.
@@ -324,6 +330,7 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 buf.truncate(got);
                 Fetched::Bytes(buf)
             }
+            FetchKind::Ioctl(ref call) => ioctl::record(call, r),
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),
                 None => Fetched::Fault,
@@ -360,6 +367,9 @@ pub fn syscall_name(nr: u64) -> std::borrow::Cow<'static, str> {
 
 /// Memory needed at syscall entry.
 pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::plan(args, None, opts);
+    }
     let spec = spec::spec(nr, args);
     if let Some(v) = spec::plan_custom(&spec, args, None) {
         return v;
@@ -387,6 +397,9 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
 
 /// Memory needed at syscall exit, given the return value.
 pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchReq> {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::plan(args, Some(ret), opts);
+    }
     let spec = spec::spec(nr, args);
     if let Some(v) = spec::plan_custom(&spec, args, Some(ret)) {
         return v;
@@ -440,6 +453,9 @@ pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
 
 /// Text printed at entry, after `name(`. Ends with `, ` when more arguments follow at exit.
 pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut String) {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::render_entry(args, mem, opts, out);
+    }
     let spec = spec::spec(nr, args);
     if spec::render_custom(&spec, args, None, mem, out) {
         return;
@@ -476,6 +492,9 @@ pub fn render_exit(
     opts: &Opts,
     out: &mut String,
 ) {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::render_exit(args, ret, mem, opts, out);
+    }
     let spec = spec::spec(nr, args);
     if spec::render_custom(&spec, args, Some(ret), mem, out) {
         return;

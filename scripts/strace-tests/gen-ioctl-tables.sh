@@ -1,0 +1,14 @@
+#!/bin/sh
+# Regenerates crates/gort-trace/src/decode/ioctl/tables.rs (named constants of the ioctl families)
+# and names.rs (request names) from strace's lists and the system's uapi headers.
+# Usage: scripts/strace-tests/gen-ioctl-tables.sh [STRACE_SRC_DIR]
+set -eu
+src=${1:-target/strace-tests/strace-6.1}
+dir=crates/gort-trace/src/decode/ioctl
+here=$(dirname "$0")
+python3 "$here/gen-ioctl-names.py" "$src" > "$dir/names.rs"
+python3 "$here/gen-xlat.py" "$src" "$dir/tables.rs" \
+  linux/hdreg.h,linux/counter.h,linux/input.h \
+  hdio_drive_cmds hdio_busstates hdio_ide_nice \
+  counter_ioctl_component_types counter_ioctl_event_types counter_ioctl_scopes \
+  evdev_abs evdev_ev
