@@ -13,6 +13,7 @@
 pub mod counter;
 pub mod cx;
 pub mod evdev;
+pub mod fs;
 pub mod hdio;
 pub mod names;
 pub mod request;
@@ -156,6 +157,8 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x03 => hdio::decode(cx, out),
         0x3e => counter::decode(cx, out),
         0x45 => evdev::decode(cx, out),
+        0x58 => fs::decode_x(cx, out),
+        0x66 => fs::decode_f(cx, out),
         _ => Rval::Plain,
     }
 }
