@@ -228,6 +228,16 @@ impl Cx<'_> {
         }
     }
 
+    /// A descriptor, with what it refers to under `-y` (strace's `printfd`).
+    pub fn fd_into(&mut self, out: &mut String, fd: i32) {
+        let info = if self.opts.decode_fds > 0 && fd >= 0 {
+            self.mem.fd_path(fd, self.opts.decode_fds)
+        } else {
+            None
+        };
+        crate::decode::fd_into(out, fd, info.map(crate::decode::Fetched::Fd).as_ref());
+    }
+
     /// A NUL-terminated string of at most `len` bytes (a fixed-size `char[len]` field), cut at `-s`.
     pub fn cstr_field_into(&self, out: &mut String, field: &[u8]) {
         cstr_field(out, field, self.opts);

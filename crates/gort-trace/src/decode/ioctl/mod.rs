@@ -17,6 +17,7 @@ pub mod fs;
 pub mod hdio;
 pub mod names;
 pub mod request;
+pub mod seccomp;
 pub mod tables;
 
 use super::replay::{Record, Recorder, Replay};
@@ -155,6 +156,7 @@ fn arg_into(call: &Call, mem: &mut dyn ReadMem, out: &mut String) {
 fn decode(cx: &mut Cx, out: &mut String) -> Rval {
     match request::typ(cx.code) {
         0x03 => hdio::decode(cx, out),
+        0x21 => seccomp::decode(cx, out),
         0x3e => counter::decode(cx, out),
         0x45 => evdev::decode(cx, out),
         0x58 => fs::decode_x(cx, out),
