@@ -16,6 +16,7 @@ pub mod evdev;
 pub mod fs;
 pub mod hdio;
 pub mod names;
+pub mod ptp;
 pub mod request;
 pub mod seccomp;
 pub mod tables;
@@ -157,6 +158,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
     match request::typ(cx.code) {
         0x03 => hdio::decode(cx, out),
         0x21 => seccomp::decode(cx, out),
+        0x3d => ptp::decode(cx, out),
         0x3e => counter::decode(cx, out),
         0x45 => evdev::decode(cx, out),
         0x58 => fs::decode_x(cx, out),
