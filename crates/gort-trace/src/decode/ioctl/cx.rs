@@ -237,18 +237,40 @@ impl Cx<'_> {
         };
         crate::decode::fd_into(out, fd, info.map(crate::decode::Fetched::Fd).as_ref());
     }
+}
 
-    /// A NUL-terminated string of at most `len` bytes (a fixed-size `char[len]` field), cut at `-s`.
-    pub fn cstr_field_into(&self, out: &mut String, field: &[u8]) {
-        cstr_field(out, field, self.opts);
+/// A `char[N]` field (strace's `PRINT_FIELD_CSTRING`): the bytes before the NUL, at most N-1 of
+/// them, followed by `...` when there is no NUL there; `-s` does not cut it.
+pub fn cstring_field(out: &mut String, field: &[u8], opts: &Opts) {
+    let limit = field.len().saturating_sub(1);
+    let end = field[..limit].iter().position(|&c| c == 0);
+    let s = &field[..end.unwrap_or(limit)];
+    strings::quote_into(out, s, strings::wants_hex(s, opts.xflag));
+    if end.is_none() {
+        out.push_str("...");
     }
 }
 
-/// A `char[N]` field: the bytes up to the NUL, `...` when there is none or `-s` cuts it.
-pub fn cstr_field(out: &mut String, field: &[u8], opts: &Opts) {
-    let end = field.iter().position(|&c| c == 0);
-    let s = &field[..end.unwrap_or(field.len())];
-    strings::quote_cstr(out, s, end.is_some(), Some(opts.strsize), opts.xflag);
+/// An array already in hand (strace's `print_local_array`): `[a, b, ...]`, cut after `-s` elements
+/// unless `-v`.
+pub fn local_array(
+    out: &mut String,
+    n: usize,
+    opts: &Opts,
+    mut elem: impl FnMut(&mut String, usize),
+) {
+    out.push('[');
+    for i in 0..n {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if !opts.verbose && i >= opts.strsize {
+            out.push_str("...");
+            break;
+        }
+        elem(out, i);
+    }
+    out.push(']');
 }
 
 /// `NULL` or the address in hex.

@@ -14,6 +14,7 @@ pub mod counter;
 pub mod cx;
 pub mod evdev;
 pub mod fs;
+pub mod gpio;
 pub mod hdio;
 pub mod names;
 pub mod ptp;
@@ -163,6 +164,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x45 => evdev::decode(cx, out),
         0x58 => fs::decode_x(cx, out),
         0x66 => fs::decode_f(cx, out),
+        0xb4 => gpio::decode(cx, out),
         _ => Rval::Plain,
     }
 }

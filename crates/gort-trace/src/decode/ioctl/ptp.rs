@@ -214,9 +214,7 @@ fn pin(cx: &mut Cx, out: &mut String) -> Rval {
     };
     if getter {
         out.push_str(", name=");
-        let end = b[..64].iter().position(|&c| c == 0);
-        let name = &b[..end.unwrap_or(63)];
-        crate::decode::strings::quote_cstr(out, name, end.is_some(), None, cx.opts.xflag);
+        super::cx::cstring_field(out, &b[..64], cx.opts);
     }
     out.push_str(", func=");
     xlat::value(out, u32_at(&b, 68) as u64, &PIN_FUNCS);
