@@ -8,7 +8,7 @@ dir=crates/gort-trace/src/decode/ioctl
 here=$(dirname "$0")
 python3 "$here/gen-ioctl-names.py" "$src" > "$dir/names.rs"
 python3 "$here/gen-xlat.py" "$src" "$dir/tables.rs" \
-  linux/hdreg.h,linux/counter.h,linux/input.h,linux/fs.h,linux/fiemap.h,linux/audit.h,linux/seccomp.h,linux/ptp_clock.h,linux/gpio.h \
+  linux/hdreg.h,linux/counter.h,linux/input.h,linux/fs.h,linux/fiemap.h,linux/audit.h,linux/seccomp.h,linux/ptp_clock.h,linux/gpio.h,linux/nbd.h,linux/lirc.h,linux/sched.h \
   hdio_drive_cmds hdio_busstates hdio_ide_nice \
   counter_ioctl_component_types counter_ioctl_event_types counter_ioctl_scopes \
   evdev_abs evdev_ev evdev_autorepeat evdev_ff_status evdev_ff_types evdev_keycode evdev_leds \
@@ -16,4 +16,5 @@ python3 "$here/gen-xlat.py" "$src" "$dir/tables.rs" \
   fs_xflags fiemap_flags fiemap_extent_flags fs_ioc_flags \
   audit_arch seccomp_ioctl_addfd_flags seccomp_ioctl_resp_flags \
   ptp_extts_flags ptp_perout_flags ptp_pin_funcs \
-  gpio_line_flags gpio_handle_flags gpio_event_flags gpio_v2_line_flags gpio_v2_line_attr_ids
+  gpio_line_flags gpio_handle_flags gpio_event_flags gpio_v2_line_flags gpio_v2_line_attr_ids \
+  nbd_ioctl_flags lirc_features lirc_modes setns_types

@@ -526,6 +526,9 @@ pub fn render_exit(
 
 /// The text after `= ` for a completed syscall; `mem` is the exit's fetched memory.
 pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut String) {
+    if nr == Sysno::ioctl as u64 && ioctl::render_return(args, ret, mem, out) {
+        return;
+    }
     if (-4095..0).contains(&ret) {
         out.push_str(&flags::error_return((-ret) as i32));
         return;

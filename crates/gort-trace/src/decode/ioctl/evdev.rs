@@ -261,8 +261,7 @@ fn bitset(cx: &mut Cx, out: &mut String, names: &Xlat, max_nr: u32) {
     let style = xlat::style();
     if style != Style::Raw {
         out.push('[');
-        let mut shown = 0;
-        for i in (0..bits).filter(|&i| set(i)) {
+        for (shown, i) in (0..bits).filter(|&i| set(i)).enumerate() {
             if shown > 0 {
                 if !cx.verbose() && shown > 3 {
                     out.push_str(" ...");
@@ -271,7 +270,6 @@ fn bitset(cx: &mut Cx, out: &mut String, names: &Xlat, max_nr: u32) {
                 out.push(' ');
             }
             xlat::value(out, i as u64, names);
-            shown += 1;
         }
         out.push(']');
     }

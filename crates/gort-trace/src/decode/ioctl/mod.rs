@@ -16,11 +16,17 @@ pub mod evdev;
 pub mod fs;
 pub mod gpio;
 pub mod hdio;
+pub mod inotify;
+pub mod lirc;
 pub mod names;
+pub mod nbd;
+pub mod nsfs;
 pub mod ptp;
+pub mod random;
 pub mod request;
 pub mod seccomp;
 pub mod tables;
+pub mod watchdog;
 
 use super::replay::{Record, Recorder, Replay};
 use super::spec::Arg;
@@ -140,6 +146,10 @@ fn arg_into(call: &Call, mem: &mut dyn ReadMem, out: &mut String) {
             }
         }
         Some(ret) => {
+            // A returned descriptor is shown with what it refers to under `-y`.
+            if matches!(ret_kind(call.code), Some(RetKind::Fd)) && call.decode_fds > 0 && ret >= 0 {
+                entry.mem.fd_path(ret as i32, call.decode_fds);
+            }
             if decode(&mut entry, &mut String::new()) != Rval::Exit {
                 return;
             }
@@ -154,6 +164,48 @@ fn arg_into(call: &Call, mem: &mut dyn ReadMem, out: &mut String) {
     }
 }
 
+/// How a successful call's return value is shown, when not as a plain number.
+#[derive(Clone, Copy, Debug)]
+pub enum RetKind {
+    /// A new descriptor (`5</dev/null>` under `-y`).
+    Fd,
+    /// A value with its name from a table: `268435456 (CLONE_NEWUSER)`.
+    Named(&'static [(u64, &'static str)]),
+}
+
+fn ret_kind(code: u32) -> Option<RetKind> {
+    match request::typ(code) {
+        0xb7 => nsfs::ret_kind(code),
+        _ => None,
+    }
+}
+
+/// The text after `= ` for a successful ioctl whose request shapes its return value; false when the
+/// value is a plain number.
+pub fn render_return(args: &[u64; 6], ret: i64, mem: &Mem, out: &mut String) -> bool {
+    if ret < 0 {
+        return false;
+    }
+    match ret_kind(args[1] as u32) {
+        None => false,
+        Some(RetKind::Fd) => {
+            let info = recorded(mem).iter().find_map(|r| match r {
+                Record::Fd { fd, info, .. } if *fd as i64 == ret => info.clone(),
+                _ => None,
+            });
+            super::fd_into(out, ret as i32, info.map(Fetched::Fd).as_ref());
+            true
+        }
+        Some(RetKind::Named(names)) => {
+            let _ = write!(out, "{ret}");
+            if let Some((_, n)) = names.iter().find(|(v, _)| *v == ret as u64) {
+                let _ = write!(out, " ({n})");
+            }
+            true
+        }
+    }
+}
+
 /// The family decoder for the request's type.
 fn decode(cx: &mut Cx, out: &mut String) -> Rval {
     match request::typ(cx.code) {
@@ -162,9 +214,15 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x3d => ptp::decode(cx, out),
         0x3e => counter::decode(cx, out),
         0x45 => evdev::decode(cx, out),
+        0x49 => inotify::decode(cx, out),
+        0x52 => random::decode(cx, out),
+        0x57 => watchdog::decode(cx, out),
         0x58 => fs::decode_x(cx, out),
         0x66 => fs::decode_f(cx, out),
+        0x69 => lirc::decode(cx, out),
+        0xab => nbd::decode(cx, out),
         0xb4 => gpio::decode(cx, out),
+        0xb7 => nsfs::decode(cx, out),
         _ => Rval::Plain,
     }
 }
