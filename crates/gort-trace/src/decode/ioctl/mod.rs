@@ -26,6 +26,7 @@ pub mod random;
 pub mod request;
 pub mod seccomp;
 pub mod tables;
+pub mod term;
 pub mod watchdog;
 
 use super::replay::{Record, Recorder, Replay};
@@ -216,6 +217,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x45 => evdev::decode(cx, out),
         0x49 => inotify::decode(cx, out),
         0x52 => random::decode(cx, out),
+        0x54 => term::decode(cx, out),
         0x57 => watchdog::decode(cx, out),
         0x58 => fs::decode_x(cx, out),
         0x66 => fs::decode_f(cx, out),
