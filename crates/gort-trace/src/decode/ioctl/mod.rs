@@ -24,6 +24,7 @@ pub mod nsfs;
 pub mod ptp;
 pub mod random;
 pub mod request;
+pub mod rtc;
 pub mod seccomp;
 pub mod tables;
 pub mod term;
@@ -222,6 +223,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x58 => fs::decode_x(cx, out),
         0x66 => fs::decode_f(cx, out),
         0x69 => lirc::decode(cx, out),
+        0x70 => rtc::decode(cx, out),
         0xab => nbd::decode(cx, out),
         0xb4 => gpio::decode(cx, out),
         0xb7 => nsfs::decode(cx, out),

@@ -22,8 +22,11 @@ const MODEM: Xlat = Xlat::hex(MODEM_FLAGS, "TIOCM_???");
 const TCXONC: Xlat = Xlat::wide(TCXONC_OPTIONS, "TC???");
 const TCFLSH: Xlat = Xlat::wide(TCFLSH_OPTIONS, "TC???");
 
-/// The output delay fields of `c_oflag`: table, mask, name for an unknown value.
-const DELAYS: [(&[(u64, &str)], u64, &str); 6] = [
+/// A field inside a flag word: its values' names, its mask, the name of an unknown value.
+type Field = (&'static [(u64, &'static str)], u64, &'static str);
+
+/// The output delay fields of `c_oflag`.
+const DELAYS: [Field; 6] = [
     (TERM_OFLAGS_NLDLY, 0o400, "NL?"),
     (TERM_OFLAGS_CRDLY, 0o3000, "CR?"),
     (TERM_OFLAGS_TABDLY, 0o14000, "TAB?"),
