@@ -240,13 +240,13 @@ impl Cx<'_> {
 }
 
 /// A `char[N]` field (strace's `PRINT_FIELD_CSTRING`): the bytes before the NUL, at most N-1 of
-/// them, followed by `...` when there is no NUL there; `-s` does not cut it.
+/// them, followed by `...` when the field holds no NUL at all; `-s` does not cut it.
 pub fn cstring_field(out: &mut String, field: &[u8], opts: &Opts) {
     let limit = field.len().saturating_sub(1);
-    let end = field[..limit].iter().position(|&c| c == 0);
-    let s = &field[..end.unwrap_or(limit)];
+    let nul = field.iter().position(|&c| c == 0);
+    let s = &field[..nul.unwrap_or(limit).min(limit)];
     strings::quote_into(out, s, strings::wants_hex(s, opts.xflag));
-    if end.is_none() {
+    if nul.is_none() {
         out.push_str("...");
     }
 }

@@ -28,6 +28,7 @@ pub mod rtc;
 pub mod seccomp;
 pub mod tables;
 pub mod term;
+pub mod ubi;
 pub mod watchdog;
 
 use super::replay::{Record, Recorder, Replay};
@@ -217,6 +218,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x3e => counter::decode(cx, out),
         0x45 => evdev::decode(cx, out),
         0x49 => inotify::decode(cx, out),
+        0x4f | 0x6f => ubi::decode(cx, out),
         0x52 => random::decode(cx, out),
         0x54 => term::decode(cx, out),
         0x57 => watchdog::decode(cx, out),
