@@ -19,6 +19,7 @@ pub mod hdio;
 pub mod inotify;
 pub mod lirc;
 pub mod loop_dev;
+pub mod mtd;
 pub mod names;
 pub mod nbd;
 pub mod nsfs;
@@ -220,6 +221,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x45 => evdev::decode(cx, out),
         0x49 => inotify::decode(cx, out),
         0x4c => loop_dev::decode(cx, out),
+        0x4d => mtd::decode(cx, out),
         0x4f | 0x6f => ubi::decode(cx, out),
         0x52 => random::decode(cx, out),
         0x54 => term::decode(cx, out),
