@@ -10,6 +10,7 @@
 //! At exit the entry phase is run again (its text discarded) to learn whether the decoder asked for
 //! an exit phase; both runs read the same memory, so the recording covers both.
 
+pub mod block;
 pub mod counter;
 pub mod cx;
 pub mod evdev;
@@ -215,6 +216,7 @@ pub fn render_return(args: &[u64; 6], ret: i64, mem: &Mem, out: &mut String) -> 
 fn decode(cx: &mut Cx, out: &mut String) -> Rval {
     match request::typ(cx.code) {
         0x03 => hdio::decode(cx, out),
+        0x12 => block::decode(cx, out),
         0x21 => seccomp::decode(cx, out),
         0x3d => ptp::decode(cx, out),
         0x3e => counter::decode(cx, out),
