@@ -28,6 +28,7 @@ pub mod ptp;
 pub mod random;
 pub mod request;
 pub mod rtc;
+pub mod scsi;
 pub mod seccomp;
 pub mod tables;
 pub mod term;
@@ -218,6 +219,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x03 => hdio::decode(cx, out),
         0x12 => block::decode(cx, out),
         0x21 => seccomp::decode(cx, out),
+        0x22 => scsi::decode(cx, out),
         0x3d => ptp::decode(cx, out),
         0x3e => counter::decode(cx, out),
         0x45 => evdev::decode(cx, out),
