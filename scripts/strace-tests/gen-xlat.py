@@ -22,6 +22,7 @@ for name in lists:
     prog.append(f'  printf("@ {name}\\n");')
     idx = 0
     indexed = False
+    wide = False
     text = re.sub(r"/\*.*?\*/", "", open(f"{src}/src/xlat/{name}.in").read(), flags=re.S)
     for raw in text.splitlines():
         line = raw.strip()
@@ -31,6 +32,8 @@ for name in lists:
             word = line[1:].split()[0] if line[1:].split() else ""
             if word == "value_indexed":
                 indexed = True
+            if word == "val_type" and "64" in line:
+                wide = True
             if word in ("if", "ifdef", "ifndef", "elif", "else", "endif", "define"):
                 prog.append(line)
             continue
@@ -43,6 +46,9 @@ for name in lists:
             expr = parts[1] if len(parts) > 1 else label
         else:
             label = expr = line
+        if wide:
+            # A 64-bit list's shifts are of 64-bit ones, as strace's generator writes them.
+            expr = re.sub(r"^1<<", "1ULL<<", expr)
         prog.append(
             f'  printf("%llu {label}\\n", (unsigned long long) (uint64_t) ({expr}));'
         )

@@ -33,6 +33,7 @@ pub mod seccomp;
 pub mod tables;
 pub mod term;
 pub mod ubi;
+pub mod uffdio;
 pub mod watchdog;
 
 use super::replay::{Record, Recorder, Replay};
@@ -234,6 +235,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x66 => fs::decode_f(cx, out),
         0x69 => lirc::decode(cx, out),
         0x70 => rtc::decode(cx, out),
+        0xaa => uffdio::decode(cx, out),
         0xab => nbd::decode(cx, out),
         0xb4 => gpio::decode(cx, out),
         0xb7 => nsfs::decode(cx, out),
