@@ -18,6 +18,7 @@ pub mod fs;
 pub mod gpio;
 pub mod hdio;
 pub mod inotify;
+pub mod kvm;
 pub mod lirc;
 pub mod loop_dev;
 pub mod mtd;
@@ -183,6 +184,7 @@ pub enum RetKind {
 
 fn ret_kind(code: u32) -> Option<RetKind> {
     match request::typ(code) {
+        0xae => kvm::ret_kind(code),
         0xb7 => nsfs::ret_kind(code),
         _ => None,
     }
@@ -237,6 +239,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x70 => rtc::decode(cx, out),
         0xaa => uffdio::decode(cx, out),
         0xab => nbd::decode(cx, out),
+        0xae => kvm::decode(cx, out),
         0xb4 => gpio::decode(cx, out),
         0xb7 => nsfs::decode(cx, out),
         _ => Rval::Plain,
