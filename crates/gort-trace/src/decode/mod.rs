@@ -493,7 +493,7 @@ pub fn render_exit(
     out: &mut String,
 ) {
     if nr == Sysno::ioctl as u64 {
-        return ioctl::render_exit(args, ret, mem, opts, out);
+        return ioctl::render_exit(args, ret, entry, mem, opts, out);
     }
     let spec = spec::spec(nr, args);
     if spec::render_custom(&spec, args, Some(ret), mem, out) {

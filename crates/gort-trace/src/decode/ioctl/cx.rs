@@ -35,6 +35,9 @@ pub struct Cx<'a> {
     pub opts: &'a Opts,
     /// Tracee memory.
     pub mem: &'a mut dyn ReadMem,
+    /// At exit while rendering, the reads recorded at entry (empty while recording: see
+    /// [`Cx::entry_read`]).
+    pub entry_log: &'a [crate::decode::replay::Record],
 }
 
 const PAGE: u64 = 4096;
@@ -58,6 +61,26 @@ impl Cx<'_> {
     /// Whether structures are shown in full (`-v`).
     pub fn verbose(&self) -> bool {
         self.opts.verbose
+    }
+
+    /// At exit, the `len` bytes at `addr` as they were at entry (strace keeps such values between the
+    /// two stops). `None` while the exit phase is being recorded, when only the exit's memory is at
+    /// hand: a decoder then takes the branch that reads the most, so that the recording covers
+    /// whichever branch the entry values select when the text is rendered.
+    pub fn entry_read(&self, addr: u64, len: usize) -> Option<Vec<u8>> {
+        let mut replay = crate::decode::replay::Replay::new(self.entry_log);
+        let mut buf = vec![0u8; len];
+        let mut got = 0;
+        while got < len {
+            let at = addr.wrapping_add(got as u64);
+            let n = ((PAGE - at % PAGE) as usize).min(len - got);
+            let k = replay.read(at, &mut buf[got..got + n]);
+            got += k;
+            if k < n {
+                break;
+            }
+        }
+        (got == len).then_some(buf)
     }
 
     /// Exactly `len` bytes at `addr`, or `None` when any of them cannot be read.

@@ -31,6 +31,7 @@ pub mod request;
 pub mod rtc;
 pub mod scsi;
 pub mod seccomp;
+pub mod sock;
 pub mod tables;
 pub mod term;
 pub mod ubi;
@@ -127,13 +128,26 @@ pub fn render_entry(args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut String) {
 }
 
 /// What the decoder prints at exit.
-pub fn render_exit(args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, out: &mut String) {
+/// What the decoder prints at exit; `entry` is the memory recorded at entry.
+pub fn render_exit(
+    args: &[u64; 6],
+    ret: i64,
+    entry: &Mem,
+    mem: &Mem,
+    opts: &Opts,
+    out: &mut String,
+) {
     let call = Call::new(args, Some(ret), opts);
-    arg_into(&call, &mut Replay::new(recorded(mem)), out);
+    arg_into_ex(&call, &mut Replay::new(recorded(mem)), recorded(entry), out);
 }
 
 /// The argument text of one phase: the decoder's, or `, 0x...` when it leaves the argument alone.
 fn arg_into(call: &Call, mem: &mut dyn ReadMem, out: &mut String) {
+    arg_into_ex(call, mem, &[], out)
+}
+
+/// The same, with the reads recorded at entry (for an exit phase that compares with them).
+fn arg_into_ex(call: &Call, mem: &mut dyn ReadMem, entry_log: &[Record], out: &mut String) {
     let opts = call.opts();
     let mut entry = Cx {
         code: call.code,
@@ -141,6 +155,7 @@ fn arg_into(call: &Call, mem: &mut dyn ReadMem, out: &mut String) {
         ret: None,
         opts: &opts,
         mem,
+        entry_log,
     };
     let plain = |out: &mut String| match call.arg {
         0 => out.push_str(", 0"),
@@ -237,6 +252,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x66 => fs::decode_f(cx, out),
         0x69 => lirc::decode(cx, out),
         0x70 => rtc::decode(cx, out),
+        0x89 => sock::decode(cx, out),
         0xaa => uffdio::decode(cx, out),
         0xab => nbd::decode(cx, out),
         0xae => kvm::decode(cx, out),
