@@ -251,6 +251,21 @@ impl Cx<'_> {
         }
     }
 
+    /// strace's `tprint_iov_upto` for strings: `count` `struct iovec`s at `addr`, each buffer shown
+    /// up to what is left of `data_size` bytes.
+    pub fn iov_into(&mut self, out: &mut String, addr: u64, count: u64, data_size: u64) {
+        let mut left = data_size;
+        self.array_into(out, addr, count, 16, |cx, out, v| {
+            let (base, len) = (u64_at(v, 0), u64_at(v, 8));
+            let shown = len.min(left);
+            left -= shown;
+            out.push_str("{iov_base=");
+            cx.str_into(out, base, shown as usize);
+            let _ = write!(out, ", iov_len={len}}}");
+            true
+        });
+    }
+
     /// A descriptor, with what it refers to under `-y` (strace's `printfd`).
     pub fn fd_into(&mut self, out: &mut String, fd: i32) {
         let info = if self.opts.decode_fds > 0 && fd >= 0 {

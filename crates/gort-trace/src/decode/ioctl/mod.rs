@@ -31,6 +31,7 @@ pub mod request;
 pub mod rtc;
 pub mod scsi;
 pub mod seccomp;
+pub mod sg_io;
 pub mod sock;
 pub mod tables;
 pub mod term;

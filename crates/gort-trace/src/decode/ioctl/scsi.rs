@@ -1,7 +1,4 @@
-//! SCSI generic ioctls (`scsi/sg.h`, type `"`).
-//!
-//! `SG_IO`'s request blocks (`sg_io_hdr` and `sg_io_v4`) are not decoded: a readable one is shown
-//! by its address.
+//! SCSI generic ioctls (`scsi/sg.h`, type `"`); `SG_IO`'s request blocks are in `sg_io.rs`.
 
 use super::cx::{addr_into, i32_at, u16_at, u32_at, u64_at, Cx, Rval};
 use super::tables::SG_SCSI_RESET;
@@ -16,15 +13,8 @@ const RESET_NO_ESCALATE: u32 = 0x100;
 pub fn decode(cx: &mut Cx, out: &mut String) -> Rval {
     let arg = cx.arg;
     match cx.code {
-        // SG_IO: only an unreadable request block is decoded (as its address).
-        0x2285 => {
-            if cx.entering() && (arg == 0 || cx.read(arg, 4).is_none()) {
-                out.push_str(", ");
-                addr_into(out, arg);
-                return Rval::Done;
-            }
-            Rval::Plain
-        }
+        // SG_IO
+        0x2285 => super::sg_io::decode(cx, out),
         // SG_GET_SCSI_ID: struct sg_scsi_id.
         0x2276 if cx.entering() => Rval::Exit,
         0x2276 => {
