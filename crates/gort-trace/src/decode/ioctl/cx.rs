@@ -344,3 +344,68 @@ pub fn u64_at(b: &[u8], off: usize) -> u64 {
 pub fn i64_at(b: &[u8], off: usize) -> i64 {
     u64_at(b, off) as i64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Bytes(u64, Vec<u8>);
+
+    impl ReadMem for Bytes {
+        fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+            if addr < self.0 || addr >= self.0 + self.1.len() as u64 {
+                return 0;
+            }
+            let off = (addr - self.0) as usize;
+            let n = buf.len().min(self.1.len() - off);
+            buf[..n].copy_from_slice(&self.1[off..off + n]);
+            n
+        }
+    }
+
+    #[test]
+    fn a_name_field_shows_at_most_n_minus_1_bytes_and_dots_only_without_a_nul() {
+        let o = Opts::default();
+        let mut s = String::new();
+        cstring_field(&mut s, b"abc", &o);
+        assert_eq!(s, r#""ab"..."#);
+        let mut s = String::new();
+        cstring_field(&mut s, b"ab\0", &o);
+        assert_eq!(s, r#""ab""#);
+        let mut s = String::new();
+        cstring_field(&mut s, b"a\0c", &o);
+        assert_eq!(s, r#""a""#);
+    }
+
+    #[test]
+    fn an_array_is_cut_at_s_and_ends_at_a_fault_with_its_address() {
+        let o = Opts {
+            strsize: 2,
+            ..Opts::default()
+        };
+        let mut mem = Bytes(0x100, vec![1, 2, 3, 4, 5]);
+        let mut cx = Cx {
+            code: 0,
+            arg: 0,
+            ret: None,
+            opts: &o,
+            mem: &mut mem,
+            entry_log: &[],
+        };
+        let show = |_: &mut Cx, out: &mut String, b: &[u8]| {
+            let _ = write!(out, "{}", b[0]);
+            true
+        };
+        let mut s = String::new();
+        cx.array_into(&mut s, 0x100, 4, 1, show);
+        assert_eq!(s, "[1, 2, ...]");
+        let o = Opts::default();
+        cx.opts = &o;
+        let mut s = String::new();
+        cx.array_into(&mut s, 0x103, 4, 1, show);
+        assert_eq!(s, "[4, 5, ... /* 0x105 */]");
+        let mut s = String::new();
+        cx.array_into(&mut s, 0x200, 4, 1, show);
+        assert_eq!(s, "0x200");
+    }
+}

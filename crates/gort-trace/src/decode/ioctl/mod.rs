@@ -262,3 +262,114 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         _ => Rval::Plain,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::{fetch, plan_entry, plan_exit, render_entry, render_exit, render_return};
+    use syscalls::Sysno;
+
+    /// A fake address space: (address, bytes) regions.
+    struct Fake(Vec<(u64, Vec<u8>)>);
+
+    impl ReadMem for Fake {
+        fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+            for (base, bytes) in &self.0 {
+                if addr >= *base && addr < base + bytes.len() as u64 {
+                    let off = (addr - base) as usize;
+                    let n = buf.len().min(bytes.len() - off);
+                    buf[..n].copy_from_slice(&bytes[off..off + n]);
+                    return n;
+                }
+            }
+            0
+        }
+    }
+
+    /// The whole line for an ioctl whose memory is `entry` before the call and `exit` after it.
+    fn line(args: [u64; 6], ret: i64, entry: &mut Fake, exit: &mut Fake, opts: &Opts) -> String {
+        let nr = Sysno::ioctl as u64;
+        let m1 = fetch(&plan_entry(nr, &args, opts), entry);
+        let m2 = fetch(&plan_exit(nr, &args, ret, opts), exit);
+        let mut s = String::from("ioctl(");
+        render_entry(nr, &args, &m1, opts, &mut s);
+        render_exit(nr, &args, ret, &m1, &m2, opts, &mut s);
+        s.push_str(") = ");
+        render_return(nr, &args, ret, &m2, &mut s);
+        s
+    }
+
+    #[test]
+    fn a_request_the_kernel_fills_is_shown_at_exit_from_exit_memory() {
+        // HDIO_GETGEO: struct hd_geometry written by the kernel.
+        let mut geo = vec![0u8; 16];
+        geo[0] = 255;
+        geo[1] = 63;
+        geo[2..4].copy_from_slice(&1024u16.to_ne_bytes());
+        geo[8..16].copy_from_slice(&2048u64.to_ne_bytes());
+        let mut before = Fake(vec![(0x1000, vec![0u8; 16])]);
+        let mut after = Fake(vec![(0x1000, geo)]);
+        let o = Opts::default();
+        assert_eq!(
+            line([3, 0x0301, 0x1000, 0, 0, 0], 0, &mut before, &mut after, &o),
+            "ioctl(3, HDIO_GETGEO, {heads=255, sectors=63, cylinders=1024, start=2048}) = 0"
+        );
+        let mut none = Fake(vec![]);
+        assert_eq!(
+            line(
+                [3, 0x0301, 0x1000, 0, 0, 0],
+                -14,
+                &mut none,
+                &mut Fake(vec![]),
+                &o
+            ),
+            "ioctl(3, HDIO_GETGEO, 0x1000) = -1 EFAULT (Bad address)"
+        );
+    }
+
+    #[test]
+    fn an_exit_phase_compares_with_the_values_recorded_at_entry() {
+        // SIOCGIFCONF with a buffer of 124 bytes of which the kernel used none.
+        let mut ifc = vec![0u8; 16];
+        ifc[0..4].copy_from_slice(&124i32.to_ne_bytes());
+        ifc[8..16].copy_from_slice(&0x2000u64.to_ne_bytes());
+        let mut before = Fake(vec![(0x1000, ifc.clone())]);
+        ifc[0..4].copy_from_slice(&0i32.to_ne_bytes());
+        let mut after = Fake(vec![(0x1000, ifc)]);
+        assert_eq!(
+            line(
+                [3, 0x8912, 0x1000, 0, 0, 0],
+                0,
+                &mut before,
+                &mut after,
+                &Opts::default()
+            ),
+            "ioctl(3, SIOCGIFCONF, {ifc_len=124 => 0, ifc_buf=[]}) = 0"
+        );
+    }
+
+    #[test]
+    fn an_undecoded_request_shows_its_argument_in_hex() {
+        let o = Opts::default();
+        assert_eq!(
+            line(
+                [3, 0xc0ff_45fe, 0xdead_beef, 0, 0, 0],
+                -9,
+                &mut Fake(vec![]),
+                &mut Fake(vec![]),
+                &o
+            ),
+            "ioctl(3, _IOC(_IOC_READ|_IOC_WRITE, 0x45, 0xfe, 0xff), 0xdeadbeef) = -1 EBADF (Bad file descriptor)"
+        );
+        assert_eq!(
+            line(
+                [3, 0x5204, 0, 0, 0, 0],
+                0,
+                &mut Fake(vec![]),
+                &mut Fake(vec![]),
+                &o
+            ),
+            "ioctl(3, FASTRPC_IOCTL_INIT_ATTACH or RNDZAPENTCNT) = 0"
+        );
+    }
+}
