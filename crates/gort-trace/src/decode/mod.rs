@@ -13,6 +13,10 @@
 //! Arguments are described per syscall by a small table of [`spec::Arg`] kinds (see `spec.rs`). Like
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
+//!
+//! `ioctl` is the exception: its argument's layout depends on the request, so `decode/ioctl` decodes
+//! it with per-family decoders that read memory as they print, run under record/replay
+//! (`replay.rs`) to keep the same plan/fetch/render split.
 
 pub mod consts;
 pub mod dump;
