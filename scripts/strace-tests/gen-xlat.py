@@ -2,7 +2,8 @@
 """Generates Rust tables of named constants from strace's src/xlat/*.in lists.
 
 Usage: gen-xlat.py STRACE_SRC_DIR OUT.rs HEADERS XLAT...
-  HEADERS: comma-separated system headers that define the names (linux/fs.h,linux/fiemap.h)
+  HEADERS: comma-separated system headers that define the names (linux/fs.h,linux/fiemap.h), and
+           NAME=VALUE for a name the headers no longer define (strace defines those itself)
   XLAT:    an xlat list name (fs_xflags); it becomes `pub const FS_XFLAGS: &[(u64, &str)]`.
 The values are taken from the system's headers by compiling a small C program with gcc (the lists
 name the constants; the headers define them), so the tables are facts of the installed uapi headers,
@@ -16,7 +17,10 @@ import tempfile
 
 src, out_path, headers, *lists = sys.argv[1:]
 prog = ["#include <stdio.h>", "#include <stdint.h>"]
-prog += [f"#include <{h}>" for h in headers.split(",") if h]
+prog += [f"#include <{h}>" for h in headers.split(",") if h and "=" not in h]
+for d in (h for h in headers.split(",") if "=" in h):
+    name, value = d.split("=", 1)
+    prog += [f"#ifndef {name}", f"# define {name} {value}", "#endif"]
 prog.append("int main(void) {")
 for name in lists:
     prog.append(f'  printf("@ {name}\\n");')

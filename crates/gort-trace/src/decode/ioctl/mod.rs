@@ -13,6 +13,7 @@
 pub mod block;
 pub mod counter;
 pub mod cx;
+pub mod dm;
 pub mod evdev;
 pub mod fs;
 pub mod gpio;
@@ -259,6 +260,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0xae => kvm::decode(cx, out),
         0xb4 => gpio::decode(cx, out),
         0xb7 => nsfs::decode(cx, out),
+        0xfd => dm::decode(cx, out),
         _ => Rval::Plain,
     }
 }
