@@ -266,6 +266,31 @@ impl Cx<'_> {
         });
     }
 
+    /// A NUL-terminated string in a buffer of `len` bytes at `addr`, cut at `-s` (strace's
+    /// `printstr_ex` with `QUOTE_0_TERMINATED`): the address when memory ends before the NUL.
+    pub fn cstr_n_into(&mut self, out: &mut String, addr: u64, len: usize) {
+        if addr == 0 {
+            out.push_str("NULL");
+            return;
+        }
+        let max = self.opts.strsize;
+        let size = len.min(max + 1);
+        let mut buf = vec![0u8; size];
+        let got = self.read_upto(addr, &mut buf);
+        let nul = buf[..got].iter().position(|&c| c == 0);
+        if nul.is_none() && got < size {
+            addr_into(out, addr);
+            return;
+        }
+        let shown = size.min(max);
+        let end = nul.filter(|&n| n < shown);
+        let s = &buf[..end.unwrap_or(shown)];
+        strings::quote_into(out, s, strings::wants_hex(s, self.opts.xflag));
+        if end.is_none() && len != 0 {
+            out.push_str("...");
+        }
+    }
+
     /// A descriptor, with what it refers to under `-y` (strace's `printfd`).
     pub fn fd_into(&mut self, out: &mut String, fd: i32) {
         let info = if self.opts.decode_fds > 0 && fd >= 0 {

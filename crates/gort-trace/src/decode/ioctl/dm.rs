@@ -2,9 +2,9 @@
 //!
 //! Design: every request passes the same header, shown as a one-element array at entry and, when
 //! the kernel changed it or the call succeeded, again after ` => ` at exit. Which fields are shown
-//! depends on the request. The payload that follows the header (target specs, dependencies, name
-//! and version lists, messages) is shown as `...`, as strace shows it without `-v`; its full
-//! decoding under `-v` is not implemented.
+//! depends on the request. The payload that follows the header is shown as `...` without `-v`;
+//! under `-v` target specs, target messages and strings are decoded, while dependency, name and
+//! version lists are still shown as `...`.
 
 use super::cx::{cstring_field, u32_at, u64_at, Cx, Rval};
 use super::tables::DM_FLAGS;
@@ -166,8 +166,21 @@ fn header_into(cx: &Cx, out: &mut String, nr: u32, b: &[u8]) -> bool {
     true
 }
 
-/// The payload after the header, shown as `, ...` where there is one.
-fn payload(cx: &Cx, out: &mut String, nr: u32, b: &[u8]) {
+/// The payload after the header: decoded under `-v` where implemented, else `, ...`.
+fn payload(cx: &mut Cx, out: &mut String, nr: u32, b: &[u8]) {
+    if cx.verbose() {
+        let ok_exit = !cx.entering() && !cx.failed();
+        match nr {
+            TABLE_LOAD if cx.entering() => return target_specs(cx, out, b),
+            DEV_WAIT | TABLE_STATUS if ok_exit => return target_specs(cx, out, b),
+            TARGET_MSG if cx.entering() => return target_msg(cx, out, b),
+            TARGET_MSG if ok_exit && u32_at(b, 28) & DM_DATA_OUT_FLAG != 0 => {
+                return string(cx, out, b)
+            }
+            DEV_RENAME | DEV_SET_GEOMETRY if cx.entering() => return string(cx, out, b),
+            _ => {}
+        }
+    }
     let ok_exit = !cx.entering() && !cx.failed();
     let has_data = u32_at(b, 16) != u32_at(b, 12);
     let more = match nr {
@@ -182,4 +195,93 @@ fn payload(cx: &Cx, out: &mut String, nr: u32, b: &[u8]) {
     if more {
         out.push_str(", ...");
     }
+}
+
+/// The `struct dm_target_spec`s of a table, each followed by its parameter string.
+fn target_specs(cx: &mut Cx, out: &mut String, b: &[u8]) {
+    const SPEC: u32 = 40;
+    let (data_size, count) = (u32_at(b, 12), u32_at(b, 20));
+    let mut offset = u32_at(b, 16);
+    let mut offset_end = 0u32;
+    for i in 0..count {
+        out.push_str(", ");
+        if i > 0 && offset <= offset_end {
+            out.push_str("??? /* misplaced struct dm_target_spec */");
+            return;
+        }
+        offset_end = offset.wrapping_add(SPEC);
+        if offset_end <= offset || offset_end > data_size {
+            out.push_str("??? /* misplaced struct dm_target_spec */");
+            return;
+        }
+        if i as usize >= cx.opts.strsize {
+            out.push_str("...");
+            return;
+        }
+        let Some(s) = cx.fetch(out, cx.arg + offset as u64, SPEC as usize) else {
+            return;
+        };
+        let _ = write!(
+            out,
+            "{{sector_start={}, length={}",
+            u64_at(&s, 0),
+            u64_at(&s, 8)
+        );
+        if !cx.entering() {
+            let _ = write!(out, ", status={}", u32_at(&s, 16) as i32);
+        }
+        out.push_str(", target_type=");
+        cstring_field(out, &s[24..40], cx.opts);
+        out.push_str(", string=");
+        let (at, len) = (
+            cx.arg + offset_end as u64,
+            (data_size - offset_end) as usize,
+        );
+        cx.cstr_n_into(out, at, len);
+        out.push('}');
+        let next = u32_at(&s, 20);
+        offset = if cx.entering() {
+            offset.wrapping_add(next)
+        } else {
+            u32_at(b, 16).wrapping_add(next)
+        };
+    }
+}
+
+/// `struct dm_target_msg`: the sector and the message.
+fn target_msg(cx: &mut Cx, out: &mut String, b: &[u8]) {
+    let (data_size, offset) = (u32_at(b, 12), u32_at(b, 16));
+    if offset == data_size {
+        return;
+    }
+    out.push_str(", ");
+    let offset_end = offset.wrapping_add(8);
+    if offset_end <= offset || offset_end > data_size {
+        out.push_str("??? /* misplaced struct dm_target_msg */");
+        return;
+    }
+    let Some(s) = cx.fetch(out, cx.arg + offset as u64, 8) else {
+        return;
+    };
+    let _ = write!(out, "{{sector={}, message=", u64_at(&s, 0));
+    let (at, len) = (
+        cx.arg + offset_end as u64,
+        (data_size - offset_end) as usize,
+    );
+    cx.cstr_n_into(out, at, len);
+    out.push('}');
+}
+
+/// A string payload (a new name, a geometry, a message's reply).
+fn string(cx: &mut Cx, out: &mut String, b: &[u8]) {
+    let (data_size, offset) = (u32_at(b, 12), u32_at(b, 16));
+    out.push_str(", ");
+    if offset > data_size {
+        out.push_str("??? /* misplaced string */");
+        return;
+    }
+    out.push_str("{string=");
+    let (at, len) = (cx.arg + offset as u64, (data_size - offset) as usize);
+    cx.cstr_n_into(out, at, len);
+    out.push('}');
 }
