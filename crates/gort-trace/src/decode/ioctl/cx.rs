@@ -242,10 +242,12 @@ impl Cx<'_> {
             out.push_str("NULL");
             return;
         }
+        // strace reads one byte more than it shows, so memory that ends right after the shown part
+        // shows the address.
         let shown = len.min(self.opts.strsize);
-        match self.read(addr, shown) {
+        match self.read(addr, len.min(self.opts.strsize + 1)) {
             Some(b) => {
-                strings::quote_buffer(out, &b, len as u64, shown, hex, self.opts.xflag);
+                strings::quote_buffer(out, &b[..shown], len as u64, shown, hex, self.opts.xflag);
             }
             None => addr_into(out, addr),
         }
