@@ -35,6 +35,7 @@ pub mod seccomp;
 pub mod sg_io;
 pub mod sock;
 pub mod tables;
+pub mod tee;
 pub mod term;
 pub mod ubi;
 pub mod uffdio;
@@ -255,6 +256,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x69 => lirc::decode(cx, out),
         0x70 => rtc::decode(cx, out),
         0x89 => sock::decode(cx, out),
+        0xa4 => tee::decode(cx, out),
         0xaa => uffdio::decode(cx, out),
         0xab => nbd::decode(cx, out),
         0xae => kvm::decode(cx, out),
