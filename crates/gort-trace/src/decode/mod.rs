@@ -13,6 +13,10 @@
 //! Arguments are described per syscall by a small table of [`spec::Arg`] kinds (see `spec.rs`). Like
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
+//!
+//! `ioctl` is the exception: its argument's layout depends on the request, so `decode/ioctl` decodes
+//! it with per-family decoders that read memory as they print, run under record/replay
+//! (`replay.rs`) to keep the same plan/fetch/render split.
 
 pub mod aio;
 pub mod arch_prctl;
@@ -33,6 +37,7 @@ pub mod futex_waitv;
 pub mod groups;
 pub mod inotify;
 pub mod io_uring;
+pub mod ioctl;
 pub mod ioprio;
 pub mod iovec;
 pub mod ipc;
@@ -54,6 +59,7 @@ pub mod personality;
 pub mod pid;
 pub mod prctl_more;
 pub mod quotactl;
+pub mod replay;
 pub mod rt_sig;
 pub mod seccomp;
 pub mod select;
@@ -209,6 +215,8 @@ pub enum FetchKind {
         /// Printing options.
         opts: Opts,
     },
+    /// The reads an ioctl argument's decoder makes (see `decode/ioctl`).
+    Ioctl(ioctl::Call),
 }
 
 /// One memory read requested by a plan, labelled with the argument it serves.
@@ -269,6 +277,8 @@ pub enum Fetched {
     Walked(socket::tracee::Snapshot),
     /// The reads a walker made, in order.
     Recording(Vec<walk::Record>),
+    /// The reads a decoder made and their answers (see `decode/replay.rs`).
+    Recorded(Vec<replay::Record>),
 }
 
 /// One `struct iovec` read by [`FetchKind::Iovec`].
@@ -600,6 +610,7 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                     None => Fetched::Fault,
                 }
             }
+            FetchKind::Ioctl(ref call) => ioctl::record(call, r),
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),
                 None => Fetched::Fault,
@@ -639,6 +650,9 @@ pub fn syscall_name(nr: u64) -> std::borrow::Cow<'static, str> {
 
 /// Memory needed at syscall entry.
 pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::plan(args, None, opts);
+    }
     let spec = spec::spec(nr, args);
     if let Some(v) = spec::plan_custom(&spec, args, None, opts) {
         return v;
@@ -676,6 +690,9 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
 
 /// Memory needed at syscall exit, given the return value.
 pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchReq> {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::plan(args, Some(ret), opts);
+    }
     let spec = spec::spec(nr, args);
     let mut v = Vec::new();
     if let Some(custom) = spec::plan_custom(&spec, args, Some(ret), opts) {
@@ -742,6 +759,9 @@ pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
 
 /// Text printed at entry, after `name(`. Ends with `, ` when more arguments follow at exit.
 pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut String) {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::render_entry(args, mem, opts, out);
+    }
     let spec = spec::spec(nr, args);
     if spec::render_custom(&spec, args, None, mem, None, opts, out) {
         return;
@@ -778,6 +798,9 @@ pub fn render_exit(
     opts: &Opts,
     out: &mut String,
 ) {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::render_exit(args, ret, entry, mem, opts, out);
+    }
     let spec = spec::spec(nr, args);
     if spec::render_custom(&spec, args, Some(ret), mem, Some(entry), opts, out) {
         return;
@@ -821,6 +844,9 @@ pub fn render_exit(
 
 /// The text after `= ` for a completed syscall; `mem` is the exit's fetched memory.
 pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, out: &mut String) {
+    if nr == Sysno::ioctl as u64 && ioctl::render_return(args, ret, mem, out) {
+        return;
+    }
     if (-4095..0).contains(&ret) {
         out.push_str(&flags::error_return((-ret) as i32));
         return;

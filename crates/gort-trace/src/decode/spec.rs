@@ -1829,23 +1829,7 @@ impl Arg {
                 }
                 _ => ptr(out, v),
             },
-            IoctlReq => match v & 0xffff_ffff {
-                0x5401 => out.push_str("TCGETS"),
-                0x5402 => out.push_str("TCSETS"),
-                0x5403 => out.push_str("TCSETSW"),
-                0x5404 => out.push_str("TCSETSF"),
-                0x540f => out.push_str("TIOCGPGRP"),
-                0x5410 => out.push_str("TIOCSPGRP"),
-                0x5413 => out.push_str("TIOCGWINSZ"),
-                0x5414 => out.push_str("TIOCSWINSZ"),
-                0x541b => out.push_str("FIONREAD"),
-                0x5421 => out.push_str("FIONBIO"),
-                0x5451 => out.push_str("FIOCLEX"),
-                0x5450 => out.push_str("FIONCLEX"),
-                r => {
-                    let _ = write!(out, "{r:#x}");
-                }
-            },
+            IoctlReq => super::ioctl::request::request_into(out, v as u32),
             FutexOp => {
                 const OPS: [&str; 14] = [
                     "FUTEX_WAIT",

@@ -240,7 +240,7 @@ pub fn makedev_into(out: &mut String, dev: u64) {
 /// The major and minor numbers of a device number, as glibc's `major()`/`minor()` split it.
 pub fn dev_split(dev: u64) -> (u64, u64) {
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let minor = (dev & 0xff) | ((dev >> 12) & 0xffff_ff00);
     (major, minor)
 }
 
