@@ -18,9 +18,5 @@ python3 scripts/strace-tests/gen-xlat.py $X $OUT \
  NFC_SOCKADDR_PROTOCOLS=nfc_sockaddr_protocols:hex:NFC_PROTO_??? NFC_SAPS=nfc_saps:hex: VSOCK_CIDS=vsock_cids:hex: VSOCK_PORTS=vsock_ports:hex: \
  VSOCK_FLAGS=vsock_flags:hex:VMADDR_FLAG_??? QIPCRTR_NODES=qipcrtr_nodes:hex: QIPCRTR_PORTS=qipcrtr_ports:hex: XDP_SOCKADDR_FLAGS=xdp_sockaddr_flags:hex:XDP_??? \
  MCTP_NETS=mctp_nets:hex: MCTP_ADDRS=mctp_addrs:hex: \
- ARP_HARDWARE_TYPES=arp_hardware_types:hex:ARPHRD_??? AF_PACKET_TYPES=af_packet_types:hex:PACKET_??? SCM_TYPES=scmvals:hex:SCM_??? IP_CMSG_TYPES=ip_cmsg_types:hex:IP_???
-python3 scripts/strace-tests/gen-xlat.py $X crates/gort-trace/src/decode/bpf_names.rs \
- BPF_CLASS=bpf_class:hex:BPF_??? BPF_SIZE=bpf_size:hex:BPF_??? BPF_MODE=bpf_mode:hex:BPF_??? \
- BPF_OP_ALU=bpf_op_alu:hex:BPF_??? BPF_OP_JMP=bpf_op_jmp:hex:BPF_??? BPF_SRC=bpf_src:hex:BPF_??? \
- BPF_RVAL=bpf_rval:hex:BPF_??? BPF_MISCOP=bpf_miscop:hex:BPF_??? SKF_AD=skf_ad:hex:SKF_AD_???
+ ARP_HARDWARE_TYPES=arp_hardware_types:hex:ARPHRD_??? AF_PACKET_TYPES=af_packet_types:hex:PACKET_??? SCM_TYPES=scmvals:hex:SCM_??? IP_CMSG_TYPES=ip_cmsg_types:hex:IP_??? SKF_AD=skf_ad:hex:SKF_AD_???
 cargo fmt -p gort-trace

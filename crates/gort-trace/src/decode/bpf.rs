@@ -568,7 +568,7 @@ fn obj_get_info_exit(call: &mut Call<'_>, out: &mut String, addr: u64, size: usi
     let len = le32(&attr, 4);
     let before = call
         .at_entry(addr, size)
-        .map(|b| le32(&padded(b, OBJ_GET_INFO_SIZE), 4));
+        .map(|b| le32(&padded(&b, OBJ_GET_INFO_SIZE), 4));
     if before.is_some_and(|b| b != len) {
         let _ = write!(out, " => {len}");
     }
@@ -614,7 +614,7 @@ fn info_into(
                 entry_len
                     .filter(|&l| l > 0 && (l as u64) <= PAGE)
                     .and_then(|l| call.at_entry(info, l as usize))
-                    .map(|b| padded(b, PROG_INFO_SIZE))
+                    .map(|b| padded(&b, PROG_INFO_SIZE))
                     .unwrap_or_else(|| vec![0; PROG_INFO_SIZE]),
             )
         };

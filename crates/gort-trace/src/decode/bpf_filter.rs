@@ -176,7 +176,7 @@ pub fn opcode_into(out: &mut String, code: u16, extended: bool) {
 }
 
 /// One instruction: `BPF_STMT(code, k)` or `BPF_JUMP(code, k, jt, jf)`.
-fn insn_into(out: &mut String, b: &[u8], print_k: Option<KPrinter>) {
+pub fn insn_into(out: &mut String, b: &[u8], print_k: Option<KPrinter>) {
     let (code, jt, jf, k) = (le16(b, 0), b[2], b[3], le32(b, 4));
     let hex = |v: u64| super::structs::CHex(v).to_string();
     if jt != 0 || jf != 0 {

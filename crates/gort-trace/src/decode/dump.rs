@@ -112,9 +112,9 @@ pub fn dumped_into(
                 .map_or(data.len(), |(_, len)| len.min(LIMIT) as usize);
             hexdump_upto_into(out, data, wanted, args[1], pid)
         }
-        Some(Fetched::Walked(snap)) => {
+        Some(Fetched::Recorded(log)) => {
             if let Some(kind) = Sysno::new(nr as usize).and_then(vectors_of) {
-                super::socket::dump_replay_into(out, kind, args, ret, snap)
+                super::socket::dump_replay_into(out, kind, args, ret, log)
             }
         }
         Some(Fetched::Iovec(elems)) => iov_dump_into(out, elems, args[2] as i32 as u64),

@@ -24,7 +24,6 @@ pub mod array;
 pub mod bounded_str;
 pub mod bpf;
 pub mod bpf_filter;
-pub mod bpf_names;
 pub mod clone3;
 pub mod consts;
 pub mod custom;
@@ -273,10 +272,6 @@ pub enum Fetched {
     Iovec(Vec<IovecElem>),
     /// The memory could not be read.
     Fault,
-    /// What a walking renderer read.
-    Walked(socket::tracee::Snapshot),
-    /// The reads a walker made, in order.
-    Recording(Vec<walk::Record>),
     /// The reads a decoder made and their answers (see `decode/replay.rs`).
     Recorded(Vec<replay::Record>),
 }
@@ -446,7 +441,7 @@ fn read_ptr(r: &mut dyn ReadMem, addr: u64) -> Option<u64> {
 }
 
 /// Reads `len` bytes at `addr` page by page, stopping at the first unreadable byte.
-fn read_upto(r: &mut dyn ReadMem, addr: u64, len: usize) -> Vec<u8> {
+pub(crate) fn read_upto(r: &mut dyn ReadMem, addr: u64, len: usize) -> Vec<u8> {
     let mut buf = vec![0u8; len];
     let mut got = 0;
     while got < len {
@@ -558,7 +553,7 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 args,
                 ret,
                 opts,
-            } => Fetched::Walked(socket::record(arg, &args, ret, opts, r)),
+            } => Fetched::Recorded(socket::record(arg, &args, ret, opts, r)),
             FetchKind::PidfdTargetPath { pidfd, kinds } => {
                 match r.fd_path_via_pidfd(pidfd, req.addr as i32, kinds) {
                     Some(info) => Fetched::Fd(info),

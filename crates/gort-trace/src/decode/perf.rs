@@ -279,7 +279,7 @@ pub fn perf_event_open(call: &mut Call<'_>, out: &mut String) {
     // The tracer's run cannot see the entry's reads; it only reads the size the kernel rewrote.
     let entry = match call.at_entry(addr + 4, 4) {
         Some(b) => {
-            let size = read_size(call, le32(b, 0));
+            let size = read_size(call, le32(&b, 0));
             size.and_then(|s| call.at_entry(addr, s as usize).map(|a| (a.to_vec(), s)))
         }
         None => None,

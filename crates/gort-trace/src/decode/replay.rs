@@ -73,8 +73,8 @@ impl ReadMem for Recorder<'_> {
     }
 }
 
-/// A [`ReadMem`] that answers from a [`Recorder`]'s log. A request that was never recorded reads as
-/// a fault, so a decoder that strays from its recorded path shows addresses rather than wrong data.
+/// A [`ReadMem`] that answers from a [`Recorder`]'s log. A request that no recorded read holds reads
+/// as a fault, so a decoder that strays from its recorded path shows addresses rather than wrong data.
 pub struct Replay<'a> {
     log: &'a [Record],
     next: usize,
@@ -98,6 +98,31 @@ impl<'a> Replay<'a> {
     }
 }
 
+impl Replay<'_> {
+    /// Memory does not change during a stop, so a read that was not made as such is answered from
+    /// the recorded read that holds the most of its bytes from `addr` on (a decoder that printed
+    /// with what the entry told it may read less than the tracer's run did).
+    fn covered(&self, addr: u64, buf: &mut [u8]) -> usize {
+        let mut best = 0;
+        for r in self.log {
+            if let Record::Read {
+                addr: base, got, ..
+            } = r
+            {
+                if addr >= *base && addr - base < got.len() as u64 {
+                    let off = (addr - base) as usize;
+                    let n = buf.len().min(got.len() - off);
+                    if n > best {
+                        buf[..n].copy_from_slice(&got[off..off + n]);
+                        best = n;
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
 impl ReadMem for Replay<'_> {
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
         let len = buf.len();
@@ -108,7 +133,7 @@ impl ReadMem for Replay<'_> {
                 buf[..got.len()].copy_from_slice(got);
                 got.len()
             }
-            _ => 0,
+            _ => self.covered(addr, buf),
         }
     }
 
@@ -158,5 +183,18 @@ mod tests {
         assert_eq!(&c2[..2], b"ld");
         let mut d = [0u8; 1];
         assert_eq!(rep.read(0, &mut d), 0);
+    }
+
+    #[test]
+    fn a_read_inside_a_recorded_one_is_answered_from_it() {
+        let mut live = Bytes(b"hello world".to_vec());
+        let mut rec = Recorder::new(&mut live);
+        let mut b = [0u8; 5];
+        assert_eq!(rec.read(6, &mut b), 5);
+        let log = rec.log;
+        let mut rep = Replay::new(&log);
+        let mut c = [0u8; 4];
+        assert_eq!(rep.read(8, &mut c), 3);
+        assert_eq!(&c[..3], b"rld");
     }
 }

@@ -5,15 +5,17 @@
 //! Design: a [`Walker`] is an ordinary function that prints a syscall's arguments, reading tracee memory
 //! through a [`Call`] as it goes. It runs twice per stop, with the same registers, return value and
 //! options. In the tracer, while the tracee is stopped, it runs against the live tracee through a
-//! recorder: its text is thrown away and every read (address, length, bytes) is kept in order. In the
-//! formatter it runs again against that recording, which answers the same reads with the same bytes, so
-//! the second run prints exactly what the tracee's memory held at the stop, and the plan/render split of
-//! `mod.rs` (tracee memory read only by the tracer, text made elsewhere) holds for walkers too. A read
-//! the recording cannot answer (which would mean the walker is not deterministic) reads as a fault.
+//! [`Recorder`] (see `replay.rs`): its text is thrown away and every read is kept. In the formatter it
+//! runs again against a [`Replay`] of that recording, which answers the same reads with the same bytes,
+//! so the second run prints exactly what the tracee's memory held at the stop, and the plan/render
+//! split of `mod.rs` (tracee memory read only by the tracer, text made elsewhere) holds for walkers
+//! too. A read the recording cannot answer (which would mean the walker is not deterministic) reads as
+//! a fault.
 //!
 //! A walker is called once at entry (`ret` is `None`) and once at exit; like strace's decoders it
 //! prints at entry what the kernel reads and leaves what the kernel writes for the exit.
 
+use super::replay::{Record, Recorder, Replay};
 use super::{FdInfo, FetchKind, FetchReq, Fetched, Mem, Opts, ReadMem, PAGE};
 use std::fmt::Write;
 
@@ -38,34 +40,6 @@ impl std::fmt::Debug for WalkFn {
     }
 }
 
-/// One answered read, in the order the walker asked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Record {
-    /// `want` bytes at `addr`: the bytes read, fewer when memory ended first.
-    Read {
-        /// Address read.
-        addr: u64,
-        /// Bytes asked for.
-        want: usize,
-        /// Bytes got.
-        data: Vec<u8>,
-    },
-    /// What descriptor `fd` refers to.
-    Fd {
-        /// The descriptor.
-        fd: i32,
-        /// The [`super::FdKinds`] asked about.
-        kinds: u8,
-        /// What `-y` learned about it.
-        info: Option<FdInfo>,
-    },
-}
-
-enum Source<'a> {
-    Live(&'a mut dyn ReadMem, &'a mut Vec<Record>),
-    Replay(&'a [Record]),
-}
-
 /// A syscall stop as a walker sees it: registers, return value, options and tracee memory.
 pub struct Call<'a> {
     /// The six argument registers.
@@ -74,7 +48,10 @@ pub struct Call<'a> {
     pub ret: Option<i64>,
     /// Printing options.
     pub opts: Opts,
-    src: Source<'a>,
+    /// The tracee's memory: a [`Recorder`] of it in the tracer, a [`Replay`] in the formatter.
+    mem: &'a mut dyn ReadMem,
+    /// Whether `mem` is the tracer's recorder.
+    recording: bool,
     /// At exit, in the formatter: what the entry's run of the walker read (empty otherwise).
     entry: &'a [Record],
 }
@@ -92,60 +69,27 @@ impl Call<'_> {
 
     /// Reads up to `want` bytes at `addr`; fewer when memory ends first.
     fn raw(&mut self, addr: u64, want: usize) -> Vec<u8> {
-        match &mut self.src {
-            Source::Live(mem, log) => {
-                let mut buf = vec![0u8; want];
-                let mut got = 0;
-                while got < want && addr != 0 {
-                    let at = addr.wrapping_add(got as u64);
-                    let n = ((PAGE - (at % PAGE)) as usize).min(want - got);
-                    let k = mem.read(at, &mut buf[got..got + n]);
-                    got += k;
-                    if k < n {
-                        break;
-                    }
-                }
-                buf.truncate(got);
-                log.push(Record::Read {
-                    addr,
-                    want,
-                    data: buf.clone(),
-                });
-                buf
-            }
-            // Memory does not change during a stop, so any read of the same bytes answers.
-            Source::Replay(log) => log
-                .iter()
-                .find_map(|r| match r {
-                    Record::Read {
-                        addr: a,
-                        want: w,
-                        data,
-                    } if *a == addr && *w == want => Some(data.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default(),
+        if addr == 0 {
+            return Vec::new();
         }
+        super::read_upto(self.mem, addr, want)
     }
 
     /// Whether this run is the tracer's, recording what it reads (its text is thrown away).
     pub fn recording(&self) -> bool {
-        matches!(self.src, Source::Live(..))
+        self.recording
     }
 
     /// What the entry's run read at `addr` (`len` bytes), when this exit is being printed. The
     /// tracer's run at exit cannot see it (it is `None` there), so what an exit reads may depend on
     /// it only by reading less when printing than when [`Call::recording`]: a read the recording
     /// holds is answered wherever it is in it.
-    pub fn at_entry(&self, addr: u64, len: usize) -> Option<&[u8]> {
-        self.entry.iter().find_map(|r| match r {
-            Record::Read {
-                addr: a,
-                want,
-                data,
-            } if *a == addr && *want == len && data.len() == len => Some(&data[..]),
-            _ => None,
-        })
+    pub fn at_entry(&self, addr: u64, len: usize) -> Option<Vec<u8>> {
+        if self.entry.is_empty() || addr == 0 {
+            return None;
+        }
+        let b = super::read_upto(&mut Replay::new(self.entry), addr, len);
+        (b.len() == len).then_some(b)
     }
 
     /// `len` bytes at `addr` unless this is the exit of a failed call (strace's `tfetch_mem`).
@@ -231,25 +175,7 @@ impl Call<'_> {
         if fd < 0 {
             return None;
         }
-        match &mut self.src {
-            Source::Live(mem, log) => {
-                let info = mem.fd_path(fd, kinds);
-                log.push(Record::Fd {
-                    fd,
-                    kinds,
-                    info: info.clone(),
-                });
-                info
-            }
-            Source::Replay(log) => log.iter().find_map(|r| match r {
-                Record::Fd {
-                    fd: f,
-                    kinds: k,
-                    info,
-                } if *f == fd && *k == kinds => Some(info.clone()),
-                _ => None,
-            })?,
-        }
+        self.mem.fd_path(fd, kinds)
     }
 
     /// Appends descriptor `fd` (with `<path>` under `-y`).
@@ -443,22 +369,23 @@ pub fn record(
     opts: &Opts,
     mem: &mut dyn ReadMem,
 ) -> Fetched {
-    let mut log = Vec::new();
+    let mut rec = Recorder::new(mem);
     let mut call = Call {
         args: *args,
         ret,
         opts: *opts,
-        src: Source::Live(mem, &mut log),
+        mem: &mut rec,
+        recording: true,
         entry: &[],
     };
     let mut scratch = String::new();
     walker(&mut call, &mut scratch);
-    Fetched::Recording(log)
+    Fetched::Recorded(rec.log)
 }
 
 fn recording(mem: Option<&Mem>) -> &[Record] {
     match mem.and_then(|m| m.get(WALK_SLOT as usize)) {
-        Some(Fetched::Recording(r)) => r,
+        Some(Fetched::Recorded(r)) => r,
         _ => &[],
     }
 }
@@ -473,11 +400,13 @@ pub fn render(
     opts: &Opts,
     out: &mut String,
 ) {
+    let mut replay = Replay::new(recording(Some(mem)));
     let mut call = Call {
         args: *args,
         ret,
         opts: *opts,
-        src: Source::Replay(recording(Some(mem))),
+        mem: &mut replay,
+        recording: false,
         entry: recording(entry),
     };
     walker(&mut call, out);

@@ -7,19 +7,20 @@
 //! [`plan`] asks for a recorded walk, and [`render`] replays it. Names and values of constants are
 //! generated from strace's lists into `names.rs`.
 
-pub mod cbpf;
+pub mod filter;
 pub mod msghdr;
 pub mod names;
 pub mod sockaddr;
 pub mod sockopt;
 pub mod tracee;
 
+use super::replay::{Record, Recorder, Replay};
 use super::strings::quote_buffer;
 use super::xlat::{self, Style};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts, ReadMem};
 use names::*;
 use std::fmt::Write;
-use tracee::{u32_at, u64_at, Recorder, Snapshot, Tracee};
+use tracee::{u32_at, u64_at, Tracee};
 
 /// One argument of a socket call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,12 +171,12 @@ pub fn record(
     ret: Option<i64>,
     opts: Opts,
     mem: &mut dyn ReadMem,
-) -> Snapshot {
+) -> Vec<Record> {
     let mut rec = Recorder::new(mem);
     let mut t = Tracee::new(&mut rec, opts);
     let mut sink = String::new();
     walk(s, args, ret, None, &mut t, &mut sink);
-    rec.snapshot
+    rec.log
 }
 
 /// The bytes fetched before the call for argument `i`.
@@ -330,8 +331,8 @@ pub fn render(
         | SockArg::MsgHdrOut
         | SockArg::SendMmsgVec
         | SockArg::RecvMmsgVec => match mem.get(i) {
-            Some(Fetched::Walked(snap)) => {
-                let mut replay = snap;
+            Some(Fetched::Recorded(log)) => {
+                let mut replay = Replay::new(log);
                 let mut t = Tracee::new(&mut replay, *opts);
                 walk(s, args, ret, Some(entry), &mut t, out);
             }
@@ -346,9 +347,9 @@ pub fn dump_replay_into(
     kind: DumpKind,
     args: &[u64; 6],
     ret: i64,
-    snap: &Snapshot,
+    log: &[Record],
 ) {
-    let mut replay = snap;
+    let mut replay = Replay::new(log);
     let mut t = Tracee::new(&mut replay, Opts::default());
     walk(SockArg::Dump(kind), args, Some(ret), None, &mut t, out);
 }

@@ -990,3 +990,26 @@ pub const IP_CMSG_TYPES: Xlat = Xlat::hex(
     ],
     "IP_???",
 );
+
+/// strace's `skf_ad` list.
+pub const SKF_AD: Xlat = Xlat::hex(
+    &[
+        (0x0, "SKF_AD_PROTOCOL"),
+        (0x4, "SKF_AD_PKTTYPE"),
+        (0x8, "SKF_AD_IFINDEX"),
+        (0xc, "SKF_AD_NLATTR"),
+        (0x10, "SKF_AD_NLATTR_NEST"),
+        (0x14, "SKF_AD_MARK"),
+        (0x18, "SKF_AD_QUEUE"),
+        (0x1c, "SKF_AD_HATYPE"),
+        (0x20, "SKF_AD_RXHASH"),
+        (0x24, "SKF_AD_CPU"),
+        (0x28, "SKF_AD_ALU_XOR_X"),
+        (0x2c, "SKF_AD_VLAN_TAG"),
+        (0x30, "SKF_AD_VLAN_TAG_PRESENT"),
+        (0x34, "SKF_AD_PAY_OFFSET"),
+        (0x38, "SKF_AD_RANDOM"),
+        (0x3c, "SKF_AD_VLAN_TPID"),
+    ],
+    "SKF_AD_???",
+);

@@ -6,7 +6,7 @@
 //! that field's bytes in hex (`{l_onoff=1, l_linger="\xdf\x4f\x8d"}`). Values are read through a
 //! [`Tracee`], so this file is a walking renderer (see `walk.rs`).
 
-use super::cbpf::{self as bpf_filter, socket_filter_k};
+use super::filter::{self, socket_filter_k};
 use super::names::*;
 use super::tracee::{u16_at, u32_at, Tracee};
 use super::{ptr, sockaddr};
@@ -192,7 +192,7 @@ pub fn get_value_into(
             (SOL_SOCKET, SO_ATTACH_FILTER) => {
                 // The kernel returns the filter's length, an unsigned short.
                 return match u16::try_from(rlen) {
-                    Ok(n) => bpf_filter::program_into(t, out, addr, n, Some(socket_filter_k)),
+                    Ok(n) => filter::program_into(t, out, addr, n, Some(socket_filter_k)),
                     Err(_) => ptr(out, addr),
                 };
             }
@@ -364,7 +364,7 @@ pub fn set_value_into(
             (SOL_SOCKET, SO_ATTACH_FILTER | SO_ATTACH_REUSEPORT_CBPF) => {
                 // A `struct sock_fprog`.
                 return if len == 16 {
-                    bpf_filter::fprog_into(t, out, addr, Some(socket_filter_k))
+                    filter::fprog_into(t, out, addr, Some(socket_filter_k))
                 } else {
                     ptr(out, addr)
                 };

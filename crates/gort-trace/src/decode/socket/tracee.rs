@@ -1,81 +1,15 @@
-//! Renderers that follow pointers through tracee memory (a `msghdr`'s iovecs and control messages, a
-//! socket option whose layout depends on its level and name).
+//! A walking renderer's view of tracee memory (a `msghdr`'s iovecs and control messages, a socket
+//! option whose layout depends on its level and name): whole objects or nothing, as strace's `umoven`
+//! reads them.
 //!
 //! Design: the plan/fetch/render split (see `mod.rs`) wants every read known before the tracee runs
-//! again, but what a nested structure needs is only known by reading it. A walking renderer is
-//! therefore written once, against a [`ReadMem`], and run twice: at fetch time on the tracee through a
-//! [`Recorder`], which keeps every read's result in a [`Snapshot`] (its text is thrown away), and at
-//! render time on that snapshot, which answers the same reads with the same bytes. Since the renderer
-//! is deterministic, the second run reads nothing the first did not.
+//! again, but what a nested structure needs is only known by reading it. A socket renderer is
+//! therefore written once against a [`Tracee`] and run twice: at fetch time over a
+//! [`crate::decode::replay::Recorder`] of the live tracee, and at render time over a
+//! [`crate::decode::replay::Replay`] of what it recorded (see `replay.rs`).
 
 use crate::decode::{FdInfo, Opts, ReadMem};
 use std::fmt::Write;
-
-/// The reads one walk made: each address with the bytes it gave (fewer than asked where memory ended),
-/// and each descriptor asked about with what it referred to.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Snapshot {
-    regions: Vec<(u64, Vec<u8>)>,
-    fds: Vec<(i32, u8, Option<FdInfo>)>,
-}
-
-/// A [`ReadMem`] that reads the tracee and keeps what it read.
-pub struct Recorder<'a> {
-    inner: &'a mut dyn ReadMem,
-    /// What has been read so far.
-    pub snapshot: Snapshot,
-}
-
-impl<'a> Recorder<'a> {
-    /// Records the reads made of `inner`.
-    pub fn new(inner: &'a mut dyn ReadMem) -> Self {
-        Recorder {
-            inner,
-            snapshot: Snapshot::default(),
-        }
-    }
-}
-
-impl ReadMem for Recorder<'_> {
-    fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
-        let n = self.inner.read(addr, buf);
-        if n > 0 {
-            self.snapshot.regions.push((addr, buf[..n].to_vec()));
-        }
-        n
-    }
-
-    fn fd_path(&mut self, fd: i32, kinds: u8) -> Option<FdInfo> {
-        let info = self.inner.fd_path(fd, kinds);
-        self.snapshot.fds.push((fd, kinds, info.clone()));
-        info
-    }
-}
-
-impl ReadMem for &Snapshot {
-    fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
-        // The region that holds `addr` and gives the most bytes from there.
-        let mut best = 0;
-        for (base, bytes) in &self.regions {
-            if addr >= *base && addr < base + bytes.len() as u64 {
-                let off = (addr - base) as usize;
-                let n = buf.len().min(bytes.len() - off);
-                if n > best {
-                    buf[..n].copy_from_slice(&bytes[off..off + n]);
-                    best = n;
-                }
-            }
-        }
-        best
-    }
-
-    fn fd_path(&mut self, fd: i32, kinds: u8) -> Option<FdInfo> {
-        self.fds
-            .iter()
-            .find(|(f, k, _)| *f == fd && *k == kinds)
-            .and_then(|(_, _, i)| i.clone())
-    }
-}
 
 /// Tracee memory as a walking renderer reads it: whole objects or nothing, as strace's `umoven` does.
 pub struct Tracee<'a> {
@@ -83,8 +17,6 @@ pub struct Tracee<'a> {
     /// The printing options.
     pub opts: Opts,
 }
-
-const PAGE: u64 = 4096;
 
 impl<'a> Tracee<'a> {
     /// Reads through `mem` with `opts`.
@@ -94,20 +26,7 @@ impl<'a> Tracee<'a> {
 
     /// Up to `len` bytes at `addr`: as many as are readable from there.
     pub fn read_upto(&mut self, addr: u64, len: usize) -> Vec<u8> {
-        let mut buf = vec![0u8; len];
-        let mut got = 0;
-        while got < len {
-            let at = addr.wrapping_add(got as u64);
-            // Never cross a page in one read: the next page may be unmapped.
-            let n = ((PAGE - at % PAGE) as usize).min(len - got);
-            let k = self.mem.read(at, &mut buf[got..got + n]);
-            got += k;
-            if k < n {
-                break;
-            }
-        }
-        buf.truncate(got);
-        buf
+        crate::decode::read_upto(self.mem, addr, len)
     }
 
     /// Exactly `len` bytes at `addr`, or `None` when any of them cannot be read (or `addr` is NULL).
@@ -242,14 +161,16 @@ mod tests {
     }
 
     #[test]
-    fn a_snapshot_answers_the_recorded_reads_and_nothing_else() {
+    fn a_replay_answers_the_recorded_reads_and_nothing_else() {
+        use crate::decode::replay::{Recorder, Replay};
         let mut live = Two;
         let mut rec = Recorder::new(&mut live);
         let mut t = Tracee::new(&mut rec, Opts::default());
         assert_eq!(t.read(0x1000, 2), Some(vec![0, 1]));
         assert_eq!(t.read(0x1001, 4), None);
-        let snap = rec.snapshot;
-        let mut replay = &snap;
+        assert_eq!(t.read_upto(0x1001, 4), vec![1, 2]);
+        let log = rec.log;
+        let mut replay = Replay::new(&log);
         let mut t = Tracee::new(&mut replay, Opts::default());
         assert_eq!(t.read(0x1000, 2), Some(vec![0, 1]));
         assert_eq!(t.read(0x1001, 4), None);
