@@ -8,7 +8,7 @@ dir=crates/gort-trace/src/decode/ioctl
 here=$(dirname "$0")
 python3 "$here/gen-ioctl-names.py" "$src" > "$dir/names.rs"
 python3 "$here/gen-xlat.py" "$src" "$dir/tables.rs" \
-  linux/hdreg.h,linux/counter.h,linux/input.h,linux/fs.h,linux/fiemap.h,linux/audit.h,linux/seccomp.h,linux/ptp_clock.h,linux/gpio.h,linux/nbd.h,linux/lirc.h,linux/sched.h,asm/termbits.h,linux/tty.h,linux/rtc.h,mtd/ubi-user.h,linux/loop.h,mtd/mtd-abi.h,linux/blkpg.h,scsi/sg.h,linux/userfaultfd.h,linux/kvm.h,linux/if.h,linux/if_arp.h,linux/bsg.h,linux/dm-ioctl.h,linux/tee.h,linux/videodev2.h,DM_EXISTS_FLAG=4 \
+  linux/hdreg.h,linux/counter.h,linux/input.h,linux/fs.h,linux/fiemap.h,linux/audit.h,linux/seccomp.h,linux/ptp_clock.h,linux/gpio.h,linux/nbd.h,linux/lirc.h,linux/sched.h,asm/termbits.h,linux/tty.h,linux/rtc.h,mtd/ubi-user.h,linux/loop.h,mtd/mtd-abi.h,linux/blkpg.h,scsi/sg.h,linux/userfaultfd.h,linux/kvm.h,linux/if.h,linux/if_arp.h,linux/bsg.h,linux/dm-ioctl.h,linux/tee.h,linux/videodev2.h,DM_EXISTS_FLAG=4,V4L2_CID_MPEG_VIDEO_MPEG2_SLICE_PARAMS=V4L2_CID_CODEC_BASE+250,V4L2_CID_MPEG_VIDEO_MPEG2_QUANTIZATION=V4L2_CID_CODEC_BASE+251 \
   hdio_drive_cmds hdio_busstates hdio_ide_nice \
   counter_ioctl_component_types counter_ioctl_event_types counter_ioctl_scopes \
   evdev_abs evdev_ev evdev_autorepeat evdev_ff_status evdev_ff_types evdev_keycode evdev_leds \

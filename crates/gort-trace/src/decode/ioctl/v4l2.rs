@@ -715,7 +715,7 @@ fn queryctrl(cx: &mut Cx, out: &mut String, ext: bool) -> Rval {
         return Rval::Done;
     };
     let id = u32_at(&b, 0);
-    let entry_id = cx.entry_read(cx.arg, 4).map(|e| u32_at(&e, 0));
+    let entry_id = cx.entry_read(cx.arg, len).map(|e| u32_at(&e, 0));
     if entry_id != Some(id) {
         out.push_str(" => ");
         cid(out, id, false);
@@ -991,14 +991,69 @@ fn create_buffers(cx: &mut Cx, out: &mut String) -> Rval {
 }
 
 /// The text after the return value of a successful `VIDIOC_CREATE_BUFS`: `{index=N, count=M}`,
-/// from the structure read at exit.
+/// from the structure read at exit; none when the whole structure could not be read (strace then
+/// shows only its address).
 pub fn create_buffers_result(log: &[Record], arg: u64) -> Option<String> {
-    log.iter().find_map(|r| match r {
-        Record::Read { addr, got, .. } if *addr == arg && got.len() >= 8 => Some(format!(
-            "{{index={}, count={}}}",
-            u32_at(got, 0),
-            u32_at(got, 4)
-        )),
-        _ => None,
-    })
+    const LEN: usize = 256;
+    let start = log
+        .iter()
+        .position(|r| matches!(r, Record::Read { addr, .. } if *addr == arg))?;
+    // The structure is read page by page: gather the consecutive pieces.
+    let mut bytes = Vec::with_capacity(LEN);
+    for r in &log[start..] {
+        match r {
+            Record::Read { addr, len, got }
+                if *addr == arg + bytes.len() as u64 && got.len() == *len =>
+            {
+                bytes.extend_from_slice(got);
+                if bytes.len() >= LEN {
+                    return Some(format!(
+                        "{{index={}, count={}}}",
+                        u32_at(&bytes, 0),
+                        u32_at(&bytes, 4)
+                    ));
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fourcc_shows_its_characters_escaped_and_its_name() {
+        let mut s = String::new();
+        fourcc(&mut s, u32::from_le_bytes(*b"YUYV"), V4L2_PIX_FMTS);
+        assert_eq!(s, "v4l2_fourcc('Y', 'U', 'Y', 'V') /* V4L2_PIX_FMT_YUYV */");
+        let mut s = String::new();
+        fourcc(
+            &mut s,
+            u32::from_le_bytes([b'A', b'\'', b'\\', 0xfa]),
+            V4L2_PIX_FMTS,
+        );
+        assert_eq!(s, r"v4l2_fourcc('A', '\'', '\\', '\xfa')");
+    }
+
+    #[test]
+    fn a_control_id_without_a_name_is_shown_relative_to_its_class() {
+        let mut s = String::new();
+        cid(&mut s, 0x980900, false);
+        assert_eq!(s, "V4L2_CID_BRIGHTNESS");
+        let mut s = String::new();
+        cid(&mut s, 0x980000, false);
+        assert_eq!(s, "V4L2_CTRL_CLASS_USER+0");
+        let mut s = String::new();
+        cid(&mut s, 0xa31234, false);
+        assert_eq!(s, "V4L2_CTRL_CLASS_DETECT+0x1234");
+        let mut s = String::new();
+        cid(&mut s, 0x97abcd, false);
+        assert_eq!(s, "0x97abcd /* V4L2_CID_??? */");
+        let mut s = String::new();
+        cid(&mut s, 0x8000_0000 | 0x980900, true);
+        assert_eq!(s, "V4L2_CTRL_FLAG_NEXT_CTRL|V4L2_CID_BRIGHTNESS");
+    }
 }
