@@ -8,7 +8,7 @@ dir=crates/gort-trace/src/decode/ioctl
 here=$(dirname "$0")
 python3 "$here/gen-ioctl-names.py" "$src" > "$dir/names.rs"
 python3 "$here/gen-ioctl-xlat.py" "$src" "$dir/tables.rs" \
-  linux/hdreg.h,linux/counter.h,linux/input.h,linux/fs.h,linux/fiemap.h,linux/audit.h,linux/seccomp.h,linux/ptp_clock.h,linux/gpio.h,linux/nbd.h,linux/lirc.h,linux/sched.h,asm/termbits.h,linux/tty.h,linux/rtc.h,mtd/ubi-user.h,linux/loop.h,mtd/mtd-abi.h,linux/blkpg.h,scsi/sg.h,linux/userfaultfd.h,linux/kvm.h,linux/if.h,linux/if_arp.h,linux/bsg.h,linux/dm-ioctl.h,linux/tee.h,DM_EXISTS_FLAG=4 \
+  linux/hdreg.h,linux/counter.h,linux/input.h,linux/fs.h,linux/fiemap.h,linux/audit.h,linux/seccomp.h,linux/ptp_clock.h,linux/gpio.h,linux/nbd.h,linux/lirc.h,linux/sched.h,asm/termbits.h,linux/tty.h,linux/rtc.h,mtd/ubi-user.h,linux/loop.h,mtd/mtd-abi.h,linux/blkpg.h,scsi/sg.h,linux/userfaultfd.h,linux/kvm.h,linux/if.h,linux/if_arp.h,linux/bsg.h,linux/dm-ioctl.h,linux/tee.h,linux/videodev2.h,DM_EXISTS_FLAG=4,V4L2_CID_MPEG_VIDEO_MPEG2_SLICE_PARAMS=V4L2_CID_CODEC_BASE+250,V4L2_CID_MPEG_VIDEO_MPEG2_QUANTIZATION=V4L2_CID_CODEC_BASE+251 \
   hdio_drive_cmds hdio_busstates hdio_ide_nice \
   counter_ioctl_component_types counter_ioctl_event_types counter_ioctl_scopes \
   evdev_abs evdev_ev evdev_autorepeat evdev_ff_status evdev_ff_types evdev_keycode evdev_leds \
@@ -29,4 +29,9 @@ python3 "$here/gen-ioctl-xlat.py" "$src" "$dir/tables.rs" \
   uffd_api_features uffd_api_flags uffd_copy_flags uffd_register_mode_flags uffd_register_ioctl_flags uffd_zeropage_flags \
   kvm_mem_flags kvm_cpuid_flags kvm_cap iffflags arp_hardware_types \
   sg_io_dxfer_direction sg_io_flags sg_io_info bsg_protocol bsg_subprotocol bsg_flags dm_flags \
-  tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_login_types tee_ioctl_optee_caps tee_ioctl_origins tee_ioctl_param_attr_types tee_ioctl_shm_flags
+  tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_login_types tee_ioctl_optee_caps tee_ioctl_origins tee_ioctl_param_attr_types tee_ioctl_shm_flags \
+  v4l2_buf_flags v4l2_buf_flags_ts_src v4l2_buf_flags_ts_type v4l2_buf_types v4l2_capture_modes v4l2_colorspaces \
+  v4l2_control_classes v4l2_control_flags v4l2_control_id_bases v4l2_control_ids v4l2_control_query_flags v4l2_control_types \
+  v4l2_device_capabilities_flags v4l2_fields v4l2_format_description_flags v4l2_frameinterval_types v4l2_framesize_types \
+  v4l2_input_types v4l2_memories v4l2_meta_fmts v4l2_pix_fmts v4l2_sdr_fmts v4l2_sliced_flags v4l2_streaming_capabilities \
+  v4l2_tuner_audmodes v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_types v4l2_vbi_flags

@@ -39,6 +39,7 @@ pub mod tee;
 pub mod term;
 pub mod ubi;
 pub mod uffdio;
+pub mod v4l2;
 pub mod watchdog;
 
 use super::replay::{Record, Recorder, Replay};
@@ -199,12 +200,16 @@ pub enum RetKind {
     Fd,
     /// A value with its name from a table: `268435456 (CLONE_NEWUSER)`.
     Named(&'static [(u64, &'static str)]),
+    /// The value followed by ` (TEXT)`, the text made from the reads recorded at exit and the
+    /// argument.
+    Text(fn(&[Record], u64) -> Option<String>),
 }
 
 fn ret_kind(code: u32) -> Option<RetKind> {
     match request::typ(code) {
         0xae => kvm::ret_kind(code),
         0xb7 => nsfs::ret_kind(code),
+        0x56 if code == v4l2::CREATE_BUFS => Some(RetKind::Text(v4l2::create_buffers_result)),
         _ => None,
     }
 }
@@ -232,6 +237,13 @@ pub fn render_return(args: &[u64; 6], ret: i64, mem: &Mem, out: &mut String) -> 
             }
             true
         }
+        Some(RetKind::Text(text)) => {
+            let _ = write!(out, "{ret}");
+            if let Some(t) = text(recorded(mem), args[2]) {
+                let _ = write!(out, " ({t})");
+            }
+            true
+        }
     }
 }
 
@@ -251,6 +263,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x4f | 0x6f => ubi::decode(cx, out),
         0x52 => random::decode(cx, out),
         0x54 => term::decode(cx, out),
+        0x56 => v4l2::decode(cx, out),
         0x57 => watchdog::decode(cx, out),
         0x58 => fs::decode_x(cx, out),
         0x66 => fs::decode_f(cx, out),
