@@ -8,7 +8,7 @@ dir=crates/gort-trace/src/decode/ioctl
 here=$(dirname "$0")
 python3 "$here/gen-ioctl-names.py" "$src" > "$dir/names.rs"
 python3 "$here/gen-xlat.py" "$src" "$dir/tables.rs" \
-  linux/hdreg.h,linux/counter.h,linux/input.h,linux/fs.h,linux/fiemap.h,linux/audit.h,linux/seccomp.h,linux/ptp_clock.h,linux/gpio.h,linux/nbd.h,linux/lirc.h,linux/sched.h,asm/termbits.h,linux/tty.h,linux/rtc.h,mtd/ubi-user.h,linux/loop.h,mtd/mtd-abi.h,linux/blkpg.h,scsi/sg.h,linux/userfaultfd.h,linux/kvm.h,linux/if.h,linux/if_arp.h,linux/bsg.h,linux/dm-ioctl.h,linux/tee.h,DM_EXISTS_FLAG=4 \
+  linux/hdreg.h,linux/counter.h,linux/input.h,linux/fs.h,linux/fiemap.h,linux/audit.h,linux/seccomp.h,linux/ptp_clock.h,linux/gpio.h,linux/nbd.h,linux/lirc.h,linux/sched.h,asm/termbits.h,linux/tty.h,linux/rtc.h,mtd/ubi-user.h,linux/loop.h,mtd/mtd-abi.h,linux/blkpg.h,scsi/sg.h,linux/userfaultfd.h,linux/kvm.h,linux/if.h,linux/if_arp.h,linux/bsg.h,linux/dm-ioctl.h,linux/tee.h,linux/kd.h,linux/keyboard.h,DM_EXISTS_FLAG=4 \
   hdio_drive_cmds hdio_busstates hdio_ide_nice \
   counter_ioctl_component_types counter_ioctl_event_types counter_ioctl_scopes \
   evdev_abs evdev_ev evdev_autorepeat evdev_ff_status evdev_ff_types evdev_keycode evdev_leds \
@@ -29,4 +29,7 @@ python3 "$here/gen-xlat.py" "$src" "$dir/tables.rs" \
   uffd_api_features uffd_api_flags uffd_copy_flags uffd_register_mode_flags uffd_register_ioctl_flags uffd_zeropage_flags \
   kvm_mem_flags kvm_cpuid_flags kvm_cap iffflags arp_hardware_types \
   sg_io_dxfer_direction sg_io_flags sg_io_info bsg_protocol bsg_subprotocol bsg_flags dm_flags \
-  tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_login_types tee_ioctl_optee_caps tee_ioctl_origins tee_ioctl_param_attr_types tee_ioctl_shm_flags
+  tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_login_types tee_ioctl_optee_caps tee_ioctl_origins tee_ioctl_param_attr_types tee_ioctl_shm_flags \
+  kd_default_led_flags kd_font_flags kd_font_ops kd_kbd_modes kd_kbd_types kd_key_tables kd_key_types kd_keymap_flags \
+  kd_key_fn_keys kd_key_fn_key_vals kd_key_spec_keys kd_key_pad_keys kd_key_dead_keys kd_key_cur_keys kd_key_shift_keys \
+  kd_key_ascii_keys kd_key_lock_keys kd_key_slock_keys kd_key_brl_keys kd_led_flags kd_meta_vals kd_modes
