@@ -8,7 +8,7 @@ dir=crates/gort-trace/src/decode/ioctl
 here=$(dirname "$0")
 python3 "$here/gen-ioctl-names.py" "$src" > "$dir/names.rs"
 python3 "$here/gen-ioctl-xlat.py" "$src" "$dir/tables.rs" \
-  linux/hdreg.h,linux/counter.h,linux/input.h,linux/fs.h,linux/fiemap.h,linux/audit.h,linux/seccomp.h,linux/ptp_clock.h,linux/gpio.h,linux/nbd.h,linux/lirc.h,linux/sched.h,asm/termbits.h,linux/tty.h,linux/rtc.h,mtd/ubi-user.h,linux/loop.h,mtd/mtd-abi.h,linux/blkpg.h,scsi/sg.h,linux/userfaultfd.h,linux/kvm.h,linux/if.h,linux/if_arp.h,linux/bsg.h,linux/dm-ioctl.h,linux/tee.h,linux/videodev2.h,DM_EXISTS_FLAG=4,V4L2_CID_MPEG_VIDEO_MPEG2_SLICE_PARAMS=V4L2_CID_CODEC_BASE+250,V4L2_CID_MPEG_VIDEO_MPEG2_QUANTIZATION=V4L2_CID_CODEC_BASE+251 \
+  linux/hdreg.h,linux/counter.h,linux/input.h,linux/fs.h,linux/fiemap.h,linux/audit.h,linux/seccomp.h,linux/ptp_clock.h,linux/gpio.h,linux/nbd.h,linux/lirc.h,linux/sched.h,asm/termbits.h,linux/tty.h,linux/rtc.h,mtd/ubi-user.h,linux/loop.h,mtd/mtd-abi.h,linux/blkpg.h,scsi/sg.h,linux/userfaultfd.h,linux/kvm.h,linux/if.h,linux/if_arp.h,linux/bsg.h,linux/dm-ioctl.h,linux/tee.h,linux/videodev2.h,linux/kd.h,linux/keyboard.h,DM_EXISTS_FLAG=4,V4L2_CID_MPEG_VIDEO_MPEG2_SLICE_PARAMS=V4L2_CID_CODEC_BASE+250,V4L2_CID_MPEG_VIDEO_MPEG2_QUANTIZATION=V4L2_CID_CODEC_BASE+251 \
   hdio_drive_cmds hdio_busstates hdio_ide_nice \
   counter_ioctl_component_types counter_ioctl_event_types counter_ioctl_scopes \
   evdev_abs evdev_ev evdev_autorepeat evdev_ff_status evdev_ff_types evdev_keycode evdev_leds \
@@ -34,4 +34,7 @@ python3 "$here/gen-ioctl-xlat.py" "$src" "$dir/tables.rs" \
   v4l2_control_classes v4l2_control_flags v4l2_control_id_bases v4l2_control_ids v4l2_control_query_flags v4l2_control_types \
   v4l2_device_capabilities_flags v4l2_fields v4l2_format_description_flags v4l2_frameinterval_types v4l2_framesize_types \
   v4l2_input_types v4l2_memories v4l2_meta_fmts v4l2_pix_fmts v4l2_sdr_fmts v4l2_sliced_flags v4l2_streaming_capabilities \
-  v4l2_tuner_audmodes v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_types v4l2_vbi_flags
+  v4l2_tuner_audmodes v4l2_tuner_capabilities v4l2_tuner_rxsubchanses v4l2_tuner_types v4l2_vbi_flags \
+  kd_default_led_flags kd_font_flags kd_font_ops kd_kbd_modes kd_kbd_types kd_key_tables kd_key_types kd_keymap_flags \
+  kd_key_fn_keys kd_key_fn_key_vals kd_key_spec_keys kd_key_pad_keys kd_key_dead_keys kd_key_cur_keys kd_key_shift_keys \
+  kd_key_ascii_keys kd_key_lock_keys kd_key_slock_keys kd_key_brl_keys kd_led_flags kd_meta_vals kd_modes

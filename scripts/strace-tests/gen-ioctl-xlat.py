@@ -44,7 +44,7 @@ for name in lists:
         m = re.match(r'\{\s*([^,]+),\s*"([^"]*)"\s*\}', line)
         if m:
             expr, label = m.group(1), m.group(2)
-        elif re.match(r"[A-Za-z_]", line):
+        elif re.match(r"[A-Za-z_]", line) or len(line.split()) == 2:
             parts = line.split(None, 1)
             label = parts[0]
             expr = parts[1] if len(parts) > 1 else label

@@ -180,6 +180,20 @@ impl Cx<'_> {
         addr: u64,
         nmemb: u64,
         size: usize,
+        elem: impl FnMut(&mut Self, &mut String, &[u8]) -> bool,
+    ) {
+        self.array_ex_into(out, addr, nmemb, size, false, elem)
+    }
+
+    /// The same for an array that `truncated` says is itself the head of a longer one (strace's
+    /// `PAF_ARRAY_TRUNCATED`): `, ...` follows its last element unless `-s` already cut it.
+    pub fn array_ex_into(
+        &mut self,
+        out: &mut String,
+        addr: u64,
+        nmemb: u64,
+        size: usize,
+        truncated: bool,
         mut elem: impl FnMut(&mut Self, &mut String, &[u8]) -> bool,
     ) {
         if addr == 0 {
@@ -227,6 +241,9 @@ impl Cx<'_> {
                 break;
             }
             cur += size as u64;
+        }
+        if truncated && cur >= end {
+            out.push_str(", ...");
         }
         out.push(']');
     }

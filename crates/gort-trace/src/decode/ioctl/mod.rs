@@ -19,6 +19,7 @@ pub mod fs;
 pub mod gpio;
 pub mod hdio;
 pub mod inotify;
+pub mod kd;
 pub mod kvm;
 pub mod lirc;
 pub mod loop_dev;
@@ -258,6 +259,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x3e => counter::decode(cx, out),
         0x45 => evdev::decode(cx, out),
         0x49 => inotify::decode(cx, out),
+        0x4b => kd::decode(cx, out),
         0x4c => loop_dev::decode(cx, out),
         0x4d => mtd::decode(cx, out),
         0x4f | 0x6f => ubi::decode(cx, out),
