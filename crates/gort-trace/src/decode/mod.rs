@@ -20,6 +20,7 @@
 
 pub mod consts;
 pub mod dump;
+pub mod fcntl;
 pub mod flags;
 pub mod groups;
 pub mod ioctl;
@@ -559,6 +560,7 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             );
         }
         Ret::Octal => structs::octal_into(out, ret as u64),
+        Ret::Fcntl => fcntl::return_into(out, args[1] as u32, ret),
         Ret::NamedFlags(x) => {
             let _ = write!(out, "{}", structs::CHex(ret as u64));
             if let Some(names) = xlat::names_for_return(ret as u64, x) {

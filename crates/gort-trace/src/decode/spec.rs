@@ -209,6 +209,14 @@ pub enum Arg {
     Dev(u8),
     /// An output `stack_t`.
     StackOut,
+    /// A `struct flock` the kernel reads (`F_SETLK`).
+    FlockIn,
+    /// A `struct flock` the kernel fills (`F_GETLK`), printed with `l_pid`.
+    FlockOut,
+    /// A `struct f_owner_ex` the kernel reads (`F_SETOWN_EX`).
+    OwnerExIn,
+    /// A `struct f_owner_ex` the kernel fills (`F_GETOWN_EX`).
+    OwnerExOut,
 }
 
 /// How the return value is printed.
@@ -238,6 +246,8 @@ pub enum Ret {
     TaggedAddr,
     /// Seconds since the epoch, with the date (`time`).
     Time,
+    /// An `fcntl` result, decorated as its command (index 1) says (see `fcntl.rs`).
+    Fcntl,
 }
 
 /// A syscall description.
@@ -415,14 +425,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::futex => d(futex_args(regs[1])),
         Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, UInt]),
         Sysno::uname => d(&[UtsOut]),
-        Sysno::fcntl => match regs[1] & 0xffff_ffff {
-            1 => Spec::Args(&[Fd, FcntlCmd], Ret::FdFlags),
-            3 => Spec::Args(&[Fd, FcntlCmd], Ret::OpenFlags),
-            2 => d(&[Fd, FcntlCmd, CloexecFlag]),
-            4 => d(&[Fd, FcntlCmd, OpenFlags]),
-            0 | 1030 => d(&[Fd, FcntlCmd, Int]),
-            _ => d(&[Fd, FcntlCmd, Hex]),
-        },
+        Sysno::fcntl => super::fcntl::spec(regs[1] as u32),
         Sysno::sysinfo => d(&[SysinfoOut]),
         Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
         Sysno::nanosleep => d(&[TimespecIn, TimespecRem(NO_FLAGS)]),
@@ -697,6 +700,8 @@ impl Arg {
                 | RusageOut
                 | TimespecRem(_)
                 | TimeOut
+                | FlockOut
+                | OwnerExOut
         )
     }
 
@@ -836,6 +841,12 @@ impl Arg {
             }
             CpuSetOut if !failed => FetchKind::Bytes {
                 len: (ret.unwrap_or(0) as usize).min(128),
+            },
+            FlockIn | FlockOut => FetchKind::Bytes {
+                len: super::fcntl::FLOCK_SIZE,
+            },
+            OwnerExIn | OwnerExOut => FetchKind::Bytes {
+                len: super::fcntl::OWNER_EX_SIZE,
             },
             _ => return,
         };
@@ -1300,16 +1311,18 @@ impl Arg {
                 }
             }
             CloexecFlag => out.push_str(if v & 1 != 0 { "FD_CLOEXEC" } else { "0" }),
-            FcntlCmd => match v {
-                0 => out.push_str("F_DUPFD"),
-                1 => out.push_str("F_GETFD"),
-                2 => out.push_str("F_SETFD"),
-                3 => out.push_str("F_GETFL"),
-                4 => out.push_str("F_SETFL"),
-                1030 => out.push_str("F_DUPFD_CLOEXEC"),
-                _ => {
-                    let _ = write!(out, "{v:#x}");
+            FcntlCmd => super::fcntl::cmd_into(out, v),
+            FlockIn | FlockOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == super::fcntl::FLOCK_SIZE => {
+                    super::fcntl::flock_into(out, b, self == FlockOut)
                 }
+                _ => ptr(out, v),
+            },
+            OwnerExIn | OwnerExOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == super::fcntl::OWNER_EX_SIZE => {
+                    super::fcntl::owner_ex_into(out, b)
+                }
+                _ => ptr(out, v),
             },
         }
     }
