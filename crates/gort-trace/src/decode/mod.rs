@@ -24,6 +24,7 @@ pub mod fcntl;
 pub mod flags;
 pub mod groups;
 pub mod ioctl;
+pub mod ldt;
 pub mod pathtrace;
 pub mod replay;
 pub mod spec;
@@ -534,6 +535,9 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
     if nr == Sysno::ioctl as u64 && ioctl::render_return(args, ret, mem, out) {
         return;
     }
+    if spec::spec(nr, args).ret() == Ret::ModifyLdt {
+        return ldt::return_into(out, ret);
+    }
     if (-4095..0).contains(&ret) {
         out.push_str(&flags::error_return((-ret) as i32));
         return;
@@ -561,6 +565,7 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
         }
         Ret::Octal => structs::octal_into(out, ret as u64),
         Ret::Fcntl => fcntl::return_into(out, args[1] as u32, ret),
+        Ret::ModifyLdt => ldt::return_into(out, ret),
         Ret::NamedFlags(x) => {
             let _ = write!(out, "{}", structs::CHex(ret as u64));
             if let Some(names) = xlat::names_for_return(ret as u64, x) {

@@ -217,6 +217,8 @@ pub enum Arg {
     OwnerExIn,
     /// A `struct f_owner_ex` the kernel fills (`F_GETOWN_EX`).
     OwnerExOut,
+    /// `modify_ldt`'s `struct user_desc`, read when the length at this index is its size.
+    UserDesc(u8),
 }
 
 /// How the return value is printed.
@@ -248,6 +250,8 @@ pub enum Ret {
     Time,
     /// An `fcntl` result, decorated as its command (index 1) says (see `fcntl.rs`).
     Fcntl,
+    /// `modify_ldt`'s result, whose errors arrive unextended (see `ldt.rs`).
+    ModifyLdt,
 }
 
 /// A syscall description.
@@ -426,6 +430,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, UInt]),
         Sysno::uname => d(&[UtsOut]),
         Sysno::fcntl => super::fcntl::spec(regs[1] as u32),
+        Sysno::modify_ldt => Spec::Args(&[Int, UserDesc(2), ULong], Ret::ModifyLdt),
         Sysno::sysinfo => d(&[SysinfoOut]),
         Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
         Sysno::nanosleep => d(&[TimespecIn, TimespecRem(NO_FLAGS)]),
@@ -847,6 +852,9 @@ impl Arg {
             },
             OwnerExIn | OwnerExOut => FetchKind::Bytes {
                 len: super::fcntl::OWNER_EX_SIZE,
+            },
+            UserDesc(n) if super::ldt::reads_user_desc(args[n as usize]) => FetchKind::Bytes {
+                len: super::ldt::USER_DESC_SIZE,
             },
             _ => return,
         };
@@ -1315,6 +1323,15 @@ impl Arg {
             FlockIn | FlockOut => match fetched {
                 Some(Fetched::Bytes(b)) if b.len() == super::fcntl::FLOCK_SIZE => {
                     super::fcntl::flock_into(out, b, self == FlockOut)
+                }
+                _ => ptr(out, v),
+            },
+            UserDesc(n) => match fetched {
+                Some(Fetched::Bytes(b))
+                    if super::ldt::reads_user_desc(args[n as usize])
+                        && b.len() == super::ldt::USER_DESC_SIZE =>
+                {
+                    super::ldt::user_desc_into(out, b)
                 }
                 _ => ptr(out, v),
             },
