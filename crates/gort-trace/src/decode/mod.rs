@@ -30,6 +30,7 @@ pub mod replay;
 pub mod spec;
 pub mod strings;
 pub mod structs;
+pub mod sysctl;
 pub mod xlat;
 
 use spec::Ret;

@@ -219,6 +219,8 @@ pub enum Arg {
     OwnerExOut,
     /// `modify_ldt`'s `struct user_desc`, read when the length at this index is its size.
     UserDesc(u8),
+    /// `_sysctl`'s `struct __sysctl_args`.
+    SysctlArgs,
 }
 
 /// How the return value is printed.
@@ -430,6 +432,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, UInt]),
         Sysno::uname => d(&[UtsOut]),
         Sysno::fcntl => super::fcntl::spec(regs[1] as u32),
+        Sysno::_sysctl => d(&[SysctlArgs]),
         Sysno::modify_ldt => Spec::Args(&[Int, UserDesc(2), ULong], Ret::ModifyLdt),
         Sysno::sysinfo => d(&[SysinfoOut]),
         Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
@@ -852,6 +855,9 @@ impl Arg {
             },
             OwnerExIn | OwnerExOut => FetchKind::Bytes {
                 len: super::fcntl::OWNER_EX_SIZE,
+            },
+            SysctlArgs => FetchKind::Bytes {
+                len: super::sysctl::SYSCTL_ARGS_SIZE,
             },
             UserDesc(n) if super::ldt::reads_user_desc(args[n as usize]) => FetchKind::Bytes {
                 len: super::ldt::USER_DESC_SIZE,
@@ -1323,6 +1329,12 @@ impl Arg {
             FlockIn | FlockOut => match fetched {
                 Some(Fetched::Bytes(b)) if b.len() == super::fcntl::FLOCK_SIZE => {
                     super::fcntl::flock_into(out, b, self == FlockOut)
+                }
+                _ => ptr(out, v),
+            },
+            SysctlArgs => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == super::sysctl::SYSCTL_ARGS_SIZE => {
+                    super::sysctl::args_into(out, b)
                 }
                 _ => ptr(out, v),
             },
