@@ -556,14 +556,6 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             flags::open_flags_into(out, ret as u64);
             out.push(')');
         }
-        Ret::FdFlags => {
-            let _ = write!(
-                out,
-                "{:#x} (flags {})",
-                ret as u64,
-                if ret & 1 != 0 { "FD_CLOEXEC" } else { "0" }
-            );
-        }
         Ret::Octal => structs::octal_into(out, ret as u64),
         Ret::Fcntl => fcntl::return_into(out, args[1] as u32, ret),
         Ret::ModifyLdt => ldt::return_into(out, ret),

@@ -105,8 +105,6 @@ pub enum Arg {
     Bitset,
     /// An output CPU set of `ret` bytes.
     CpuSetOut,
-    /// `FD_CLOEXEC` or 0.
-    CloexecFlag,
     /// An input `stack_t` (`sigaltstack`).
     StackIn,
     /// An output `struct timespec`.
@@ -232,8 +230,6 @@ pub enum Ret {
     Hex,
     /// `0x8002 (flags O_RDWR|O_LARGEFILE)` (`fcntl(F_GETFL)`).
     OpenFlags,
-    /// `0x1 (flags FD_CLOEXEC)` (`fcntl(F_GETFD)`).
-    FdFlags,
     /// `0 (Timeout)` for zero (`poll`).
     Timeout,
     /// Octal (`umask`).
@@ -1324,7 +1320,6 @@ impl Arg {
                     let _ = write!(out, "{v:#x}");
                 }
             }
-            CloexecFlag => out.push_str(if v & 1 != 0 { "FD_CLOEXEC" } else { "0" }),
             FcntlCmd => super::fcntl::cmd_into(out, v),
             FlockIn | FlockOut => match fetched {
                 Some(Fetched::Bytes(b)) if b.len() == super::fcntl::FLOCK_SIZE => {
