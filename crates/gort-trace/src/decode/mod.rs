@@ -31,6 +31,7 @@ pub mod dirents;
 pub mod dump;
 pub mod extensible;
 pub mod fanotify;
+pub mod fcntl;
 pub mod flags;
 pub mod futex_waitv;
 pub mod groups;
@@ -44,6 +45,7 @@ pub mod kcmp;
 pub mod kexec;
 pub mod keyctl;
 pub mod landlock;
+pub mod ldt;
 pub mod memfd;
 pub mod mempolicy;
 pub mod misc_args;
@@ -67,6 +69,7 @@ pub mod spec;
 pub mod statx;
 pub mod strings;
 pub mod structs;
+pub mod sysctl;
 pub mod timers;
 pub mod wait;
 pub mod walk;
@@ -842,6 +845,9 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts,
     if nr == Sysno::ioctl as u64 && ioctl::render_return(args, ret, mem, out) {
         return;
     }
+    if spec::spec(nr, args).ret() == Ret::ModifyLdt {
+        return ldt::return_into(out, ret);
+    }
     if (-4095..0).contains(&ret) {
         out.push_str(&flags::error_return((-ret) as i32));
         return;
@@ -860,15 +866,9 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts,
             flags::open_flags_into(out, ret as u64);
             out.push(')');
         }
-        Ret::FdFlags => {
-            let _ = write!(
-                out,
-                "{:#x} (flags {})",
-                ret as u64,
-                if ret & 1 != 0 { "FD_CLOEXEC" } else { "0" }
-            );
-        }
         Ret::Octal => structs::octal_into(out, ret as u64),
+        Ret::Fcntl => fcntl::return_into(out, args[1] as u32, ret),
+        Ret::ModifyLdt => ldt::return_into(out, ret),
         Ret::NamedFlags(x) => {
             let _ = write!(out, "{}", structs::CHex(ret as u64));
             if let Some(names) = xlat::names_for_return(ret as u64, x) {

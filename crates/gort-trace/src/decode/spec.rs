@@ -128,8 +128,6 @@ pub enum Arg {
     Bitset,
     /// An output CPU set of `ret` bytes.
     CpuSetOut,
-    /// `FD_CLOEXEC` or 0.
-    CloexecFlag,
     /// An input `stack_t` (`sigaltstack`).
     StackIn,
     /// An output `struct timespec`.
@@ -247,6 +245,18 @@ pub enum Arg {
     SockBufIn(u8),
     /// An argument its family's module decodes (see custom.rs).
     Custom(&'static CustomArg),
+    /// A `struct flock` the kernel reads (`F_SETLK`).
+    FlockIn,
+    /// A `struct flock` the kernel fills (`F_GETLK`), printed with `l_pid`.
+    FlockOut,
+    /// A `struct f_owner_ex` the kernel reads (`F_SETOWN_EX`).
+    OwnerExIn,
+    /// A `struct f_owner_ex` the kernel fills (`F_GETOWN_EX`).
+    OwnerExOut,
+    /// `modify_ldt`'s `struct user_desc`, read when the length at this index is its size.
+    UserDesc(u8),
+    /// `_sysctl`'s `struct __sysctl_args`.
+    SysctlArgs,
 }
 
 /// How the return value is printed.
@@ -258,8 +268,6 @@ pub enum Ret {
     Hex,
     /// `0x8002 (flags O_RDWR|O_LARGEFILE)` (`fcntl(F_GETFL)`).
     OpenFlags,
-    /// `0x1 (flags FD_CLOEXEC)` (`fcntl(F_GETFD)`).
-    FdFlags,
     /// `0 (Timeout)` for zero (`poll`).
     Timeout,
     /// Octal (`umask`).
@@ -283,6 +291,10 @@ pub enum Ret {
     TimeLeft,
     /// A value its family's module decodes (see custom.rs).
     Custom(&'static CustomRet),
+    /// An `fcntl` result, decorated as its command (index 1) says (see `fcntl.rs`).
+    Fcntl,
+    /// `modify_ldt`'s result, whose errors arrive unextended (see `ldt.rs`).
+    ModifyLdt,
 }
 
 /// A syscall description.
@@ -536,14 +548,9 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::getdents => d(&[Fd, Custom(&dirents::DIRENTS), UInt]),
         Sysno::getdents64 => d(&[Fd, Custom(&dirents::DIRENTS64), UInt]),
         Sysno::uname => d(&[UtsOut]),
-        Sysno::fcntl => match regs[1] & 0xffff_ffff {
-            1 => Spec::Args(&[Fd, FcntlCmd], Ret::FdFlags),
-            3 => Spec::Args(&[Fd, FcntlCmd], Ret::OpenFlags),
-            2 => d(&[Fd, FcntlCmd, CloexecFlag]),
-            4 => d(&[Fd, FcntlCmd, OpenFlags]),
-            0 | 1030 => d(&[Fd, FcntlCmd, Int]),
-            _ => d(&[Fd, FcntlCmd, Hex]),
-        },
+        Sysno::fcntl => super::fcntl::spec(regs[1] as u32),
+        Sysno::_sysctl => d(&[SysctlArgs]),
+        Sysno::modify_ldt => Spec::Args(&[Int, UserDesc(2), ULong], Ret::ModifyLdt),
         Sysno::sysinfo => d(&[SysinfoOut]),
         Sysno::sched_getaffinity => d(&[Pid(PidType::Tgid), ULong, CpuSetOut]),
         Sysno::nanosleep => d(&[TimespecIn, TimespecRem(NO_FLAGS)]),
@@ -1181,6 +1188,8 @@ impl Arg {
                 | RusageOut
                 | TimespecRem(_)
                 | TimeOut
+                | FlockOut
+                | OwnerExOut
         ) || matches!(self, Sock(s) if s.is_output())
             || matches!(self, Custom(c) if c.phase != custom::Phase::Entry)
     }
@@ -1344,6 +1353,18 @@ impl Arg {
             }
             CpuSetOut if !failed => FetchKind::Bytes {
                 len: (ret.unwrap_or(0) as usize).min(128),
+            },
+            FlockIn | FlockOut => FetchKind::Bytes {
+                len: super::fcntl::FLOCK_SIZE,
+            },
+            OwnerExIn | OwnerExOut => FetchKind::Bytes {
+                len: super::fcntl::OWNER_EX_SIZE,
+            },
+            SysctlArgs => FetchKind::Bytes {
+                len: super::sysctl::SYSCTL_ARGS_SIZE,
+            },
+            UserDesc(n) if super::ldt::reads_user_desc(args[n as usize]) => FetchKind::Bytes {
+                len: super::ldt::USER_DESC_SIZE,
             },
             _ => return,
         };
@@ -1869,17 +1890,33 @@ impl Arg {
                     let _ = write!(out, "{v:#x}");
                 }
             }
-            CloexecFlag => out.push_str(if v & 1 != 0 { "FD_CLOEXEC" } else { "0" }),
-            FcntlCmd => match v {
-                0 => out.push_str("F_DUPFD"),
-                1 => out.push_str("F_GETFD"),
-                2 => out.push_str("F_SETFD"),
-                3 => out.push_str("F_GETFL"),
-                4 => out.push_str("F_SETFL"),
-                1030 => out.push_str("F_DUPFD_CLOEXEC"),
-                _ => {
-                    let _ = write!(out, "{v:#x}");
+            FcntlCmd => super::fcntl::cmd_into(out, v),
+            FlockIn | FlockOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == super::fcntl::FLOCK_SIZE => {
+                    super::fcntl::flock_into(out, b, self == FlockOut)
                 }
+                _ => ptr(out, v),
+            },
+            SysctlArgs => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == super::sysctl::SYSCTL_ARGS_SIZE => {
+                    super::sysctl::args_into(out, b)
+                }
+                _ => ptr(out, v),
+            },
+            UserDesc(n) => match fetched {
+                Some(Fetched::Bytes(b))
+                    if super::ldt::reads_user_desc(args[n as usize])
+                        && b.len() == super::ldt::USER_DESC_SIZE =>
+                {
+                    super::ldt::user_desc_into(out, b)
+                }
+                _ => ptr(out, v),
+            },
+            OwnerExIn | OwnerExOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == super::fcntl::OWNER_EX_SIZE => {
+                    super::fcntl::owner_ex_into(out, b)
+                }
+                _ => ptr(out, v),
             },
         }
     }

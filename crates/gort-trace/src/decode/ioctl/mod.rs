@@ -27,6 +27,7 @@ pub mod mtd;
 pub mod names;
 pub mod nbd;
 pub mod nsfs;
+pub mod perf;
 pub mod ptp;
 pub mod random;
 pub mod request;
@@ -255,6 +256,7 @@ fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         0x12 => block::decode(cx, out),
         0x21 => seccomp::decode(cx, out),
         0x22 => scsi::decode(cx, out),
+        0x24 => perf::decode(cx, out),
         0x3d => ptp::decode(cx, out),
         0x3e => counter::decode(cx, out),
         0x45 => evdev::decode(cx, out),
