@@ -7,6 +7,7 @@
 //! [`plan`] asks for a recorded walk, and [`render`] replays it. Names and values of constants are
 //! generated from strace's lists into `names.rs`.
 
+pub mod families;
 pub mod filter;
 pub mod msghdr;
 pub mod names;
@@ -18,6 +19,7 @@ use super::replay::{Record, Recorder, Replay};
 use super::strings::quote_buffer;
 use super::xlat::{self, Style};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts, ReadMem};
+use families::*;
 use names::*;
 use std::fmt::Write;
 use tracee::{u32_at, u64_at, Tracee};

@@ -5,6 +5,7 @@
 //! lengths); anything else is shown as `sa_data`. Fields strace shows as numbers under `-X raw` (ports,
 //! addresses) follow the `-X` style: the bytes in hex, the decoded form, or both.
 
+use super::families::*;
 use super::names::*;
 use super::tracee::{u16_at, u32_at, u64_at};
 use crate::decode::strings::quote_into;
