@@ -20,6 +20,7 @@ pub mod flags;
 pub mod groups;
 pub mod pathtrace;
 pub mod pid;
+pub mod ptrace_req;
 pub mod spec;
 pub mod strings;
 pub mod structs;

@@ -260,6 +260,8 @@ pub enum Spec {
     Clone,
     /// `clone3`, whose argument is a `struct clone_args`.
     Clone3,
+    /// `ptrace`, whose arguments depend on the request (see `ptrace_req.rs`).
+    Ptrace,
 }
 
 impl Spec {
@@ -267,7 +269,7 @@ impl Spec {
     pub fn args(&self) -> &'static [Arg] {
         match self {
             Spec::Args(a, _) => a,
-            Spec::Clone | Spec::Clone3 => &[],
+            Spec::Clone | Spec::Clone3 | Spec::Ptrace => &[],
         }
     }
 
@@ -276,6 +278,7 @@ impl Spec {
         match self {
             Spec::Args(_, r) => *r,
             Spec::Clone | Spec::Clone3 => Ret::Pid(PidType::Tid),
+            Spec::Ptrace => Ret::Dec,
         }
     }
 
@@ -449,6 +452,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
         Sysno::clone3 => Spec::Clone3,
+        Sysno::ptrace => Spec::Ptrace,
         Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::membarrier => d(&[Int, Int, Int]),
@@ -1382,6 +1386,7 @@ pub fn plan_custom(spec: &Spec, args: &[u64; 6], ret: Option<i64>) -> Option<Vec
     match spec {
         Spec::Args(..) => None,
         Spec::Clone => Some(Vec::new()),
+        Spec::Ptrace => Some(super::ptrace_req::plan(args, ret)),
         Spec::Clone3 => {
             let len = (args[1] as usize).min(88);
             let mut v = vec![FetchReq {
@@ -1411,6 +1416,14 @@ pub fn render_custom(
 ) -> bool {
     match (spec, ret) {
         (Spec::Args(..), _) => false,
+        (Spec::Ptrace, None) => {
+            super::ptrace_req::render_entry(args, mem, out);
+            true
+        }
+        (Spec::Ptrace, Some(r)) => {
+            super::ptrace_req::render_exit(args, r, mem, out);
+            true
+        }
         (Spec::Clone, None) => {
             render_clone_entry(args, out);
             true
