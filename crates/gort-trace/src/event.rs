@@ -155,6 +155,14 @@ pub enum Event {
         /// Its thread id.
         pid: Pid,
     },
+    /// The tracee's name (`/proc/PID/comm`), sent under `--decode-pids=comm` when it starts and when
+    /// it changes (a successful `execve`, `prctl(PR_SET_NAME)`).
+    Comm {
+        /// Thread id.
+        pid: Pid,
+        /// The name; empty when it could not be read.
+        comm: Vec<u8>,
+    },
     /// The tracee was detached (on SIGINT/SIGTERM); it keeps running.
     Detached {
         /// Thread id.

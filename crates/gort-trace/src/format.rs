@@ -113,10 +113,20 @@ impl Formatter {
 
     fn begin_line(&mut self, pid: Pid, at: Stamp) {
         self.line_start = self.taken + self.out.len();
+        let comm = self.pids.get(&pid).map_or(&[][..], |s| &s.comm[..]);
         if self.o.to_file && (self.o.follow || self.live > 1) {
-            let _ = write!(self.out, "{pid:<5} ");
+            // With a name after it, the pid is not padded.
+            if comm.is_empty() {
+                let _ = write!(self.out, "{pid:<5} ");
+            } else {
+                let _ = write!(self.out, "{pid}");
+                pid::comm_into(&mut self.out, comm);
+                self.out.push(' ');
+            }
         } else if self.live > 1 {
-            let _ = write!(self.out, "[pid {pid:>5}] ");
+            let _ = write!(self.out, "[pid {pid:>5}");
+            pid::comm_into(&mut self.out, comm);
+            self.out.push_str("] ");
         }
         if let Some(digits) = self.o.stamps.relative {
             let since = at
@@ -329,6 +339,11 @@ impl Formatter {
                     );
                 }
                 self.forget(pid);
+            }
+            Event::Comm { pid, comm } => {
+                if let Some(side) = self.pids.get_mut(&pid) {
+                    side.comm = comm;
+                }
             }
             Event::LastSyscall { pid, nr } => {
                 if let Some(side) = self.pids.get_mut(&pid) {

@@ -62,4 +62,6 @@ pub struct FormatterSide {
     pub pending: Option<Pending>,
     /// The number of the latest syscall the tracee entered, traced or not (`-n`).
     pub last_nr: u64,
+    /// The tracee's name, shown after its pid under `--decode-pids=comm`.
+    pub comm: Vec<u8>,
 }

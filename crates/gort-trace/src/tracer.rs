@@ -36,6 +36,7 @@ use crate::signals;
 use crate::spawn::{self, Prepared};
 use crate::tracee::TracerSide;
 use std::collections::HashMap;
+use syscalls::Sysno;
 
 /// What to start tracing.
 pub enum Start {
@@ -159,6 +160,25 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         }
     }
 
+    /// Announces a new tracee (and its name, under `--decode-pids=comm`).
+    fn attached(&mut self, pid: Pid) {
+        self.push(Event::Attached { pid });
+        self.load_comm(pid);
+    }
+
+    /// Under `--decode-pids=comm`, sends the tracee's current name (its lines are prefixed with it).
+    fn load_comm(&mut self, pid: Pid) {
+        if self.set.opts.decode_pids & pids::COMM == 0 {
+            return;
+        }
+        let comm = self
+            .resolver
+            .proc_pid(pid)
+            .and_then(crate::pidns::comm_of)
+            .unwrap_or_default();
+        self.push(Event::Comm { pid, comm });
+    }
+
     fn flush(&mut self) {
         if !self.batch.is_empty() {
             let b = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_MAX));
@@ -192,7 +212,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             .map_err(|e| format!("ptrace(PTRACE_SETOPTIONS): {e}"))?;
         self.tracees.insert(pid, TracerSide::default());
         self.root = Some(pid);
-        self.push(Event::Attached { pid });
+        self.attached(pid);
         self.resume(pid, 0);
         Ok(())
     }
@@ -233,7 +253,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     },
                 );
                 eprintln!("gort-trace: Process {tid} attached");
-                self.push(Event::Attached { pid: tid });
+                self.attached(tid);
             }
         }
         Ok(())
@@ -365,7 +385,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     ..Default::default()
                 },
             );
-            self.push(Event::Attached { pid });
+            self.attached(pid);
         }
         let t = self.tracees.get_mut(&pid).expect("inserted above");
         if t.awaiting_first_stop
@@ -493,6 +513,13 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         } else {
             t.in_syscall = false;
             let mut ret = regs.ret;
+            // A successful execve or PR_SET_NAME renames the tracee, traced or not.
+            let renamed = ret >= 0
+                && match Sysno::new(t.nr as usize) {
+                    Some(Sysno::execve | Sysno::execveat) => true,
+                    Some(Sysno::prctl) => t.args[0] == libc::PR_SET_NAME as u64,
+                    _ => false,
+                };
             if let Some(what) = t.injected {
                 ret = match what {
                     Injection::Error(e) => -(e as i64),
@@ -500,7 +527,12 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 };
                 let _ = cap.set_return(pid, ret);
             }
-            if t.reported {
+            let reported = t.reported;
+            if renamed {
+                self.load_comm(pid);
+            }
+            let t = self.tracees.get_mut(&pid).expect("known tracee");
+            if reported {
                 let (nr, args, injected) = (t.nr, t.args, t.injected.is_some());
                 let mut plan = decode::plan_exit(nr, &args, ret, &self.set.opts);
                 if let Some(req) =
@@ -552,7 +584,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                                 ..Default::default()
                             },
                         );
-                        self.push(Event::Attached { pid: child });
+                        self.attached(child);
                     }
                 }
             }
