@@ -85,6 +85,8 @@ pub enum Event {
         mem: Mem,
         /// The call was skipped and its return value set by `-e inject=`.
         injected: bool,
+        /// `-e inject=...:poke_enter=/poke_exit=` wrote into memory its arguments point to.
+        poked: bool,
     },
     /// A signal is being delivered.
     Signal {

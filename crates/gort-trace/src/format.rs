@@ -196,6 +196,7 @@ impl Formatter {
                 ret,
                 mem,
                 injected,
+                poked,
             } => {
                 let Some(p) = self.pids.get_mut(&pid).and_then(|s| s.pending.take()) else {
                     return;
@@ -238,8 +239,11 @@ impl Formatter {
                 pid::annotated(&mem.pids, || {
                     decode::render_return(p.nr, &p.args, ret, &mem, out)
                 });
-                if injected {
-                    self.out.push_str(" (INJECTED)");
+                match (injected, poked) {
+                    (true, true) => self.out.push_str(" (INJECTED: args, retval)"),
+                    (false, true) => self.out.push_str(" (INJECTED: args)"),
+                    (true, false) => self.out.push_str(" (INJECTED)"),
+                    (false, false) => {}
                 }
                 if self.o.syscall_times {
                     let ns = at.mono_ns.saturating_sub(p.entered.mono_ns);
@@ -435,6 +439,7 @@ mod tests {
             ret,
             mem: Mem::default(),
             injected: false,
+            poked: false,
         }
     }
 

@@ -33,6 +33,10 @@ pub struct TracerSide {
     pub inject_counts: HashMap<u64, u64>,
     /// The injection applied to the syscall in progress.
     pub injected: Option<Injection>,
+    /// `-e inject=...:poke_*=` wrote into the memory of the syscall in progress.
+    pub poked: bool,
+    /// What to write when the syscall in progress returns (`poke_exit=`).
+    pub exit_pokes: Vec<crate::qualify::Poke>,
     /// Under `--decode-pids`, the memory fetched at entry (what the exit's text may also show).
     pub entry_mem: Option<crate::decode::Mem>,
 }

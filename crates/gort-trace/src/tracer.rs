@@ -473,19 +473,33 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                         &mut cap.memory(pid),
                     ));
             t.injected = None;
-            if let Some(rule) = self
+            t.poked = false;
+            t.exit_pokes.clear();
+            // As in strace, only the syscalls that are traced (and pass -P) are tampered with.
+            let rule = self
                 .set
                 .inject
                 .iter()
                 .rev()
-                .find(|r| r.syscalls.get(regs.nr as usize).copied().unwrap_or(false))
-            {
+                .find(|r| r.syscalls.get(regs.nr as usize).copied().unwrap_or(false));
+            if let Some(rule) = rule.filter(|_| t.reported) {
                 let n = t.inject_counts.entry(regs.nr).or_insert(0);
                 *n += 1;
                 // The kernel skips a syscall whose number is -1 and returns -ENOSYS; the exit stop
                 // then replaces that with the injected result.
-                if rule.applies_to(*n) && cap.set_syscall_nr(pid, u64::MAX).is_ok() {
-                    t.injected = Some(rule.what);
+                if rule.applies_to(*n) {
+                    if let Some(what) = rule.what {
+                        if cap.set_syscall_nr(pid, u64::MAX).is_ok() {
+                            t.injected = Some(what);
+                        }
+                    }
+                    for p in &rule.pokes {
+                        if !p.at_entry {
+                            t.exit_pokes.push(p.clone());
+                        } else if let Some(&addr) = regs.args.get(p.arg) {
+                            t.poked |= cap.write_mem(pid, addr, &p.data).is_ok();
+                        }
+                    }
                 }
             }
             if t.reported {
@@ -527,13 +541,18 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 };
                 let _ = cap.set_return(pid, ret);
             }
+            for p in std::mem::take(&mut t.exit_pokes) {
+                if let Some(&addr) = t.args.get(p.arg) {
+                    t.poked |= cap.write_mem(pid, addr, &p.data).is_ok();
+                }
+            }
             let reported = t.reported;
             if renamed {
                 self.load_comm(pid);
             }
             let t = self.tracees.get_mut(&pid).expect("known tracee");
             if reported {
-                let (nr, args, injected) = (t.nr, t.args, t.injected.is_some());
+                let (nr, args, injected, poked) = (t.nr, t.args, t.injected.is_some(), t.poked);
                 let mut plan = decode::plan_exit(nr, &args, ret, &self.set.opts);
                 if let Some(req) =
                     decode::dump::plan(nr, &args, ret, &self.set.read_fds, &self.set.write_fds)
@@ -561,6 +580,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     ret,
                     mem,
                     injected,
+                    poked,
                 });
             }
         }
