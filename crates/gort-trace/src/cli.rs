@@ -49,6 +49,9 @@ pub struct Cli {
     /// Show the time spent in each syscall
     #[arg(short = 'T')]
     pub syscall_times: bool,
+    /// Stop the command only at traced syscalls, with a seccomp filter (needs -f)
+    #[arg(long = "seccomp-bpf")]
+    pub seccomp_bpf: bool,
     /// Print the syscall number before each line
     #[arg(short = 'n')]
     pub syscall_numbers: bool,
@@ -143,6 +146,8 @@ pub struct Config {
     pub syscall_times: bool,
     /// `-n`.
     pub syscall_numbers: bool,
+    /// `--seccomp-bpf`, where it applies (a started command under `-f`).
+    pub seccomp: bool,
     /// `-a N`.
     pub column: Option<usize>,
     /// `-P`: paths whose syscalls are traced.
@@ -294,6 +299,28 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
             Target::Attach(cli.pids.clone())
         }
     };
+    // strace's conditions and messages: the filter is installed by the started command and only
+    // pays off when its children are followed.
+    let seccomp = cli.seccomp_bpf
+        && match &target {
+            Target::Attach(_) => {
+                eprintln!(
+                    "gort-trace: --seccomp-bpf is not enabled for processes attached with -p"
+                );
+                false
+            }
+            Target::Spawn(_) if !cli.follow => {
+                eprintln!(
+                    "gort-trace: --seccomp-bpf cannot be used without -f/--follow-forks, disabling"
+                );
+                false
+            }
+            Target::Spawn(_) => true,
+        };
+    let mut target = target;
+    if let (true, Target::Spawn(p)) = (seccomp, &mut target) {
+        p.set_seccomp(crate::seccomp::program(&filter));
+    }
     let procs = match cli.procs {
         Some(0) => return Err(err("--procs must be at least 1".into())),
         Some(n) => n,
@@ -331,6 +358,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         },
         syscall_times: cli.syscall_times,
         syscall_numbers: cli.syscall_numbers,
+        seccomp,
         column: cli.column,
         paths: cli.paths.clone(),
         const_style,

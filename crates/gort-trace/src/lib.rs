@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod ptrace;
 pub mod qualify;
 pub mod rt;
+pub mod seccomp;
 pub mod signals;
 pub mod spawn;
 pub mod summary;

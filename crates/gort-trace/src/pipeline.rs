@@ -107,6 +107,7 @@ fn main_goroutine(
     let settings = Settings {
         follow: cfg.follow,
         syscall_numbers: cfg.syscall_numbers,
+        seccomp: cfg.seccomp,
         filter: cfg.filter,
         opts: cfg.opts,
         wall: cfg.stamps.needs_wall_clock(),

@@ -65,11 +65,14 @@ pub enum WaitStatus {
 }
 
 /// Options set on every tracee.
-pub fn trace_options(follow: bool) -> i32 {
+pub fn trace_options(follow: bool, seccomp: bool) -> i32 {
     // TRACEEXIT: a thread that is about to die stops once more, so the syscall it dies in (`exit`, or
     // any call of a thread that a sibling's `execve` or `exit_group` ends) is completed with `= ?` then,
     // not when the whole process is gone.
     let mut o = libc::PTRACE_O_TRACESYSGOOD | libc::PTRACE_O_TRACEEXEC | libc::PTRACE_O_TRACEEXIT;
+    if seccomp {
+        o |= libc::PTRACE_O_TRACESECCOMP;
+    }
     if follow {
         o |= libc::PTRACE_O_TRACECLONE | libc::PTRACE_O_TRACEFORK | libc::PTRACE_O_TRACEVFORK;
     }

@@ -37,6 +37,10 @@ pub struct TracerSide {
     pub poked: bool,
     /// What to write when the syscall in progress returns (`poke_exit=`).
     pub exit_pokes: Vec<crate::qualify::Poke>,
+    /// A seccomp stop has shown the tracee has the `--seccomp-bpf` filter.
+    pub seccomp: bool,
+    /// The started command has not reached its first `execve` yet.
+    pub before_exec: bool,
     /// Under `--decode-pids`, the memory fetched at entry (what the exit's text may also show).
     pub entry_mem: Option<crate::decode::Mem>,
 }

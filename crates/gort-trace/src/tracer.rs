@@ -53,6 +53,8 @@ pub struct Settings {
     pub follow: bool,
     /// `-n`: lines that are not a syscall's show the tracee's latest syscall number too.
     pub syscall_numbers: bool,
+    /// `--seccomp-bpf`: the started command has a seccomp filter (see [`crate::seccomp`]).
+    pub seccomp: bool,
     /// `-e trace=`.
     pub filter: Filter,
     /// Decoding options.
@@ -208,9 +210,18 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             return Err("the child did not start".into());
         }
         self.cap
-            .set_options(pid, ptrace::trace_options(self.set.follow))
+            .set_options(
+                pid,
+                ptrace::trace_options(self.set.follow, self.set.seccomp),
+            )
             .map_err(|e| format!("ptrace(PTRACE_SETOPTIONS): {e}"))?;
-        self.tracees.insert(pid, TracerSide::default());
+        self.tracees.insert(
+            pid,
+            TracerSide {
+                before_exec: true,
+                ..Default::default()
+            },
+        );
         self.root = Some(pid);
         self.attached(pid);
         self.resume(pid, 0);
@@ -218,7 +229,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
     }
 
     fn attach(&mut self, pids: &[Pid]) -> Result<(), String> {
-        let opts = ptrace::trace_options(self.set.follow);
+        let opts = ptrace::trace_options(self.set.follow, self.set.seccomp);
         for &pid in pids {
             let mut tids = vec![pid];
             if self.set.follow {
@@ -273,8 +284,17 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
     }
 
     fn resume(&mut self, pid: Pid, sig: i32) {
+        // Between syscalls, a tracee with a seccomp filter runs on to its next traced syscall.
+        let between = self
+            .tracees
+            .get(&pid)
+            .is_some_and(|t| t.seccomp && !t.in_syscall);
         // ESRCH here means the tracee died under us; its exit is reported by waitpid.
-        let _ = self.cap.syscall(pid, sig);
+        let _ = if between {
+            self.cap.cont(pid, sig)
+        } else {
+            self.cap.syscall(pid, sig)
+        };
     }
 
     fn event_loop(&mut self) -> Result<(), String> {
@@ -413,6 +433,16 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         }
         if sig == SYSCALL_STOP {
             self.syscall_stop(pid, at);
+        } else if sig == libc::SIGTRAP && event == libc::PTRACE_EVENT_SECCOMP {
+            // The first seccomp stop only shows the tracee has the filter: its syscall-entry stop came
+            // first and was handled. Later ones are the entries of traced syscalls.
+            let t = self.tracees.get_mut(&pid).expect("known tracee");
+            if t.seccomp {
+                self.syscall_stop(pid, at);
+            } else {
+                t.seccomp = true;
+                self.resume(pid, 0);
+            }
         } else if sig == libc::SIGTRAP && event != 0 {
             self.ptrace_event(pid, event, at);
         } else if event == libc::PTRACE_EVENT_STOP {
@@ -464,7 +494,16 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             t.in_syscall = true;
             t.nr = regs.nr;
             t.args = regs.args;
-            t.reported = self.set.filter.traced(regs.nr)
+            // What the started command does before its first execve (such as installing the seccomp
+            // filter) is gort-trace's own code: not shown, as strace does not show it.
+            if t.before_exec {
+                t.before_exec = !matches!(
+                    Sysno::new(regs.nr as usize),
+                    Some(Sysno::execve | Sysno::execveat)
+                );
+            }
+            t.reported = !t.before_exec
+                && self.set.filter.traced(regs.nr)
                 && (self.set.paths.is_empty()
                     || decode::pathtrace::matches(
                         regs.nr,
