@@ -840,3 +840,14 @@ pub const PIDTYPE: Xlat = Xlat::hex(
     ],
     "PIDTYPE_???",
 );
+
+/// `shmat` flags.
+pub const SHM_AT: Xlat = Xlat::hex(
+    &[
+        (0x1000, "SHM_RDONLY"),
+        (0x2000, "SHM_RND"),
+        (0x4000, "SHM_REMAP"),
+        (0x8000, "SHM_EXEC"),
+    ],
+    "SHM_???",
+);

@@ -554,6 +554,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::tee => d(&[Fd, Fd, ULong, Flags(&SPLICE)]),
         Sysno::timerfd_create => d(&[Enum(&CLOCK), Flags(&TFD)]),
         Sysno::acct | Sysno::swapoff => d(&[Path]),
+        Sysno::shmat => Spec::Args(&[Int, Ptr, Flags(&SHM_AT)], Ret::Hex),
+        Sysno::shmdt => d(&[Ptr]),
         _ => d(&[Hex, Hex, Hex, Hex, Hex, Hex][..generic_nargs(s)]),
     }
 }
