@@ -485,6 +485,58 @@ mod tests {
     }
 
     #[test]
+    fn a_dying_thread_completes_its_syscall_at_once() {
+        let mut f = Formatter::new(FormatOpts {
+            follow: true,
+            to_file: true,
+            ..Default::default()
+        });
+        f.handle(Event::Attached { pid: 6 });
+        f.handle(Event::Attached { pid: 7 });
+        // nanosleep's second argument would be printed at exit.
+        f.handle(entry(6, 35, [0x1000, 0, 0, 0, 0, 0]));
+        f.handle(entry(7, 60, [42, 0, 0, 0, 0, 0]));
+        f.handle(Event::Exiting {
+            pid: 7,
+            at: Stamp::default(),
+        });
+        f.handle(Event::Exiting {
+            pid: 6,
+            at: Stamp::default(),
+        });
+        assert_eq!(
+            f.finish(),
+            "6     nanosleep(0x1000,  <unfinished ...>\n\
+             7     exit(42)                          = ?\n\
+             6     <... nanosleep resumed> <unfinished ...>) = ?\n"
+        );
+    }
+
+    #[test]
+    fn an_execve_in_another_thread_moves_the_line_to_the_leaders_pid() {
+        let mut f = Formatter::new(FormatOpts {
+            follow: true,
+            to_file: true,
+            ..Default::default()
+        });
+        f.handle(Event::Attached { pid: 6 });
+        f.handle(Event::Attached { pid: 7 });
+        f.handle(entry(7, 59, [0; 6]));
+        f.handle(Event::Superseded {
+            pid: 6,
+            former: 7,
+            at: Stamp::default(),
+        });
+        f.handle(exit(6, 59, 0));
+        assert_eq!(
+            f.finish(),
+            "7     execve(NULL, NULL, NULL <pid changed to 6 ...>\n\
+             6     +++ superseded by execve in pid 7 +++\n\
+             6     <... execve resumed>)             = 0\n"
+        );
+    }
+
+    #[test]
     fn file_prefix_and_summary() {
         let mut f = Formatter::new(FormatOpts {
             follow: true,
