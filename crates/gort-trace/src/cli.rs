@@ -23,9 +23,12 @@ use std::path::PathBuf;
     override_usage = "gort-trace [OPTIONS] -- CMD [ARGS...]\n       gort-trace [OPTIONS] -p PID [-p PID...]"
 )]
 pub struct Cli {
-    /// Follow forks, vforks and clones (threads)
-    #[arg(short = 'f')]
-    pub follow: bool,
+    /// Follow forks, vforks and clones (threads); -ff with -o: each process's trace to FILE.PID
+    #[arg(short = 'f', action = clap::ArgAction::Count)]
+    pub follow: u8,
+    /// With -f and -o FILE: each process's trace goes to FILE.PID
+    #[arg(long = "output-separately")]
+    pub output_separately: bool,
     /// Print a summary table (% time, seconds, usecs/call, calls, errors, syscall) instead of the trace
     #[arg(short = 'c')]
     pub summary: bool,
@@ -146,6 +149,8 @@ pub struct Config {
     pub syscall_times: bool,
     /// `-n`.
     pub syscall_numbers: bool,
+    /// `-ff -o FILE`, `--output-separately`: one file per tracee.
+    pub separately: bool,
     /// `--seccomp-bpf`, where it applies (a started command under `-f`).
     pub seccomp: bool,
     /// `-a N`.
@@ -309,7 +314,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
                 );
                 false
             }
-            Target::Spawn(_) if !cli.follow => {
+            Target::Spawn(_) if cli.follow == 0 => {
                 eprintln!(
                     "gort-trace: --seccomp-bpf cannot be used without -f/--follow-forks, disabling"
                 );
@@ -320,6 +325,13 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
     let mut target = target;
     if let (true, Target::Spawn(p)) = (seccomp, &mut target) {
         p.set_seccomp(crate::seccomp::program(&filter));
+    }
+    // -ff is -f plus --output-separately, which only means something with -o.
+    let separately = (cli.follow >= 2 || cli.output_separately) && cli.output.is_some();
+    if separately && cli.summary {
+        return Err(err(
+            "-c/--summary-only and -ff/--output-separately are mutually exclusive".into(),
+        ));
     }
     let procs = match cli.procs {
         Some(0) => return Err(err("--procs must be at least 1".into())),
@@ -333,7 +345,8 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
     };
     Ok(Config {
         target,
-        follow: cli.follow,
+        follow: cli.follow > 0,
+        separately,
         summary: cli.summary,
         output: cli.output,
         filter,

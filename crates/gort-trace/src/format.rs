@@ -97,6 +97,15 @@ impl Formatter {
         std::mem::take(&mut self.out)
     }
 
+    /// Drops the tracee (a leader whose pid a thread's `execve` took over, under `-ff`): the text
+    /// still held, its open line ended with ` <detached ...>` as strace ends it.
+    pub fn abandon(&mut self) -> String {
+        if self.open_line.take().is_some() {
+            self.out.push_str(" <detached ...>\n");
+        }
+        std::mem::take(&mut self.out)
+    }
+
     /// The summary so far.
     pub fn summary(&self) -> &Summary {
         &self.summary

@@ -21,6 +21,7 @@ pub mod ptrace;
 pub mod qualify;
 pub mod rt;
 pub mod seccomp;
+pub mod separate;
 pub mod signals;
 pub mod spawn;
 pub mod summary;
