@@ -82,6 +82,9 @@ pub struct Cli {
     /// --strings-in-hex=non-ascii-chars: escaped bytes in hex, the rest of a string as text
     #[arg(long = "hex-chars", hide = true)]
     pub hex_chars: bool,
+    /// --strings-in-hex=WHICH: only reaches clap (to be rejected) when WHICH is not a known value
+    #[arg(long = "strings-in-hex", value_name = "WHICH", hide = true, value_parser = ["all", "non-ascii", "non-ascii-chars", "none"])]
+    pub strings_in_hex_unknown: Option<String>,
     /// Print only syscalls that returned without an error (-e status=successful)
     #[arg(short = 'z')]
     pub successful_only: bool,
