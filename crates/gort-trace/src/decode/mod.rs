@@ -57,6 +57,7 @@ pub mod perf;
 pub mod personality;
 pub mod pid;
 pub mod prctl_more;
+pub mod ptrace_req;
 pub mod quotactl;
 pub mod replay;
 pub mod rt_sig;

@@ -295,6 +295,8 @@ pub enum Spec {
     /// A decoder that follows pointers as it prints (see `walk.rs`), its return style, and the kinds
     /// of the arguments that name files (for `-P`; the walker alone prints them).
     Walk(super::walk::Walker, Ret, &'static [Arg]),
+    /// `ptrace`, whose arguments depend on the request (see `ptrace_req.rs`).
+    Ptrace,
 }
 
 impl Spec {
@@ -303,7 +305,7 @@ impl Spec {
         match self {
             Spec::Args(a, _) => a,
             Spec::Walk(_, _, files) => files,
-            Spec::Clone => &[],
+            Spec::Clone | Spec::Ptrace => &[],
         }
     }
 
@@ -312,6 +314,7 @@ impl Spec {
         match self {
             Spec::Args(_, r) | Spec::Walk(_, r, _) => *r,
             Spec::Clone => Ret::Pid(PidType::Tid),
+            Spec::Ptrace => Ret::Dec,
         }
     }
 
@@ -664,6 +667,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::flistxattr => d(&[Fd, Custom(&xattr::LIST_OUT), ULong]),
         Sysno::removexattr | Sysno::lremovexattr => d(&[Path, Str]),
         Sysno::fremovexattr => d(&[Fd, Str]),
+        Sysno::ptrace => Spec::Ptrace,
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::membarrier => d(&[Int, Int, Int]),
         Sysno::getpgid => Spec::Args(&[Pid(PidType::Tgid)], Ret::Pid(PidType::Pgid)),
@@ -1904,6 +1908,7 @@ pub fn plan_custom(
         Spec::Args(..) => None,
         Spec::Walk(w, ..) => Some(super::walk::plan(*w, args, ret, opts)),
         Spec::Clone => Some(Vec::new()),
+        Spec::Ptrace => Some(super::ptrace_req::plan(args, ret)),
     }
 }
 
@@ -1921,6 +1926,14 @@ pub fn render_custom(
         (Spec::Args(..), _) => false,
         (Spec::Walk(w, ..), _) => {
             super::walk::render(*w, args, ret, mem, entry, opts, out);
+            true
+        }
+        (Spec::Ptrace, None) => {
+            super::ptrace_req::render_entry(args, mem, out);
+            true
+        }
+        (Spec::Ptrace, Some(r)) => {
+            super::ptrace_req::render_exit(args, r, mem, out);
             true
         }
         (Spec::Clone, None) => {
