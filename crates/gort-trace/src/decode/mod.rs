@@ -42,6 +42,7 @@ pub mod pathtrace;
 pub mod personality;
 pub mod prctl_more;
 pub mod rt_sig;
+pub mod sched_attr;
 pub mod select;
 pub mod spec;
 pub mod statx;
