@@ -61,6 +61,7 @@ pub mod ptrace_req;
 pub mod quotactl;
 pub mod replay;
 pub mod rt_sig;
+pub mod sched_attr;
 pub mod seccomp;
 pub mod select;
 pub mod socket;

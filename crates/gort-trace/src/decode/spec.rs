@@ -23,6 +23,7 @@ use super::open_how;
 use super::personality;
 use super::prctl_more;
 use super::rt_sig;
+use super::sched_attr;
 use super::select;
 use super::statx;
 use super::strings::{quote_buffer, quote_cstr};
@@ -934,6 +935,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             TimespecIn,
             Enum(&futex_waitv::CLOCKS),
         ]),
+        Sysno::sched_getattr => d(&[Int, Custom(&sched_attr::ATTR_GET), UInt, UInt]),
+        Sysno::sched_setattr => d(&[Int, Custom(&sched_attr::ATTR_SET), UInt]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
