@@ -27,7 +27,7 @@ python3 "$here/gen-ioctl-xlat.py" "$src" "$dir/tables.rs" \
   mtd_mode_options mtd_file_mode_options mtd_type_options mtd_flags_options mtd_otp_options mtd_nandecc_options \
   blkpg_ops sg_scsi_reset \
   uffd_api_features uffd_api_flags uffd_copy_flags uffd_register_mode_flags uffd_register_ioctl_flags uffd_zeropage_flags \
-  kvm_mem_flags kvm_cpuid_flags kvm_cap iffflags arp_hardware_types \
+  kvm_mem_flags kvm_cpuid_flags kvm_cap \
   sg_io_dxfer_direction sg_io_flags sg_io_info bsg_protocol bsg_subprotocol bsg_flags dm_flags \
   tee_ioctl_gen_caps tee_ioctl_impl_ids tee_ioctl_login_types tee_ioctl_optee_caps tee_ioctl_origins tee_ioctl_param_attr_types tee_ioctl_shm_flags \
   v4l2_buf_flags v4l2_buf_flags_ts_src v4l2_buf_flags_ts_type v4l2_buf_types v4l2_capture_modes v4l2_colorspaces \

@@ -23,9 +23,12 @@ use std::path::PathBuf;
     override_usage = "gort-trace [OPTIONS] -- CMD [ARGS...]\n       gort-trace [OPTIONS] -p PID [-p PID...]"
 )]
 pub struct Cli {
-    /// Follow forks, vforks and clones (threads)
-    #[arg(short = 'f')]
-    pub follow: bool,
+    /// Follow forks, vforks and clones (threads); -ff with -o: each process's trace to FILE.PID
+    #[arg(short = 'f', action = clap::ArgAction::Count)]
+    pub follow: u8,
+    /// With -f and -o FILE: each process's trace goes to FILE.PID
+    #[arg(long = "output-separately")]
+    pub output_separately: bool,
     /// Print a summary table (% time, seconds, usecs/call, calls, errors, syscall) instead of the trace
     #[arg(short = 'c')]
     pub summary: bool,
@@ -49,6 +52,9 @@ pub struct Cli {
     /// Show the time spent in each syscall
     #[arg(short = 'T')]
     pub syscall_times: bool,
+    /// Stop the command only at traced syscalls, with a seccomp filter (needs -f)
+    #[arg(long = "seccomp-bpf")]
+    pub seccomp_bpf: bool,
     /// Print the syscall number before each line
     #[arg(short = 'n')]
     pub syscall_numbers: bool,
@@ -76,6 +82,9 @@ pub struct Cli {
     /// --strings-in-hex=non-ascii-chars: escaped bytes in hex, the rest of a string as text
     #[arg(long = "hex-chars", hide = true)]
     pub hex_chars: bool,
+    /// --strings-in-hex=WHICH: only reaches clap (to be rejected) when WHICH is not a known value
+    #[arg(long = "strings-in-hex", value_name = "WHICH", hide = true, value_parser = ["all", "non-ascii", "non-ascii-chars", "none"])]
+    pub strings_in_hex_unknown: Option<String>,
     /// Print only syscalls that returned without an error (-e status=successful)
     #[arg(short = 'z')]
     pub successful_only: bool,
@@ -143,6 +152,10 @@ pub struct Config {
     pub syscall_times: bool,
     /// `-n`.
     pub syscall_numbers: bool,
+    /// `-ff -o FILE`, `--output-separately`: one file per tracee.
+    pub separately: bool,
+    /// `--seccomp-bpf`, where it applies (a started command under `-f`).
+    pub seccomp: bool,
     /// `-a N`.
     pub column: Option<usize>,
     /// `-P`: paths whose syscalls are traced.
@@ -294,6 +307,35 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
             Target::Attach(cli.pids.clone())
         }
     };
+    // strace's conditions and messages: the filter is installed by the started command and only
+    // pays off when its children are followed.
+    let seccomp = cli.seccomp_bpf
+        && match &target {
+            Target::Attach(_) => {
+                eprintln!(
+                    "gort-trace: --seccomp-bpf is not enabled for processes attached with -p"
+                );
+                false
+            }
+            Target::Spawn(_) if cli.follow == 0 => {
+                eprintln!(
+                    "gort-trace: --seccomp-bpf cannot be used without -f/--follow-forks, disabling"
+                );
+                false
+            }
+            Target::Spawn(_) => true,
+        };
+    let mut target = target;
+    if let (true, Target::Spawn(p)) = (seccomp, &mut target) {
+        p.set_seccomp(crate::seccomp::program(&filter));
+    }
+    // -ff is -f plus --output-separately, which only means something with -o.
+    let separately = (cli.follow >= 2 || cli.output_separately) && cli.output.is_some();
+    if separately && cli.summary {
+        return Err(err(
+            "-c/--summary-only and -ff/--output-separately are mutually exclusive".into(),
+        ));
+    }
     let procs = match cli.procs {
         Some(0) => return Err(err("--procs must be at least 1".into())),
         Some(n) => n,
@@ -306,7 +348,8 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
     };
     Ok(Config {
         target,
-        follow: cli.follow,
+        follow: cli.follow > 0,
+        separately,
         summary: cli.summary,
         output: cli.output,
         filter,
@@ -331,6 +374,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
         },
         syscall_times: cli.syscall_times,
         syscall_numbers: cli.syscall_numbers,
+        seccomp,
         column: cli.column,
         paths: cli.paths.clone(),
         const_style,

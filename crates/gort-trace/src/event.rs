@@ -85,6 +85,8 @@ pub enum Event {
         mem: Mem,
         /// The call was skipped and its return value set by `-e inject=`.
         injected: bool,
+        /// `-e inject=...:poke_enter=/poke_exit=` wrote into memory its arguments point to.
+        poked: bool,
     },
     /// A signal is being delivered.
     Signal {
@@ -154,6 +156,14 @@ pub enum Event {
     DetachedUnknown {
         /// Its thread id.
         pid: Pid,
+    },
+    /// The tracee's name (`/proc/PID/comm`), sent under `--decode-pids=comm` when it starts and when
+    /// it changes (a successful `execve`, `prctl(PR_SET_NAME)`).
+    Comm {
+        /// Thread id.
+        pid: Pid,
+        /// The name; empty when it could not be read.
+        comm: Vec<u8>,
     },
     /// The tracee was detached (on SIGINT/SIGTERM); it keeps running.
     Detached {

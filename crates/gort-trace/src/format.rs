@@ -97,6 +97,15 @@ impl Formatter {
         std::mem::take(&mut self.out)
     }
 
+    /// Drops the tracee (a leader whose pid a thread's `execve` took over, under `-ff`): the text
+    /// still held, its open line ended with ` <detached ...>` as strace ends it.
+    pub fn abandon(&mut self) -> String {
+        if self.open_line.take().is_some() {
+            self.out.push_str(" <detached ...>\n");
+        }
+        std::mem::take(&mut self.out)
+    }
+
     /// The summary so far.
     pub fn summary(&self) -> &Summary {
         &self.summary
@@ -113,10 +122,20 @@ impl Formatter {
 
     fn begin_line(&mut self, pid: Pid, at: Stamp) {
         self.line_start = self.taken + self.out.len();
+        let comm = self.pids.get(&pid).map_or(&[][..], |s| &s.comm[..]);
         if self.o.to_file && (self.o.follow || self.live > 1) {
-            let _ = write!(self.out, "{pid:<5} ");
+            // With a name after it, the pid is not padded.
+            if comm.is_empty() {
+                let _ = write!(self.out, "{pid:<5} ");
+            } else {
+                let _ = write!(self.out, "{pid}");
+                pid::comm_into(&mut self.out, comm);
+                self.out.push(' ');
+            }
         } else if self.live > 1 {
-            let _ = write!(self.out, "[pid {pid:>5}] ");
+            let _ = write!(self.out, "[pid {pid:>5}");
+            pid::comm_into(&mut self.out, comm);
+            self.out.push_str("] ");
         }
         if let Some(digits) = self.o.stamps.relative {
             let since = at
@@ -186,6 +205,7 @@ impl Formatter {
                 ret,
                 mem,
                 injected,
+                poked,
             } => {
                 let Some(p) = self.pids.get_mut(&pid).and_then(|s| s.pending.take()) else {
                     return;
@@ -228,8 +248,11 @@ impl Formatter {
                 pid::annotated(&mem.pids, || {
                     decode::render_return(p.nr, &p.args, ret, &mem, o, out)
                 });
-                if injected {
-                    self.out.push_str(" (INJECTED)");
+                match (injected, poked) {
+                    (true, true) => self.out.push_str(" (INJECTED: args, retval)"),
+                    (false, true) => self.out.push_str(" (INJECTED: args)"),
+                    (true, false) => self.out.push_str(" (INJECTED)"),
+                    (false, false) => {}
                 }
                 if self.o.syscall_times {
                     let ns = at.mono_ns.saturating_sub(p.entered.mono_ns);
@@ -319,6 +342,11 @@ impl Formatter {
                     );
                 }
                 self.forget(pid);
+            }
+            Event::Comm { pid, comm } => {
+                if let Some(side) = self.pids.get_mut(&pid) {
+                    side.comm = comm;
+                }
             }
             Event::LastSyscall { pid, nr } => {
                 if let Some(side) = self.pids.get_mut(&pid) {
@@ -410,6 +438,7 @@ mod tests {
             ret,
             mem: Mem::default(),
             injected: false,
+            poked: false,
         }
     }
 
@@ -451,6 +480,58 @@ mod tests {
              [pid  4572] read(3,  <unfinished ...>\n\
              [pid  4571] <... close resumed>)        = 0\n\
              [pid  4572] <... read resumed>NULL, 10) = -1 EAGAIN (Resource temporarily unavailable)\n"
+        );
+    }
+
+    #[test]
+    fn a_dying_thread_completes_its_syscall_at_once() {
+        let mut f = Formatter::new(FormatOpts {
+            follow: true,
+            to_file: true,
+            ..Default::default()
+        });
+        f.handle(Event::Attached { pid: 6 });
+        f.handle(Event::Attached { pid: 7 });
+        // nanosleep's second argument would be printed at exit.
+        f.handle(entry(6, 35, [0x1000, 0, 0, 0, 0, 0]));
+        f.handle(entry(7, 60, [42, 0, 0, 0, 0, 0]));
+        f.handle(Event::Exiting {
+            pid: 7,
+            at: Stamp::default(),
+        });
+        f.handle(Event::Exiting {
+            pid: 6,
+            at: Stamp::default(),
+        });
+        assert_eq!(
+            f.finish(),
+            "6     nanosleep(0x1000,  <unfinished ...>\n\
+             7     exit(42)                          = ?\n\
+             6     <... nanosleep resumed> <unfinished ...>) = ?\n"
+        );
+    }
+
+    #[test]
+    fn an_execve_in_another_thread_moves_the_line_to_the_leaders_pid() {
+        let mut f = Formatter::new(FormatOpts {
+            follow: true,
+            to_file: true,
+            ..Default::default()
+        });
+        f.handle(Event::Attached { pid: 6 });
+        f.handle(Event::Attached { pid: 7 });
+        f.handle(entry(7, 59, [0; 6]));
+        f.handle(Event::Superseded {
+            pid: 6,
+            former: 7,
+            at: Stamp::default(),
+        });
+        f.handle(exit(6, 59, 0));
+        assert_eq!(
+            f.finish(),
+            "7     execve(NULL, NULL, NULL <pid changed to 6 ...>\n\
+             6     +++ superseded by execve in pid 7 +++\n\
+             6     <... execve resumed>)             = 0\n"
         );
     }
 

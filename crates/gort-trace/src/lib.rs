@@ -20,6 +20,8 @@ pub mod pipeline;
 pub mod ptrace;
 pub mod qualify;
 pub mod rt;
+pub mod seccomp;
+pub mod separate;
 pub mod signals;
 pub mod sockdiag;
 pub mod spawn;

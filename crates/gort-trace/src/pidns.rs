@@ -159,7 +159,9 @@ impl PidResolver {
     /// The pid namespace of the tracee whose thread id (in the tracer's namespace) is `tracee`.
     pub fn ns_of(&mut self, tracee: i32) -> Option<u64> {
         let proc_pid = self.proc_pid(tracee)?;
-        ns_chain(proc_pid).first().copied()
+        std::fs::metadata(format!("/proc/{proc_pid}/ns/pid"))
+            .ok()
+            .map(|m| m.ino())
     }
 
     /// Whether ids that `tracee` passes need translating (it lives in another pid namespace).

@@ -65,11 +65,14 @@ pub enum WaitStatus {
 }
 
 /// Options set on every tracee.
-pub fn trace_options(follow: bool) -> i32 {
+pub fn trace_options(follow: bool, seccomp: bool) -> i32 {
     // TRACEEXIT: a thread that is about to die stops once more, so the syscall it dies in (`exit`, or
     // any call of a thread that a sibling's `execve` or `exit_group` ends) is completed with `= ?` then,
     // not when the whole process is gone.
     let mut o = libc::PTRACE_O_TRACESYSGOOD | libc::PTRACE_O_TRACEEXEC | libc::PTRACE_O_TRACEEXIT;
+    if seccomp {
+        o |= libc::PTRACE_O_TRACESECCOMP;
+    }
     if follow {
         o |= libc::PTRACE_O_TRACECLONE | libc::PTRACE_O_TRACEFORK | libc::PTRACE_O_TRACEVFORK;
     }
@@ -98,7 +101,8 @@ impl PtraceCap {
 
     fn raw(&self, req: libc::c_uint, pid: Pid, addr: u64, data: u64) -> io::Result<libc::c_long> {
         // SAFETY: the requests issued through this helper (SETOPTIONS, SYSCALL, CONT, LISTEN, DETACH, SEIZE,
-        // INTERRUPT, POKEUSER) take integer `addr`/`data` arguments and never write through them.
+        // INTERRUPT, POKEUSER, POKEDATA) take integer `addr`/`data` arguments and never write through
+        // them in this process (POKEDATA writes the word `data` into the tracee).
         check(unsafe {
             libc::ptrace(
                 req,
@@ -277,6 +281,31 @@ impl PtraceCap {
             got += n;
         }
         got
+    }
+
+    /// Writes `data` into tracee memory at `addr` (`-e inject=...:poke_enter=`), a word at a time with
+    /// `PTRACE_POKEDATA`, keeping the bytes around a partial word.
+    pub fn write_mem(&self, pid: Pid, addr: u64, data: &[u8]) -> io::Result<()> {
+        let mut done = 0;
+        while done < data.len() {
+            let at = addr + done as u64;
+            let aligned = at & !7;
+            let skip = (at - aligned) as usize;
+            let n = (8 - skip).min(data.len() - done);
+            let mut word = [0u8; 8];
+            if n < 8 && self.read_mem(pid, aligned, &mut word) != 8 {
+                return Err(io::Error::from_raw_os_error(libc::EFAULT));
+            }
+            word[skip..skip + n].copy_from_slice(&data[done..done + n]);
+            self.raw(
+                libc::PTRACE_POKEDATA,
+                pid,
+                aligned,
+                u64::from_ne_bytes(word),
+            )?;
+            done += n;
+        }
+        Ok(())
     }
 
     /// A [`ReadMem`] for one tracee, for [`crate::decode::fetch`].

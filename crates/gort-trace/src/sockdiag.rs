@@ -8,7 +8,7 @@
 //! `socket:[INODE]`. The queries run on the tracer thread while the tracee is stopped, like every fetch,
 //! and only when descriptors are decorated with socket details.
 
-use crate::decode::socket::names::NETLINK_PROTOCOLS;
+use crate::decode::socket::families::NETLINK_PROTOCOLS;
 use crate::ptrace::Pid;
 use std::ffi::CString;
 use std::fmt::Write;

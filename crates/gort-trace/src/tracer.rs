@@ -36,6 +36,7 @@ use crate::signals;
 use crate::spawn::{self, Prepared};
 use crate::tracee::TracerSide;
 use std::collections::HashMap;
+use syscalls::Sysno;
 
 /// What to start tracing.
 pub enum Start {
@@ -52,6 +53,8 @@ pub struct Settings {
     pub follow: bool,
     /// `-n`: lines that are not a syscall's show the tracee's latest syscall number too.
     pub syscall_numbers: bool,
+    /// `--seccomp-bpf`: the started command has a seccomp filter (see [`crate::seccomp`]).
+    pub seccomp: bool,
     /// `-e trace=`.
     pub filter: Filter,
     /// Decoding options.
@@ -159,6 +162,25 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         }
     }
 
+    /// Announces a new tracee (and its name, under `--decode-pids=comm`).
+    fn attached(&mut self, pid: Pid) {
+        self.push(Event::Attached { pid });
+        self.load_comm(pid);
+    }
+
+    /// Under `--decode-pids=comm`, sends the tracee's current name (its lines are prefixed with it).
+    fn load_comm(&mut self, pid: Pid) {
+        if self.set.opts.decode_pids & pids::COMM == 0 {
+            return;
+        }
+        let comm = self
+            .resolver
+            .proc_pid(pid)
+            .and_then(crate::pidns::comm_of)
+            .unwrap_or_default();
+        self.push(Event::Comm { pid, comm });
+    }
+
     fn flush(&mut self) {
         if !self.batch.is_empty() {
             let b = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_MAX));
@@ -188,17 +210,26 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             return Err("the child did not start".into());
         }
         self.cap
-            .set_options(pid, ptrace::trace_options(self.set.follow))
+            .set_options(
+                pid,
+                ptrace::trace_options(self.set.follow, self.set.seccomp),
+            )
             .map_err(|e| format!("ptrace(PTRACE_SETOPTIONS): {e}"))?;
-        self.tracees.insert(pid, TracerSide::default());
+        self.tracees.insert(
+            pid,
+            TracerSide {
+                before_exec: true,
+                ..Default::default()
+            },
+        );
         self.root = Some(pid);
-        self.push(Event::Attached { pid });
+        self.attached(pid);
         self.resume(pid, 0);
         Ok(())
     }
 
     fn attach(&mut self, pids: &[Pid]) -> Result<(), String> {
-        let opts = ptrace::trace_options(self.set.follow);
+        let opts = ptrace::trace_options(self.set.follow, self.set.seccomp);
         for &pid in pids {
             let mut tids = vec![pid];
             if self.set.follow {
@@ -233,7 +264,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     },
                 );
                 eprintln!("gort-trace: Process {tid} attached");
-                self.push(Event::Attached { pid: tid });
+                self.attached(tid);
             }
         }
         Ok(())
@@ -253,8 +284,17 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
     }
 
     fn resume(&mut self, pid: Pid, sig: i32) {
+        // Between syscalls, a tracee with a seccomp filter runs on to its next traced syscall.
+        let between = self
+            .tracees
+            .get(&pid)
+            .is_some_and(|t| t.seccomp && !t.in_syscall);
         // ESRCH here means the tracee died under us; its exit is reported by waitpid.
-        let _ = self.cap.syscall(pid, sig);
+        let _ = if between {
+            self.cap.cont(pid, sig)
+        } else {
+            self.cap.syscall(pid, sig)
+        };
     }
 
     fn event_loop(&mut self) -> Result<(), String> {
@@ -365,7 +405,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     ..Default::default()
                 },
             );
-            self.push(Event::Attached { pid });
+            self.attached(pid);
         }
         let t = self.tracees.get_mut(&pid).expect("inserted above");
         if t.awaiting_first_stop
@@ -393,6 +433,16 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         }
         if sig == SYSCALL_STOP {
             self.syscall_stop(pid, at);
+        } else if sig == libc::SIGTRAP && event == libc::PTRACE_EVENT_SECCOMP {
+            // The first seccomp stop only shows the tracee has the filter: its syscall-entry stop came
+            // first and was handled. Later ones are the entries of traced syscalls.
+            let t = self.tracees.get_mut(&pid).expect("known tracee");
+            if t.seccomp {
+                self.syscall_stop(pid, at);
+            } else {
+                t.seccomp = true;
+                self.resume(pid, 0);
+            }
         } else if sig == libc::SIGTRAP && event != 0 {
             self.ptrace_event(pid, event, at);
         } else if event == libc::PTRACE_EVENT_STOP {
@@ -444,7 +494,16 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             t.in_syscall = true;
             t.nr = regs.nr;
             t.args = regs.args;
-            t.reported = self.set.filter.traced(regs.nr)
+            // What the started command does before its first execve (such as installing the seccomp
+            // filter) is gort-trace's own code: not shown, as strace does not show it.
+            if t.before_exec {
+                t.before_exec = !matches!(
+                    Sysno::new(regs.nr as usize),
+                    Some(Sysno::execve | Sysno::execveat)
+                );
+            }
+            t.reported = !t.before_exec
+                && self.set.filter.traced(regs.nr)
                 && (self.set.paths.is_empty()
                     || decode::pathtrace::matches(
                         regs.nr,
@@ -453,19 +512,33 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                         &mut cap.memory(pid),
                     ));
             t.injected = None;
-            if let Some(rule) = self
+            t.poked = false;
+            t.exit_pokes.clear();
+            // As in strace, only the syscalls that are traced (and pass -P) are tampered with.
+            let rule = self
                 .set
                 .inject
                 .iter()
                 .rev()
-                .find(|r| r.syscalls.get(regs.nr as usize).copied().unwrap_or(false))
-            {
+                .find(|r| r.syscalls.get(regs.nr as usize).copied().unwrap_or(false));
+            if let Some(rule) = rule.filter(|_| t.reported) {
                 let n = t.inject_counts.entry(regs.nr).or_insert(0);
                 *n += 1;
                 // The kernel skips a syscall whose number is -1 and returns -ENOSYS; the exit stop
                 // then replaces that with the injected result.
-                if rule.applies_to(*n) && cap.set_syscall_nr(pid, u64::MAX).is_ok() {
-                    t.injected = Some(rule.what);
+                if rule.applies_to(*n) {
+                    if let Some(what) = rule.what {
+                        if cap.set_syscall_nr(pid, u64::MAX).is_ok() {
+                            t.injected = Some(what);
+                        }
+                    }
+                    for p in &rule.pokes {
+                        if !p.at_entry {
+                            t.exit_pokes.push(p.clone());
+                        } else if let Some(&addr) = regs.args.get(p.arg) {
+                            t.poked |= cap.write_mem(pid, addr, &p.data).is_ok();
+                        }
+                    }
                 }
             }
             if t.reported {
@@ -493,6 +566,13 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         } else {
             t.in_syscall = false;
             let mut ret = regs.ret;
+            // A successful execve or PR_SET_NAME renames the tracee, traced or not.
+            let renamed = ret >= 0
+                && match Sysno::new(t.nr as usize) {
+                    Some(Sysno::execve | Sysno::execveat) => true,
+                    Some(Sysno::prctl) => t.args[0] == libc::PR_SET_NAME as u64,
+                    _ => false,
+                };
             if let Some(what) = t.injected {
                 ret = match what {
                     Injection::Error(e) => -(e as i64),
@@ -500,8 +580,18 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 };
                 let _ = cap.set_return(pid, ret);
             }
-            if t.reported {
-                let (nr, args, injected) = (t.nr, t.args, t.injected.is_some());
+            for p in std::mem::take(&mut t.exit_pokes) {
+                if let Some(&addr) = t.args.get(p.arg) {
+                    t.poked |= cap.write_mem(pid, addr, &p.data).is_ok();
+                }
+            }
+            let reported = t.reported;
+            if renamed {
+                self.load_comm(pid);
+            }
+            let t = self.tracees.get_mut(&pid).expect("known tracee");
+            if reported {
+                let (nr, args, injected, poked) = (t.nr, t.args, t.injected.is_some(), t.poked);
                 let mut plan = decode::plan_exit(nr, &args, ret, &self.set.opts);
                 if let Some(req) =
                     decode::dump::plan(nr, &args, ret, &self.set.read_fds, &self.set.write_fds)
@@ -529,6 +619,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     ret,
                     mem,
                     injected,
+                    poked,
                 });
             }
         }
@@ -552,7 +643,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                                 ..Default::default()
                             },
                         );
-                        self.push(Event::Attached { pid: child });
+                        self.attached(child);
                     }
                 }
             }

@@ -3,12 +3,12 @@
 //! Design: a walker (see `walk.rs`). The attribute union is read whole (up to a page) and handed to the
 //! command's decoder, which prints the fields of the structure that command uses, stopping at the
 //! first field the caller's `size` does not cover (each field was added by some kernel release), and
-//! then notes caller bytes past the structure this ABI knows when they are not zero. Commands
-//! without a decoder here show the attribute's address.
-//!
-//! Decoded: `BPF_MAP_CREATE`, `BPF_PROG_LOAD` (with its eBPF instructions under `-v`) and
-//! `BPF_OBJ_GET_INFO_BY_FD` (whose buffer length the kernel rewrites, shown as `88 => 104`; under
-//! `-v` the map or program information it filled, with the counts it rewrote shown the same way).
+//! then notes caller bytes past the structure this ABI knows when they are not zero. Commands whose
+//! structure the kernel writes back (`BPF_OBJ_GET_INFO_BY_FD`, `BPF_PROG_QUERY`, `BPF_*_GET_NEXT_ID`,
+//! `BPF_TASK_FD_QUERY`, the batch operations) finish at exit, showing what changed as
+//! `before => after` against what the entry read; under `-v` the map or program information
+//! `BPF_OBJ_GET_INFO_BY_FD` fills is decoded too. Commands without a decoder here (newer than
+//! `BPF_LINK_GET_FD_BY_ID`) show the attribute's address.
 
 use super::bpf_filter::opcode_into;
 use super::structs::CHex;
@@ -203,6 +203,56 @@ const MAP_FLAGS: Xlat = Xlat::hex(
     "BPF_F_???",
 );
 
+const LOOKUP_ELEM_FLAGS: Xlat = Xlat::wide(&[(0, "BPF_ANY"), (4, "BPF_F_LOCK")], "BPF_???");
+
+const UPDATE_ELEM_FLAGS: Xlat = Xlat::wide(
+    &[
+        (0, "BPF_ANY"),
+        (1, "BPF_NOEXIST"),
+        (2, "BPF_EXIST"),
+        (4, "BPF_F_LOCK"),
+    ],
+    "BPF_???",
+);
+
+const FILE_MODE_FLAGS: Xlat = Xlat::hex(
+    &[(1 << 3, "BPF_F_RDONLY"), (1 << 4, "BPF_F_WRONLY")],
+    "BPF_F_???",
+);
+
+const ATTACH_FLAGS: Xlat = Xlat::hex(
+    &[
+        (1, "BPF_F_ALLOW_OVERRIDE"),
+        (1 << 1, "BPF_F_ALLOW_MULTI"),
+        (1 << 2, "BPF_F_REPLACE"),
+    ],
+    "BPF_F_???",
+);
+
+const TEST_RUN_FLAGS: Xlat = Xlat::hex(
+    &[
+        (1, "BPF_F_TEST_RUN_ON_CPU"),
+        (1 << 1, "BPF_F_TEST_XDP_LIVE_FRAMES"),
+    ],
+    "BPF_F_???",
+);
+
+const QUERY_FLAGS: Xlat = Xlat::hex(&[(1, "BPF_F_QUERY_EFFECTIVE")], "BPF_F_QUERY_???");
+
+const TASK_FD_TYPES: Xlat = Xlat::hex(
+    &[
+        (0, "BPF_FD_TYPE_RAW_TRACEPOINT"),
+        (1, "BPF_FD_TYPE_TRACEPOINT"),
+        (2, "BPF_FD_TYPE_KPROBE"),
+        (3, "BPF_FD_TYPE_KRETPROBE"),
+        (4, "BPF_FD_TYPE_UPROBE"),
+        (5, "BPF_FD_TYPE_URETPROBE"),
+    ],
+    "BPF_FD_TYPE_???",
+);
+
+const KPROBE_MULTI_FLAGS: Xlat = Xlat::hex(&[(1, "BPF_F_KPROBE_MULTI_RETURN")], "BPF_F_???");
+
 const PROG_FLAGS: Xlat = Xlat::hex(
     &[
         (1, "BPF_F_STRICT_ALIGNMENT"),
@@ -249,48 +299,113 @@ const MAXINSNS: u64 = 4096;
 const INSN_SIZE: usize = 8;
 const OBJ_NAME_LEN: usize = 16;
 
-/// Prints a command's attribute structure, given its bytes and how many of them the caller passed.
-type AttrDecoder = fn(&mut Call<'_>, &mut String, &[u8], usize);
+/// Whether command `cmd`'s result is a new descriptor.
+pub fn returns_fd(cmd: u32) -> bool {
+    // MAP_CREATE, PROG_LOAD, OBJ_GET, PROG/MAP_GET_FD_BY_ID, BTF_LOAD, BTF_GET_FD_BY_ID, LINK_CREATE,
+    // LINK_GET_FD_BY_ID.
+    matches!(cmd, 0 | 5 | 6 | 7 | 13 | 14 | 18 | 19 | 28 | 30)
+}
+
+/// What a command's entry decoder left to do.
+enum Finish {
+    /// Note the caller's extra bytes past this many, close the structure; the call is decoded.
+    Close(usize),
+    /// The same, and the exit has more to say (what the kernel wrote back).
+    CloseThenExit(usize),
+    /// The structure stays open until the exit.
+    AtExit,
+}
+
+/// Prints a command's attribute structure at entry, given its bytes (zero-filled to the known
+/// size) and how many of them the caller passed.
+type EntryDecoder = fn(&mut Call<'_>, &mut String, &[u8], usize) -> Finish;
+/// Prints what a command's attribute structure holds at exit, given its bytes then and the caller's.
+type ExitDecoder = fn(&mut Call<'_>, &mut String, &[u8], &[u8]);
+
+/// The decoders of a command: at entry, at exit, and its structure's size.
+fn decoders(cmd: u32) -> Option<(EntryDecoder, Option<ExitDecoder>, usize)> {
+    Some(match cmd {
+        MAP_CREATE => (map_create, None, MAP_CREATE_SIZE),
+        1 | 21 => (map_lookup_elem, None, 32),
+        2 => (map_update_elem, None, 32),
+        3 => (map_delete_elem, None, 16),
+        4 => (map_get_next_key, None, 24),
+        PROG_LOAD => (prog_load, None, PROG_LOAD_SIZE),
+        6 | 7 => (obj_pin, None, 16),
+        8 => (prog_attach, None, 20),
+        9 => (prog_detach, None, 12),
+        10 => (prog_test_run, None, 76),
+        11 | 12 | 23 | 31 => (get_next_id, Some(get_next_id_exit), 12),
+        13 => (prog_get_fd_by_id, None, 12),
+        14 => (map_get_fd_by_id, None, 12),
+        OBJ_GET_INFO_BY_FD => (
+            obj_get_info_entry,
+            Some(obj_get_info_exit),
+            OBJ_GET_INFO_SIZE,
+        ),
+        16 => (prog_query, Some(prog_query_exit), 28),
+        17 => (raw_tracepoint_open, None, 12),
+        18 => (btf_load, None, 28),
+        19 => (btf_get_fd_by_id, None, 4),
+        20 => (task_fd_query, Some(task_fd_query_exit), 48),
+        22 => (map_freeze, None, 4),
+        24 | 25 => (lookup_batch, Some(batch_exit), 56),
+        26 => (update_batch, Some(batch_exit), 56),
+        27 => (delete_batch, Some(batch_exit), 56),
+        28 => (link_create, None, 48),
+        29 => (link_update, None, 16),
+        30 => (link_get_fd_by_id, None, 4),
+        _ => return None,
+    })
+}
 
 /// `bpf(cmd, attr, size)`.
 pub fn bpf(call: &mut Call<'_>, out: &mut String) {
     let [cmd, addr, size, ..] = call.args;
     let (cmd, size) = (cmd as u32, size as u32 as u64);
+    let decoder = decoders(cmd).filter(|_| size > 0 && size <= PAGE);
     if call.exiting() {
-        if cmd == OBJ_GET_INFO_BY_FD && size > 0 && size <= PAGE {
-            obj_get_info_exit(call, out, addr, size as usize);
-        }
+        let Some((_, Some(exit), known)) = decoder else {
+            return;
+        };
+        // Unreadable now, the attribute was unreadable at entry too, which then said everything.
+        let Some(data) = call.bytes(addr, size as usize) else {
+            return;
+        };
+        let before = call
+            .at_entry(addr, size as usize)
+            .map(|b| padded(&b, known))
+            .unwrap_or_else(|| padded(&data, known));
+        exit(call, out, &padded(&data, known), &before);
+        let _ = write!(out, ", {size}");
         return;
     }
     xlat::value(out, cmd as u64, &COMMANDS);
     out.push_str(", ");
-    let decoder: Option<(AttrDecoder, usize)> = match cmd {
-        MAP_CREATE => Some((map_create, MAP_CREATE_SIZE)),
-        PROG_LOAD => Some((prog_load, PROG_LOAD_SIZE)),
-        OBJ_GET_INFO_BY_FD => Some((obj_get_info_entry, OBJ_GET_INFO_SIZE)),
-        _ => None,
+    let Some((entry, _, known)) = decoder else {
+        ptr(out, addr);
+        let _ = write!(out, ", {size}");
+        return;
     };
-    match decoder {
-        Some((decode, known)) if size > 0 && size <= PAGE => {
-            // The attribute is read whatever the call's outcome (the kernel read it).
-            let Some(data) = call.bytes(addr, size as usize) else {
-                ptr(out, addr);
-                let _ = write!(out, ", {size}");
-                return;
-            };
-            let attr = padded(&data, known);
-            out.push('{');
-            decode(call, out, &attr, (size as usize).min(known));
-            if cmd == OBJ_GET_INFO_BY_FD {
-                // Finished at exit, once the kernel has rewritten the length.
-                return;
-            }
+    // The attribute is read whatever the call's outcome (the kernel read it).
+    let Some(data) = call.bytes(addr, size as usize) else {
+        ptr(out, addr);
+        let _ = write!(out, ", {size}");
+        return;
+    };
+    out.push('{');
+    match entry(call, out, &padded(&data, known), (size as usize).min(known)) {
+        Finish::Close(known) => {
+            extra_data(call, out, &data, known);
+            out.push('}');
+            let _ = write!(out, ", {size}");
+        }
+        Finish::CloseThenExit(known) => {
             extra_data(call, out, &data, known);
             out.push('}');
         }
-        _ => ptr(out, addr),
+        Finish::AtExit => {}
     }
-    let _ = write!(out, ", {size}");
 }
 
 /// The caller's bytes, zero-filled to the structure's known size.
@@ -400,7 +515,12 @@ fn ebpf_prog(call: &mut Call<'_>, out: &mut String, addr: u64, n: u64) {
 }
 
 /// `BPF_PROG_LOAD`'s structure; `len` is how much of it the caller passed.
-fn prog_load(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) {
+fn prog_load(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) -> Finish {
+    prog_load_fields(call, out, a, len);
+    Finish::Close(PROG_LOAD_SIZE)
+}
+
+fn prog_load_fields(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) {
     out.push_str("prog_type=");
     xlat::value(out, le32(a, 0) as u64, &PROG_TYPES);
     let insn_cnt = le32(a, 4);
@@ -479,7 +599,12 @@ fn prog_load(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) {
 }
 
 /// `BPF_MAP_CREATE`'s structure.
-fn map_create(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) {
+fn map_create(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) -> Finish {
+    map_create_fields(call, out, a, len);
+    Finish::Close(MAP_CREATE_SIZE)
+}
+
+fn map_create_fields(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) {
     out.push_str("map_type=");
     xlat::value(out, le32(a, 0) as u64, &MAP_TYPES);
     let _ = write!(
@@ -542,7 +667,7 @@ fn map_create(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) {
 }
 
 /// `BPF_OBJ_GET_INFO_BY_FD` at entry: the descriptor and the buffer's length.
-fn obj_get_info_entry(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) {
+fn obj_get_info_entry(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
     let (fd, len) = (le32(a, 0) as i32, le32(a, 4));
     out.push_str("info={bpf_fd=");
     call.fd(out, fd);
@@ -555,29 +680,28 @@ fn obj_get_info_entry(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usi
     {
         call.bytes(le64(a, 8), len as usize);
     }
+    Finish::AtExit
 }
 
 /// `BPF_OBJ_GET_INFO_BY_FD` at exit: the length the kernel wrote back when it changed, the buffer.
-fn obj_get_info_exit(call: &mut Call<'_>, out: &mut String, addr: u64, size: usize) {
-    let Some(data) = call.bytes(addr, size) else {
-        ptr(out, addr);
-        let _ = write!(out, ", {size}");
-        return;
-    };
-    let attr = padded(&data, OBJ_GET_INFO_SIZE);
-    let len = le32(&attr, 4);
-    let before = call
-        .at_entry(addr, size)
-        .map(|b| le32(&padded(&b, OBJ_GET_INFO_SIZE), 4));
-    if before.is_some_and(|b| b != len) {
+fn obj_get_info_exit(call: &mut Call<'_>, out: &mut String, a: &[u8], before: &[u8]) {
+    let len = le32(a, 4);
+    let entry_len = le32(before, 4);
+    if entry_len != len {
         let _ = write!(out, " => {len}");
     }
-    let info = le64(&attr, 8);
     out.push_str(", info=");
-    info_into(call, out, le32(&attr, 0) as i32, info, len, before);
+    info_into(
+        call,
+        out,
+        le32(a, 0) as i32,
+        le64(a, 8),
+        len,
+        Some(entry_len),
+    );
     out.push('}');
-    extra_data(call, out, &data, OBJ_GET_INFO_SIZE);
-    let _ = write!(out, "}}, {size}");
+    extra_data(call, out, a, OBJ_GET_INFO_SIZE);
+    out.push('}');
 }
 
 /// The information buffer of `BPF_OBJ_GET_INFO_BY_FD` at exit: decoded under `-v` for maps and
@@ -805,4 +929,390 @@ fn prog_info(call: &mut Call<'_>, out: &mut String, data: &[u8], before: Option<
         extra_data(call, out, data, PROG_INFO_SIZE);
     }
     out.push('}');
+}
+
+/// `, name=` a descriptor.
+fn fd_field(call: &mut Call<'_>, out: &mut String, name: &str, fd: u32) {
+    let _ = write!(out, ", {name}=");
+    call.fd(out, fd as i32);
+}
+
+/// `, name=` an address.
+fn addr_field(out: &mut String, name: &str, v: u64) {
+    let _ = write!(out, ", {name}=");
+    ptr(out, v);
+}
+
+/// A NUL-terminated string of at most `len` bytes (strace's `printstr_ex` with a length): cut at
+/// `-s`, followed by `...` when no NUL ends it within what is shown.
+fn str_upto(call: &mut Call<'_>, out: &mut String, addr: u64, len: u64) {
+    if addr == 0 {
+        out.push_str("NULL");
+        return;
+    }
+    let max = call.opts.strsize;
+    let size = (len as usize).min(max + 1);
+    let Some(b) = call.upto_str(addr, size) else {
+        ptr(out, addr);
+        return;
+    };
+    let shown = size.min(max);
+    let end = b.iter().take(shown).position(|&c| c == 0);
+    let text = &b[..end.unwrap_or(shown.min(b.len()))];
+    let hex = super::strings::wants_hex(text, call.opts.xflag);
+    super::strings::quote_into(out, text, hex);
+    if end.is_none() && len != 0 {
+        out.push_str("...");
+    }
+}
+
+fn map_lookup_elem(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) -> Finish {
+    out.push_str("map_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    addr_field(out, "key", le64(a, 8));
+    addr_field(out, "value", le64(a, 16));
+    if len > 24 {
+        out.push_str(", flags=");
+        xlat::flags(out, le64(a, 24), &LOOKUP_ELEM_FLAGS);
+    }
+    Finish::Close(32)
+}
+
+fn map_update_elem(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("map_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    addr_field(out, "key", le64(a, 8));
+    addr_field(out, "value", le64(a, 16));
+    out.push_str(", flags=");
+    xlat::value(out, le64(a, 24), &UPDATE_ELEM_FLAGS);
+    Finish::Close(32)
+}
+
+fn map_delete_elem(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("map_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    addr_field(out, "key", le64(a, 8));
+    Finish::Close(16)
+}
+
+fn map_get_next_key(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("map_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    addr_field(out, "key", le64(a, 8));
+    addr_field(out, "next_key", le64(a, 16));
+    Finish::Close(24)
+}
+
+fn map_freeze(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("map_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    Finish::Close(4)
+}
+
+fn obj_pin(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) -> Finish {
+    out.push_str("pathname=");
+    call.path(out, le64(a, 0));
+    fd_field(call, out, "bpf_fd", le32(a, 8));
+    if len > 12 {
+        out.push_str(", file_flags=");
+        xlat::flags(out, le32(a, 12) as u64, &FILE_MODE_FLAGS);
+    }
+    Finish::Close(16)
+}
+
+fn prog_attach(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) -> Finish {
+    out.push_str("target_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    fd_field(call, out, "attach_bpf_fd", le32(a, 4));
+    out.push_str(", attach_type=");
+    xlat::value(out, le32(a, 8) as u64, &ATTACH_TYPES);
+    out.push_str(", attach_flags=");
+    xlat::flags(out, le32(a, 12) as u64, &ATTACH_FLAGS);
+    if len > 16 {
+        fd_field(call, out, "replace_bpf_fd", le32(a, 16));
+    }
+    Finish::Close(20)
+}
+
+fn prog_detach(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("target_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    out.push_str(", attach_type=");
+    xlat::value(out, le32(a, 8) as u64, &ATTACH_TYPES);
+    Finish::Close(12)
+}
+
+fn prog_test_run(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) -> Finish {
+    out.push_str("test={prog_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    let _ = write!(
+        out,
+        ", retval={}, data_size_in={}, data_size_out={}",
+        le32(a, 4),
+        le32(a, 8),
+        le32(a, 12)
+    );
+    addr_field(out, "data_in", le64(a, 16));
+    addr_field(out, "data_out", le64(a, 24));
+    let _ = write!(out, ", repeat={}, duration={}", le32(a, 32), le32(a, 36));
+    if len > 40 {
+        let _ = write!(
+            out,
+            ", ctx_size_in={}, ctx_size_out={}",
+            le32(a, 40),
+            le32(a, 44)
+        );
+        addr_field(out, "ctx_in", le64(a, 48));
+        addr_field(out, "ctx_out", le64(a, 56));
+    }
+    if len > 64 {
+        out.push_str(", flags=");
+        xlat::flags(out, le32(a, 64) as u64, &TEST_RUN_FLAGS);
+        let _ = write!(out, ", cpu={}", le32(a, 68));
+    }
+    if len > 72 {
+        let _ = write!(out, ", batch_size={}", le32(a, 72));
+    }
+    out.push('}');
+    Finish::Close(76)
+}
+
+fn get_next_id(_: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    let _ = write!(out, "start_id={}, next_id={}", le32(a, 0), le32(a, 4));
+    Finish::AtExit
+}
+
+fn get_next_id_exit(call: &mut Call<'_>, out: &mut String, a: &[u8], before: &[u8]) {
+    let next = le32(a, 4);
+    if le32(before, 4) != next {
+        let _ = write!(out, " => {next}");
+    }
+    let len = (call.args[2] as u32 as usize).min(12);
+    if len > 8 {
+        out.push_str(", open_flags=");
+        xlat::flags(out, le32(a, 8) as u64, &FILE_MODE_FLAGS);
+    }
+    extra_data(call, out, a, 12);
+    out.push('}');
+}
+
+fn prog_get_fd_by_id(_: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) -> Finish {
+    let _ = write!(out, "prog_id={}, next_id={}", le32(a, 0), le32(a, 4));
+    if len > 8 {
+        out.push_str(", open_flags=");
+        xlat::flags(out, le32(a, 8) as u64, &FILE_MODE_FLAGS);
+    }
+    Finish::Close(12)
+}
+
+fn map_get_fd_by_id(_: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) -> Finish {
+    let _ = write!(out, "map_id={}, next_id={}", le32(a, 0), le32(a, 4));
+    if len > 8 {
+        out.push_str(", open_flags=");
+        xlat::flags(out, le32(a, 8) as u64, &FILE_MODE_FLAGS);
+    }
+    Finish::Close(12)
+}
+
+fn prog_query(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("query={target_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    out.push_str(", attach_type=");
+    xlat::value(out, le32(a, 4) as u64, &ATTACH_TYPES);
+    out.push_str(", query_flags=");
+    xlat::flags(out, le32(a, 8) as u64, &QUERY_FLAGS);
+    out.push_str(", attach_flags=");
+    xlat::flags(out, le32(a, 12) as u64, &ATTACH_FLAGS);
+    out.push_str(", prog_ids=");
+    Finish::AtExit
+}
+
+fn prog_query_exit(call: &mut Call<'_>, out: &mut String, a: &[u8], before: &[u8]) {
+    let cnt = le32(a, 24);
+    call.array(out, le64(a, 16), cnt as u64, 4, &mut |_, out, id| {
+        let _ = write!(out, "{}", le32(id, 0));
+    });
+    count(out, "prog_cnt", le32(before, 24), cnt);
+    out.push('}');
+    extra_data(call, out, a, 28);
+    out.push('}');
+}
+
+fn raw_tracepoint_open(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("raw_tracepoint={name=");
+    str_upto(call, out, le64(a, 0), 128);
+    fd_field(call, out, "prog_fd", le32(a, 8));
+    out.push('}');
+    Finish::Close(12)
+}
+
+fn btf_load(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("btf=");
+    call.buf(out, le64(a, 0), le32(a, 16) as u64);
+    addr_field(out, "btf_log_buf", le64(a, 8));
+    let _ = write!(
+        out,
+        ", btf_size={}, btf_log_size={}, btf_log_level={}",
+        le32(a, 16),
+        le32(a, 20),
+        le32(a, 24)
+    );
+    Finish::Close(28)
+}
+
+fn btf_get_fd_by_id(_: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    let _ = write!(out, "btf_id={}", le32(a, 0));
+    Finish::Close(4)
+}
+
+fn task_fd_query(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    let _ = write!(out, "task_fd_query={{pid={}", le32(a, 0) as i32);
+    fd_field(call, out, "fd", le32(a, 4));
+    let _ = write!(out, ", flags={}, buf_len={}", le32(a, 8), le32(a, 12));
+    Finish::AtExit
+}
+
+fn task_fd_query_exit(call: &mut Call<'_>, out: &mut String, a: &[u8], before: &[u8]) {
+    let (saved, now) = (le32(before, 12), le32(a, 12));
+    if saved != now {
+        let _ = write!(out, " => {now}");
+    }
+    // The tracer's run reads as much as any entry could have allowed.
+    let len = if call.recording() {
+        now
+    } else {
+        saved.min(now)
+    };
+    out.push_str(", buf=");
+    str_upto(call, out, le64(a, 16), len as u64);
+    let _ = write!(out, ", prog_id={}, fd_type=", le32(a, 24));
+    xlat::value(out, le32(a, 28) as u64, &TASK_FD_TYPES);
+    let _ = write!(
+        out,
+        ", probe_offset={}, probe_addr={}}}",
+        CHex(le64(a, 32)),
+        CHex(le64(a, 40))
+    );
+    extra_data(call, out, a, 48);
+    out.push('}');
+}
+
+/// The fields every batch operation shows after its addresses.
+fn batch_tail(call: &mut Call<'_>, out: &mut String, a: &[u8]) {
+    let _ = write!(out, ", count={}", le32(a, 32));
+    fd_field(call, out, "map_fd", le32(a, 36));
+    out.push_str(", elem_flags=");
+    xlat::flags(out, le64(a, 40), &LOOKUP_ELEM_FLAGS);
+    let _ = write!(out, ", flags={}}}", CHex(le64(a, 48)));
+}
+
+fn lookup_batch(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("batch={in_batch=");
+    ptr(out, le64(a, 0));
+    addr_field(out, "out_batch", le64(a, 8));
+    addr_field(out, "keys", le64(a, 16));
+    addr_field(out, "values", le64(a, 24));
+    batch_tail(call, out, a);
+    Finish::CloseThenExit(56)
+}
+
+fn update_batch(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("batch={keys=");
+    ptr(out, le64(a, 16));
+    addr_field(out, "values", le64(a, 24));
+    batch_tail(call, out, a);
+    Finish::CloseThenExit(56)
+}
+
+fn delete_batch(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("batch={keys=");
+    ptr(out, le64(a, 16));
+    batch_tail(call, out, a);
+    Finish::CloseThenExit(56)
+}
+
+fn batch_exit(_: &mut Call<'_>, out: &mut String, a: &[u8], before: &[u8]) {
+    let count = le32(a, 32);
+    if le32(before, 32) != count {
+        let _ = write!(out, " => {{batch={{count={count}}}}}");
+    }
+}
+
+fn link_create(call: &mut Call<'_>, out: &mut String, a: &[u8], len: usize) -> Finish {
+    out.push_str("link_create={prog_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    fd_field(call, out, "target_fd", le32(a, 4));
+    let attach_type = le32(a, 8);
+    out.push_str(", attach_type=");
+    xlat::value(out, attach_type as u64, &ATTACH_TYPES);
+    let _ = write!(out, ", flags={}", CHex(le32(a, 12) as u64));
+    let mut known = 48;
+    if len > 16 {
+        known = match attach_type {
+            0 => {
+                let id = le32(a, 16);
+                if id != 0 {
+                    let _ = write!(out, ", target_btf_id={id}");
+                }
+                20
+            }
+            // BPF_TRACE_ITER
+            28 => {
+                let count = le32(a, 24);
+                out.push_str(", iter_info=");
+                call.array(out, le64(a, 16), count as u64, 4, &mut |call, out, m| {
+                    out.push_str("{map={map_fd=");
+                    call.fd(out, le32(m, 0) as i32);
+                    out.push_str("}}");
+                });
+                let _ = write!(out, ", iter_info_len={count}");
+                28
+            }
+            // BPF_PERF_EVENT
+            41 => {
+                let _ = write!(out, ", perf_event={{bpf_cookie={}}}", CHex(le64(a, 16)));
+                24
+            }
+            // BPF_TRACE_KPROBE_MULTI
+            42 => {
+                out.push_str(", kprobe_multi={flags=");
+                xlat::flags(out, le32(a, 16) as u64, &KPROBE_MULTI_FLAGS);
+                let count = le32(a, 20) as u64;
+                let _ = write!(out, ", cnt={count}, syms=");
+                call.array(out, le64(a, 24), count, 8, &mut |call, out, p| {
+                    call.str(out, le64(p, 0));
+                });
+                for (name, off) in [("addrs", 32), ("cookies", 40)] {
+                    let _ = write!(out, ", {name}=");
+                    call.array(out, le64(a, off), count, 8, &mut |_, out, v| {
+                        let _ = write!(out, "{}", CHex(le64(v, 0)));
+                    });
+                }
+                out.push('}');
+                48
+            }
+            _ => 16,
+        };
+    }
+    out.push('}');
+    Finish::Close(known)
+}
+
+fn link_update(call: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    out.push_str("link_update={link_fd=");
+    call.fd(out, le32(a, 0) as i32);
+    fd_field(call, out, "new_prog_fd", le32(a, 4));
+    let flags = le32(a, 8);
+    out.push_str(", flags=");
+    xlat::flags(out, flags as u64, &ATTACH_FLAGS);
+    if flags & (1 << 2) != 0 {
+        fd_field(call, out, "old_prog_fd", le32(a, 12));
+    }
+    out.push('}');
+    Finish::Close(16)
+}
+
+fn link_get_fd_by_id(_: &mut Call<'_>, out: &mut String, a: &[u8], _len: usize) -> Finish {
+    let _ = write!(out, "link_id={}", le32(a, 0));
+    Finish::Close(4)
 }

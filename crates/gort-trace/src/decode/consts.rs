@@ -830,6 +830,3 @@ pub const PIDTYPE: Xlat = Xlat::hex(
     ],
     "PIDTYPE_???",
 );
-
-/// `send`/`recv` flags.
-pub const MSG: Xlat = Xlat::hex(super::netlink::names::MSG_FLAGS, "MSG_???");

@@ -683,3 +683,29 @@ fn iowq_acct(call: &mut Call<'_>, out: &mut String, addr: u64, n: u64) -> bool {
     });
     n != 0 && shown == n && out[start..].ends_with(']')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restriction_shows_the_union_member_its_opcode_uses() {
+        let mut b = [0u8; RESTRICTION_SIZE];
+        b[0] = 1;
+        b[2] = 22;
+        let mut s = String::new();
+        restriction(&mut s, &b);
+        assert_eq!(
+            s,
+            "{opcode=IORING_RESTRICTION_SQE_OP, sqe_op=IORING_OP_READ}"
+        );
+        b[0] = 9;
+        b[3] = 0x77;
+        let mut s = String::new();
+        restriction(&mut s, &b);
+        assert_eq!(
+            s,
+            "{opcode=0x9 /* IORING_RESTRICTION_??? */ /* op: 0x16 */, resv=0x77}"
+        );
+    }
+}

@@ -518,3 +518,18 @@ fn pkey_op(call: &mut Call<'_>, out: &mut String, fills: bool) {
         None => ptr(out, op2),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_keyrings_are_named_and_others_are_signed() {
+        let mut s = String::new();
+        serial(&mut s, u64::MAX);
+        assert_eq!(s, "KEY_SPEC_THREAD_KEYRING");
+        let mut s = String::new();
+        serial(&mut s, 0xdeadbeef_fffffff0);
+        assert_eq!(s, "-16");
+    }
+}

@@ -503,3 +503,45 @@ fn optional_fields(
     }
     let _ = write!(out, ", sig_data={}", CHex(le64(a, 120)));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::walk::{record, render, Walker};
+    use crate::decode::{Mem, Opts};
+
+    /// A hardware event with bits above its id, `exclusive` and `precise_ip=2`, as far as the
+    /// abbreviated structure goes.
+    fn sample_attr() -> Vec<u8> {
+        let mut a = vec![0u8; ABBREV_SIZE as usize];
+        a[4..8].copy_from_slice(&72u32.to_ne_bytes());
+        a[8..16].copy_from_slice(&((7u64 << 32) | 9).to_ne_bytes());
+        a[40..48].copy_from_slice(&((1u64 << 3) | (2 << 15)).to_ne_bytes());
+        a
+    }
+
+    #[test]
+    fn abbreviated_attr_shows_set_flags_and_marks_the_rest() {
+        let walker: Walker = |call, out| attr_into(call, out, &sample_attr(), ABBREV_SIZE, None);
+        let (args, opts) = ([0; 6], Opts::default());
+        let rec = record(
+            walker,
+            &args,
+            None,
+            &opts,
+            &mut crate::decode::tests::Fake(vec![]),
+        );
+        let mem = Mem {
+            items: vec![(8, rec)],
+            ..Mem::default()
+        };
+        let mut out = String::new();
+        render(walker, &args, None, &mem, None, &opts, &mut out);
+        assert_eq!(
+            out,
+            "{type=PERF_TYPE_HARDWARE, size=PERF_ATTR_SIZE_VER1, \
+             config=0x7<<32|PERF_COUNT_HW_REF_CPU_CYCLES, sample_period=0, sample_type=0, \
+             read_format=0, exclusive=1, precise_ip=2 /* requested to have 0 skid */, ...}"
+        );
+    }
+}

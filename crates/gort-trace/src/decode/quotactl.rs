@@ -441,3 +441,18 @@ fn quota_stat(out: &mut String, b: &[u8], verbose: bool, v: bool) {
         limits(out, 60);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_word_is_split_into_command_and_quota_type() {
+        let mut s = String::new();
+        qcmd_into(&mut s, ((Q_GETQUOTA as u32) << 8) | 1);
+        assert_eq!(s, "QCMD(Q_GETQUOTA, GRPQUOTA)");
+        let mut s = String::new();
+        qcmd_into(&mut s, 0xbadc0ded);
+        assert_eq!(s, "QCMD(0xbadc0d /* Q_??? */, 0xed /* ???QUOTA */)");
+    }
+}

@@ -23,6 +23,7 @@ use super::open_how;
 use super::personality;
 use super::prctl_more;
 use super::rt_sig;
+use super::sched_attr;
 use super::select;
 use super::statx;
 use super::strings::{quote_buffer, quote_cstr};
@@ -307,6 +308,8 @@ pub enum Spec {
     /// A decoder that follows pointers as it prints (see `walk.rs`), its return style, and the kinds
     /// of the arguments that name files (for `-P`; the walker alone prints them).
     Walk(super::walk::Walker, Ret, &'static [Arg]),
+    /// `ptrace`, whose arguments depend on the request (see `ptrace_req.rs`).
+    Ptrace,
 }
 
 impl Spec {
@@ -315,7 +318,7 @@ impl Spec {
         match self {
             Spec::Args(a, _) => a,
             Spec::Walk(_, _, files) => files,
-            Spec::Clone => &[],
+            Spec::Clone | Spec::Ptrace => &[],
         }
     }
 
@@ -324,6 +327,7 @@ impl Spec {
         match self {
             Spec::Args(_, r) | Spec::Walk(_, r, _) => *r,
             Spec::Clone => Ret::Pid(PidType::Tid),
+            Spec::Ptrace => Ret::Dec,
         }
     }
 
@@ -671,6 +675,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::flistxattr => d(&[Fd, Custom(&xattr::LIST_OUT), ULong]),
         Sysno::removexattr | Sysno::lremovexattr => d(&[Path, Str]),
         Sysno::fremovexattr => d(&[Fd, Str]),
+        Sysno::ptrace => Spec::Ptrace,
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::membarrier => d(&[Int, Int, Int]),
         Sysno::getpgid => Spec::Args(&[Pid(PidType::Tgid)], Ret::Pid(PidType::Pgid)),
@@ -937,6 +942,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             TimespecIn,
             Enum(&futex_waitv::CLOCKS),
         ]),
+        Sysno::sched_getattr => d(&[Int, Custom(&sched_attr::ATTR_GET), UInt, UInt]),
+        Sysno::sched_setattr => d(&[Int, Custom(&sched_attr::ATTR_SET), UInt]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
@@ -1941,6 +1948,7 @@ pub fn plan_custom(
         Spec::Args(..) => None,
         Spec::Walk(w, ..) => Some(super::walk::plan(*w, args, ret, opts)),
         Spec::Clone => Some(Vec::new()),
+        Spec::Ptrace => Some(super::ptrace_req::plan(args, ret)),
     }
 }
 
@@ -1958,6 +1966,14 @@ pub fn render_custom(
         (Spec::Args(..), _) => false,
         (Spec::Walk(w, ..), _) => {
             super::walk::render(*w, args, ret, mem, entry, opts, out);
+            true
+        }
+        (Spec::Ptrace, None) => {
+            super::ptrace_req::render_entry(args, mem, out);
+            true
+        }
+        (Spec::Ptrace, Some(r)) => {
+            super::ptrace_req::render_exit(args, r, mem, out);
             true
         }
         (Spec::Clone, None) => {

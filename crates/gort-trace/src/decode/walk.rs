@@ -157,6 +157,20 @@ impl Call<'_> {
         Some((out, false))
     }
 
+    /// Up to `max` bytes of a NUL-terminated string at `addr`, stopping after its NUL (strace's
+    /// `umovestr`): `None` when unreadable before either.
+    pub fn upto_str(&mut self, addr: u64, max: usize) -> Option<Vec<u8>> {
+        match self.cstr(addr, max) {
+            Some((mut b, true)) => {
+                b.push(0);
+                Some(b)
+            }
+            Some((b, false)) => Some(b),
+            None if max == 0 => Some(Vec::new()),
+            None => None,
+        }
+    }
+
     /// What descriptor `fd` refers to, when `-y` asks for it.
     pub fn fd_info(&mut self, fd: i32) -> Option<FdInfo> {
         if self.opts.decode_fds == 0 {

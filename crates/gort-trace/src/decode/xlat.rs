@@ -283,4 +283,12 @@ mod tests {
         value(&mut s, 9, &T);
         assert_eq!(s, "0x9 /* A_??? */");
     }
+
+    #[test]
+    fn a_value_of_a_table_without_an_unknown_comment_is_a_bare_number() {
+        const U: Xlat = Xlat::hex(&[(1, "RT_SCOPE_ONE")], "");
+        let mut s = String::new();
+        value(&mut s, 0xc8, &U);
+        assert_eq!(s, "0xc8");
+    }
 }

@@ -8,7 +8,7 @@
 //! (`ifc_len=124 => 80`).
 
 use super::cx::{addr_into, cstring_field, i32_at, u16_at, u64_at, Cx, Rval};
-use super::tables::{ARP_HARDWARE_TYPES, IFFFLAGS};
+use crate::decode::netlink::names::{ARP_HARDWARE_TYPES, IFFFLAGS};
 use crate::decode::structs::CHex;
 use crate::decode::xlat::{self, Xlat};
 use crate::decode::{strings, Opts};

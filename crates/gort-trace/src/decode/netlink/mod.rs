@@ -108,6 +108,14 @@ impl<'a> Ctx<'a> {
         super::fd_into(out, fd, fetched.as_ref());
     }
 
+    /// The readable bytes from `addr` on (none when `addr` is outside the image).
+    pub fn readable_at(&self, addr: u64) -> &'a [u8] {
+        addr.checked_sub(self.base)
+            .and_then(|off| usize::try_from(off).ok())
+            .and_then(|off| self.bytes.get(off..))
+            .unwrap_or_default()
+    }
+
     /// Whether a chain stops at `-s` elements.
     pub fn abbrev(&self) -> bool {
         !self.verbose
@@ -178,18 +186,15 @@ pub fn str_into(ctx: &Ctx, out: &mut String, addr: u64, len: u64, q: Quote) {
     // strace reads one byte past `-s` to know whether the string goes on.
     let size = len.min(ctx.strsize as u64 + 1) as usize;
     if q.zero_terminated {
-        let readable =
-            ctx.bytes.len() as u64 - addr.saturating_sub(ctx.base).min(ctx.bytes.len() as u64);
-        let data = ctx
-            .read(addr, size.min(readable as usize))
-            .unwrap_or_default();
+        // Like strace's umovestr: the bytes up to the NUL, or the address when memory ends first.
+        let data = ctx.readable_at(addr);
+        let data = &data[..data.len().min(size)];
         match data.iter().position(|&c| c == 0) {
-            Some(z) => quote_into(
-                out,
-                &data[..z.min(ctx.strsize)],
-                wants_hex(&data[..z.min(ctx.strsize)], ctx.xflag),
-            ),
-            None if data.len() < size || addr < ctx.base => addr_into(out, addr),
+            Some(z) => {
+                let b = &data[..z.min(ctx.strsize)];
+                quote_into(out, b, wants_hex(b, ctx.xflag))
+            }
+            None if data.len() < size => addr_into(out, addr),
             None => {
                 let b = &data[..size.min(ctx.strsize)];
                 quote_into(out, b, wants_hex(b, ctx.xflag));
@@ -269,9 +274,6 @@ pub fn decode(ctx: &Ctx, out: &mut String, mut addr: u64, mut len: u64) {
         let mut next_len = 0;
         if hdr.len >= NLMSG_HDRLEN {
             next_len = len.saturating_sub(aligned);
-            if len < aligned {
-                next_len = 0;
-            }
             if next_len != 0 && addr.wrapping_add(aligned) > addr {
                 next_addr = addr + aligned;
             }

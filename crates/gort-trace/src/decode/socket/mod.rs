@@ -1,12 +1,15 @@
-//! Socket calls: `socket`'s domain, type and protocol, socket options (`sockopt.rs`), and the
-//! structures they pass.
+//! Socket calls: `socket`'s domain, type and protocol, socket options (`sockopt.rs`), socket
+//! addresses (`sockaddr.rs`) and messages (`msghdr.rs`).
 //!
 //! Design: the arguments of socket calls are one [`super::spec::Arg::Sock`] kind each, naming a
 //! [`SockArg`]. Those that need only registers are printed directly; those that follow pointers (an
-//! option value whose layout depends on its level and name) are walking renderers (see `walk.rs`):
-//! [`plan`] asks for a recorded walk, and [`render`] replays it. Names and values of constants are
+//! option value whose layout depends on its level and name, a message's vectors) are walking renderers
+//! (see `walk.rs`): [`plan`] asks for a recorded walk, and [`render`] replays it. What a call reads
+//! before it rewrites it (`getsockopt`'s length, the address length `recvmsg` is offered) is fetched at
+//! entry ([`SockArg::entry_fetch`]) and handed to the walk at exit. Names and values of constants are
 //! generated from strace's lists into `names.rs`.
 
+pub mod families;
 pub mod filter;
 pub mod msghdr;
 pub mod names;
@@ -18,6 +21,7 @@ use super::replay::{Record, Recorder, Replay};
 use super::strings::quote_buffer;
 use super::xlat::{self, Style};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts, ReadMem};
+use families::*;
 use names::*;
 use std::fmt::Write;
 use tracee::{u32_at, u64_at, Tracee};

@@ -7,6 +7,7 @@
 //! most the kernel's `optmem_max` bytes) and walked as the kernel lays them out, each decoded by level
 //! and type when it is long enough.
 
+use super::families::*;
 use super::names::*;
 use super::sockopt::bytes_into;
 use super::tracee::{array_into, u32_at, u64_at, Tracee};

@@ -5,6 +5,7 @@
 //! lengths); anything else is shown as `sa_data`. Fields strace shows as numbers under `-X raw` (ports,
 //! addresses) follow the `-X` style: the bytes in hex, the decoded form, or both.
 
+use super::families::*;
 use super::names::*;
 use super::tracee::{u16_at, u32_at, u64_at};
 use crate::decode::strings::quote_into;
@@ -650,5 +651,58 @@ pub fn ifindex_into(out: &mut String, index: u32) {
         Style::Verbose => {
             let _ = write!(out, "{index} /* {text} */");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 7-byte AX.25 address from its text: each character shifted left, then the SSID byte.
+    fn ax25(call: &[u8; 6], ssid: u8) -> Vec<u8> {
+        let mut a: Vec<u8> = call.iter().map(|c| c << 1).collect();
+        a.push(ssid << 1);
+        a
+    }
+
+    #[test]
+    fn a_sane_ax25_callsign_reads_as_text_and_an_odd_one_as_bytes_with_the_text() {
+        let mut s = String::new();
+        ax25_addr_into(&mut s, &ax25(b"VALID ", 13));
+        assert_eq!(s, "VALID-13");
+        let mut s = String::new();
+        ax25_addr_into(&mut s, &ax25(b"      ", 0));
+        assert_eq!(s, "*");
+        // A space inside the callsign makes it doubtful.
+        let mut s = String::new();
+        ax25_addr_into(&mut s, &ax25(b"SPA CE", 0));
+        assert_eq!(
+            s,
+            r#"{ax25_call="\xa6\xa0\x82\x40\x86\x8a\x00"} /* SPA CE-0 */"#
+        );
+    }
+
+    #[test]
+    fn a_field_that_should_end_in_nul_is_cut_at_its_nul_or_marked_as_continuing() {
+        let mut s = String::new();
+        cstr_field_into(&mut s, b"abc\0def");
+        assert_eq!(s, r#""abc""#);
+        let mut s = String::new();
+        cstr_field_into(&mut s, b"abcdefg");
+        assert_eq!(s, r#""abcdef"..."#);
+        let mut s = String::new();
+        cstr_field_into(&mut s, b"abcdef\0");
+        assert_eq!(s, r#""abcdef""#);
+    }
+
+    #[test]
+    fn hex_fields_are_padded_like_strace_pads_them() {
+        let mut s = String::new();
+        hex0_into(&mut s, 0, 4);
+        s.push(' ');
+        hex0_into(&mut s, 5, 4);
+        s.push(' ');
+        hex0_into(&mut s, 0xfacefeed, 4);
+        assert_eq!(s, "00000000 0x000005 0xfacefeed");
     }
 }
