@@ -252,7 +252,7 @@ const E2BIG: i64 = 7;
 
 /// How much of the structure at `addr` strace reads, from its `size` field, or `None` when it is
 /// not read (shown as its address).
-fn read_size(call: &Call<'_>, size_field: u32) -> Option<u32> {
+fn read_size(verbose: bool, size_field: u32) -> Option<u32> {
     let mut size = size_field.min(ATTR_SIZE);
     if size == 0 {
         size = SIZE_VER0;
@@ -260,7 +260,7 @@ fn read_size(call: &Call<'_>, size_field: u32) -> Option<u32> {
     if size < SIZE_VER0 {
         return None;
     }
-    Some(if call.opts.verbose { size } else { ABBREV_SIZE })
+    Some(if verbose { size } else { ABBREV_SIZE })
 }
 
 /// `perf_event_open(attr, pid, cpu, group_fd, flags)`.
@@ -268,7 +268,9 @@ pub fn perf_event_open(call: &mut Call<'_>, out: &mut String) {
     let addr = call.args[0];
     if !call.exiting() {
         // Read now what the exit prints; an unreadable structure ends the decoding here.
-        let size = call.u32_at(addr + 4).and_then(|s| read_size(call, s));
+        let size = call
+            .u32_at(addr + 4)
+            .and_then(|s| read_size(call.opts.verbose, s));
         let attr = size.and_then(|s| call.bytes(addr, s as usize));
         if attr.is_none() {
             super::walk::ptr(out, addr);
@@ -279,7 +281,7 @@ pub fn perf_event_open(call: &mut Call<'_>, out: &mut String) {
     // The tracer's run cannot see the entry's reads; it only reads the size the kernel rewrote.
     let entry = match call.at_entry(addr + 4, 4) {
         Some(b) => {
-            let size = read_size(call, le32(&b, 0));
+            let size = read_size(call.opts.verbose, le32(&b, 0));
             size.and_then(|s| call.at_entry(addr, s as usize).map(|a| (a.to_vec(), s)))
         }
         None => None,
@@ -292,8 +294,25 @@ pub fn perf_event_open(call: &mut Call<'_>, out: &mut String) {
     let Some((attr, size)) = entry else {
         return;
     };
-    attr_into(call, out, &attr, size, new_size);
+    attr_into(call.opts.verbose, out, &attr, size, new_size);
     rest(call, out);
+}
+
+/// A `struct perf_event_attr` at `addr` that the kernel only reads (`PERF_EVENT_IOC_MODIFY_ATTRIBUTES`),
+/// read as `perf_event_open`'s entry reads it through `read(addr, len)` (`None` when unreadable);
+/// false, with nothing printed, when it cannot be read, for the caller to show the address.
+pub fn attr_at_into(
+    out: &mut String,
+    addr: u64,
+    verbose: bool,
+    mut read: impl FnMut(u64, usize) -> Option<Vec<u8>>,
+) -> bool {
+    let size = read(addr + 4, 4).and_then(|b| read_size(verbose, le32(&b, 0)));
+    let Some((attr, size)) = size.and_then(|s| read(addr, s as usize).map(|a| (a, s))) else {
+        return false;
+    };
+    attr_into(verbose, out, &attr, size, None);
+    true
 }
 
 /// `, pid, cpu, group_fd, flags`.
@@ -315,7 +334,7 @@ fn shifted(out: &mut String, v: u64, shift: u32) {
 /// The structure as the entry read it (`size` bytes of it); `new_size` is the size the kernel
 /// wrote back after `E2BIG` (`Some(None)` when it could not be read).
 fn attr_into(
-    call: &mut Call<'_>,
+    verbose: bool,
     out: &mut String,
     raw: &[u8],
     size: u32,
@@ -372,7 +391,6 @@ fn attr_into(
     xlat::flags(out, sample_type, &SAMPLE_FORMAT);
     out.push_str(", read_format=");
     xlat::flags(out, le64(&a, 32), &READ_FORMAT);
-    let verbose = call.opts.verbose;
     let flag = |out: &mut String, (n, name): &(u32, &str)| {
         if verbose || bit(*n) != 0 {
             let _ = write!(out, ", {name}={}", bit(*n));
@@ -522,7 +540,8 @@ mod tests {
 
     #[test]
     fn abbreviated_attr_shows_set_flags_and_marks_the_rest() {
-        let walker: Walker = |call, out| attr_into(call, out, &sample_attr(), ABBREV_SIZE, None);
+        let walker: Walker =
+            |call, out| attr_into(call.opts.verbose, out, &sample_attr(), ABBREV_SIZE, None);
         let (args, opts) = ([0; 6], Opts::default());
         let rec = record(
             walker,

@@ -1,11 +1,10 @@
 //! perf event ioctls (`linux/perf_event.h`, type `$`): group flags, counts, descriptors, a filter
 //! string, the event id the kernel writes, and the BPF program query whose count the kernel fills.
 //!
-//! `PERF_EVENT_IOC_MODIFY_ATTRIBUTES` takes a `struct perf_event_attr`; its printer belongs with
-//! `perf_event_open`'s, so until that one is reachable from here the request is left undecoded (its
-//! argument shown as a number), never printed with a second, diverging copy.
+//! `PERF_EVENT_IOC_MODIFY_ATTRIBUTES` takes a `struct perf_event_attr`, printed by
+//! `perf_event_open`'s printer (decode/perf.rs), read the same way.
 
-use super::cx::{u32_at, Cx, Rval};
+use super::cx::{addr_into, u32_at, Cx, Rval};
 use crate::decode::xlat::{self, Xlat};
 use std::fmt::Write;
 
@@ -54,6 +53,14 @@ pub fn decode(cx: &mut Cx, out: &mut String) -> Rval {
         // PERF_EVENT_IOC_PAUSE_OUTPUT
         0x40042409 => {
             let _ = write!(out, ", {arg}");
+        }
+        // PERF_EVENT_IOC_MODIFY_ATTRIBUTES: a struct the kernel only reads.
+        0x4008240b => {
+            out.push_str(", ");
+            let verbose = cx.opts.verbose;
+            if !crate::decode::perf::attr_at_into(out, arg, verbose, |a, n| cx.read(a, n)) {
+                addr_into(out, arg);
+            }
         }
         // PERF_EVENT_IOC_QUERY_BPF
         0xc008240a => return query_bpf(cx, out),
