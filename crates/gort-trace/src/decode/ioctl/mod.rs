@@ -350,6 +350,46 @@ mod tests {
     }
 
     #[test]
+    fn modify_attributes_prints_the_attr_as_perf_event_open_does_or_its_address() {
+        // PERF_EVENT_IOC_MODIFY_ATTRIBUTES with a PERF_ATTR_SIZE_VER1 software clock event.
+        let mut attr = vec![0u8; 72];
+        attr[0..4].copy_from_slice(&1u32.to_ne_bytes());
+        attr[4..8].copy_from_slice(&72u32.to_ne_bytes());
+        let o = Opts::default();
+        let args = [3, 0x4008_240b, 0x1000, 0, 0, 0];
+        let got = line(
+            args,
+            -9,
+            &mut Fake(vec![(0x1000, attr.clone())]),
+            &mut Fake(vec![]),
+            &o,
+        );
+        assert!(
+            got.starts_with(
+                "ioctl(3, PERF_EVENT_IOC_MODIFY_ATTRIBUTES, {type=PERF_TYPE_SOFTWARE, \
+                 size=PERF_ATTR_SIZE_VER1, config=PERF_COUNT_SW_CPU_CLOCK, "
+            ),
+            "{got}"
+        );
+        assert!(
+            got.ends_with("}) = -1 EBADF (Bad file descriptor)"),
+            "{got}"
+        );
+        // A size below the first layout's is not read: the address is shown.
+        attr[4..8].copy_from_slice(&8u32.to_ne_bytes());
+        assert_eq!(
+            line(
+                args,
+                -9,
+                &mut Fake(vec![(0x1000, attr)]),
+                &mut Fake(vec![]),
+                &o
+            ),
+            "ioctl(3, PERF_EVENT_IOC_MODIFY_ATTRIBUTES, 0x1000) = -1 EBADF (Bad file descriptor)"
+        );
+    }
+
+    #[test]
     fn an_exit_phase_compares_with_the_values_recorded_at_entry() {
         // SIOCGIFCONF with a buffer of 124 bytes of which the kernel used none.
         let mut ifc = vec![0u8; 16];
