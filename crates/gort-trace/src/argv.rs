@@ -28,6 +28,7 @@ const LONG_WITH_VALUE: &[&str] = &[
     "output",
     "attach",
     "const-print-style",
+    "decode-pids",
 ];
 
 /// Long options and the short form they stand for; `Some(prefix)` values become `-e prefix=VALUE`.
@@ -37,16 +38,15 @@ fn long_form(name: &str, value: Option<&str>) -> Option<Vec<String>> {
     let qualifier = |q: &str| value.map(|v| vec!["-e".to_string(), format!("{q}={v}")]);
     match name {
         "trace" | "signal" | "signals" | "status" | "inject" | "fault" | "read" | "write"
-        | "raw" | "abbrev" | "verbose" | "quiet" | "silent" | "silence" | "decode-fds" => {
-            match (name, value) {
-                ("decode-fds", None) => short("-y"),
-                ("decode-fds", Some(_)) => qualifier("decode-fds"),
-                ("signals", _) => qualifier("signal"),
-                ("silent" | "silence", _) => qualifier("quiet"),
-                ("quiet", None) => short("-q"),
-                _ => qualifier(name),
-            }
-        }
+        | "raw" | "abbrev" | "verbose" | "quiet" | "silent" | "silence" | "decode-fds"
+        | "decode-pids" => match (name, value) {
+            ("decode-fds", None) => short("-y"),
+            ("decode-fds", Some(_)) => qualifier("decode-fds"),
+            ("signals", _) => qualifier("signal"),
+            ("silent" | "silence", _) => qualifier("quiet"),
+            ("quiet", None) => short("-q"),
+            _ => qualifier(name),
+        },
         "timestamps" | "absolute-timestamps" => Some(vec![format!(
             "--absolute-timestamps={}",
             value.unwrap_or("")
@@ -62,6 +62,7 @@ fn long_form(name: &str, value: Option<&str>) -> Option<Vec<String>> {
         "strings-in-hex" => match value {
             None | Some("all") => short("-xx"),
             Some("non-ascii") => short("-x"),
+            Some("non-ascii-chars") => short("--hex-chars"),
             Some("none") => Some(Vec::new()),
             _ => None,
         },
@@ -72,6 +73,7 @@ fn long_form(name: &str, value: Option<&str>) -> Option<Vec<String>> {
         "attach" => with("-p"),
         "const-print-style" => with("-X"),
         "follow-forks" => short("-f"),
+        "syscall-number" => short("-n"),
         "no-abbrev" => short("-v"),
         "successful-only" => short("-z"),
         "failed-only" => short("-Z"),

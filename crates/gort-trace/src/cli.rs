@@ -23,9 +23,12 @@ use std::path::PathBuf;
     override_usage = "gort-trace [OPTIONS] -- CMD [ARGS...]\n       gort-trace [OPTIONS] -p PID [-p PID...]"
 )]
 pub struct Cli {
-    /// Follow forks, vforks and clones (threads)
-    #[arg(short = 'f')]
-    pub follow: bool,
+    /// Follow forks, vforks and clones (threads); -ff with -o: each process's trace to FILE.PID
+    #[arg(short = 'f', action = clap::ArgAction::Count)]
+    pub follow: u8,
+    /// With -f and -o FILE: each process's trace goes to FILE.PID
+    #[arg(long = "output-separately")]
+    pub output_separately: bool,
     /// Print a summary table (% time, seconds, usecs/call, calls, errors, syscall) instead of the trace
     #[arg(short = 'c')]
     pub summary: bool,
@@ -49,6 +52,12 @@ pub struct Cli {
     /// Show the time spent in each syscall
     #[arg(short = 'T')]
     pub syscall_times: bool,
+    /// Stop the command only at traced syscalls, with a seccomp filter (needs -f)
+    #[arg(long = "seccomp-bpf")]
+    pub seccomp_bpf: bool,
+    /// Print the syscall number before each line
+    #[arg(short = 'n')]
+    pub syscall_numbers: bool,
     /// Prefix lines with the wall-clock time (-tt: with microseconds)
     #[arg(short = 't', action = clap::ArgAction::Count)]
     pub timestamps: u8,
@@ -61,12 +70,21 @@ pub struct Cli {
     /// Print the paths of file descriptors (-yy: also device numbers and pidfd processes)
     #[arg(short = 'y', action = clap::ArgAction::Count)]
     pub decode_fds: u8,
+    /// Print the name of the process a pid refers to (--decode-pids=comm)
+    #[arg(short = 'Y')]
+    pub decode_pid_comm: bool,
     /// Trace only syscalls that access PATH (repeatable)
     #[arg(short = 'P', value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Print non-ASCII strings in hex (-xx: every string)
     #[arg(short = 'x', action = clap::ArgAction::Count)]
     pub hex: u8,
+    /// --strings-in-hex=non-ascii-chars: escaped bytes in hex, the rest of a string as text
+    #[arg(long = "hex-chars", hide = true)]
+    pub hex_chars: bool,
+    /// --strings-in-hex=WHICH: only reaches clap (to be rejected) when WHICH is not a known value
+    #[arg(long = "strings-in-hex", value_name = "WHICH", hide = true, value_parser = ["all", "non-ascii", "non-ascii-chars", "none"])]
+    pub strings_in_hex_unknown: Option<String>,
     /// Print only syscalls that returned without an error (-e status=successful)
     #[arg(short = 'z')]
     pub successful_only: bool,
@@ -132,6 +150,12 @@ pub struct Config {
     pub opts: Opts,
     /// `-T`.
     pub syscall_times: bool,
+    /// `-n`.
+    pub syscall_numbers: bool,
+    /// `-ff -o FILE`, `--output-separately`: one file per tracee.
+    pub separately: bool,
+    /// `--seccomp-bpf`, where it applies (a started command under `-f`).
+    pub seccomp: bool,
     /// `-a N`.
     pub column: Option<usize>,
     /// `-P`: paths whose syscalls are traced.
@@ -163,6 +187,8 @@ pub struct Qualifiers {
     pub write_fds: FdSet,
     /// `-e decode-fds=SET`: 1 to print descriptor paths, 0 for `none`.
     pub decode_fds: Option<u8>,
+    /// `-e decode-pids=SET`: what is added to process ids (a mask of `decode::pid` bits).
+    pub decode_pids: u8,
 }
 
 /// Splits the `-e` expressions: `trace=` ones (and bare names) are returned for the [`Filter`]; the
@@ -197,6 +223,7 @@ fn qualifiers(exprs: &[String], q: &mut Qualifiers) -> Result<Vec<String>, Strin
                 }
                 q.decode_fds = Some(mask);
             }
+            "decode-pid" | "decode-pids" => q.decode_pids |= crate::decode::pid::parse_set(value)?,
             _ => return Err(format!("invalid -e qualifier '{key}'")),
         }
     }
@@ -280,6 +307,35 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
             Target::Attach(cli.pids.clone())
         }
     };
+    // strace's conditions and messages: the filter is installed by the started command and only
+    // pays off when its children are followed.
+    let seccomp = cli.seccomp_bpf
+        && match &target {
+            Target::Attach(_) => {
+                eprintln!(
+                    "gort-trace: --seccomp-bpf is not enabled for processes attached with -p"
+                );
+                false
+            }
+            Target::Spawn(_) if cli.follow == 0 => {
+                eprintln!(
+                    "gort-trace: --seccomp-bpf cannot be used without -f/--follow-forks, disabling"
+                );
+                false
+            }
+            Target::Spawn(_) => true,
+        };
+    let mut target = target;
+    if let (true, Target::Spawn(p)) = (seccomp, &mut target) {
+        p.set_seccomp(crate::seccomp::program(&filter));
+    }
+    // -ff is -f plus --output-separately, which only means something with -o.
+    let separately = (cli.follow >= 2 || cli.output_separately) && cli.output.is_some();
+    if separately && cli.summary {
+        return Err(err(
+            "-c/--summary-only and -ff/--output-separately are mutually exclusive".into(),
+        ));
+    }
     let procs = match cli.procs {
         Some(0) => return Err(err("--procs must be at least 1".into())),
         Some(n) => n,
@@ -292,21 +348,33 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Config, CliErr
     };
     Ok(Config {
         target,
-        follow: cli.follow,
+        follow: cli.follow > 0,
+        separately,
         summary: cli.summary,
         output: cli.output,
         filter,
         opts: Opts {
             strsize: cli.strsize,
-            xflag: cli.hex.min(2),
+            xflag: match (cli.hex, cli.hex_chars) {
+                (0, true) => crate::decode::strings::HEX_CHARS,
+                (n, _) => n.min(2),
+            },
             verbose: cli.verbose,
             decode_fds: qual.decode_fds.unwrap_or(match cli.decode_fds {
                 0 => 0,
                 1 => FdKinds::PATH,
                 _ => FdKinds::ALL,
             }),
+            decode_pids: qual.decode_pids
+                | if cli.decode_pid_comm {
+                    crate::decode::pid::COMM
+                } else {
+                    0
+                },
         },
         syscall_times: cli.syscall_times,
+        syscall_numbers: cli.syscall_numbers,
+        seccomp,
         column: cli.column,
         paths: cli.paths.clone(),
         const_style,

@@ -85,6 +85,8 @@ pub enum Event {
         mem: Mem,
         /// The call was skipped and its return value set by `-e inject=`.
         injected: bool,
+        /// `-e inject=...:poke_enter=/poke_exit=` wrote into memory its arguments point to.
+        poked: bool,
     },
     /// A signal is being delivered.
     Signal {
@@ -94,6 +96,8 @@ pub enum Event {
         at: Stamp,
         /// The raw `siginfo_t`.
         info: Box<[u8; 128]>,
+        /// What `--decode-pids` adds to the ids in it.
+        pids: crate::decode::pid::PidNotes,
     },
     /// The tracee entered a group-stop.
     Stopped {
@@ -110,6 +114,15 @@ pub enum Event {
         pid: Pid,
         /// The thread that called `execve`.
         former: Pid,
+        /// Time of the exec event.
+        at: Stamp,
+    },
+    /// The tracee is about to die (`PTRACE_EVENT_EXIT`): the syscall it is in will not return.
+    Exiting {
+        /// Thread id.
+        pid: Pid,
+        /// Time.
+        at: Stamp,
     },
     /// The tracee exited.
     Exited {
@@ -130,6 +143,27 @@ pub enum Event {
         sig: i32,
         /// Whether it dumped core.
         core: bool,
+    },
+    /// The latest syscall a tracee entered, sent under `-n` before a line that is not a syscall's
+    /// (the syscall may not have been traced).
+    LastSyscall {
+        /// Thread id.
+        pid: Pid,
+        /// Syscall number.
+        nr: u64,
+    },
+    /// A process the kernel attached without being asked (`CLONE_PTRACE` without `-f`) was let go.
+    DetachedUnknown {
+        /// Its thread id.
+        pid: Pid,
+    },
+    /// The tracee's name (`/proc/PID/comm`), sent under `--decode-pids=comm` when it starts and when
+    /// it changes (a successful `execve`, `prctl(PR_SET_NAME)`).
+    Comm {
+        /// Thread id.
+        pid: Pid,
+        /// The name; empty when it could not be read.
+        comm: Vec<u8>,
     },
     /// The tracee was detached (on SIGINT/SIGTERM); it keeps running.
     Detached {

@@ -3,7 +3,9 @@
 //! Design: the filter is a bitmap indexed by syscall number, built once from the option text and then
 //! copied into the tracer, which consults it at every entry stop (so unreported syscalls cost no memory
 //! reads and no channel traffic). Names are checked against the `syscalls` crate; classes come from
-//! [`crate::decode::groups`]. A leading `!` inverts the set, as in strace.
+//! [`crate::decode::groups`]. A leading `!` inverts the set, as in strace. An item may also be a
+//! syscall number, or `/REGEX`: every syscall whose name the (POSIX extended) regular expression
+//! matches somewhere.
 
 use crate::decode::groups;
 use std::str::FromStr;
@@ -68,6 +70,19 @@ impl Filter {
                     Some(rest) => (true, rest),
                     None => (false, item),
                 };
+                if let Some(pattern) = item.strip_prefix('/') {
+                    if !select_matching(pattern, &mut bits)? && !optional {
+                        return Err(format!("invalid system call '{item}'"));
+                    }
+                    continue;
+                }
+                if let Ok(nr) = item.parse::<usize>() {
+                    match bits.get_mut(nr) {
+                        Some(b) => *b = true,
+                        None => return Err(format!("invalid system call '{item}'")),
+                    }
+                    continue;
+                }
                 let class = item.strip_prefix('%').or_else(|| {
                     // strace still accepts the old class names without `%`.
                     matches!(
@@ -104,6 +119,28 @@ impl Filter {
     }
 }
 
+/// Selects in `bits` every syscall whose name `pattern` matches; returns whether any syscall name (of
+/// any ABI strace knows) matched.
+fn select_matching(pattern: &str, bits: &mut [bool]) -> Result<bool, String> {
+    let re = regex::Regex::new(pattern).map_err(|e| {
+        let why = e.to_string();
+        let why = why.lines().last().unwrap_or("invalid pattern").trim();
+        format!("regcomp: {pattern}: {}", why.trim_start_matches("error: "))
+    })?;
+    let mut found = false;
+    for s in Sysno::iter() {
+        if re.is_match(s.name()) {
+            bits[s.id() as usize] = true;
+            found = true;
+        }
+    }
+    use syscalls::{aarch64, arm, x86};
+    Ok(found
+        || x86::Sysno::iter().any(|s| re.is_match(s.name()))
+        || arm::Sysno::iter().any(|s| re.is_match(s.name()))
+        || aarch64::Sysno::iter().any(|s| re.is_match(s.name())))
+}
+
 /// Whether `name` is a syscall of an ABI other than x86_64's.
 fn other_abi(name: &str) -> bool {
     use syscalls::{aarch64, arm, x86};
@@ -133,5 +170,28 @@ mod tests {
             "invalid system call 'bogus'"
         );
         assert!(Filter::all().traced(0));
+    }
+
+    #[test]
+    fn a_regex_selects_every_name_it_matches_anywhere() {
+        let f = Filter::parse(&["trace=/^(.*_)?statv?fs".into()]).unwrap();
+        assert!(f.traced(Sysno::statfs as u64));
+        assert!(!f.traced(Sysno::fstatfs as u64) && !f.traced(Sysno::stat as u64));
+        let f = Filter::parse(&["trace=/sched".into()]).unwrap();
+        assert!(f.traced(Sysno::sched_yield as u64) && !f.traced(Sysno::read as u64));
+        assert_eq!(
+            Filter::parse(&["trace=/^nosuchcall$".into()]).unwrap_err(),
+            "invalid system call '/^nosuchcall$'"
+        );
+        assert!(Filter::parse(&["trace=/(".into()])
+            .unwrap_err()
+            .starts_with("regcomp: (: "));
+    }
+
+    #[test]
+    fn a_number_selects_that_syscall() {
+        let f = Filter::parse(&["trace=39".into()]).unwrap();
+        assert!(f.traced(Sysno::getpid as u64) && !f.traced(Sysno::read as u64));
+        assert!(Filter::parse(&["trace=99999".into()]).is_err());
     }
 }

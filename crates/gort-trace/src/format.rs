@@ -8,7 +8,7 @@
 //! than one tracee is alive. Under `-c` no lines are produced; completed calls go to the [`Summary`].
 
 use crate::cli::Qualifiers;
-use crate::decode::{self, flags, structs, Opts};
+use crate::decode::{self, flags, pid, structs, Opts};
 use crate::event::{Event, Stamp};
 use crate::ptrace::Pid;
 use crate::qualify::Outcome;
@@ -29,6 +29,8 @@ pub struct FormatOpts {
     pub to_file: bool,
     /// `-T`.
     pub syscall_times: bool,
+    /// `-n`: each line starts with the number of the tracee's latest syscall.
+    pub syscall_numbers: bool,
     /// `-t`, `-r`, `--timestamps`, `-T` precision.
     pub stamps: crate::timestamps::Stamps,
     /// `-c`.
@@ -95,6 +97,15 @@ impl Formatter {
         std::mem::take(&mut self.out)
     }
 
+    /// Drops the tracee (a leader whose pid a thread's `execve` took over, under `-ff`): the text
+    /// still held, its open line ended with ` <detached ...>` as strace ends it.
+    pub fn abandon(&mut self) -> String {
+        if self.open_line.take().is_some() {
+            self.out.push_str(" <detached ...>\n");
+        }
+        std::mem::take(&mut self.out)
+    }
+
     /// The summary so far.
     pub fn summary(&self) -> &Summary {
         &self.summary
@@ -111,10 +122,20 @@ impl Formatter {
 
     fn begin_line(&mut self, pid: Pid, at: Stamp) {
         self.line_start = self.taken + self.out.len();
+        let comm = self.pids.get(&pid).map_or(&[][..], |s| &s.comm[..]);
         if self.o.to_file && (self.o.follow || self.live > 1) {
-            let _ = write!(self.out, "{pid:<5} ");
+            // With a name after it, the pid is not padded.
+            if comm.is_empty() {
+                let _ = write!(self.out, "{pid:<5} ");
+            } else {
+                let _ = write!(self.out, "{pid}");
+                pid::comm_into(&mut self.out, comm);
+                self.out.push(' ');
+            }
         } else if self.live > 1 {
-            let _ = write!(self.out, "[pid {pid:>5}] ");
+            let _ = write!(self.out, "[pid {pid:>5}");
+            pid::comm_into(&mut self.out, comm);
+            self.out.push_str("] ");
         }
         if let Some(digits) = self.o.stamps.relative {
             let since = at
@@ -125,6 +146,10 @@ impl Formatter {
         }
         if let Some((format, digits)) = self.o.stamps.absolute {
             timestamps::absolute_into(&mut self.out, at.wall_ns, format, digits);
+        }
+        if self.o.syscall_numbers {
+            let nr = self.pids.get(&pid).map_or(0, |s| s.last_nr);
+            let _ = write!(self.out, "[{nr:4}] ");
         }
     }
 
@@ -152,13 +177,15 @@ impl Formatter {
                 args,
                 mem,
             } => {
+                self.pids.entry(pid).or_default().last_nr = nr;
                 let defer = !self.o.qual.status.is_all();
                 if !defer && !self.o.summary {
                     self.close_open_line();
                     self.begin_line(pid, at);
                     self.out.push_str(&decode::syscall_name(nr));
                     self.out.push('(');
-                    decode::render_entry(nr, &args, &mem, &self.o.decode, &mut self.out);
+                    let (o, out) = (&self.o.decode, &mut self.out);
+                    pid::annotated(&mem.pids, || decode::render_entry(nr, &args, &mem, o, out));
                     self.open_line = Some(pid);
                 }
                 let side = self.pids.entry(pid).or_default();
@@ -178,6 +205,7 @@ impl Formatter {
                 ret,
                 mem,
                 injected,
+                poked,
             } => {
                 let Some(p) = self.pids.get_mut(&pid).and_then(|s| s.pending.take()) else {
                     return;
@@ -200,33 +228,31 @@ impl Formatter {
                     self.begin_line(pid, p.entered);
                     self.out.push_str(&decode::syscall_name(p.nr));
                     self.out.push('(');
-                    decode::render_entry(
-                        p.nr,
-                        &p.args,
-                        &p.entry_mem,
-                        &self.o.decode,
-                        &mut self.out,
-                    );
+                    let (o, out) = (&self.o.decode, &mut self.out);
+                    pid::annotated(&p.entry_mem.pids, || {
+                        decode::render_entry(p.nr, &p.args, &p.entry_mem, o, out)
+                    });
                 } else if self.open_line != Some(pid) {
                     self.close_open_line();
                     self.begin_line(pid, at);
                     let _ = write!(self.out, "<... {} resumed>", decode::syscall_name(p.nr));
                 }
                 self.open_line = None;
-                decode::render_exit(
-                    p.nr,
-                    &p.args,
-                    ret,
-                    &p.entry_mem,
-                    &mem,
-                    &self.o.decode,
-                    &mut self.out,
-                );
+                let (o, out) = (&self.o.decode, &mut self.out);
+                pid::annotated(&mem.pids, || {
+                    decode::render_exit(p.nr, &p.args, ret, &p.entry_mem, &mem, o, out)
+                });
                 self.out.push(')');
                 self.pad_and_equals();
-                decode::render_return(p.nr, &p.args, ret, &mem, &mut self.out);
-                if injected {
-                    self.out.push_str(" (INJECTED)");
+                let (o, out) = (&self.o.decode, &mut self.out);
+                pid::annotated(&mem.pids, || {
+                    decode::render_return(p.nr, &p.args, ret, &mem, o, out)
+                });
+                match (injected, poked) {
+                    (true, true) => self.out.push_str(" (INJECTED: args, retval)"),
+                    (false, true) => self.out.push_str(" (INJECTED: args)"),
+                    (true, false) => self.out.push_str(" (INJECTED)"),
+                    (false, false) => {}
                 }
                 if self.o.syscall_times {
                     let ns = at.mono_ns.saturating_sub(p.entered.mono_ns);
@@ -235,11 +261,15 @@ impl Formatter {
                     self.out.push('>');
                 }
                 self.out.push('\n');
-                if let Some(decode::Fetched::Bytes(data)) = mem.get(decode::dump::SLOT) {
-                    decode::dump::hexdump_into(&mut self.out, data);
-                }
+                let dumped = mem.get(decode::dump::SLOT);
+                decode::dump::dumped_into(&mut self.out, pid, p.nr, &p.args, ret, dumped);
             }
-            Event::Signal { pid, at, info } => {
+            Event::Signal {
+                pid,
+                at,
+                info,
+                pids,
+            } => {
                 if self.o.summary {
                     return;
                 }
@@ -250,7 +280,8 @@ impl Formatter {
                 self.close_open_line();
                 self.begin_line(pid, at);
                 let _ = write!(self.out, "--- {} ", flags::signal_name(signo));
-                structs::siginfo_into(&mut self.out, &info[..]);
+                let out = &mut self.out;
+                pid::annotated(&pids, || structs::siginfo_into(out, &info[..]));
                 self.out.push_str(" ---\n");
             }
             Event::Stopped { pid, at, sig } => {
@@ -261,16 +292,34 @@ impl Formatter {
                 self.begin_line(pid, at);
                 let _ = writeln!(self.out, "--- stopped by {} ---", flags::signal_name(sig));
             }
-            Event::Superseded { pid, former } => {
-                if let Some(state) = self.pids.remove(&former) {
-                    self.pids.insert(pid, state);
-                    self.live = self.live.saturating_sub(1);
-                }
-                if self.o.summary {
-                    return;
-                }
+            Event::Superseded { pid, former, at } => {
+                // The exec'ing thread takes the leader's pid; the leader's own state goes, as does the
+                // line each had open: the thread's `execve` resumes on a line of its own.
+                let mut moved = self.pids.remove(&former);
                 if self.open_line == Some(former) {
-                    self.open_line = Some(pid);
+                    self.open_line = None;
+                    if !self.o.summary {
+                        let _ = writeln!(self.out, " <pid changed to {pid} ...>");
+                    }
+                    if let Some(Some(p)) = moved.as_mut().map(|s| s.pending.as_mut()) {
+                        p.unfinished = true;
+                    }
+                } else if self.open_line == Some(pid) {
+                    self.open_line = None;
+                    self.out.push_str(" <detached ...>\n");
+                }
+                self.forget(pid);
+                if let Some(state) = moved {
+                    self.pids.insert(pid, state);
+                }
+                if !self.o.summary && !self.o.qual.quiet.thread_execve {
+                    self.begin_line(pid, at);
+                    let _ = writeln!(self.out, "+++ superseded by execve in pid {former} +++");
+                }
+            }
+            Event::Exiting { pid, at } => {
+                if self.pids.get(&pid).is_some_and(|s| s.pending.is_some()) {
+                    self.end_of_tracee(pid, at);
                 }
             }
             Event::Exited { pid, at, code } => {
@@ -293,6 +342,22 @@ impl Formatter {
                     );
                 }
                 self.forget(pid);
+            }
+            Event::Comm { pid, comm } => {
+                if let Some(side) = self.pids.get_mut(&pid) {
+                    side.comm = comm;
+                }
+            }
+            Event::LastSyscall { pid, nr } => {
+                if let Some(side) = self.pids.get_mut(&pid) {
+                    side.last_nr = nr;
+                }
+            }
+            Event::DetachedUnknown { pid } => {
+                if !self.o.qual.quiet.attach {
+                    self.notices
+                        .push(format!("gort-trace: Detached unknown pid {pid}"));
+                }
             }
             Event::Detached { pid } => {
                 if self.open_line == Some(pid) {
@@ -330,13 +395,20 @@ impl Formatter {
             self.begin_line(pid, p.entered);
             self.out.push_str(&decode::syscall_name(p.nr));
             self.out.push('(');
-            decode::render_entry(p.nr, &p.args, &p.entry_mem, &self.o.decode, &mut self.out);
+            let (o, out) = (&self.o.decode, &mut self.out);
+            pid::annotated(&p.entry_mem.pids, || {
+                decode::render_entry(p.nr, &p.args, &p.entry_mem, o, out)
+            });
         } else if self.open_line == Some(pid) {
             self.open_line = None;
         } else {
             self.close_open_line();
             self.begin_line(pid, at);
             let _ = write!(self.out, "<... {} resumed>", decode::syscall_name(p.nr));
+        }
+        // What the call would have printed on return will not come.
+        if decode::prints_at_exit(p.nr, &p.args) {
+            self.out.push_str(" <unfinished ...>");
         }
         self.out.push(')');
         self.pad_and_equals();
@@ -366,6 +438,7 @@ mod tests {
             ret,
             mem: Mem::default(),
             injected: false,
+            poked: false,
         }
     }
 
@@ -407,6 +480,58 @@ mod tests {
              [pid  4572] read(3,  <unfinished ...>\n\
              [pid  4571] <... close resumed>)        = 0\n\
              [pid  4572] <... read resumed>NULL, 10) = -1 EAGAIN (Resource temporarily unavailable)\n"
+        );
+    }
+
+    #[test]
+    fn a_dying_thread_completes_its_syscall_at_once() {
+        let mut f = Formatter::new(FormatOpts {
+            follow: true,
+            to_file: true,
+            ..Default::default()
+        });
+        f.handle(Event::Attached { pid: 6 });
+        f.handle(Event::Attached { pid: 7 });
+        // nanosleep's second argument would be printed at exit.
+        f.handle(entry(6, 35, [0x1000, 0, 0, 0, 0, 0]));
+        f.handle(entry(7, 60, [42, 0, 0, 0, 0, 0]));
+        f.handle(Event::Exiting {
+            pid: 7,
+            at: Stamp::default(),
+        });
+        f.handle(Event::Exiting {
+            pid: 6,
+            at: Stamp::default(),
+        });
+        assert_eq!(
+            f.finish(),
+            "6     nanosleep(0x1000,  <unfinished ...>\n\
+             7     exit(42)                          = ?\n\
+             6     <... nanosleep resumed> <unfinished ...>) = ?\n"
+        );
+    }
+
+    #[test]
+    fn an_execve_in_another_thread_moves_the_line_to_the_leaders_pid() {
+        let mut f = Formatter::new(FormatOpts {
+            follow: true,
+            to_file: true,
+            ..Default::default()
+        });
+        f.handle(Event::Attached { pid: 6 });
+        f.handle(Event::Attached { pid: 7 });
+        f.handle(entry(7, 59, [0; 6]));
+        f.handle(Event::Superseded {
+            pid: 6,
+            former: 7,
+            at: Stamp::default(),
+        });
+        f.handle(exit(6, 59, 0));
+        assert_eq!(
+            f.finish(),
+            "7     execve(NULL, NULL, NULL <pid changed to 6 ...>\n\
+             6     +++ superseded by execve in pid 7 +++\n\
+             6     <... execve resumed>)             = 0\n"
         );
     }
 

@@ -24,6 +24,8 @@ use std::io::Write;
 /// Runs a whole trace; returns the exit status.
 pub fn run(cfg: Config) -> Result<i32, String> {
     let out: Box<dyn Write + Send> = match &cfg.output {
+        // -ff: one file per tracee, opened by `separate_writer`.
+        Some(_) if cfg.separately => Box::new(std::io::sink()),
         Some(p) => Box::new(std::fs::File::create(p).map_err(|e| {
             format!(
                 "Can't fopen '{}': {}",
@@ -36,6 +38,45 @@ pub fn run(cfg: Config) -> Result<i32, String> {
     let signals = signal_hook::iterator::Signals::new([libc::SIGINT, libc::SIGTERM])
         .map_err(|e| format!("cannot install signal handlers: {e}"))?;
     rt::run(cfg.procs, move || main_goroutine(cfg, out, signals))
+}
+
+/// `-ff -o BASE`: formats each tracee's events on their own and writes them to `BASE.PID`.
+fn separate_writer(fopts: FormatOpts, base: &std::path::Path, events: &rt::Chan<Vec<Event>>) {
+    let mut s = crate::separate::Separate::new(fopts);
+    let mut files: std::collections::HashMap<crate::ptrace::Pid, Option<std::fs::File>> =
+        std::collections::HashMap::new();
+    let mut write = |chunks: Vec<crate::separate::Chunk>| {
+        for c in chunks {
+            let file = files.entry(c.pid).or_insert_with(|| {
+                let mut name = base.as_os_str().to_owned();
+                name.push(format!(".{}", c.pid));
+                match std::fs::File::create(&name) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        eprintln!(
+                            "gort-trace: Can't fopen '{}': {}",
+                            std::path::Path::new(&name).display(),
+                            crate::decode::flags::strerror(e.raw_os_error().unwrap_or(0))
+                        );
+                        None
+                    }
+                }
+            });
+            if let Some(f) = file {
+                let _ = f.write_all(c.text.as_bytes());
+            }
+        }
+    };
+    for batch in events {
+        for ev in batch {
+            s.handle(ev);
+        }
+        for n in s.notices.drain(..) {
+            eprintln!("{n}");
+        }
+        write(s.take());
+    }
+    write(s.finish());
 }
 
 fn main_goroutine(
@@ -68,6 +109,7 @@ fn main_goroutine(
         follow: cfg.follow,
         to_file: cfg.output.is_some(),
         syscall_times: cfg.syscall_times,
+        syscall_numbers: cfg.syscall_numbers,
         stamps: cfg.stamps,
         summary: cfg.summary,
         column: cfg.column,
@@ -75,7 +117,13 @@ fn main_goroutine(
     };
     let fmt_in = events.clone();
     let fmt_out = text.clone();
+    let separately = cfg.output.clone().filter(|_| cfg.separately);
     let formatter = rt::spawn(move || {
+        if let Some(base) = separately {
+            // Nothing goes through `text`: the tracees' files are written here.
+            let _ = fmt_out.close();
+            return separate_writer(fopts, &base, &fmt_in);
+        }
         let mut f = Formatter::new(fopts);
         for batch in &fmt_in {
             for ev in batch {
@@ -105,6 +153,8 @@ fn main_goroutine(
 
     let settings = Settings {
         follow: cfg.follow,
+        syscall_numbers: cfg.syscall_numbers,
+        seccomp: cfg.seccomp,
         filter: cfg.filter,
         opts: cfg.opts,
         wall: cfg.stamps.needs_wall_clock(),

@@ -65,8 +65,14 @@ pub enum WaitStatus {
 }
 
 /// Options set on every tracee.
-pub fn trace_options(follow: bool) -> i32 {
-    let mut o = libc::PTRACE_O_TRACESYSGOOD | libc::PTRACE_O_TRACEEXEC;
+pub fn trace_options(follow: bool, seccomp: bool) -> i32 {
+    // TRACEEXIT: a thread that is about to die stops once more, so the syscall it dies in (`exit`, or
+    // any call of a thread that a sibling's `execve` or `exit_group` ends) is completed with `= ?` then,
+    // not when the whole process is gone.
+    let mut o = libc::PTRACE_O_TRACESYSGOOD | libc::PTRACE_O_TRACEEXEC | libc::PTRACE_O_TRACEEXIT;
+    if seccomp {
+        o |= libc::PTRACE_O_TRACESECCOMP;
+    }
     if follow {
         o |= libc::PTRACE_O_TRACECLONE | libc::PTRACE_O_TRACEFORK | libc::PTRACE_O_TRACEVFORK;
     }
@@ -95,7 +101,8 @@ impl PtraceCap {
 
     fn raw(&self, req: libc::c_uint, pid: Pid, addr: u64, data: u64) -> io::Result<libc::c_long> {
         // SAFETY: the requests issued through this helper (SETOPTIONS, SYSCALL, CONT, LISTEN, DETACH, SEIZE,
-        // INTERRUPT, POKEUSER) take integer `addr`/`data` arguments and never write through them.
+        // INTERRUPT, POKEUSER, POKEDATA) take integer `addr`/`data` arguments and never write through
+        // them in this process (POKEDATA writes the word `data` into the tracee).
         check(unsafe {
             libc::ptrace(
                 req,
@@ -276,6 +283,31 @@ impl PtraceCap {
         got
     }
 
+    /// Writes `data` into tracee memory at `addr` (`-e inject=...:poke_enter=`), a word at a time with
+    /// `PTRACE_POKEDATA`, keeping the bytes around a partial word.
+    pub fn write_mem(&self, pid: Pid, addr: u64, data: &[u8]) -> io::Result<()> {
+        let mut done = 0;
+        while done < data.len() {
+            let at = addr + done as u64;
+            let aligned = at & !7;
+            let skip = (at - aligned) as usize;
+            let n = (8 - skip).min(data.len() - done);
+            let mut word = [0u8; 8];
+            if n < 8 && self.read_mem(pid, aligned, &mut word) != 8 {
+                return Err(io::Error::from_raw_os_error(libc::EFAULT));
+            }
+            word[skip..skip + n].copy_from_slice(&data[done..done + n]);
+            self.raw(
+                libc::PTRACE_POKEDATA,
+                pid,
+                aligned,
+                u64::from_ne_bytes(word),
+            )?;
+            done += n;
+        }
+        Ok(())
+    }
+
     /// A [`ReadMem`] for one tracee, for [`crate::decode::fetch`].
     pub fn memory(&self, pid: Pid) -> TraceeMem<'_> {
         TraceeMem { cap: self, pid }
@@ -294,55 +326,108 @@ impl ReadMem for TraceeMem<'_> {
     }
 
     fn fd_path(&mut self, fd: i32, kinds: u8) -> Option<FdInfo> {
-        use std::os::unix::ffi::OsStringExt;
-        use std::os::unix::fs::{FileTypeExt, MetadataExt};
-        // AT_FDCWD stands for the working directory.
-        let link = if fd == -100 {
-            format!("/proc/{}/cwd", self.pid)
-        } else {
-            format!("/proc/{}/fd/{fd}", self.pid)
-        };
-        let path = std::fs::read_link(&link).ok()?;
-        let mut bytes = path.into_os_string().into_vec();
-        // The kernel appends " (deleted)" to an unlinked file's path; whether the file is unlinked is
-        // asked of the file itself (a file can also be named so).
-        let meta = std::fs::metadata(&link).ok();
-        let deleted =
-            bytes.ends_with(b" (deleted)") && meta.as_ref().is_some_and(|m| m.nlink() == 0);
-        if deleted {
-            bytes.truncate(bytes.len() - b" (deleted)".len());
-        }
-        let device = meta
-            .as_ref()
-            .filter(|_| kinds & FdKinds::DEV != 0)
-            .and_then(|m| {
-                let ft = m.file_type();
-                (ft.is_char_device() || ft.is_block_device()).then(|| {
-                    let (major, minor) = crate::decode::structs::dev_split(m.rdev());
-                    (ft.is_char_device(), major, minor)
-                })
-            });
-        // A pidfd names its process in the descriptor's fdinfo.
-        let pidfd = (kinds & FdKinds::PIDFD != 0 && bytes == b"anon_inode:[pidfd]")
-            .then(|| std::fs::read_to_string(format!("/proc/{}/fdinfo/{fd}", self.pid)).ok())
-            .flatten()
-            .and_then(|info| {
-                info.lines()
-                    .find_map(|l| l.strip_prefix("Pid:"))
-                    .and_then(|p| p.trim().parse().ok())
-            });
-        let socket = bytes.starts_with(b"socket:[");
-        let shown = kinds & FdKinds::PATH != 0
-            || device.is_some()
-            || pidfd.is_some()
-            || (socket && kinds & FdKinds::SOCKET != 0);
-        shown.then_some(FdInfo {
-            path: bytes,
-            deleted,
-            device,
-            pidfd,
-        })
+        fd_info(self.pid, fd, kinds)
     }
+
+    fn fd_path_via_pidfd(&mut self, pidfd: i32, fd: i32, kinds: u8) -> Option<FdInfo> {
+        let info = std::fs::read_to_string(format!("/proc/{}/fdinfo/{pidfd}", self.pid)).ok()?;
+        let pid: Pid = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pid:"))
+            .and_then(|p| p.trim().parse().ok())?;
+        fd_info(pid, fd, kinds)
+    }
+
+    fn open_fds(&mut self) -> Vec<i32> {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid))
+            .map(|dir| {
+                dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn netlink_protocol(&mut self, fd: i32) -> Option<u32> {
+        let path = format!("/proc/{}/fd/{fd}\0", self.pid);
+        // A socket names its protocol family in this attribute (`NETLINK`, `TCP`...): one call tells
+        // a netlink socket apart before the netlink table is read.
+        let mut name = [0u8; 32];
+        // SAFETY: both names are NUL-terminated, and `name` is a writable buffer of the given length.
+        let n = unsafe {
+            libc::getxattr(
+                path.as_ptr().cast(),
+                c"system.sockprotoname".as_ptr(),
+                name.as_mut_ptr().cast(),
+                name.len(),
+            )
+        };
+        if n <= 0 || !name[..n as usize].starts_with(b"NETLINK") {
+            return None;
+        }
+        let link = std::fs::read_link(&path[..path.len() - 1]).ok()?;
+        let inode = crate::decode::netlink::socket::socket_inode(link.to_str()?)?;
+        // The tracee's network namespace's table, which lists each netlink socket's protocol by inode.
+        let table = std::fs::read_to_string(format!("/proc/{}/net/netlink", self.pid)).ok()?;
+        crate::decode::netlink::socket::protocol_of_inode(&table, inode)
+    }
+}
+
+/// What descriptor `fd` of process `pid` refers to, if it is of the [`FdKinds`] in `kinds`.
+fn fd_info(pid: Pid, fd: i32, kinds: u8) -> Option<FdInfo> {
+    use std::os::unix::ffi::OsStringExt;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    // AT_FDCWD stands for the working directory.
+    let link = if fd == -100 {
+        format!("/proc/{pid}/cwd")
+    } else {
+        format!("/proc/{pid}/fd/{fd}")
+    };
+    let path = std::fs::read_link(&link).ok()?;
+    let mut bytes = path.into_os_string().into_vec();
+    // The kernel appends " (deleted)" to an unlinked file's path; whether the file is unlinked is
+    // asked of the file itself (a file can also be named so).
+    let meta = std::fs::metadata(&link).ok();
+    let deleted = bytes.ends_with(b" (deleted)") && meta.as_ref().is_some_and(|m| m.nlink() == 0);
+    if deleted {
+        bytes.truncate(bytes.len() - b" (deleted)".len());
+    }
+    let device = meta
+        .as_ref()
+        .filter(|_| kinds & FdKinds::DEV != 0)
+        .and_then(|m| {
+            let ft = m.file_type();
+            (ft.is_char_device() || ft.is_block_device()).then(|| {
+                let (major, minor) = crate::decode::structs::dev_split(m.rdev());
+                (ft.is_char_device(), major, minor)
+            })
+        });
+    // A pidfd names its process in the descriptor's fdinfo.
+    let pidfd = (kinds & FdKinds::PIDFD != 0 && bytes == b"anon_inode:[pidfd]")
+        .then(|| std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).ok())
+        .flatten()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("Pid:"))
+                .and_then(|p| p.trim().parse().ok())
+        });
+    let socket = bytes.starts_with(b"socket:[");
+    let details = (socket && kinds & FdKinds::SOCKET != 0)
+        .then(|| {
+            let inode = std::str::from_utf8(&bytes[8..bytes.len() - 1]).ok()?;
+            crate::sockdiag::socket_details(pid, fd, inode.parse().ok()?)
+        })
+        .flatten();
+    let shown = kinds & FdKinds::PATH != 0
+        || device.is_some()
+        || pidfd.is_some()
+        || (socket && kinds & FdKinds::SOCKET != 0);
+    shown.then_some(FdInfo {
+        path: bytes,
+        deleted,
+        device,
+        pidfd,
+        socket: details,
+    })
 }
 
 /// Sends `sig` to thread `tid` (used to stop non-seized tracees before detaching).

@@ -195,13 +195,27 @@ pub enum Injection {
     Retval(i64),
 }
 
-/// One `-e inject=SET:error=E|retval=V[:when=W]` rule.
+/// Bytes written into tracee memory where a syscall argument points
+/// (`poke_enter=@arg3=0000` / `poke_exit=...`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Poke {
+    /// Written before the call runs (otherwise after it returned, before its result is decoded).
+    pub at_entry: bool,
+    /// The argument (0-based) whose value is the address.
+    pub arg: usize,
+    /// The bytes.
+    pub data: Vec<u8>,
+}
+
+/// One `-e inject=SET:error=E|retval=V[:poke_enter=...][:poke_exit=...][:when=W]` rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InjectRule {
     /// Syscalls it applies to, by number.
     pub syscalls: Vec<bool>,
-    /// What it does.
-    pub what: Injection,
+    /// What it does to the call, if anything (a rule may only poke).
+    pub what: Option<Injection>,
+    /// Memory it writes.
+    pub pokes: Vec<Poke>,
     /// First matching call (1-based) it applies to.
     pub first: u64,
     /// Then every `step` calls (0: only the first).
@@ -231,6 +245,7 @@ impl InjectRule {
             .map(|nr| filter.traced(nr))
             .collect();
         let mut what = None;
+        let mut pokes = Vec::new();
         let (mut first, mut step, mut last) = (1, 1, None);
         for part in parts {
             let (key, v) = part
@@ -268,18 +283,53 @@ impl InjectRule {
                         return Err(format!("invalid when '{v}'"));
                     }
                 }
+                "poke_enter" | "poke_exit" => {
+                    let at_entry = key == "poke_enter";
+                    if pokes.iter().any(|p: &Poke| p.at_entry == at_entry) {
+                        return Err(format!("invalid inject option '{part}': {key} given twice"));
+                    }
+                    for item in v.split(',') {
+                        pokes.push(parse_poke(item, at_entry).ok_or_else(|| {
+                            format!("invalid {key} '{item}' (want @argN=HEX, N from 1 to 7)")
+                        })?);
+                    }
+                }
                 _ => return Err(format!("unsupported inject option '{key}'")),
             }
         }
-        let what = what.ok_or_else(|| format!("inject '{value}' needs error= or retval="))?;
+        if what.is_none() && pokes.is_empty() {
+            return Err(format!(
+                "inject '{value}' needs error=, retval=, poke_enter= or poke_exit="
+            ));
+        }
         Ok(InjectRule {
             syscalls,
             what,
+            pokes,
             first,
             step,
             last,
         })
     }
+}
+
+/// `@argN=HEX`: the argument (1 to 7, as strace numbers them) and at most 1024 bytes in hex.
+fn parse_poke(item: &str, at_entry: bool) -> Option<Poke> {
+    let rest = item.strip_prefix("@arg")?;
+    let (n, hex) = rest.split_once('=')?;
+    let arg = n.parse::<usize>().ok().filter(|n| (1..=7).contains(n))?;
+    if hex.is_empty() || hex.len() % 2 != 0 || hex.len() > 2048 {
+        return None;
+    }
+    let data = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    Some(Poke {
+        at_entry,
+        arg: arg - 1,
+        data,
+    })
 }
 
 fn parse_number(v: &str) -> Option<i64> {
@@ -369,11 +419,36 @@ mod tests {
     #[test]
     fn inject_when_counts_from_one() {
         let r = InjectRule::parse("chdir:error=ENOENT:when=2+3").unwrap();
-        assert_eq!(r.what, Injection::Error(2));
+        assert_eq!(r.what, Some(Injection::Error(2)));
         assert!(!r.applies_to(1) && r.applies_to(2) && !r.applies_to(3) && r.applies_to(5));
         let r = InjectRule::parse("chdir:retval=42:when=3").unwrap();
         assert!(r.applies_to(3) && !r.applies_to(4));
         assert!(InjectRule::parse("chdir:when=3").is_err());
+    }
+
+    #[test]
+    fn pokes_name_an_argument_and_hex_bytes() {
+        let r = InjectRule::parse("all:poke_enter=@arg3=00ff:poke_exit=@arg1=ab,@arg2=cd").unwrap();
+        assert_eq!(r.what, None);
+        assert_eq!(
+            r.pokes[0],
+            Poke {
+                at_entry: true,
+                arg: 2,
+                data: vec![0, 0xff]
+            }
+        );
+        assert_eq!(r.pokes.len(), 3);
+        assert!(!r.pokes[2].at_entry && r.pokes[2].arg == 1);
+        for bad in [
+            "@arg0=00", "@arg8=00", "@arg1=0", "@arg1=zz", "arg1=00", "@arg1=",
+        ] {
+            assert!(
+                InjectRule::parse(&format!("all:poke_enter={bad}")).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(InjectRule::parse("all:poke_enter=@arg1=00:poke_enter=@arg2=00").is_err());
     }
 
     #[test]

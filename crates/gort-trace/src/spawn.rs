@@ -18,6 +18,15 @@ pub struct Prepared {
     path: CString,
     argv: Vec<CString>,
     envp: Vec<CString>,
+    /// `--seccomp-bpf`: the filter the command installs before its `execve`.
+    seccomp: Option<Vec<libc::sock_filter>>,
+}
+
+impl Prepared {
+    /// Has the command install this seccomp filter (see [`crate::seccomp`]) before its `execve`.
+    pub fn set_seccomp(&mut self, program: Vec<libc::sock_filter>) {
+        self.seccomp = Some(program);
+    }
 }
 
 /// Resolves `cmd[0]` like a shell does and checks it can be executed.
@@ -40,6 +49,7 @@ pub fn prepare(cmd: &[OsString]) -> Result<Prepared, String> {
         path: CString::new(path.into_os_string().into_vec()).map_err(|e| e.to_string())?,
         argv,
         envp,
+        seccomp: None,
     })
 }
 
@@ -84,6 +94,10 @@ pub fn spawn_traced(_cap: &PtraceCap, p: &Prepared) -> std::io::Result<Pid> {
     argv.push(std::ptr::null());
     let mut envp: Vec<*const libc::c_char> = p.envp.iter().map(|a| a.as_ptr()).collect();
     envp.push(std::ptr::null());
+    let fprog = p.seccomp.as_ref().map(|prog| libc::sock_fprog {
+        len: prog.len() as u16,
+        filter: prog.as_ptr().cast_mut(),
+    });
     // SAFETY: fork has no preconditions; the child below only makes async-signal-safe raw syscalls on
     // memory prepared before the fork and never returns into Rust code.
     let pid = unsafe { libc::fork() };
@@ -91,7 +105,7 @@ pub fn spawn_traced(_cap: &PtraceCap, p: &Prepared) -> std::io::Result<Pid> {
         -1 => Err(std::io::Error::last_os_error()),
         0 => {
             // SAFETY: child side of fork: signal, sigemptyset, sigprocmask, PTRACE_TRACEME, getpid, kill,
-            // execve and _exit are async-signal-safe; `argv`/`envp` are NULL-terminated arrays of valid C
+            // prctl, seccomp, execve and _exit are async-signal-safe; `argv`/`envp` are NULL-terminated arrays of valid C
             // strings built before the fork.
             unsafe {
                 // Undo what this process changed and exec would keep: Rust ignores SIGPIPE, and runtime
@@ -111,6 +125,17 @@ pub fn spawn_traced(_cap: &PtraceCap, p: &Prepared) -> std::io::Result<Pid> {
                     libc::syscall(libc::SYS_getpid),
                     libc::SIGSTOP,
                 );
+                // `fprog` points into `p.seccomp`, built before the fork. If the kernel refuses the
+                // filter, the command runs without it and is traced syscall by syscall.
+                if let Some(fprog) = &fprog {
+                    libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+                    libc::syscall(
+                        libc::SYS_seccomp,
+                        libc::SECCOMP_SET_MODE_FILTER,
+                        0,
+                        fprog as *const libc::sock_fprog,
+                    );
+                }
                 libc::syscall(
                     libc::SYS_execve,
                     p.path.as_ptr(),

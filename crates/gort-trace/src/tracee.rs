@@ -33,6 +33,16 @@ pub struct TracerSide {
     pub inject_counts: HashMap<u64, u64>,
     /// The injection applied to the syscall in progress.
     pub injected: Option<Injection>,
+    /// `-e inject=...:poke_*=` wrote into the memory of the syscall in progress.
+    pub poked: bool,
+    /// What to write when the syscall in progress returns (`poke_exit=`).
+    pub exit_pokes: Vec<crate::qualify::Poke>,
+    /// A seccomp stop has shown the tracee has the `--seccomp-bpf` filter.
+    pub seccomp: bool,
+    /// The started command has not reached its first `execve` yet.
+    pub before_exec: bool,
+    /// Under `--decode-pids`, the memory fetched at entry (what the exit's text may also show).
+    pub entry_mem: Option<crate::decode::Mem>,
 }
 
 /// A syscall whose entry has been seen by the formatter.
@@ -58,4 +68,8 @@ pub struct Pending {
 pub struct FormatterSide {
     /// The syscall in progress, if any.
     pub pending: Option<Pending>,
+    /// The number of the latest syscall the tracee entered, traced or not (`-n`).
+    pub last_nr: u64,
+    /// The tracee's name, shown after its pid under `--decode-pids=comm`.
+    pub comm: Vec<u8>,
 }

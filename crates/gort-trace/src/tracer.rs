@@ -24,9 +24,11 @@
 //! others — and detaches each at its next stop, re-injecting any signal that was about to be delivered, so
 //! attached processes keep running untouched.
 
+use crate::decode::pid::{self as pids, PidNote, PidNotes};
 use crate::decode::{self, Opts};
 use crate::event::{mono_ns, Event, Stamp};
 use crate::filter::Filter;
+use crate::pidns::{PidResolver, PidType};
 use crate::ptrace::{self, Pid, PtraceCap, WaitStatus};
 use crate::qualify::{FdSet, InjectRule, Injection};
 use crate::rt;
@@ -34,6 +36,7 @@ use crate::signals;
 use crate::spawn::{self, Prepared};
 use crate::tracee::TracerSide;
 use std::collections::HashMap;
+use syscalls::Sysno;
 
 /// What to start tracing.
 pub enum Start {
@@ -48,6 +51,10 @@ pub enum Start {
 pub struct Settings {
     /// `-f`.
     pub follow: bool,
+    /// `-n`: lines that are not a syscall's show the tracee's latest syscall number too.
+    pub syscall_numbers: bool,
+    /// `--seccomp-bpf`: the started command has a seccomp filter (see [`crate::seccomp`]).
+    pub seccomp: bool,
     /// `-e trace=`.
     pub filter: Filter,
     /// Decoding options.
@@ -106,6 +113,8 @@ struct Tracer<'c, S: FnMut(Vec<Event>)> {
     mode: WaitMode,
     /// How long to poll before blocking.
     spin: std::time::Duration,
+    /// `--decode-pids` lookups.
+    resolver: PidResolver,
 }
 
 /// Runs the tracer to completion; returns the exit status gort-trace should exit with.
@@ -131,6 +140,7 @@ pub fn run(
             .ok()
             .and_then(|v| v.parse().ok())
             .map_or(SPIN, std::time::Duration::from_micros),
+        resolver: PidResolver::new(),
     };
     match start {
         Start::Spawn(p) => t.spawn(&p)?,
@@ -152,6 +162,25 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         }
     }
 
+    /// Announces a new tracee (and its name, under `--decode-pids=comm`).
+    fn attached(&mut self, pid: Pid) {
+        self.push(Event::Attached { pid });
+        self.load_comm(pid);
+    }
+
+    /// Under `--decode-pids=comm`, sends the tracee's current name (its lines are prefixed with it).
+    fn load_comm(&mut self, pid: Pid) {
+        if self.set.opts.decode_pids & pids::COMM == 0 {
+            return;
+        }
+        let comm = self
+            .resolver
+            .proc_pid(pid)
+            .and_then(crate::pidns::comm_of)
+            .unwrap_or_default();
+        self.push(Event::Comm { pid, comm });
+    }
+
     fn flush(&mut self) {
         if !self.batch.is_empty() {
             let b = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_MAX));
@@ -160,6 +189,10 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
     }
 
     fn spawn(&mut self, p: &Prepared) -> Result<(), String> {
+        // The first time this wired goroutine blocks in a syscall, the runtime starts a thread for the
+        // other goroutines. Blocking once now, before the fork, keeps that thread from taking a pid in
+        // the tracee's pid namespace later (its children would then get other pids than under strace).
+        rt::syscall(|| std::thread::sleep(std::time::Duration::from_millis(2)));
         let pid = spawn::spawn_traced(self.cap, p).map_err(|e| format!("fork: {e}"))?;
         // Wait for the child's self-inflicted SIGSTOP.
         let mut status = 0;
@@ -177,17 +210,26 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             return Err("the child did not start".into());
         }
         self.cap
-            .set_options(pid, ptrace::trace_options(self.set.follow))
+            .set_options(
+                pid,
+                ptrace::trace_options(self.set.follow, self.set.seccomp),
+            )
             .map_err(|e| format!("ptrace(PTRACE_SETOPTIONS): {e}"))?;
-        self.tracees.insert(pid, TracerSide::default());
+        self.tracees.insert(
+            pid,
+            TracerSide {
+                before_exec: true,
+                ..Default::default()
+            },
+        );
         self.root = Some(pid);
-        self.push(Event::Attached { pid });
+        self.attached(pid);
         self.resume(pid, 0);
         Ok(())
     }
 
     fn attach(&mut self, pids: &[Pid]) -> Result<(), String> {
-        let opts = ptrace::trace_options(self.set.follow);
+        let opts = ptrace::trace_options(self.set.follow, self.set.seccomp);
         for &pid in pids {
             let mut tids = vec![pid];
             if self.set.follow {
@@ -222,7 +264,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     },
                 );
                 eprintln!("gort-trace: Process {tid} attached");
-                self.push(Event::Attached { pid: tid });
+                self.attached(tid);
             }
         }
         Ok(())
@@ -242,8 +284,17 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
     }
 
     fn resume(&mut self, pid: Pid, sig: i32) {
+        // Between syscalls, a tracee with a seccomp filter runs on to its next traced syscall.
+        let between = self
+            .tracees
+            .get(&pid)
+            .is_some_and(|t| t.seccomp && !t.in_syscall);
         // ESRCH here means the tracee died under us; its exit is reported by waitpid.
-        let _ = self.cap.syscall(pid, sig);
+        let _ = if between {
+            self.cap.cont(pid, sig)
+        } else {
+            self.cap.syscall(pid, sig)
+        };
     }
 
     fn event_loop(&mut self) -> Result<(), String> {
@@ -306,7 +357,10 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             ..Stamp::now(self.set.wall)
         };
         if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
-            if self.tracees.remove(&pid).is_some() {
+            if let Some(t) = self.tracees.remove(&pid) {
+                if self.set.syscall_numbers {
+                    self.push(Event::LastSyscall { pid, nr: t.nr });
+                }
                 if libc::WIFEXITED(status) {
                     let code = libc::WEXITSTATUS(status);
                     if Some(pid) == self.root {
@@ -333,6 +387,13 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         }
         let sig = libc::WSTOPSIG(status);
         let event = (status >> 16) & 0xff;
+        if !self.tracees.contains_key(&pid) && !self.set.follow {
+            // Not asked for: a child its parent cloned with CLONE_PTRACE, which the kernel attached to
+            // us. Without -f it is let go, as strace does.
+            let _ = self.cap.detach(pid, 0);
+            self.push(Event::DetachedUnknown { pid });
+            return;
+        }
         if !self.tracees.contains_key(&pid) {
             // A new child whose first stop beat its parent's fork/clone event.
             let seized = self.tracees.values().any(|t| t.seized);
@@ -344,7 +405,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     ..Default::default()
                 },
             );
-            self.push(Event::Attached { pid });
+            self.attached(pid);
         }
         let t = self.tracees.get_mut(&pid).expect("inserted above");
         if t.awaiting_first_stop
@@ -366,10 +427,24 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             self.detach_at_stop(pid, sig, event);
             return;
         }
+        if self.set.syscall_numbers && sig != SYSCALL_STOP {
+            let nr = self.tracees.get(&pid).map_or(0, |t| t.nr);
+            self.push(Event::LastSyscall { pid, nr });
+        }
         if sig == SYSCALL_STOP {
             self.syscall_stop(pid, at);
+        } else if sig == libc::SIGTRAP && event == libc::PTRACE_EVENT_SECCOMP {
+            // The first seccomp stop only shows the tracee has the filter: its syscall-entry stop came
+            // first and was handled. Later ones are the entries of traced syscalls.
+            let t = self.tracees.get_mut(&pid).expect("known tracee");
+            if t.seccomp {
+                self.syscall_stop(pid, at);
+            } else {
+                t.seccomp = true;
+                self.resume(pid, 0);
+            }
         } else if sig == libc::SIGTRAP && event != 0 {
-            self.ptrace_event(pid, event);
+            self.ptrace_event(pid, event, at);
         } else if event == libc::PTRACE_EVENT_STOP {
             if matches!(
                 sig,
@@ -383,10 +458,15 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         } else {
             match self.cap.siginfo(pid) {
                 Some(info) => {
+                    let pids =
+                        pid_notes(&mut self.resolver, self.set.opts.decode_pids, pid, || {
+                            decode::structs::siginfo_into(&mut String::new(), &info)
+                        });
                     self.push(Event::Signal {
                         pid,
                         at,
                         info: Box::new(info),
+                        pids,
                     });
                     self.resume(pid, sig);
                 }
@@ -414,7 +494,16 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
             t.in_syscall = true;
             t.nr = regs.nr;
             t.args = regs.args;
-            t.reported = self.set.filter.traced(regs.nr)
+            // What the started command does before its first execve (such as installing the seccomp
+            // filter) is gort-trace's own code: not shown, as strace does not show it.
+            if t.before_exec {
+                t.before_exec = !matches!(
+                    Sysno::new(regs.nr as usize),
+                    Some(Sysno::execve | Sysno::execveat)
+                );
+            }
+            t.reported = !t.before_exec
+                && self.set.filter.traced(regs.nr)
                 && (self.set.paths.is_empty()
                     || decode::pathtrace::matches(
                         regs.nr,
@@ -423,28 +512,49 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                         &mut cap.memory(pid),
                     ));
             t.injected = None;
-            if let Some(rule) = self
+            t.poked = false;
+            t.exit_pokes.clear();
+            // As in strace, only the syscalls that are traced (and pass -P) are tampered with.
+            let rule = self
                 .set
                 .inject
                 .iter()
                 .rev()
-                .find(|r| r.syscalls.get(regs.nr as usize).copied().unwrap_or(false))
-            {
+                .find(|r| r.syscalls.get(regs.nr as usize).copied().unwrap_or(false));
+            if let Some(rule) = rule.filter(|_| t.reported) {
                 let n = t.inject_counts.entry(regs.nr).or_insert(0);
                 *n += 1;
                 // The kernel skips a syscall whose number is -1 and returns -ENOSYS; the exit stop
                 // then replaces that with the injected result.
-                if rule.applies_to(*n) && cap.set_syscall_nr(pid, u64::MAX).is_ok() {
-                    t.injected = Some(rule.what);
+                if rule.applies_to(*n) {
+                    if let Some(what) = rule.what {
+                        if cap.set_syscall_nr(pid, u64::MAX).is_ok() {
+                            t.injected = Some(what);
+                        }
+                    }
+                    for p in &rule.pokes {
+                        if !p.at_entry {
+                            t.exit_pokes.push(p.clone());
+                        } else if let Some(&addr) = regs.args.get(p.arg) {
+                            t.poked |= cap.write_mem(pid, addr, &p.data).is_ok();
+                        }
+                    }
                 }
             }
             if t.reported {
                 let plan = decode::plan_entry(regs.nr, &regs.args, &self.set.opts);
-                let mem = if plan.is_empty() {
+                let mut mem: decode::Mem = if plan.is_empty() {
                     Default::default()
                 } else {
                     decode::fetch(&plan, &mut cap.memory(pid))
                 };
+                let opts = &self.set.opts;
+                if opts.decode_pids != 0 {
+                    mem.pids = pid_notes(&mut self.resolver, opts.decode_pids, pid, || {
+                        decode::render_entry(regs.nr, &regs.args, &mem, opts, &mut String::new())
+                    });
+                    t.entry_mem = Some(mem.clone());
+                }
                 self.push(Event::Entry {
                     pid,
                     at,
@@ -456,6 +566,13 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         } else {
             t.in_syscall = false;
             let mut ret = regs.ret;
+            // A successful execve or PR_SET_NAME renames the tracee, traced or not.
+            let renamed = ret >= 0
+                && match Sysno::new(t.nr as usize) {
+                    Some(Sysno::execve | Sysno::execveat) => true,
+                    Some(Sysno::prctl) => t.args[0] == libc::PR_SET_NAME as u64,
+                    _ => false,
+                };
             if let Some(what) = t.injected {
                 ret = match what {
                     Injection::Error(e) => -(e as i64),
@@ -463,19 +580,38 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                 };
                 let _ = cap.set_return(pid, ret);
             }
-            if t.reported {
-                let (nr, args, injected) = (t.nr, t.args, t.injected.is_some());
+            for p in std::mem::take(&mut t.exit_pokes) {
+                if let Some(&addr) = t.args.get(p.arg) {
+                    t.poked |= cap.write_mem(pid, addr, &p.data).is_ok();
+                }
+            }
+            let reported = t.reported;
+            if renamed {
+                self.load_comm(pid);
+            }
+            let t = self.tracees.get_mut(&pid).expect("known tracee");
+            if reported {
+                let (nr, args, injected, poked) = (t.nr, t.args, t.injected.is_some(), t.poked);
                 let mut plan = decode::plan_exit(nr, &args, ret, &self.set.opts);
                 if let Some(req) =
                     decode::dump::plan(nr, &args, ret, &self.set.read_fds, &self.set.write_fds)
                 {
                     plan.push(req);
                 }
-                let mem = if plan.is_empty() {
+                let mut mem: decode::Mem = if plan.is_empty() {
                     Default::default()
                 } else {
                     decode::fetch(&plan, &mut cap.memory(pid))
                 };
+                let opts = &self.set.opts;
+                if opts.decode_pids != 0 {
+                    let entry = t.entry_mem.take().unwrap_or_default();
+                    mem.pids = pid_notes(&mut self.resolver, opts.decode_pids, pid, || {
+                        let mut s = String::new();
+                        decode::render_exit(nr, &args, ret, &entry, &mem, opts, &mut s);
+                        decode::render_return(nr, &args, ret, &mem, opts, &mut s);
+                    });
+                }
                 self.push(Event::Exit {
                     pid,
                     at,
@@ -483,13 +619,14 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                     ret,
                     mem,
                     injected,
+                    poked,
                 });
             }
         }
         self.resume(pid, 0);
     }
 
-    fn ptrace_event(&mut self, pid: Pid, event: i32) {
+    fn ptrace_event(&mut self, pid: Pid, event: i32, at: Stamp) {
         match event {
             libc::PTRACE_EVENT_FORK | libc::PTRACE_EVENT_VFORK | libc::PTRACE_EVENT_CLONE => {
                 if let Ok(msg) = self.cap.event_msg(pid) {
@@ -506,10 +643,11 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                                 ..Default::default()
                             },
                         );
-                        self.push(Event::Attached { pid: child });
+                        self.attached(child);
                     }
                 }
             }
+            libc::PTRACE_EVENT_EXIT => self.push(Event::Exiting { pid, at }),
             libc::PTRACE_EVENT_EXEC => {
                 if let Ok(msg) = self.cap.event_msg(pid) {
                     let former = msg as Pid;
@@ -517,7 +655,7 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
                         if let Some(state) = self.tracees.remove(&former) {
                             self.tracees.insert(pid, state);
                         }
-                        self.push(Event::Superseded { pid, former });
+                        self.push(Event::Superseded { pid, former, at });
                     }
                 }
             }
@@ -562,6 +700,36 @@ impl<S: FnMut(Vec<Event>)> Tracer<'_, S> {
         self.tracees.remove(&pid);
         self.push(Event::Detached { pid });
     }
+}
+
+/// What `--decode-pids` adds to the ids that `render` prints for `tracee`: their ids in the tracer's
+/// namespace when the tracee lives in another, and their names under `comm`.
+fn pid_notes(
+    resolver: &mut PidResolver,
+    decode_pids: u8,
+    tracee: Pid,
+    render: impl FnOnce(),
+) -> PidNotes {
+    let pidns = decode_pids & pids::PIDNS != 0 && resolver.foreign(tracee);
+    let comm = decode_pids & pids::COMM != 0;
+    if !pidns && !comm {
+        return PidNotes::default();
+    }
+    let notes = pids::collect(render)
+        .into_iter()
+        .filter_map(|(kind, id)| {
+            let found = resolver.translate(tracee, id, kind)?;
+            Some(PidNote {
+                kind,
+                pid: id,
+                ours: (pidns && found.ours != id).then_some(found.ours),
+                comm: (comm && matches!(kind, PidType::Tid | PidType::Tgid))
+                    .then(|| crate::pidns::comm_of(found.proc_pid))
+                    .flatten(),
+            })
+        })
+        .collect();
+    PidNotes(notes)
 }
 
 fn errno_text(e: &std::io::Error) -> String {

@@ -306,13 +306,13 @@ pub const MADV: Xlat = Xlat::hex(
 pub const WAIT: Xlat = Xlat::hex(
     &[
         (1, "WNOHANG"),
-        (2, "WSTOPPED"),
         (4, "WEXITED"),
+        (2, "WSTOPPED"),
         (8, "WCONTINUED"),
         (0x0100_0000, "WNOWAIT"),
-        (0x2000_0000, "__WNOTHREAD"),
-        (0x4000_0000, "__WALL"),
         (0x8000_0000, "__WCLONE"),
+        (0x4000_0000, "__WALL"),
+        (0x2000_0000, "__WNOTHREAD"),
     ],
     "W???",
 );
@@ -520,17 +520,7 @@ pub const SOCK_FLAGS: Xlat = Xlat::hex(
 );
 
 /// Address families.
-pub const AF: Xlat = Xlat::dec(
-    &[
-        (0, "AF_UNSPEC"),
-        (1, "AF_UNIX"),
-        (2, "AF_INET"),
-        (10, "AF_INET6"),
-        (16, "AF_NETLINK"),
-        (17, "AF_PACKET"),
-    ],
-    "AF_???",
-);
+pub const AF: Xlat = Xlat::dec(super::netlink::names::ADDRFAMS, "AF_???");
 
 /// `landlock_create_ruleset` flags.
 pub const LANDLOCK_CREATE: Xlat = Xlat::hex(
@@ -608,7 +598,7 @@ pub const PR: Xlat = Xlat::hex(
         (64, "PR_SME_GET_VL"),
         (65, "PR_SET_MDWE"),
         (66, "PR_GET_MDWE"),
-        (0x5359_4d41, "PR_SET_VMA"),
+        (0x5356_4d41, "PR_SET_VMA"),
         (0x5961_6d61, "PR_SET_PTRACER"),
     ],
     "PR_???",

@@ -138,6 +138,7 @@ pub const AT_FLAGS: FlagTable = &[
     (0x400, "AT_SYMLINK_FOLLOW"),
     (0x800, "AT_NO_AUTOMOUNT"),
     (0x1000, "AT_EMPTY_PATH"),
+    (0x8000, "AT_RECURSIVE"),
 ];
 
 /// `statx` mask bits (`STATX_BASIC_STATS` is all of the first eleven).
@@ -167,7 +168,7 @@ pub fn statx_flags_into(out: &mut String, value: u64) {
     out.push_str(match value & 0x6000 {
         0x2000 => "AT_STATX_FORCE_SYNC",
         0x4000 => "AT_STATX_DONT_SYNC",
-        0x6000 => "AT_STATX_SYNC_TYPE",
+        0x6000 => "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC",
         _ => "AT_STATX_SYNC_AS_STAT",
     });
     let rest = value & !0x6000;
@@ -219,19 +220,30 @@ pub fn open_flags_into(out: &mut String, flags: u64) {
     }
 }
 
-/// Writes `mmap` flags: mapping type first (`MAP_FILE` for none), then the rest, in the `-X` style.
+/// Writes `mmap` flags in the `-X` style: the mapping type (the low four bits: `MAP_PRIVATE`, or
+/// `0xf /* MAP_??? */`), the other flags, then a huge page size (`21<<MAP_HUGE_SHIFT`).
 pub fn mmap_flags_into(out: &mut String, flags: u64) {
-    let flags = flags & 0xffff_ffff;
-    let mut names = String::from(match flags & 3 {
-        1 => "MAP_SHARED",
-        2 => "MAP_PRIVATE",
-        3 => "MAP_SHARED_VALIDATE",
-        _ => "MAP_FILE",
-    });
-    let rest = flags & !3;
+    const MAP_TYPE: u64 = 0xf;
+    const HUGE_SHIFT: u32 = 26;
+    const HUGE_MASK: u64 = 0x3f << HUGE_SHIFT;
+    let mut names = String::new();
+    match flags & MAP_TYPE {
+        0 => names.push_str("MAP_FILE"),
+        1 => names.push_str("MAP_SHARED"),
+        2 => names.push_str("MAP_PRIVATE"),
+        3 => names.push_str("MAP_SHARED_VALIDATE"),
+        t => {
+            let _ = write!(names, "{t:#x} /* MAP_??? */");
+        }
+    }
+    let rest = flags & !MAP_TYPE & !HUGE_MASK;
     if rest != 0 {
         names.push('|');
         flags_into(&mut names, rest, MMAP_FLAGS, "");
+    }
+    let huge = flags & HUGE_MASK;
+    if huge != 0 {
+        let _ = write!(names, "|{}<<MAP_HUGE_SHIFT", huge >> HUGE_SHIFT);
     }
     super::xlat::composed(out, flags, &names);
 }

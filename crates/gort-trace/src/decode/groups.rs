@@ -1,4 +1,5 @@
-//! Syscall classes for `-e trace=%file`, `%process`, `%network`, `%signal`, `%memory`, `%desc`.
+//! Syscall classes for `-e trace=%file`, `%process`, `%network`, `%signal`, `%memory`, `%desc`, and
+//! the smaller ones (`%pure`, `%stat`, `%%statfs`...).
 //!
 //! Design: a class is a list of syscall names resolved through the `syscalls` crate (so a name that does
 //! not exist on this architecture simply drops out). The lists follow strace's documented meaning of each
@@ -271,9 +272,16 @@ const CLOCK: &[&str] = &[
     "timerfd_settime",
 ];
 
-/// The syscalls of class `name` (without the `%`), or `None` for an unknown class.
+/// `%pure`: calls that take no arguments and always succeed.
+const PURE: &[&str] = &[
+    "getpid", "getuid", "getgid", "geteuid", "getegid", "getppid", "getpgrp", "gettid",
+];
+
+/// The syscalls of class `name` (without the `%`; any case), or `None` for an unknown class. The stat
+/// classes: `stat`, `lstat`, `fstat` (a descriptor's or a dirfd-relative path's: `newfstatat`,
+/// `statx`), `%stat` (all of them), and likewise `statfs`, `fstatfs`, `%statfs`.
 pub fn class(name: &str) -> Option<Vec<Sysno>> {
-    let list = match name {
+    let list = match name.to_ascii_lowercase().as_str() {
         "file" => FILE,
         "process" => PROCESS,
         "network" | "net" => NETWORK,
@@ -283,6 +291,14 @@ pub fn class(name: &str) -> Option<Vec<Sysno>> {
         "ipc" => IPC,
         "clock" => CLOCK,
         "creds" => CREDS,
+        "pure" => PURE,
+        "stat" => &["stat"],
+        "lstat" => &["lstat"],
+        "fstat" => &["fstat", "newfstatat", "statx"],
+        "%stat" => &["stat", "fstat", "lstat", "newfstatat", "statx"],
+        "statfs" => &["statfs"],
+        "fstatfs" => &["fstatfs"],
+        "%statfs" => &["statfs", "fstatfs", "ustat"],
         _ => return None,
     };
     Some(

@@ -13,15 +13,69 @@
 //! Arguments are described per syscall by a small table of [`spec::Arg`] kinds (see `spec.rs`). Like
 //! strace, arguments before the first "output" argument are printed at entry and the rest at exit, which
 //! gives the exact `read(3,  <unfinished ...>` / `<... read resumed>"..."..., 832) = 832` split.
+//!
+//! `ioctl` is the exception: its argument's layout depends on the request, so `decode/ioctl` decodes
+//! it with per-family decoders that read memory as they print, run under record/replay
+//! (`replay.rs`) to keep the same plan/fetch/render split.
 
+pub mod aio;
+pub mod arch_prctl;
+pub mod array;
+pub mod bounded_str;
+pub mod bpf;
+pub mod bpf_filter;
+pub mod clone3;
 pub mod consts;
+pub mod custom;
+pub mod dirents;
 pub mod dump;
+pub mod extensible;
+pub mod fanotify;
+pub mod fcntl;
 pub mod flags;
+pub mod futex_waitv;
 pub mod groups;
+pub mod inotify;
+pub mod io_uring;
+pub mod ioctl;
+pub mod ioprio;
+pub mod iovec;
+pub mod ipc;
+pub mod kcmp;
+pub mod kexec;
+pub mod keyctl;
+pub mod landlock;
+pub mod ldt;
+pub mod memfd;
+pub mod mempolicy;
+pub mod misc_args;
+pub mod mount;
+pub mod mount_api;
+pub mod mq;
+pub mod netlink;
+pub mod open_how;
 pub mod pathtrace;
+pub mod perf;
+pub mod personality;
+pub mod pid;
+pub mod prctl_more;
+pub mod ptrace_req;
+pub mod quotactl;
+pub mod replay;
+pub mod rt_sig;
+pub mod sched_attr;
+pub mod seccomp;
+pub mod select;
+pub mod socket;
 pub mod spec;
+pub mod statx;
 pub mod strings;
 pub mod structs;
+pub mod sysctl;
+pub mod timers;
+pub mod wait;
+pub mod walk;
+pub mod xattr;
 pub mod xlat;
 
 use spec::Ret;
@@ -29,7 +83,7 @@ use std::fmt::Write;
 use syscalls::Sysno;
 
 /// Options that change how arguments are printed.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Opts {
     /// `-s N`: longest string printed.
     pub strsize: usize,
@@ -40,6 +94,8 @@ pub struct Opts {
     /// `-y`, `-yy`, `--decode-fds=SET`: which kinds of descriptors are shown with what they refer to
     /// (an [`FdKinds`] mask).
     pub decode_fds: u8,
+    /// `--decode-pids=SET`, `-Y`: what is added to process ids ([`pid::PIDNS`], [`pid::COMM`]).
+    pub decode_pids: u8,
 }
 
 impl Default for Opts {
@@ -48,6 +104,7 @@ impl Default for Opts {
             strsize: 32,
             xflag: 0,
             decode_fds: 0,
+            decode_pids: 0,
             verbose: false,
         }
     }
@@ -60,6 +117,12 @@ pub enum FetchKind {
     CStr {
         /// Limit in bytes.
         max: usize,
+    },
+    /// A NUL-terminated string read through at most `len` bytes (no byte beyond, unlike
+    /// [`FetchKind::CStr`]): for strings whose kernel limit is smaller than `-s` + 1.
+    CStrUpto {
+        /// Most bytes read.
+        len: usize,
     },
     /// Exactly `len` bytes (or fewer if memory ends).
     Bytes {
@@ -80,10 +143,51 @@ pub enum FetchKind {
         /// Which kinds of descriptors are shown.
         kinds: u8,
     },
+    /// What the descriptor numbered `addr` of the process behind the tracee's pidfd `pidfd` refers
+    /// to, for the [`FdKinds`] in `kinds`.
+    PidfdTargetPath {
+        /// The tracee's pidfd.
+        pidfd: i32,
+        /// Which kinds of descriptors are shown.
+        kinds: u8,
+    },
     /// Up to `len` bytes: as many as are readable (a buffer whose used length is only known later).
     Upto {
         /// Most bytes read.
         len: usize,
+    },
+    /// A buffer given to a socket (`sendto`): when descriptor `fd` is a netlink socket, as much of its
+    /// `len` bytes as is readable (its messages are decoded, and a message cut by unreadable memory is
+    /// shown as strace shows it); otherwise its first `strsize` bytes, like [`FetchKind::Bytes`].
+    SockBuf {
+        /// The socket.
+        fd: i32,
+        /// The buffer's length.
+        len: u64,
+        /// `-s`: the most bytes shown of a buffer that is not decoded.
+        strsize: usize,
+        /// The [`FdKinds`] shown with what they refer to (`-y`): descriptors inside netlink
+        /// messages are shown so too.
+        fd_kinds: u8,
+    },
+    /// What the descriptor whose number is the `int` at `addr + offset` refers to, for the
+    /// [`FdKinds`] in `kinds` (a descriptor inside a structure, e.g. `mount_attr.userns_fd`).
+    FdAt {
+        /// Offset of the descriptor's number.
+        offset: u64,
+        /// Which kinds of descriptors are shown.
+        kinds: u8,
+    },
+    /// An array of `count` `struct iovec`s (fewer when memory ends) and the start of each buffer:
+    /// of the `data_size` bytes the call moved, as many as each buffer holds, at most `max` + 1 of
+    /// them (strace reads one more than `-s` shows to know whether to print `...`).
+    Iovec {
+        /// Elements to read.
+        count: usize,
+        /// Bytes the buffers hold in all (`u64::MAX`: each buffer's whole length).
+        data_size: u64,
+        /// The `-s` limit.
+        max: usize,
     },
     /// `len` bytes at the pointer stored at `addr + offset` (e.g. `clone_args.parent_tid`).
     Indirect {
@@ -92,6 +196,31 @@ pub enum FetchKind {
         /// Bytes to read where it points.
         len: usize,
     },
+    /// Whatever the walking renderer of socket argument `arg` reads (see `walk.rs`), for a call with
+    /// these registers, return value (`None` at entry) and options.
+    SockWalk {
+        /// The argument's kind.
+        arg: socket::SockArg,
+        /// The call's arguments.
+        args: [u64; 6],
+        /// The return value, at exit.
+        ret: Option<i64>,
+        /// The printing options.
+        opts: Opts,
+    },
+    /// Whatever a [`walk::Walker`] reads while it prints this stop (see `walk.rs`).
+    Walk {
+        /// The decoder.
+        walker: walk::WalkFn,
+        /// The argument registers.
+        args: [u64; 6],
+        /// The return value at exit.
+        ret: Option<i64>,
+        /// Printing options.
+        opts: Opts,
+    },
+    /// The reads an ioctl argument's decoder makes (see `decode/ioctl`).
+    Ioctl(ioctl::Call),
 }
 
 /// One memory read requested by a plan, labelled with the argument it serves.
@@ -123,13 +252,46 @@ pub enum Fetched {
         items: Vec<(Vec<u8>, bool)>,
         /// Whether the array was longer than read.
         truncated: bool,
+        /// The items whose string could not be read, with their pointers.
+        unreadable: Vec<(usize, u64)>,
+        /// Where the array became unreadable before its NULL, if it did.
+        ends_at: Option<u64>,
     },
     /// A count of pointers.
     Count(usize),
+    /// A count of the pointers readable before memory ended without a NULL.
+    UnterminatedCount(usize),
     /// What a descriptor refers to.
     Fd(FdInfo),
+    /// A buffer given to a netlink socket of this protocol (`NETLINK_ROUTE`...): its readable prefix.
+    Netlink {
+        /// The socket's protocol.
+        protocol: u32,
+        /// The bytes read from the buffer's start up to its length or the first unreadable byte.
+        bytes: Vec<u8>,
+        /// Under `-y`: what each of the tracee's descriptors referred to when the buffer was read.
+        fds: Vec<(i32, FdInfo)>,
+    },
+    /// `struct iovec`s that could be read, each with the bytes of its buffer that were wanted
+    /// (`None` when they could not be read).
+    Iovec(Vec<IovecElem>),
     /// The memory could not be read.
     Fault,
+    /// The reads a decoder made and their answers (see `decode/replay.rs`).
+    Recorded(Vec<replay::Record>),
+}
+
+/// One `struct iovec` read by [`FetchKind::Iovec`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IovecElem {
+    /// `iov_base`.
+    pub base: u64,
+    /// `iov_len`.
+    pub len: u64,
+    /// The bytes of the buffer counted against the call's data size (at most `-s` + 1).
+    pub data: Option<Vec<u8>>,
+    /// How many bytes of the buffer the call's data size covers.
+    pub used: u64,
 }
 
 /// The kinds of descriptors `--decode-fds` decorates.
@@ -159,6 +321,8 @@ pub struct FdInfo {
     pub device: Option<(bool, u64, u64)>,
     /// For a pidfd under `-yy`: the process it refers to.
     pub pidfd: Option<i32>,
+    /// For a socket under `-yy`: what it is connected to (`TCP:[127.0.0.1:80]`, see `sockdiag.rs`).
+    pub socket: Option<String>,
 }
 
 /// Memory fetched for one syscall stop.
@@ -166,6 +330,8 @@ pub struct FdInfo {
 pub struct Mem {
     /// Results by argument index.
     pub items: Vec<(u8, Fetched)>,
+    /// What `--decode-pids` adds to the process ids printed.
+    pub pids: pid::PidNotes,
 }
 
 impl Mem {
@@ -188,9 +354,24 @@ pub trait ReadMem {
     fn fd_path(&mut self, _fd: i32, _kinds: u8) -> Option<FdInfo> {
         None
     }
+
+    /// What descriptor `fd` of the process that the tracee's pidfd `pidfd` refers to refers to
+    /// (`pidfd_getfd`'s target), for the [`FdKinds`] in `kinds`.
+    fn fd_path_via_pidfd(&mut self, _pidfd: i32, _fd: i32, _kinds: u8) -> Option<FdInfo> {
+        None
+    }
+    /// The protocol of the tracee's descriptor `fd` when it is a netlink socket.
+    fn netlink_protocol(&mut self, _fd: i32) -> Option<u32> {
+        None
+    }
+
+    /// The tracee's open descriptors.
+    fn open_fds(&mut self) -> Vec<i32> {
+        Vec::new()
+    }
 }
 
-const PAGE: u64 = 4096;
+pub(crate) const PAGE: u64 = 4096;
 
 pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
     if addr == 0 {
@@ -206,16 +387,9 @@ pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
         let n = to_page.min(limit - out.len()).min(chunk.len());
         let got = r.read(at, &mut chunk[..n]);
         if got == 0 {
-            // Unreadable before its end: strace then shows the address, not a partial string, unless
-            // the limit was already read.
-            return if out.len() >= max {
-                Fetched::Str {
-                    bytes: out,
-                    complete: false,
-                }
-            } else {
-                Fetched::Fault
-            };
+            // Unreadable before its NUL and before the limit (which includes the byte after the
+            // shown ones): strace then shows the address, not a partial string.
+            return Fetched::Fault;
         }
         if let Some(z) = chunk[..got].iter().position(|&b| b == 0) {
             out.extend_from_slice(&chunk[..z]);
@@ -238,9 +412,65 @@ pub(crate) fn read_cstr(r: &mut dyn ReadMem, addr: u64, max: usize) -> Fetched {
     }
 }
 
+/// A string of at most `len` bytes: complete when its NUL is among them, the address when memory
+/// ends first.
+fn read_cstr_upto(r: &mut dyn ReadMem, addr: u64, len: usize) -> Fetched {
+    if len == 0 {
+        return Fetched::Str {
+            bytes: Vec::new(),
+            complete: false,
+        };
+    }
+    match read_cstr(r, addr, len - 1) {
+        Fetched::Str {
+            mut bytes,
+            complete: false,
+        } => {
+            // `read_cstr` read `len` bytes without a NUL and kept `len - 1` of them: read the last.
+            let mut last = [0u8; 1];
+            if r.read(addr + bytes.len() as u64, &mut last) == 1 {
+                bytes.push(last[0]);
+            }
+            Fetched::Str {
+                bytes,
+                complete: false,
+            }
+        }
+        other => other,
+    }
+}
+
 fn read_ptr(r: &mut dyn ReadMem, addr: u64) -> Option<u64> {
     let mut b = [0u8; 8];
     (r.read(addr, &mut b) == 8).then(|| u64::from_ne_bytes(b))
+}
+
+/// Reads `len` bytes at `addr` page by page, stopping at the first unreadable byte.
+pub(crate) fn read_upto(r: &mut dyn ReadMem, addr: u64, len: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; len];
+    let mut got = 0;
+    while got < len {
+        let at = addr + got as u64;
+        let n = ((PAGE - (at % PAGE)) as usize).min(len - got);
+        let k = r.read(at, &mut buf[got..got + n]);
+        got += k;
+        if k < n {
+            break;
+        }
+    }
+    buf.truncate(got);
+    buf
+}
+
+/// Exactly `len` bytes at `addr`, or a fault when memory ends before the object does (strace shows
+/// the address then).
+fn read_exact(r: &mut dyn ReadMem, addr: u64, len: usize) -> Fetched {
+    let buf = read_upto(r, addr, len);
+    if buf.len() < len {
+        Fetched::Fault
+    } else {
+        Fetched::Bytes(buf)
+    }
 }
 
 /// Runs a plan against tracee memory. Called only by the tracer (through its ptrace capability).
@@ -249,33 +479,39 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
     for req in reqs {
         let f = match req.kind {
             FetchKind::CStr { max } => read_cstr(r, req.addr, max),
-            FetchKind::Bytes { len } => {
-                let mut buf = vec![0u8; len];
-                let mut got = 0;
-                while got < len {
-                    let at = req.addr + got as u64;
-                    let to_page = (PAGE - (at % PAGE)) as usize;
-                    let n = to_page.min(len - got);
-                    let k = r.read(at, &mut buf[got..got + n]);
-                    got += k;
-                    if k < n {
-                        break;
-                    }
-                }
-                // Memory that ends before the object does: strace shows the address then.
-                if got < len {
-                    Fetched::Fault
-                } else {
-                    Fetched::Bytes(buf)
-                }
-            }
+            FetchKind::CStrUpto { len } => read_cstr_upto(r, req.addr, len),
+            FetchKind::Bytes { len } => read_exact(r, req.addr, len),
+            FetchKind::SockBuf {
+                fd,
+                len,
+                strsize,
+                fd_kinds,
+            } => match r.netlink_protocol(fd) {
+                Some(protocol) => Fetched::Netlink {
+                    protocol,
+                    bytes: read_upto(r, req.addr, len.min(netlink::MAX_FETCH as u64) as usize),
+                    fds: if fd_kinds == 0 {
+                        Vec::new()
+                    } else {
+                        r.open_fds()
+                            .into_iter()
+                            .filter_map(|n| Some((n, r.fd_path(n, fd_kinds)?)))
+                            .collect()
+                    },
+                },
+                None => read_exact(r, req.addr, len.min(strsize as u64) as usize),
+            },
             FetchKind::StrArray { max_items, max } => {
                 let mut items = Vec::new();
                 let mut truncated = false;
                 let mut fault = false;
+                let mut unreadable = Vec::new();
+                let mut ends_at = None;
                 for i in 0.. {
-                    let Some(p) = read_ptr(r, req.addr + 8 * i as u64) else {
+                    let at = req.addr + 8 * i as u64;
+                    let Some(p) = read_ptr(r, at) else {
                         fault = i == 0;
+                        ends_at = Some(at);
                         break;
                     };
                     if p == 0 {
@@ -287,13 +523,21 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                     }
                     match read_cstr(r, p, max) {
                         Fetched::Str { bytes, complete } => items.push((bytes, complete)),
-                        _ => items.push((Vec::new(), false)),
+                        _ => {
+                            unreadable.push((items.len(), p));
+                            items.push((Vec::new(), false));
+                        }
                     }
                 }
                 if fault {
                     Fetched::Fault
                 } else {
-                    Fetched::StrArray { items, truncated }
+                    Fetched::StrArray {
+                        items,
+                        truncated,
+                        unreadable,
+                        ends_at,
+                    }
                 }
             }
             FetchKind::Indirect { offset, len } => match read_ptr(r, req.addr + offset) {
@@ -309,21 +553,64 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                 }
                 _ => Fetched::Fault,
             },
-            FetchKind::Upto { len } => {
-                let mut buf = vec![0u8; len];
-                let mut got = 0;
-                while got < len {
-                    let at = req.addr + got as u64;
-                    let n = ((PAGE - (at % PAGE)) as usize).min(len - got);
-                    let k = r.read(at, &mut buf[got..got + n]);
-                    got += k;
-                    if k < n {
-                        break;
-                    }
+            FetchKind::SockWalk {
+                arg,
+                args,
+                ret,
+                opts,
+            } => Fetched::Recorded(socket::record(arg, &args, ret, opts, r)),
+            FetchKind::PidfdTargetPath { pidfd, kinds } => {
+                match r.fd_path_via_pidfd(pidfd, req.addr as i32, kinds) {
+                    Some(info) => Fetched::Fd(info),
+                    None => Fetched::Fault,
                 }
-                buf.truncate(got);
-                Fetched::Bytes(buf)
             }
+            FetchKind::Walk {
+                walker,
+                args,
+                ret,
+                opts,
+            } => walk::record(walker.0, &args, ret, &opts, r),
+            FetchKind::Upto { len } => Fetched::Bytes(read_upto(r, req.addr, len)),
+            FetchKind::Iovec {
+                count,
+                data_size,
+                max,
+            } => {
+                let mut elems = Vec::new();
+                let mut left = data_size;
+                for k in 0..count as u64 {
+                    let (Some(base), Some(len)) = (
+                        read_ptr(r, req.addr + 16 * k),
+                        read_ptr(r, req.addr + 16 * k + 8),
+                    ) else {
+                        break;
+                    };
+                    let used = len.min(left);
+                    if left != u64::MAX {
+                        left -= used;
+                    }
+                    let want = used.min(max as u64 + 1) as usize;
+                    let buf = read_upto(r, base, want);
+                    let data = (buf.len() == want).then_some(buf);
+                    elems.push(IovecElem {
+                        base,
+                        len,
+                        data,
+                        used,
+                    });
+                }
+                Fetched::Iovec(elems)
+            }
+            FetchKind::FdAt { offset, kinds } => {
+                let mut b = [0u8; 4];
+                let fd = (r.read(req.addr + offset, &mut b) == 4).then(|| i32::from_ne_bytes(b));
+                match fd.filter(|&fd| fd >= 0).and_then(|fd| r.fd_path(fd, kinds)) {
+                    Some(info) => Fetched::Fd(info),
+                    None => Fetched::Fault,
+                }
+            }
+            FetchKind::Ioctl(ref call) => ioctl::record(call, r),
             FetchKind::FdPath { kinds } => match r.fd_path(req.addr as i32, kinds) {
                 Some(info) => Fetched::Fd(info),
                 None => Fetched::Fault,
@@ -338,7 +625,7 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
                             break if n == 0 {
                                 Fetched::Fault
                             } else {
-                                Fetched::Count(n)
+                                Fetched::UnterminatedCount(n)
                             }
                         }
                     }
@@ -347,7 +634,10 @@ pub fn fetch(reqs: &[FetchReq], r: &mut dyn ReadMem) -> Mem {
         };
         items.push((req.slot, f));
     }
-    Mem { items }
+    Mem {
+        items,
+        ..Default::default()
+    }
 }
 
 /// The syscall's name as strace prints it (`syscall_0x1c8` when unknown).
@@ -360,8 +650,11 @@ pub fn syscall_name(nr: u64) -> std::borrow::Cow<'static, str> {
 
 /// Memory needed at syscall entry.
 pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::plan(args, None, opts);
+    }
     let spec = spec::spec(nr, args);
-    if let Some(v) = spec::plan_custom(&spec, args, None) {
+    if let Some(v) = spec::plan_custom(&spec, args, None, opts) {
         return v;
     }
     let mut v = Vec::new();
@@ -374,6 +667,16 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
     }
     // Lengths the kernel reads and rewrites, printed at exit as `[in => out]`.
     for (i, a) in spec.args().iter().enumerate().skip(split) {
+        if let spec::Arg::Sock(s) = a {
+            if let Some(kind) = s.entry_fetch(args, args[i]) {
+                let slot = i as u8;
+                v.push(FetchReq {
+                    slot,
+                    addr: args[i],
+                    kind,
+                });
+            }
+        }
         if *a == spec::Arg::SockLenInOut && args[i] != 0 {
             v.push(FetchReq {
                 slot: i as u8,
@@ -387,14 +690,26 @@ pub fn plan_entry(nr: u64, args: &[u64; 6], opts: &Opts) -> Vec<FetchReq> {
 
 /// Memory needed at syscall exit, given the return value.
 pub fn plan_exit(nr: u64, args: &[u64; 6], ret: i64, opts: &Opts) -> Vec<FetchReq> {
-    let spec = spec::spec(nr, args);
-    if let Some(v) = spec::plan_custom(&spec, args, Some(ret)) {
-        return v;
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::plan(args, Some(ret), opts);
     }
+    let spec = spec::spec(nr, args);
     let mut v = Vec::new();
-    let split = spec.split_point();
-    for (i, a) in spec.args().iter().enumerate().skip(split) {
-        a.plan(i, args, Some(ret), opts, &mut v);
+    if let Some(custom) = spec::plan_custom(&spec, args, Some(ret), opts) {
+        if !matches!(spec, spec::Spec::Walk(..)) {
+            return custom;
+        }
+        v = custom;
+    } else {
+        let split = spec.split_point();
+        for (i, a) in spec.args().iter().enumerate().skip(split) {
+            a.plan(i, args, Some(ret), opts, &mut v);
+        }
+    }
+    if let Ret::Custom(c) = spec.ret() {
+        if ret >= 0 {
+            (c.plan)(args, ret, opts, &mut v);
+        }
     }
     if opts.decode_fds > 0 && spec.ret() == Ret::Fd && ret >= 0 {
         v.push(FetchReq {
@@ -425,6 +740,10 @@ pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
             let _ = write!(out, "<pid:{pid}>");
             return;
         }
+        if let Some(details) = &info.socket {
+            let _ = write!(out, "<{details}>");
+            return;
+        }
         out.push('<');
         strings::quote_bare(out, &info.path);
         if let Some((char_dev, major, minor)) = info.device {
@@ -440,8 +759,11 @@ pub fn fd_suffix_into(out: &mut String, path: Option<&Fetched>) {
 
 /// Text printed at entry, after `name(`. Ends with `, ` when more arguments follow at exit.
 pub fn render_entry(nr: u64, args: &[u64; 6], mem: &Mem, opts: &Opts, out: &mut String) {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::render_entry(args, mem, opts, out);
+    }
     let spec = spec::spec(nr, args);
-    if spec::render_custom(&spec, args, None, mem, out) {
+    if spec::render_custom(&spec, args, None, mem, None, opts, out) {
         return;
     }
     let all = spec.args();
@@ -476,8 +798,11 @@ pub fn render_exit(
     opts: &Opts,
     out: &mut String,
 ) {
+    if nr == Sysno::ioctl as u64 {
+        return ioctl::render_exit(args, ret, entry, mem, opts, out);
+    }
     let spec = spec::spec(nr, args);
-    if spec::render_custom(&spec, args, Some(ret), mem, out) {
+    if spec::render_custom(&spec, args, Some(ret), mem, Some(entry), opts, out) {
         return;
     }
     let all = spec.args();
@@ -494,11 +819,23 @@ pub fn render_exit(
         match a {
             // The value before the call was fetched at entry, the one after at exit.
             spec::Arg::SockLenInOut => {
-                structs::socklen_into(out, args[i], entry.get(i), mem.get(i), ret)
+                socket::sockaddr::socklen_into(out, args[i], entry.get(i), mem.get(i), ret)
             }
             spec::Arg::SockAddrOut(l) => {
                 let l = *l as usize;
-                structs::sockaddr_out_into(out, args[i], mem.get(i), entry.get(l), mem.get(l), ret)
+                let (bytes, before, after) = (mem.get(i), entry.get(l), mem.get(l));
+                socket::sockaddr::sockaddr_out_into(out, args[i], bytes, before, after, ret)
+            }
+            spec::Arg::Sock(s) => socket::render(*s, i, args, Some(ret), entry, mem, opts, out),
+            spec::Arg::Custom(c) => {
+                let ctx = custom::Ctx {
+                    i,
+                    args,
+                    ret: Some(ret),
+                    opts,
+                };
+                let fetches = custom::Fetches { now: mem, entry };
+                (c.render)(&ctx, &fetches, out)
             }
             _ => a.render(i, args, Some(ret), mem, opts, out),
         }
@@ -506,7 +843,13 @@ pub fn render_exit(
 }
 
 /// The text after `= ` for a completed syscall; `mem` is the exit's fetched memory.
-pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut String) {
+pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, opts: &Opts, out: &mut String) {
+    if nr == Sysno::ioctl as u64 && ioctl::render_return(args, ret, mem, out) {
+        return;
+    }
+    if spec::spec(nr, args).ret() == Ret::ModifyLdt {
+        return ldt::return_into(out, ret);
+    }
     if (-4095..0).contains(&ret) {
         out.push_str(&flags::error_return((-ret) as i32));
         return;
@@ -519,20 +862,15 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
         Ret::Dec => {
             let _ = write!(out, "{ret}");
         }
+        Ret::Pid(kind) => pid::pid_into(out, ret as i32, kind),
         Ret::OpenFlags => {
             let _ = write!(out, "{:#x} (flags ", ret as u64);
             flags::open_flags_into(out, ret as u64);
             out.push(')');
         }
-        Ret::FdFlags => {
-            let _ = write!(
-                out,
-                "{:#x} (flags {})",
-                ret as u64,
-                if ret & 1 != 0 { "FD_CLOEXEC" } else { "0" }
-            );
-        }
         Ret::Octal => structs::octal_into(out, ret as u64),
+        Ret::Fcntl => fcntl::return_into(out, args[1] as u32, ret),
+        Ret::ModifyLdt => ldt::return_into(out, ret),
         Ret::NamedFlags(x) => {
             let _ = write!(out, "{}", structs::CHex(ret as u64));
             if let Some(names) = xlat::names_for_return(ret as u64, x) {
@@ -566,6 +904,19 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             structs::date_into(out, ret, u64::MAX);
             out.push(')');
         }
+        Ret::TimeLeft => {
+            let _ = write!(out, "{ret}");
+            match mem.get(4) {
+                _ if ret == 0 => out.push_str(" (Timeout)"),
+                Some(Fetched::Bytes(b)) if b.len() == 16 => {
+                    out.push_str(" (left ");
+                    socket::timespec_into(out, b);
+                    out.push(')');
+                }
+                _ => {}
+            }
+        }
+        Ret::Custom(c) => (c.render)(args, ret, mem, opts, out),
         Ret::Timeout => {
             if ret == 0 {
                 out.push_str("0 (Timeout)");
@@ -574,6 +925,12 @@ pub fn render_return(nr: u64, args: &[u64; 6], ret: i64, mem: &Mem, out: &mut St
             }
         }
     }
+}
+
+/// Whether some of the syscall's arguments are printed only when it returns.
+pub fn prints_at_exit(nr: u64, args: &[u64; 6]) -> bool {
+    let spec = spec::spec(nr, args);
+    spec.split_point() < spec.args().len()
 }
 
 /// Whether `nr` is a syscall that never returns on success (`exit`, `exit_group`).
@@ -613,7 +970,7 @@ mod tests {
         render_entry(nr, &args, &m1, opts, &mut s);
         render_exit(nr, &args, ret, &m1, &m2, opts, &mut s);
         s.push_str(") = ");
-        render_return(nr, &args, ret, &m2, &mut s);
+        render_return(nr, &args, ret, &m2, opts, &mut s);
         s
     }
 

@@ -10,6 +10,15 @@ use super::{read_cstr, Fetched, ReadMem};
 
 /// Whether syscall `nr` with arguments `args` names one of `paths`.
 pub fn matches(nr: u64, args: &[u64; 6], paths: &[Vec<u8>], mem: &mut dyn ReadMem) -> bool {
+    // Descriptors held in tracee memory (descriptor sets, `struct pollfd`s).
+    if let Some(fds) =
+        syscalls::Sysno::new(nr as usize).and_then(|s| super::select::descriptors(s, args, mem))
+    {
+        return fds.into_iter().any(|fd| {
+            mem.fd_path(fd, super::FdKinds::PATH)
+                .is_some_and(|info| paths.contains(&info.path))
+        });
+    }
     let spec = spec::spec(nr, args);
     for (i, arg) in spec.args().iter().enumerate() {
         let hit = match arg {

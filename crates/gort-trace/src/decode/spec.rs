@@ -7,12 +7,36 @@
 //! hex, with a generic count, so nothing is ever hidden. `clone` has its own renderer because strace prints
 //! it by keyword rather than by position.
 
+use super::arch_prctl;
 use super::consts::*;
+use super::custom::{self, CustomArg, CustomRet};
+use super::dirents;
+use super::fanotify;
 use super::flags::{self, flags_into};
+use super::ioprio;
+use super::iovec;
+use super::landlock;
+use super::memfd;
+use super::mempolicy;
+use super::misc_args;
+use super::open_how;
+use super::personality;
+use super::prctl_more;
+use super::rt_sig;
+use super::sched_attr;
+use super::select;
+use super::statx;
 use super::strings::{quote_buffer, quote_cstr};
 use super::structs;
+use super::timers;
+use super::wait;
+use super::xattr;
 use super::xlat::{self, Xlat};
+use super::{futex_waitv, kexec};
+use super::{inotify, kcmp};
+use super::{mount, mount_api};
 use super::{FetchKind, FetchReq, Fetched, Mem, Opts};
+use crate::pidns::PidType;
 use std::fmt::Write;
 use syscalls::Sysno;
 
@@ -105,8 +129,6 @@ pub enum Arg {
     Bitset,
     /// An output CPU set of `ret` bytes.
     CpuSetOut,
-    /// `FD_CLOEXEC` or 0.
-    CloexecFlag,
     /// An input `stack_t` (`sigaltstack`).
     StackIn,
     /// An output `struct timespec`.
@@ -153,8 +175,6 @@ pub enum Arg {
     SockAddrOut(u8),
     /// A socket address length the kernel reads and rewrites: `[110 => 24]`.
     SockLenInOut,
-    /// An input socket address whose length is the argument at this index.
-    SockAddrIn(u8),
     /// An unsigned 32-bit integer in hex (flags no name is known for).
     Hex32,
     /// A signal number in a 64-bit argument: the name, or the number when it names no signal.
@@ -209,6 +229,35 @@ pub enum Arg {
     Dev(u8),
     /// An output `stack_t`.
     StackOut,
+    /// A process id of this kind (annotated under `--decode-pids`).
+    Pid(PidType),
+    /// A `kill`-style id: a process when positive, the process group `-pid` below -1.
+    PidTgidPgid,
+    /// `getpriority`'s id, whose kind is told by the `which` argument at index 0.
+    PrioWho,
+    /// `PR_SCHED_CORE`'s id, whose kind is told by the `PIDTYPE_*` argument at this index.
+    SchedCorePid(u8),
+    /// `pidfd_getfd`'s target descriptor, in the process of the pidfd at argument 0.
+    PidfdTargetFd,
+    /// An argument of a socket call (see `socket/mod.rs`).
+    Sock(super::socket::SockArg),
+    /// A buffer sent on the socket in argument 0, of the length at this index: netlink messages on a
+    /// netlink socket, a string otherwise.
+    SockBufIn(u8),
+    /// An argument its family's module decodes (see custom.rs).
+    Custom(&'static CustomArg),
+    /// A `struct flock` the kernel reads (`F_SETLK`).
+    FlockIn,
+    /// A `struct flock` the kernel fills (`F_GETLK`), printed with `l_pid`.
+    FlockOut,
+    /// A `struct f_owner_ex` the kernel reads (`F_SETOWN_EX`).
+    OwnerExIn,
+    /// A `struct f_owner_ex` the kernel fills (`F_GETOWN_EX`).
+    OwnerExOut,
+    /// `modify_ldt`'s `struct user_desc`, read when the length at this index is its size.
+    UserDesc(u8),
+    /// `_sysctl`'s `struct __sysctl_args`.
+    SysctlArgs,
 }
 
 /// How the return value is printed.
@@ -220,8 +269,6 @@ pub enum Ret {
     Hex,
     /// `0x8002 (flags O_RDWR|O_LARGEFILE)` (`fcntl(F_GETFL)`).
     OpenFlags,
-    /// `0x1 (flags FD_CLOEXEC)` (`fcntl(F_GETFD)`).
-    FdFlags,
     /// `0 (Timeout)` for zero (`poll`).
     Timeout,
     /// Octal (`umask`).
@@ -238,6 +285,17 @@ pub enum Ret {
     TaggedAddr,
     /// Seconds since the epoch, with the date (`time`).
     Time,
+    /// A process id of this kind (`getpid`).
+    Pid(PidType),
+    /// A count, with the time left in the timespec at argument 4 (`1 (left {tv_sec=0, ...})`), or
+    /// `0 (Timeout)` (`recvmmsg`).
+    TimeLeft,
+    /// A value its family's module decodes (see custom.rs).
+    Custom(&'static CustomRet),
+    /// An `fcntl` result, decorated as its command (index 1) says (see `fcntl.rs`).
+    Fcntl,
+    /// `modify_ldt`'s result, whose errors arrive unextended (see `ldt.rs`).
+    ModifyLdt,
 }
 
 /// A syscall description.
@@ -247,8 +305,11 @@ pub enum Spec {
     Args(&'static [Arg], Ret),
     /// `clone`, printed by keyword.
     Clone,
-    /// `clone3`, whose argument is a `struct clone_args`.
-    Clone3,
+    /// A decoder that follows pointers as it prints (see `walk.rs`), its return style, and the kinds
+    /// of the arguments that name files (for `-P`; the walker alone prints them).
+    Walk(super::walk::Walker, Ret, &'static [Arg]),
+    /// `ptrace`, whose arguments depend on the request (see `ptrace_req.rs`).
+    Ptrace,
 }
 
 impl Spec {
@@ -256,15 +317,17 @@ impl Spec {
     pub fn args(&self) -> &'static [Arg] {
         match self {
             Spec::Args(a, _) => a,
-            Spec::Clone | Spec::Clone3 => &[],
+            Spec::Walk(_, _, files) => files,
+            Spec::Clone | Spec::Ptrace => &[],
         }
     }
 
     /// Return style.
     pub fn ret(&self) -> Ret {
         match self {
-            Spec::Args(_, r) => *r,
-            Spec::Clone | Spec::Clone3 => Ret::Dec,
+            Spec::Args(_, r) | Spec::Walk(_, r, _) => *r,
+            Spec::Clone => Ret::Pid(PidType::Tid),
+            Spec::Ptrace => Ret::Dec,
         }
     }
 
@@ -275,6 +338,7 @@ impl Spec {
     }
 }
 
+use super::socket::SockArg as S;
 use Arg::*;
 
 /// The description for syscall number `nr` with registers `regs` (some calls' arguments depend on an
@@ -331,6 +395,7 @@ fn returns_fd(s: Sysno) -> bool {
 /// The description of a known syscall.
 fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
     let d = |a: &'static [Arg]| Spec::Args(a, Ret::Dec);
+    let w = |f: super::walk::Walker| Spec::Walk(f, Ret::Dec, &[]);
     match s {
         Sysno::read => d(&[Fd, BufOut, ULong]),
         Sysno::write => d(&[Fd, BufIn(2), ULong]),
@@ -338,6 +403,7 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::pwrite64 => d(&[Fd, BufIn(2), ULong, Long]),
         Sysno::open => d(&[Path, OpenFlags, OpenMode(1)]),
         Sysno::openat => d(&[DirFd, Path, OpenFlags, OpenMode(2)]),
+        Sysno::openat2 => d(&[DirFd, Path, Custom(&open_how::OPEN_HOW), ULong]),
         Sysno::creat => d(&[Path, Mode]),
         Sysno::close | Sysno::fchdir | Sysno::dup | Sysno::fsync | Sysno::fdatasync => d(&[Fd]),
         Sysno::dup2 => d(&[Fd, Fd]),
@@ -347,7 +413,13 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::newfstatat => d(&[DirFd, Path, StatOut, Flags(&AT)]),
         Sysno::statfs => d(&[Path, StatfsOut]),
         Sysno::fstatfs => d(&[Fd, StatfsOut]),
-        Sysno::statx => d(&[DirFd, Path, StatxFlags, StatxMask, PtrOut]),
+        Sysno::statx => d(&[
+            DirFd,
+            Path,
+            StatxFlags,
+            Flags(&statx::MASK),
+            Custom(&statx::STATX_OUT),
+        ]),
         Sysno::lseek => d(&[Fd, Long, Enum(&SEEK)]),
         Sysno::mmap => Spec::Args(&[Ptr, ULong, Flags(&PROT), MmapFlags, Fd, Off], Ret::Hex),
         Sysno::mprotect => d(&[Ptr, ULong, Flags(&PROT)]),
@@ -362,31 +434,88 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::rt_sigprocmask => d(&[Enum(&SIG_HOW), SigsetIn, SigsetOut, ULong]),
         Sysno::rt_sigreturn => d(&[]),
         Sysno::ioctl => d(&[Fd, IoctlReq, Ptr]),
-        Sysno::readv | Sysno::writev => d(&[Fd, Ptr, Int]),
+        Sysno::readv => d(&[Fd, Custom(&iovec::IOV_OUT), ULong]),
+        Sysno::writev => d(&[Fd, Custom(&iovec::IOV_IN), ULong]),
+        Sysno::preadv => d(&[Fd, Custom(&iovec::IOV_OUT), ULong, Long]),
+        Sysno::pwritev => d(&[Fd, Custom(&iovec::IOV_IN), ULong, Long]),
+        Sysno::preadv2 => d(&[
+            Fd,
+            Custom(&iovec::IOV_OUT),
+            ULong,
+            Long,
+            Hidden,
+            Flags(&iovec::RWF),
+        ]),
+        Sysno::pwritev2 => d(&[
+            Fd,
+            Custom(&iovec::IOV_IN),
+            ULong,
+            Long,
+            Hidden,
+            Flags(&iovec::RWF),
+        ]),
+        Sysno::process_vm_readv => d(&[
+            Int,
+            Custom(&iovec::IOV_OUT),
+            ULong,
+            Custom(&iovec::IOV_ADDRS),
+            ULong,
+            ULong,
+        ]),
+        Sysno::process_vm_writev => d(&[
+            Int,
+            Custom(&iovec::IOV_IN),
+            ULong,
+            Custom(&iovec::IOV_ADDRS),
+            ULong,
+            ULong,
+        ]),
+        Sysno::process_madvise => d(&[Fd, Custom(&iovec::IOV_ADDRS), ULong, Enum(&MADV), Hex32]),
         Sysno::access => d(&[Path, Flags(&ACCESS)]),
         Sysno::faccessat => d(&[DirFd, Path, Flags(&ACCESS)]),
         Sysno::faccessat2 => d(&[DirFd, Path, Flags(&ACCESS), Flags(&AT_ACCESS)]),
         Sysno::pipe => d(&[FdPairOut]),
         Sysno::pipe2 => d(&[FdPairOut, Flags(&O_FLAGS)]),
-        Sysno::getpid
-        | Sysno::getppid
-        | Sysno::getuid
+        Sysno::getpid | Sysno::getppid | Sysno::fork | Sysno::vfork => {
+            Spec::Args(&[], Ret::Pid(PidType::Tgid))
+        }
+        Sysno::gettid => Spec::Args(&[], Ret::Pid(PidType::Tid)),
+        Sysno::getpgrp => Spec::Args(&[], Ret::Pid(PidType::Pgid)),
+        Sysno::getuid
         | Sysno::geteuid
         | Sysno::getgid
         | Sysno::getegid
-        | Sysno::gettid
-        | Sysno::getpgrp
         | Sysno::setsid
         | Sysno::sched_yield
-        | Sysno::fork
-        | Sysno::vfork
         | Sysno::pause
         | Sysno::restart_syscall => d(&[]),
         Sysno::exit | Sysno::exit_group => d(&[Int]),
-        Sysno::wait4 => d(&[Int, WaitStatusOut, Flags(&WAIT), RusageOut]),
-        Sysno::kill => d(&[Int, Sig]),
-        Sysno::tkill => d(&[Int, Sig]),
-        Sysno::tgkill => d(&[Int, Int, Sig]),
+        Sysno::wait4 => Spec::Args(
+            &[
+                PidTgidPgid,
+                WaitStatusOut,
+                Flags(&WAIT),
+                Custom(&wait::WAIT4_RUSAGE),
+            ],
+            Ret::Pid(PidType::Tgid),
+        ),
+        Sysno::waitid if regs[0] as u32 == 3 => d(&[
+            Enum(&wait::ID_TYPES),
+            Fd,
+            Custom(&wait::SIGINFO),
+            Flags(&WAIT),
+            Custom(&wait::RUSAGE),
+        ]),
+        Sysno::waitid => d(&[
+            Enum(&wait::ID_TYPES),
+            Int,
+            Custom(&wait::SIGINFO),
+            Flags(&WAIT),
+            Custom(&wait::RUSAGE),
+        ]),
+        Sysno::kill => d(&[PidTgidPgid, Sig]),
+        Sysno::tkill => d(&[Pid(PidType::Tid), Sig]),
+        Sysno::tgkill => d(&[Pid(PidType::Tgid), Pid(PidType::Tid), Sig]),
         Sysno::execve => d(&[Path, Argv, Envp]),
         Sysno::execveat => d(&[DirFd, Path, Argv, Envp, Flags(&AT)]),
         Sysno::chdir | Sysno::rmdir | Sysno::unlink | Sysno::chroot => d(&[Path]),
@@ -395,8 +524,8 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::unlinkat => d(&[DirFd, Path, Flags(&AT)]),
         Sysno::rename | Sysno::link | Sysno::symlink => d(&[Path, Path]),
         Sysno::renameat => d(&[DirFd, Path, DirFd, Path]),
-        Sysno::readlink => d(&[Path, StrOut, ULong]),
-        Sysno::readlinkat => d(&[DirFd, Path, StrOut, ULong]),
+        Sysno::readlink => d(&[Path, BufOut, ULong]),
+        Sysno::readlinkat => d(&[DirFd, Path, BufOut, ULong]),
         Sysno::getcwd => d(&[StrOut, ULong]),
         Sysno::umask => Spec::Args(&[Mode], Ret::Octal),
         // ARCH_GET_FS/ARCH_GET_GS write the base address where the second argument points.
@@ -404,43 +533,154 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
             d(&[Enum(&ARCH), AddrOut])
         }
         Sysno::arch_prctl if regs[0] & 0xffff_ffff == 0x1011 => d(&[Enum(&ARCH)]),
+        Sysno::arch_prctl if matches!(regs[0] & 0xffff_ffff, 0x1021 | 0x1022 | 0x1024) => {
+            d(&[Enum(&ARCH), Custom(&arch_prctl::XFEATURE_MASK_OUT)])
+        }
+        Sysno::arch_prctl if matches!(regs[0] & 0xffff_ffff, 0x1023 | 0x1025) => Spec::Args(
+            &[Enum(&ARCH), Custom(&arch_prctl::XFEATURE_IN)],
+            Ret::Custom(&arch_prctl::XFEATURE_MASK_RET),
+        ),
         Sysno::arch_prctl => d(&[Enum(&ARCH), Hex]),
         Sysno::set_tid_address => d(&[Ptr]),
         Sysno::set_robust_list => d(&[Ptr, ULong]),
         Sysno::rseq => d(&[Ptr, Hex, Int, Hex]),
-        Sysno::prlimit64 => d(&[Int, Enum(&RLIMIT), RlimitIn, RlimitOut]),
+        Sysno::prlimit64 => d(&[Pid(PidType::Tgid), Enum(&RLIMIT), RlimitIn, RlimitOut]),
         Sysno::getrlimit => d(&[Enum(&RLIMIT), RlimitOut]),
         Sysno::setrlimit => d(&[Enum(&RLIMIT), RlimitIn]),
         Sysno::getrandom => d(&[BufOutHex, ULong, Flags(&GRND)]),
         Sysno::futex => d(futex_args(regs[1])),
-        Sysno::getdents64 | Sysno::getdents => d(&[Fd, DirentsOut, UInt]),
+        Sysno::getdents => d(&[Fd, Custom(&dirents::DIRENTS), UInt]),
+        Sysno::getdents64 => d(&[Fd, Custom(&dirents::DIRENTS64), UInt]),
         Sysno::uname => d(&[UtsOut]),
-        Sysno::fcntl => match regs[1] & 0xffff_ffff {
-            1 => Spec::Args(&[Fd, FcntlCmd], Ret::FdFlags),
-            3 => Spec::Args(&[Fd, FcntlCmd], Ret::OpenFlags),
-            2 => d(&[Fd, FcntlCmd, CloexecFlag]),
-            4 => d(&[Fd, FcntlCmd, OpenFlags]),
-            0 | 1030 => d(&[Fd, FcntlCmd, Int]),
-            _ => d(&[Fd, FcntlCmd, Hex]),
-        },
+        Sysno::fcntl => super::fcntl::spec(regs[1] as u32),
+        Sysno::_sysctl => d(&[SysctlArgs]),
+        Sysno::modify_ldt => Spec::Args(&[Int, UserDesc(2), ULong], Ret::ModifyLdt),
         Sysno::sysinfo => d(&[SysinfoOut]),
-        Sysno::sched_getaffinity => d(&[Int, ULong, CpuSetOut]),
+        Sysno::sched_getaffinity => d(&[Pid(PidType::Tgid), ULong, CpuSetOut]),
         Sysno::nanosleep => d(&[TimespecIn, TimespecRem(NO_FLAGS)]),
         Sysno::clock_nanosleep => d(&[Enum(&CLOCK), Flags(&TIMER), TimespecIn, TimespecRem(1)]),
         Sysno::clock_gettime | Sysno::clock_getres => d(&[Enum(&CLOCK), TimespecOut]),
         Sysno::clock_settime => d(&[Enum(&CLOCK), TimespecIn]),
         Sysno::time => Spec::Args(&[TimeOut], Ret::Time),
         Sysno::sigaltstack => d(&[StackIn, StackOut]),
-        Sysno::socket => d(&[Int, Int, Int]),
-        Sysno::connect | Sysno::bind => d(&[Fd, SockAddrIn(2), UInt]),
+        Sysno::socket => d(&[Sock(S::Family), Sock(S::Type), Sock(S::Protocol)]),
+        Sysno::socketpair => d(&[Sock(S::Family), Sock(S::Type), UInt, FdPairOut]),
+        Sysno::getsockopt => d(&[
+            Fd,
+            Sock(S::Level),
+            Sock(S::OptName(true)),
+            Sock(S::GetOptVal),
+            Sock(S::GetOptLen),
+        ]),
+        Sysno::setsockopt => d(&[
+            Fd,
+            Sock(S::Level),
+            Sock(S::OptName(false)),
+            Sock(S::SetOptVal),
+            Int,
+        ]),
+        Sysno::sendto => d(&[
+            Fd,
+            SockBufIn(2),
+            ULong,
+            Sock(S::MsgFlags),
+            Sock(S::AddrIn { at: 4, len: 5 }),
+            Int,
+        ]),
+        Sysno::sendmsg => d(&[Fd, Sock(S::MsgHdrIn), Sock(S::MsgFlags)]),
+        Sysno::recvmsg => d(&[Fd, Sock(S::MsgHdrOut), Sock(S::MsgFlags)]),
+        Sysno::sendmmsg => d(&[Fd, Sock(S::SendMmsgVec), UInt, Sock(S::MsgFlags)]),
+        Sysno::recvmmsg => Spec::Args(
+            &[
+                Fd,
+                Sock(S::RecvMmsgVec),
+                UInt,
+                Sock(S::MsgFlags),
+                Sock(S::EntryTimespec),
+            ],
+            Ret::TimeLeft,
+        ),
+        Sysno::recvfrom => d(&[
+            Fd,
+            Sock(S::RecvBuf),
+            ULong,
+            Sock(S::MsgFlags),
+            SockAddrOut(5),
+            SockLenInOut,
+        ]),
+        Sysno::connect | Sysno::bind => d(&[Fd, Sock(S::AddrIn { at: 1, len: 2 }), UInt]),
         Sysno::poll => Spec::Args(&[Ptr, Int, Int], Ret::Timeout),
         Sysno::clone => Spec::Clone,
-        Sysno::clone3 => Spec::Clone3,
-        Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Ptr, ULong]),
+        Sysno::clone3 => Spec::Walk(super::clone3::clone3, Ret::Pid(PidType::Tid), &[]),
+        Sysno::quotactl => Spec::Walk(super::quotactl::quotactl, Ret::Dec, &[Hidden, Path]),
+        Sysno::quotactl_fd => Spec::Walk(super::quotactl::quotactl_fd, Ret::Dec, &[Fd]),
+        Sysno::mq_open => Spec::Walk(super::mq::mq_open, Ret::Fd, &[]),
+        Sysno::mq_unlink => w(super::mq::mq_unlink),
+        Sysno::mq_timedsend => w(super::mq::mq_timedsend),
+        Sysno::mq_timedreceive => w(super::mq::mq_timedreceive),
+        Sysno::mq_notify => w(super::mq::mq_notify),
+        Sysno::mq_getsetattr => w(super::mq::mq_getsetattr),
+        Sysno::add_key => w(super::keyctl::add_key),
+        Sysno::request_key => w(super::keyctl::request_key),
+        Sysno::keyctl => w(super::keyctl::keyctl),
+        Sysno::io_uring_setup => Spec::Walk(super::io_uring::io_uring_setup, Ret::Fd, &[]),
+        Sysno::io_uring_enter => Spec::Walk(super::io_uring::io_uring_enter, Ret::Dec, &[Fd]),
+        Sysno::io_uring_register => Spec::Walk(super::io_uring::io_uring_register, Ret::Dec, &[Fd]),
+        Sysno::seccomp => w(super::seccomp::seccomp),
+        Sysno::perf_event_open => Spec::Walk(super::perf::perf_event_open, Ret::Fd, &[]),
+        Sysno::io_setup => w(super::aio::io_setup),
+        Sysno::io_destroy => w(super::aio::io_destroy),
+        Sysno::io_submit => w(super::aio::io_submit),
+        Sysno::io_cancel => w(super::aio::io_cancel),
+        Sysno::io_getevents => w(super::aio::io_getevents),
+        Sysno::io_pgetevents => w(super::aio::io_pgetevents),
+        Sysno::bpf
+            if matches!(
+                regs[0] as u32,
+                super::bpf::MAP_CREATE | super::bpf::PROG_LOAD
+            ) =>
+        {
+            Spec::Walk(super::bpf::bpf, Ret::Fd, &[])
+        }
+        Sysno::bpf => w(super::bpf::bpf),
+        Sysno::msgget => w(super::ipc::msgget),
+        Sysno::msgsnd => w(super::ipc::msgsnd),
+        Sysno::msgrcv => w(super::ipc::msgrcv),
+        Sysno::msgctl => w(super::ipc::msgctl),
+        Sysno::semget => w(super::ipc::semget),
+        Sysno::semop => w(super::ipc::semop),
+        Sysno::semtimedop => w(super::ipc::semtimedop),
+        Sysno::semctl => w(super::ipc::semctl),
+        Sysno::shmget => w(super::ipc::shmget),
+        Sysno::shmat => Spec::Walk(super::ipc::shmat, Ret::Hex, &[]),
+        Sysno::shmdt => w(super::ipc::shmdt),
+        Sysno::shmctl => w(super::ipc::shmctl),
+        Sysno::getxattr | Sysno::lgetxattr => d(&[Path, Str, Custom(&xattr::VALUE_OUT), ULong]),
+        Sysno::fgetxattr => d(&[Fd, Str, Custom(&xattr::VALUE_OUT), ULong]),
+        Sysno::setxattr | Sysno::lsetxattr => d(&[
+            Path,
+            Str,
+            Custom(&xattr::VALUE_IN),
+            ULong,
+            Flags(&xattr::FLAGS),
+        ]),
+        Sysno::fsetxattr => d(&[
+            Fd,
+            Str,
+            Custom(&xattr::VALUE_IN),
+            ULong,
+            Flags(&xattr::FLAGS),
+        ]),
+        Sysno::listxattr | Sysno::llistxattr => d(&[Path, Custom(&xattr::LIST_OUT), ULong]),
+        Sysno::flistxattr => d(&[Fd, Custom(&xattr::LIST_OUT), ULong]),
+        Sysno::removexattr | Sysno::lremovexattr => d(&[Path, Str]),
+        Sysno::fremovexattr => d(&[Fd, Str]),
+        Sysno::ptrace => Spec::Ptrace,
         Sysno::fadvise64 => d(&[Fd, Long, Long, Int]),
         Sysno::membarrier => d(&[Int, Int, Int]),
-        Sysno::getpgid | Sysno::getsid => d(&[Int]),
-        Sysno::setpgid => d(&[Int, Int]),
+        Sysno::getpgid => Spec::Args(&[Pid(PidType::Tgid)], Ret::Pid(PidType::Pgid)),
+        Sysno::getsid => Spec::Args(&[Pid(PidType::Tgid)], Ret::Pid(PidType::Sid)),
+        Sysno::setpgid => d(&[Pid(PidType::Tgid), Pid(PidType::Pgid)]),
         Sysno::alarm => d(&[UInt]),
         Sysno::getgroups => d(&[Int, GroupsOut]),
         Sysno::prctl => prctl(regs),
@@ -459,16 +699,251 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::rt_sigpending => d(&[Ptr, ULong]),
         Sysno::rt_sigsuspend if regs[1] == 8 => d(&[SigsetIn, ULong]),
         Sysno::rt_sigsuspend => d(&[Ptr, ULong]),
-        Sysno::sched_getscheduler => Spec::Args(&[Int], Ret::Named(&SCHED)),
-        Sysno::sched_setscheduler => d(&[Int, Enum(&SCHED), IntIn]),
-        Sysno::sched_getparam => d(&[Int, IntOut]),
-        Sysno::sched_setparam => d(&[Int, IntIn]),
-        Sysno::sched_setaffinity => d(&[Int, UInt, CpuSetIn(1)]),
+        Sysno::sched_getscheduler => Spec::Args(&[Pid(PidType::Tgid)], Ret::Named(&SCHED)),
+        Sysno::sched_setscheduler => d(&[Pid(PidType::Tgid), Enum(&SCHED), IntIn]),
+        Sysno::sched_getparam => d(&[Pid(PidType::Tgid), IntOut]),
+        Sysno::sched_setparam => d(&[Pid(PidType::Tgid), IntIn]),
+        Sysno::sched_setaffinity => d(&[Pid(PidType::Tgid), UInt, CpuSetIn(1)]),
         Sysno::gettimeofday => d(&[TimevalOut, TimezoneOut]),
         Sysno::settimeofday => d(&[TimevalIn, TimezoneIn]),
-        Sysno::pidfd_getfd => d(&[Fd, Int, Hex32]),
+        Sysno::pidfd_getfd => d(&[Fd, PidfdTargetFd, Hex32]),
         Sysno::process_mrelease | Sysno::landlock_restrict_self => d(&[Fd, Hex32]),
-        Sysno::landlock_create_ruleset => d(&[Ptr, ULong, Flags(&LANDLOCK_CREATE)]),
+        // With LANDLOCK_CREATE_RULESET_VERSION it returns the ABI version, otherwise a descriptor.
+        Sysno::landlock_create_ruleset => Spec::Args(
+            &[
+                Custom(&landlock::RULESET_ATTR),
+                ULong,
+                Flags(&LANDLOCK_CREATE),
+            ],
+            if regs[2] & 1 == 0 { Ret::Fd } else { Ret::Dec },
+        ),
+        Sysno::landlock_add_rule if regs[1] as u32 == 1 => d(&[
+            Fd,
+            Enum(&landlock::RULE_TYPES),
+            Custom(&landlock::PATH_BENEATH_ATTR),
+            Hex32,
+        ]),
+        Sysno::landlock_add_rule => d(&[Fd, Enum(&landlock::RULE_TYPES), Ptr, Hex32]),
+        Sysno::mbind => d(&[
+            Ptr,
+            ULong,
+            Custom(&mempolicy::MODE),
+            Custom(&mempolicy::NODEMASK),
+            ULong,
+            Flags(&mempolicy::MBIND_FLAGS),
+        ]),
+        Sysno::set_mempolicy => d(&[
+            Custom(&mempolicy::MODE32),
+            Custom(&mempolicy::NODEMASK),
+            ULong,
+        ]),
+        Sysno::get_mempolicy => d(&[
+            Custom(&mempolicy::MODE_OUT),
+            Custom(&mempolicy::NODEMASK),
+            ULong,
+            Ptr,
+            Flags(&mempolicy::GET_MEMPOLICY_FLAGS),
+        ]),
+        Sysno::set_mempolicy_home_node => d(&[Ptr, ULong, ULong, Hex]),
+        Sysno::migrate_pages => d(&[
+            Int,
+            ULong,
+            Custom(&mempolicy::NODEMASK_SIZE_AT_1),
+            Custom(&mempolicy::NODEMASK_SIZE_AT_1),
+        ]),
+        Sysno::move_pages => d(&[
+            Int,
+            ULong,
+            Custom(&mempolicy::PAGES),
+            Custom(&mempolicy::NODES),
+            Custom(&mempolicy::STATUS),
+            Flags(&mempolicy::MOVE_PAGES_FLAGS),
+        ]),
+        Sysno::mount => match mount::type_and_data(regs[3]) {
+            (true, true) => d(&[Path, Path, Str, Custom(&mount::MOUNT_FLAGS_ARG), Str]),
+            (false, true) => d(&[Path, Path, Ptr, Custom(&mount::MOUNT_FLAGS_ARG), Str]),
+            _ => d(&[Path, Path, Ptr, Custom(&mount::MOUNT_FLAGS_ARG), Ptr]),
+        },
+        Sysno::fsopen => d(&[Str, Flags(&mount_api::FSOPEN_FLAGS)]),
+        Sysno::fsmount => d(&[
+            Custom(&mount_api::CONTEXT_FD),
+            Flags(&mount_api::FSMOUNT_FLAGS),
+            Flags(&mount_api::FSMOUNT_ATTR_FLAGS),
+        ]),
+        Sysno::fspick => d(&[DirFd, Path, Flags(&mount_api::FSPICK_FLAGS)]),
+        Sysno::open_tree => d(&[DirFd, Path, Flags(&mount_api::OPEN_TREE_FLAGS)]),
+        Sysno::move_mount => d(&[
+            DirFd,
+            Path,
+            DirFd,
+            Path,
+            Flags(&mount_api::MOVE_MOUNT_FLAGS),
+        ]),
+        Sysno::mount_setattr => Spec::Args(
+            &[
+                DirFd,
+                Path,
+                Flags(&mount_api::MOUNT_SETATTR_FLAGS),
+                Custom(&mount_api::MOUNT_ATTR_ARG),
+                ULong,
+            ],
+            Ret::Fd,
+        ),
+        Sysno::fsconfig => d(match regs[1] as u32 {
+            0 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Ptr, Int],
+            1 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, FSCONFIG_STR, Int],
+            2 if (0..=1 << 20).contains(&(regs[4] as i32)) => {
+                &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, FSCONFIG_BLOB, Int]
+            }
+            2 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Ptr, Int],
+            3 | 4 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Path, DirFd],
+            5 => &[CONTEXT_FD, FSCONFIG_CMD, FSCONFIG_STR, Ptr, Fd],
+            _ => &[CONTEXT_FD, FSCONFIG_CMD, Ptr, Ptr, Int],
+        }),
+        Sysno::fanotify_init => d(&[Custom(&fanotify::INIT_CLASS_FLAGS), OpenFlags]),
+        Sysno::fanotify_mark if regs[3] as i32 == -1 => d(&[
+            Fd,
+            Flags(&fanotify::MARK_FLAGS),
+            Flags(&fanotify::EVENT_FLAGS),
+            Custom(&fanotify::NOFD),
+            Path,
+        ]),
+        Sysno::fanotify_mark => d(&[
+            Fd,
+            Flags(&fanotify::MARK_FLAGS),
+            Flags(&fanotify::EVENT_FLAGS),
+            DirFd,
+            Path,
+        ]),
+        Sysno::memfd_create => d(&[Custom(&memfd::NAME), Custom(&memfd::MEMFD_FLAGS)]),
+        Sysno::remap_file_pages => d(&[Ptr, ULong, Flags(&PROT), ULong, MmapFlags]),
+        Sysno::ioprio_get => Spec::Args(&[Enum(&ioprio::WHO), Int], Ret::Custom(&ioprio::PRIO_RET)),
+        Sysno::ioprio_set => d(&[Enum(&ioprio::WHO), Int, Custom(&ioprio::PRIO)]),
+        Sysno::personality => Spec::Args(
+            &[Custom(&personality::PERSONA)],
+            Ret::Custom(&personality::PERSONA_RET),
+        ),
+        Sysno::getitimer => d(&[Enum(&timers::ITIMER_WHICH), Custom(&timers::ITIMERVAL_OUT)]),
+        Sysno::setitimer => d(&[
+            Enum(&timers::ITIMER_WHICH),
+            Custom(&timers::ITIMERVAL_IN),
+            Custom(&timers::ITIMERVAL_OUT),
+        ]),
+        Sysno::timer_create => d(&[Enum(&CLOCK), Custom(&timers::SIGEVENT), IntOut]),
+        Sysno::timer_settime => d(&[
+            Int,
+            Flags(&TIMER),
+            Custom(&timers::ITIMERSPEC_IN),
+            Custom(&timers::ITIMERSPEC_OUT),
+        ]),
+        Sysno::timer_gettime => d(&[Int, Custom(&timers::ITIMERSPEC_OUT)]),
+        Sysno::timerfd_settime => d(&[
+            Fd,
+            Flags(&timers::TFD_TIMER_FLAGS),
+            Custom(&timers::ITIMERSPEC_IN),
+            Custom(&timers::ITIMERSPEC_OUT),
+        ]),
+        Sysno::timerfd_gettime => d(&[Fd, Custom(&timers::ITIMERSPEC_OUT)]),
+        Sysno::adjtimex => Spec::Args(&[Custom(&timers::TIMEX)], Ret::Named(&timers::TIME_STATES)),
+        Sysno::clock_adjtime => Spec::Args(
+            &[Enum(&CLOCK), Custom(&timers::TIMEX)],
+            Ret::Named(&timers::TIME_STATES),
+        ),
+        Sysno::rt_sigqueueinfo => d(&[Int, Sig, Custom(&rt_sig::SIGINFO_IN)]),
+        Sysno::rt_tgsigqueueinfo => d(&[Int, Int, Sig, Custom(&rt_sig::SIGINFO_IN)]),
+        Sysno::rt_sigtimedwait => Spec::Args(
+            &[
+                Custom(&rt_sig::SIGSET_SIZED_BY_ARG3),
+                Custom(&wait::SIGINFO),
+                TimespecIn,
+                ULong,
+            ],
+            Ret::Custom(&rt_sig::SIGNAL_RET),
+        ),
+        Sysno::select => Spec::Args(
+            &[Int, FD_SET, FD_SET, FD_SET, TimevalIn],
+            Ret::Custom(&select::SELECT_RET),
+        ),
+        Sysno::pselect6 => Spec::Args(
+            &[
+                Int,
+                FD_SET,
+                FD_SET,
+                FD_SET,
+                TimespecIn,
+                Custom(&select::PSELECT6_SIGMASK),
+            ],
+            Ret::Custom(&select::PSELECT6_RET),
+        ),
+        Sysno::ppoll => Spec::Args(
+            &[
+                Custom(&select::POLLFDS),
+                UInt,
+                TimespecIn,
+                Custom(&rt_sig::SIGSET_SIZED_BY_NEXT),
+                ULong,
+            ],
+            Ret::Custom(&select::PPOLL_RET),
+        ),
+        Sysno::ioperm => d(&[Hex, Hex, Int]),
+        Sysno::iopl => d(&[Int]),
+        Sysno::epoll_pwait => d(&[
+            Fd,
+            EpollEventsOut,
+            Int,
+            Int,
+            Custom(&rt_sig::SIGSET_SIZED_BY_NEXT),
+            ULong,
+        ]),
+        Sysno::epoll_pwait2 => d(&[
+            Fd,
+            EpollEventsOut,
+            Int,
+            Custom(&timers::TIMESPEC_READ_AT_EXIT),
+            Custom(&rt_sig::SIGSET_SIZED_BY_NEXT),
+            ULong,
+        ]),
+        Sysno::kcmp => match regs[2] as i32 {
+            0 => d(&[Int, Int, Enum(&kcmp::TYPES), Fd, Fd]),
+            1..=6 => d(&[Int, Int, Enum(&kcmp::TYPES)]),
+            7 => d(&[Int, Int, Enum(&kcmp::TYPES), Fd, Custom(&kcmp::EPOLL_SLOT)]),
+            _ => d(&[Int, Int, Enum(&kcmp::TYPES), Hex, Hex]),
+        },
+        Sysno::inotify_add_watch => d(&[Fd, Path, Flags(&inotify::MASK)]),
+        Sysno::inotify_rm_watch => d(&[Fd, Int]),
+        Sysno::swapon => d(&[Path, Custom(&misc_args::SWAP_FLAGS_ARG)]),
+        Sysno::ustat => d(&[Custom(&misc_args::DEV32), Ptr]),
+        Sysno::utime => d(&[Path, Custom(&misc_args::UTIMBUF)]),
+        Sysno::get_robust_list => d(&[Int, AddrOut, Custom(&misc_args::ULONG_OUT)]),
+        Sysno::vmsplice => d(&[Fd, Custom(&iovec::IOV_IN), ULong, Flags(&SPLICE)]),
+        Sysno::reboot if regs[2] as u32 == 0xa1b2_c3d4 => d(&[
+            Enum(&misc_args::REBOOT_MAGIC1),
+            Enum(&misc_args::REBOOT_MAGIC2),
+            Enum(&misc_args::REBOOT_CMD),
+            Custom(&misc_args::REBOOT_ARG),
+        ]),
+        Sysno::reboot => d(&[
+            Enum(&misc_args::REBOOT_MAGIC1),
+            Enum(&misc_args::REBOOT_MAGIC2),
+            Enum(&misc_args::REBOOT_CMD),
+        ]),
+        Sysno::pidfd_send_signal => d(&[Fd, Sig, Custom(&rt_sig::SIGINFO_IN), Hex32]),
+        Sysno::kexec_load => d(&[
+            Ptr,
+            ULong,
+            Custom(&kexec::SEGMENTS),
+            Custom(&kexec::LOAD_FLAGS_ARG),
+        ]),
+        Sysno::kexec_file_load => d(&[Fd, Fd, ULong, BufIn(2), Flags(&kexec::FILE_FLAGS)]),
+        Sysno::futex_waitv => d(&[
+            Custom(&futex_waitv::WAITERS),
+            UInt,
+            Hex32,
+            TimespecIn,
+            Enum(&futex_waitv::CLOCKS),
+        ]),
+        Sysno::sched_getattr => d(&[Int, Custom(&sched_attr::ATTR_GET), UInt, UInt]),
+        Sysno::sched_setattr => d(&[Int, Custom(&sched_attr::ATTR_SET), UInt]),
         Sysno::memfd_secret => d(&[Flags(&MEMFD_SECRET)]),
         Sysno::lookup_dcookie => d(&[ULong, Ptr, ULong]),
         Sysno::accept | Sysno::getsockname | Sysno::getpeername => {
@@ -484,12 +959,12 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::splice => d(&[Fd, OffIn, Fd, OffIn, ULong, Flags(&SPLICE)]),
         Sysno::epoll_ctl => d(&[Fd, Enum(&EPOLL_CTL), Fd, EpollEventIn]),
         Sysno::epoll_wait => d(&[Fd, EpollEventsOut, Int, Int]),
-        Sysno::sched_rr_get_interval => d(&[Int, TimespecOut]),
+        Sysno::sched_rr_get_interval => d(&[Pid(PidType::Tgid), TimespecOut]),
         Sysno::pkey_alloc => d(&[Hex, Flags(&PKEY)]),
         Sysno::pkey_free => d(&[Int]),
         Sysno::pkey_mprotect => d(&[Ptr, ULong, Flags(&PROT), Int]),
         Sysno::userfaultfd => d(&[Flags(&UFFD)]),
-        Sysno::setgroups => d(&[Int, GroupsIn(0)]),
+        Sysno::setgroups => d(&[Int, Custom(&misc_args::GROUPS_IN)]),
         Sysno::sethostname | Sysno::setdomainname => d(&[HostName(1), UInt]),
         Sysno::signalfd4 if regs[2] != 8 => d(&[Fd, Ptr, ULong, Flags(&SFD)]),
         Sysno::signalfd4 => d(&[Fd, SigsetIn, ULong, Flags(&SFD)]),
@@ -519,13 +994,13 @@ fn table(s: Sysno, regs: &[u64; 6]) -> Spec {
         Sysno::eventfd => d(&[UInt]),
         Sysno::eventfd2 => d(&[UInt, Flags(&EFD)]),
         Sysno::close_range => d(&[UInt, UInt, Flags(&CLOSE_RANGE)]),
-        Sysno::pidfd_open => d(&[Int, Flags(&PIDFD)]),
+        Sysno::pidfd_open => d(&[Pid(PidType::Tgid), Flags(&PIDFD)]),
         Sysno::setns => d(&[Fd, Flags(&SETNS)]),
         Sysno::unshare => d(&[Flags(&UNSHARE)]),
         Sysno::shutdown => d(&[Fd, Enum(&SHUT)]),
         Sysno::listen => d(&[Fd, Int]),
-        Sysno::getpriority => d(&[Enum(&PRIO), Int]),
-        Sysno::setpriority => d(&[Enum(&PRIO), Int, Int]),
+        Sysno::getpriority => d(&[Enum(&PRIO), PrioWho]),
+        Sysno::setpriority => d(&[Enum(&PRIO), PrioWho, Int]),
         Sysno::sched_get_priority_min | Sysno::sched_get_priority_max => d(&[Enum(&SCHED)]),
         Sysno::mlockall => d(&[Flags(&MCL)]),
         Sysno::mlock | Sysno::munlock => d(&[Ptr, ULong]),
@@ -564,6 +1039,8 @@ fn prctl(regs: &[u64; 6]) -> Spec {
         // Options that write an int where their second argument points.
         9 | 11 | 19 | 37 => d(&[Enum(&PR), IntOut]),
         46 => Spec::Args(&[Enum(&PR)], Ret::NamedFlags(&PR_FP_MODE)),
+        22 => Spec::Walk(super::seccomp::prctl_set_seccomp, Ret::Dec, &[]),
+        38 | 41 | 57 => d(&[Enum(&PR), ULong, Hex, Hex, Hex]),
         1 => d(&[Enum(&PR), SigLong]),
         2 => d(&[Enum(&PR), SigOut]),
         4 => d(&[Enum(&PR), Enum(&SUID_DUMP)]),
@@ -601,14 +1078,14 @@ fn prctl(regs: &[u64; 6]) -> Spec {
             0 => d(&[
                 Enum(&PR),
                 Enum(&PR_SCHED_CORE),
-                Int,
+                SchedCorePid(3),
                 EnumCommented(&PIDTYPE),
                 AddrOut,
             ]),
             _ => d(&[
                 Enum(&PR),
                 Enum(&PR_SCHED_CORE),
-                Int,
+                SchedCorePid(3),
                 EnumCommented(&PIDTYPE),
                 Ptr,
             ]),
@@ -634,9 +1111,30 @@ fn prctl(regs: &[u64; 6]) -> Spec {
             Ret::VectorLength(&PR_SME_VL),
         ),
         64 => Spec::Args(&[Enum(&PR)], Ret::VectorLength(&PR_SME_VL)),
+        52 if regs[1] <= 2 => Spec::Args(
+            &[Enum(&PR), Enum(&prctl_more::SPEC_CMDS)],
+            Ret::Custom(&prctl_more::SPEC_GET_RET),
+        ),
+        52 => d(&[Enum(&PR), Enum(&prctl_more::SPEC_CMDS)]),
+        53 if regs[1] <= 2 => d(&[
+            Enum(&PR),
+            Enum(&prctl_more::SPEC_CMDS),
+            Enum(&prctl_more::SPEC_SET),
+        ]),
+        53 => d(&[Enum(&PR), Enum(&prctl_more::SPEC_CMDS), Hex]),
+        59 if regs[1] == 1 => d(&[Enum(&PR), Enum(&prctl_more::SYS_DISPATCH), Hex, Hex, Ptr]),
+        59 => d(&[Enum(&PR), Enum(&prctl_more::SYS_DISPATCH), Hex, Hex, Hex]),
+        0x5356_4d41 if regs[1] == 0 => d(&[Enum(&PR), Enum(&prctl_more::SET_VMA), Ptr, ULong, Str]),
+        0x5356_4d41 => d(&[Enum(&PR), Enum(&prctl_more::SET_VMA), Ptr, Hex, Ptr]),
         _ => d(&[Enum(&PR), Hex, Hex, Hex, Hex]),
     }
 }
+
+const FD_SET: Arg = Custom(&select::FD_SET);
+const CONTEXT_FD: Arg = Custom(&mount_api::CONTEXT_FD);
+const FSCONFIG_CMD: Arg = Enum(&mount_api::FSCONFIG_CMDS);
+const FSCONFIG_STR: Arg = Custom(&mount_api::FSCONFIG_STR);
+const FSCONFIG_BLOB: Arg = Custom(&mount_api::FSCONFIG_BLOB);
 
 /// `TimespecRem`'s index for a sleep without flags.
 const NO_FLAGS: u8 = u8::MAX;
@@ -697,12 +1195,16 @@ impl Arg {
                 | RusageOut
                 | TimespecRem(_)
                 | TimeOut
-        )
+                | FlockOut
+                | OwnerExOut
+        ) || matches!(self, Sock(s) if s.is_output())
+            || matches!(self, Custom(c) if c.phase != custom::Phase::Entry)
     }
 
     /// Whether this argument is read at entry and written at exit (printed in two halves).
     pub fn is_in_out(self) -> bool {
         matches!(self, OffInOut | UOffInOut)
+            || matches!(self, Custom(c) if c.phase == custom::Phase::InOut)
     }
 
     /// Whether this argument is omitted (an `open` mode without `O_CREAT`).
@@ -726,6 +1228,11 @@ impl Arg {
         out: &mut Vec<FetchReq>,
     ) {
         let addr = args[i];
+        if let Custom(c) = self {
+            let ctx = custom::Ctx { i, args, ret, opts };
+            (c.plan)(&ctx, out);
+            return;
+        }
         if opts.decode_fds > 0 && matches!(self, Fd | DirFd) {
             if (addr as i32) >= 0 || (self == DirFd && addr as i32 == -100) {
                 out.push(FetchReq {
@@ -738,6 +1245,22 @@ impl Arg {
             }
             return;
         }
+        if self == PidfdTargetFd {
+            if opts.decode_fds > 0 && (addr as i32) >= 0 {
+                out.push(FetchReq {
+                    slot: i as u8,
+                    addr: addr as i32 as u64,
+                    kind: FetchKind::PidfdTargetPath {
+                        pidfd: args[0] as i32,
+                        kinds: opts.decode_fds,
+                    },
+                });
+            }
+            return;
+        }
+        if let Sock(s) = self {
+            return super::socket::plan(s, i, args, ret, opts, out);
+        }
         if addr == 0 {
             return;
         }
@@ -746,9 +1269,16 @@ impl Arg {
             // PATH_MAX bytes with the NUL.
             Path => FetchKind::CStr { max: 4095 },
             Str => FetchKind::CStr { max: opts.strsize },
-            Comm => FetchKind::CStr { max: 15 },
+            // `TASK_COMM_LEN` - 1 bytes at most are read.
+            Comm => FetchKind::CStrUpto { len: 15 },
             BufIn(len) => FetchKind::Bytes {
                 len: (args[len as usize] as usize).min(opts.strsize),
+            },
+            SockBufIn(len) => FetchKind::SockBuf {
+                fd: args[0] as i32,
+                len: args[len as usize],
+                strsize: opts.strsize,
+                fd_kinds: opts.decode_fds,
             },
             BufOut | BufOutHex if !failed => FetchKind::Bytes {
                 len: (ret.unwrap_or(0) as usize).min(opts.strsize),
@@ -756,12 +1286,9 @@ impl Arg {
             StrOut if !failed => FetchKind::CStr {
                 max: opts.strsize.max(4096),
             },
-            Argv => FetchKind::StrArray {
-                max_items: opts.strsize,
-                max: opts.strsize,
-            },
-            Envp if opts.verbose => FetchKind::StrArray {
-                max_items: opts.strsize,
+            // `-v` shows every item, otherwise at most `-s` of them.
+            Argv | Envp if self == Argv || opts.verbose => FetchKind::StrArray {
+                max_items: if opts.verbose { 1 << 16 } else { opts.strsize },
                 max: opts.strsize,
             },
             Envp => FetchKind::PtrCount,
@@ -815,9 +1342,6 @@ impl Arg {
             TimezoneIn => FetchKind::Bytes { len: 8 },
             TimezoneOut if !failed => FetchKind::Bytes { len: 8 },
             SockAddrOut(_) if !failed => FetchKind::Upto { len: 128 },
-            SockAddrIn(l) if args[l as usize] as u32 > 0 => FetchKind::Bytes {
-                len: (args[l as usize] as u32 as usize).min(128),
-            },
             SockLenInOut if ret.is_some() && !failed => FetchKind::Bytes { len: 4 },
             OffInOut | UOffInOut if ret.is_none() || ret.unwrap_or(0) > 0 => {
                 FetchKind::Bytes { len: 8 }
@@ -836,6 +1360,18 @@ impl Arg {
             }
             CpuSetOut if !failed => FetchKind::Bytes {
                 len: (ret.unwrap_or(0) as usize).min(128),
+            },
+            FlockIn | FlockOut => FetchKind::Bytes {
+                len: super::fcntl::FLOCK_SIZE,
+            },
+            OwnerExIn | OwnerExOut => FetchKind::Bytes {
+                len: super::fcntl::OWNER_EX_SIZE,
+            },
+            SysctlArgs => FetchKind::Bytes {
+                len: super::sysctl::SYSCTL_ARGS_SIZE,
+            },
+            UserDesc(n) if super::ldt::reads_user_desc(args[n as usize]) => FetchKind::Bytes {
+                len: super::ldt::USER_DESC_SIZE,
             },
             _ => return,
         };
@@ -860,7 +1396,19 @@ impl Arg {
         let failed = matches!(ret, Some(r) if r < 0);
         let fetched = mem.get(i);
         match self {
-            Fd => super::fd_into(out, v as i32, fetched),
+            Fd | PidfdTargetFd => super::fd_into(out, v as i32, fetched),
+            Sock(s) => {
+                let none = Mem::default();
+                super::socket::render(s, i, args, ret, &none, mem, opts, out)
+            }
+            Custom(c) => {
+                let ctx = custom::Ctx { i, args, ret, opts };
+                let fetches = custom::Fetches {
+                    now: mem,
+                    entry: mem,
+                };
+                (c.render)(&ctx, &fetches, out)
+            }
             Int => {
                 let _ = write!(out, "{}", v as i32);
             }
@@ -900,23 +1448,39 @@ impl Arg {
             },
             Path | Str | Argv | Envp => match (self, fetched) {
                 (_, None) => ptr(out, v),
-                (Envp, Some(Fetched::Count(n))) => {
+                (Envp, Some(Fetched::Count(n) | Fetched::UnterminatedCount(n))) => {
+                    let unterminated = matches!(fetched, Some(Fetched::UnterminatedCount(_)));
                     let _ = write!(
                         out,
-                        "{v:#x} /* {n} var{} */",
-                        if *n == 1 { "" } else { "s" }
+                        "{v:#x} /* {n} var{}{} */",
+                        if *n == 1 { "" } else { "s" },
+                        if unterminated { ", unterminated" } else { "" }
                     );
                 }
-                (Argv | Envp, Some(Fetched::StrArray { items, truncated })) => {
+                (
+                    Argv | Envp,
+                    Some(Fetched::StrArray {
+                        items,
+                        truncated,
+                        unreadable,
+                        ends_at,
+                    }),
+                ) => {
                     out.push('[');
                     for (k, (b, complete)) in items.iter().enumerate() {
                         if k > 0 {
                             out.push_str(", ");
                         }
-                        quote_cstr(out, b, *complete, Some(opts.strsize), opts.xflag);
+                        match unreadable.iter().find(|(at, _)| *at == k) {
+                            Some(&(_, p)) => ptr(out, p),
+                            None => quote_cstr(out, b, *complete, Some(opts.strsize), opts.xflag),
+                        }
                     }
                     if *truncated {
                         out.push_str(", ...");
+                    }
+                    if let Some(at) = ends_at {
+                        let _ = write!(out, ", ... /* {at:#x} */");
                     }
                     out.push(']');
                 }
@@ -930,9 +1494,17 @@ impl Arg {
                 }
                 _ => ptr(out, v),
             },
-            BufIn(len) => match fetched {
+            BufIn(len) | SockBufIn(len) => match fetched {
                 Some(Fetched::Bytes(b)) => {
                     quote_buffer(out, b, args[len as usize], opts.strsize, false, opts.xflag)
+                }
+                Some(Fetched::Netlink {
+                    protocol,
+                    bytes,
+                    fds,
+                }) => {
+                    let ctx = super::netlink::Ctx::new(v, bytes, *protocol, fds, opts);
+                    super::netlink::decode(&ctx, out, v, args[len as usize]);
                 }
                 _ => ptr(out, v),
             },
@@ -1060,10 +1632,6 @@ impl Arg {
                 Some(Fetched::Bytes(b)) => structs::time_pair_into(out, b, self == TimevalPair),
                 _ => ptr(out, v),
             },
-            SockAddrIn(_) => match fetched {
-                Some(Fetched::Bytes(b)) => structs::sockaddr_into(out, b),
-                _ => ptr(out, v),
-            },
             // Printed by `render_exit`, which has the lengths from before and after the call.
             SockAddrOut(_) | SockLenInOut => ptr(out, v),
             MincoreOut(n) => match fetched {
@@ -1139,7 +1707,31 @@ impl Arg {
                 if pid == -1 {
                     xlat::composed_signed(out, -1, "PR_SET_PTRACER_ANY");
                 } else {
-                    let _ = write!(out, "{pid}");
+                    super::pid::pid_into(out, pid, PidType::Tgid);
+                }
+            }
+            Pid(kind) => super::pid::pid_into(out, v as i32, kind),
+            PidTgidPgid => super::pid::pid_tgid_pgid_into(out, v as i32),
+            PrioWho => match args[0] as u32 {
+                0 => super::pid::pid_into(out, v as i32, PidType::Tgid),
+                1 => super::pid::pid_into(out, v as i32, PidType::Pgid),
+                _ => {
+                    let _ = write!(out, "{}", v as i32);
+                }
+            },
+            SchedCorePid(t) => {
+                let kind = match args[t as usize] as u32 {
+                    0 => Some(PidType::Tid),
+                    1 => Some(PidType::Tgid),
+                    2 => Some(PidType::Pgid),
+                    3 => Some(PidType::Sid),
+                    _ => None,
+                };
+                match kind {
+                    Some(k) => super::pid::pid_into(out, v as i32, k),
+                    None => {
+                        let _ = write!(out, "{}", v as i32);
+                    }
                 }
             }
             SigLong => match v {
@@ -1177,8 +1769,14 @@ impl Arg {
                 Some(Fetched::Bytes(b)) if !failed => structs::statfs_into(out, b),
                 _ => ptr(out, v),
             },
-            SysinfoOut | RusageOut => match fetched {
+            SysinfoOut => match fetched {
                 Some(Fetched::Bytes(b)) if !failed => structs::struct_into(self, b, out),
+                _ => ptr(out, v),
+            },
+            RusageOut => match fetched {
+                Some(Fetched::Bytes(b)) if !failed && b.len() >= 144 => {
+                    structs::rusage_into(out, b, opts.verbose)
+                }
                 _ => ptr(out, v),
             },
             OffInOut | UOffInOut => {
@@ -1259,23 +1857,7 @@ impl Arg {
                 }
                 _ => ptr(out, v),
             },
-            IoctlReq => match v & 0xffff_ffff {
-                0x5401 => out.push_str("TCGETS"),
-                0x5402 => out.push_str("TCSETS"),
-                0x5403 => out.push_str("TCSETSW"),
-                0x5404 => out.push_str("TCSETSF"),
-                0x540f => out.push_str("TIOCGPGRP"),
-                0x5410 => out.push_str("TIOCSPGRP"),
-                0x5413 => out.push_str("TIOCGWINSZ"),
-                0x5414 => out.push_str("TIOCSWINSZ"),
-                0x541b => out.push_str("FIONREAD"),
-                0x5421 => out.push_str("FIONBIO"),
-                0x5451 => out.push_str("FIOCLEX"),
-                0x5450 => out.push_str("FIONCLEX"),
-                r => {
-                    let _ = write!(out, "{r:#x}");
-                }
-            },
+            IoctlReq => super::ioctl::request::request_into(out, v as u32),
             FutexOp => {
                 const OPS: [&str; 14] = [
                     "FUTEX_WAIT",
@@ -1315,17 +1897,33 @@ impl Arg {
                     let _ = write!(out, "{v:#x}");
                 }
             }
-            CloexecFlag => out.push_str(if v & 1 != 0 { "FD_CLOEXEC" } else { "0" }),
-            FcntlCmd => match v {
-                0 => out.push_str("F_DUPFD"),
-                1 => out.push_str("F_GETFD"),
-                2 => out.push_str("F_SETFD"),
-                3 => out.push_str("F_GETFL"),
-                4 => out.push_str("F_SETFL"),
-                1030 => out.push_str("F_DUPFD_CLOEXEC"),
-                _ => {
-                    let _ = write!(out, "{v:#x}");
+            FcntlCmd => super::fcntl::cmd_into(out, v),
+            FlockIn | FlockOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == super::fcntl::FLOCK_SIZE => {
+                    super::fcntl::flock_into(out, b, self == FlockOut)
                 }
+                _ => ptr(out, v),
+            },
+            SysctlArgs => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == super::sysctl::SYSCTL_ARGS_SIZE => {
+                    super::sysctl::args_into(out, b)
+                }
+                _ => ptr(out, v),
+            },
+            UserDesc(n) => match fetched {
+                Some(Fetched::Bytes(b))
+                    if super::ldt::reads_user_desc(args[n as usize])
+                        && b.len() == super::ldt::USER_DESC_SIZE =>
+                {
+                    super::ldt::user_desc_into(out, b)
+                }
+                _ => ptr(out, v),
+            },
+            OwnerExIn | OwnerExOut => match fetched {
+                Some(Fetched::Bytes(b)) if b.len() == super::fcntl::OWNER_EX_SIZE => {
+                    super::fcntl::owner_ex_into(out, b)
+                }
+                _ => ptr(out, v),
             },
         }
     }
@@ -1340,26 +1938,17 @@ fn ptr(out: &mut String, v: u64) {
 }
 
 /// Memory plan for the syscalls with their own renderer (`None` for the table-driven ones).
-pub fn plan_custom(spec: &Spec, args: &[u64; 6], ret: Option<i64>) -> Option<Vec<FetchReq>> {
+pub fn plan_custom(
+    spec: &Spec,
+    args: &[u64; 6],
+    ret: Option<i64>,
+    opts: &Opts,
+) -> Option<Vec<FetchReq>> {
     match spec {
         Spec::Args(..) => None,
+        Spec::Walk(w, ..) => Some(super::walk::plan(*w, args, ret, opts)),
         Spec::Clone => Some(Vec::new()),
-        Spec::Clone3 => {
-            let len = (args[1] as usize).min(88);
-            let mut v = vec![FetchReq {
-                slot: 0,
-                addr: args[0],
-                kind: FetchKind::Bytes { len },
-            }];
-            if matches!(ret, Some(r) if r > 0) {
-                v.push(FetchReq {
-                    slot: 1,
-                    addr: args[0],
-                    kind: FetchKind::Indirect { offset: 24, len: 4 },
-                });
-            }
-            Some(v)
-        }
+        Spec::Ptrace => Some(super::ptrace_req::plan(args, ret)),
     }
 }
 
@@ -1369,36 +1958,30 @@ pub fn render_custom(
     args: &[u64; 6],
     ret: Option<i64>,
     mem: &Mem,
+    entry: Option<&Mem>,
+    opts: &Opts,
     out: &mut String,
 ) -> bool {
     match (spec, ret) {
         (Spec::Args(..), _) => false,
+        (Spec::Walk(w, ..), _) => {
+            super::walk::render(*w, args, ret, mem, entry, opts, out);
+            true
+        }
+        (Spec::Ptrace, None) => {
+            super::ptrace_req::render_entry(args, mem, out);
+            true
+        }
+        (Spec::Ptrace, Some(r)) => {
+            super::ptrace_req::render_exit(args, r, mem, out);
+            true
+        }
         (Spec::Clone, None) => {
             render_clone_entry(args, out);
             true
         }
         (Spec::Clone, Some(_)) => {
             render_clone_exit(args, out);
-            true
-        }
-        (Spec::Clone3, None) => {
-            match mem.get(0) {
-                Some(Fetched::Bytes(b)) if b.len() >= 64 => structs::clone_args_into(out, b),
-                _ => ptr(out, args[0]),
-            }
-            true
-        }
-        (Spec::Clone3, Some(r)) => {
-            if let (Some(Fetched::Bytes(b)), Some(Fetched::Bytes(tid))) = (mem.get(0), mem.get(1)) {
-                let flags = b
-                    .get(0..8)
-                    .map_or(0, |f| u64::from_ne_bytes(f.try_into().unwrap_or_default()));
-                if r > 0 && flags & 0x100000 != 0 && tid.len() == 4 {
-                    let t = i32::from_ne_bytes(tid[..4].try_into().unwrap_or_default());
-                    let _ = write!(out, " => {{parent_tid=[{t}]}}");
-                }
-            }
-            let _ = write!(out, ", {}", args[1]);
             true
         }
     }

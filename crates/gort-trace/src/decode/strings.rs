@@ -8,11 +8,24 @@
 
 use std::fmt::Write;
 
+/// `--strings-in-hex=non-ascii-chars`'s `xflag`: strings stay text, with `\xNN` instead of octal for
+/// the bytes that need escaping.
+pub const HEX_CHARS: u8 = 3;
+
 /// Appends `bytes` quoted (with the surrounding double quotes) to `out`.
 ///
 /// When `hex` is true every byte is written as `\xNN` (strace does this for random or binary data such as
 /// `getrandom` buffers).
 pub fn quote_into(out: &mut String, bytes: &[u8], hex: bool) {
+    quote_styled(out, bytes, hex, false);
+}
+
+/// [`quote_into`] for an `xflag`: with [`HEX_CHARS`], escaped bytes are written `\xNN`.
+fn quote_xflag(out: &mut String, bytes: &[u8], xflag: u8) {
+    quote_styled(out, bytes, wants_hex(bytes, xflag), xflag == HEX_CHARS);
+}
+
+fn quote_styled(out: &mut String, bytes: &[u8], hex: bool, hex_escapes: bool) {
     out.push('"');
     for (i, &c) in bytes.iter().enumerate() {
         if hex {
@@ -28,6 +41,9 @@ pub fn quote_into(out: &mut String, bytes: &[u8], hex: bool) {
             0x0c => out.push_str("\\f"),
             b'\r' => out.push_str("\\r"),
             0x20..=0x7e => out.push(c as char),
+            _ if hex_escapes => {
+                let _ = write!(out, "\\x{c:02x}");
+            }
             _ => {
                 out.push('\\');
                 let next_is_octal = matches!(bytes.get(i + 1), Some(b'0'..=b'7'));
@@ -49,10 +65,15 @@ pub fn quote_into(out: &mut String, bytes: &[u8], hex: bool) {
 pub fn quote_bare(out: &mut String, bytes: &[u8]) {
     let mut s = String::new();
     quote_into(&mut s, bytes, false);
-    for c in s[1..s.len() - 1].chars() {
-        match c {
-            '<' => out.push_str("\\74"),
-            '>' => out.push_str("\\76"),
+    let inner: Vec<char> = s[1..s.len() - 1].chars().collect();
+    for (k, &c) in inner.iter().enumerate() {
+        // Three digits when an octal digit follows, so the escape cannot swallow it.
+        let octal_next = matches!(inner.get(k + 1), Some('0'..='7'));
+        match (c, octal_next) {
+            ('<', false) => out.push_str("\\74"),
+            ('<', true) => out.push_str("\\074"),
+            ('>', false) => out.push_str("\\76"),
+            ('>', true) => out.push_str("\\076"),
             _ => out.push(c),
         }
     }
@@ -62,7 +83,7 @@ pub fn quote_bare(out: &mut String, bytes: &[u8]) {
 /// byte is neither printable ASCII nor one of the C whitespace escapes.
 pub fn wants_hex(bytes: &[u8], xflag: u8) -> bool {
     match xflag {
-        0 => false,
+        0 | HEX_CHARS => false,
         1 => bytes
             .iter()
             .any(|&c| c > 0x7e || (c < b' ' && !(9..=13).contains(&c))),
@@ -75,7 +96,11 @@ pub fn wants_hex(bytes: &[u8], xflag: u8) -> bool {
 /// Writes `"..."...` when `total` exceeds what is shown, as strace does for `read`/`write` buffers.
 pub fn quote_buffer(out: &mut String, shown: &[u8], total: u64, max: usize, hex: bool, xflag: u8) {
     let n = shown.len().min(max);
-    quote_into(out, &shown[..n], hex || wants_hex(&shown[..n], xflag));
+    if hex {
+        quote_into(out, &shown[..n], true);
+    } else {
+        quote_xflag(out, &shown[..n], xflag);
+    }
     if total > n as u64 {
         out.push_str("...");
     }
@@ -86,11 +111,11 @@ pub fn quote_buffer(out: &mut String, shown: &[u8], total: u64, max: usize, hex:
 pub fn quote_cstr(out: &mut String, bytes: &[u8], complete: bool, max: Option<usize>, xflag: u8) {
     match max {
         Some(m) if bytes.len() > m => {
-            quote_into(out, &bytes[..m], wants_hex(&bytes[..m], xflag));
+            quote_xflag(out, &bytes[..m], xflag);
             out.push_str("...");
         }
         _ => {
-            quote_into(out, bytes, wants_hex(bytes, xflag));
+            quote_xflag(out, bytes, xflag);
             if !complete {
                 out.push_str("...");
             }
@@ -135,6 +160,13 @@ mod tests {
         let mut s = String::new();
         quote_cstr(&mut s, b"abcdefgh", true, None, 0);
         assert_eq!(s, r#""abcdefgh""#);
+    }
+
+    #[test]
+    fn non_ascii_chars_are_escaped_in_hex_and_the_rest_stays_text() {
+        let mut s = String::new();
+        quote_cstr(&mut s, b"\t\x0e hi~\x92", true, None, HEX_CHARS);
+        assert_eq!(s, r#""\t\x0e hi~\x92""#);
     }
 
     #[test]

@@ -8,7 +8,6 @@
 use super::flags::{self, signal_name};
 use super::spec::Arg;
 use super::strings::quote_into;
-use super::Fetched;
 use std::fmt::Write;
 
 /// Size of `struct stat` on x86_64.
@@ -132,8 +131,6 @@ pub fn time_pair_into(out: &mut String, b: &[u8], usec: bool) {
 
 /// `{tms_utime=29 /* 0.29 s */, ...}`: `struct tms`, clock ticks with their seconds.
 pub fn tms_into(out: &mut String, b: &[u8]) {
-    // SAFETY: sysconf only reads its argument.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
     out.push('{');
     for (k, name) in ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"]
         .iter()
@@ -142,128 +139,21 @@ pub fn tms_into(out: &mut String, b: &[u8]) {
         if k > 0 {
             out.push_str(", ");
         }
-        let t = u64_at(b, 8 * k);
-        let _ = write!(out, "{name}={t}");
-        // The seconds are a comment, which `-X raw` leaves out.
-        if super::xlat::style() != super::xlat::Style::Raw {
-            let _ = write!(out, " /* {}.{:02} s */", t / hz, t % hz * 100 / hz);
-        }
+        let _ = write!(out, "{name}=");
+        clock_t_into(out, u64_at(b, 8 * k));
     }
     out.push('}');
 }
 
-/// A socket address length the kernel read and rewrote: `[in => out]`, `[out]` when unchanged, `[in]`
-/// after a failure, the address when it could not be read.
-pub fn socklen_into(
-    out: &mut String,
-    addr: u64,
-    before: Option<&Fetched>,
-    after: Option<&Fetched>,
-    ret: i64,
-) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
+/// A `clock_t` in clock ticks, with its seconds in a comment when not zero (`29 /* 0.29 s */`),
+/// which `-X raw` leaves out.
+pub fn clock_t_into(out: &mut String, t: u64) {
+    let _ = write!(out, "{t}");
+    if t > 0 && super::xlat::style() != super::xlat::Style::Raw {
+        // SAFETY: sysconf only reads its argument.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        let _ = write!(out, " /* {}.{:02} s */", t / hz, t % hz * 100 / hz);
     }
-    let Some(Fetched::Bytes(b)) = before else {
-        let _ = write!(out, "{addr:#x}");
-        return;
-    };
-    let inlen = u32_at(b, 0);
-    match after {
-        Some(Fetched::Bytes(a)) if ret >= 0 && u32_at(a, 0) != inlen => {
-            let _ = write!(out, "[{inlen} => {}]", u32_at(a, 0));
-        }
-        Some(Fetched::Bytes(a)) if ret >= 0 => {
-            let _ = write!(out, "[{}]", u32_at(a, 0));
-        }
-        _ => {
-            let _ = write!(out, "[{inlen}]");
-        }
-    }
-}
-
-/// A socket address the kernel filled: as many bytes as both lengths allow, decoded.
-pub fn sockaddr_out_into(
-    out: &mut String,
-    addr: u64,
-    bytes: Option<&Fetched>,
-    len_before: Option<&Fetched>,
-    len_after: Option<&Fetched>,
-    ret: i64,
-) {
-    let shown = match (len_before, len_after) {
-        (Some(Fetched::Bytes(a)), Some(Fetched::Bytes(b))) => u32_at(a, 0).min(u32_at(b, 0)),
-        _ => 0,
-    } as usize;
-    match bytes {
-        Some(Fetched::Bytes(b))
-            if ret >= 0 && addr != 0 && shown > 0 && b.len() >= shown.min(128) =>
-        {
-            sockaddr_into(out, &b[..shown.min(b.len())])
-        }
-        _ if addr == 0 => out.push_str("NULL"),
-        _ => {
-            let _ = write!(out, "{addr:#x}");
-        }
-    }
-}
-
-/// `{sa_family=AF_UNIX, sun_path="/tmp/s"}`, `{sa_family=AF_INET, sin_port=htons(80),
-/// sin_addr=inet_addr("127.0.0.1")}` and the AF_INET6 form, from `b` (the valid bytes).
-pub fn sockaddr_into(out: &mut String, b: &[u8]) {
-    out.push_str("{sa_family=");
-    let family = b.get(0..2).map_or(0, |f| u16::from_ne_bytes([f[0], f[1]]));
-    super::xlat::value(out, family as u64, &super::consts::AF);
-    let rest = &b[2.min(b.len())..];
-    match family {
-        1 if !rest.is_empty() => {
-            // `sun_path` is 108 bytes, whatever length the caller passed.
-            let rest = &rest[..rest.len().min(108)];
-            out.push_str(", sun_path=");
-            let (abstract_name, path) = match rest.first() {
-                Some(0) => (true, &rest[1..]),
-                _ => (false, rest),
-            };
-            if abstract_name {
-                out.push('@');
-                quote_into(out, path, false);
-            } else {
-                let end = path.iter().position(|&c| c == 0).unwrap_or(path.len());
-                quote_into(out, &path[..end], false);
-            }
-        }
-        2 if b.len() >= 8 => {
-            let _ = write!(
-                out,
-                ", sin_port=htons({}), sin_addr=inet_addr(\"{}.{}.{}.{}\")",
-                u16::from_be_bytes([b[2], b[3]]),
-                b[4],
-                b[5],
-                b[6],
-                b[7]
-            );
-        }
-        10 if b.len() >= 28 => {
-            let mut a = [0u8; 16];
-            a.copy_from_slice(&b[8..24]);
-            let _ = write!(
-                out,
-                ", sin6_port=htons({}), sin6_flowinfo=htonl({}), inet_pton(AF_INET6, \"{}\", \
-                 &sin6_addr), sin6_scope_id={}",
-                u16::from_be_bytes([b[2], b[3]]),
-                u32::from_be_bytes([b[4], b[5], b[6], b[7]]),
-                std::net::Ipv6Addr::from(a),
-                u32_at(b, 24)
-            );
-        }
-        _ if !rest.is_empty() => {
-            out.push_str(", sa_data=");
-            quote_into(out, rest, false);
-        }
-        _ => {}
-    }
-    out.push('}');
 }
 
 /// `PR_SET_TAGGED_ADDR_CTRL`'s word: `PR_TAGGED_ADDR_ENABLE|PR_MTE_TCF_SYNC|0x1<<PR_MTE_TAG_SHIFT`,
@@ -315,6 +205,19 @@ pub fn statfs_into(out: &mut String, b: &[u8]) {
     out.push('}');
 }
 
+/// A user or group id: `-1` for the "none" value, otherwise unsigned.
+pub struct Id(pub u32);
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == u32::MAX {
+            f.write_str("-1")
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
 /// C's `%#x`: hex with `0x`, except zero, which is plain `0`.
 pub struct CHex(pub u64);
 
@@ -337,7 +240,7 @@ pub fn makedev_into(out: &mut String, dev: u64) {
 /// The major and minor numbers of a device number, as glibc's `major()`/`minor()` split it.
 pub fn dev_split(dev: u64) -> (u64, u64) {
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let minor = (dev & 0xff) | ((dev >> 12) & 0xffff_ff00);
     (major, minor)
 }
 
@@ -349,11 +252,11 @@ pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
     out.push('{');
     if verbose {
         out.push_str("st_dev=");
-        makedev_into(out, u64_at(b, 0));
+        dev_styled_into(out, u64_at(b, 0));
         let _ = write!(out, ", st_ino={}, ", u64_at(b, 8));
     }
     out.push_str("st_mode=");
-    mode_into(out, mode);
+    mode_styled_into(out, mode);
     if verbose {
         let _ = write!(
             out,
@@ -368,7 +271,7 @@ pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
     let ty = mode & 0o170000;
     if ty == 0o020000 || ty == 0o060000 {
         out.push_str(", st_rdev=");
-        makedev_into(out, u64_at(b, 40));
+        dev_styled_into(out, u64_at(b, 40));
     } else {
         let _ = write!(out, ", st_size={}", u64_at(b, 48) as i64);
     }
@@ -384,6 +287,28 @@ pub fn stat_into(out: &mut String, b: &[u8], verbose: bool) {
         let _ = write!(out, ", {name}_nsec={nsec}");
     }
     out.push('}');
+}
+
+/// A device number in the `-X` style: `makedev(0x1, 0x3)`, `0x103`, or `0x103 /* makedev(0x1, 0x3) */`.
+fn dev_styled_into(out: &mut String, dev: u64) {
+    let mut text = String::new();
+    makedev_into(&mut text, dev);
+    super::xlat::composed(out, dev, &text);
+}
+
+/// A mode with its type in the `-X` style: `S_IFREG|0640`, `0100640`, or `0100640 /* S_IFREG|0640 */`.
+fn mode_styled_into(out: &mut String, mode: u32) {
+    use super::xlat::{style, Style};
+    let mut text = String::new();
+    mode_into(&mut text, mode);
+    match style() {
+        Style::Abbrev => out.push_str(&text),
+        Style::Raw => octal_into(out, mode as u64),
+        Style::Verbose => {
+            octal_into(out, mode as u64);
+            let _ = write!(out, " /* {text} */");
+        }
+    }
 }
 
 /// ` /* 2026-12-07T10:20:28.461759285+0000 */`: a time as a local date, as strace comments it.
@@ -435,14 +360,16 @@ fn date_frac_into(out: &mut String, secs: i64, frac: u64, digits: u32) {
 pub fn wait_status_into(out: &mut String, s: i32) {
     let sig = s & 0x7f;
     out.push_str("[{");
-    if sig == 0 {
-        let _ = write!(out, "WIFEXITED(s) && WEXITSTATUS(s) == {}", (s >> 8) & 0xff);
-    } else if sig == 0x7f {
+    if s & 0xff == 0x7f {
+        let stop = (s >> 8) & 0xff;
         let _ = write!(
             out,
-            "WIFSTOPPED(s) && WSTOPSIG(s) == {}",
-            signal_name((s >> 8) & 0xff)
+            "WIFSTOPPED(s) && WSTOPSIG(s) == {}{}",
+            signal_name(stop & 0x7f),
+            if stop & 0x80 != 0 { " | 0x80" } else { "" }
         );
+    } else if sig == 0 {
+        let _ = write!(out, "WIFEXITED(s) && WEXITSTATUS(s) == {}", (s >> 8) & 0xff);
     } else if s == 0xffff {
         out.push_str("WIFCONTINUED(s)");
     } else {
@@ -452,6 +379,42 @@ pub fn wait_status_into(out: &mut String, s: i32) {
         }
     }
     out.push_str("}]");
+}
+
+/// A `struct rusage`: the two times, then the counters under `-v` (`...` otherwise).
+pub fn rusage_into(out: &mut String, b: &[u8], verbose: bool) {
+    let _ = write!(
+        out,
+        "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
+        u64_at(b, 0) as i64,
+        u64_at(b, 8),
+        u64_at(b, 16) as i64,
+        u64_at(b, 24)
+    );
+    if !verbose {
+        out.push_str(", ...}");
+        return;
+    }
+    const FIELDS: [&str; 14] = [
+        "ru_maxrss",
+        "ru_ixrss",
+        "ru_idrss",
+        "ru_isrss",
+        "ru_minflt",
+        "ru_majflt",
+        "ru_nswap",
+        "ru_inblock",
+        "ru_oublock",
+        "ru_msgsnd",
+        "ru_msgrcv",
+        "ru_nsignals",
+        "ru_nvcsw",
+        "ru_nivcsw",
+    ];
+    for (k, name) in FIELDS.iter().enumerate() {
+        let _ = write!(out, ", {name}={}", u64_at(b, 32 + 8 * k));
+    }
+    out.push('}');
 }
 
 /// Number of `linux_dirent64` records in a `getdents64` buffer.
@@ -517,37 +480,6 @@ pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
                 u32_at(b, 104)
             );
         }
-        Arg::RusageOut if b.len() >= 144 => {
-            let l = |off| u64_at(b, off) as i64;
-            let _ = write!(
-                out,
-                "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
-                l(0),
-                l(8),
-                l(16),
-                l(24)
-            );
-            const FIELDS: [&str; 14] = [
-                "ru_maxrss",
-                "ru_ixrss",
-                "ru_idrss",
-                "ru_isrss",
-                "ru_minflt",
-                "ru_majflt",
-                "ru_nswap",
-                "ru_inblock",
-                "ru_oublock",
-                "ru_msgsnd",
-                "ru_msgrcv",
-                "ru_nsignals",
-                "ru_nvcsw",
-                "ru_nivcsw",
-            ];
-            for (k, name) in FIELDS.iter().enumerate() {
-                let _ = write!(out, ", {name}={}", l(32 + 8 * k));
-            }
-            out.push('}');
-        }
         Arg::TimeOut if b.len() >= 8 => {
             let t = u64_at(b, 0) as i64;
             let _ = write!(out, "[{t}");
@@ -577,10 +509,19 @@ pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
             out.push('}');
         }
         Arg::RlimitIn | Arg::RlimitOut if b.len() >= 16 => {
-            let lim = |v: u64| match v {
-                u64::MAX => "RLIM64_INFINITY".to_string(),
-                v if v > 0 && v % 1024 == 0 => format!("{}*1024", v / 1024),
-                v => v.to_string(),
+            // The number, its reading (`RLIM64_INFINITY`, `8192*1024`), or both, by the `-X` style.
+            let lim = |v: u64| {
+                let text = match v {
+                    u64::MAX => Some("RLIM64_INFINITY".to_string()),
+                    v if v > 1024 && v % 1024 == 0 => Some(format!("{}*1024", v / 1024)),
+                    _ => None,
+                };
+                match (text, super::xlat::style()) {
+                    (None, _) => v.to_string(),
+                    (Some(t), super::xlat::Style::Abbrev) => t,
+                    (Some(_), super::xlat::Style::Raw) => v.to_string(),
+                    (Some(t), super::xlat::Style::Verbose) => format!("{v} /* {t} */"),
+                }
             };
             let _ = write!(
                 out,
@@ -625,38 +566,6 @@ pub fn struct_into(kind: Arg, b: &[u8], out: &mut String) {
     }
 }
 
-/// `{flags=CLONE_VM|..., child_tid=0x..., parent_tid=0x..., exit_signal=0, stack=0x..., stack_size=0x..., tls=0x...}`.
-pub fn clone_args_into(out: &mut String, b: &[u8]) {
-    let fl = u64_at(b, 0);
-    out.push_str("{flags=");
-    flags::flags_into(out, fl, flags::CLONE_FLAGS, "0");
-    if fl & 0x1000 != 0 {
-        let _ = write!(out, ", pidfd={:#x}", u64_at(b, 8));
-    }
-    if fl & (0x1000000 | 0x200000) != 0 {
-        out.push_str(", child_tid=");
-        addr_into(out, u64_at(b, 16));
-    }
-    if fl & 0x100000 != 0 {
-        out.push_str(", parent_tid=");
-        addr_into(out, u64_at(b, 24));
-    }
-    let sig = u64_at(b, 32) as i32;
-    if sig == 0 {
-        out.push_str(", exit_signal=0");
-    } else {
-        let _ = write!(out, ", exit_signal={}", signal_name(sig));
-    }
-    out.push_str(", stack=");
-    addr_into(out, u64_at(b, 40));
-    let _ = write!(out, ", stack_size={:#x}", u64_at(b, 48));
-    if fl & 0x80000 != 0 {
-        out.push_str(", tls=");
-        addr_into(out, u64_at(b, 56));
-    }
-    out.push('}');
-}
-
 fn addr_into(out: &mut String, a: u64) {
     if a == 0 {
         out.push_str("NULL");
@@ -684,9 +593,43 @@ pub fn siginfo_into(out: &mut String, b: &[u8]) {
     let fault = matches!(signo, 4 | 7 | 8 | 11 | 5);
     if let Some(name) = generic {
         out.push_str(name);
+        let errno = i32_at(b, 4);
+        if errno != 0 {
+            out.push_str(", si_errno=");
+            match flags::errno_name(errno) {
+                Some(n) => out.push_str(n),
+                None => {
+                    let _ = write!(out, "{}", errno as u32);
+                }
+            }
+        }
+        let sigval = |out: &mut String| {
+            let ptr = u64_at(b, 24);
+            let _ = write!(out, ", si_int={}, si_ptr=", ptr as u32 as i32);
+            addr_into(out, ptr);
+        };
         match code {
-            0 | -6 | -1 => {
-                let _ = write!(out, ", si_pid={}, si_uid={}", i32_at(b, 16), u32_at(b, 20));
+            0 | -6 => {
+                out.push_str(", si_pid=");
+                super::pid::pid_into(out, i32_at(b, 16), crate::pidns::PidType::Tgid);
+                let _ = write!(out, ", si_uid={}", Id(u32_at(b, 20)));
+            }
+            -2 => {
+                let _ = write!(
+                    out,
+                    ", si_timerid={}, si_overrun={}",
+                    CHex(u32_at(b, 16) as u64),
+                    i32_at(b, 20)
+                );
+                sigval(out);
+            }
+            -1 | -3 | -4 => {
+                out.push_str(", si_pid=");
+                super::pid::pid_into(out, i32_at(b, 16), crate::pidns::PidType::Tgid);
+                let _ = write!(out, ", si_uid={}", Id(u32_at(b, 20)));
+                if u64_at(b, 24) != 0 {
+                    sigval(out);
+                }
             }
             0x80 if fault => {
                 out.push_str(", si_addr=");
@@ -739,23 +682,18 @@ pub fn siginfo_into(out: &mut String, b: &[u8]) {
     }
     if signo == 17 {
         let status = i32_at(b, 24);
-        let _ = write!(
-            out,
-            ", si_pid={}, si_uid={}, si_status=",
-            i32_at(b, 16),
-            u32_at(b, 20)
-        );
+        out.push_str(", si_pid=");
+        super::pid::pid_into(out, i32_at(b, 16), crate::pidns::PidType::Tgid);
+        let _ = write!(out, ", si_uid={}, si_status=", u32_at(b, 20));
         if code == 1 {
             let _ = write!(out, "{status}");
         } else {
             out.push_str(&signal_name(status));
         }
-        let _ = write!(
-            out,
-            ", si_utime={}, si_stime={}",
-            u64_at(b, 32) as i64,
-            u64_at(b, 40) as i64
-        );
+        out.push_str(", si_utime=");
+        clock_t_into(out, u64_at(b, 32));
+        out.push_str(", si_stime=");
+        clock_t_into(out, u64_at(b, 40));
     } else if fault {
         out.push_str(", si_addr=");
         addr_into(out, u64_at(b, 16));

@@ -130,6 +130,8 @@ pub fn value(out: &mut String, v: u64, x: &Xlat) {
             number(out, v, x);
             let _ = write!(out, " /* {n} */");
         }
+        // A table without an unknown-value comment prints the bare number.
+        (_, None) if x.unknown.is_empty() => number(out, v, x),
         (_, None) => {
             number(out, v, x);
             let _ = write!(out, " /* {} */", x.unknown);
@@ -142,8 +144,31 @@ pub fn value(out: &mut String, v: u64, x: &Xlat) {
 pub fn value_commented(out: &mut String, v: u64, x: &Xlat) {
     let v = x.width(v);
     number(out, v, x);
-    if style() != Style::Raw {
-        let _ = write!(out, " /* {} */", x.name(v).unwrap_or(x.unknown));
+    match x.name(v).unwrap_or(x.unknown) {
+        _ if style() == Style::Raw => {}
+        "" => {}
+        name => {
+            let _ = write!(out, " /* {name} */");
+        }
+    }
+}
+
+/// Prints a flag word as a number with its names in a comment (`0x1001 /* A|0x1 */`), the way strace
+/// shows some fields even in the default style; zero and `-X raw` print the number alone.
+pub fn flags_commented(out: &mut String, v: u64, x: &Xlat) {
+    let v = x.width(v);
+    if v == 0 || style() == Style::Raw {
+        return number(out, v, x);
+    }
+    let _ = write!(out, "{v:#x}");
+    match names_of(v, x) {
+        Some(n) => {
+            let _ = write!(out, " /* {n} */");
+        }
+        None if x.unknown.is_empty() => {}
+        None => {
+            let _ = write!(out, " /* {} */", x.unknown);
+        }
     }
 }
 
@@ -257,5 +282,13 @@ mod tests {
         let mut s = String::new();
         value(&mut s, 9, &T);
         assert_eq!(s, "0x9 /* A_??? */");
+    }
+
+    #[test]
+    fn a_value_of_a_table_without_an_unknown_comment_is_a_bare_number() {
+        const U: Xlat = Xlat::hex(&[(1, "RT_SCOPE_ONE")], "");
+        let mut s = String::new();
+        value(&mut s, 0xc8, &U);
+        assert_eq!(s, "0xc8");
     }
 }
