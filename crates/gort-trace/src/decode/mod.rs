@@ -66,6 +66,7 @@ pub mod rt_sig;
 pub mod sched_attr;
 pub mod seccomp;
 pub mod select;
+pub mod sigevent;
 pub mod socket;
 pub mod spec;
 pub mod statx;

@@ -5,7 +5,6 @@
 //! its flags word in hex and `mq_getsetattr` by name, as strace does. `struct sigevent` (x86_64: the
 //! value, signal and notification method, then a union) shows the union member the method uses.
 
-use super::clone3::signal;
 use super::structs::{octal_into, CHex};
 use super::walk::{le32, le64, ptr, Call};
 use super::xlat::{self, Xlat};
@@ -13,19 +12,9 @@ use std::fmt::Write;
 
 const MQ_ATTR_FLAGS: Xlat = Xlat::hex(&[(0o4000, "O_NONBLOCK")], "O_???");
 
-const SIGEV_NOTIFY: Xlat = Xlat::hex(
-    &[
-        (0, "SIGEV_SIGNAL"),
-        (1, "SIGEV_NONE"),
-        (2, "SIGEV_THREAD"),
-        (4, "SIGEV_THREAD_ID"),
-    ],
-    "SIGEV_???",
-);
-
 const MQ_ATTR_SIZE: usize = 64;
 // strace reads the fields it prints: the value, signal, method and the union's two pointers.
-const SIGEVENT_SIZE: usize = 32;
+const SIGEVENT_SIZE: usize = super::sigevent::SIGEVENT_FIELDS;
 const O_CREAT: u64 = 0o100;
 
 /// `{mq_flags=..., mq_maxmsg=10, mq_msgsize=8192, mq_curmsgs=0}`.
@@ -124,41 +113,11 @@ pub fn mq_notify(call: &mut Call<'_>, out: &mut String) {
     sigevent(call, out, call.args[1]);
 }
 
-/// A `struct sigevent`.
+/// A `struct sigevent` (see `sigevent.rs`), or its address.
 pub fn sigevent(call: &mut Call<'_>, out: &mut String, addr: u64) {
-    let Some(b) = call.umove(out, addr, SIGEVENT_SIZE) else {
-        return;
-    };
-    out.push('{');
-    let value = le64(&b, 0);
-    if value != 0 {
-        out.push_str("sigev_value={sival_int=");
-        let _ = write!(out, "{}, sival_ptr=", value as u32 as i32);
-        ptr(out, value);
-        out.push_str("}, ");
+    if let Some(b) = call.umove(out, addr, SIGEVENT_SIZE) {
+        super::sigevent::sigevent_into(out, &b);
     }
-    let (signo, notify) = (le32(&b, 8), le32(&b, 12));
-    out.push_str("sigev_signo=");
-    if matches!(notify, 0 | 2 | 4) {
-        signal(out, signo as i32);
-    } else {
-        let _ = write!(out, "{signo}");
-    }
-    out.push_str(", sigev_notify=");
-    xlat::value(out, notify as u64, &SIGEV_NOTIFY);
-    match notify {
-        4 => {
-            let _ = write!(out, ", sigev_notify_thread_id={}", le32(&b, 16) as i32);
-        }
-        2 => {
-            out.push_str(", sigev_notify_function=");
-            ptr(out, le64(&b, 16));
-            out.push_str(", sigev_notify_attributes=");
-            ptr(out, le64(&b, 24));
-        }
-        _ => {}
-    }
-    out.push('}');
 }
 
 /// `mq_getsetattr(mqdes, newattr, oldattr)`.

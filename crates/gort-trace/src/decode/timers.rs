@@ -6,7 +6,6 @@
 //! unsigned, as the kernel's 64-bit fields are printed by strace.
 
 use super::custom::{self, Ctx, CustomArg, Fetches, Phase};
-use super::flags::signal_name;
 use super::xlat::{self, Xlat};
 use super::FetchKind;
 use std::fmt::Write;
@@ -84,16 +83,6 @@ const ADJ_STATUS: Xlat = Xlat::hex(
         (0x8000, "STA_CLK"),
     ],
     "STA_???",
-);
-
-const SIGEV_NOTIFY: Xlat = Xlat::hex(
-    &[
-        (0, "SIGEV_SIGNAL"),
-        (1, "SIGEV_NONE"),
-        (2, "SIGEV_THREAD"),
-        (4, "SIGEV_THREAD_ID"),
-    ],
-    "SIGEV_???",
 );
 
 fn i64_at(b: &[u8], off: usize) -> i64 {
@@ -175,44 +164,8 @@ pub const ITIMERVAL_OUT: CustomArg = CustomArg {
 pub const SIGEVENT: CustomArg = CustomArg {
     phase: Phase::Entry,
     plan: |c, out| plan_in(c, 64, out),
-    render: |c, m, out| render_with(c, m, 64, out, sigevent_into),
+    render: |c, m, out| render_with(c, m, 64, out, super::sigevent::sigevent_into),
 };
-
-fn sigevent_into(out: &mut String, b: &[u8]) {
-    let ptr = i64_at(b, 0) as u64;
-    let (signo, notify) = (i32_at(b, 8), i32_at(b, 12) as u32);
-    out.push('{');
-    if ptr != 0 {
-        let _ = write!(
-            out,
-            "sigev_value={{sival_int={}, sival_ptr={ptr:#x}}}, ",
-            ptr as u32 as i32
-        );
-    }
-    out.push_str("sigev_signo=");
-    if matches!(notify, 0 | 2 | 4) && (1..=64).contains(&signo) {
-        out.push_str(&signal_name(signo));
-    } else if matches!(notify, 0 | 2 | 4) {
-        let _ = write!(out, "{signo}");
-    } else {
-        let _ = write!(out, "{}", signo as u32);
-    }
-    out.push_str(", sigev_notify=");
-    xlat::value(out, notify as u64, &SIGEV_NOTIFY);
-    match notify {
-        4 => {
-            let _ = write!(out, ", sigev_notify_thread_id={}", i32_at(b, 16));
-        }
-        2 => {
-            out.push_str(", sigev_notify_function=");
-            custom::ptr(out, i64_at(b, 16) as u64);
-            out.push_str(", sigev_notify_attributes=");
-            custom::ptr(out, i64_at(b, 24) as u64);
-        }
-        _ => {}
-    }
-    out.push('}');
-}
 
 /// Size of the kernel's `struct __kernel_timex`.
 const TIMEX_SIZE: usize = 208;

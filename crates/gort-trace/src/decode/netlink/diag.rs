@@ -457,8 +457,8 @@ static PACKET_DIAG_MSG: Body = Body {
     decoder: Some(packet_attr),
 };
 
-/// `PACKET_DIAG_*` attributes. The socket filter (`PACKET_DIAG_FILTER`) is shown in hex: printing
-/// classic BPF instructions belongs to the socket-filter decoder.
+/// `PACKET_DIAG_*` attributes; the socket filter (`PACKET_DIAG_FILTER`) is printed by the classic BPF
+/// printer, with socket filters' special offsets named.
 fn packet_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64, len: u32) -> bool {
     const RING: &[(&str, usize, Field)] = &[
         ("pdr_block_size", 0, Field::U(4)),
@@ -512,6 +512,15 @@ fn packet_attr(ctx: &Ctx, out: &mut String, _hdr: &[u8], kind: u16, addr: u64, l
         4 => simple(ctx, out, Nla::U32, addr, len),
         5 => simple(ctx, out, Nla::Uid, addr, len),
         6 => meminfo_data(ctx, out, addr, len),
+        // Shorter than one instruction: the bytes.
+        7 if len < 8 => false,
+        7 => {
+            attr::array_into(ctx, out, addr, len, 8, |o, b| {
+                let k = Some(crate::decode::socket::filter::socket_filter_k as _);
+                crate::decode::bpf_filter::insn_into(o, b, k)
+            });
+            true
+        }
         _ => false,
     }
 }
