@@ -1,7 +1,7 @@
 //! `ioctl(fd, request, arg)`: the request by name and the argument by what the request says it is.
 //!
 //! Design: the request is printed by [`request::request_into`]. The argument's meaning depends on the
-//! request's family (its `_IOC_TYPE`), so [`decode`] dispatches to one file per family, each a
+//! request's family (its `_IOC_TYPE`), so `decode` dispatches to one file per family, each a
 //! function `fn(&mut Cx, &mut String) -> Rval` written in strace's entry/exit model (see `cx.rs`).
 //! Family decoders read memory as they print, so they run under record/replay (`decode/replay.rs`):
 //! [`plan`] asks the tracer to run the decoder against live memory once per stop ([`record`]), and
