@@ -89,4 +89,19 @@ export t dir
 : >"$dir/scripts.tsv"
 printf '%s\n' "${tests[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$1"' _ {} || true
 
+# A listed test that fails is run once more, alone: the two tracers' pids agree only if each runtime
+# starts the same threads before the tracee forks, which a loaded host can upset (a `kill(5, ...)`
+# against strace's `kill(6, ...)`). What fails twice is reported as a regression.
+if ! "$here/report.sh" "$dir" >/dev/null 2>"$dir/regressions.txt"; then
+    mapfile -t again < <(sed -n 's/^  \([^ ]*\) (.*)$/\1/p' "$dir/regressions.txt")
+    if [ ${#again[@]} -gt 0 ]; then
+        echo "run.sh: run again, alone: ${again[*]}" >&2
+        for name in "${again[@]}"; do
+            for f in "$results" "$dir/scripts.tsv"; do
+                awk -F'\t' -v n="$name" '$1 != n' "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+            done
+            bash -c 'run_one "$1"' _ "$name" || true
+        done
+    fi
+fi
 "$here/report.sh" "$dir"

@@ -9,10 +9,12 @@
 //! and only when descriptors are decorated with socket details.
 
 use crate::decode::socket::families::NETLINK_PROTOCOLS;
-use crate::ptrace::Pid;
 use std::ffi::CString;
 use std::fmt::Write;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+
+/// A process id (`crate::ptrace::Pid`, named here without the import: ptrace calls this module).
+type Pid = libc::pid_t;
 
 /// `SOCK_DIAG_BY_FAMILY`.
 const SOCK_DIAG_BY_FAMILY: u16 = 20;
