@@ -1,15 +1,16 @@
-//! An open bug's reproducer (issue 16's closing note has the investigation): a goroutine runs twice
-//! at once, or runs again after it finished, when sysmon takes a running P (semantics 1.7) from an M
-//! that the OS has descheduled for 10 ms, while a wired goroutine sleeps again and again beside 50
-//! pairs of goroutines taking turns over unbuffered channels, at max_procs 2.
+//! A stress test of sysmon's retake of a running P (semantics 1.7) beside a wired goroutine: a
+//! goroutine must never run twice at once, or again after it finished, when sysmon takes a P from
+//! an M that the OS has descheduled, while a wired goroutine sleeps again and again beside 50 pairs
+//! of goroutines taking turns over unbuffered channels, at max_procs 2.
 //!
 //! It needs a host so loaded that the Ms lose their CPUs for whole milliseconds, which this test
-//! brings about itself with spinning threads (two per CPU). Seen: "a queued goroutine has finished",
-//! segfaults and heap corruption. A check in `MLocal::enter` that the G is `Runnable` fires long
-//! before any crash (a G of a pair entered while `Waiting` or `Running`). With sysmon's retake of
-//! running Ps turned off, 22 rounds of 10 runs passed where 7 of 22 failed with it on. Ignored until
-//! fixed (it fails, and it takes minutes):
-//! `cargo test -p gort --release --test retake_under_wiring -- --ignored --nocapture`
+//! brings about itself with spinning threads (two per CPU). Before the `runnext` window became an
+//! M's rather than a P's (`sched/runnext.rs`, "A window belongs to an M"), an M that had lost its P
+//! without knowing could clear the new owner's window, a thief or sysmon then took the G the owner
+//! was taking, and the G ran on two Ms: "a queued goroutine has finished", segfaults and heap
+//! corruption, about once in 40 runs here. Ignored because it loads the host for minutes; CI runs
+//! 40 runs of it, and by hand:
+//! `GORT_RETAKE_RUNS=200 cargo test -p gort --release --test retake_under_wiring -- --ignored`
 //! (`GORT_RETAKE_RUNS` runs, default 200).
 
 use gort::Chan;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 #[test]
-#[ignore = "an open bug's reproducer: fails (crashes) on a loaded host; run by hand with --ignored"]
+#[ignore = "loads the host with spinning threads for minutes: run by CI alone, or by hand with --ignored"]
 fn a_retaken_p_never_runs_a_goroutine_twice_beside_a_wired_sleeper() {
     let runs: usize = std::env::var("GORT_RETAKE_RUNS")
         .ok()

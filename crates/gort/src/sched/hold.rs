@@ -152,7 +152,7 @@ impl MLocal {
         if rt.ps.len() == 1 || p.fifo_len() != 0 || rt.phase() != Phase::Running {
             return;
         }
-        if let Some(next) = p.runnext.owner_take(&p.state, self.id()) {
+        if let Some(next) = p.runnext.owner_take(&p.state, self.owner()) {
             rt.push_global([next]);
             rt.wakep();
         }

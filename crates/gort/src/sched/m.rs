@@ -32,6 +32,7 @@ use super::gfree::LocalFree;
 use super::hold::HoldState;
 use super::p::{pack, PState, GLOBAL_FIRST_EVERY, LOCAL_CAP};
 use super::park_token::Settle;
+use super::runnext::{Owner, Window};
 use super::switch::{goroutine_main, Pending};
 use super::sysmon::ThreadProbe;
 use super::wake::WakeSignal;
@@ -64,6 +65,9 @@ pub(crate) struct MShared {
     /// instead of handing over a P: two wired goroutines taking turns on two Ps then trade cache
     /// lines, not futex wake-ups (`hold.rs`).
     pub(crate) hold: HoldState,
+    /// Open while this M is inside an owner's access of its P's `runnext` (see `runnext.rs`);
+    /// written only by this M.
+    pub(crate) window: Window,
     /// Lets sysmon see whether this M's thread sleeps in the kernel (a plain blocking call).
     pub(crate) probe: ThreadProbe,
     /// Goroutines that exited on this M (see `Runtime::live`). Written only by this M, with a
@@ -82,6 +86,7 @@ impl MShared {
             wired_waiting: AtomicBool::new(false),
             in_syscall: AtomicBool::new(false),
             hold: HoldState::new(),
+            window: Window::new(),
             probe: ThreadProbe::default(),
             exits: CachePadded::new(AtomicUsize::new(0)),
             this: this.clone(),
@@ -253,6 +258,15 @@ impl MLocal {
         }
     }
 
+    /// This M as the owner of its P, for `runnext`'s owner methods.
+    #[inline(always)]
+    pub(crate) fn owner(&self) -> Owner<'_> {
+        Owner {
+            id: self.id,
+            window: &self.shared.window,
+        }
+    }
+
     /// Takes ownership of P `p` in state `st`.
     pub(crate) fn adopt_p(&self, p: usize, st: PState) {
         self.rt.ps[p]
@@ -392,7 +406,7 @@ impl MLocal {
                     && !rt.timers.has_due(pi)
                     && !rt.has_global_woken()
                 {
-                    if let Some((g, inherit)) = p.pop(self.id()) {
+                    if let Some((g, inherit)) = p.pop(self.owner()) {
                         if let Some(g) = self.found(pi, g, inherit) {
                             return Some(g);
                         }
@@ -419,7 +433,7 @@ impl MLocal {
                 None
             };
             let found = fresh
-                .or_else(|| p.pop(self.id()))
+                .or_else(|| p.pop(self.owner()))
                 .or_else(|| rt.take_global(p, LOCAL_CAP / 2).map(|g| (g, false)))
                 .or_else(|| self.poll_network().map(|g| (g, false)))
                 .or_else(|| self.steal(pi).map(|g| (g, false)));

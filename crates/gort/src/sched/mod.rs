@@ -432,6 +432,15 @@ impl Runtime {
         spawned - exited
     }
 
+    /// Waits until M `id`'s `runnext` window is closed (see `runnext.rs`), for a thief or sysmon
+    /// past its barrier. An M no longer listed has ended, and holds no window open.
+    pub(crate) fn wait_out_window(&self, id: u64) {
+        let m = self.sched().all_ms.iter().find(|m| m.id == id).cloned();
+        if let Some(m) = m {
+            m.window.wait_closed();
+        }
+    }
+
     /// Takes the ended M `id` off the list of Ms, its exits into `exited` first (both under the
     /// scheduler lock `s`, so that `live` never misses them).
     pub(crate) fn forget_m(&self, s: &mut Sched, id: u64) {

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use crate::spinlock::{SpinGuard, SpinLock};
 
 use super::g::G;
-use super::runnext::RunNext;
+use super::runnext::{Owner, RunNext};
 
 /// Bound of a P's FIFO (Go's 256).
 pub(crate) const LOCAL_CAP: usize = 256;
@@ -231,7 +231,7 @@ impl P {
         self.publish_len(&q);
     }
 
-    /// Takes the next G for M `owner`, which holds this P: the Gs due timers woke first, then
+    /// Takes the next G for M `owner`, which holds this P (or did until sysmon took it): the Gs due timers woke first, then
     /// `runnext`, both returned with `true` (they inherit the slice), then the FIFO.
     ///
     /// Timer-woken Gs go before `runnext` because `runnext` may hold a chain: two goroutines
@@ -241,7 +241,7 @@ impl P {
     /// the slice, as they would from `runnext`, so that timers firing often do not renew the
     /// chain's slice and starve the rest of the FIFO (1.5).
     #[inline(always)]
-    pub(crate) fn pop(&self, owner: u64) -> Option<(Arc<G>, bool)> {
+    pub(crate) fn pop(&self, owner: Owner<'_>) -> Option<(Arc<G>, bool)> {
         if self.timer_front.load(Ordering::Relaxed) != 0 {
             if let Some(g) = self.pop_timer_front() {
                 return Some((g, true));
@@ -323,8 +323,9 @@ impl P {
     }
 
     /// Steals half of the FIFO (at least one). `runnext` is taken only if `with_runnext` (the victim is
-    /// not running a G that will likely run it in a moment).
-    pub(crate) fn steal(&self, with_runnext: bool) -> Vec<Arc<G>> {
+    /// not running a G that will likely run it in a moment); `wait_out(m)` waits until M `m`'s
+    /// `runnext` window is closed (see `runnext.rs`).
+    pub(crate) fn steal(&self, with_runnext: bool, wait_out: impl FnOnce(u64)) -> Vec<Arc<G>> {
         if self.len() == 0 {
             return Vec::new();
         }
@@ -336,15 +337,18 @@ impl P {
             got
         };
         if got.is_empty() && with_runnext {
-            got.extend(self.runnext.steal());
+            got.extend(self.runnext.steal(&self.state, wait_out));
         }
         got
     }
 
-    /// Empties the queue (only at the end of `run`).
-    pub(crate) fn drain(&self) -> Vec<Arc<G>> {
+    /// Empties the queue (only at the end of `run`); `wait_out` as for `steal`.
+    pub(crate) fn drain(&self, wait_out: impl FnOnce(u64)) -> Vec<Arc<G>> {
         // Ms may still be leaving their loops: take `runnext` as a thief would.
-        let next = self.runnext.steal().or_else(|| self.runnext.swap(None));
+        let next = self
+            .runnext
+            .steal(&self.state, wait_out)
+            .or_else(|| self.runnext.swap(None));
         let mut all: Vec<Arc<G>> = next.into_iter().collect();
         let mut q = self.lock();
         let n = q.len();

@@ -10,6 +10,7 @@ use super::g::{Status, G};
 use super::m::MLocal;
 use super::p::{pack, PState, P};
 use super::park;
+use super::runnext::Owner;
 use super::Runtime;
 
 impl Runtime {
@@ -45,10 +46,10 @@ impl Runtime {
         self.wakep();
     }
 
-    /// Queues `g` on our own P (see `own_p`; M `owner` is us): in `runnext` if `next` (the previous
+    /// Queues `g` on our own P (see `own_p`; `owner` is us): in `runnext` if `next` (the previous
     /// occupant to the FIFO tail), else at the FIFO tail.
     #[inline(always)]
-    pub(super) fn push_local(self: &Arc<Self>, p: &P, owner: u64, g: Arc<G>, next: bool) {
+    pub(super) fn push_local(self: &Arc<Self>, p: &P, owner: Owner<'_>, g: Arc<G>, next: bool) {
         if !next {
             self.push_local_tail(p, g);
             return;
@@ -83,9 +84,10 @@ impl Runtime {
     }
 
     /// The P the calling M holds and may queue to (its word reads `Running` or `Sched` under the
-    /// M's id), and whether a readied G may go to its `runnext` (`next`, unless the slice is spent).
+    /// M's id), the M as its owner, and whether a readied G may go to its `runnext` (`next`,
+    /// unless the slice is spent).
     #[inline(always)]
-    fn own_p<'a>(&'a self, m: Option<&MLocal>, next: bool) -> Option<(&'a P, u64, bool)> {
+    fn own_p<'a>(&'a self, m: Option<&'a MLocal>, next: bool) -> Option<(&'a P, Owner<'a>, bool)> {
         let m = m?;
         let pi = m.p()?;
         if !std::ptr::eq(Arc::as_ptr(m.rt()), self) {
@@ -96,7 +98,11 @@ impl Runtime {
         if st != pack(m.id(), PState::Running) && st != pack(m.id(), PState::Sched) {
             return None;
         }
-        Some((p, m.id(), next && !p.slice_expired.load(Ordering::Relaxed)))
+        Some((
+            p,
+            m.owner(),
+            next && !p.slice_expired.load(Ordering::Relaxed),
+        ))
     }
 
     /// Puts `g` at the tail of our P's FIFO (overflow to the global queue) and wakes an M to take it.

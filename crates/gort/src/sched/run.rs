@@ -239,7 +239,7 @@ impl Runtime {
         self.free_gs.close();
         self.global_len.store(0, Ordering::SeqCst);
         for p in self.ps.iter() {
-            left.extend(p.drain());
+            left.extend(p.drain(|m| self.wait_out_window(m)));
         }
         for g in left {
             self.discard(g);

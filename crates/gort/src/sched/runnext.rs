@@ -7,36 +7,97 @@
 //! the owner — the M whose id the P's state word holds, in `Running` or `Sched` — uses plain loads and
 //! stores, and the rare other parties pay instead, as with the state word itself (`fence.rs`):
 //!
-//! - **The owner** opens a *window* (`window = true`), then checks, with plain loads, that it
+//! - **The owner** opens its *window* (its M's [`Window`]), then checks, with plain loads, that it
 //!   still owns the P and that no thief has claimed the slot; if so it loads and stores the slot
 //!   and closes the window. If it lost the P, it does nothing (the caller queues elsewhere); if a
 //!   thief has claimed the slot, it uses an atomic swap, as the thief does.
 //! - **A thief** (a spinning M stealing, the end of `run`) announces a claim (`claims += 1`), makes
-//!   every thread pass a full barrier (`fence::heavy`), waits until no window is open, and only
-//!   then swaps the slot atomically. The barrier is the Dekker argument: an owner that opened its
-//!   window before it sees the claim and is waited for; one that opens it after sees the claim.
-//! - **Sysmon**, taking a P from its M, waits out an open window after its own barrier
-//!   (`wait_for_owner`): an M that checked "still mine" just before the P was marked `Stolen` must
-//!   finish before the P gets a new owner.
+//!   every thread pass a full barrier (`fence::heavy`), reads which M owns the P now, waits until
+//!   that M's window is closed, and only then swaps the slot atomically. The barrier is the Dekker
+//!   argument: an owner that opened its window before it sees the claim and is waited for; one
+//!   that opens it after sees the claim.
+//! - **Sysmon**, taking a P from its M, waits out that M's window after its own barrier: an M that
+//!   checked "still mine" just before the P was marked `Stolen` must finish before the P gets a new
+//!   owner.
 //! - **Whoever holds the P exclusively** with no owner running on it (handing it off, dropping it)
 //!   swaps atomically: only thieves can be about, and they swap atomically too.
+//!
+//! **A window belongs to an M, not to a P.** An M that lost its P to sysmon does not know it until
+//! its next check, and at its next switch it still calls the owner's methods on that P: they open
+//! and close *its* window and fail. Were the window a flag of the P, that close could clear the
+//! flag while the P's new owner was inside its own window, and a thief or sysmon would then swap
+//! the slot under the owner's plain accesses: the same G taken twice, run on two Ms at once (issue
+//! 16's crash; `model::a_former_owner_never_hides_the_owners_window_from_a_thief` finds it in
+//! that design). A former owner's window needs no waiting out: once a barrier has followed the
+//! change of the state word, its check fails before it touches the slot; and one that checked
+//! before that barrier is the M that whoever took the P waited out.
 //!
 //! Where `membarrier` is missing (`fence::enabled` is false), every party swaps atomically.
 
 use crate::loom::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use crossbeam_utils::CachePadded;
 use std::sync::Arc;
 
 use super::fence;
 use super::g::G;
-use super::p::{pack, PState};
+use super::p::{owner_of, pack, PState};
+
+/// An M's window: open while the M is between its check that it owns a P and its last access of
+/// that P's `runnext` (see the module comment). Written only by its M; read by thieves and sysmon
+/// after a barrier. Its own cache line: the M writes it at every switch.
+pub(crate) struct Window(CachePadded<AtomicBool>);
+
+impl Window {
+    pub(crate) fn new() -> Window {
+        Window(CachePadded::new(AtomicBool::new(false)))
+    }
+
+    #[inline(always)]
+    fn open(&self) {
+        self.0.store(true, Ordering::Relaxed);
+        // The loads that follow (ownership, claims) must not move above the store; the CPU's
+        // store buffer is the barrier's business (`fence.rs`).
+        fence::light();
+    }
+
+    #[inline(always)]
+    fn close(&self) {
+        fence::light();
+        // Release: the window's accesses happen-before a thief's or sysmon's Acquire load of it.
+        self.0.store(false, Ordering::Release);
+    }
+
+    /// Waits until the window is closed, for a caller that has made every thread pass a barrier
+    /// since the P stopped being this M's (or since it claimed the slot). The window holds no
+    /// blocking call: it closes within a few instructions of the M's thread running again.
+    pub(crate) fn wait_closed(&self) {
+        let mut spins = 0u32;
+        // Acquire: pairs with `close`, so the M's last store to the slot is seen.
+        while self.0.load(Ordering::Acquire) {
+            spins += 1;
+            if cfg!(loom) {
+                #[cfg(loom)]
+                loom::thread::yield_now();
+            } else if spins < 100 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
+    }
+}
+
+/// The M calling an owner's method: its id, as the P's state word holds it, and its window.
+#[derive(Clone, Copy)]
+pub(crate) struct Owner<'a> {
+    pub(crate) id: u64,
+    pub(crate) window: &'a Window,
+}
 
 /// The slot; `T` is a G but for the tests.
 pub(crate) struct RunNext<T = G> {
     /// The G: an `Arc<G>` turned into a raw pointer (one strong count), or null.
     slot: AtomicPtr<T>,
-    /// The owner is between its check and its last access of `slot` (see the module comment).
-    /// Written only by the owner; read by thieves and sysmon after a barrier.
-    window: AtomicBool,
     /// Thieves that want the slot: while non-zero the owner swaps atomically.
     claims: AtomicUsize,
     /// `membarrier` works here, so the owner may use plain accesses (`fence::enabled`).
@@ -47,7 +108,6 @@ impl<T> RunNext<T> {
     pub(crate) fn new() -> RunNext<T> {
         RunNext {
             slot: AtomicPtr::new(std::ptr::null_mut()),
-            window: AtomicBool::new(false),
             claims: AtomicUsize::new(0),
             plain: fence::enabled(),
         }
@@ -73,17 +133,17 @@ impl<T> RunNext<T> {
     pub(crate) fn owner_swap(
         &self,
         state: &AtomicU64,
-        owner: u64,
+        owner: Owner<'_>,
         g: Option<Arc<T>>,
     ) -> Result<Option<Arc<T>>, Option<Arc<T>>> {
         if !self.plain {
-            if !owns(state, owner) {
+            if !owns(state, owner.id) {
                 return Err(g);
             }
             return Ok(self.swap(g));
         }
-        self.open();
-        let r = if !owns(state, owner) {
+        owner.window.open();
+        let r = if !owns(state, owner.id) {
             Err(g)
         } else if self.claims.load(Ordering::Acquire) != 0 {
             Ok(self.swap(g))
@@ -95,21 +155,22 @@ impl<T> RunNext<T> {
             // is now ours.
             Ok(unsafe { from_ptr(old) })
         };
-        self.close();
+        owner.window.close();
         r
     }
 
     /// The owner's take: the G here, if any, if M `owner` owns P state word `state`.
     #[inline(always)]
-    pub(crate) fn owner_take(&self, state: &AtomicU64, owner: u64) -> Option<Arc<T>> {
+    pub(crate) fn owner_take(&self, state: &AtomicU64, owner: Owner<'_>) -> Option<Arc<T>> {
         if !self.is_set(Ordering::Relaxed) {
             return None;
         }
         self.owner_swap(state, owner, None).ok().flatten()
     }
 
-    /// A thief's take: the G here, if any, whoever owns the P.
-    pub(crate) fn steal(&self) -> Option<Arc<T>> {
+    /// A thief's take: the G here, if any, whoever owns the P (state word `state`).
+    /// `wait_out(m)` waits until M `m`'s window is closed.
+    pub(crate) fn steal(&self, state: &AtomicU64, wait_out: impl FnOnce(u64)) -> Option<Arc<T>> {
         if !self.is_set(Ordering::Acquire) {
             return None;
         }
@@ -119,7 +180,13 @@ impl<T> RunNext<T> {
         // SeqCst: ordered before the barrier, which the owner's check comes after or is waited for.
         self.claims.fetch_add(1, Ordering::SeqCst);
         let g = if fence::heavy() {
-            self.wait_for_owner();
+            // Past the barrier, the owner that may have checked before our claim is the one the
+            // word names now: a former one was waited out by whoever took the P from it (sysmon),
+            // or gave it up between goroutines, outside any window.
+            let owner = owner_of(state.load(Ordering::SeqCst));
+            if owner != 0 {
+                wait_out(owner);
+            }
             self.swap(None)
         } else {
             // Without the barrier the owner may be mid-window unseen: leave the G to it.
@@ -127,40 +194,6 @@ impl<T> RunNext<T> {
         };
         self.claims.fetch_sub(1, Ordering::Release);
         g
-    }
-
-    /// Waits until the owner has closed its window, for a caller that has made every thread pass a
-    /// barrier since the P stopped being the owner's (or the slot was claimed). The window holds no
-    /// blocking call: it closes within a few instructions of the owner's thread running again.
-    pub(crate) fn wait_for_owner(&self) {
-        let mut spins = 0u32;
-        // Acquire: pairs with `close`, so the owner's last store to the slot is seen.
-        while self.window.load(Ordering::Acquire) {
-            spins += 1;
-            if cfg!(loom) {
-                #[cfg(loom)]
-                loom::thread::yield_now();
-            } else if spins < 100 {
-                std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn open(&self) {
-        self.window.store(true, Ordering::Relaxed);
-        // The loads that follow (ownership, claims) must not move above the store; the CPU's
-        // store buffer is the barrier's business (`fence.rs`).
-        fence::light();
-    }
-
-    #[inline(always)]
-    fn close(&self) {
-        fence::light();
-        // Release: the window's accesses happen-before a thief's or sysmon's Acquire load of it.
-        self.window.store(false, Ordering::Release);
     }
 }
 
@@ -197,6 +230,44 @@ mod tests {
     use std::thread;
 
     const OWNER: u64 = 7;
+    const FORMER: u64 = 8;
+
+    /// The windows of the two Ms of these tests, and a thief's way to wait one out.
+    struct Ms {
+        owner: Window,
+        former: Window,
+    }
+
+    impl Ms {
+        fn new() -> Arc<Ms> {
+            Arc::new(Ms {
+                owner: Window::new(),
+                former: Window::new(),
+            })
+        }
+
+        fn owner(&self) -> Owner<'_> {
+            Owner {
+                id: OWNER,
+                window: &self.owner,
+            }
+        }
+
+        fn former(&self) -> Owner<'_> {
+            Owner {
+                id: FORMER,
+                window: &self.former,
+            }
+        }
+
+        fn wait_out(&self, m: u64) {
+            match m {
+                OWNER => self.owner.wait_closed(),
+                FORMER => self.former.wait_closed(),
+                _ => {}
+            }
+        }
+    }
 
     /// An owner fills and empties the slot as fast as it can while a thief steals from it and a
     /// "sysmon" now and then takes the P away and gives it back: every value put in comes out
@@ -206,19 +277,20 @@ mod tests {
         const N: u64 = 3_000_000;
         let state = Arc::new(AtomicU64::new(pack(OWNER, PState::Running)));
         let slot: Arc<RunNext<u64>> = Arc::new(RunNext::new());
+        let ms = Ms::new();
         let stop = Arc::new(AtomicBool::new(false));
         let thief = {
-            let (slot, stop) = (slot.clone(), stop.clone());
+            let (slot, state, ms, stop) = (slot.clone(), state.clone(), ms.clone(), stop.clone());
             thread::spawn(move || {
                 let mut got = Vec::new();
                 while !stop.load(Ordering::Relaxed) {
-                    got.extend(slot.steal().map(|v| *v));
+                    got.extend(slot.steal(&state, |m| ms.wait_out(m)).map(|v| *v));
                 }
                 got
             })
         };
         let sysmon = {
-            let (state, slot, stop) = (state.clone(), slot.clone(), stop.clone());
+            let (state, slot, ms, stop) = (state.clone(), slot.clone(), ms.clone(), stop.clone());
             thread::spawn(move || {
                 let mut got = Vec::new();
                 let mine = pack(OWNER, PState::Running);
@@ -226,7 +298,7 @@ mod tests {
                     let stolen = pack(OWNER, PState::Stolen);
                     state.store(stolen, Ordering::SeqCst);
                     assert!(fence::heavy());
-                    slot.wait_for_owner();
+                    ms.wait_out(OWNER);
                     // Ours now, as for `handoff_p`: an exclusive holder swaps.
                     got.extend(slot.swap(None).map(|v| *v));
                     state.store(mine, Ordering::SeqCst);
@@ -238,7 +310,7 @@ mod tests {
         let mut got = Vec::new();
         let mut lost = 0u64;
         for i in 0..N {
-            match slot.owner_swap(&state, OWNER, Some(Arc::new(i))) {
+            match slot.owner_swap(&state, ms.owner(), Some(Arc::new(i))) {
                 Ok(old) => got.extend(old.map(|v| *v)),
                 Err(back) => {
                     lost += 1;
@@ -246,7 +318,7 @@ mod tests {
                 }
             }
             if i % 3 == 0 {
-                got.extend(slot.owner_take(&state, OWNER).map(|v| *v));
+                got.extend(slot.owner_take(&state, ms.owner()).map(|v| *v));
             }
         }
         stop.store(true, Ordering::Relaxed);
@@ -262,14 +334,71 @@ mod tests {
         assert!(got.iter().copied().eq(0..N), "each value exactly once");
     }
 
+    /// An M that lost the P without knowing yet (sysmon took it while the M ran a G) still calls
+    /// the owner's methods on it at its next switch: they fail, and the real owner's window stays
+    /// as it is: every value put in still comes out exactly once. (The thief's double take this
+    /// guards against needs the owner preempted between two instructions, so this test rarely
+    /// caught it; the loom model of the same name does.)
+    #[test]
+    fn a_former_owner_never_hides_the_owners_window_from_a_thief() {
+        const N: u64 = 3_000_000;
+        let state = Arc::new(AtomicU64::new(pack(OWNER, PState::Running)));
+        let slot: Arc<RunNext<u64>> = Arc::new(RunNext::new());
+        let ms = Ms::new();
+        let stop = Arc::new(AtomicBool::new(false));
+        let thief = {
+            let (slot, state, ms, stop) = (slot.clone(), state.clone(), ms.clone(), stop.clone());
+            thread::spawn(move || {
+                let mut got = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    got.extend(slot.steal(&state, |m| ms.wait_out(m)).map(|v| *v));
+                }
+                got
+            })
+        };
+        let former = {
+            let (state, slot, ms, stop) = (state.clone(), slot.clone(), ms.clone(), stop.clone());
+            thread::spawn(move || {
+                let mut tries = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    let r = slot.owner_swap(&state, ms.former(), Some(Arc::new(u64::MAX)));
+                    assert_eq!(r.map_err(|g| g.map(|v| *v)), Err(Some(u64::MAX)));
+                    tries += 1;
+                }
+                tries
+            })
+        };
+        let mut got = Vec::new();
+        for i in 0..N {
+            if let Ok(old) = slot.owner_swap(&state, ms.owner(), Some(Arc::new(i))) {
+                got.extend(old.map(|v| *v));
+            }
+            got.extend(slot.owner_take(&state, ms.owner()).map(|v| *v));
+        }
+        stop.store(true, Ordering::Relaxed);
+        got.extend(thief.join().unwrap());
+        let tries = former.join().unwrap();
+        got.extend(slot.swap(None).map(|v| *v));
+        got.sort_unstable();
+        let n = got.len();
+        got.dedup();
+        assert_eq!(
+            n,
+            got.len(),
+            "a value came out twice ({tries} tries by the former owner)"
+        );
+        assert_eq!(n as u64, N, "values lost");
+    }
+
     #[test]
     fn an_owner_that_lost_its_p_gets_its_g_back() {
-        let state = AtomicU64::new(pack(OWNER + 1, PState::Running));
+        let state = AtomicU64::new(pack(FORMER, PState::Running));
         let slot: RunNext<u64> = RunNext::new();
-        let back = slot.owner_swap(&state, OWNER, Some(Arc::new(5)));
+        let ms = Ms::new();
+        let back = slot.owner_swap(&state, ms.owner(), Some(Arc::new(5)));
         assert_eq!(back.map_err(|g| g.map(|v| *v)), Err(Some(5)));
         assert!(!slot.is_set(Ordering::SeqCst));
-        assert_eq!(slot.owner_take(&state, OWNER), None);
+        assert_eq!(slot.owner_take(&state, ms.owner()), None);
     }
 }
 
@@ -280,6 +409,44 @@ mod model {
     use loom::thread;
 
     const OWNER: u64 = 7;
+    const FORMER: u64 = 8;
+
+    /// The two Ms' windows.
+    struct Ms {
+        owner: Window,
+        former: Window,
+    }
+
+    impl Ms {
+        fn new() -> LoomArc<Ms> {
+            LoomArc::new(Ms {
+                owner: Window::new(),
+                former: Window::new(),
+            })
+        }
+
+        fn owner(&self) -> Owner<'_> {
+            Owner {
+                id: OWNER,
+                window: &self.owner,
+            }
+        }
+
+        fn former(&self) -> Owner<'_> {
+            Owner {
+                id: FORMER,
+                window: &self.former,
+            }
+        }
+
+        fn wait_out(&self, m: u64) {
+            match m {
+                OWNER => self.owner.wait_closed(),
+                FORMER => self.former.wait_closed(),
+                _ => {}
+            }
+        }
+    }
 
     /// The owner fills the slot and takes it back with plain accesses inside its window while a
     /// thief claims the slot, fences and swaps: each G put in comes out exactly once, to the
@@ -289,19 +456,54 @@ mod model {
         loom::model(|| {
             let rn: LoomArc<RunNext<u32>> = LoomArc::new(RunNext::new());
             let state = LoomArc::new(AtomicU64::new(pack(OWNER, PState::Running)));
+            let ms = Ms::new();
             let thief = {
-                let rn = rn.clone();
-                thread::spawn(move || rn.steal().map(|g| *g))
+                let (rn, state, ms) = (rn.clone(), state.clone(), ms.clone());
+                thread::spawn(move || rn.steal(&state, |m| ms.wait_out(m)).map(|g| *g))
             };
             let mut out = Vec::new();
-            let put = rn.owner_swap(&state, OWNER, Some(Arc::new(1)));
+            let put = rn.owner_swap(&state, ms.owner(), Some(Arc::new(1)));
             assert!(matches!(put, Ok(None)), "the slot was empty and the P ours");
-            if let Some(g) = rn.owner_take(&state, OWNER) {
+            if let Some(g) = rn.owner_take(&state, ms.owner()) {
                 out.push(*g);
             }
             if let Some(g) = thief.join().unwrap() {
                 out.push(g);
             }
+            if let Some(g) = rn.swap(None) {
+                out.push(*g);
+            }
+            assert_eq!(out, vec![1], "the G came out {} times", out.len());
+        });
+    }
+
+    /// An M that lost the P without knowing yet (sysmon took it, another M owns it now) calls the
+    /// owner's take at its next switch while the real owner takes from the slot and a thief
+    /// steals: the former owner gets nothing and the G comes out exactly once. (With the window a
+    /// flag of the P, as it first was, the former owner's close cleared the owner's open window,
+    /// the thief swapped under the owner's plain load and store, and both had the G.)
+    #[test]
+    fn a_former_owner_never_hides_the_owners_window_from_a_thief() {
+        loom::model(|| {
+            let rn: LoomArc<RunNext<u32>> = LoomArc::new(RunNext::new());
+            let state = LoomArc::new(AtomicU64::new(pack(OWNER, PState::Running)));
+            let ms = Ms::new();
+            let put = rn.owner_swap(&state, ms.owner(), Some(Arc::new(1)));
+            assert!(matches!(put, Ok(None)), "the slot was empty and the P ours");
+            let thief = {
+                let (rn, state, ms) = (rn.clone(), state.clone(), ms.clone());
+                thread::spawn(move || rn.steal(&state, |m| ms.wait_out(m)).map(|g| *g))
+            };
+            let former = {
+                let (rn, state, ms) = (rn.clone(), state.clone(), ms.clone());
+                thread::spawn(move || rn.owner_take(&state, ms.former()).map(|g| *g))
+            };
+            let mut out = Vec::new();
+            if let Some(g) = rn.owner_take(&state, ms.owner()) {
+                out.push(*g);
+            }
+            out.extend(thief.join().unwrap());
+            out.extend(former.join().unwrap());
             if let Some(g) = rn.swap(None) {
                 out.push(*g);
             }

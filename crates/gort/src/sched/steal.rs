@@ -54,7 +54,7 @@ impl MLocal {
                     Take::Fifo => false,
                     Take::FifoOrNext => true,
                 };
-                let mut batch = victim.steal(with_next);
+                let mut batch = victim.steal(with_next, |m| rt.wait_out_window(m));
                 if batch.is_empty() {
                     continue;
                 }

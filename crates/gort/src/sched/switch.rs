@@ -131,7 +131,7 @@ impl MLocal {
         {
             return None;
         }
-        let (next, inherit) = p.pop(self.id())?;
+        let (next, inherit) = p.pop(self.owner())?;
         if next.wired_m().is_some() || (self.is_main() && next.avoids_main()) {
             self.stashed.set(Some((next, inherit)));
             return None;

@@ -330,7 +330,13 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen], global: &mut Movement) -> bool {
                 // a full barrier, `set_current_state`, on its way to sleep): one more look at it
                 // spares the `membarrier`, whose interrupt costs the threads that do run (a few
                 // µs each on this VM, thousands of times a second with eight blocked goroutines).
-                steal_running(p, st, seen, || blocked && probe(rt, owner_of(st), s))
+                steal_running(
+                    p,
+                    st,
+                    seen,
+                    || blocked && probe(rt, owner_of(st), s),
+                    || rt.wait_out_window(owner_of(st)),
+                )
             } else {
                 p.state
                     .compare_exchange(
@@ -369,7 +375,8 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen], global: &mut Movement) -> bool {
 }
 
 /// Takes P `p`, whose state word read `st` (`Running`, owned by an M whose G has not switched since
-/// sysmon saw `schedtick` `seen`), for a hand-off; false if its M keeps it.
+/// sysmon saw `schedtick` `seen`), for a hand-off; false if its M keeps it. `wait_out` waits until
+/// that M's `runnext` window is closed.
 ///
 /// The M switches from one G to the next with a store of `schedtick` and a load of the state word,
 /// no locked instruction (`MLocal::execute`). So: mark the word `Stolen`, make every thread pass
@@ -378,7 +385,13 @@ fn retake(rt: &Arc<Runtime>, seen: &mut [Seen], global: &mut Movement) -> bool {
 /// switch since the barrier, and at its next one it will see `Stolen`; the P is ours. Changed: the
 /// M switched, and may have seen the word before or after our mark, so give it back with a CAS,
 /// which fails only if the M saw the mark and gave the P up (`Released`) first; then it is ours.
-fn steal_running(p: &P, st: u64, seen: u64, asleep: impl FnOnce() -> bool) -> bool {
+fn steal_running(
+    p: &P,
+    st: u64,
+    seen: u64,
+    asleep: impl FnOnce() -> bool,
+    wait_out: impl FnOnce(),
+) -> bool {
     let owner = owner_of(st);
     let stolen = pack(owner, PState::Stolen);
     let released = pack(owner, PState::Released);
@@ -403,7 +416,7 @@ fn steal_running(p: &P, st: u64, seen: u64, asleep: impl FnOnce() -> bool) -> bo
     // The P is ours, marked `Stolen` (by us) or `Released` (by its M): only we change it now. An
     // M that checked it still owned the P just before our mark may be inside a `runnext` window:
     // past the barrier (or with its thread asleep in the kernel), waiting it out is enough.
-    p.runnext.wait_for_owner();
+    wait_out();
     let idle = pack(0, PState::Idle);
     if p.state
         .compare_exchange(stolen, idle, Ordering::SeqCst, Ordering::SeqCst)
