@@ -13,8 +13,9 @@
 //! As with `std::thread::park`, a notify that comes before the wait makes the wait return at once, and the
 //! waiter re-checks its own condition afterwards (the token says "look again", not what happened).
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::cpu;
 
@@ -32,7 +33,22 @@ const SPIN_ROUNDS: u32 = PAUSE_ROUNDS + YIELD_ROUNDS;
 const PAUSE_ROUNDS: u32 = 200;
 /// ...the rest with `sched_yield` in between (a system call each, when nothing else wants the core), so
 /// that on a busy machine the thread we wait for gets the core instead of our spinning.
+///
+/// Unless a yield hands the core away for long: when the thread runnable beside us runs goroutines
+/// without a break (not the thread we wait for), it keeps the core for its whole time slice
+/// (milliseconds), and we stay runnable behind it, so Linux never moves us to a core that goes
+/// idle meanwhile. A wired goroutine sleeping 20 µs beside goroutines taking turns on the other P
+/// waited about 4 ms per sleep that way at max_procs 2. So a yield that took longer than
+/// [`LONG_YIELD`] ends the spin (we sleep in the kernel, and the wake-up puts us on a free core),
+/// and for [`NO_YIELD_FOR`] this thread spins only the `pause` rounds before it sleeps. (Spinning
+/// with `pause` alone for as long instead kept two threads taking turns off each other's core at
+/// max_procs 2: a wired ping-pong ran up to twice as slow.)
 const YIELD_ROUNDS: u32 = 40;
+/// A yield that took this long handed the core to a thread for a time slice.
+const LONG_YIELD: Duration = Duration::from_micros(500);
+/// How long a thread that saw a long yield spins without yielding. (It is the thread's, not the
+/// signal's: the thread hogging the core is where the waiter runs.)
+const NO_YIELD_FOR: Duration = Duration::from_millis(100);
 /// A spinning waiter records its CPU afresh every this many polls (`cpu.rs`).
 const CPU_CHECK_ROUNDS: u32 = 32;
 
@@ -72,8 +88,11 @@ impl WakeSignal {
     /// Blocks until `notify` has been called since the last `wait` returned (or `deadline` passes).
     pub(crate) fn wait(&self, deadline: Option<Instant>) {
         let spin = SPINNERS.fetch_add(1, Ordering::Relaxed) < max_spinners();
-        let rounds = if spin { SPIN_ROUNDS } else { 0 };
-        let got = self.spin(rounds);
+        let got = match spin {
+            false => false,
+            true if yields_hand_the_core_away() => self.spin(PAUSE_ROUNDS),
+            true => self.spin(SPIN_ROUNDS),
+        };
         self.spinning_on.store(cpu::NONE, Ordering::Relaxed);
         SPINNERS.fetch_sub(1, Ordering::Relaxed);
         if got {
@@ -107,7 +126,12 @@ impl WakeSignal {
             if i >= PAUSE_ROUNDS {
                 // Past the pure spin: if the thread we wait for shares our core (a busy machine),
                 // let it run rather than burn its time slice.
+                let before = Instant::now();
                 std::thread::yield_now();
+                if before.elapsed() > LONG_YIELD {
+                    note_long_yield();
+                    return false;
+                }
             } else {
                 std::hint::spin_loop();
             }
@@ -161,6 +185,25 @@ impl WakeSignal {
             _ => {}
         }
     }
+}
+
+thread_local! {
+    /// Until when this thread spins without yielding (see [`YIELD_ROUNDS`]).
+    static NO_YIELD_UNTIL: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Whether this thread saw a yield hand its core away for long, less than [`NO_YIELD_FOR`] ago.
+/// (Thread-locals are read through functions that are never inlined, as everywhere in the
+/// runtime.)
+#[inline(never)]
+fn yields_hand_the_core_away() -> bool {
+    NO_YIELD_UNTIL.with(|t| t.get().is_some_and(|t| Instant::now() < t))
+}
+
+/// Notes that a yield of this thread just handed its core away for long.
+#[inline(never)]
+fn note_long_yield() {
+    NO_YIELD_UNTIL.with(|t| t.set(Some(Instant::now() + NO_YIELD_FOR)));
 }
 
 fn futex_wait(word: &AtomicU32, expected: u32, timeout: Option<std::time::Duration>) {
@@ -250,6 +293,57 @@ mod tests {
         });
         s.wait(None);
         t.join().unwrap();
+    }
+
+    /// A waiter whose yield handed its core to a thread that keeps it for a time slice (here a
+    /// spinning thread pinned to the same CPU) ends its spin, and spins without yielding for a
+    /// while after.
+    #[test]
+    fn a_waiter_whose_yield_lost_its_core_for_a_time_slice_stops_yielding() {
+        let size = std::mem::size_of::<libc::cpu_set_t>();
+        // SAFETY: an all-zero `cpu_set_t` is a valid, empty set.
+        let mut saved: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        // SAFETY: `saved` is a live `cpu_set_t` of `size` bytes; pid 0 is this thread.
+        assert_eq!(unsafe { libc::sched_getaffinity(0, size, &mut saved) }, 0);
+        let here = cpu::current() as usize;
+        let pin = move || {
+            // SAFETY: as above; CPU_SET writes one bit of the set, and `here` is a CPU we run on.
+            unsafe {
+                let mut one: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(here, &mut one);
+                assert_eq!(libc::sched_setaffinity(0, size, &one), 0);
+            }
+        };
+        pin();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let started = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let hog = {
+            let (stop, started) = (stop.clone(), started.clone());
+            std::thread::spawn(move || {
+                pin();
+                started.store(true, Ordering::SeqCst);
+                while !stop.load(Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            })
+        };
+        while !started.load(Ordering::SeqCst) {
+            std::thread::yield_now();
+        }
+        assert!(!yields_hand_the_core_away());
+        let s = WakeSignal::new();
+        // Nobody notifies: the spin reaches its yields, and the first hands the core to the hog.
+        let got = s.spin(SPIN_ROUNDS);
+        let stopped_yielding = yields_hand_the_core_away();
+        stop.store(true, Ordering::Relaxed);
+        hog.join().unwrap();
+        // SAFETY: `saved` is the mask read above.
+        assert_eq!(unsafe { libc::sched_setaffinity(0, size, &saved) }, 0);
+        assert!(!got);
+        assert!(
+            stopped_yielding,
+            "a yield lost the core to a spinning thread, and the waiter still yields"
+        );
     }
 
     #[test]
