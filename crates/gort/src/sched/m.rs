@@ -416,7 +416,11 @@ impl MLocal {
                 self.settle_p();
                 continue;
             }
-            rt.timers.run_due(rt, pi);
+            let global_first = p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY == 0
+                || rt.has_global_woken();
+            // A goroutine woken by a due timer runs before `runnext` (see `P::pop`): the first,
+            // straight from the timer unless the global queue goes first (below).
+            let timer_woken = rt.timers.run_due(rt, pi, !global_first);
             // 1.3: every 61st schedule, the global queue first, so it never starves. The G taken
             // that way runs on the current time slice rather than a fresh one: a fresh slice each
             // time would keep a pair taking turns through `runnext` from ever spending its slice
@@ -425,9 +429,9 @@ impl MLocal {
             // Gs woken from outside the runtime's Ms wait at the global queue's head: they too go
             // before our `runnext`, on the current slice (see "Wake-ups and `runnext` chains" in
             // `mod.rs`).
-            let fresh = if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY == 0
-                || rt.has_global_woken()
-            {
+            let fresh = if let Some(g) = timer_woken {
+                Some((g, true))
+            } else if global_first {
                 rt.take_global(p, 1).map(|g| (g, true))
             } else {
                 None

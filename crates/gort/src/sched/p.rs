@@ -253,6 +253,14 @@ impl P {
         self.pop_fifo().map(|g| (g, false))
     }
 
+    /// Whether goroutines woken by due timers wait at the FIFO's head. Exact for the P's owner:
+    /// only Ms holding the P queue timer batches here, and others only take Gs away.
+    #[inline]
+    pub(crate) fn timer_woken_waiting(&self) -> bool {
+        // Relaxed: see `timer_front`.
+        self.timer_front.load(Ordering::Relaxed) != 0
+    }
+
     /// Takes the FIFO's head if a due timer put it there.
     #[cold]
     fn pop_timer_front(&self) -> Option<Arc<G>> {

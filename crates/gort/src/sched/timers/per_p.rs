@@ -194,36 +194,49 @@ impl Timers {
         t.earliest.store(st.heap.earliest(), Ordering::Relaxed);
     }
 
-    /// Called by the M holding P `pi` each time it looks for work: fires the P's due timers, queueing the
-    /// goroutines they wake on the P's local run queue.
-    #[inline]
     /// Whether P `pi` has a timer due (one that `run_due` would fire now).
+    #[inline]
     pub(crate) fn has_due(&self, pi: usize) -> bool {
         let next = self.ps[pi].earliest.load(Ordering::Relaxed);
         next != NONE && next <= self.now()
     }
 
-    pub(crate) fn run_due(&self, rt: &Arc<Runtime>, pi: usize) {
+    /// Called by the M holding P `pi` each time it looks for work: fires the P's due timers, queueing the
+    /// goroutines they wake on the P's local run queue. With `take_first`, the first of them (the
+    /// earliest deadline) comes back instead, for the caller to run now, unless goroutines woken by
+    /// earlier timers still wait at the queue's head: it is the G that `P::pop` would take next
+    /// anyway, and the trip through the queue's lock both ways is a good share of a timer
+    /// wake-up's cost.
+    pub(crate) fn run_due(&self, rt: &Arc<Runtime>, pi: usize, take_first: bool) -> Option<Arc<G>> {
         let next = self.ps[pi].earliest.load(Ordering::Relaxed);
         if next == NONE {
-            return;
+            return None;
         }
         let now = self.now();
         if next <= now {
-            self.fire(rt, pi, now, Some(pi));
+            return self.fire(rt, pi, now, Some(pi), take_first);
         }
+        None
     }
 
     /// Fires heap `i`'s timers due at `now`. Woken goroutines go to P `into`'s local queue (the caller's
-    /// own P, or one it took off the idle list), or with `None` (sysmon) to the global queue.
-    pub(super) fn fire(&self, rt: &Arc<Runtime>, i: usize, now: u64, into: Option<usize>) {
+    /// own P, or one it took off the idle list), or with `None` (sysmon) to the global queue; with
+    /// `take_first`, the first is returned instead if it may run at once (see `run_due`).
+    pub(super) fn fire(
+        &self,
+        rt: &Arc<Runtime>,
+        i: usize,
+        now: u64,
+        into: Option<usize>,
+        take_first: bool,
+    ) -> Option<Arc<G>> {
         let t = &self.ps[i];
         // Someone else holding the lock is arming here or firing these very timers.
         let Ok(mut st) = t.state.try_lock() else {
-            return;
+            return None;
         };
         if st.shutdown {
-            return;
+            return None;
         }
         let (mut gs, mut calls) = SCRATCH.take();
         let mut stale = 0;
@@ -266,10 +279,13 @@ impl Timers {
                 t.dead.fetch_sub(1, Ordering::Relaxed);
             }
         }
-        match into {
-            Some(pi) => self.queue_local(rt, pi, &mut gs),
-            None => rt.ready_batch_from_outside(gs.iter().map(|g| &**g)),
-        }
+        let first = match into {
+            Some(pi) => self.queue_local(rt, pi, &mut gs, take_first),
+            None => {
+                rt.ready_batch_from_outside(gs.iter().map(|g| &**g));
+                None
+            }
+        };
         // Only now: until the goroutines are queued, the deadlock detector must still see their timers
         // pending.
         if fired > 0 {
@@ -284,11 +300,19 @@ impl Timers {
             calls = Vec::new();
         }
         SCRATCH.set((gs, calls));
+        first
     }
 
     /// Makes the goroutines of `gs` runnable on P `pi`, held by the calling M: one P-queue lock for the
-    /// lot, in order. Empties `gs`.
-    pub(super) fn queue_local(&self, rt: &Arc<Runtime>, pi: usize, gs: &mut Vec<Arc<G>>) {
+    /// lot, in order. Empties `gs`. With `take_first`, the first that may run here comes back
+    /// instead of being queued, if no goroutine woken by an earlier timer waits at the queue's head.
+    pub(super) fn queue_local(
+        &self,
+        rt: &Arc<Runtime>,
+        pi: usize,
+        gs: &mut Vec<Arc<G>>,
+        take_first: bool,
+    ) -> Option<Arc<G>> {
         // The park token: a G not parked yet (its M is still switching away from it) gets the token and
         // runs on at once; it is not ours to queue. One that was parked is queued by its park
         // reference; the timer's own goes.
@@ -317,9 +341,13 @@ impl Timers {
             }
         }
         if gs.is_empty() {
-            return;
+            return None;
         }
         let p = &rt.ps[pi];
+        let first = (take_first && !p.timer_woken_waiting()).then(|| gs.remove(0));
+        if gs.is_empty() {
+            return first;
+        }
         let rest = p.push_timer_batch(gs);
         if !rest.is_empty() {
             rt.push_global(rest);
@@ -328,6 +356,7 @@ impl Timers {
         if p.fifo_len() > 0 {
             rt.wakep();
         }
+        first
     }
 
     /// The earliest deadline on an idle P (`NONE` if none), as a hint. A P held by an M is that M's to
@@ -345,7 +374,7 @@ impl Timers {
         for (i, t) in self.ps.iter().enumerate() {
             let next = t.earliest.load(Ordering::Relaxed);
             if next <= now && pick(i, next) {
-                self.fire(rt, i, now, None);
+                self.fire(rt, i, now, None, false);
             }
         }
     }
@@ -401,7 +430,7 @@ impl Timers {
         };
         for (i, t) in self.ps.iter().enumerate() {
             if t.earliest.load(Ordering::Relaxed) <= now && (i == p || is_idle(rt, i)) {
-                self.fire(rt, i, now, Some(p));
+                self.fire(rt, i, now, Some(p), false);
             }
         }
         // The P is in transit (off the idle list, owned by nobody) until an M adopts it; `check_dead`
