@@ -139,6 +139,9 @@ pub(crate) struct MLocal {
     /// A G that a direct switch took off our P but may not run here (wired elsewhere, or kept off
     /// the main thread), and whether it inherits the slice: `execute` deals with it.
     pub(super) stashed: Cell<Option<(Arc<G>, bool)>>,
+    /// A P (index) whose timer was found due, and when (runtime nanoseconds), by a look that
+    /// left the firing to the scheduler (`note_due_timer`).
+    pub(super) due_seen: Cell<Option<(usize, u64)>>,
     pub(super) spinning: Cell<bool>,
     /// The thread must end after the current G (it exited wired, 2.5).
     pub(super) exit_thread: Cell<bool>,
@@ -192,6 +195,7 @@ impl MLocal {
             why: Cell::new(Suspend::Exit),
             pending: Cell::new(Pending::None),
             stashed: Cell::new(None),
+            due_seen: Cell::new(None),
             spinning: Cell::new(false),
             exit_thread: Cell::new(false),
             rng: Cell::new(seed),
@@ -403,7 +407,7 @@ impl MLocal {
                 // (a G moved into a P we lost could sit there unseen). Anything more is done with
                 // the P settled, and so known to be ours.
                 if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY != 0
-                    && !rt.timers.has_due(pi)
+                    && !self.note_due_timer(pi)
                     && !rt.has_global_woken()
                 {
                     if let Some((g, inherit)) = p.pop(self.owner()) {
@@ -420,7 +424,12 @@ impl MLocal {
                 || rt.has_global_woken();
             // A goroutine woken by a due timer runs before `runnext` (see `P::pop`): the first,
             // straight from the timer unless the global queue goes first (below).
-            let timer_woken = rt.timers.run_due(rt, pi, !global_first);
+            let seen_due = self
+                .due_seen
+                .take()
+                .filter(|&(at, _)| at == pi)
+                .map(|(_, now)| now);
+            let timer_woken = rt.timers.run_due(rt, pi, !global_first, seen_due);
             // 1.3: every 61st schedule, the global queue first, so it never starves. The G taken
             // that way runs on the current time slice rather than a fresh one: a fresh slice each
             // time would keep a pair taking turns through `runnext` from ever spending its slice
@@ -485,6 +494,20 @@ impl MLocal {
                 return None;
             }
         }
+    }
+
+    /// Whether a timer of P `pi` (ours) is due, remembering when it was seen due for the
+    /// scheduler's `run_due`, which follows (no second clock reading).
+    #[inline(always)]
+    pub(super) fn note_due_timer(&self, pi: usize) -> bool {
+        if self.due_seen.get().is_some_and(|(at, _)| at == pi) {
+            return true;
+        }
+        let due = self.rt.timers.due_now(pi);
+        if let Some(now) = due {
+            self.due_seen.set(Some((pi, now)));
+        }
+        due.is_some()
     }
 
     /// Bookkeeping for a G found for P `pi`. Returns it, unless it is wired to another M, in which case

@@ -125,7 +125,7 @@ impl MLocal {
         let rt = self.rt();
         let p = &rt.ps[pi];
         if p.schedtick.load(Ordering::Relaxed) % GLOBAL_FIRST_EVERY == 0
-            || rt.timers.has_due(pi)
+            || self.note_due_timer(pi)
             || rt.has_global_woken()
             || rt.phase() == Phase::Stopping
         {

@@ -197,8 +197,20 @@ impl Timers {
     /// Whether P `pi` has a timer due (one that `run_due` would fire now).
     #[inline]
     pub(crate) fn has_due(&self, pi: usize) -> bool {
+        self.due_now(pi).is_some()
+    }
+
+    /// The time now (runtime nanoseconds) if P `pi` has a timer due then, for `run_due`: a
+    /// clock reading is a good share of a timer wake-up's cost, and the look that finds the
+    /// timer due is followed by the firing a moment later.
+    #[inline]
+    pub(crate) fn due_now(&self, pi: usize) -> Option<u64> {
         let next = self.ps[pi].earliest.load(Ordering::Relaxed);
-        next != NONE && next <= self.now()
+        if next == NONE {
+            return None;
+        }
+        let now = self.now();
+        (next <= now).then_some(now)
     }
 
     /// Called by the M holding P `pi` each time it looks for work: fires the P's due timers, queueing the
@@ -207,16 +219,20 @@ impl Timers {
     /// earlier timers still wait at the queue's head: it is the G that `P::pop` would take next
     /// anyway, and the trip through the queue's lock both ways is a good share of a timer
     /// wake-up's cost.
-    pub(crate) fn run_due(&self, rt: &Arc<Runtime>, pi: usize, take_first: bool) -> Option<Arc<G>> {
-        let next = self.ps[pi].earliest.load(Ordering::Relaxed);
-        if next == NONE {
-            return None;
-        }
-        let now = self.now();
-        if next <= now {
-            return self.fire(rt, pi, now, Some(pi), take_first);
-        }
-        None
+    /// `seen_due`: a time at which the caller found a timer of the P due (`due_now`), to fire
+    /// as of then without reading the clock again.
+    pub(crate) fn run_due(
+        &self,
+        rt: &Arc<Runtime>,
+        pi: usize,
+        take_first: bool,
+        seen_due: Option<u64>,
+    ) -> Option<Arc<G>> {
+        let now = match seen_due {
+            Some(now) => now,
+            None => self.due_now(pi)?,
+        };
+        self.fire(rt, pi, now, Some(pi), take_first)
     }
 
     /// Fires heap `i`'s timers due at `now`. Woken goroutines go to P `into`'s local queue (the caller's
