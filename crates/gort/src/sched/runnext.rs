@@ -229,38 +229,39 @@ mod tests {
     use std::sync::atomic::AtomicBool;
     use std::thread;
 
-    const OWNER: u64 = 7;
-    const FORMER: u64 = 8;
+    pub(super) const OWNER: u64 = 7;
+    pub(super) const FORMER: u64 = 8;
 
-    /// The windows of the two Ms of these tests, and a thief's way to wait one out.
-    struct Ms {
+    /// The windows of the two Ms of these tests (and of the loom models), and a thief's way to
+    /// wait one out.
+    pub(super) struct Ms {
         owner: Window,
         former: Window,
     }
 
     impl Ms {
-        fn new() -> Arc<Ms> {
-            Arc::new(Ms {
+        pub(super) fn new() -> Ms {
+            Ms {
                 owner: Window::new(),
                 former: Window::new(),
-            })
+            }
         }
 
-        fn owner(&self) -> Owner<'_> {
+        pub(super) fn owner(&self) -> Owner<'_> {
             Owner {
                 id: OWNER,
                 window: &self.owner,
             }
         }
 
-        fn former(&self) -> Owner<'_> {
+        pub(super) fn former(&self) -> Owner<'_> {
             Owner {
                 id: FORMER,
                 window: &self.former,
             }
         }
 
-        fn wait_out(&self, m: u64) {
+        pub(super) fn wait_out(&self, m: u64) {
             match m {
                 OWNER => self.owner.wait_closed(),
                 FORMER => self.former.wait_closed(),
@@ -277,7 +278,7 @@ mod tests {
         const N: u64 = 3_000_000;
         let state = Arc::new(AtomicU64::new(pack(OWNER, PState::Running)));
         let slot: Arc<RunNext<u64>> = Arc::new(RunNext::new());
-        let ms = Ms::new();
+        let ms = Arc::new(Ms::new());
         let stop = Arc::new(AtomicBool::new(false));
         let thief = {
             let (slot, state, ms, stop) = (slot.clone(), state.clone(), ms.clone(), stop.clone());
@@ -344,7 +345,7 @@ mod tests {
         const N: u64 = 3_000_000;
         let state = Arc::new(AtomicU64::new(pack(OWNER, PState::Running)));
         let slot: Arc<RunNext<u64>> = Arc::new(RunNext::new());
-        let ms = Ms::new();
+        let ms = Arc::new(Ms::new());
         let stop = Arc::new(AtomicBool::new(false));
         let thief = {
             let (slot, state, ms, stop) = (slot.clone(), state.clone(), ms.clone(), stop.clone());
@@ -394,7 +395,7 @@ mod tests {
     fn an_owner_that_lost_its_p_gets_its_g_back() {
         let state = AtomicU64::new(pack(FORMER, PState::Running));
         let slot: RunNext<u64> = RunNext::new();
-        let ms = Ms::new();
+        let ms = Arc::new(Ms::new());
         let back = slot.owner_swap(&state, ms.owner(), Some(Arc::new(5)));
         assert_eq!(back.map_err(|g| g.map(|v| *v)), Err(Some(5)));
         assert!(!slot.is_set(Ordering::SeqCst));
@@ -404,49 +405,10 @@ mod tests {
 
 #[cfg(all(test, loom))]
 mod model {
+    use super::tests::{Ms, OWNER};
     use super::*;
     use loom::sync::Arc as LoomArc;
     use loom::thread;
-
-    const OWNER: u64 = 7;
-    const FORMER: u64 = 8;
-
-    /// The two Ms' windows.
-    struct Ms {
-        owner: Window,
-        former: Window,
-    }
-
-    impl Ms {
-        fn new() -> LoomArc<Ms> {
-            LoomArc::new(Ms {
-                owner: Window::new(),
-                former: Window::new(),
-            })
-        }
-
-        fn owner(&self) -> Owner<'_> {
-            Owner {
-                id: OWNER,
-                window: &self.owner,
-            }
-        }
-
-        fn former(&self) -> Owner<'_> {
-            Owner {
-                id: FORMER,
-                window: &self.former,
-            }
-        }
-
-        fn wait_out(&self, m: u64) {
-            match m {
-                OWNER => self.owner.wait_closed(),
-                FORMER => self.former.wait_closed(),
-                _ => {}
-            }
-        }
-    }
 
     /// The owner fills the slot and takes it back with plain accesses inside its window while a
     /// thief claims the slot, fences and swaps: each G put in comes out exactly once, to the
@@ -456,7 +418,7 @@ mod model {
         loom::model(|| {
             let rn: LoomArc<RunNext<u32>> = LoomArc::new(RunNext::new());
             let state = LoomArc::new(AtomicU64::new(pack(OWNER, PState::Running)));
-            let ms = Ms::new();
+            let ms = LoomArc::new(Ms::new());
             let thief = {
                 let (rn, state, ms) = (rn.clone(), state.clone(), ms.clone());
                 thread::spawn(move || rn.steal(&state, |m| ms.wait_out(m)).map(|g| *g))
@@ -487,7 +449,7 @@ mod model {
         loom::model(|| {
             let rn: LoomArc<RunNext<u32>> = LoomArc::new(RunNext::new());
             let state = LoomArc::new(AtomicU64::new(pack(OWNER, PState::Running)));
-            let ms = Ms::new();
+            let ms = LoomArc::new(Ms::new());
             let put = rn.owner_swap(&state, ms.owner(), Some(Arc::new(1)));
             assert!(matches!(put, Ok(None)), "the slot was empty and the P ours");
             let thief = {
