@@ -270,26 +270,56 @@ mod tests {
         }
     }
 
+    /// A P's state word (owned by `OWNER`), its slot, the two Ms, and a thief stealing from the
+    /// slot until `stop`; the thief's loot comes back from its join.
+    struct Stress {
+        state: Arc<AtomicU64>,
+        slot: Arc<RunNext<u64>>,
+        ms: Arc<Ms>,
+        stop: Arc<AtomicBool>,
+        thief: thread::JoinHandle<Vec<u64>>,
+    }
+
+    impl Stress {
+        fn start() -> Stress {
+            let state = Arc::new(AtomicU64::new(pack(OWNER, PState::Running)));
+            let slot: Arc<RunNext<u64>> = Arc::new(RunNext::new());
+            let ms = Arc::new(Ms::new());
+            let stop = Arc::new(AtomicBool::new(false));
+            let thief = {
+                let (slot, state, ms, stop) =
+                    (slot.clone(), state.clone(), ms.clone(), stop.clone());
+                thread::spawn(move || {
+                    let mut got = Vec::new();
+                    while !stop.load(Ordering::Relaxed) {
+                        got.extend(slot.steal(&state, |m| ms.wait_out(m)).map(|v| *v));
+                    }
+                    got
+                })
+            };
+            Stress {
+                state,
+                slot,
+                ms,
+                stop,
+                thief,
+            }
+        }
+    }
+
     /// An owner fills and empties the slot as fast as it can while a thief steals from it and a
     /// "sysmon" now and then takes the P away and gives it back: every value put in comes out
     /// exactly once, through the owner's swaps and takes, the thief, or the final drain.
     #[test]
     fn every_g_put_in_runnext_comes_out_once_despite_thieves_and_lost_ownership() {
         const N: u64 = 3_000_000;
-        let state = Arc::new(AtomicU64::new(pack(OWNER, PState::Running)));
-        let slot: Arc<RunNext<u64>> = Arc::new(RunNext::new());
-        let ms = Arc::new(Ms::new());
-        let stop = Arc::new(AtomicBool::new(false));
-        let thief = {
-            let (slot, state, ms, stop) = (slot.clone(), state.clone(), ms.clone(), stop.clone());
-            thread::spawn(move || {
-                let mut got = Vec::new();
-                while !stop.load(Ordering::Relaxed) {
-                    got.extend(slot.steal(&state, |m| ms.wait_out(m)).map(|v| *v));
-                }
-                got
-            })
-        };
+        let Stress {
+            state,
+            slot,
+            ms,
+            stop,
+            thief,
+        } = Stress::start();
         let sysmon = {
             let (state, slot, ms, stop) = (state.clone(), slot.clone(), ms.clone(), stop.clone());
             thread::spawn(move || {
@@ -343,20 +373,13 @@ mod tests {
     #[test]
     fn a_former_owner_never_hides_the_owners_window_from_a_thief() {
         const N: u64 = 3_000_000;
-        let state = Arc::new(AtomicU64::new(pack(OWNER, PState::Running)));
-        let slot: Arc<RunNext<u64>> = Arc::new(RunNext::new());
-        let ms = Arc::new(Ms::new());
-        let stop = Arc::new(AtomicBool::new(false));
-        let thief = {
-            let (slot, state, ms, stop) = (slot.clone(), state.clone(), ms.clone(), stop.clone());
-            thread::spawn(move || {
-                let mut got = Vec::new();
-                while !stop.load(Ordering::Relaxed) {
-                    got.extend(slot.steal(&state, |m| ms.wait_out(m)).map(|v| *v));
-                }
-                got
-            })
-        };
+        let Stress {
+            state,
+            slot,
+            ms,
+            stop,
+            thief,
+        } = Stress::start();
         let former = {
             let (state, slot, ms, stop) = (state.clone(), slot.clone(), ms.clone(), stop.clone());
             thread::spawn(move || {
