@@ -277,6 +277,8 @@ impl MLocal {
             .state
             .store(pack(self.id(), st), Ordering::SeqCst);
         self.p.set(Some(p));
+        // A due timer seen on a P we held before is stale.
+        self.due_seen.set(None);
         self.p_running.set(st == PState::Running);
     }
 
