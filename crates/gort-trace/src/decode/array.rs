@@ -30,6 +30,78 @@ fn overflows(addr: u64, nmemb: u64, size: usize) -> bool {
     }
 }
 
+/// A reader of tracee memory that decoders walk arrays over live (the socket decoders' `Tracee`,
+/// the ioctl decoders' `Cx`), for [`walk_into`].
+pub trait LiveMemory {
+    /// Exactly `len` bytes at `addr`, or `None` when any of them cannot be read.
+    fn read_exact(&mut self, addr: u64, len: usize) -> Option<Vec<u8>>;
+    /// The options that cut arrays (`-s`, `-v`).
+    fn opts(&self) -> &Opts;
+}
+
+/// strace's `print_array` over live memory: `nmemb` elements of `size` bytes at `addr`, each
+/// printed by `elem` (which returns false to stop), laid out as the module comment says. With
+/// `truncated` (strace's `PAF_ARRAY_TRUNCATED`) the array is itself the head of a longer one:
+/// `, ...` follows its last element unless `-s` already cut it.
+pub fn walk_into<M: LiveMemory>(
+    m: &mut M,
+    out: &mut String,
+    addr: u64,
+    nmemb: u64,
+    size: usize,
+    truncated: bool,
+    mut elem: impl FnMut(&mut M, &mut String, &[u8]) -> bool,
+) {
+    if addr == 0 {
+        out.push_str("NULL");
+        return;
+    }
+    if nmemb == 0 {
+        out.push_str("[]");
+        return;
+    }
+    if overflows(addr, nmemb, size) {
+        let _ = write!(out, "{addr:#x}");
+        return;
+    }
+    let end = addr + nmemb * size as u64;
+    let shown_end = if !m.opts().verbose && (m.opts().strsize as u64) < nmemb {
+        addr + size as u64 * m.opts().strsize as u64
+    } else {
+        end
+    };
+    let mut cur = addr;
+    while cur < end {
+        if cur != addr {
+            out.push_str(", ");
+        }
+        let Some(b) = m.read_exact(cur, size) else {
+            if cur == addr {
+                let _ = write!(out, "{cur:#x}");
+            } else {
+                let _ = write!(out, "... /* {cur:#x} */");
+                out.push(']');
+            }
+            return;
+        };
+        if cur == addr {
+            out.push('[');
+        }
+        if cur >= shown_end {
+            out.push_str("...");
+            break;
+        }
+        if !elem(m, out, &b) {
+            break;
+        }
+        cur += size as u64;
+    }
+    if truncated && cur >= end {
+        out.push_str(", ...");
+    }
+    out.push(']');
+}
+
 /// Adds the read of an array of `nmemb` elements of `size` bytes at `addr`, stored in `slot`.
 pub fn plan(addr: u64, nmemb: u64, size: usize, slot: u8, opts: &Opts, out: &mut Vec<FetchReq>) {
     if addr == 0 || nmemb == 0 || overflows(addr, nmemb, size) {

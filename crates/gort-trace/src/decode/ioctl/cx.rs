@@ -42,6 +42,16 @@ pub struct Cx<'a> {
 
 const PAGE: u64 = 4096;
 
+impl crate::decode::array::LiveMemory for Cx<'_> {
+    fn read_exact(&mut self, addr: u64, len: usize) -> Option<Vec<u8>> {
+        self.read(addr, len)
+    }
+
+    fn opts(&self) -> &Opts {
+        self.opts
+    }
+}
+
 impl Cx<'_> {
     /// Whether this is the entry phase.
     pub fn entering(&self) -> bool {
@@ -194,58 +204,9 @@ impl Cx<'_> {
         nmemb: u64,
         size: usize,
         truncated: bool,
-        mut elem: impl FnMut(&mut Self, &mut String, &[u8]) -> bool,
+        elem: impl FnMut(&mut Self, &mut String, &[u8]) -> bool,
     ) {
-        if addr == 0 {
-            out.push_str("NULL");
-            return;
-        }
-        if nmemb == 0 {
-            out.push_str("[]");
-            return;
-        }
-        let total = nmemb.checked_mul(size as u64);
-        let end = total.and_then(|t| addr.checked_add(t));
-        let Some(end) = end else {
-            addr_into(out, addr);
-            return;
-        };
-        let max = self.opts.strsize as u64;
-        let shown_end = if !self.verbose() && max < nmemb {
-            addr + size as u64 * max
-        } else {
-            end
-        };
-        let mut cur = addr;
-        while cur < end {
-            if cur != addr {
-                out.push_str(", ");
-            }
-            let Some(b) = self.read(cur, size) else {
-                if cur == addr {
-                    addr_into(out, cur);
-                } else {
-                    let _ = write!(out, "... /* {cur:#x} */");
-                    out.push(']');
-                }
-                return;
-            };
-            if cur == addr {
-                out.push('[');
-            }
-            if cur >= shown_end {
-                out.push_str("...");
-                break;
-            }
-            if !elem(self, out, &b) {
-                break;
-            }
-            cur += size as u64;
-        }
-        if truncated && cur >= end {
-            out.push_str(", ...");
-        }
-        out.push(']');
+        crate::decode::array::walk_into(self, out, addr, nmemb, size, truncated, elem)
     }
 
     /// A buffer of `len` bytes at `addr`, quoted and cut at `-s` (strace's `printstrn`).

@@ -9,13 +9,22 @@
 //! [`crate::decode::replay::Replay`] of what it recorded (see `replay.rs`).
 
 use crate::decode::{FdInfo, Opts, ReadMem};
-use std::fmt::Write;
 
 /// Tracee memory as a walking renderer reads it: whole objects or nothing, as strace's `umoven` does.
 pub struct Tracee<'a> {
     mem: &'a mut dyn ReadMem,
     /// The printing options.
     pub opts: Opts,
+}
+
+impl crate::decode::array::LiveMemory for Tracee<'_> {
+    fn read_exact(&mut self, addr: u64, len: usize) -> Option<Vec<u8>> {
+        self.read(addr, len)
+    }
+
+    fn opts(&self) -> &Opts {
+        &self.opts
+    }
 }
 
 impl<'a> Tracee<'a> {
@@ -62,61 +71,17 @@ impl<'a> Tracee<'a> {
     }
 }
 
-/// strace's array layout for `n` elements of `size` bytes at `addr`: `[a, b, ...]`, cut after `-s`
-/// elements unless `-v`; the address when the first cannot be read, `... /* 0x... */` where a later
-/// one cannot. `elem` prints one element and returns false to stop.
+/// strace's array layout for `n` elements of `size` bytes at `addr` (`array::walk_into`).
+/// `elem` prints one element and returns false to stop.
 pub fn array_into(
     t: &mut Tracee,
     out: &mut String,
     addr: u64,
     n: u64,
     size: usize,
-    mut elem: impl FnMut(&mut Tracee, &mut String, &[u8]) -> bool,
+    elem: impl FnMut(&mut Tracee, &mut String, &[u8]) -> bool,
 ) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    if n == 0 {
-        out.push_str("[]");
-        return;
-    }
-    let total = n.checked_mul(size as u64);
-    let Some(end) = total.and_then(|s| addr.checked_add(s)) else {
-        return super::ptr(out, addr);
-    };
-    let max = t.opts.strsize as u64;
-    let abbrev_end = if !t.opts.verbose && max < n {
-        addr + size as u64 * max
-    } else {
-        end
-    };
-    let mut cur = addr;
-    while cur < end {
-        if cur != addr {
-            out.push_str(", ");
-        }
-        let Some(b) = t.read(cur, size) else {
-            if cur == addr {
-                super::ptr(out, cur);
-                return;
-            }
-            let _ = write!(out, "... /* {cur:#x} */");
-            break;
-        };
-        if cur == addr {
-            out.push('[');
-        }
-        if cur >= abbrev_end {
-            out.push_str("...");
-            break;
-        }
-        if !elem(t, out, &b) {
-            break;
-        }
-        cur += size as u64;
-    }
-    out.push(']');
+    crate::decode::array::walk_into(t, out, addr, n, size, false, elem)
 }
 
 /// A native-endian `u32` at `off` in `b` (0 past its end).
