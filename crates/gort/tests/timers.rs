@@ -1,7 +1,8 @@
 //! Timers live on the P where they are armed (`sched/timers.rs`): they still fire, never early, when
 //! that P's M is blocked in a plain call or runs a goroutine that never yields; many sleepers on one P
-//! wake in deadline order; callback timers and tickers keep working from goroutines on every P; a
-//! runtime that ends with timers pending ends cleanly.
+//! wake in deadline order while its M keeps up, and the freshest first once it has fallen behind;
+//! callback timers and tickers keep working from goroutines on every P; a runtime that ends with
+//! timers pending ends cleanly.
 
 mod common;
 
@@ -151,6 +152,99 @@ fn a_woken_sleeper_runs_before_goroutines_queued_earlier() {
         assert!(
             at <= 1,
             "the sleeper ran after {at} queued goroutines: {order:?}"
+        );
+    });
+}
+
+/// Sleepers woken together as one batch, the first of which holds the thread (no scheduling point)
+/// until a later sleeper's deadline has passed: returns the order in which they ran (the later
+/// one is `batch`), or `None` if the round does not count. It counts if the thread switched
+/// goroutines well within sysmon's 1 ms grace for a stuck P's timers (a host that takes the CPU
+/// away longer lets sysmon fire them onto the global queue instead) and the batch fired before the
+/// later deadline.
+fn batch_then_one_more(batch: usize) -> Option<Vec<usize>> {
+    const FRESH_AFTER: Duration = Duration::from_micros(300);
+    const MARGIN: Duration = Duration::from_micros(50);
+    const MAX_HOLD: Duration = Duration::from_micros(700);
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let counts = Arc::new(AtomicBool::new(false));
+    let batch_at = Instant::now() + Duration::from_millis(2);
+    let later_at = batch_at + FRESH_AFTER;
+    let mut hs: Vec<_> = (0..batch)
+        .map(|i| {
+            let (order, counts) = (order.clone(), counts.clone());
+            gort::spawn(move || {
+                gort::time::sleep_until(batch_at);
+                let woke = Instant::now();
+                let first = {
+                    let mut o = order.lock().unwrap();
+                    o.push(i);
+                    o.len() == 1
+                };
+                if first {
+                    while Instant::now() < later_at + MARGIN {
+                        std::hint::spin_loop();
+                    }
+                    let ok = woke + MARGIN <= later_at && woke.elapsed() < MAX_HOLD;
+                    counts.store(ok, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    let o = order.clone();
+    hs.push(gort::spawn(move || {
+        gort::time::sleep_until(later_at);
+        o.lock().unwrap().push(batch);
+    }));
+    hs.into_iter().for_each(|h| h.join().unwrap());
+    let order = order.lock().unwrap().clone();
+    counts.load(Ordering::Relaxed).then_some(order)
+}
+
+/// Runs `batch_then_one_more(batch)` on one P until `COUNTED` rounds count, and checks each.
+fn check_batch_then_one_more(batch: usize, check: impl Fn(&[usize]) + Send) {
+    const COUNTED: usize = 5;
+    const MAX_ROUNDS: usize = 200;
+    let (counted, tried) = gort::Builder::new().max_procs(1).run(move || {
+        let (mut counted, mut tried) = (0, 0);
+        while counted < COUNTED && tried < MAX_ROUNDS {
+            tried += 1;
+            if let Some(order) = batch_then_one_more(batch) {
+                counted += 1;
+                check(&order);
+            }
+        }
+        (counted, tried)
+    });
+    assert_eq!(
+        counted, COUNTED,
+        "only {counted} of {tried} rounds ran without the host taking the thread away"
+    );
+}
+
+/// An M that has fallen behind its timers ("Under overload, the freshest wake-up first" in
+/// `sched/timers/mod.rs`): with four goroutines that timers woke waiting on its P (the first of a
+/// batch of five runs), the goroutine whose timer comes due next runs ahead of them.
+#[test]
+fn a_just_woken_sleeper_runs_ahead_of_a_backlog_of_sleepers_woken_earlier() {
+    let _w = Watchdog::new("freshest wake-up first", LIMIT);
+    check_batch_then_one_more(5, |order| {
+        assert_eq!(
+            order[1], 5,
+            "the just-woken sleeper (5) did not run right after the first of the batch: {order:?}"
+        );
+    });
+}
+
+/// While few goroutines that timers woke wait (the first of a batch of two runs, one waits), the
+/// goroutine whose timer comes due next waits its turn: deadline order.
+#[test]
+fn a_just_woken_sleeper_waits_behind_a_few_sleepers_woken_earlier() {
+    let _w = Watchdog::new("deadline order", LIMIT);
+    check_batch_then_one_more(2, |order| {
+        assert_eq!(
+            order[2], 2,
+            "the later sleeper (2) ran out of deadline order: {order:?}"
         );
     });
 }

@@ -58,6 +58,17 @@ const STATE_BITS: u64 = 8;
 /// falls in step with no periodic pattern of the goroutines.
 pub(crate) const GLOBAL_FIRST_EVERY: u64 = 61;
 
+/// From this many goroutines woken by timers waiting on a P, its M has fallen behind its timers,
+/// and the goroutine a timer has just woken runs ahead of them (see "Under overload, the freshest
+/// wake-up first" in `timers/mod.rs`). Fewer drain within a few goroutines' runs: the new one waits
+/// its turn, in deadline order.
+pub(crate) const TIMER_WOKEN_BACKLOG: usize = 4;
+
+/// How long a goroutine that a timer woke may be passed over by goroutines that later timers woke:
+/// as long as a time slice (sysmon's `SLICE_NS`), the longest a `runnext` chain may keep the rest
+/// of a P's queue waiting.
+pub(crate) const TIMER_WOKEN_PATIENCE_NS: u64 = 10_000_000;
+
 pub(crate) fn pack(owner: u64, s: PState) -> u64 {
     owner * STATE_BITS + s as u64
 }
@@ -145,8 +156,9 @@ impl P {
     #[inline(always)]
     fn publish_timer_front(&self, fifo: &Fifo) {
         // Relaxed: a hint for the owner, who takes the lock before it acts on it.
-        if self.timer_front.load(Ordering::Relaxed) != fifo.timer_front {
-            self.timer_front.store(fifo.timer_front, Ordering::Relaxed);
+        if self.timer_front.load(Ordering::Relaxed) != fifo.timer_front() {
+            self.timer_front
+                .store(fifo.timer_front(), Ordering::Relaxed);
         }
     }
 
@@ -210,17 +222,26 @@ impl P {
         rest
     }
 
-    /// Queues goroutines woken by due timers, in deadline order, ahead of everything else queued
-    /// but behind those that earlier timers woke and that have not run yet (`Fifo::timer_front`):
-    /// they run before what was queued already, `runnext` included (see `pop`), as a Go timer's
-    /// goroutine goes to `runnext`, and in the order of their deadlines. What no longer fits
-    /// leaves from the tail. Returns that.
-    pub(crate) fn push_timer_batch(&self, batch: &mut Vec<Arc<G>>) -> Vec<Arc<G>> {
+    /// Queues goroutines woken by due timers at `now`, in deadline order, ahead of everything else
+    /// queued but behind those that earlier timers woke and that have not run yet
+    /// (`Fifo::timer_front`): they run before what was queued already, `runnext` included (see
+    /// `pop`). With `take_first`, the first of the batch (the earliest deadline) is returned
+    /// instead, to run at once, if it may pass those earlier ones (`Fifo::may_pass_timer_woken`). Returns that G, and what no longer fits, which leaves from the tail.
+    pub(crate) fn push_timer_batch(
+        &self,
+        batch: &mut Vec<Arc<G>>,
+        now: u64,
+        take_first: bool,
+    ) -> (Option<Arc<G>>, Vec<Arc<G>>) {
         let mut q = self.lock();
-        q.insert_timer_batch(batch);
+        let first = (take_first && q.may_pass_timer_woken(now)).then(|| batch.remove(0));
+        if batch.is_empty() {
+            return (first, Vec::new());
+        }
+        q.insert_timer_batch(batch, now);
         let rest = q.take_back_over(LOCAL_CAP);
         self.publish_len(&q);
-        rest
+        (first, rest)
     }
 
     /// Moves up to `n` Gs from the front of `from` to the FIFO tail, as many as fit.
@@ -265,7 +286,7 @@ impl P {
     #[cold]
     fn pop_timer_front(&self) -> Option<Arc<G>> {
         let mut q = self.lock();
-        if q.timer_front == 0 {
+        if q.timer_front() == 0 {
             return None;
         }
         let g = q.pop_front();
@@ -296,7 +317,7 @@ impl P {
         if self.timer_front.load(Ordering::Relaxed) != 0 {
             // Timer-woken Gs run before `runnext` (see `pop`).
             let mut q = self.lock();
-            if q.timer_front != 0 {
+            if q.timer_front() != 0 {
                 if q.front().is_none_or(|g| g.wired_m().is_none()) {
                     return None;
                 }
@@ -371,14 +392,16 @@ impl P {
 /// deadline order even when one batch is queued before the previous one has run.
 pub(crate) struct Fifo<T = Arc<G>> {
     q: VecDeque<T>,
-    timer_front: usize,
+    /// When each of the Gs at the head that timers woke was queued (runtime nanoseconds, the
+    /// firing's clock reading), oldest first: its length is how many there are.
+    timer_woken_at: VecDeque<u64>,
 }
 
 impl<T> Default for Fifo<T> {
     fn default() -> Self {
         Fifo {
             q: VecDeque::new(),
-            timer_front: 0,
+            timer_woken_at: VecDeque::new(),
         }
     }
 }
@@ -399,10 +422,28 @@ impl<T> Fifo<T> {
         self.q.extend(gs);
     }
 
+    /// How many Gs at the head timers woke.
+    fn timer_front(&self) -> usize {
+        self.timer_woken_at.len()
+    }
+
+    /// Whether a G that a timer woke at `now` may run ahead of those that earlier timers woke:
+    /// yes if none waits, or if at least [`TIMER_WOKEN_BACKLOG`] wait and the longest-waiting of
+    /// them was queued less than [`TIMER_WOKEN_PATIENCE_NS`] ago.
+    fn may_pass_timer_woken(&self, now: u64) -> bool {
+        match self.timer_woken_at.front() {
+            None => true,
+            Some(&oldest) => {
+                self.timer_woken_at.len() >= TIMER_WOKEN_BACKLOG
+                    && now.saturating_sub(oldest) < TIMER_WOKEN_PATIENCE_NS
+            }
+        }
+    }
+
     fn pop_front(&mut self) -> Option<T> {
         let g = self.q.pop_front();
         if g.is_some() {
-            self.timer_front = self.timer_front.saturating_sub(1);
+            self.timer_woken_at.pop_front();
         }
         g
     }
@@ -410,7 +451,8 @@ impl<T> Fifo<T> {
     /// Takes the first `n` Gs.
     fn take_front(&mut self, n: usize) -> Vec<T> {
         let n = n.min(self.q.len());
-        self.timer_front = self.timer_front.saturating_sub(n);
+        let timer_woken = n.min(self.timer_front());
+        self.timer_woken_at.drain(..timer_woken);
         self.q.drain(..n).collect()
     }
 
@@ -419,24 +461,24 @@ impl<T> Fifo<T> {
         if self.q.len() <= cap {
             return Vec::new();
         }
-        self.timer_front = self.timer_front.min(cap);
+        self.timer_woken_at.truncate(cap);
         self.q.drain(cap..).collect()
     }
 
-    /// Inserts `batch` (emptied) right behind the Gs earlier timers put at the head.
-    fn insert_timer_batch(&mut self, batch: &mut Vec<T>) {
-        let at = self.timer_front.min(self.q.len());
-        let n = batch.len();
+    /// Inserts `batch` (emptied), woken by timers at `now`, right behind the Gs earlier timers put
+    /// at the head.
+    fn insert_timer_batch(&mut self, batch: &mut Vec<T>, now: u64) {
+        let at = self.timer_front().min(self.q.len());
         for (k, g) in batch.drain(..).enumerate() {
             self.q.insert(at + k, g);
+            self.timer_woken_at.push_back(now);
         }
-        self.timer_front = at + n;
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Fifo;
+    use super::{Fifo, TIMER_WOKEN_BACKLOG, TIMER_WOKEN_PATIENCE_NS};
 
     fn fifo(items: &[u32]) -> Fifo<u32> {
         let mut f = Fifo::default();
@@ -453,17 +495,17 @@ mod tests {
     #[test]
     fn timer_batches_go_to_the_head_behind_earlier_batches() {
         let mut f = fifo(&[100, 101]);
-        f.insert_timer_batch(&mut vec![1, 2]);
+        f.insert_timer_batch(&mut vec![1, 2], 0);
         assert_eq!(items(&f), [1, 2, 100, 101]);
-        f.insert_timer_batch(&mut vec![3]);
+        f.insert_timer_batch(&mut vec![3], 0);
         assert_eq!(items(&f), [1, 2, 3, 100, 101]);
         // Once taken, the earlier ones no longer hold a place.
         assert_eq!(f.pop_front(), Some(1));
         assert_eq!(f.take_front(2), [2, 3]);
-        f.insert_timer_batch(&mut vec![4]);
+        f.insert_timer_batch(&mut vec![4], 0);
         assert_eq!(items(&f), [4, 100, 101]);
         f.push_back(102);
-        f.insert_timer_batch(&mut vec![5]);
+        f.insert_timer_batch(&mut vec![5], 0);
         assert_eq!(items(&f), [4, 5, 100, 101, 102]);
     }
 
@@ -471,10 +513,42 @@ mod tests {
     #[test]
     fn trimming_the_tail_keeps_the_timer_count_in_bounds() {
         let mut f = fifo(&[100]);
-        f.insert_timer_batch(&mut vec![1, 2, 3]);
+        f.insert_timer_batch(&mut vec![1, 2, 3], 0);
         assert_eq!(f.take_back_over(2), [3, 100]);
         assert_eq!(items(&f), [1, 2]);
-        f.insert_timer_batch(&mut vec![4]);
+        f.insert_timer_batch(&mut vec![4], 0);
         assert_eq!(items(&f), [1, 2, 4]);
+    }
+
+    /// A goroutine a timer just woke waits behind those earlier timers woke while few wait; from
+    /// `TIMER_WOKEN_BACKLOG` on it runs ahead of them, unless the longest-waiting of them has
+    /// waited a time slice.
+    #[test]
+    fn a_just_woken_goroutine_passes_a_backlog_of_timer_woken_ones_for_at_most_a_time_slice() {
+        const PATIENCE: u64 = TIMER_WOKEN_PATIENCE_NS;
+        let mut f = fifo(&[100]);
+        assert!(f.may_pass_timer_woken(0), "none waits");
+        for k in 0..TIMER_WOKEN_BACKLOG as u32 - 1 {
+            f.insert_timer_batch(&mut vec![k], 1_000);
+            assert!(!f.may_pass_timer_woken(1_000), "{} wait", k + 1);
+        }
+        f.insert_timer_batch(&mut vec![50], 2_000);
+        assert!(f.may_pass_timer_woken(1_000 + PATIENCE - 1));
+        assert!(!f.may_pass_timer_woken(1_000 + PATIENCE));
+        // The longest-waiting ones ran: the clock starts from the next one's queueing, and once
+        // fewer than the backlog wait, they keep their order.
+        f.insert_timer_batch(&mut vec![51], 3_000);
+        assert_eq!(f.pop_front(), Some(0));
+        assert!(f.may_pass_timer_woken(1_000 + PATIENCE - 1));
+        assert_eq!(f.take_front(TIMER_WOKEN_BACKLOG - 2), [1, 2]);
+        assert!(!f.may_pass_timer_woken(2_000), "two wait");
+        // Trimmed from the tail, they no longer wait here.
+        f.insert_timer_batch(&mut vec![52, 53], 4_000);
+        assert_eq!(items(&f), [50, 51, 52, 53, 100]);
+        assert!(f.may_pass_timer_woken(2_000 + PATIENCE - 1));
+        assert_eq!(f.take_back_over(2), [52, 53, 100]);
+        assert!(!f.may_pass_timer_woken(2_000));
+        assert_eq!(f.take_front(2), [50, 51]);
+        assert!(f.may_pass_timer_woken(u64::MAX));
     }
 }

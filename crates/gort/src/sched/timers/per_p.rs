@@ -215,10 +215,11 @@ impl Timers {
 
     /// Called by the M holding P `pi` each time it looks for work: fires the P's due timers, queueing the
     /// goroutines they wake on the P's local run queue. With `take_first`, the first of them (the
-    /// earliest deadline) comes back instead, for the caller to run now, unless goroutines woken by
-    /// earlier timers still wait at the queue's head: it is the G that `P::pop` would take next
-    /// anyway, and the trip through the queue's lock both ways is a good share of a timer
-    /// wake-up's cost.
+    /// earliest deadline) comes back instead, for the caller to run now, if it may pass the
+    /// goroutines that earlier timers woke and that still wait at the queue's head (none waits, or
+    /// the M has fallen behind: see "Under overload, the freshest wake-up first" in `mod.rs`).
+    /// With none waiting it is the G that `P::pop` would take next anyway, and the trip through the
+    /// queue's lock both ways is a good share of a timer wake-up's cost.
     /// `seen_due`: a time at which the caller found a timer of the P due (`due_now`), to fire
     /// as of then without reading the clock again.
     pub(crate) fn run_due(
@@ -296,7 +297,7 @@ impl Timers {
             }
         }
         let first = match into {
-            Some(pi) => self.queue_local(rt, pi, &mut gs, take_first),
+            Some(pi) => self.queue_local(rt, pi, &mut gs, now, take_first),
             None => {
                 rt.ready_batch_from_outside(gs.iter().map(|g| &**g));
                 None
@@ -321,12 +322,14 @@ impl Timers {
 
     /// Makes the goroutines of `gs` runnable on P `pi`, held by the calling M: one P-queue lock for the
     /// lot, in order. Empties `gs`. With `take_first`, the first that may run here comes back
-    /// instead of being queued, if no goroutine woken by an earlier timer waits at the queue's head.
+    /// instead of being queued, if it may pass the goroutines that earlier timers woke and that
+    /// still wait at the queue's head (`P::push_timer_batch`). `now`: when the timers fired.
     pub(super) fn queue_local(
         &self,
         rt: &Arc<Runtime>,
         pi: usize,
         gs: &mut Vec<Arc<G>>,
+        now: u64,
         take_first: bool,
     ) -> Option<Arc<G>> {
         // The park token: a G not parked yet (its M is still switching away from it) gets the token and
@@ -360,11 +363,18 @@ impl Timers {
             return None;
         }
         let p = &rt.ps[pi];
-        let first = (take_first && !p.timer_woken_waiting()).then(|| gs.remove(0));
-        if gs.is_empty() {
-            return first;
-        }
-        let rest = p.push_timer_batch(gs);
+        // The owner's view of `timer_woken_waiting` is exact: with none waiting, the first needs no
+        // lock to skip the queue.
+        let (first, rest) = if take_first && !p.timer_woken_waiting() {
+            let first = gs.remove(0);
+            if gs.is_empty() {
+                return Some(first);
+            }
+            let (_, rest) = p.push_timer_batch(gs, now, false);
+            (Some(first), rest)
+        } else {
+            p.push_timer_batch(gs, now, take_first)
+        };
         if !rest.is_empty() {
             rt.push_global(rest);
         }
