@@ -1,7 +1,8 @@
 //! The wired M's side of waiting: a wired goroutine's M waits for it alone, and keeps its P a moment
 //! while nothing else needs it (semantics 2.4).
 //!
-//! When its wired G parks, the M gives its P away and sleeps on its own signal (`wired_wait`),
+//! When its wired G parks, the M gives its P away and sleeps on its own signal (`wired_wait`;
+//! through a sleep of the G's short enough, it spins instead, when a core is free for it),
 //! unless nothing else waits to run: then it keeps the P and spins a few microseconds with `hold`
 //! announced (`spin_holding_p`), and a readier that comes meanwhile only flips `hold` to `GOT`
 //! (`MShared::hand_to_holder`) instead of handing a P over and waking a thread. Conversely, a G the
@@ -9,10 +10,17 @@
 //! keeps its P a moment for such work while goroutines are wired (`spin_for_work`).
 
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::{Duration, Instant};
 
 use super::m::{MLocal, MShared, HOLD_SPIN_ROUNDS, NO_P};
 use super::p::PState;
 use super::Phase;
+
+/// A wired goroutine's sleep this short is spun through by its M (`MLocal::wired_wait`).
+const SPIN_THROUGH_SLEEP: Duration = Duration::from_micros(100);
+/// How long past the deadline that spin goes on, for the M that fires the timer to hand the
+/// goroutine over.
+const SPIN_PAST_DUE: Duration = Duration::from_micros(50);
 
 const NOT_HOLDING: u8 = 0;
 const HOLDING: u8 = 1;
@@ -104,7 +112,15 @@ impl MShared {
 
 impl MLocal {
     /// A wired M waits for its G to be readied and a P to be handed over. Returns false on stop.
-    pub(super) fn wired_wait(&self) -> bool {
+    ///
+    /// `due`: when the G's park timer fires, if it armed one. A wait that short (a sleep of up to
+    /// [`SPIN_THROUGH_SLEEP`]) is spun through, to [`SPIN_PAST_DUE`] after the deadline, before the
+    /// M sleeps in the kernel, if a core is free for it (not when the threads running goroutines
+    /// take them all: the spin would slow the very M that fires the timer): a wake-up from there costs the sleep tens of microseconds more (on
+    /// a VM, 30–40 µs for a halted virtual CPU to run the woken thread), which would double a
+    /// 20 µs sleep. The firing M hands the G and a P over at its next look, within microseconds of
+    /// the deadline when it runs goroutines (an idle one wakes for the deadline itself).
+    pub(super) fn wired_wait(&self, due: Option<Instant>) -> bool {
         let rt = &self.rt;
         let report = {
             let mut s = rt.sched();
@@ -119,6 +135,9 @@ impl MLocal {
         if let Some(report) = report {
             rt.begin_shutdown(Some(report));
         }
+        let mut spin_until = due
+            .filter(|&d| d.saturating_duration_since(Instant::now()) <= SPIN_THROUGH_SLEEP)
+            .map(|d| d + SPIN_PAST_DUE);
         loop {
             if let Some((p, _)) = self.shared.take_handoff() {
                 self.adopt_p(p, PState::Sched);
@@ -130,6 +149,13 @@ impl MLocal {
                     s.count_wired_idle(false);
                 }
                 return false;
+            }
+            if let Some(until) = spin_until.take() {
+                // The Ps held by Ms (which run goroutines) each take a core (Relaxed: a hint).
+                let busy = rt.ps.len() - rt.npidle.load(Ordering::Relaxed).min(rt.ps.len());
+                if self.shared.wake.spin_until(until, busy as u32) {
+                    continue;
+                }
             }
             self.shared.wake.wait(None);
         }

@@ -667,17 +667,22 @@ impl MLocal {
                     // Sysmon took the P while the G ran: have someone come for the G.
                     rt.wakep();
                 }
-                self.wired_wait().then_some(g)
+                self.wired_wait(None).then_some(g)
             }
             Suspend::Park {
                 stay: false,
                 unlock,
+                ..
             } => {
                 // What the next G settles after a direct switch (`switch.rs`), settled here.
                 self.finish_park(g, unlock);
                 self.take_stashed()
             }
-            Suspend::Park { stay: true, unlock } => {
+            Suspend::Park {
+                stay: true,
+                unlock,
+                due,
+            } => {
                 if let Some(held) = unlock {
                     // (Never so: a G that stays on its M parks without holding a lock. Were it so,
                     // releasing the lock first is the general protocol, which the CAS below keeps.)
@@ -711,7 +716,7 @@ impl MLocal {
                 if let Some(pi) = self.p.take() {
                     rt.handoff_p(pi);
                 }
-                self.wired_wait().then_some(g)
+                self.wired_wait(due).then_some(g)
             }
             Suspend::NeedP { stay } => self.run_again(g, stay),
             Suspend::LeaveMain => {
@@ -814,7 +819,7 @@ impl MLocal {
             }
             rt.push_global([g.clone()]);
             rt.wakep();
-            return if self.wired_wait() { Some(g) } else { None };
+            return if self.wired_wait(None) { Some(g) } else { None };
         }
         rt.push_global([g]);
         rt.wakep();

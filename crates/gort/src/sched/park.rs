@@ -258,6 +258,7 @@ pub(crate) fn park_goroutine_unlocking(
         g.suspend(Suspend::Park {
             stay: false,
             unlock: Some(held),
+            due: None,
         })
     };
     check_cancel(g);
@@ -300,7 +301,13 @@ fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Loc
     }
     let stay = pinned || g.is_wired();
     // SAFETY: we are the goroutine `g`, on its stack.
-    unsafe { g.suspend(Suspend::Park { stay, unlock: None }) };
+    unsafe {
+        g.suspend(Suspend::Park {
+            stay,
+            unlock: None,
+            due: deadline,
+        })
+    };
     if pinned {
         g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
     }

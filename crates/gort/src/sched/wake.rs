@@ -85,6 +85,51 @@ impl WakeSignal {
         }
     }
 
+    /// Polls the token with `pause` until `until`, if a core is free for it: if the `busy`
+    /// threads that run goroutines meanwhile take every core, it returns at once. (Other spinners
+    /// do not count: they give their core up within tens of microseconds, and so does this one.)
+    /// True if the token came (and is now consumed). For a waiter that knows its wake-up is due
+    /// soon: a wake-up from the kernel costs tens of microseconds more, most of it on a VM waking
+    /// a halted virtual CPU.
+    pub(crate) fn spin_until(&self, until: Instant, busy: u32) -> bool {
+        SPINNERS.fetch_add(1, Ordering::Relaxed);
+        let got = busy < max_spinners() && {
+            // Spinning on the CPU of a thread we hand work to would hold it off that CPU.
+            let here = cpu::move_off_if_shared(cpu::current());
+            self.spinning_on.store(here, Ordering::Relaxed);
+            let mut i: u32 = 0;
+            loop {
+                if self.try_consume() {
+                    break true;
+                }
+                i = i.wrapping_add(1);
+                if i % CPU_CHECK_ROUNDS == 0 {
+                    if Instant::now() >= until {
+                        break false;
+                    }
+                    // Linux may have moved us meanwhile.
+                    self.spinning_on.store(cpu::current(), Ordering::Relaxed);
+                }
+                std::hint::spin_loop();
+            }
+        };
+        self.spinning_on.store(cpu::NONE, Ordering::Relaxed);
+        SPINNERS.fetch_sub(1, Ordering::Relaxed);
+        got
+    }
+
+    /// Takes the token if it is there.
+    #[inline]
+    fn try_consume(&self) -> bool {
+        // Acquire: pairs with the Release swap in `notify`, so whatever the notifier wrote before
+        // notifying (a P handed over, a goroutine queued) is visible once the token is seen.
+        self.state.load(Ordering::Relaxed) == NOTIFIED
+            && self
+                .state
+                .compare_exchange(NOTIFIED, EMPTY, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+    }
+
     /// Blocks until `notify` has been called since the last `wait` returned (or `deadline` passes).
     pub(crate) fn wait(&self, deadline: Option<Instant>) {
         let spin = SPINNERS.fetch_add(1, Ordering::Relaxed) < max_spinners();
@@ -109,14 +154,7 @@ impl WakeSignal {
             self.spinning_on.store(here, Ordering::Relaxed);
         }
         for i in 0..rounds {
-            // Acquire: pairs with the Release swap in `notify`, so whatever the notifier wrote before
-            // notifying (a P handed over, a goroutine queued) is visible once the token is seen.
-            if self.state.load(Ordering::Relaxed) == NOTIFIED
-                && self
-                    .state
-                    .compare_exchange(NOTIFIED, EMPTY, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
-            {
+            if self.try_consume() {
                 return true;
             }
             if i % CPU_CHECK_ROUNDS == 0 && i > 0 {
