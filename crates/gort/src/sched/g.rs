@@ -20,7 +20,6 @@ use std::cell::UnsafeCell;
 use std::panic::Location;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use super::body::Body;
 use super::m::MShared;
@@ -37,11 +36,9 @@ use crate::wait_reason::WaitReason;
 pub(crate) enum Suspend {
     /// Blocked: park it. `stay` keeps it on this M (wired, or unwinding a panic). `unlock`: the
     /// lock (a channel's) that the G holds as it parks, to release once it is parked (`park.rs`).
-    /// `due`: when its park timer fires, if it armed one.
     Park {
         stay: bool,
         unlock: Option<HeldLock>,
-        due: Option<Instant>,
     },
     /// `yield_now`: to the tail of the global queue.
     Yield,

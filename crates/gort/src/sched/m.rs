@@ -142,6 +142,9 @@ pub(crate) struct MLocal {
     /// A P (index) whose timer was found due, and when (runtime nanoseconds), by a look that
     /// left the firing to the scheduler (`note_due_timer`).
     pub(super) due_seen: Cell<Option<(usize, u64)>>,
+    /// When the park timer of the wired G that is parking fires, if it armed one: set by the G
+    /// (`park.rs`), taken by the M for `wired_wait`.
+    pub(crate) wired_due: Cell<Option<std::time::Instant>>,
     pub(super) spinning: Cell<bool>,
     /// The thread must end after the current G (it exited wired, 2.5).
     pub(super) exit_thread: Cell<bool>,
@@ -195,6 +198,7 @@ impl MLocal {
             why: Cell::new(Suspend::Exit),
             pending: Cell::new(Pending::None),
             stashed: Cell::new(None),
+            wired_due: Cell::new(None),
             due_seen: Cell::new(None),
             spinning: Cell::new(false),
             exit_thread: Cell::new(false),
@@ -672,17 +676,13 @@ impl MLocal {
             Suspend::Park {
                 stay: false,
                 unlock,
-                ..
             } => {
                 // What the next G settles after a direct switch (`switch.rs`), settled here.
                 self.finish_park(g, unlock);
                 self.take_stashed()
             }
-            Suspend::Park {
-                stay: true,
-                unlock,
-                due,
-            } => {
+            Suspend::Park { stay: true, unlock } => {
+                let due = self.wired_due.take();
                 if let Some(held) = unlock {
                     // (Never so: a G that stays on its M parks without holding a lock. Were it so,
                     // releasing the lock first is the general protocol, which the CAS below keeps.)

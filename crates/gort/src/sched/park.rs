@@ -258,7 +258,6 @@ pub(crate) fn park_goroutine_unlocking(
         g.suspend(Suspend::Park {
             stay: false,
             unlock: Some(held),
-            due: None,
         })
     };
     check_cancel(g);
@@ -300,14 +299,12 @@ fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Loc
         pin_to_current_m(g);
     }
     let stay = pinned || g.is_wired();
+    if stay && deadline.is_some() {
+        // For the M's wait (`MLocal::wired_wait`).
+        current::with_m(|m| m.wired_due.set(deadline));
+    }
     // SAFETY: we are the goroutine `g`, on its stack.
-    unsafe {
-        g.suspend(Suspend::Park {
-            stay,
-            unlock: None,
-            due: deadline,
-        })
-    };
+    unsafe { g.suspend(Suspend::Park { stay, unlock: None }) };
     if pinned {
         g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
     }

@@ -64,7 +64,6 @@ pub(crate) unsafe fn suspend(g: &G, why: Suspend) {
         Suspend::Park {
             stay: false,
             unlock,
-            ..
         } => m.direct_park(unlock),
         _ => None,
     };
