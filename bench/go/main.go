@@ -137,9 +137,9 @@ func threadCount() uint64 {
 	return 0
 }
 
-// Histogram: 10 µs buckets up to 2 s, then overflow (as in gort-bench).
-const histRes = 10
-const histBuckets = 200000
+// Histogram: 1 µs buckets up to 2 s, then overflow (as in gort-bench).
+const histRes = 1
+const histBuckets = 2000000
 
 type histogram struct{ b []uint64 }
 
