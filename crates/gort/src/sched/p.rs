@@ -58,12 +58,6 @@ const STATE_BITS: u64 = 8;
 /// falls in step with no periodic pattern of the goroutines.
 pub(crate) const GLOBAL_FIRST_EVERY: u64 = 61;
 
-/// From this many goroutines woken by timers waiting on a P, its M has fallen behind its timers,
-/// and the goroutine a timer has just woken runs ahead of them (see "Under overload, the freshest
-/// wake-up first" in `timers/mod.rs`). Fewer drain within a few goroutines' runs: the new one waits
-/// its turn, in deadline order.
-pub(crate) const TIMER_WOKEN_BACKLOG: usize = 4;
-
 /// How long a goroutine that a timer woke may be passed over by goroutines that later timers woke:
 /// as long as a time slice (sysmon's `SLICE_NS`), the longest a `runnext` chain may keep the rest
 /// of a P's queue waiting.
@@ -428,16 +422,11 @@ impl<T> Fifo<T> {
     }
 
     /// Whether a G that a timer woke at `now` may run ahead of those that earlier timers woke:
-    /// yes if none waits, or if at least [`TIMER_WOKEN_BACKLOG`] wait and the longest-waiting of
-    /// them was queued less than [`TIMER_WOKEN_PATIENCE_NS`] ago.
+    /// yes unless the longest-waiting of them was queued [`TIMER_WOKEN_PATIENCE_NS`] ago or more.
     fn may_pass_timer_woken(&self, now: u64) -> bool {
-        match self.timer_woken_at.front() {
-            None => true,
-            Some(&oldest) => {
-                self.timer_woken_at.len() >= TIMER_WOKEN_BACKLOG
-                    && now.saturating_sub(oldest) < TIMER_WOKEN_PATIENCE_NS
-            }
-        }
+        self.timer_woken_at
+            .front()
+            .is_none_or(|&oldest| now.saturating_sub(oldest) < TIMER_WOKEN_PATIENCE_NS)
     }
 
     fn pop_front(&mut self) -> Option<T> {
@@ -478,7 +467,7 @@ impl<T> Fifo<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Fifo, TIMER_WOKEN_BACKLOG, TIMER_WOKEN_PATIENCE_NS};
+    use super::{Fifo, TIMER_WOKEN_PATIENCE_NS};
 
     fn fifo(items: &[u32]) -> Fifo<u32> {
         let mut f = Fifo::default();
@@ -520,35 +509,29 @@ mod tests {
         assert_eq!(items(&f), [1, 2, 4]);
     }
 
-    /// A goroutine a timer just woke waits behind those earlier timers woke while few wait; from
-    /// `TIMER_WOKEN_BACKLOG` on it runs ahead of them, unless the longest-waiting of them has
-    /// waited a time slice.
+    /// A goroutine a timer just woke runs ahead of those earlier timers woke, unless the
+    /// longest-waiting of them has waited a time slice.
     #[test]
-    fn a_just_woken_goroutine_passes_a_backlog_of_timer_woken_ones_for_at_most_a_time_slice() {
+    fn a_just_woken_goroutine_passes_the_timer_woken_ones_waiting_for_at_most_a_time_slice() {
         const PATIENCE: u64 = TIMER_WOKEN_PATIENCE_NS;
         let mut f = fifo(&[100]);
         assert!(f.may_pass_timer_woken(0), "none waits");
-        for k in 0..TIMER_WOKEN_BACKLOG as u32 - 1 {
-            f.insert_timer_batch(&mut vec![k], 1_000);
-            assert!(!f.may_pass_timer_woken(1_000), "{} wait", k + 1);
-        }
-        f.insert_timer_batch(&mut vec![50], 2_000);
+        f.insert_timer_batch(&mut vec![1, 2], 1_000);
+        f.insert_timer_batch(&mut vec![3], 2_000);
+        assert_eq!(items(&f), [1, 2, 3, 100]);
         assert!(f.may_pass_timer_woken(1_000 + PATIENCE - 1));
         assert!(!f.may_pass_timer_woken(1_000 + PATIENCE));
-        // The longest-waiting ones ran: the clock starts from the next one's queueing, and once
-        // fewer than the backlog wait, they keep their order.
-        f.insert_timer_batch(&mut vec![51], 3_000);
-        assert_eq!(f.pop_front(), Some(0));
-        assert!(f.may_pass_timer_woken(1_000 + PATIENCE - 1));
-        assert_eq!(f.take_front(TIMER_WOKEN_BACKLOG - 2), [1, 2]);
-        assert!(!f.may_pass_timer_woken(2_000), "two wait");
-        // Trimmed from the tail, they no longer wait here.
-        f.insert_timer_batch(&mut vec![52, 53], 4_000);
-        assert_eq!(items(&f), [50, 51, 52, 53, 100]);
-        assert!(f.may_pass_timer_woken(2_000 + PATIENCE - 1));
-        assert_eq!(f.take_back_over(2), [52, 53, 100]);
-        assert!(!f.may_pass_timer_woken(2_000));
-        assert_eq!(f.take_front(2), [50, 51]);
+        // The longest-waiting ones ran: the clock starts from the next one's queueing.
+        assert_eq!(f.pop_front(), Some(1));
+        assert!(!f.may_pass_timer_woken(1_000 + PATIENCE));
+        assert_eq!(f.pop_front(), Some(2));
+        assert!(f.may_pass_timer_woken(1_000 + PATIENCE));
+        assert!(!f.may_pass_timer_woken(2_000 + PATIENCE));
+        // Stolen or trimmed from the tail, they no longer wait here.
+        assert_eq!(f.take_front(1), [3]);
+        assert!(f.may_pass_timer_woken(u64::MAX));
+        f.insert_timer_batch(&mut vec![4, 5], 5_000);
+        assert_eq!(f.take_back_over(0), [4, 5, 100]);
         assert!(f.may_pass_timer_woken(u64::MAX));
     }
 }

@@ -24,7 +24,7 @@
 //! P's local run queue, in deadline order, behind only those that earlier timers woke and that have not
 //! run yet (`p::Fifo`), so that they run in deadline order too (no scheduler lock); when none such
 //! waits, the first (earliest deadline) skips the queue and runs at once, which is the same order
-//! for two locks less (and under overload it skips them anyway: below). The look at a goroutine
+//! for two locks less (and when some wait it skips them anyway: below). The look at a goroutine
 //! switch that finds a timer due passes its clock reading on to the firing
 //! (`MLocal::note_due_timer`). Callback timers run right there, on the M, with no lock held; they
 //! must be short and never block (a `try_send`, an unpark), as in Go.
@@ -44,19 +44,20 @@
 //! start late, in Go as here.
 //!
 //! **Under overload, the freshest wake-up first.** Deadline order costs a woken goroutine nothing
-//! while its M keeps up with the P's timers. Once it falls behind, every wake-up waits behind all
-//! those still waiting from earlier ones, and every sleep ends late by the backlog's length. So
-//! from [`TIMER_WOKEN_BACKLOG`](super::p::TIMER_WOKEN_BACKLOG) timer-woken goroutines waiting on the P on, the first goroutine of a
-//! new firing runs at once, ahead of them (the rest of its batch goes behind them, as before), as
-//! Go's `runnext` does for each timer's goroutine and as a server's adaptive LIFO queue does under
-//! overload: most sleeps end on time and the backlog drains when the M catches up. The backlog's
-//! own order stays that of the deadlines, and it is not passed over for good: once its
-//! longest-waiting goroutine has waited [`TIMER_WOKEN_PATIENCE_NS`](super::p::TIMER_WOKEN_PATIENCE_NS) (a time slice), new firings
-//! queue behind it again until it has run (`Fifo::may_pass_timer_woken`). In the `sleepers`
-//! benchmark (100,000 goroutines sleeping 10 ms in a loop, more wake-ups than two cores serve) this
-//! took the median lateness from several times Go's to Go's, at the same mean and p99 (commit
-//! message and `bench/HISTORY.md` have the figures). A firing that may not take its first G (sysmon,
-//! an idle M, a schedule where the global queue goes first) queues the whole batch in deadline order.
+//! while its M keeps up with the P's timers. Once it falls behind, every wake-up would wait behind
+//! all those still waiting from earlier ones, and every sleep would end late by the backlog's
+//! length. So the first goroutine of a firing runs at once, ahead of the timer-woken goroutines
+//! still waiting (the rest of its batch goes behind them, in deadline order), as Go's `runnext`
+//! does for each timer's goroutine and as a server's adaptive LIFO queue does under overload: most
+//! sleeps end on time, and the backlog drains when the M catches up. Those waiting keep their
+//! deadline order among themselves, and are not passed over for good: once the longest-waiting
+//! has waited [`TIMER_WOKEN_PATIENCE_NS`](super::p::TIMER_WOKEN_PATIENCE_NS) (a time slice), new
+//! firings queue behind them until it has run (`Fifo::may_pass_timer_woken`). Go has no such
+//! bound. In the `sleepers` benchmark (100,000 goroutines sleeping 10 ms in a loop, more wake-ups
+//! than two cores serve) this took the median lateness to Go's, at a lower mean and p99 (the
+//! commit messages and `bench/HISTORY.md` have the figures). A firing that may not take its
+//! first G (sysmon, an idle M, a schedule where the global queue goes first) queues the whole
+//! batch in deadline order.
 //!
 //! **Idle Ms.** An M with nothing to run sleeps on its wake signal until the earliest deadline on an idle
 //! P ([`Timers::idle_wait`]). One idle M at a time sleeps with a deadline: `sleeper_until` holds the

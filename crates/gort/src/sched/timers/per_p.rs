@@ -216,8 +216,8 @@ impl Timers {
     /// Called by the M holding P `pi` each time it looks for work: fires the P's due timers, queueing the
     /// goroutines they wake on the P's local run queue. With `take_first`, the first of them (the
     /// earliest deadline) comes back instead, for the caller to run now, if it may pass the
-    /// goroutines that earlier timers woke and that still wait at the queue's head (none waits, or
-    /// the M has fallen behind: see "Under overload, the freshest wake-up first" in `mod.rs`).
+    /// goroutines that earlier timers woke and that still wait at the queue's head (unless one of
+    /// them has waited a time slice: see "Under overload, the freshest wake-up first" in `mod.rs`).
     /// With none waiting it is the G that `P::pop` would take next anyway, and the trip through the
     /// queue's lock both ways is a good share of a timer wake-up's cost.
     /// `seen_due`: a time at which the caller found a timer of the P due (`due_now`), to fire
