@@ -408,6 +408,7 @@ pub fn wait_count(counter: &AtomicU64, n: u64) {
 mod tests {
     use super::*;
 
+    /// A quantile reads the upper edge of the bucket it falls in (1 µs buckets).
     #[test]
     fn histogram_quantiles() {
         let h = Histogram::new();
@@ -415,8 +416,11 @@ mod tests {
             h.record(Duration::from_micros(us * 10));
         }
         assert_eq!(h.count(), 100);
-        assert_eq!(h.quantile_us(0.5), 510.0);
-        assert_eq!(h.quantile_us(0.99), 1000.0);
+        assert_eq!(h.quantile_us(0.5), 501.0);
+        assert_eq!(h.quantile_us(0.99), 991.0);
+        let h = Histogram::new();
+        h.record(Duration::from_nanos(2_999));
+        assert_eq!(h.quantile_us(0.5), 3.0, "2.999 µs falls in [2, 3)");
     }
 
     #[test]
