@@ -206,3 +206,35 @@ fn thread_sender() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
 fn a_goroutine_woken_by_a_plain_thread_runs_before_a_pair_taking_turns_goes_on() {
     check_with_pair("thread-woken goroutine behind a pair", thread_sender());
 }
+
+/// A goroutine waits for a `Mutex` that another goroutine on the pair's P holds and releases,
+/// `ROUNDS` times.
+fn mutex_waiter() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
+    move |m| {
+        let mu = Arc::new(gort::sync::Mutex::new(0u64));
+        (0..ROUNDS)
+            .map(|_| {
+                let guard = mu.lock();
+                let (mu2, m2) = (mu.clone(), m.clone());
+                let waiter = gort::spawn(move || {
+                    *mu2.lock() += 1;
+                    m2.woken()
+                });
+                // Let the waiter run and block on the lock (the sleep hands the P on; the pair
+                // takes turns meanwhile).
+                gort::time::sleep(Duration::from_micros(200));
+                drop(guard);
+                m.due_at(Instant::now());
+                waiter.join().unwrap()
+            })
+            .collect()
+    }
+}
+
+/// A goroutine waiting for a `Mutex` runs, once it is released, before the pair sharing its P
+/// takes another turn: the unlocking goroutine readies it into `runnext`, and the chain's
+/// goroutine there goes to the queue's tail, as in Go.
+#[test]
+fn a_goroutine_waiting_for_a_mutex_runs_before_a_pair_taking_turns_goes_on() {
+    check_with_pair("mutex waiter behind a pair", mutex_waiter());
+}
