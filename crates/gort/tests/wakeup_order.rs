@@ -4,9 +4,9 @@
 //! behind that chain would wait for its whole time slice.
 //!
 //! The tests check order, not time: the pair counts the turns it takes after the wake-up's moment
-//! has come (a sleeper's deadline has passed, a lock was released to a waiter, a thread has sent),
-//! and the woken goroutine must run before the pair has taken more than the turn in progress and
-//! the one on which the runtime notices.
+//! has come (a sleeper's deadline has passed, a mutex or a semaphore permit was released to a
+//! waiter, a thread has sent), and the woken goroutine must run before the pair has taken more than
+//! the turn in progress and the one on which the runtime notices.
 
 mod common;
 
@@ -237,4 +237,34 @@ fn mutex_waiter() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
 #[test]
 fn a_goroutine_waiting_for_a_mutex_runs_before_a_pair_taking_turns_goes_on() {
     check_with_pair("mutex waiter behind a pair", mutex_waiter());
+}
+
+/// A goroutine waits for a `Semaphore` permit that another goroutine on the pair's P releases,
+/// `ROUNDS` times.
+fn semaphore_waiter() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
+    move |m| {
+        let sem = Arc::new(gort::sync::Semaphore::new(0));
+        (0..ROUNDS)
+            .map(|_| {
+                let (sem2, m2) = (sem.clone(), m.clone());
+                let waiter = gort::spawn(move || {
+                    sem2.acquire();
+                    m2.woken()
+                });
+                // Until the waiter blocks (each yield lets the pair take turns).
+                while sem.waiters() == 0 {
+                    gort::yield_now();
+                }
+                sem.release();
+                m.due_at(Instant::now());
+                waiter.join().unwrap()
+            })
+            .collect()
+    }
+}
+
+/// The same for a `Semaphore` permit.
+#[test]
+fn a_goroutine_waiting_for_a_semaphore_runs_before_a_pair_taking_turns_goes_on() {
+    check_with_pair("semaphore waiter behind a pair", semaphore_waiter());
 }
