@@ -26,6 +26,13 @@ const ROUNDS: usize = 50;
 /// progress when it came, and the one at whose end the runtime looks.
 const MAX_LATE_TURNS: u64 = 2;
 
+/// Rounds that may see more late turns: a host that takes the CPU from the woken goroutine's
+/// thread between its wake-up and its count for over 10 ms has sysmon hand the P to another
+/// thread, and the pair goes on there though the goroutine has run (on a host loaded by two
+/// spinning threads, 4 runs of this file in 60 saw one such round). A goroutine left behind the
+/// chain is late in every round (by its whole time slice, some 170,000 turns).
+const MAX_ROUNDS_LATE: usize = ROUNDS / 10;
+
 /// No wake-up pending (`Moment::at`).
 const NONE: u64 = u64::MAX;
 
@@ -127,11 +134,11 @@ fn check_with_pair(
         late
     });
     assert_eq!(late.len(), ROUNDS, "{what}: every round ran");
-    let worst = late.iter().copied().max().unwrap_or(0);
+    let rounds_late = late.iter().filter(|&&t| t > MAX_LATE_TURNS).count();
     assert!(
-        worst <= MAX_LATE_TURNS,
-        "{what}: the pair took up to {worst} turns after the wake-up was due before the woken \
-         goroutine ran (all rounds: {late:?})"
+        rounds_late <= MAX_ROUNDS_LATE,
+        "{what}: in {rounds_late} rounds the pair took more than {MAX_LATE_TURNS} turns after the \
+         wake-up was due before the woken goroutine ran (all rounds: {late:?})"
     );
 }
 
