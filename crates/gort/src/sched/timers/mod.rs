@@ -38,8 +38,7 @@
 //! sleep's lateness does not grow with the run queue: woken goroutines put at the tail would wait
 //! behind a full queue's worth of others. (The `sleepers` benchmark measures it, many goroutines
 //! sleeping in a loop with more work than the cores can do: commits 665e640 and bd28d93 have the
-//! figures, tail against head and gort against Go, whose `runnext` gives a lower median and a far
-//! longer tail.)
+//! figures, tail against head.)
 //! What waits instead is what was queued: under more timer work than the cores can do, new goroutines
 //! start late, in Go as here.
 //!
