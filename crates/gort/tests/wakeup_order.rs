@@ -214,6 +214,25 @@ fn a_goroutine_woken_by_a_plain_thread_runs_before_a_pair_taking_turns_goes_on()
     check_with_pair("thread-woken goroutine behind a pair", thread_sender());
 }
 
+/// One round of a hand-off: a goroutine blocks in `acquire` until the caller, once
+/// `wait_blocked` returns, runs `release`; returns the turns the pair took before it ran.
+fn hand_off(
+    m: &Arc<Moment>,
+    acquire: impl FnOnce() + Send + 'static,
+    wait_blocked: impl Fn(),
+    release: impl FnOnce(),
+) -> u64 {
+    let m2 = m.clone();
+    let waiter = gort::spawn(move || {
+        acquire();
+        m2.woken()
+    });
+    wait_blocked();
+    release();
+    m.due_at(Instant::now());
+    waiter.join().unwrap()
+}
+
 /// A goroutine waits for a `Mutex` that another goroutine on the pair's P holds and releases,
 /// `ROUNDS` times.
 fn mutex_waiter() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
@@ -222,17 +241,38 @@ fn mutex_waiter() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
         (0..ROUNDS)
             .map(|_| {
                 let guard = mu.lock();
-                let (mu2, m2) = (mu.clone(), m.clone());
-                let waiter = gort::spawn(move || {
-                    *mu2.lock() += 1;
-                    m2.woken()
-                });
-                // Let the waiter run and block on the lock (the sleep hands the P on; the pair
-                // takes turns meanwhile).
-                gort::time::sleep(Duration::from_micros(200));
-                drop(guard);
-                m.due_at(Instant::now());
-                waiter.join().unwrap()
+                let mu2 = mu.clone();
+                hand_off(
+                    &m,
+                    move || *mu2.lock() += 1,
+                    // The sleep hands the P on: the waiter runs and blocks, the pair takes turns.
+                    || gort::time::sleep(Duration::from_micros(200)),
+                    move || drop(guard),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A goroutine waits for a `Semaphore` permit that another goroutine on the pair's P releases,
+/// `ROUNDS` times.
+fn semaphore_waiter() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
+    move |m| {
+        let sem = Arc::new(gort::sync::Semaphore::new(0));
+        (0..ROUNDS)
+            .map(|_| {
+                let sem2 = sem.clone();
+                hand_off(
+                    &m,
+                    move || sem2.acquire(),
+                    // Each yield lets the pair take turns.
+                    || {
+                        while sem.waiters() == 0 {
+                            gort::yield_now();
+                        }
+                    },
+                    || sem.release(),
+                )
             })
             .collect()
     }
@@ -244,30 +284,6 @@ fn mutex_waiter() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
 #[test]
 fn a_goroutine_waiting_for_a_mutex_runs_before_a_pair_taking_turns_goes_on() {
     check_with_pair("mutex waiter behind a pair", mutex_waiter());
-}
-
-/// A goroutine waits for a `Semaphore` permit that another goroutine on the pair's P releases,
-/// `ROUNDS` times.
-fn semaphore_waiter() -> impl FnOnce(Arc<Moment>) -> Vec<u64> + Send + 'static {
-    move |m| {
-        let sem = Arc::new(gort::sync::Semaphore::new(0));
-        (0..ROUNDS)
-            .map(|_| {
-                let (sem2, m2) = (sem.clone(), m.clone());
-                let waiter = gort::spawn(move || {
-                    sem2.acquire();
-                    m2.woken()
-                });
-                // Until the waiter blocks (each yield lets the pair take turns).
-                while sem.waiters() == 0 {
-                    gort::yield_now();
-                }
-                sem.release();
-                m.due_at(Instant::now());
-                waiter.join().unwrap()
-            })
-            .collect()
-    }
 }
 
 /// The same for a `Semaphore` permit.
