@@ -116,9 +116,9 @@ impl MLocal {
     /// `due`: when the G's park timer fires, if it armed one. A wait that short (a sleep of up to
     /// [`SPIN_THROUGH_SLEEP`]) is spun through, to [`SPIN_PAST_DUE`] after the deadline, before the
     /// M sleeps in the kernel, if a core is free for it (not when the threads running goroutines
-    /// take them all: the spin would slow the very M that fires the timer): a wake-up from there costs the sleep tens of microseconds more (on
-    /// a VM, 30–40 µs for a halted virtual CPU to run the woken thread), which would double a
-    /// 20 µs sleep. The firing M hands the G and a P over at its next look, within microseconds of
+    /// take them all: the spin would slow the very M that fires the timer): a wake-up from the
+    /// kernel costs the sleep tens of microseconds more (on a VM, 30–40 µs for a halted virtual
+    /// CPU to run the woken thread), which would double a 20 µs sleep. The firing M hands the G and a P over at its next look, within microseconds of
     /// the deadline when it runs goroutines (an idle one wakes for the deadline itself).
     pub(super) fn wired_wait(&self, due: Option<Instant>) -> bool {
         let rt = &self.rt;

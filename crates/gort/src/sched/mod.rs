@@ -50,10 +50,9 @@
 //!   tail; here the chain's G keeps `runnext` and takes its turn right after, and several timers
 //!   firing at once keep their deadline order. (The first of a firing runs ahead of goroutines
 //!   that earlier timers woke and that still wait, unless one of them has waited a time slice:
-//!   "Under overload, the freshest wake-up first" in `timers/mod.rs`.) A wired one
-//!   first goes to its M if that M holds a P
-//!   for it or a P is idle (`hand_to_wired_m`); else whoever takes it off the queue hands its P to
-//!   the G's M, before the chain's next turn.
+//!   "Under overload, the freshest wake-up first" in `timers/mod.rs`.) A wired one first goes to
+//!   its M if that M holds a P for it or a P is idle (`hand_to_wired_m`); else whoever takes it
+//!   off the queue hands its P to the G's M, before the chain's next turn.
 //! - A goroutine woken from outside the runtime's Ms (a plain thread completing a channel
 //!   operation, a timer fired by sysmon or an idle M, the network poller: `ready_batch_from_outside`,
 //!   `ready_claimed_from_outside`) goes to the head of the global queue, behind those woken that

@@ -220,7 +220,8 @@ impl P {
     /// queued but behind those that earlier timers woke and that have not run yet
     /// (`Fifo::timer_front`): they run before what was queued already, `runnext` included (see
     /// `pop`). With `take_first`, the first of the batch (the earliest deadline) is returned
-    /// instead, to run at once, if it may pass those earlier ones (`Fifo::may_pass_timer_woken`). Returns that G, and what no longer fits, which leaves from the tail.
+    /// instead, to run at once, if it may pass those earlier ones (`Fifo::may_pass_timer_woken`).
+    /// Returns that G, and what no longer fits, which leaves from the tail.
     pub(crate) fn push_timer_batch(
         &self,
         batch: &mut Vec<Arc<G>>,
