@@ -382,9 +382,10 @@ impl P {
     }
 }
 
-/// A P's FIFO: the queue, and how many Gs at its head were put there by due timers and have not
-/// been taken yet. A new timer batch goes behind those, so that goroutines woken by timers run in
-/// deadline order even when one batch is queued before the previous one has run.
+/// A P's FIFO: the queue, and which Gs at its head were put there by due timers and have not been
+/// taken yet, and since when. A new timer batch goes behind those, so that the goroutines woken by
+/// timers that wait run in deadline order even when one batch is queued before the previous one
+/// has run (the first of a batch may skip them all: `P::push_timer_batch`).
 pub(crate) struct Fifo<T = Arc<G>> {
     q: VecDeque<T>,
     /// When each of the Gs at the head that timers woke was queued (runtime nanoseconds, the
