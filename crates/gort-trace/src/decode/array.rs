@@ -52,16 +52,7 @@ pub fn walk_into<M: LiveMemory>(
     truncated: bool,
     mut elem: impl FnMut(&mut M, &mut String, &[u8]) -> bool,
 ) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    if nmemb == 0 {
-        out.push_str("[]");
-        return;
-    }
-    if overflows(addr, nmemb, size) {
-        let _ = write!(out, "{addr:#x}");
+    if print_unread(out, addr, nmemb, size) {
         return;
     }
     let end = addr + nmemb * size as u64;
@@ -102,9 +93,30 @@ pub fn walk_into<M: LiveMemory>(
     out.push(']');
 }
 
+/// An array that is not read: a null pointer, no elements, or an extent past the end of the
+/// address space.
+fn unread(addr: u64, nmemb: u64, size: usize) -> bool {
+    addr == 0 || nmemb == 0 || overflows(addr, nmemb, size)
+}
+
+/// Prints an array that is not read ([`unread`]) as strace does: `NULL`, `[]`, or its address.
+/// True if it was one.
+fn print_unread(out: &mut String, addr: u64, nmemb: u64, size: usize) -> bool {
+    if addr == 0 {
+        out.push_str("NULL");
+    } else if nmemb == 0 {
+        out.push_str("[]");
+    } else if overflows(addr, nmemb, size) {
+        let _ = write!(out, "{addr:#x}");
+    } else {
+        return false;
+    }
+    true
+}
+
 /// Adds the read of an array of `nmemb` elements of `size` bytes at `addr`, stored in `slot`.
 pub fn plan(addr: u64, nmemb: u64, size: usize, slot: u8, opts: &Opts, out: &mut Vec<FetchReq>) {
-    if addr == 0 || nmemb == 0 || overflows(addr, nmemb, size) {
+    if unread(addr, nmemb, size) {
         return;
     }
     let count = (shown_limit(nmemb, opts) + 1).min(nmemb);
@@ -148,12 +160,7 @@ pub fn render(
     opts: &Opts,
     mut elem: impl FnMut(&mut String, &[u8]),
 ) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    if nmemb == 0 {
-        out.push_str("[]");
+    if print_unread(out, addr, nmemb, size) {
         return;
     }
     let bytes: &[u8] = match fetched {
@@ -161,7 +168,7 @@ pub fn render(
         _ => &[],
     };
     let readable = (bytes.len() / size) as u64;
-    if overflows(addr, nmemb, size) || readable == 0 {
+    if readable == 0 {
         let _ = write!(out, "{addr:#x}");
         return;
     }
