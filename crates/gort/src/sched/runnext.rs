@@ -270,40 +270,56 @@ mod tests {
         }
     }
 
-    /// A P's state word (owned by `OWNER`), its slot, the two Ms, and a thief stealing from the
-    /// slot until `stop`; the thief's loot comes back from its join.
-    struct Stress {
-        state: Arc<AtomicU64>,
-        slot: Arc<RunNext<u64>>,
-        ms: Arc<Ms>,
-        stop: Arc<AtomicBool>,
-        thief: thread::JoinHandle<Vec<u64>>,
+    /// A P's state word (owned by `OWNER`), its slot, the two Ms, and when the threads stop.
+    struct Shared {
+        state: AtomicU64,
+        slot: RunNext<u64>,
+        ms: Ms,
+        stop: AtomicBool,
     }
 
-    impl Stress {
-        fn start() -> Stress {
-            let state = Arc::new(AtomicU64::new(pack(OWNER, PState::Running)));
-            let slot: Arc<RunNext<u64>> = Arc::new(RunNext::new());
-            let ms = Arc::new(Ms::new());
-            let stop = Arc::new(AtomicBool::new(false));
+    /// `Shared`, a thief stealing from the slot until `stop` (its loot comes back from its join),
+    /// and one more thread that plays against the owner.
+    struct Stress<R> {
+        sh: Arc<Shared>,
+        thief: thread::JoinHandle<Vec<u64>>,
+        other: thread::JoinHandle<R>,
+    }
+
+    impl<R: Send + 'static> Stress<R> {
+        fn start(other: impl FnOnce(&Shared) -> R + Send + 'static) -> Stress<R> {
+            let sh = Arc::new(Shared {
+                state: AtomicU64::new(pack(OWNER, PState::Running)),
+                slot: RunNext::new(),
+                ms: Ms::new(),
+                stop: AtomicBool::new(false),
+            });
             let thief = {
-                let (slot, state, ms, stop) =
-                    (slot.clone(), state.clone(), ms.clone(), stop.clone());
+                let sh = sh.clone();
                 thread::spawn(move || {
                     let mut got = Vec::new();
-                    while !stop.load(Ordering::Relaxed) {
-                        got.extend(slot.steal(&state, |m| ms.wait_out(m)).map(|v| *v));
+                    while !sh.stop.load(Ordering::Relaxed) {
+                        got.extend(sh.slot.steal(&sh.state, |m| sh.ms.wait_out(m)).map(|v| *v));
                     }
                     got
                 })
             };
-            Stress {
-                state,
-                slot,
-                ms,
-                stop,
-                thief,
-            }
+            let other = {
+                let sh = sh.clone();
+                thread::spawn(move || other(&sh))
+            };
+            Stress { sh, thief, other }
+        }
+
+        /// Stops the threads: `got` (the owner's values) with the thief's and what is left in the
+        /// slot, sorted, and what the other thread returned.
+        fn finish(self, mut got: Vec<u64>) -> (Vec<u64>, R) {
+            self.sh.stop.store(true, Ordering::Relaxed);
+            got.extend(self.thief.join().unwrap());
+            let r = self.other.join().unwrap();
+            got.extend(self.sh.slot.swap(None).map(|v| *v));
+            got.sort_unstable();
+            (got, r)
         }
     }
 
@@ -313,35 +329,29 @@ mod tests {
     #[test]
     fn every_g_put_in_runnext_comes_out_once_despite_thieves_and_lost_ownership() {
         const N: u64 = 3_000_000;
-        let Stress {
-            state,
-            slot,
-            ms,
-            stop,
-            thief,
-        } = Stress::start();
-        let sysmon = {
-            let (state, slot, ms, stop) = (state.clone(), slot.clone(), ms.clone(), stop.clone());
-            thread::spawn(move || {
-                let mut got = Vec::new();
-                let mine = pack(OWNER, PState::Running);
-                while !stop.load(Ordering::Relaxed) {
-                    let stolen = pack(OWNER, PState::Stolen);
-                    state.store(stolen, Ordering::SeqCst);
-                    assert!(fence::heavy());
-                    ms.wait_out(OWNER);
-                    // Ours now, as for `handoff_p`: an exclusive holder swaps.
-                    got.extend(slot.swap(None).map(|v| *v));
-                    state.store(mine, Ordering::SeqCst);
-                    thread::yield_now();
-                }
-                got
-            })
-        };
+        let stress = Stress::start(|sh| {
+            let mut got = Vec::new();
+            let mine = pack(OWNER, PState::Running);
+            while !sh.stop.load(Ordering::Relaxed) {
+                let stolen = pack(OWNER, PState::Stolen);
+                sh.state.store(stolen, Ordering::SeqCst);
+                assert!(fence::heavy());
+                sh.ms.wait_out(OWNER);
+                // Ours now, as for `handoff_p`: an exclusive holder swaps.
+                got.extend(sh.slot.swap(None).map(|v| *v));
+                sh.state.store(mine, Ordering::SeqCst);
+                thread::yield_now();
+            }
+            got
+        });
+        let sh = stress.sh.clone();
         let mut got = Vec::new();
         let mut lost = 0u64;
         for i in 0..N {
-            match slot.owner_swap(&state, ms.owner(), Some(Arc::new(i))) {
+            match sh
+                .slot
+                .owner_swap(&sh.state, sh.ms.owner(), Some(Arc::new(i)))
+            {
                 Ok(old) => got.extend(old.map(|v| *v)),
                 Err(back) => {
                     lost += 1;
@@ -349,13 +359,11 @@ mod tests {
                 }
             }
             if i % 3 == 0 {
-                got.extend(slot.owner_take(&state, ms.owner()).map(|v| *v));
+                got.extend(sh.slot.owner_take(&sh.state, sh.ms.owner()).map(|v| *v));
             }
         }
-        stop.store(true, Ordering::Relaxed);
-        got.extend(thief.join().unwrap());
-        got.extend(sysmon.join().unwrap());
-        got.extend(slot.swap(None).map(|v| *v));
+        let (mut got, sysmon_got) = stress.finish(got);
+        got.extend(sysmon_got);
         got.sort_unstable();
         assert_eq!(
             got.len() as u64,
@@ -373,37 +381,29 @@ mod tests {
     #[test]
     fn a_former_owner_never_hides_the_owners_window_from_a_thief() {
         const N: u64 = 3_000_000;
-        let Stress {
-            state,
-            slot,
-            ms,
-            stop,
-            thief,
-        } = Stress::start();
-        let former = {
-            let (state, slot, ms, stop) = (state.clone(), slot.clone(), ms.clone(), stop.clone());
-            thread::spawn(move || {
-                let mut tries = 0u64;
-                while !stop.load(Ordering::Relaxed) {
-                    let r = slot.owner_swap(&state, ms.former(), Some(Arc::new(u64::MAX)));
-                    assert_eq!(r.map_err(|g| g.map(|v| *v)), Err(Some(u64::MAX)));
-                    tries += 1;
-                }
-                tries
-            })
-        };
+        let stress = Stress::start(|sh| {
+            let mut tries = 0u64;
+            while !sh.stop.load(Ordering::Relaxed) {
+                let r = sh
+                    .slot
+                    .owner_swap(&sh.state, sh.ms.former(), Some(Arc::new(u64::MAX)));
+                assert_eq!(r.map_err(|g| g.map(|v| *v)), Err(Some(u64::MAX)));
+                tries += 1;
+            }
+            tries
+        });
+        let sh = stress.sh.clone();
         let mut got = Vec::new();
         for i in 0..N {
-            if let Ok(old) = slot.owner_swap(&state, ms.owner(), Some(Arc::new(i))) {
+            if let Ok(old) = sh
+                .slot
+                .owner_swap(&sh.state, sh.ms.owner(), Some(Arc::new(i)))
+            {
                 got.extend(old.map(|v| *v));
             }
-            got.extend(slot.owner_take(&state, ms.owner()).map(|v| *v));
+            got.extend(sh.slot.owner_take(&sh.state, sh.ms.owner()).map(|v| *v));
         }
-        stop.store(true, Ordering::Relaxed);
-        got.extend(thief.join().unwrap());
-        let tries = former.join().unwrap();
-        got.extend(slot.swap(None).map(|v| *v));
-        got.sort_unstable();
+        let (mut got, tries) = stress.finish(got);
         let n = got.len();
         got.dedup();
         assert_eq!(
