@@ -175,20 +175,25 @@ fn a_woken_sleeper_runs_before_goroutines_queued_earlier() {
 /// until a later sleeper's deadline has passed: returns the order in which they ran (the later
 /// one is `batch`), or `None` if the round does not count. It counts if the thread switched
 /// goroutines well within sysmon's 1 ms grace for a stuck P's timers (a host that takes the CPU
-/// away longer lets sysmon fire them onto the global queue instead) and the batch fired before the
-/// later deadline.
+/// away longer lets sysmon fire them onto the global queue instead), every sleeper of the batch
+/// went to sleep before the batch's deadline (on a loaded host, starting them all can take
+/// longer), and the batch fired before the later deadline.
 fn batch_then_one_more(batch: usize) -> Option<Vec<usize>> {
     const FRESH_AFTER: Duration = Duration::from_micros(300);
     const MARGIN: Duration = Duration::from_micros(50);
     const MAX_HOLD: Duration = Duration::from_micros(700);
     let order = Arc::new(Mutex::new(Vec::new()));
     let counts = Arc::new(AtomicBool::new(false));
+    let slept_late = Arc::new(AtomicBool::new(false));
     let batch_at = Instant::now() + Duration::from_millis(2);
     let later_at = batch_at + FRESH_AFTER;
     let mut hs: Vec<_> = (0..batch)
         .map(|i| {
-            let (order, counts) = (order.clone(), counts.clone());
+            let (order, counts, slept_late) = (order.clone(), counts.clone(), slept_late.clone());
             gort::spawn(move || {
+                if Instant::now() + MARGIN > batch_at {
+                    slept_late.store(true, Ordering::Relaxed);
+                }
                 // Deadlines a nanosecond apart: one batch (nothing wakes the thread that
                 // precisely), in the sleepers' order.
                 gort::time::sleep_until(batch_at + Duration::from_nanos(i as u64));
@@ -215,7 +220,7 @@ fn batch_then_one_more(batch: usize) -> Option<Vec<usize>> {
     }));
     hs.into_iter().for_each(|h| h.join().unwrap());
     let order = order.lock().unwrap().clone();
-    counts.load(Ordering::Relaxed).then_some(order)
+    (counts.load(Ordering::Relaxed) && !slept_late.load(Ordering::Relaxed)).then_some(order)
 }
 
 /// Runs `batch_then_one_more(batch)` on one P until `COUNTED` rounds count, and checks each.
@@ -252,6 +257,23 @@ fn a_just_woken_sleeper_runs_ahead_of_sleepers_woken_earlier_that_still_wait() {
             [0, 3, 1, 2],
             "the just-woken sleeper (3) did not run right after the first of the batch, or the \
              batch lost its deadline order"
+        );
+    });
+}
+
+/// The same with more goroutines waiting than a local queue's bound (256): a firing takes every due
+/// timer out of the heap at once, however many, so none is left there to come out before the later
+/// sleeper (300), which runs right after the first of the batch; the rest follow in deadline order.
+#[test]
+fn a_just_woken_sleeper_runs_ahead_of_more_waiting_sleepers_than_a_local_queue_holds() {
+    const BATCH: usize = 300;
+    let _w = Watchdog::new("freshest wake-up first, large batch", LIMIT);
+    check_batch_then_one_more(BATCH, |order| {
+        let want: Vec<usize> = [0, BATCH].into_iter().chain(1..BATCH).collect();
+        assert!(
+            order == want,
+            "the just-woken sleeper ({BATCH}) did not run right after the first of the batch, or \
+             the batch lost its deadline order: {order:?}"
         );
     });
 }

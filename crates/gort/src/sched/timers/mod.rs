@@ -50,9 +50,13 @@
 //! does for each timer's goroutine and as a server's adaptive LIFO queue does under overload: most
 //! sleeps end on time, and the backlog drains when the M catches up. Those waiting keep their
 //! deadline order among themselves, and are not passed over for good: once the longest-waiting
-//! has waited [`TIMER_WOKEN_PATIENCE_NS`](super::p::TIMER_WOKEN_PATIENCE_NS) (a time slice), new
+//! has waited [`TIMER_WOKEN_PATIENCE_NS`](super::p::TIMER_WOKEN_PATIENCE_NS) (3 ms), new
 //! firings queue behind them until it has run (`Fifo::may_pass_timer_woken`). Go has no such
-//! bound. In the `sleepers` benchmark (100,000 goroutines sleeping 10 ms in a loop, more wake-ups
+//! bound. For the freshest to come first, a firing takes *every* due timer out of the heap,
+//! however many: were it to leave some there (to keep the local queue within its bound), each
+//! later firing would take the oldest of those first, and the heap would be a FIFO of late
+//! wake-ups. So the local queue's bound does not count the timer-woken goroutines at its head
+//! (`p::LOCAL_CAP`). In the `sleepers` benchmark (100,000 goroutines sleeping 10 ms in a loop, more wake-ups
 //! than two cores serve) this took the median lateness to Go's, at a lower mean and p99 (the
 //! commit messages and `bench/HISTORY.md` have the figures). A firing that may not take its
 //! first G (sysmon, an idle M, a schedule where the global queue goes first) queues the whole
@@ -102,7 +106,7 @@ use std::time::{Duration, Instant};
 use crossbeam_utils::CachePadded;
 
 use super::g::{Status, G};
-use super::p::{PState, LOCAL_CAP};
+use super::p::PState;
 use super::wake::WakeSignal;
 use super::{current, Runtime};
 

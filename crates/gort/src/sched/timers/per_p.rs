@@ -217,7 +217,7 @@ impl Timers {
     /// goroutines they wake on the P's local run queue. With `take_first`, the first of them (the
     /// earliest deadline) comes back instead, for the caller to run now, if it may pass the
     /// goroutines that earlier timers woke and that still wait at the queue's head (unless one of
-    /// them has waited a time slice: see "Under overload, the freshest wake-up first" in `mod.rs`).
+    /// them has waited 3 ms: see "Under overload, the freshest wake-up first" in `mod.rs`).
     /// With none waiting it is the G that `P::pop` would take next anyway, and the trip through the
     /// queue's lock both ways is a good share of a timer wake-up's cost.
     /// `seen_due`: a time at which the caller found a timer of the P due (`due_now`), to fire
@@ -257,14 +257,11 @@ impl Timers {
         }
         let (mut gs, mut calls) = SCRATCH.take();
         let mut stale = 0;
-        // Onto a local queue, no more goroutines than it has room for: the rest stay due in the heap
-        // and fire as the queue drains, rather than overflow to the tail of the global queue, behind
-        // everything else runnable.
-        let room = match into {
-            Some(pi) => LOCAL_CAP.saturating_sub(rt.ps[pi].fifo_len()),
-            None => usize::MAX,
-        };
-        while st.heap.earliest() <= now && gs.len() < room {
+        // Every due timer, however many: a local queue takes all the goroutines they wake at its
+        // head, beyond its bound (`p::LOCAL_CAP`). Left in the heap, the oldest would come out
+        // first at each later firing, ahead of the freshest ("Under overload, the freshest wake-up
+        // first" in `mod.rs`).
+        while st.heap.earliest() <= now {
             let e = st.heap.pop().expect("a due entry");
             match e.job {
                 Job::Unpark(g) => {
@@ -365,19 +362,16 @@ impl Timers {
         let p = &rt.ps[pi];
         // The owner's view of `timer_woken_waiting` is exact: with none waiting, the first needs no
         // lock to skip the queue.
-        let (first, rest) = if take_first && !p.timer_woken_waiting() {
+        let first = if take_first && !p.timer_woken_waiting() {
             let first = gs.remove(0);
             if gs.is_empty() {
                 return Some(first);
             }
-            let (_, rest) = p.push_timer_batch(gs, now, false);
-            (Some(first), rest)
+            p.push_timer_batch(gs, now, false);
+            Some(first)
         } else {
             p.push_timer_batch(gs, now, take_first)
         };
-        if !rest.is_empty() {
-            rt.push_global(rest);
-        }
         // More than this M can start at once: let an idle P help (as `ready` does).
         if p.fifo_len() > 0 {
             rt.wakep();
