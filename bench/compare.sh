@@ -116,6 +116,7 @@ wired_sleep_under_load 1 2
 wired_roundtrip_under_load 1 2
 mutex_under_load 1 2
 wake_from_thread_under_load 1 2
+tracer_under_load 1 2
 echo 1 2
 echo_10k 1 2
 idle_10k 2

@@ -35,6 +35,7 @@ type Sizes struct {
 	ScaleTasks                                                             int
 	ScaleIters                                                             uint64
 	UnderLoadOps                                                           int
+	TracerBudget                                                           time.Duration
 }
 
 const (
@@ -47,15 +48,19 @@ const (
 	churnPairs      = 50
 	underLoadSleep  = 20 * time.Microsecond
 	underLoadWarmup = 20
+	// tracer_under_load (see tracerUnderLoad).
+	tracerChurnPause      = 10 * time.Microsecond
+	tracerChurnPauseEvery = 100
+	tracerWarmup          = 2
 )
 
 func sizesOf(quick bool) Sizes {
 	if quick {
 		return Sizes{10000, 10000, 10000, 2000, 20000, 100000, 20000,
-			1000, 10000, 1000, 5, 200 * time.Millisecond, 16, 500000, 200}
+			1000, 10000, 1000, 5, 200 * time.Millisecond, 16, 500000, 200, 2 * time.Second}
 	}
 	return Sizes{1000000, 1000000, 1000000, 20000, 1000000, 10000000, 1000000,
-		100000, 1000000, 100000, 10, 500 * time.Millisecond, 64, 8000000, 2000}
+		100000, 1000000, 100000, 10, 500 * time.Millisecond, 64, 8000000, 2000, 10 * time.Second}
 }
 
 var workloads = []struct {
@@ -78,6 +83,7 @@ var workloads = []struct {
 	{"wired_roundtrip_under_load", []string{"wired_roundtrip_under_load"}},
 	{"mutex_under_load", []string{"mutex_under_load"}},
 	{"wake_from_thread_under_load", []string{"wake_from_thread_under_load"}},
+	{"tracer_under_load", []string{"tracer_under_load"}},
 }
 
 func emit(name string, value float64, unit string) {
@@ -471,7 +477,22 @@ func scale(sz Sizes) {
 // quantiles, as gort-bench's common::latency_metrics), the first
 // underLoadWarmup left out.
 func latencyMetrics(name string, samples []time.Duration) {
-	samples = samples[underLoadWarmup:]
+	latencyMetricsAfter(name, samples, underLoadWarmup)
+}
+
+// tracerMetrics: latencyMetrics after tracerWarmup requests, and how many
+// requests were served after those within the budget.
+func tracerMetrics(name string, samples []time.Duration) {
+	if len(samples) <= tracerWarmup {
+		fmt.Printf("go %s skip no samples\n", name)
+		return
+	}
+	latencyMetricsAfter(name, samples, tracerWarmup)
+	emit(name+"_done", float64(len(samples)-tracerWarmup), "requests")
+}
+
+func latencyMetricsAfter(name string, samples []time.Duration, warmup int) {
+	samples = samples[warmup:]
 	sort.Slice(samples, func(i, j int) bool { return samples[i] < samples[j] })
 	at := func(q float64) float64 {
 		rank := int(math.Ceil(float64(len(samples)) * q))
@@ -616,6 +637,115 @@ func wakeFromThreadUnderLoad(sz Sizes) []time.Duration {
 	return v
 }
 
+// selectChurn: the churn of tracer_under_load, churnPairs pairs taking turns
+// through two-way selects (each side also watches a channel nobody sends on),
+// the first of each pair pausing tracerChurnPause every tracerChurnPauseEvery
+// messages, until churnStop is set. The first goroutine holds lock across
+// each of its sends.
+func selectChurn(lock *sync.Mutex) {
+	atomic.StoreInt32(&churnStop, 0)
+	quit := make(chan struct{})
+	for k := 0; k < churnPairs; k++ {
+		a, b := make(chan int), make(chan int)
+		var l *sync.Mutex
+		if k == 0 {
+			l = lock
+		}
+		go func() {
+			defer close(a)
+			for i := 0; atomic.LoadInt32(&churnStop) == 0; i++ {
+				if l != nil {
+					l.Lock()
+				}
+				select {
+				case a <- i:
+				case <-quit:
+					return
+				}
+				if l != nil {
+					l.Unlock()
+				}
+				<-b
+				if i%tracerChurnPauseEvery == tracerChurnPauseEvery-1 {
+					time.Sleep(tracerChurnPause)
+				}
+			}
+		}()
+		go func() {
+			for {
+				select {
+				case v, ok := <-a:
+					if !ok {
+						return
+					}
+					b <- v
+				case <-quit:
+					return
+				}
+			}
+		}()
+	}
+}
+
+// tracerUnderLoad: a goroutine locked to its thread serves requests as a
+// ptrace tracer's does, under selectChurn. A request is a system call
+// (getppid, standing in for the ptrace request), a round trip with an echo
+// goroutine, a Gosched, an underLoadSleep sleep, a round trip answered on one
+// of two channels and taken with a two-way select, and the mutex a churning
+// goroutine holds across its sends: how long each request took, until
+// UnderLoadOps are done or TracerBudget has passed.
+func tracerUnderLoad(sz Sizes) []time.Duration {
+	var m sync.Mutex
+	selectChurn(&m)
+	req, rep := make(chan int), make(chan int)
+	ask, even, odd := make(chan int), make(chan int), make(chan int)
+	go func() {
+		for v := range req {
+			rep <- v
+		}
+	}()
+	go func() {
+		for v := range ask {
+			if v%2 == 0 {
+				even <- v
+			} else {
+				odd <- v
+			}
+		}
+	}()
+	res := make(chan []time.Duration)
+	go func() {
+		runtime.LockOSThread()
+		n := sz.UnderLoadOps + tracerWarmup
+		end := time.Now().Add(sz.TracerBudget)
+		v := make([]time.Duration, 0, n)
+		for i := 0; i < n && time.Now().Before(end); i++ {
+			t := time.Now()
+			syscall.Getppid()
+			req <- i
+			if <-rep != i {
+				panic("echo")
+			}
+			runtime.Gosched()
+			time.Sleep(underLoadSleep)
+			ask <- i
+			var got int
+			select {
+			case got = <-even:
+			case got = <-odd:
+			}
+			if got != i {
+				panic("select")
+			}
+			m.Lock()
+			m.Unlock()
+			v = append(v, time.Since(t))
+		}
+		res <- v
+	}()
+	return <-res
+}
+
 func runCase(c string, sz Sizes) {
 	switch c {
 	case "spawn":
@@ -656,6 +786,8 @@ func runCase(c string, sz Sizes) {
 		latencyMetrics(c, mutexUnderLoad(sz))
 	case "wake_from_thread_under_load":
 		latencyMetrics(c, wakeFromThreadUnderLoad(sz))
+	case "tracer_under_load":
+		tracerMetrics(c, tracerUnderLoad(sz))
 	default:
 		fmt.Fprintf(os.Stderr, "unknown case %s\n", c)
 		os.Exit(2)

@@ -54,6 +54,9 @@ pub struct Sizes {
     pub scale_iters: u64,
     /// *_under_load: operations measured.
     pub under_load_ops: usize,
+    /// tracer_under_load: how long the requests may take in all; a runtime that cannot serve
+    /// `under_load_ops` of them by then is measured on those it served.
+    pub tracer_budget: Duration,
 }
 
 /// Capacity of the channel in `chan_buffered`.
@@ -93,6 +96,7 @@ impl Sizes {
                 scale_tasks: 16,
                 scale_iters: 500_000,
                 under_load_ops: 200,
+                tracer_budget: Duration::from_secs(2),
             }
         } else {
             Sizes {
@@ -111,6 +115,7 @@ impl Sizes {
                 scale_tasks: 64,
                 scale_iters: 8_000_000,
                 under_load_ops: 2_000,
+                tracer_budget: Duration::from_secs(10),
             }
         }
     }
@@ -371,11 +376,42 @@ pub const UNDER_LOAD_SLEEP: Duration = Duration::from_micros(20);
 /// queued behind them).
 pub const UNDER_LOAD_WARMUP: usize = 20;
 
+/// `tracer_under_load`'s churn: the first goroutine of each pair pauses this long every
+/// `TRACER_CHURN_PAUSE_EVERY` messages.
+pub const TRACER_CHURN_PAUSE: Duration = Duration::from_micros(10);
+/// See `TRACER_CHURN_PAUSE`.
+pub const TRACER_CHURN_PAUSE_EVERY: u64 = 100;
+/// Requests `tracer_under_load` runs first and does not count (fewer than the other cases'
+/// warm-up: a runtime may serve only a few requests within the budget).
+pub const TRACER_WARMUP: usize = 2;
+
 /// The three metrics of a `*_under_load` case: p50, p99 and max of the operation's latency, in µs
 /// (exact quantiles of every sample, not a histogram: a round trip takes under a microsecond),
 /// the first `UNDER_LOAD_WARMUP` samples left out.
-pub fn latency_metrics(case: &str, mut samples: Vec<Duration>) -> Outcome {
-    samples.drain(..UNDER_LOAD_WARMUP.min(samples.len()));
+pub fn latency_metrics(case: &str, samples: Vec<Duration>) -> Outcome {
+    latency_metrics_after(case, samples, UNDER_LOAD_WARMUP)
+}
+
+/// `tracer_under_load`'s metrics: those of `latency_metrics` after `TRACER_WARMUP` requests, and
+/// how many requests were served after those within the budget (`{case}_done`).
+pub fn tracer_metrics(case: &str, samples: Vec<Duration>) -> Outcome {
+    let done = samples.len().saturating_sub(TRACER_WARMUP);
+    match latency_metrics_after(case, samples, TRACER_WARMUP) {
+        Outcome::Values(mut v) => {
+            v.push(Metric::new(
+                &format!("{case}_done"),
+                done as f64,
+                "requests",
+            ));
+            Outcome::Values(v)
+        }
+        other => other,
+    }
+}
+
+/// `latency_metrics` with the first `warmup` samples left out.
+fn latency_metrics_after(case: &str, mut samples: Vec<Duration>, warmup: usize) -> Outcome {
+    samples.drain(..warmup.min(samples.len()));
     if samples.is_empty() {
         return Outcome::Skip(format!("{case}: no samples"));
     }

@@ -60,6 +60,7 @@ const WORKLOADS: &[(&str, &[&str])] = &[
         "wake_from_thread_under_load",
         &["wake_from_thread_under_load"],
     ),
+    ("tracer_under_load", &["tracer_under_load"]),
 ];
 
 /// Every workload: the in-process ones, then the network ones.

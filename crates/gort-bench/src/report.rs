@@ -61,6 +61,10 @@ const ORDER: &[&str] = &[
     "wake_from_thread_under_load_p50",
     "wake_from_thread_under_load_p99",
     "wake_from_thread_under_load_max",
+    "tracer_under_load_p50",
+    "tracer_under_load_p99",
+    "tracer_under_load_max",
+    "tracer_under_load_done",
     "echo_1",
     "echo_1_p50",
     "echo_1_p99",
@@ -139,7 +143,7 @@ pub fn target(name: &str) -> Option<Target> {
 
 /// Whether larger values are better for a unit.
 fn higher_is_better(unit: &str) -> bool {
-    matches!(unit, "%" | "rt/s" | "req/s")
+    matches!(unit, "%" | "rt/s" | "req/s" | "requests")
 }
 
 /// All samples of one peer for one row.

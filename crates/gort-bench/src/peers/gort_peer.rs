@@ -43,6 +43,7 @@ pub fn run(case: &str, cfg: &Cfg) -> Outcome {
             "wired_roundtrip_under_load" => latency_metrics(c, wired_roundtrip_under_load(&sz)),
             "mutex_under_load" => latency_metrics(c, mutex_under_load(&sz)),
             "wake_from_thread_under_load" => latency_metrics(c, wake_from_thread_under_load(&sz)),
+            "tracer_under_load" => tracer_metrics(c, tracer_under_load(&sz)),
             other => Outcome::Skip(format!("unknown case {other}")),
         }
     })
@@ -423,4 +424,109 @@ fn wake_from_thread_under_load(sz: &Sizes) -> Vec<Duration> {
     gort::spawn(move || (0..n).map(|_| c.recv().unwrap().elapsed()).collect())
         .join()
         .unwrap()
+}
+
+/// The churn of `tracer_under_load`: `CHURN_PAIRS` pairs taking turns through two-way `select!`s
+/// (each side also watches a channel nobody sends on, as a tracer's helpers watch for a quit), the
+/// first of each pair pausing `TRACER_CHURN_PAUSE` every `TRACER_CHURN_PAUSE_EVERY` messages. The
+/// first goroutine holds `lock` across each of its sends.
+fn select_churn(lock: Arc<gort::sync::Mutex<u64>>) {
+    let quit = Chan::<()>::new(0);
+    for k in 0..CHURN_PAIRS {
+        let a = Chan::<u64>::new(0);
+        let b = Chan::<u64>::new(0);
+        let (ra, sb) = (a.clone(), b.clone());
+        let (q1, q2) = (quit.clone(), quit.clone());
+        let lock = (k == 0).then(|| lock.clone());
+        gort::go(move || {
+            for i in 0.. {
+                let guard = lock.as_ref().map(|m| m.lock());
+                let sent = gort::select! {
+                    send(a, i) -> r => r.is_ok(),
+                    recv(q1) -> _ => false,
+                };
+                drop(guard);
+                if !sent || b.recv().is_none() {
+                    return;
+                }
+                if i % TRACER_CHURN_PAUSE_EVERY == TRACER_CHURN_PAUSE_EVERY - 1 {
+                    gort::time::sleep(TRACER_CHURN_PAUSE);
+                }
+            }
+        });
+        gort::go(move || loop {
+            let v = gort::select! {
+                recv(ra) -> v => v,
+                recv(q2) -> _ => None,
+            };
+            match v {
+                Some(v) if sb.send(v).is_ok() => {}
+                _ => return,
+            }
+        });
+    }
+}
+
+/// A wired goroutine serves requests as a ptrace tracer's does, under `select_churn`. A request is
+/// a system call through `gort::syscall` (`getppid`, standing in for the ptrace request), a round
+/// trip with an echo goroutine, a `yield_now`, a `UNDER_LOAD_SLEEP` sleep, a round trip answered
+/// on one of two channels and taken with a two-way `select!`, and the `Mutex` that a churning
+/// goroutine holds across its sends: how long each request took, until `sz.under_load_ops` are
+/// done or `sz.tracer_budget` has passed.
+fn tracer_under_load(sz: &Sizes) -> Vec<Duration> {
+    let m = Arc::new(gort::sync::Mutex::new(0u64));
+    select_churn(m.clone());
+    let (req, rep) = (Chan::<u64>::new(0), Chan::<u64>::new(0));
+    let (ask, even, odd) = (
+        Chan::<u64>::new(0),
+        Chan::<u64>::new(0),
+        Chan::<u64>::new(0),
+    );
+    let (req_in, rep_out) = (req.clone(), rep.clone());
+    gort::go(move || {
+        while let Some(v) = req_in.recv() {
+            if rep_out.send(v).is_err() {
+                return;
+            }
+        }
+    });
+    let (ask_in, even_out, odd_out) = (ask.clone(), even.clone(), odd.clone());
+    gort::go(move || {
+        while let Some(v) = ask_in.recv() {
+            let out = if v % 2 == 0 { &even_out } else { &odd_out };
+            if out.send(v).is_err() {
+                return;
+            }
+        }
+    });
+    let n = sz.under_load_ops + TRACER_WARMUP;
+    let budget = sz.tracer_budget;
+    gort::spawn(move || {
+        gort::lock_os_thread();
+        let end = Instant::now() + budget;
+        let mut took = Vec::with_capacity(n);
+        for i in 0..n as u64 {
+            if Instant::now() >= end {
+                break;
+            }
+            let t = Instant::now();
+            // SAFETY: getppid has no preconditions.
+            std::hint::black_box(gort::syscall(|| unsafe { libc::getppid() }));
+            req.send(i).unwrap();
+            assert_eq!(rep.recv(), Some(i));
+            gort::yield_now();
+            gort::time::sleep(UNDER_LOAD_SLEEP);
+            ask.send(i).unwrap();
+            let got = gort::select! {
+                recv(even) -> v => v,
+                recv(odd) -> v => v,
+            };
+            assert_eq!(got, Some(i));
+            *m.lock() += 1;
+            took.push(t.elapsed());
+        }
+        took
+    })
+    .join()
+    .unwrap()
 }

@@ -60,6 +60,7 @@ pub fn run(case: &str, cfg: &Cfg, multi: bool) -> Outcome {
             "wake_from_thread_under_load" => {
                 latency_metrics(c, wake_from_thread_under_load(&sz).await)
             }
+            "tracer_under_load" => tracer_metrics(c, tracer_under_load(&sz).await),
             other => Outcome::Skip(format!("unknown case {other}")),
         }
     })
@@ -523,4 +524,109 @@ async fn wake_from_thread_under_load(sz: &Sizes) -> Vec<Duration> {
     })
     .await
     .unwrap()
+}
+
+/// The churn of `tracer_under_load` (see the gort peer's `select_churn`), with `tokio::select!`.
+fn select_churn(lock: Arc<tokio::sync::Mutex<u64>>) {
+    // Nobody sends on it; the runtime's end drops the tasks.
+    let (quit_tx, quit_rx) = watch::channel(());
+    std::mem::forget(quit_tx);
+    for k in 0..CHURN_PAIRS {
+        let (atx, mut arx) = mpsc::channel::<u64>(1);
+        let (btx, mut brx) = mpsc::channel::<u64>(1);
+        let lock = (k == 0).then(|| lock.clone());
+        let (mut q1, mut q2) = (quit_rx.clone(), quit_rx.clone());
+        tokio::spawn(async move {
+            for i in 0.. {
+                let guard = match &lock {
+                    Some(m) => Some(m.lock().await),
+                    None => None,
+                };
+                let sent = tokio::select! {
+                    r = atx.send(i) => r.is_ok(),
+                    _ = q1.changed() => false,
+                };
+                drop(guard);
+                if !sent || brx.recv().await.is_none() {
+                    return;
+                }
+                if i % TRACER_CHURN_PAUSE_EVERY == TRACER_CHURN_PAUSE_EVERY - 1 {
+                    tokio::time::sleep(TRACER_CHURN_PAUSE).await;
+                }
+            }
+        });
+        tokio::spawn(async move {
+            loop {
+                let v = tokio::select! {
+                    v = arx.recv() => v,
+                    _ = q2.changed() => None,
+                };
+                match v {
+                    Some(v) if btx.send(v).await.is_ok() => {}
+                    _ => return,
+                }
+            }
+        });
+    }
+}
+
+/// The tracer is a plain OS thread (tokio has no wiring) on the blocking forms of the calls:
+/// `std::thread::yield_now` and `sleep`, the channels' and the mutex's blocking calls, and the
+/// two-way select through the runtime's handle.
+async fn tracer_under_load(sz: &Sizes) -> Vec<Duration> {
+    let m = Arc::new(tokio::sync::Mutex::new(0u64));
+    select_churn(m.clone());
+    let (req_tx, mut req_rx) = mpsc::channel::<u64>(1);
+    let (rep_tx, mut rep_rx) = mpsc::channel::<u64>(1);
+    let (ask_tx, mut ask_rx) = mpsc::channel::<u64>(1);
+    let (even_tx, mut even_rx) = mpsc::channel::<u64>(1);
+    let (odd_tx, mut odd_rx) = mpsc::channel::<u64>(1);
+    tokio::spawn(async move {
+        while let Some(v) = req_rx.recv().await {
+            if rep_tx.send(v).await.is_err() {
+                return;
+            }
+        }
+    });
+    tokio::spawn(async move {
+        while let Some(v) = ask_rx.recv().await {
+            let out = if v % 2 == 0 { &even_tx } else { &odd_tx };
+            if out.send(v).await.is_err() {
+                return;
+            }
+        }
+    });
+    let n = sz.under_load_ops + TRACER_WARMUP;
+    let budget = sz.tracer_budget;
+    let handle = tokio::runtime::Handle::current();
+    let tracer = std::thread::spawn(move || {
+        let end = Instant::now() + budget;
+        let mut took = Vec::with_capacity(n);
+        for i in 0..n as u64 {
+            if Instant::now() >= end {
+                break;
+            }
+            let t = Instant::now();
+            // SAFETY: getppid has no preconditions.
+            std::hint::black_box(unsafe { libc::getppid() });
+            req_tx.blocking_send(i).unwrap();
+            assert_eq!(rep_rx.blocking_recv(), Some(i));
+            std::thread::yield_now();
+            std::thread::sleep(UNDER_LOAD_SLEEP);
+            ask_tx.blocking_send(i).unwrap();
+            let got = handle.block_on(async {
+                tokio::select! {
+                    v = even_rx.recv() => v,
+                    v = odd_rx.recv() => v,
+                }
+            });
+            assert_eq!(got, Some(i));
+            *m.blocking_lock() += 1;
+            took.push(t.elapsed());
+        }
+        took
+    });
+    tokio::task::spawn_blocking(move || tracer.join().unwrap())
+        .await
+        .unwrap()
 }
