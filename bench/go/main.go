@@ -521,8 +521,17 @@ var churnStop int32
 // goroutines taking turns over two unbuffered channels until churnStop is
 // set. With lock, the first goroutine of the first pair holds it across each
 // send.
-func churn(lock *sync.Mutex) {
+func churn(lock *sync.Mutex) { startChurn(lock, false) }
+
+// selectChurn: the churn of tracer_under_load, the pairs taking turns
+// through two-way selects (each side also watches a channel nobody sends on),
+// the first of each pair pausing tracerChurnPause every tracerChurnPauseEvery
+// messages.
+func selectChurn(lock *sync.Mutex) { startChurn(lock, true) }
+
+func startChurn(lock *sync.Mutex, selects bool) {
 	atomic.StoreInt32(&churnStop, 0)
+	quit := make(chan struct{})
 	for k := 0; k < churnPairs; k++ {
 		a, b := make(chan int), make(chan int)
 		var l *sync.Mutex
@@ -535,16 +544,41 @@ func churn(lock *sync.Mutex) {
 				if l != nil {
 					l.Lock()
 				}
-				a <- i
+				if selects {
+					select {
+					case a <- i:
+					case <-quit:
+						return
+					}
+				} else {
+					a <- i
+				}
 				if l != nil {
 					l.Unlock()
 				}
 				<-b
+				if selects && i%tracerChurnPauseEvery == tracerChurnPauseEvery-1 {
+					time.Sleep(tracerChurnPause)
+				}
 			}
 		}()
 		go func() {
-			for v := range a {
-				b <- v
+			if !selects {
+				for v := range a {
+					b <- v
+				}
+				return
+			}
+			for {
+				select {
+				case v, ok := <-a:
+					if !ok {
+						return
+					}
+					b <- v
+				case <-quit:
+					return
+				}
 			}
 		}()
 	}
@@ -635,56 +669,6 @@ func wakeFromThreadUnderLoad(sz Sizes) []time.Duration {
 		v = append(v, time.Since(<-c))
 	}
 	return v
-}
-
-// selectChurn: the churn of tracer_under_load, churnPairs pairs taking turns
-// through two-way selects (each side also watches a channel nobody sends on),
-// the first of each pair pausing tracerChurnPause every tracerChurnPauseEvery
-// messages, until churnStop is set. The first goroutine holds lock across
-// each of its sends.
-func selectChurn(lock *sync.Mutex) {
-	atomic.StoreInt32(&churnStop, 0)
-	quit := make(chan struct{})
-	for k := 0; k < churnPairs; k++ {
-		a, b := make(chan int), make(chan int)
-		var l *sync.Mutex
-		if k == 0 {
-			l = lock
-		}
-		go func() {
-			defer close(a)
-			for i := 0; atomic.LoadInt32(&churnStop) == 0; i++ {
-				if l != nil {
-					l.Lock()
-				}
-				select {
-				case a <- i:
-				case <-quit:
-					return
-				}
-				if l != nil {
-					l.Unlock()
-				}
-				<-b
-				if i%tracerChurnPauseEvery == tracerChurnPauseEvery-1 {
-					time.Sleep(tracerChurnPause)
-				}
-			}
-		}()
-		go func() {
-			for {
-				select {
-				case v, ok := <-a:
-					if !ok {
-						return
-					}
-					b <- v
-				case <-quit:
-					return
-				}
-			}
-		}()
-	}
 }
 
 // tracerUnderLoad: a goroutine locked to its thread serves requests as a

@@ -7,7 +7,7 @@
 //! Go program in `bench/go`, which uses the very same constants.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How a single case is run: the number of scheduler threads (`max_procs`,
 /// `GOMAXPROCS`, tokio worker threads, may workers, CPUs for the thread peer)
@@ -128,7 +128,7 @@ pub struct Metric {
     pub name: String,
     /// The value.
     pub value: f64,
-    /// Its unit (`ns/op`, `s`, `bytes/goroutine`, `%`, `threads`, `us`).
+    /// Its unit (`ns/op`, `s`, `bytes/goroutine`, `%`, `threads`, `us`, `requests`).
     pub unit: &'static str,
 }
 
@@ -392,6 +392,22 @@ pub fn latency_metrics(case: &str, samples: Vec<Duration>) -> Outcome {
     latency_metrics_after(case, samples, UNDER_LOAD_WARMUP)
 }
 
+/// `tracer_under_load`'s loop: runs `request(i)` for i = 0, 1, ... until `n` are done or `budget`
+/// has passed, and returns how long each took.
+pub fn timed_requests(n: usize, budget: Duration, mut request: impl FnMut(u64)) -> Vec<Duration> {
+    let end = Instant::now() + budget;
+    let mut took = Vec::with_capacity(n);
+    for i in 0..n as u64 {
+        let t = Instant::now();
+        if t >= end {
+            break;
+        }
+        request(i);
+        took.push(t.elapsed());
+    }
+    took
+}
+
 /// `tracer_under_load`'s metrics: those of `latency_metrics` after `TRACER_WARMUP` requests, and
 /// how many requests were served after those within the budget (`{case}_done`).
 pub fn tracer_metrics(case: &str, samples: Vec<Duration>) -> Outcome {
@@ -457,6 +473,40 @@ mod tests {
         let h = Histogram::new();
         h.record(Duration::from_nanos(2_999));
         assert_eq!(h.quantile_us(0.5), 3.0, "2.999 µs falls in [2, 3)");
+    }
+
+    /// The tracer's loop stops after `n` requests, or once its budget has passed.
+    #[test]
+    fn timed_requests_stop_at_the_count_or_the_budget() {
+        let mut seen = Vec::new();
+        let took = timed_requests(5, Duration::from_secs(3600), |i| seen.push(i));
+        assert_eq!(seen, [0, 1, 2, 3, 4]);
+        assert_eq!(took.len(), 5);
+        let took = timed_requests(1_000_000, Duration::from_millis(20), |_| {
+            std::thread::sleep(Duration::from_millis(1))
+        });
+        assert!(
+            !took.is_empty() && took.len() < 1_000_000,
+            "{} requests",
+            took.len()
+        );
+    }
+
+    /// The tracer's metrics leave out its warm-up and count what was served after it.
+    #[test]
+    fn tracer_metrics_count_the_requests_served_after_the_warm_up() {
+        let samples: Vec<Duration> = (1..=12).map(Duration::from_micros).collect();
+        let Outcome::Values(v) = tracer_metrics("t", samples) else {
+            panic!("no values");
+        };
+        let get = |name: &str| v.iter().find(|m| m.name == name).map(|m| m.value);
+        assert_eq!(get("t_done"), Some(10.0));
+        assert_eq!(get("t_p50"), Some(7.0), "p50 of 3..=12 µs");
+        assert_eq!(get("t_max"), Some(12.0));
+        assert!(matches!(
+            tracer_metrics("t", vec![Duration::from_micros(1); TRACER_WARMUP]),
+            Outcome::Skip(_)
+        ));
     }
 
     #[test]

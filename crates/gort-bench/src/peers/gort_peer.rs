@@ -503,13 +503,7 @@ fn tracer_under_load(sz: &Sizes) -> Vec<Duration> {
     let budget = sz.tracer_budget;
     gort::spawn(move || {
         gort::lock_os_thread();
-        let end = Instant::now() + budget;
-        let mut took = Vec::with_capacity(n);
-        for i in 0..n as u64 {
-            if Instant::now() >= end {
-                break;
-            }
-            let t = Instant::now();
+        timed_requests(n, budget, |i| {
             // SAFETY: getppid has no preconditions.
             std::hint::black_box(gort::syscall(|| unsafe { libc::getppid() }));
             req.send(i).unwrap();
@@ -523,9 +517,7 @@ fn tracer_under_load(sz: &Sizes) -> Vec<Duration> {
             };
             assert_eq!(got, Some(i));
             *m.lock() += 1;
-            took.push(t.elapsed());
-        }
-        took
+        })
     })
     .join()
     .unwrap()

@@ -600,13 +600,7 @@ async fn tracer_under_load(sz: &Sizes) -> Vec<Duration> {
     let budget = sz.tracer_budget;
     let handle = tokio::runtime::Handle::current();
     let tracer = std::thread::spawn(move || {
-        let end = Instant::now() + budget;
-        let mut took = Vec::with_capacity(n);
-        for i in 0..n as u64 {
-            if Instant::now() >= end {
-                break;
-            }
-            let t = Instant::now();
+        timed_requests(n, budget, |i| {
             // SAFETY: getppid has no preconditions.
             std::hint::black_box(unsafe { libc::getppid() });
             req_tx.blocking_send(i).unwrap();
@@ -622,9 +616,7 @@ async fn tracer_under_load(sz: &Sizes) -> Vec<Duration> {
             });
             assert_eq!(got, Some(i));
             *m.blocking_lock() += 1;
-            took.push(t.elapsed());
-        }
-        took
+        })
     });
     tokio::task::spawn_blocking(move || tracer.join().unwrap())
         .await
