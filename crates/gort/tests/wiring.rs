@@ -269,6 +269,69 @@ fn wired_ping_pong_over_park_stays_on_its_thread() {
     }
 }
 
+/// Semantics 2.4: goroutines queued on a wired goroutine's P run while it does round trips on
+/// channels, however quickly its partner answers, with the other P busy: its M, which keeps its P
+/// through a park when it can, does not keep them waiting with it.
+#[test]
+fn goroutines_queued_on_a_wired_goroutines_p_run_while_it_does_round_trips() {
+    const QUEUED: usize = 10;
+    let _w = Watchdog::new("queued beside a wired goroutine", LIMIT);
+    gort::Builder::new().max_procs(2).run(|| {
+        // A pair taking turns keeps the other P busy.
+        let (x, y) = (gort::Chan::<u64>::new(0), gort::Chan::<u64>::new(0));
+        let (rx, sy) = (x.clone(), y.clone());
+        gort::go(move || {
+            for i in 0.. {
+                if x.send(i).is_err() || y.recv().is_none() {
+                    return;
+                }
+            }
+        });
+        gort::go(move || {
+            while let Some(v) = rx.recv() {
+                if sy.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+        let (a, b) = (gort::Chan::<u64>::new(0), gort::Chan::<u64>::new(0));
+        let (ra, sb) = (a.clone(), b.clone());
+        gort::go(move || {
+            while let Some(v) = ra.recv() {
+                if sb.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+        let ran = Arc::new(AtomicUsize::new(0));
+        let r = ran.clone();
+        let trips = gort::spawn(move || {
+            gort::lock_os_thread();
+            // Spawned here, they queue on this goroutine's P, and cannot run on its thread.
+            for _ in 0..QUEUED {
+                let r = r.clone();
+                gort::go(move || {
+                    r.fetch_add(1, Ordering::Relaxed);
+                });
+            }
+            let mut trips = 0;
+            while r.load(Ordering::Relaxed) < QUEUED {
+                a.send(trips).unwrap();
+                assert_eq!(b.recv(), Some(trips));
+                trips += 1;
+            }
+            trips
+        })
+        .join()
+        .unwrap();
+        assert_eq!(
+            ran.load(Ordering::Relaxed),
+            QUEUED,
+            "after {trips} round trips"
+        );
+    });
+}
+
 /// Semantics 2.3 and 2.7: a wired goroutine's thread runs no other goroutine, and what it spawns is
 /// not wired.
 #[test]

@@ -60,6 +60,22 @@ impl Runtime {
         self.global_len.store(q.gs.len(), Ordering::SeqCst);
     }
 
+    /// Queues `g` at the head of the global queue, behind the Gs woken from outside the runtime's
+    /// Ms and ahead of everything else: every M takes it at its next switch, before its own
+    /// `runnext` (`has_global_woken`). For a G readied by a wired G, which its own M will not run
+    /// (`MLocal::pass_on_runnext`).
+    pub(crate) fn push_global_woken(&self, g: Arc<G>) {
+        let mut q = self.global.lock();
+        if q.closed {
+            drop(q);
+            self.discard(g);
+            return;
+        }
+        q.push_woken(g);
+        self.global_len.store(q.gs.len(), Ordering::SeqCst);
+        self.publish_woken(&q);
+    }
+
     /// Appends `g` to the global queue and takes its head (maybe `g` itself), under one lock.
     /// `None` only once the runtime has stopped (then `g` was discarded).
     pub(crate) fn swap_global(&self, g: Arc<G>) -> Option<Arc<G>> {

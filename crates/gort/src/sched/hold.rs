@@ -5,9 +5,10 @@
 //! through a sleep of the G's short enough, it spins instead, when a core is free for it),
 //! unless nothing else waits to run: then it keeps the P and spins a few microseconds with `hold`
 //! announced (`spin_holding_p`), and a readier that comes meanwhile only flips `hold` to `GOT`
-//! (`MShared::hand_to_holder`) instead of handing a P over and waking a thread. Conversely, a G the
-//! wired G readies cannot run on this M: `pass_on_runnext` sends it to an M spinning for work, which
-//! keeps its P a moment for such work while goroutines are wired (`spin_for_work`).
+//! (`MShared::hand_to_holder`) instead of handing a P over and waking a thread. Conversely, what
+//! waits on the P cannot run on this M: where there is another P, `pass_on_runnext` sends the G
+//! the wired G readied last to the head of the global queue (any M takes it at its next switch)
+//! and the rest of the P's queue to another P, so that the P is free to keep.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
@@ -21,6 +22,10 @@ const SPIN_THROUGH_SLEEP: Duration = Duration::from_micros(100);
 /// How long past the deadline that spin goes on, for the M that fires the timer to hand the
 /// goroutine over.
 const SPIN_PAST_DUE: Duration = Duration::from_micros(50);
+
+/// `spin_holding_p` looks at its P's timers every this many rounds (a look is one load, and a
+/// clock read when the heap is not empty).
+const TIMER_LOOK_EVERY: u32 = 16;
 
 const NOT_HOLDING: u8 = 0;
 const HOLDING: u8 = 1;
@@ -161,38 +166,61 @@ impl MLocal {
         }
     }
 
-    /// A G that stays on this M (wired) parks, and the one G queued on our P is the one it readied
-    /// last, in `runnext`: that G goes to the global queue, for an M spinning for work (woken if
-    /// none is), and our P stays free for our G's next turn (`may_hold_p`). Left in `runnext`, it
-    /// kept the P from being held, and the P went to another M with it; at max_procs 2 the M
-    /// spinning for work stole it from there on the way, each time behind a `membarrier`
-    /// (`runnext.rs`): IPIs to every CPU at every turn of a wired ping-pong.
+    /// A G that stays on this M (wired) parks: what waits on our P goes where another M runs it,
+    /// and our P stays free for our G's next turn (`may_hold_p`).
+    ///
+    /// - The G it readied last, in `runnext` (most likely what it waits for: the other side of a
+    ///   round trip), goes to the head of the global queue, with the goroutines woken from
+    ///   outside the runtime's Ms, which every M takes at its next switch, before its own
+    ///   `runnext` (`Runtime::has_global_woken`). Left in `runnext`, it went with our P to
+    ///   whichever M took the P over; at max_procs 2 the M spinning for work stole it from there,
+    ///   each time behind a `membarrier` (`runnext.rs`): IPIs to every CPU at every turn of a
+    ///   wired ping-pong.
+    /// - The rest of our P's queue goes to the tail of another P's (the shortest). Left here, it
+    ///   kept our P from being held: each park handed the P, queue and all, to a third thread,
+    ///   and each wake-up handed it back, two futex wake-ups a round trip, and the kernel often
+    ///   put the two threads on one CPU. Not to the global queue: a busy M looks there only
+    ///   every 61st switch, and our G's own `yield_now` waits behind whatever is there.
     pub(super) fn pass_on_runnext(&self) {
         let Some(pi) = self.p.get() else {
             return;
         };
         let rt = &self.rt;
-        let p = &rt.ps[pi];
-        // Only where there is another P, whose M can run it without ours (at max_procs 1, handing
-        // our P over with the G in it is the one way, and the quicker).
-        if rt.ps.len() == 1 || p.fifo_len() != 0 || rt.phase() != Phase::Running {
+        // Only where there is another P, whose M can run them without ours (at max_procs 1,
+        // handing our P over with them is the one way, and the quicker).
+        if rt.ps.len() == 1 || rt.phase() != Phase::Running {
             return;
         }
+        let p = &rt.ps[pi];
         if let Some(next) = p.runnext.owner_take(&p.state, self.owner()) {
-            rt.push_global([next]);
+            rt.push_global_woken(next);
+            rt.wakep();
+        }
+        if p.fifo_len() != 0 {
+            let to = (0..rt.ps.len())
+                .filter(|&i| i != pi)
+                .min_by_key(|&i| rt.ps[i].len())
+                .expect("another P");
+            let rest = rt.ps[to].push_batch(p.take_all());
+            if !rest.is_empty() {
+                rt.push_global(rest);
+            }
             rt.wakep();
         }
     }
 
     /// Whether a wired G that parks may keep this M's P while the M spins for it: the M holds a P,
-    /// nothing else waits to run here, and nothing in the global queue either, unless an M is
-    /// spinning for work, which will take it (`spin_for_work`; a G readied by this M's wired G
-    /// goes there, see `Runtime::ready_from`).
+    /// nothing else waits to run here, and nothing in the global queue either, unless another M
+    /// will take it: one spinning for work (`spin_for_work`; a G readied by this M's wired G goes
+    /// there, see `Runtime::ready_from`), or one holding another P, which looks at the global
+    /// queue as it switches (`pass_on_runnext` has just put work there).
     pub(super) fn may_hold_p(&self) -> bool {
         let rt = &self.rt;
         self.p.get().is_some_and(|pi| {
             rt.ps[pi].len() == 0
-                && (rt.global_len() == 0 || rt.nmspinning.load(Ordering::SeqCst) > 0)
+                && (rt.global_len() == 0
+                    || rt.nmspinning.load(Ordering::SeqCst) > 0
+                    || rt.npidle.load(Ordering::SeqCst) + 1 < rt.ps.len())
         }) && rt.phase() == Phase::Running
     }
 
@@ -204,12 +232,17 @@ impl MLocal {
     }
 
     /// Spins (with the hold announced) for our wired G to be readied. True if it was: run it now,
-    /// on the P we kept. False if the wait was too long: the hold is given up and the
-    /// caller gives the P away as usual.
+    /// on the P we kept. False if the wait was too long, or a timer of our P came due (an M that
+    /// takes the P over fires it; a wired G handed over at every turn would keep the P, and its
+    /// timers, here for good): the hold is given up and the caller gives the P away as usual.
     pub(super) fn spin_holding_p(&self) -> bool {
-        for _ in 0..HOLD_SPIN_ROUNDS {
+        let pi = self.p.get();
+        for k in 0..HOLD_SPIN_ROUNDS {
             if self.shared.hold.take_hand_over() {
                 return true;
+            }
+            if k % TIMER_LOOK_EVERY == 0 && pi.is_some_and(|pi| self.rt.timers.has_due(pi)) {
+                break;
             }
             std::hint::spin_loop();
         }

@@ -379,6 +379,15 @@ impl P {
         got
     }
 
+    /// Takes the whole FIFO (not `runnext`), for its owner to move elsewhere.
+    pub(crate) fn take_all(&self) -> Vec<Arc<G>> {
+        let mut q = self.lock();
+        let n = q.len();
+        let all = q.take_front(n);
+        self.publish_shrunk_len(&q);
+        all
+    }
+
     /// Empties the queue (only at the end of `run`); `wait_out` as for `steal`.
     pub(crate) fn drain(&self, wait_out: impl FnOnce(u64)) -> Vec<Arc<G>> {
         // Ms may still be leaving their loops: take `runnext` as a thief would.
