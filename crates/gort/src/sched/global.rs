@@ -62,7 +62,8 @@ impl Runtime {
 
     /// Queues `g` at the head of the global queue, behind the Gs woken from outside the runtime's
     /// Ms and ahead of everything else: every M takes it at its next switch, before its own
-    /// `runnext` (`has_global_woken`). For a G readied by a wired G, which its own M will not run
+    /// `runnext` (`has_global_woken`). For a G woken from outside the runtime's Ms
+    /// (`ready_claimed_from_outside`), or readied by a wired G, which its own M will not run
     /// (`MLocal::pass_on_runnext`).
     pub(crate) fn push_global_woken(&self, g: Arc<G>) {
         let mut q = self.global.lock();

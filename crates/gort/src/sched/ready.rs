@@ -223,16 +223,7 @@ impl Runtime {
         } else {
             g
         };
-        let mut q = self.global.lock();
-        if q.closed {
-            drop(q);
-            self.discard(g);
-            return;
-        }
-        q.push_woken(g);
-        self.global_len.store(q.gs.len(), Ordering::SeqCst);
-        self.publish_woken(&q);
-        drop(q);
+        self.push_global_woken(g);
         self.wakep();
     }
 }
