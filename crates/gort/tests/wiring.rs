@@ -332,6 +332,65 @@ fn goroutines_queued_on_a_wired_goroutines_p_run_while_it_does_round_trips() {
     });
 }
 
+/// Semantics 2.4 at max_procs 1: with goroutines waiting on the P, the goroutine a wired one has
+/// just readied (E) runs before a goroutine whose timer came due meanwhile (S), and so before the
+/// partner S readies (T): S's readying would otherwise push E out of `runnext` to the queue's tail,
+/// behind everything waiting (order S, T, the others, E).
+#[test]
+fn what_a_wired_goroutine_readied_runs_before_a_timer_woken_goroutines_partner() {
+    let _w = Watchdog::new("readied across the wire", LIMIT);
+    gort::Builder::new().max_procs(1).run(|| {
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let due = std::time::Instant::now() + Duration::from_millis(3);
+        let (to_e, e_in) = (gort::Chan::<u32>::new(0), gort::Chan::<u32>::new(0));
+        let (e_rx, e_tx) = (to_e.clone(), e_in.clone());
+        let o = order.clone();
+        let e = gort::spawn(move || {
+            let v = e_rx.recv().unwrap();
+            o.lock().unwrap().push("E");
+            e_tx.send(v).unwrap();
+        });
+        let to_t = gort::Chan::<u32>::new(0);
+        let t_rx = to_t.clone();
+        let o = order.clone();
+        let t = gort::spawn(move || {
+            t_rx.recv().unwrap();
+            o.lock().unwrap().push("T");
+        });
+        let o = order.clone();
+        let s = gort::spawn(move || {
+            gort::time::sleep_until(due);
+            o.lock().unwrap().push("S");
+            to_t.send(1).unwrap();
+        });
+        let o = order.clone();
+        let w = gort::spawn(move || {
+            gort::lock_os_thread();
+            // Hold the thread past S's deadline (no scheduling point; well within sysmon's 1 ms
+            // grace for a stuck P's timers), then queue others on the P and ready E.
+            gort::time::sleep_until(due - Duration::from_micros(300));
+            while std::time::Instant::now() < due + Duration::from_micros(100) {
+                std::hint::spin_loop();
+            }
+            for _ in 0..3 {
+                let o = o.clone();
+                gort::go(move || o.lock().unwrap().push("F"));
+            }
+            to_e.send(7).unwrap();
+            assert_eq!(e_in.recv(), Some(7));
+        });
+        for h in [w, e, s, t] {
+            h.join().unwrap();
+        }
+        let order = order.lock().unwrap().clone();
+        let at = |name: &str| order.iter().position(|&x| x == name).unwrap();
+        assert!(
+            at("E") < at("S") && at("E") < at("T"),
+            "the goroutine the wired one readied waited behind a timer-woken one: {order:?}"
+        );
+    });
+}
+
 /// Semantics 2.3 and 2.7: a wired goroutine's thread runs no other goroutine, and what it spawns is
 /// not wired.
 #[test]

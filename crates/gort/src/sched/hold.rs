@@ -181,17 +181,29 @@ impl MLocal {
     ///   and each wake-up handed it back, two futex wake-ups a round trip, and the kernel often
     ///   put the two threads on one CPU. Not to the global queue: a busy M looks there only
     ///   every 61st switch, and our G's own `yield_now` waits behind whatever is there.
+    ///
+    /// At max_procs 1 our P, queue and all, goes to the M that runs the rest, which is the quicker
+    /// way; but when other goroutines wait on it, the G in `runnext` still goes to the global
+    /// queue's head: that M takes goroutines woken by timers ahead of `runnext`, and the partner
+    /// such a goroutine readies would push ours out of `runnext` to the queue's tail, behind all
+    /// the others (the tracer benchmark's round trip took 1.5 ms that way, in most runs).
     pub(super) fn pass_on_runnext(&self) {
         let Some(pi) = self.p.get() else {
             return;
         };
         let rt = &self.rt;
-        // Only where there is another P, whose M can run them without ours (at max_procs 1,
-        // handing our P over with them is the one way, and the quicker).
-        if rt.ps.len() == 1 || rt.phase() != Phase::Running {
+        if rt.phase() != Phase::Running {
             return;
         }
         let p = &rt.ps[pi];
+        if rt.ps.len() == 1 {
+            if p.fifo_len() != 0 {
+                if let Some(next) = p.runnext.owner_take(&p.state, self.owner()) {
+                    rt.push_global_woken(next);
+                }
+            }
+            return;
+        }
         if let Some(next) = p.runnext.owner_take(&p.state, self.owner()) {
             rt.push_global_woken(next);
             rt.wakep();

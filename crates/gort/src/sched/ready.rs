@@ -116,12 +116,26 @@ impl Runtime {
     /// `ready_from` for a G that may only run on its own M. That M may be spinning with its P for
     /// it (see `MShared::hold`): then it is enough to say so. Else it gets an idle P if there is
     /// one; failing that, the G is queued and whoever dequeues it passes its P on (`found`).
+    ///
+    /// Queued, it goes to `runnext` like any G readied by the running one, except at max_procs 1
+    /// when other goroutines wait on the P and the readier is not wired itself: then to the global
+    /// queue's head, which the M takes at its next switch, for the reason `pass_on_runnext` gives
+    /// for the G readied the other way. (Between two wired goroutines the P goes straight from one
+    /// M to the other through `runnext`, and no third M should come between them. At max_procs
+    /// 2, sending it there too raised the wired round trip's median by a fifth.)
     #[cold]
     pub(super) fn ready_wired(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
         let Some(g) = self.hand_to_wired_m(g) else {
             return;
         };
         match self.own_p(m, next) {
+            Some((p, _, true))
+                if self.ps.len() == 1
+                    && p.fifo_len() != 0
+                    && !m.is_some_and(|m| m.runs_wired_g()) =>
+            {
+                self.push_global_woken(g);
+            }
             Some((p, owner, next)) => self.push_local(p, owner, g, next),
             None => {
                 self.push_global([g]);
