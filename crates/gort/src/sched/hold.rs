@@ -196,19 +196,16 @@ impl MLocal {
             return;
         }
         let p = &rt.ps[pi];
-        if rt.ps.len() == 1 {
-            if p.fifo_len() != 0 {
-                if let Some(next) = p.runnext.owner_take(&p.state, self.owner()) {
-                    rt.push_global_woken(next);
-                }
-            }
+        let alone = rt.ps.len() == 1;
+        if alone && p.fifo_len() == 0 {
             return;
         }
         if let Some(next) = p.runnext.owner_take(&p.state, self.owner()) {
             rt.push_global_woken(next);
+            // (At max_procs 1 our P is held, and this returns at once.)
             rt.wakep();
         }
-        if p.fifo_len() != 0 {
+        if !alone && p.fifo_len() != 0 {
             let to = (0..rt.ps.len())
                 .filter(|&i| i != pi)
                 .min_by_key(|&i| rt.ps[i].len())
