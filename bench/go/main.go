@@ -480,15 +480,24 @@ func latencyMetrics(name string, samples []time.Duration) {
 	latencyMetricsAfter(name, samples, underLoadWarmup)
 }
 
-// tracerMetrics: latencyMetrics after tracerWarmup requests, and how many
-// requests were served after those within the budget.
-func tracerMetrics(name string, samples []time.Duration) {
-	if len(samples) <= tracerWarmup {
+// tracerMetrics: latencyMetrics after tracerWarmup requests, how many
+// requests were served after those within the budget, and latencyMetrics of
+// the round trip and the yield inside each request.
+func tracerMetrics(name string, t requestTimes) {
+	if len(t.requests) <= tracerWarmup {
 		fmt.Printf("go %s skip no samples\n", name)
 		return
 	}
-	latencyMetricsAfter(name, samples, tracerWarmup)
-	emit(name+"_done", float64(len(samples)-tracerWarmup), "requests")
+	latencyMetricsAfter(name, t.requests, tracerWarmup)
+	emit(name+"_done", float64(len(t.requests)-tracerWarmup), "requests")
+	latencyMetricsAfter(name+"_roundtrip", t.roundTrips, tracerWarmup)
+	latencyMetricsAfter(name+"_yield", t.yields, tracerWarmup)
+}
+
+// requestTimes: how long each of tracer_under_load's requests took, whole and
+// its two steps timed on their own (gort-bench's common::RequestTimes).
+type requestTimes struct {
+	requests, roundTrips, yields []time.Duration
 }
 
 func latencyMetricsAfter(name string, samples []time.Duration, warmup int) {
@@ -676,9 +685,9 @@ func wakeFromThreadUnderLoad(sz Sizes) []time.Duration {
 // (getppid, standing in for the ptrace request), a round trip with an echo
 // goroutine, a Gosched, an underLoadSleep sleep, a round trip answered on one
 // of two channels and taken with a two-way select, and the mutex a churning
-// goroutine holds across its sends: how long each request took, until
-// UnderLoadOps are done or TracerBudget has passed.
-func tracerUnderLoad(sz Sizes) []time.Duration {
+// goroutine holds across its sends: how long each request and its round
+// trip and Gosched took, until UnderLoadOps are done or TracerBudget has passed.
+func tracerUnderLoad(sz Sizes) requestTimes {
 	var m sync.Mutex
 	selectChurn(&m)
 	req, rep := make(chan int), make(chan int)
@@ -697,20 +706,24 @@ func tracerUnderLoad(sz Sizes) []time.Duration {
 			}
 		}
 	}()
-	res := make(chan []time.Duration)
+	res := make(chan requestTimes)
 	go func() {
 		runtime.LockOSThread()
 		n := sz.UnderLoadOps + tracerWarmup
 		end := time.Now().Add(sz.TracerBudget)
-		v := make([]time.Duration, 0, n)
+		var v requestTimes
 		for i := 0; i < n && time.Now().Before(end); i++ {
 			t := time.Now()
 			syscall.Getppid()
+			rt := time.Now()
 			req <- i
 			if <-rep != i {
 				panic("echo")
 			}
+			y := time.Now()
+			v.roundTrips = append(v.roundTrips, y.Sub(rt))
 			runtime.Gosched()
+			v.yields = append(v.yields, time.Since(y))
 			time.Sleep(underLoadSleep)
 			ask <- i
 			var got int
@@ -723,7 +736,7 @@ func tracerUnderLoad(sz Sizes) []time.Duration {
 			}
 			m.Lock()
 			m.Unlock()
-			v = append(v, time.Since(t))
+			v.requests = append(v.requests, time.Since(t))
 		}
 		res <- v
 	}()

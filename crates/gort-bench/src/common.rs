@@ -392,37 +392,95 @@ pub fn latency_metrics(case: &str, samples: Vec<Duration>) -> Outcome {
     latency_metrics_after(case, samples, UNDER_LOAD_WARMUP)
 }
 
-/// `tracer_under_load`'s loop: runs `request(i)` for i = 0, 1, ... until `n` are done or `budget`
-/// has passed, and returns how long each took.
-pub fn timed_requests(n: usize, budget: Duration, mut request: impl FnMut(u64)) -> Vec<Duration> {
+/// The steps of a `tracer_under_load` request timed on their own as well: the two that issue 16
+/// singled out as where a wired goroutine is far ahead under churn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The round trip with the echo goroutine (send the request, receive the reply).
+    RoundTrip,
+    /// The yield (`yield_now`, `Gosched`).
+    Yield,
+}
+
+/// One request's timed steps, filled in by [`Laps::time`].
+#[derive(Default)]
+pub struct Laps {
+    round_trip: Duration,
+    yielded: Duration,
+}
+
+impl Laps {
+    /// Runs `f` and records how long it took as `step`'s time in this request.
+    pub fn time<R>(&mut self, step: Step, f: impl FnOnce() -> R) -> R {
+        let t = Instant::now();
+        let r = f();
+        let took = t.elapsed();
+        match step {
+            Step::RoundTrip => self.round_trip = took,
+            Step::Yield => self.yielded = took,
+        }
+        r
+    }
+}
+
+/// What `timed_requests` measured, one entry per request in each.
+#[derive(Default, Debug)]
+pub struct RequestTimes {
+    /// How long each whole request took.
+    pub requests: Vec<Duration>,
+    /// Its `Step::RoundTrip`.
+    pub round_trips: Vec<Duration>,
+    /// Its `Step::Yield`.
+    pub yields: Vec<Duration>,
+}
+
+/// `tracer_under_load`'s loop: runs `request(i, laps)` for i = 0, 1, ... until `n` are done or
+/// `budget` has passed, and returns how long each took, whole and its timed steps.
+pub fn timed_requests(
+    n: usize,
+    budget: Duration,
+    mut request: impl FnMut(u64, &mut Laps),
+) -> RequestTimes {
     let end = Instant::now() + budget;
-    let mut took = Vec::with_capacity(n);
+    let mut took = RequestTimes::default();
     for i in 0..n as u64 {
         let t = Instant::now();
         if t >= end {
             break;
         }
-        request(i);
-        took.push(t.elapsed());
+        let mut laps = Laps::default();
+        request(i, &mut laps);
+        took.requests.push(t.elapsed());
+        took.round_trips.push(laps.round_trip);
+        took.yields.push(laps.yielded);
     }
     took
 }
 
-/// `tracer_under_load`'s metrics: those of `latency_metrics` after `TRACER_WARMUP` requests, and
-/// how many requests were served after those within the budget (`{case}_done`).
-pub fn tracer_metrics(case: &str, samples: Vec<Duration>) -> Outcome {
-    let done = samples.len().saturating_sub(TRACER_WARMUP);
-    match latency_metrics_after(case, samples, TRACER_WARMUP) {
-        Outcome::Values(mut v) => {
-            v.push(Metric::new(
-                &format!("{case}_done"),
-                done as f64,
-                "requests",
-            ));
-            Outcome::Values(v)
+/// `tracer_under_load`'s metrics: those of `latency_metrics` for the whole requests after
+/// `TRACER_WARMUP` requests, how many requests were served after those within the budget
+/// (`{case}_done`), and the same three for the timed steps (`{case}_roundtrip_p50`, ...,
+/// `{case}_yield_max`).
+pub fn tracer_metrics(case: &str, times: RequestTimes) -> Outcome {
+    let done = times.requests.len().saturating_sub(TRACER_WARMUP);
+    let mut all = match latency_metrics_after(case, times.requests, TRACER_WARMUP) {
+        Outcome::Values(v) => v,
+        other => return other,
+    };
+    all.push(Metric::new(
+        &format!("{case}_done"),
+        done as f64,
+        "requests",
+    ));
+    // Each step has one sample per request, so none of these is short of samples.
+    for (step, samples) in [("roundtrip", times.round_trips), ("yield", times.yields)] {
+        if let Outcome::Values(v) =
+            latency_metrics_after(&format!("{case}_{step}"), samples, TRACER_WARMUP)
+        {
+            all.extend(v);
         }
-        other => other,
     }
+    Outcome::Values(all)
 }
 
 /// `latency_metrics` with the first `warmup` samples left out.
@@ -475,36 +533,61 @@ mod tests {
         assert_eq!(h.quantile_us(0.5), 3.0, "2.999 µs falls in [2, 3)");
     }
 
-    /// The tracer's loop stops after `n` requests, or once its budget has passed.
+    /// The tracer's loop stops after `n` requests, or once its budget has passed, and keeps each
+    /// request's timed steps beside its whole time.
     #[test]
     fn timed_requests_stop_at_the_count_or_the_budget() {
         let mut seen = Vec::new();
-        let took = timed_requests(5, Duration::from_secs(3600), |i| seen.push(i));
+        let took = timed_requests(5, Duration::from_secs(3600), |i, laps| {
+            seen.push(i);
+            laps.time(Step::Yield, || {
+                std::thread::sleep(Duration::from_millis(if i == 3 { 2 } else { 0 }))
+            });
+        });
         assert_eq!(seen, [0, 1, 2, 3, 4]);
-        assert_eq!(took.len(), 5);
-        let took = timed_requests(1_000_000, Duration::from_millis(20), |_| {
+        assert_eq!(took.requests.len(), 5);
+        assert_eq!(took.round_trips, [Duration::ZERO; 5], "never timed");
+        assert!(took.yields[3] >= Duration::from_millis(2));
+        assert!(took.requests[3] >= took.yields[3]);
+        let took = timed_requests(1_000_000, Duration::from_millis(20), |_, _| {
             std::thread::sleep(Duration::from_millis(1))
         });
         assert!(
-            !took.is_empty() && took.len() < 1_000_000,
+            !took.requests.is_empty() && took.requests.len() < 1_000_000,
             "{} requests",
-            took.len()
+            took.requests.len()
         );
     }
 
-    /// The tracer's metrics leave out its warm-up and count what was served after it.
+    /// The tracer's metrics leave out its warm-up and count what was served after it, for the
+    /// whole requests and for each timed step.
     #[test]
     fn tracer_metrics_count_the_requests_served_after_the_warm_up() {
-        let samples: Vec<Duration> = (1..=12).map(Duration::from_micros).collect();
-        let Outcome::Values(v) = tracer_metrics("t", samples) else {
+        let us = |r: std::ops::RangeInclusive<u64>| r.map(Duration::from_micros).collect();
+        let times = RequestTimes {
+            requests: us(1..=12),
+            round_trips: us(101..=112),
+            yields: us(201..=212),
+        };
+        let Outcome::Values(v) = tracer_metrics("t", times) else {
             panic!("no values");
         };
         let get = |name: &str| v.iter().find(|m| m.name == name).map(|m| m.value);
         assert_eq!(get("t_done"), Some(10.0));
         assert_eq!(get("t_p50"), Some(7.0), "p50 of 3..=12 µs");
         assert_eq!(get("t_max"), Some(12.0));
+        assert_eq!(get("t_roundtrip_p50"), Some(107.0));
+        assert_eq!(get("t_yield_max"), Some(212.0));
+        let few = vec![Duration::from_micros(1); TRACER_WARMUP];
         assert!(matches!(
-            tracer_metrics("t", vec![Duration::from_micros(1); TRACER_WARMUP]),
+            tracer_metrics(
+                "t",
+                RequestTimes {
+                    requests: few.clone(),
+                    round_trips: few.clone(),
+                    yields: few,
+                }
+            ),
             Outcome::Skip(_)
         ));
     }

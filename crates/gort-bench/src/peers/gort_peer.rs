@@ -471,9 +471,9 @@ fn select_churn(lock: Arc<gort::sync::Mutex<u64>>) {
 /// a system call through `gort::syscall` (`getppid`, standing in for the ptrace request), a round
 /// trip with an echo goroutine, a `yield_now`, a `UNDER_LOAD_SLEEP` sleep, a round trip answered
 /// on one of two channels and taken with a two-way `select!`, and the `Mutex` that a churning
-/// goroutine holds across its sends: how long each request took, until `sz.under_load_ops` are
-/// done or `sz.tracer_budget` has passed.
-fn tracer_under_load(sz: &Sizes) -> Vec<Duration> {
+/// goroutine holds across its sends: how long each request and its round trip and yield took,
+/// until `sz.under_load_ops` are done or `sz.tracer_budget` has passed.
+fn tracer_under_load(sz: &Sizes) -> RequestTimes {
     let m = Arc::new(gort::sync::Mutex::new(0u64));
     select_churn(m.clone());
     let (req, rep) = (Chan::<u64>::new(0), Chan::<u64>::new(0));
@@ -503,12 +503,14 @@ fn tracer_under_load(sz: &Sizes) -> Vec<Duration> {
     let budget = sz.tracer_budget;
     gort::spawn(move || {
         gort::lock_os_thread();
-        timed_requests(n, budget, |i| {
+        timed_requests(n, budget, |i, laps| {
             // SAFETY: getppid has no preconditions.
             std::hint::black_box(gort::syscall(|| unsafe { libc::getppid() }));
-            req.send(i).unwrap();
-            assert_eq!(rep.recv(), Some(i));
-            gort::yield_now();
+            laps.time(Step::RoundTrip, || {
+                req.send(i).unwrap();
+                assert_eq!(rep.recv(), Some(i));
+            });
+            laps.time(Step::Yield, gort::yield_now);
             gort::time::sleep(UNDER_LOAD_SLEEP);
             ask.send(i).unwrap();
             let got = gort::select! {

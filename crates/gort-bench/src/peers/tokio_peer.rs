@@ -573,7 +573,7 @@ fn select_churn(lock: Arc<tokio::sync::Mutex<u64>>) {
 /// The tracer is a plain OS thread (tokio has no wiring) on the blocking forms of the calls:
 /// `std::thread::yield_now` and `sleep`, the channels' and the mutex's blocking calls, and the
 /// two-way select through the runtime's handle.
-async fn tracer_under_load(sz: &Sizes) -> Vec<Duration> {
+async fn tracer_under_load(sz: &Sizes) -> RequestTimes {
     let m = Arc::new(tokio::sync::Mutex::new(0u64));
     select_churn(m.clone());
     let (req_tx, mut req_rx) = mpsc::channel::<u64>(1);
@@ -600,12 +600,14 @@ async fn tracer_under_load(sz: &Sizes) -> Vec<Duration> {
     let budget = sz.tracer_budget;
     let handle = tokio::runtime::Handle::current();
     let tracer = std::thread::spawn(move || {
-        timed_requests(n, budget, |i| {
+        timed_requests(n, budget, |i, laps| {
             // SAFETY: getppid has no preconditions.
             std::hint::black_box(unsafe { libc::getppid() });
-            req_tx.blocking_send(i).unwrap();
-            assert_eq!(rep_rx.blocking_recv(), Some(i));
-            std::thread::yield_now();
+            laps.time(Step::RoundTrip, || {
+                req_tx.blocking_send(i).unwrap();
+                assert_eq!(rep_rx.blocking_recv(), Some(i));
+            });
+            laps.time(Step::Yield, std::thread::yield_now);
             std::thread::sleep(UNDER_LOAD_SLEEP);
             ask_tx.blocking_send(i).unwrap();
             let got = handle.block_on(async {
