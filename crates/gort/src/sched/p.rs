@@ -297,6 +297,11 @@ impl P {
             return None;
         }
         let g = q.pop_front();
+        // The G after the next one (the previous pop asked for the next): a timer-woken G has
+        // slept, its lines are cold, and under overload these pops come one after another.
+        if let Some(after_next) = q.get(1) {
+            crate::sched::prefetch::g_soon(after_next);
+        }
         self.publish_shrunk_len(&q);
         g
     }
