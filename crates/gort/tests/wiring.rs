@@ -391,6 +391,61 @@ fn what_a_wired_goroutine_readied_runs_before_a_timer_woken_goroutines_partner()
     });
 }
 
+/// Semantics 2.4 at max_procs 1: with goroutines waiting on the P, the goroutines a wired one
+/// readies one after another (A, then E) run before those waiting (F), in the order readied. Each
+/// going to `runnext` in turn, E pushed A out to the queue's tail, behind the others (order E, F,
+/// F, F, A): the tracer benchmark's echo goroutine waited there 1.5 ms at a time.
+#[test]
+fn goroutines_a_wired_goroutine_readies_in_a_row_run_before_those_waiting() {
+    let _w = Watchdog::new("readied in a row across the wire", LIMIT);
+    gort::Builder::new().max_procs(1).run(|| {
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let waiting = Arc::new(AtomicUsize::new(0));
+        let mut handles = Vec::new();
+        let mut senders = Vec::new();
+        for name in ["A", "E"] {
+            let c = gort::Chan::<u32>::new(0);
+            let (rx, o, w) = (c.clone(), order.clone(), waiting.clone());
+            senders.push(c);
+            handles.push(gort::spawn(move || {
+                // At max_procs 1 nothing else runs between this and the park in `recv`.
+                w.fetch_add(1, Ordering::SeqCst);
+                rx.recv().unwrap();
+                o.lock().unwrap().push(name);
+            }));
+        }
+        let o = order.clone();
+        gort::spawn(move || {
+            gort::lock_os_thread();
+            while waiting.load(Ordering::SeqCst) < 2 {
+                gort::yield_now();
+            }
+            let fs: Vec<_> = (0..3)
+                .map(|_| {
+                    let o = o.clone();
+                    gort::spawn(move || o.lock().unwrap().push("F"))
+                })
+                .collect();
+            // Both receivers wait: each send readies one and returns at once. Then this goroutine
+            // parks, as a tracer waiting for its answer does.
+            for c in &senders {
+                c.send(1).unwrap();
+            }
+            for h in handles.into_iter().chain(fs) {
+                h.join().unwrap();
+            }
+        })
+        .join()
+        .unwrap();
+        let order = order.lock().unwrap().clone();
+        assert_eq!(
+            order[..2],
+            ["A", "E"],
+            "what the wired goroutine readied waited behind the others: {order:?}"
+        );
+    });
+}
+
 /// Semantics 2.3 and 2.7: a wired goroutine's thread runs no other goroutine, and what it spawns is
 /// not wired.
 #[test]

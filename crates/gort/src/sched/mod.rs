@@ -82,9 +82,10 @@
 //! work, and while goroutines are wired a spinning M keeps its P a few microseconds for such work
 //! (`MLocal::spin_for_work`), so a wired goroutine serving an unwired one hands over no P at all.
 //! When other goroutines wait on the P, a goroutine readied across the wire (the one a wired G
-//! readied as it parks, or a wired G readied by an unwired one at max_procs 1) goes to the head
-//! of the global queue with those woken from outside: a timer-woken goroutine's chain would
-//! otherwise push it out of `runnext` to the tail (`MLocal::pass_on_runnext`,
+//! readied as it parks; at max_procs 1 every one a wired G wakes, and a wired G readied by an
+//! unwired one) goes to the head of the global queue with those woken from outside: the next
+//! goroutine the wired G wakes, or a timer-woken goroutine's chain, would otherwise push it out
+//! of `runnext` to the tail (`MLocal::pass_on_runnext`, `Runtime::ready_woken`,
 //! `Runtime::ready_wired`).
 //!
 //! **Syscalls and stuck goroutines** (`syscall.rs`, `sysmon.rs`, semantics 1.7 and 3). A G inside

@@ -107,7 +107,7 @@ impl Wakeup {
                 // stack for the whole scheduler loop; the `Wakeup` never left this thread (it is
                 // not `Send`) and is run before the thread switches goroutines.
                 let m = unsafe { m.as_ref() };
-                m.rt().ready_from(Some(m), g, true);
+                m.rt().ready_woken(m, g);
             }
             // Not one of the G's runtime's Ms: woken from outside (see `Runtime::ready_claimed_from_outside`).
             Wakeup::Goroutine(g, None) => {

@@ -46,6 +46,35 @@ impl Runtime {
         self.wakep();
     }
 
+    /// `ready_from` for a G woken by the G running on `m` (a channel hand-off, a lock, a wait
+    /// group): into our P's `runnext`, except at max_procs 1 when the waker is wired and other
+    /// goroutines wait on the P. Then it goes to the global queue's head, behind what was woken
+    /// there before it, which the M taking our P over runs first: in `runnext`, the next G our
+    /// wired G woke pushed it to the FIFO's tail, behind everything waiting (a tracer answering
+    /// one goroutine and then asking another: the first waited 1.5 ms for each round trip), as
+    /// did the partner of a goroutine a timer woke (see `MLocal::pass_on_runnext`, which does this
+    /// for `runnext` as the wired G parks). What a wired G spawns still goes to `runnext`.
+    /// `m` is an M of this runtime (the caller readies through `m.rt()`).
+    #[inline]
+    pub(crate) fn ready_woken(self: &Arc<Self>, m: &MLocal, g: Arc<G>) {
+        // Relaxed: a G wired on this thread counted itself here before it ran on.
+        if self.ps.len() == 1 && self.wired_gs.load(Ordering::Relaxed) > 0 {
+            self.ready_woken_at_one_p(m, g);
+        } else {
+            self.ready_from(Some(m), g, true);
+        }
+    }
+
+    #[cold]
+    fn ready_woken_at_one_p(self: &Arc<Self>, m: &MLocal, g: Arc<G>) {
+        if m.runs_wired_g() && g.wired_m().is_none() && self.ps[0].fifo_len() != 0 {
+            g.set_status(Status::Runnable);
+            self.push_global_woken(g);
+        } else {
+            self.ready_from(Some(m), g, true);
+        }
+    }
+
     /// Queues `g` on our own P (see `own_p`; `owner` is us): in `runnext` if `next` (the previous
     /// occupant to the FIFO tail), else at the FIFO tail.
     #[inline(always)]
