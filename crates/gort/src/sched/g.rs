@@ -281,6 +281,20 @@ impl G {
         unsafe { &mut *self.exec.get() }
     }
 
+    /// Where the goroutine's saved context lies on its stack, if it has run and is suspended.
+    ///
+    /// # Safety
+    /// No M owns this G's execution state: the caller holds the lock of the queue the G waits in,
+    /// which the M that queued it took after its last write of that state (the switch away from
+    /// it), and which any M that takes it out must take before its first.
+    pub(crate) unsafe fn saved_sp(&self) -> Option<usize> {
+        // SAFETY: the caller's obligation above: nobody writes `exec` meanwhile.
+        match unsafe { &*self.exec.get() } {
+            Exec::Running { sp, .. } => Some(*sp),
+            _ => None,
+        }
+    }
+
     /// # Safety
     /// Must be called from code running on this goroutine's own stack, without overlapping borrows.
     #[allow(clippy::mut_from_ref)]

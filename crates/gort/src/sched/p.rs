@@ -298,9 +298,14 @@ impl P {
         }
         let g = q.pop_front();
         // The G after the next one (the previous pop asked for the next): a timer-woken G has
-        // slept, its lines are cold, and under overload these pops come one after another.
+        // slept, its lines are cold, and under overload these pops come one after another. And
+        // the next one's stack, now that its G's lines have had a pop's time to arrive.
         if let Some(after_next) = q.get(1) {
             crate::sched::prefetch::g_soon(after_next);
+        }
+        if let Some(next) = q.front() {
+            // SAFETY: we hold the FIFO's lock, and `next` waits in the FIFO.
+            unsafe { crate::sched::prefetch::stack_soon(next) };
         }
         self.publish_shrunk_len(&q);
         g

@@ -34,3 +34,31 @@ pub(crate) fn g_soon(g: &Arc<G>) {
     #[cfg(not(target_arch = "x86_64"))]
     let _ = g;
 }
+
+/// Hints that the top of `g`'s stack, where its saved context lies (what resuming it reads first),
+/// will soon be used: a goroutine that has slept has a cold stack as well as a cold G.
+///
+/// # Safety
+/// The caller holds the lock of the queue `g` waits in, so that no M owns `g`'s execution state
+/// meanwhile (`G::saved_sp`).
+#[inline(always)]
+pub(crate) unsafe fn stack_soon(g: &G) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: the caller's obligation, passed on.
+        let Some(sp) = (unsafe { g.saved_sp() }) else {
+            return;
+        };
+        let top = sp as *const i8;
+        for line in 0..2 {
+            // SAFETY: as in `g_soon`: a hint that never faults and changes no memory.
+            unsafe {
+                core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+                    top.wrapping_add(line * 64),
+                )
+            };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = g;
+}
