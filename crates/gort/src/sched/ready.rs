@@ -70,6 +70,9 @@ impl Runtime {
         if m.runs_wired_g() && g.wired_m().is_none() && self.ps[0].fifo_len() != 0 {
             g.set_status(Status::Runnable);
             self.push_global_woken(g);
+            // Our P is held (by us, or by whoever sysmon gave it to while our G ran on): this
+            // returns at once. Were it idle, an M comes for `g`.
+            self.wakep();
         } else {
             self.ready_from(Some(m), g, true);
         }
