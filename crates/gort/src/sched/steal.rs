@@ -3,6 +3,7 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::g::G;
 use super::m::MLocal;
@@ -152,12 +153,20 @@ struct Watched {
     fifo_untouched: bool,
 }
 
-/// Watches `p` for a short pause (120 `pause` instructions: a few microseconds).
+/// How long a thief watches a busy P before it takes what the P left alone ([`watch`]).
+const WATCH: Duration = Duration::from_micros(4);
+
+/// Watches `p` for [`WATCH`]. A clock, not a count of `pause` instructions, whose length differs
+/// several-fold between CPUs: a count tuned on one host watched a fraction as long on another,
+/// and thieves there took a running P's short FIFO far more often.
 fn watch(p: &super::p::P) -> Watched {
     let tick = p.schedtick.load(Ordering::Relaxed);
     let taken = p.fifo_taken.load(Ordering::Relaxed);
-    for _ in 0..120 {
-        std::hint::spin_loop();
+    let start = Instant::now();
+    while start.elapsed() < WATCH {
+        for _ in 0..16 {
+            std::hint::spin_loop();
+        }
     }
     Watched {
         started_nothing: p.schedtick.load(Ordering::Relaxed) == tick,
