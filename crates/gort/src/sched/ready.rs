@@ -57,8 +57,9 @@ impl Runtime {
     /// `m` is an M of this runtime (the caller readies through `m.rt()`).
     #[inline]
     pub(crate) fn ready_woken(self: &Arc<Self>, m: &MLocal, g: Arc<G>) {
-        // Relaxed: a G wired on this thread counted itself here before it ran on.
-        if self.ps.len() == 1 && self.wired_gs.load(Ordering::Relaxed) > 0 {
+        // Whether our own G is wired is known from the M (the G running on it is hot), so the
+        // usual case, an unwired waker, decides on that alone.
+        if m.runs_wired_g() && self.ps.len() == 1 {
             self.ready_woken_at_one_p(m, g);
         } else {
             self.ready_from(Some(m), g, true);
@@ -67,7 +68,7 @@ impl Runtime {
 
     #[cold]
     fn ready_woken_at_one_p(self: &Arc<Self>, m: &MLocal, g: Arc<G>) {
-        if m.runs_wired_g() && g.wired_m().is_none() && self.ps[0].fifo_len() != 0 {
+        if g.wired_m().is_none() && self.ps[0].fifo_len() != 0 {
             g.set_status(Status::Runnable);
             self.push_global_woken(g);
             // Our P is held (by us, or by whoever sysmon gave it to while our G ran on): this
