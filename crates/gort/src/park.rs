@@ -20,17 +20,9 @@
 //! goroutine at its park point): then `park` unwinds instead of returning. Callers therefore keep their
 //! bookkeeping (wait-queue entries and the like) in values whose `Drop` undoes it.
 
-use std::time::Instant;
-
 pub use crate::wait_reason::WaitReason;
 
 pub(crate) use crate::sched::park::{
     claim_wakeup, current, park, park_goroutine, park_goroutine_unlocking, park_thread, park_until,
-    Unparker, Wakeup,
+    park_until_passed, Unparker, Wakeup,
 };
-
-/// Parks until `deadline` or an unpark, whichever comes first; returns `true` if the deadline passed.
-pub(crate) fn park_deadline(reason: WaitReason, deadline: Instant) -> bool {
-    park_until(reason, deadline);
-    Instant::now() >= deadline
-}

@@ -183,7 +183,56 @@ fn park_inner(reason: WaitReason, deadline: Option<Instant>, at: &'static Locati
     }
     // SAFETY: the running G is alive while it runs, and we are it (see `current_g_ptr`).
     let g = unsafe { &*g };
-    park_g(g, reason, deadline, at);
+    let _ = park_g(g, reason, deadline.map(Deadline::Check), at);
+}
+
+/// Parks the caller until unparked or `deadline`; true if the deadline has passed. `fresh`: the
+/// caller has just read the clock and found `deadline` ahead (a sleep), so a goroutine parks
+/// without reading it again, and learns that the deadline passed from its timer having fired.
+/// A sleep in a loop is a hot path, and each clock reading a good share of it.
+#[track_caller]
+pub(crate) fn park_until_passed(reason: WaitReason, deadline: Instant, fresh: bool) -> bool {
+    let g = current::current_g_ptr();
+    if g.is_null() {
+        park_thread(Some(deadline));
+        return Instant::now() >= deadline;
+    }
+    // SAFETY: the running G is alive while it runs, and we are it (see `current_g_ptr`).
+    let g = unsafe { &*g };
+    let d = if fresh {
+        Deadline::Ahead(deadline)
+    } else {
+        Deadline::Check(deadline)
+    };
+    park_g(g, reason, Some(d), Location::caller()) == Parked::TimerFired
+}
+
+/// A park's deadline, and what the parker knows of it.
+#[derive(Clone, Copy)]
+enum Deadline {
+    /// Not known to be ahead: a deadline already passed returns at once.
+    Check(Instant),
+    /// Just found ahead by the caller, from the clock.
+    Ahead(Instant),
+}
+
+impl Deadline {
+    fn at(self) -> Instant {
+        match self {
+            Deadline::Check(d) | Deadline::Ahead(d) => d,
+        }
+    }
+}
+
+/// How a park of a goroutine ended.
+#[derive(PartialEq, Eq)]
+#[must_use]
+enum Parked {
+    /// Its park timer fired (or its deadline had passed when it came to park): the deadline has
+    /// passed. (The timer fires only once the timers' clock reads the deadline or later.)
+    TimerFired,
+    /// Anything else: an unpark, its token already set, or a spurious return.
+    Other,
 }
 
 /// [`park`] / [`park_until`] for a caller that is a plain thread, and knows it.
@@ -211,7 +260,7 @@ pub(crate) fn park_goroutine(
     at: &'static Location<'static>,
 ) {
     debug_assert!(std::ptr::eq(g, current::current_g_ptr()));
-    park_g(g, reason, deadline, at);
+    let _ = park_g(g, reason, deadline.map(Deadline::Check), at);
 }
 
 /// Parks the running goroutine `g` on a channel whose lock `held` it holds, having queued its
@@ -243,7 +292,7 @@ pub(crate) fn park_goroutine_unlocking(
     if g.is_wired() || g.is_cancelled() || std::thread::panicking() || !fast_switch_here() {
         // SAFETY: we hold the lock, and release it once.
         unsafe { held.release() };
-        park_g(g, reason, None, at);
+        let _ = park_g(g, reason, None, at);
         return;
     }
     // A token left by an earlier wait: this park returns at once, as `park_g` would.
@@ -278,16 +327,22 @@ pub(crate) fn check_cancel(g: &G) {
 }
 
 #[inline]
-fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Location<'static>) {
+fn park_g(
+    g: &G,
+    reason: WaitReason,
+    deadline: Option<Deadline>,
+    at: &'static Location<'static>,
+) -> Parked {
     check_cancel(g);
     if g.park.take_notification() {
-        return;
+        return Parked::Other;
     }
-    if let Some(d) = deadline {
+    if let Some(Deadline::Check(d)) = deadline {
         if d <= Instant::now() {
-            return;
+            return Parked::TimerFired;
         }
     }
+    let deadline = deadline.map(Deadline::at);
     let timer = deadline.map(|d| {
         let me = current::current_g().expect("a running goroutine");
         g.rt.timers.start_unpark(d, me)
@@ -308,10 +363,14 @@ fn park_g(g: &G, reason: WaitReason, deadline: Option<Instant>, at: &'static Loc
     if pinned {
         g.wired_m.store(std::ptr::null_mut(), Ordering::Release);
     }
-    if let Some(seq) = timer {
-        g.rt.timers.cancel_unpark(g, seq);
-    }
+    // Cancelling fails only if the timer fired first (exactly one of the two wins its entry).
+    let fired = timer.is_some_and(|seq| !g.rt.timers.cancel_unpark(g, seq));
     check_cancel(g);
+    if fired {
+        Parked::TimerFired
+    } else {
+        Parked::Other
+    }
 }
 
 /// Makes `g` run only on the current M until unpinned (used for wiring and panicking Gs).

@@ -68,11 +68,15 @@ pub fn sleep_until(deadline: Instant) {
     }
 }
 
-/// Parks until `deadline`, which has not passed yet. Spurious wake-ups (a stale unpark token) just park
-/// again. (One clock reading per park and one after it: a sleep in a loop is a hot path.)
+/// Parks until `deadline`, which the caller has just found ahead on the clock. Spurious wake-ups (a
+/// stale unpark token) just park again. (No clock reading of its own on the usual path, a park
+/// that its timer ends: a sleep in a loop is a hot path.)
 #[track_caller]
 fn sleep_rest(deadline: Instant) {
-    while !park::park_deadline(WaitReason::Sleep, deadline) {}
+    let mut fresh = true;
+    while !park::park_until_passed(WaitReason::Sleep, deadline, fresh) {
+        fresh = false;
+    }
 }
 
 /// A channel that receives the current time once, after `d` (Go's `time.After`). The channel has capacity
@@ -115,4 +119,28 @@ pub fn after_deadline(deadline: Instant) -> Chan<Instant> {
         let _ = weak.try_send(Instant::now());
     });
     ch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A goroutine whose park token is already set (a wake-up left over from an earlier wait)
+    /// sleeps its whole duration all the same: the sleep's first park returns at once, and that
+    /// return is not taken for its deadline (only its timer firing, or the clock, says so).
+    #[test]
+    fn a_leftover_park_token_does_not_cut_a_sleep_short() {
+        let slept_whole = crate::run(|| {
+            crate::spawn(|| {
+                park::current().unpark();
+                let d = Duration::from_millis(20);
+                let start = Instant::now();
+                sleep(d);
+                start.elapsed() >= d
+            })
+            .join()
+            .unwrap()
+        });
+        assert!(slept_whole, "the sleep returned before its duration");
+    }
 }
