@@ -49,9 +49,8 @@
 //!   before `runnext`, on the current slice. Go readies it into `runnext` and the chain's G to the
 //!   tail; here the chain's G keeps `runnext` and takes its turn right after, and several timers
 //!   firing at once keep their deadline order. (The first of a firing runs ahead of goroutines
-//!   that earlier timers woke and that still wait, unless one of them has waited the P's
-//!   patience, 0.3 to 3 ms as the load goes: "Under overload, the freshest wake-up first" in
-//!   `timers/mod.rs`, and `timer_patience.rs`.) A wired one first goes to
+//!   that earlier timers woke and that still wait, unless one of them has waited 3 ms:
+//!   "Under overload, the freshest wake-up first" in `timers/mod.rs`.) A wired one first goes to
 //!   its M if that M holds a P for it or a P is idle (`hand_to_wired_m`); else whoever takes it
 //!   off the queue hands its P to the G's M, before the chain's next turn.
 //! - A goroutine woken from outside the runtime's Ms (a plain thread completing a channel
@@ -140,7 +139,6 @@ pub(crate) mod switch;
 pub(crate) mod syscall;
 pub(crate) mod sysmon;
 pub(crate) mod template;
-pub(crate) mod timer_patience;
 pub(crate) mod timers;
 pub(crate) mod wake;
 pub(crate) mod wire;

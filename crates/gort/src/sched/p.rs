@@ -32,7 +32,6 @@ use crate::spinlock::{SpinGuard, SpinLock};
 
 use super::g::G;
 use super::runnext::{Owner, RunNext};
-use super::timer_patience::Patience;
 
 /// Bound of a P's FIFO (Go's 256).
 pub(crate) const LOCAL_CAP: usize = 256;
@@ -63,6 +62,15 @@ const STATE_BITS: u64 = 8;
 /// 1.3), so that the global queue never starves behind a busy P. Go's number: prime, so that it
 /// falls in step with no periodic pattern of the goroutines.
 pub(crate) const GLOBAL_FIRST_EVERY: u64 = 61;
+
+/// How long a goroutine that a timer woke may be passed over by goroutines that later timers woke.
+/// A trade-off, under more timer wake-ups than the P's thread serves: the goroutines passed over
+/// wait about this long, so it bounds the tail of a sleep's lateness; and the share of wake-ups
+/// that run late is about the mean lateness over this bound, so too short a bound makes most
+/// sleeps late (in steady overload the mean does not depend on the order: the thread serves as
+/// many either way). Shorter than a time slice (10 ms), which doubled the tail of the `sleepers`
+/// benchmark against a third of it for no gain in the median.
+pub(crate) const TIMER_WOKEN_PATIENCE_NS: u64 = 3_000_000;
 
 pub(crate) fn pack(owner: u64, s: PState) -> u64 {
     owner * STATE_BITS + s as u64
@@ -99,11 +107,6 @@ pub(crate) struct P {
     /// those Gs go before `runnext`. A stale zero only means one more turn of the `runnext` chain
     /// before the next look; the owner's own timer firing stores it on the owner's thread.
     timer_front: AtomicUsize,
-    /// Goroutines that due timers woke and that ran at once, without the FIFO's lock, since the
-    /// last timer batch was queued: the next batch counts them into the FIFO's patience
-    /// measurement (`timer_patience.rs`). Only the M holding the P counts them (a load and a
-    /// store, Relaxed: a count for an estimate, ordered with nothing).
-    fresh_woken: AtomicU64,
     /// Bumped each time a G starts running on this P (Go's schedtick); every
     /// [`GLOBAL_FIRST_EVERY`]th schedule looks at the global queue first. Sysmon reads it to see a G that
     /// has run for 10 ms without a scheduling point.
@@ -129,7 +132,6 @@ impl P {
             fifo_len: AtomicUsize::new(0),
             fifo_taken: AtomicU64::new(0),
             timer_front: AtomicUsize::new(0),
-            fresh_woken: AtomicU64::new(0),
             schedtick: AtomicU64::new(0),
             slice: AtomicU64::new(0),
             slice_expired: AtomicBool::new(false),
@@ -238,29 +240,13 @@ impl P {
         take_first: bool,
     ) -> Option<Arc<G>> {
         let mut q = self.lock();
-        let ran_at_once = self.fresh_woken.load(Ordering::Relaxed);
-        if ran_at_once != 0 {
-            self.fresh_woken.store(0, Ordering::Relaxed);
-        }
-        let waiting = q.timer_front() as u64;
-        q.patience
-            .note_firing(now, ran_at_once + batch.len() as u64, waiting);
         let first = (take_first && q.may_pass_timer_woken(now)).then(|| batch.remove(0));
         if batch.is_empty() {
             return first;
         }
         q.insert_timer_batch(batch, now);
-        let waiting = q.timer_front() as u64;
-        q.patience.note_queued(waiting);
         self.publish_len(&q);
         first
-    }
-
-    /// A goroutine that a due timer woke ran at once, without going through the FIFO (none
-    /// waited to be passed over): counted for the patience measurement. By the P's holder.
-    pub(crate) fn count_ran_at_once(&self) {
-        let n = self.fresh_woken.load(Ordering::Relaxed);
-        self.fresh_woken.store(n.wrapping_add(1), Ordering::Relaxed);
     }
 
     /// Moves up to `n` Gs from the front of `from` to the FIFO tail, as many as fit.
@@ -437,8 +423,6 @@ pub(crate) struct Fifo<T = Arc<G>> {
     /// When each of the Gs at the head that timers woke was queued (runtime nanoseconds, the
     /// firing's clock reading), oldest first: its length is how many there are.
     timer_woken_at: VecDeque<u64>,
-    /// How long those may be passed over, measured from the load (`timer_patience.rs`).
-    patience: Patience,
 }
 
 impl<T> Default for Fifo<T> {
@@ -446,7 +430,6 @@ impl<T> Default for Fifo<T> {
         Fifo {
             q: VecDeque::new(),
             timer_woken_at: VecDeque::new(),
-            patience: Patience::default(),
         }
     }
 }
@@ -478,13 +461,11 @@ impl<T> Fifo<T> {
     }
 
     /// Whether a G that a timer woke at `now` may run ahead of those that earlier timers woke:
-    /// yes unless the longest-waiting of them was queued the patience (`timer_patience.rs`) ago
-    /// or more.
+    /// yes unless the longest-waiting of them was queued [`TIMER_WOKEN_PATIENCE_NS`] ago or more.
     fn may_pass_timer_woken(&self, now: u64) -> bool {
-        let patience = self.patience.bound();
         self.timer_woken_at
             .front()
-            .is_none_or(|&oldest| now.saturating_sub(oldest) < patience)
+            .is_none_or(|&oldest| now.saturating_sub(oldest) < TIMER_WOKEN_PATIENCE_NS)
     }
 
     fn pop_front(&mut self) -> Option<T> {
@@ -536,8 +517,7 @@ impl<T> Fifo<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::Fifo;
-    use crate::sched::timer_patience::{MAX_PATIENCE_NS, MIN_PATIENCE_NS, WINDOW};
+    use super::{Fifo, TIMER_WOKEN_PATIENCE_NS};
 
     fn fifo(items: &[u32]) -> Fifo<u32> {
         let mut f = Fifo::default();
@@ -592,8 +572,7 @@ mod tests {
     /// longest-waiting of them has waited a time slice.
     #[test]
     fn a_just_woken_goroutine_passes_the_timer_woken_ones_waiting_for_at_most_a_time_slice() {
-        // A FIFO starts with the longest patience (none measured yet).
-        const PATIENCE: u64 = MAX_PATIENCE_NS;
+        const PATIENCE: u64 = TIMER_WOKEN_PATIENCE_NS;
         let mut f = fifo(&[100]);
         assert!(f.may_pass_timer_woken(0), "none waits");
         f.insert_timer_batch(&mut vec![1, 2], 1_000);
@@ -613,21 +592,5 @@ mod tests {
         f.insert_timer_batch(&mut vec![4, 5], 5_000);
         assert_eq!(f.take_front(3), [4, 5, 100]);
         assert!(f.may_pass_timer_woken(u64::MAX));
-    }
-
-    /// Once the P has measured a light backlog (a window of firings with none waiting), the
-    /// goroutines passed over wait only the shortest patience.
-    #[test]
-    fn after_a_light_backlog_the_timer_woken_ones_are_passed_over_for_the_shortest_patience() {
-        let mut f = fifo(&[100]);
-        let mut now = 0;
-        for _ in 0..=WINDOW {
-            now += 10_000;
-            f.patience.note_firing(now, 1, 0);
-            f.patience.note_queued(0);
-        }
-        f.insert_timer_batch(&mut vec![1], now);
-        assert!(f.may_pass_timer_woken(now + MIN_PATIENCE_NS - 1));
-        assert!(!f.may_pass_timer_woken(now + MIN_PATIENCE_NS));
     }
 }

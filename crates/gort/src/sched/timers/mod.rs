@@ -50,10 +50,9 @@
 //! does for each timer's goroutine and as a server's adaptive LIFO queue does under overload: most
 //! sleeps end on time, and the backlog drains when the M catches up. Those waiting keep their
 //! deadline order among themselves, and are not passed over for good: once the longest-waiting
-//! has waited the P's patience, new firings queue behind them until it has run
-//! (`Fifo::may_pass_timer_woken`). The patience follows the load: three times the mean wait of
-//! the P's timer-woken goroutines, between 0.3 and 3 ms, short while few are passed over and long
-//! when many are (`timer_patience.rs` says why). Go has no such bound. For the freshest to come first, a firing takes *every* due timer out of the heap,
+//! has waited [`TIMER_WOKEN_PATIENCE_NS`](super::p::TIMER_WOKEN_PATIENCE_NS) (3 ms), new
+//! firings queue behind them until it has run (`Fifo::may_pass_timer_woken`). Go has no such
+//! bound. For the freshest to come first, a firing takes *every* due timer out of the heap,
 //! however many: were it to leave some there (to keep the local queue within its bound), each
 //! later firing would take the oldest of those first, and the heap would be a FIFO of late
 //! wake-ups. So the local queue's bound does not count the timer-woken goroutines at its head
