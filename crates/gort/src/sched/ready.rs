@@ -18,6 +18,15 @@ impl Runtime {
     /// into the current P's `runnext` (the readier's slice is inherited).
     #[inline]
     pub(crate) fn ready_from(self: &Arc<Self>, m: Option<&MLocal>, g: Arc<G>, next: bool) {
+        let waker_wired = m.is_some_and(|m| m.runs_wired_g());
+        self.ready_by(m, waker_wired, g, next);
+    }
+
+    /// `ready_from`, told whether the G running on `m` is wired (`waker_wired`), which the caller
+    /// has looked up already: the look reads the running G, and the G's status is stored between,
+    /// so the compiler would read it again.
+    #[inline(always)]
+    fn ready_by(self: &Arc<Self>, m: Option<&MLocal>, waker_wired: bool, g: Arc<G>, next: bool) {
         g.set_status(Status::Runnable);
         if g.wired_m().is_some() {
             self.ready_wired(m, g, next);
@@ -26,7 +35,7 @@ impl Runtime {
         // The usual case, kept short: into `runnext` of our own P, whose word reads `Running`
         // (one of our Gs runs) or `Sched` (we are in the scheduler).
         if let Some((p, owner, next)) = self.own_p(m, next) {
-            if m.is_some_and(|m| m.runs_wired_g()) && self.nmspinning.load(Ordering::SeqCst) > 0 {
+            if waker_wired && self.nmspinning.load(Ordering::SeqCst) > 0 {
                 // Our G is wired: we will never run `g`, and when our G blocks our P would go to
                 // another M with `g` in it. An M is spinning for work (`MLocal::spin_for_work`):
                 // let it take `g` now, and keep our P free for our G's next turn
@@ -59,10 +68,11 @@ impl Runtime {
     pub(crate) fn ready_woken(self: &Arc<Self>, m: &MLocal, g: Arc<G>) {
         // Whether our own G is wired is known from the M (the G running on it is hot), so the
         // usual case, an unwired waker, decides on that alone.
-        if m.runs_wired_g() && self.ps.len() == 1 {
+        let waker_wired = m.runs_wired_g();
+        if waker_wired && self.ps.len() == 1 {
             self.ready_woken_at_one_p(m, g);
         } else {
-            self.ready_from(Some(m), g, true);
+            self.ready_by(Some(m), waker_wired, g, true);
         }
     }
 
