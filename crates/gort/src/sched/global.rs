@@ -89,13 +89,13 @@ impl Runtime {
         // One in, one out: the length (and so `global_len`) stays as it was.
         q.gs.push_back(g);
         self.note_global_taken();
-        if q.woken == 0 {
-            // Nothing woken from outside waits (the usual case, a yield at max_procs 1): no count
-            // to keep.
-            return q.gs.pop_front();
+        let head = q.gs.pop_front();
+        if q.woken != 0 {
+            // The head was one of the Gs woken from outside (they wait at the head). Usually none
+            // waits (a yield at max_procs 1): then there is no count to keep.
+            q.woken -= 1;
+            self.publish_woken(&q);
         }
-        let head = q.pop_front();
-        self.publish_woken(&q);
         head
     }
 
