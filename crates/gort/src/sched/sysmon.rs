@@ -16,6 +16,8 @@
 //!   share the CPUs with, and leave the G running on without a P;
 //! - marks a P's time slice expired after 10 ms, so a ping-pong pair sharing one slice through
 //!   `runnext` goes to the queue tail and cannot starve others (1.5);
+//! - gives back, once a second, the goroutine stacks that sat unused in the stack pool's hot tier
+//!   beyond its fixed part (`StackPool::release_idle`);
 //! - runs the deadlock check when every P is idle (an M going idle runs it too, but a thread outside the
 //!   runtime may have held it off then).
 //!
@@ -69,6 +71,7 @@ use super::fence;
 use super::m::MShared;
 use super::p::{is_state, owner_of, pack, PState, P};
 use super::{Phase, Runtime};
+use crate::stack::IDLE_RELEASE_NS;
 
 const SYSCALL_RETAKE_NS: u64 = 20_000;
 const SLICE_NS: u64 = 10_000_000;
@@ -212,12 +215,18 @@ fn run(rt: &Arc<Runtime>) {
     let mut global = Movement::default();
     let mut tick = MIN_TICK;
     let mut quiet_rounds = 0u32;
+    let mut next_stack_release = IDLE_RELEASE_NS;
     while rt.timers.sysmon_drive(rt, tick) {
         if rt.phase() == Phase::Stopping {
             break;
         }
         poll_network(rt);
         let retook = retake(rt, &mut seen, &mut global);
+        // `retake` has just set the coarse clock.
+        if rt.coarse_nanos() >= next_stack_release {
+            rt.stacks.release_idle();
+            next_stack_release = rt.coarse_nanos() + IDLE_RELEASE_NS;
+        }
         if retook {
             tick = MIN_TICK;
             quiet_rounds = 0;

@@ -30,7 +30,7 @@ pub(crate) use mmap::GoroutineStack;
 #[allow(unused_imports)]
 pub(crate) use overflow::{ensure_altstack, install_overflow_handler, set_running, RunningStack};
 #[allow(unused_imports)]
-pub(crate) use pool::StackPool;
+pub(crate) use pool::{StackPool, IDLE_RELEASE_NS};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -6,18 +6,28 @@
 //! (inter-processor interrupts), which costs microseconds in a busy multi-threaded runtime. So a
 //! returned stack goes to one of two tiers:
 //!
-//! * **hot** (at most `hot_max`, by default as many as fit in [`HOT_BYTES`]): kept as is, memory
-//!   and all. A goroutine that exits and one that starts soon after trade the stack with no system
-//!   call and no page fault. This bounds the memory the pool holds on to at `HOT_BYTES` (stacks
-//!   are charged at their full size even if only partly touched, so the real figure is far lower:
-//!   a goroutine typically touches one or two pages of its stack).
+//! * **hot** (at most `hot_max`, by default as many as fit in [`HOT_BYTES`], or half as many as
+//!   are in use if that is more): kept as is, memory and all. A goroutine that exits and one that
+//!   starts soon after trade the stack with no system call and no page fault. This bounds the
+//!   memory the pool holds on to at `HOT_BYTES` (stacks are charged at their full size even if only
+//!   partly touched, so the real figure is far lower: a goroutine typically touches one or two
+//!   pages of its stack), or at half what the goroutines running hold. The second bound is for
+//!   programs with many goroutines that end and start in waves, a generation of ten thousand
+//!   sleepers ending as the next starts: with the first alone, most of each wave went to the cold
+//!   tier, each stack paying a share of a `madvise` on its way there and a page fault on its way
+//!   out. What goes beyond `hot_max` is given back once it has sat unused for a while: sysmon
+//!   calls [`StackPool::release_idle`] every [`IDLE_RELEASE_NS`], which sends to the cold tier the
+//!   hot stacks beyond `hot_max` that no `get` reached since its last call. (Shrinking the tier as
+//!   the stacks in use fell instead, one hot stack out for each stack put back, undid the gain: the
+//!   count in use dips at the end of each wave, just before the next one needs the stacks.)
 //! * **cold** (at most `cold_max`, by default [`COLD_MAX`]): the stack's memory is handed back with
 //!   `MADV_DONTNEED` (guard markers survive it), the mapping is kept for reuse. A cold stack costs
 //!   only address space and its page-table remains.
 //!
 //! Beyond both, the stack is unmapped. `get` takes hot stacks first (most recently used: their pages
 //! are resident and likely cached), then cold ones, then maps a new one. System calls are made
-//! outside the pool's lock, and the lists never allocate under it (capacity reserved up front).
+//! outside the pool's lock, and the lists allocate under it only when the hot tier's bound grows
+//! past what it ever held (capacity reserved up front otherwise).
 //!
 //! A stack that does not fit the hot tier waits in a short `pending` list (still resident, and the
 //! first choice of `get` after the hot tier) until [`RELEASE_BATCH`] of them have gathered; then the
@@ -37,12 +47,17 @@ use super::{round_to_pages, GoroutineStack};
 /// program at max_procs 2 (skynet) sent most exiting stacks to the cold tier, and the TLB-shootdown
 /// interrupts of their `MADV_DONTNEED` took a third of its time.
 pub(crate) const HOT_BYTES: usize = 64 << 20;
-/// Most hot stacks, whatever their size.
+/// Most hot stacks, whatever their size, but see [`HOT_SHARE_OF_IN_USE`].
 const HOT_MAX: usize = 256;
+/// Beyond [`HOT_MAX`], the hot tier may hold one stack for every this many in use.
+const HOT_SHARE_OF_IN_USE: usize = 2;
 /// Most cold stacks (memory returned, mapping kept). A cold stack costs address space and about half
 /// a KiB of page tables; unmapping one costs a TLB shootdown that cannot be batched, so keep many
 /// (the burst of a fan-out such as skynet has some 13,000 goroutines live at once).
 pub(crate) const COLD_MAX: usize = 16384;
+/// How often sysmon gives back the hot stacks beyond [`HOT_MAX`] that sat unused
+/// (`StackPool::release_idle`).
+pub(crate) const IDLE_RELEASE_NS: u64 = 1_000_000_000;
 /// Stacks released to the OS together (see the module comment).
 pub(crate) const RELEASE_BATCH: usize = 64;
 /// Stacks mapped together when the pool runs out (one `mmap` and one guard-installing call).
@@ -61,6 +76,11 @@ pub(crate) struct StackPool {
 
 #[derive(Debug)]
 struct Lists {
+    /// Stacks handed out by `get` and not yet given back by `put`.
+    in_use: usize,
+    /// The fewest stacks the hot tier has held since the last `release_idle`: those below that
+    /// mark sat unused all that time.
+    hot_low: usize,
     hot: Vec<GoroutineStack>,
     /// Beyond the hot tier, waiting for a batch to be released (memory still resident).
     pending: Vec<GoroutineStack>,
@@ -92,11 +112,19 @@ impl StackPool {
             cold_max,
             batch: 1,
             lists: Mutex::new(Lists {
+                in_use: 0,
+                hot_low: 0,
                 hot: Vec::with_capacity(hot_max),
                 pending: Vec::with_capacity(1),
                 cold: Vec::with_capacity(cold_max),
             }),
         }
+    }
+
+    /// How many stacks the hot tier may hold while `in_use` are handed out: `hot_max`, or half
+    /// the stacks in use if that is more (see the module comment).
+    fn hot_bound(&self, in_use: usize) -> usize {
+        self.hot_max.max(in_use / HOT_SHARE_OF_IN_USE)
     }
 
     /// Usable bytes of each stack of this pool.
@@ -114,19 +142,28 @@ impl StackPool {
     pub(crate) fn get(&self) -> io::Result<GoroutineStack> {
         let pooled = {
             let mut l = self.lock();
-            l.hot
-                .pop()
-                .or_else(|| l.pending.pop())
-                .or_else(|| l.cold.pop())
+            l.in_use += 1;
+            match l.hot.pop() {
+                Some(s) => {
+                    l.hot_low = l.hot_low.min(l.hot.len());
+                    Some(s)
+                }
+                None => l.pending.pop().or_else(|| l.cold.pop()),
+            }
         };
         if let Some(s) = pooled {
             return Ok(s);
         }
+        // A failed mapping hands out nothing.
+        let failed = |e| {
+            self.lock().in_use -= 1;
+            e
+        };
         if self.batch == 1 {
-            return GoroutineStack::new(self.stack_size);
+            return GoroutineStack::new(self.stack_size).map_err(failed);
         }
         // Out of stacks: map a batch (fresh, memory-less: the rest go to the cold tier).
-        let mut fresh = GoroutineStack::new_many(self.stack_size, NEW_BATCH)?;
+        let mut fresh = GoroutineStack::new_many(self.stack_size, NEW_BATCH).map_err(failed)?;
         let s = fresh.pop().expect("a batch is not empty");
         let mut l = self.lock();
         let fit = self.cold_max.saturating_sub(l.cold.len()).min(fresh.len());
@@ -151,7 +188,9 @@ impl StackPool {
         }
         let mut batch = {
             let mut l = self.lock();
-            if l.hot.len() < self.hot_max {
+            l.in_use -= 1;
+            let hot_bound = self.hot_bound(l.in_use);
+            if l.hot.len() < hot_bound {
                 l.hot.push(s);
                 return;
             }
@@ -161,14 +200,37 @@ impl StackPool {
             }
             std::mem::take(&mut l.pending)
         };
-        // Outside the lock: as many as the cold tier has room for lose their memory and go cold;
-        // the rest are unmapped.
+        self.retire(&mut batch);
+    }
+
+    /// Gives the hot stacks beyond `hot_max` that no `get` reached since the last call back to
+    /// the OS (they go cold, or are unmapped), so that the hot tier a wave of goroutines left
+    /// behind does not hold its memory for good. Sysmon calls it now and then
+    /// ([`IDLE_RELEASE_NS`]).
+    pub(crate) fn release_idle(&self) {
+        let mut idle: Vec<GoroutineStack> = {
+            let mut l = self.lock();
+            let n = l.hot_low.saturating_sub(self.hot_max).min(l.hot.len());
+            // The bottom of the hot tier: the stacks put there longest ago.
+            let idle = l.hot.drain(..n).collect();
+            l.hot_low = l.hot.len();
+            idle
+        };
+        if !idle.is_empty() {
+            self.retire(&mut idle);
+        }
+    }
+
+    /// Hands the memory of the stacks of `batch` (emptied) back to the OS: as many as the cold
+    /// tier has room for lose their memory and go cold; the rest are unmapped. Called without the
+    /// lock.
+    fn retire(&self, batch: &mut Vec<GoroutineStack>) {
         let room = {
             let l = self.lock();
             self.cold_max.saturating_sub(l.cold.len())
         };
         let unmap = batch.split_off(room.min(batch.len()));
-        super::mmap::release_memory_batch(&mut batch);
+        super::mmap::release_memory_batch(batch);
         super::mmap::unmap_batch(unmap);
         let extra = {
             let mut l = self.lock();
@@ -176,10 +238,10 @@ impl StackPool {
             // Another thread filled the cold tier meanwhile: those few are unmapped after all
             // (a rare allocation under the lock).
             let extra: Vec<GoroutineStack> = batch.drain(fit..).collect();
-            l.cold.append(&mut batch);
+            l.cold.append(batch);
             if l.pending.is_empty() && l.pending.capacity() < batch.capacity() {
                 // The drained batch's buffer becomes `pending` again, so `put` does not allocate.
-                l.pending = batch;
+                l.pending = std::mem::take(batch);
             }
             extra
         };
@@ -281,13 +343,68 @@ mod tests {
         for s in stacks {
             pool.put(s);
         }
-        assert_eq!(pool.cached(), (2, 3));
+        // Three hot, not two: the third went back while seven were in use (the hot tier may
+        // hold half the stacks in use).
+        assert_eq!(pool.cached(), (3, 3));
         let again: Vec<_> = (0..7).map(|_| pool.get().unwrap()).collect();
         assert_eq!(pool.cached(), (0, 0));
         drop(again);
         let default = StackPool::new(64 << 10);
         assert_eq!(default.hot_max, (HOT_BYTES / (64 << 10)).min(HOT_MAX));
         assert_eq!(default.cold_max, COLD_MAX);
+    }
+
+    /// Beyond `hot_max`, a stack put back stays hot while the hot tier holds fewer than half as
+    /// many as are in use.
+    #[test]
+    fn the_hot_tier_grows_to_half_the_stacks_in_use() {
+        let pool = StackPool::with_limits(16 << 10, 2, 100);
+        let mut out: Vec<_> = (0..20).map(|_| pool.get().unwrap()).collect();
+        let mut most_hot = 0;
+        while let Some(s) = out.pop() {
+            let (hot, _) = pool.cached();
+            pool.put(s);
+            let (hot_after, _) = pool.cached();
+            let in_use = out.len();
+            assert_eq!(hot_after > hot, hot < 2.max(in_use / 2), "{in_use} in use");
+            most_hot = most_hot.max(hot_after);
+        }
+        assert_eq!(most_hot, 6, "the hot tier grew past hot_max");
+        assert_eq!(pool.cached(), (6, 14));
+    }
+
+    /// `release_idle` sends to the cold tier the hot stacks beyond `hot_max` that no `get` reached
+    /// since its previous call, the longest-kept first; those taken meanwhile stay hot.
+    #[test]
+    fn hot_stacks_beyond_hot_max_that_sat_unused_go_cold() {
+        let pool = StackPool::with_limits(16 << 10, 2, 100);
+        let mut out: Vec<_> = (0..20).map(|_| pool.get().unwrap()).collect();
+        // Six back while 14 or more stay in use: all six hot.
+        for s in out.drain(..6) {
+            pool.put(s);
+        }
+        assert_eq!(pool.cached(), (6, 0));
+        // The first call starts the watch: nothing sat unused since a previous one.
+        pool.release_idle();
+        assert_eq!(pool.cached(), (6, 0));
+        // Two taken and put back: the bottom four of the six were never reached.
+        let a = pool.get().unwrap();
+        let b = pool.get().unwrap();
+        pool.put(b);
+        pool.put(a);
+        assert_eq!(pool.cached(), (6, 0));
+        pool.release_idle();
+        assert_eq!(
+            pool.cached(),
+            (4, 2),
+            "the two reached stay hot, and two of the four unused (hot_max)"
+        );
+        // Nothing reached since: what is beyond hot_max goes.
+        pool.release_idle();
+        assert_eq!(pool.cached(), (2, 4));
+        for s in out {
+            pool.put(s);
+        }
     }
 
     #[test]
