@@ -49,7 +49,7 @@
 //!   before `runnext`, on the current slice. Go readies it into `runnext` and the chain's G to the
 //!   tail; here the chain's G keeps `runnext` and takes its turn right after, and several timers
 //!   firing at once keep their deadline order. (The first of a firing runs ahead of goroutines
-//!   that earlier timers woke and that still wait, unless one of them has waited 3 ms:
+//!   that earlier timers woke and that still wait, unless one of them has waited 2 ms:
 //!   "Under overload, the freshest wake-up first" in `timers/mod.rs`.) A wired one first goes to
 //!   its M if that M holds a P for it or a P is idle (`hand_to_wired_m`); else whoever takes it
 //!   off the queue hands its P to the G's M, before the chain's next turn.

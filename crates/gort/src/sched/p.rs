@@ -70,7 +70,7 @@ pub(crate) const GLOBAL_FIRST_EVERY: u64 = 61;
 /// sleeps late (in steady overload the mean does not depend on the order: the thread serves as
 /// many either way). Shorter than a time slice (10 ms), which doubled the tail of the `sleepers`
 /// benchmark against a third of it for no gain in the median.
-pub(crate) const TIMER_WOKEN_PATIENCE_NS: u64 = 3_000_000;
+pub(crate) const TIMER_WOKEN_PATIENCE_NS: u64 = 2_000_000;
 
 pub(crate) fn pack(owner: u64, s: PState) -> u64 {
     owner * STATE_BITS + s as u64

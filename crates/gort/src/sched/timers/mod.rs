@@ -50,7 +50,7 @@
 //! does for each timer's goroutine and as a server's adaptive LIFO queue does under overload: most
 //! sleeps end on time, and the backlog drains when the M catches up. Those waiting keep their
 //! deadline order among themselves, and are not passed over for good: once the longest-waiting
-//! has waited [`TIMER_WOKEN_PATIENCE_NS`](super::p::TIMER_WOKEN_PATIENCE_NS) (3 ms), new
+//! has waited [`TIMER_WOKEN_PATIENCE_NS`](super::p::TIMER_WOKEN_PATIENCE_NS) (2 ms), new
 //! firings queue behind them until it has run (`Fifo::may_pass_timer_woken`). Go has no such
 //! bound. For the freshest to come first, a firing takes *every* due timer out of the heap,
 //! however many: were it to leave some there (to keep the local queue within its bound), each
