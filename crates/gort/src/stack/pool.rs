@@ -188,7 +188,12 @@ impl StackPool {
         }
         let mut batch = {
             let mut l = self.lock();
-            l.in_use -= 1;
+            // Every stack put here came from `get` (or from an M's cache, which `get` filled).
+            debug_assert!(
+                l.in_use > 0,
+                "a stack put back that the pool did not hand out"
+            );
+            l.in_use = l.in_use.saturating_sub(1);
             let hot_bound = self.hot_bound(l.in_use);
             if l.hot.len() < hot_bound {
                 l.hot.push(s);
