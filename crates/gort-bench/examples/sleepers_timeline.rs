@@ -51,6 +51,10 @@ fn main() {
 fn run() {
     let shards: Arc<Vec<Mutex<Vec<Sleep>>>> =
         Arc::new((0..SHARDS).map(|_| Mutex::new(Vec::new())).collect());
+    // Sleepers that have begun (Relaxed: a count sampled for the active population, ordering
+    // nothing) and that have ended (Release by each sleeper after it stored its records, Acquire
+    // by the loop below, so that once all have ended every record is in its shard; the shards'
+    // locks order them anyway).
     let started = Arc::new(AtomicU64::new(0));
     let finished = Arc::new(AtomicU64::new(0));
     let t0 = Instant::now();
