@@ -18,6 +18,15 @@
 //! them all, and moving over and over would only cost.
 //!
 //! With the move, the slow runs went away (before and after: commit c5b3856).
+//!
+//! The same placement strands a thread that sleeps between turns. An M woken from the kernel
+//! goes back where it last ran, and if another of our Ms runs goroutines there without a break,
+//! it waits for that thread's time slice (milliseconds) even while the other CPU idles: a wired
+//! goroutine sleeping 20 µs at max_procs 2, whose M and the M that hands it the P take turns,
+//! ended one run in five or six with those turns on the CPU of the M running the other P, and
+//! 1-2% of its sleeps 1-8 ms late. So a thread that finds, once woken, that it waited for a CPU
+//! longer than [`LATE_WAKE`] moves off it the same way ([`move_off_after_late_wake`]); Linux then
+//! wakes it on its new CPU, where the thread that wakes it runs.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
@@ -27,6 +36,11 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 /// A thread moves off a shared CPU at most this often.
 const MOVE_EVERY: Duration = Duration::from_millis(10);
+
+/// A thread that ran this long after it was woken waited for its CPU: far longer than a wake-up
+/// from the kernel takes, even of a halted virtual CPU (tens of microseconds), and far shorter
+/// than the time slice of a thread that keeps the CPU.
+pub(crate) const LATE_WAKE: Duration = Duration::from_micros(250);
 
 /// The CPU the calling thread runs on now (`NONE` if unknown). glibc answers from the thread's
 /// `rseq` area or the vDSO, without a system call.
@@ -65,6 +79,32 @@ pub(crate) fn move_off_if_shared(cpu: u32) -> u32 {
     }
     LAST_MOVE.with(|t| t.set(Some(now)));
     current()
+}
+
+/// After a wake-up from the kernel that the calling thread waited for longer than [`LATE_WAKE`]
+/// (another thread held its CPU): moves it to another CPU, as [`move_off_if_shared`] does, at
+/// most once every [`MOVE_EVERY`]. True if it moved.
+#[inline(never)]
+pub(crate) fn move_off_after_late_wake() -> bool {
+    let cpu = current();
+    if cpu == NONE {
+        return false;
+    }
+    let now = Instant::now();
+    if LAST_MOVE.with(|t| t.get().is_some_and(|t| now - t < MOVE_EVERY)) {
+        return false;
+    }
+    if !move_off(cpu as usize) {
+        return false;
+    }
+    LAST_MOVE.with(|t| t.set(Some(now)));
+    true
+}
+
+/// Whether the calling thread moved off a CPU less than `ago` ago.
+#[cfg(test)]
+pub(crate) fn moved_within(ago: Duration) -> bool {
+    LAST_MOVE.with(|t| t.get().is_some_and(|t| t.elapsed() < ago))
 }
 
 /// Moves the calling thread off CPU `cpu` to another CPU that its affinity mask allows, and
@@ -154,6 +194,27 @@ mod tests {
             assert!(!move_off(cpu as usize));
             assert_eq!(current(), cpu);
             assert!(same(&mask(), &one));
+        })
+        .join()
+        .unwrap();
+    }
+
+    /// A thread moves after a late wake-up, and not again within `MOVE_EVERY`.
+    #[test]
+    fn a_late_wake_up_moves_the_thread_but_not_twice_in_a_row() {
+        std::thread::spawn(|| {
+            if allowed(&mask()) < 2 {
+                return;
+            }
+            let before = mask();
+            let cpu = current();
+            assert!(
+                move_off_after_late_wake(),
+                "did not move after a late wake-up"
+            );
+            assert_ne!(current(), cpu, "still on CPU {cpu}");
+            assert!(same(&mask(), &before), "the affinity mask changed");
+            assert!(!move_off_after_late_wake(), "moved twice in a row");
         })
         .join()
         .unwrap();

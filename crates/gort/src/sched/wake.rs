@@ -14,7 +14,7 @@
 //! waiter re-checks its own condition afterwards (the token says "look again", not what happened).
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::cpu;
@@ -72,6 +72,10 @@ fn max_spinners() -> u32 {
 
 pub(crate) struct WakeSignal {
     state: AtomicU32,
+    /// When `notify` last woke the waiter from the kernel (nanoseconds since [`clock_epoch`]), so
+    /// that the waiter can tell how long it then waited for a CPU (`cpu.rs`). Relaxed: a hint,
+    /// written after the token; a waiter that reads a value from before its sleep ignores it.
+    woken_at: AtomicU64,
     /// The CPU the waiter spins on, while it spins (`cpu::NONE` otherwise). Relaxed: a hint that
     /// `notify` compares with its own CPU (see `cpu.rs`); it orders nothing.
     spinning_on: AtomicU32,
@@ -81,6 +85,7 @@ impl WakeSignal {
     pub(crate) const fn new() -> WakeSignal {
         WakeSignal {
             state: AtomicU32::new(EMPTY),
+            woken_at: AtomicU64::new(0),
             spinning_on: AtomicU32::new(cpu::NONE),
         }
     }
@@ -178,6 +183,9 @@ impl WakeSignal {
     }
 
     fn sleep(&self, deadline: Option<Instant>) {
+        // Before the announcement: a notify that finds it stamps a later time, a stale stamp
+        // (from an earlier wake-up) is earlier.
+        let slept_at = clock_nanos();
         // Announce sleep. If the token arrived meanwhile, consume it instead.
         if self
             .state
@@ -206,14 +214,32 @@ impl WakeSignal {
         }
         // Either notified or timed out: leave EMPTY. A notify racing with a timeout is consumed here,
         // which is fine: the caller re-checks its condition.
-        self.state.swap(EMPTY, Ordering::Acquire);
+        if self.state.swap(EMPTY, Ordering::Acquire) == NOTIFIED {
+            // Woken from the kernel, then kept off the CPU by another thread: move (`cpu.rs`).
+            let woken_at = self.woken_at.load(Ordering::Relaxed);
+            if woken_at >= slept_at
+                && clock_nanos().saturating_sub(woken_at) > cpu::LATE_WAKE.as_nanos() as u64
+            {
+                cpu::move_off_after_late_wake();
+            }
+        }
     }
 
     /// Sets the token and wakes the waiter if it sleeps.
     pub(crate) fn notify(&self) {
+        self.notify_at(clock_nanos);
+    }
+
+    /// `notify`, with `now` telling the time of a wake-up from the kernel (tests tell an earlier
+    /// one, to stand for a waiter that then waited for its CPU).
+    #[inline]
+    fn notify_at(&self, now: impl FnOnce() -> u64) {
         // Release: publishes the notifier's writes to the waiter (see `wait`).
         match self.state.swap(NOTIFIED, Ordering::Release) {
-            SLEEPING => futex_wake(&self.state),
+            SLEEPING => {
+                self.woken_at.store(now(), Ordering::Relaxed);
+                futex_wake(&self.state);
+            }
             EMPTY => {
                 let on = self.spinning_on.load(Ordering::Relaxed);
                 if on != cpu::NONE && on == cpu::current() {
@@ -223,6 +249,17 @@ impl WakeSignal {
             _ => {}
         }
     }
+}
+
+/// The process-wide origin of `WakeSignal::woken_at`.
+fn clock_epoch() -> Instant {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+/// Nanoseconds since [`clock_epoch`].
+fn clock_nanos() -> u64 {
+    clock_epoch().elapsed().as_nanos() as u64
 }
 
 thread_local! {
@@ -382,6 +419,60 @@ mod tests {
             stopped_yielding,
             "a yield lost the core to a spinning thread, and the waiter still yields"
         );
+    }
+
+    /// Has a fresh thread sleep on a signal in the kernel; once it has slept for twice
+    /// `LATE_WAKE`, notifies it with the wake-up stamped `stamp(seen)`, `seen` being a time at
+    /// which it already slept. Returns whether the waiter moved off its CPU for a late wake-up;
+    /// None if the thread may run on one CPU only.
+    fn waiter_moved_after_wake_stamped(stamp: impl FnOnce(u64) -> u64) -> Option<bool> {
+        let s = Arc::new(WakeSignal::new());
+        let waiter = {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                // SAFETY: as in the test above.
+                let mut mask: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+                // SAFETY: as in the test above.
+                let r =
+                    unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&mask), &mut mask) };
+                // SAFETY: `mask` is a valid set.
+                if r != 0 || unsafe { libc::CPU_COUNT(&mask) } < 2 {
+                    return None;
+                }
+                // Straight to the kernel, as a waiter that found no free core to spin on.
+                s.sleep(None);
+                Some(cpu::moved_within(Duration::from_secs(1)))
+            })
+        };
+        while s.state.load(Ordering::SeqCst) != SLEEPING && !waiter.is_finished() {
+            std::thread::yield_now();
+        }
+        let seen = clock_nanos();
+        // The condition is the time itself: the waiter must have slept this long.
+        while clock_nanos() - seen < 2 * cpu::LATE_WAKE.as_nanos() as u64 {
+            std::thread::yield_now();
+        }
+        s.notify_at(|| stamp(seen));
+        waiter.join().unwrap()
+    }
+
+    /// A waiter that ran long after the kernel woke it (another thread held its CPU) moves off
+    /// that CPU.
+    #[test]
+    fn a_waiter_kept_off_its_cpu_after_its_wake_up_moves() {
+        if let Some(moved) = waiter_moved_after_wake_stamped(|seen| seen) {
+            assert!(moved, "a waiter woken long before it ran stayed on its CPU");
+        }
+    }
+
+    /// A stamp older than the sleep (left by an earlier wake-up, when this one's was not seen)
+    /// does not count as a late wake-up.
+    #[test]
+    fn a_wake_up_stamp_from_before_the_sleep_does_not_move_the_waiter() {
+        let before_sleep = |seen: u64| seen.saturating_sub(1_000_000_000);
+        if let Some(moved) = waiter_moved_after_wake_stamped(before_sleep) {
+            assert!(!moved, "a stale stamp moved the waiter");
+        }
     }
 
     #[test]
