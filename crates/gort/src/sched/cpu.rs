@@ -69,15 +69,9 @@ pub(crate) fn note_shared() {
 /// CPU, moves it to another CPU (see the module comment). Returns the CPU it runs on afterwards.
 #[inline(never)]
 pub(crate) fn move_off_if_shared(cpu: u32) -> u32 {
-    if !SHARED.with(|s| s.replace(false)) || cpu == NONE {
+    if !SHARED.with(|s| s.replace(false)) || !move_off_unless_recent(cpu) {
         return cpu;
     }
-    let now = Instant::now();
-    let recent = LAST_MOVE.with(|t| t.get().is_some_and(|t| now - t < MOVE_EVERY));
-    if recent || !move_off(cpu as usize) {
-        return cpu;
-    }
-    LAST_MOVE.with(|t| t.set(Some(now)));
     current()
 }
 
@@ -86,15 +80,18 @@ pub(crate) fn move_off_if_shared(cpu: u32) -> u32 {
 /// most once every [`MOVE_EVERY`]. True if it moved.
 #[inline(never)]
 pub(crate) fn move_off_after_late_wake() -> bool {
-    let cpu = current();
+    move_off_unless_recent(current())
+}
+
+/// Moves the calling thread off CPU `cpu` ([`move_off`]) unless it moved less than
+/// [`MOVE_EVERY`] ago or `cpu` is unknown. True if it moved.
+fn move_off_unless_recent(cpu: u32) -> bool {
     if cpu == NONE {
         return false;
     }
     let now = Instant::now();
-    if LAST_MOVE.with(|t| t.get().is_some_and(|t| now - t < MOVE_EVERY)) {
-        return false;
-    }
-    if !move_off(cpu as usize) {
+    if LAST_MOVE.with(|t| t.get().is_some_and(|t| now - t < MOVE_EVERY)) || !move_off(cpu as usize)
+    {
         return false;
     }
     LAST_MOVE.with(|t| t.set(Some(now)));
@@ -162,21 +159,28 @@ mod tests {
         unsafe { libc::CPU_EQUAL(a, b) }
     }
 
+    /// Runs `f` on a fresh thread (whose moves and their times are its own), if that thread may
+    /// run on two CPUs or more: elsewhere there is nowhere to move to.
+    fn on_a_thread_that_can_move(f: impl FnOnce() + Send + 'static) {
+        std::thread::spawn(|| {
+            if allowed(&mask()) >= 2 {
+                f();
+            }
+        })
+        .join()
+        .unwrap();
+    }
+
     /// Moving off a CPU lands the thread on another one and leaves its affinity mask as it was.
     #[test]
     fn moving_off_a_cpu_changes_the_cpu_and_keeps_the_mask() {
-        std::thread::spawn(|| {
+        on_a_thread_that_can_move(|| {
             let before = mask();
-            if allowed(&before) < 2 {
-                return; // nowhere to move to on this machine
-            }
             let cpu = current();
             assert!(move_off(cpu as usize));
             assert_ne!(current(), cpu, "still on CPU {cpu}");
             assert!(same(&mask(), &before), "the affinity mask changed");
-        })
-        .join()
-        .unwrap();
+        });
     }
 
     /// A thread allowed on one CPU only stays there.
@@ -202,10 +206,7 @@ mod tests {
     /// A thread moves after a late wake-up, and not again within `MOVE_EVERY`.
     #[test]
     fn a_late_wake_up_moves_the_thread_but_not_twice_in_a_row() {
-        std::thread::spawn(|| {
-            if allowed(&mask()) < 2 {
-                return;
-            }
+        on_a_thread_that_can_move(|| {
             let before = mask();
             let cpu = current();
             assert!(
@@ -215,18 +216,13 @@ mod tests {
             assert_ne!(current(), cpu, "still on CPU {cpu}");
             assert!(same(&mask(), &before), "the affinity mask changed");
             assert!(!move_off_after_late_wake(), "moved twice in a row");
-        })
-        .join()
-        .unwrap();
+        });
     }
 
     /// Only a thread that noted a shared CPU moves, and then not again within `MOVE_EVERY`.
     #[test]
     fn a_thread_moves_only_when_it_shared_its_cpu_and_not_twice_in_a_row() {
-        std::thread::spawn(|| {
-            if allowed(&mask()) < 2 {
-                return;
-            }
+        on_a_thread_that_can_move(|| {
             let cpu = current();
             assert_eq!(move_off_if_shared(cpu), cpu, "moved without sharing");
             note_shared();
@@ -238,8 +234,6 @@ mod tests {
                 moved_to,
                 "moved twice in a row"
             );
-        })
-        .join()
-        .unwrap();
+        });
     }
 }
