@@ -9,6 +9,8 @@
 //! - `notify` sets the token; only if the waiter had announced `SLEEPING` does it pay for `FUTEX_WAKE`.
 //!   If the waiter spins on the notifier's own CPU, the notifier moves to another CPU before it
 //!   next spins itself (`cpu.rs`): two threads handing work to each other must not share a CPU.
+//!   And a waiter woken from the kernel that then waited long for its CPU moves off it
+//!   (`cpu::LATE_WAKE`): `notify` stamps the time of the wake-up for it to tell.
 //!
 //! As with `std::thread::park`, a notify that comes before the wait makes the wait return at once, and the
 //! waiter re-checks its own condition afterwards (the token says "look again", not what happened).
