@@ -98,6 +98,19 @@ fn move_off_unless_recent(cpu: u32) -> bool {
     true
 }
 
+/// How many CPUs the calling thread's affinity mask allows (0 if it cannot be read).
+#[cfg(test)]
+pub(crate) fn cpus_allowed() -> usize {
+    // SAFETY: an all-zero `cpu_set_t` is a valid, empty set.
+    let mut mask: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `mask` is a live `cpu_set_t` of the size passed; pid 0 names the calling thread.
+    if unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&mask), &mut mask) } != 0 {
+        return 0;
+    }
+    // SAFETY: `mask` is a valid set.
+    unsafe { libc::CPU_COUNT(&mask) as usize }
+}
+
 /// Whether the calling thread moved off a CPU less than `ago` ago.
 #[cfg(test)]
 pub(crate) fn moved_within(ago: Duration) -> bool {
@@ -149,11 +162,6 @@ mod tests {
         m
     }
 
-    fn allowed(m: &libc::cpu_set_t) -> usize {
-        // SAFETY: `m` is a valid set.
-        unsafe { libc::CPU_COUNT(m) as usize }
-    }
-
     fn same(a: &libc::cpu_set_t, b: &libc::cpu_set_t) -> bool {
         // SAFETY: both are valid sets.
         unsafe { libc::CPU_EQUAL(a, b) }
@@ -163,7 +171,7 @@ mod tests {
     /// run on two CPUs or more: elsewhere there is nowhere to move to.
     fn on_a_thread_that_can_move(f: impl FnOnce() + Send + 'static) {
         std::thread::spawn(|| {
-            if allowed(&mask()) >= 2 {
+            if cpus_allowed() >= 2 {
                 f();
             }
         })

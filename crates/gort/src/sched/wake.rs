@@ -432,13 +432,7 @@ mod tests {
         let waiter = {
             let s = s.clone();
             std::thread::spawn(move || {
-                // SAFETY: as in the test above.
-                let mut mask: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-                // SAFETY: as in the test above.
-                let r =
-                    unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&mask), &mut mask) };
-                // SAFETY: `mask` is a valid set.
-                if r != 0 || unsafe { libc::CPU_COUNT(&mask) } < 2 {
+                if cpu::cpus_allowed() < 2 {
                     return None;
                 }
                 // Straight to the kernel, as a waiter that found no free core to spin on.
